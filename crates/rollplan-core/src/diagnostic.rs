@@ -1,0 +1,298 @@
+//! Diagnostics as plain data: what is wrong, where, and what to do about it.
+//!
+//! The core never prints: shells (CLI, web app) decide how a diagnostic looks.
+//! Every diagnostic carries a resolved location so that a shell needs nothing
+//! but the diagnostic itself (and, for a source excerpt, the text it came from).
+
+use serde::Serialize;
+
+/// How bad a diagnostic is. Only `Error` prevents a plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A byte range in the source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end: end.max(start) }
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $text:literal, $severity:ident; )*) => {
+        /// A stable diagnostic code. Each is documented, with a failing example,
+        /// in `docs/diagnostics.md`, and triggered by a case in `tests/cases/`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The code as written in output and documentation (`unknown-node`).
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $text, )* }
+            }
+
+            /// The severity this code is always reported with.
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$severity, )* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The input exceeds a size limit (bytes, nodes, services).
+    InputTooLarge = "input-too-large", Error;
+    /// The input nests deeper than the limit.
+    NestingTooDeep = "nesting-too-deep", Error;
+    /// The text is not valid JSON, TOML or YAML.
+    Syntax = "syntax", Error;
+    /// `format` is missing.
+    MissingFormat = "missing-format", Error;
+    /// `format` names a version this build does not read.
+    UnsupportedFormat = "unsupported-format", Error;
+    /// A field this format version does not define.
+    UnknownField = "unknown-field", Error;
+    /// The same key twice in one mapping.
+    DuplicateKey = "duplicate-key", Error;
+    /// A value of the wrong type (text where a number belongs, ...).
+    WrongType = "wrong-type", Error;
+    /// A value of the right type that is not allowed (`quorum: majorty`, a negative count).
+    InvalidValue = "invalid-value", Error;
+    /// A required field is absent.
+    MissingField = "missing-field", Error;
+    /// Two nodes, services or components share a name.
+    DuplicateName = "duplicate-name", Error;
+    /// A reference to a node that is not declared.
+    UnknownNode = "unknown-node", Error;
+    /// A reference to a component that is not declared.
+    UnknownComponent = "unknown-component", Error;
+    /// A version that is not in the component's `releases`.
+    UnknownRelease = "unknown-release", Error;
+    /// A node has no version for a component.
+    MissingVersion = "missing-version", Error;
+    /// A component's target is older than a node's current version.
+    Downgrade = "downgrade", Error;
+    /// A service runs on a node that is not among its `owners`.
+    NotAnOwner = "not-an-owner", Error;
+    /// A node hosts more services than its `capacity`.
+    OverCapacity = "over-capacity", Error;
+    /// The cluster has no nodes.
+    NoNodes = "no-nodes", Error;
+    /// The same name twice in a list (`owners`, `uses`, `releases`).
+    DuplicateEntry = "duplicate-entry", Warning;
+    /// Nodes already run different releases of a component.
+    MixedVersions = "mixed-versions", Warning;
+    /// Versions without `releases` that do not look like dotted numbers.
+    UnorderedVersions = "unordered-versions", Warning;
+    /// No other node can take a node's services while it is upgraded.
+    NoSpareCapacity = "no-spare-capacity", Warning;
+    /// A service with a single possible owner must go offline for that node's upgrade.
+    SingleOwner = "single-owner", Warning;
+    /// Taking `max_down` nodes out of service would lose quorum.
+    QuorumAtRisk = "quorum-at-risk", Warning;
+    /// A component that cannot be upgraded while its services run.
+    NonRollingComponent = "non-rolling-component", Warning;
+    /// Every node already runs every target.
+    NothingToDo = "nothing-to-do", Info;
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in a description.
+///
+/// `line` and `column` are 1-based; columns count Unicode scalar values, as
+/// editors do. `end_line`/`end_column` point just past the offending value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// Where in the document's structure, as `services[0].on`; empty for the whole document.
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    #[serde(skip)]
+    pub span: Span,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Maps byte offsets to 1-based line and column numbers.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset at which each line starts.
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        (line as u32 + 1, column as u32 + 1)
+    }
+
+    /// Byte offset of a 1-based line and 0-based character column, clamped to the text.
+    pub fn offset(&self, text: &str, line: usize, column0: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let rest = text.get(start..).unwrap_or("");
+        let line_end = rest.find('\n').unwrap_or(rest.len());
+        rest.get(..line_end)
+            .unwrap_or("")
+            .char_indices()
+            .nth(column0)
+            .map_or(start + line_end, |(i, _)| start + i)
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text<'t>(&self, text: &'t str, line: u32) -> &'t str {
+        let index = (line as usize).saturating_sub(1);
+        let Some(&start) = self.line_starts.get(index) else { return "" };
+        let end = self.line_starts.get(index + 1).map_or(text.len(), |&next| next.saturating_sub(1));
+        text.get(start..end).unwrap_or("").trim_end_matches('\r')
+    }
+}
+
+/// Builds diagnostics against one source text, resolving spans to lines and columns.
+#[derive(Debug)]
+pub struct Sink<'t> {
+    text: &'t str,
+    index: LineIndex,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'t> Sink<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Sink { text, index: LineIndex::new(text), diagnostics: Vec::new() }
+    }
+
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    pub fn line_index(&self) -> &LineIndex {
+        &self.index
+    }
+
+    /// Records a diagnostic and returns it for adding a hint.
+    pub fn report(&mut self, code: Code, span: Span, path: impl Into<String>, message: impl Into<String>) -> &mut Diagnostic {
+        let (line, column) = self.index.line_column(self.text, span.start);
+        let (end_line, end_column) = self.index.line_column(self.text, span.end);
+        self.diagnostics.push(Diagnostic {
+            code,
+            severity: code.severity(),
+            path: path.into(),
+            line,
+            column,
+            end_line,
+            end_column,
+            span,
+            message: message.into(),
+            hint: None,
+        });
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+impl Diagnostic {
+    /// Adds a hint (builder style, for use right after [`Sink::report`]).
+    pub fn hint(&mut self, hint: impl Into<String>) -> &mut Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// The closest candidate to a misspelt name, for "did you mean" hints.
+pub fn did_you_mean<'c>(wrong: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let wrong_lower = wrong.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(&wrong_lower, &candidate.to_lowercase());
+        // Strictly greater: on a tie the earlier (declaration-order) candidate wins.
+        if score >= 0.8 && best.is_none_or(|(top, _)| score > top) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters_from_one() {
+        let text = "ab\nçd\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_column(text, 0), (1, 1));
+        assert_eq!(index.line_column(text, 3), (2, 1));
+        assert_eq!(index.line_column(text, 5), (2, 2)); // after the two-byte 'ç'
+        assert_eq!(index.offset(text, 2, 1), 5);
+        assert_eq!(index.line_text(text, 2), "çd");
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(did_you_mean("NODE3", ["NODE1", "NODE2"]), Some("NODE1"));
+        assert_eq!(did_you_mean("majorty", ["majority", "witness", "disk", "none"]), Some("majority"));
+        assert_eq!(did_you_mean("xyz", ["majority", "witness"]), None);
+    }
+}

@@ -1,0 +1,19 @@
+//! rollplan's core: the cluster description, its validation, and (next) the
+//! upgrade planner and its independent checker.
+//!
+//! Sans-IO: every function takes plain data and returns plain data. No files,
+//! no clock, no randomness, no web crates; the same code runs in the CLI and,
+//! compiled to WebAssembly, in the browser.
+
+pub mod diagnostic;
+pub mod model;
+mod read;
+pub mod syntax;
+mod validate;
+pub mod version;
+
+pub use diagnostic::{Code, Diagnostic, LineIndex, Severity, Span};
+pub use model::Cluster;
+pub use read::SUPPORTED_FORMATS;
+pub use syntax::Syntax;
+pub use validate::{MAX_INPUT_BYTES, MAX_NODES, MAX_SERVICES, Validation, validate, validate_as};

@@ -1,0 +1,477 @@
+//! Reads the spanned tree into the description's shape: fields, types, defaults.
+//!
+//! This layer knows the field names of format 1 and their types, and nothing of
+//! what the values mean together; cross-references and the cluster's situation
+//! are checked in [`crate::validate`]. Every value keeps its span, so later
+//! checks can point at the exact text.
+
+use crate::diagnostic::{Code, Sink, Span, did_you_mean};
+use crate::model::{Failback, MixedFailover, Quorum};
+use crate::syntax::{Key, Node, Value};
+
+/// The format versions this build reads.
+pub const SUPPORTED_FORMATS: &[i64] = &[1];
+
+/// Text with the span it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A value with the span it was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct At<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+#[derive(Debug, Default)]
+pub struct RawDescription {
+    pub cluster: Option<Text>,
+    /// `None` when the field is missing; reported already.
+    pub components: Vec<RawComponent>,
+    pub components_span: Span,
+    pub nodes: Vec<RawNode>,
+    pub nodes_span: Span,
+    pub services: Vec<RawService>,
+    pub policy: RawPolicy,
+}
+
+#[derive(Debug)]
+pub struct RawComponent {
+    pub name: Text,
+    pub title: Option<Text>,
+    pub releases: Option<Vec<Text>>,
+    pub target: Option<Text>,
+    pub rolling: At<bool>,
+    pub mixed_failover: At<MixedFailover>,
+    pub reboot: bool,
+    pub minutes: Option<u32>,
+    pub path: String,
+}
+
+#[derive(Debug)]
+pub struct RawNode {
+    pub name: Option<Text>,
+    /// (component, version) pairs in source order.
+    pub versions: Vec<(Text, Text)>,
+    /// The span to point at for a missing version: the `versions` mapping, or the node.
+    pub versions_span: Span,
+    pub capacity: Option<At<u32>>,
+    pub span: Span,
+    pub path: String,
+}
+
+#[derive(Debug)]
+pub struct RawService {
+    pub name: Option<Text>,
+    pub on: Option<Text>,
+    pub owners: Option<Vec<Text>>,
+    pub uses: Option<Vec<Text>>,
+    pub span: Span,
+    pub path: String,
+}
+
+#[derive(Debug)]
+pub struct RawPolicy {
+    pub max_down: At<u32>,
+    pub quorum: At<Quorum>,
+    pub failback: Failback,
+    pub allow_outage: bool,
+}
+
+impl Default for RawPolicy {
+    fn default() -> Self {
+        RawPolicy {
+            max_down: At { value: 1, span: Span::default() },
+            quorum: At { value: Quorum::Majority, span: Span::default() },
+            failback: Failback::Verify,
+            allow_outage: false,
+        }
+    }
+}
+
+/// Reads the document; `None` only when nothing more can sensibly be checked
+/// (not a mapping, or an unsupported format version).
+pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
+    let mut reader = Reader { sink };
+    let fields = reader.mapping(root, "", &["format", "cluster", "components", "nodes", "services", "policy"])?;
+    let mut description = RawDescription::default();
+
+    match fields.get("format") {
+        None => {
+            reader
+                .sink
+                .report(Code::MissingFormat, Span::new(root.span.start, root.span.start), "format", "the description does not say which format version it is written in")
+                .hint("add `format: 1` as the first line");
+        }
+        Some((_, node)) => match &node.value {
+            Value::Integer(Some(version), _) if SUPPORTED_FORMATS.contains(version) => {}
+            Value::Integer(_, text) | Value::Float(text) | Value::String(text) => {
+                reader
+                    .sink
+                    .report(Code::UnsupportedFormat, node.span, "format", format!("format {text} is not supported: this rollplan reads format {}", supported_list()))
+                    .hint("a newer rollplan may read it; or rewrite the description in format 1 (docs/format.md)");
+                return None;
+            }
+            other => {
+                reader.wrong_type(node, "format", "an integer (the format version, 1)", other);
+                return None;
+            }
+        },
+    }
+
+    description.cluster = fields.get("cluster").and_then(|(_, node)| reader.text(node, "cluster"));
+
+    match fields.get("components") {
+        None => {
+            reader
+                .sink
+                .report(Code::MissingField, root.span.start_only(), "components", "the description has no `components`: nothing says what to upgrade")
+                .hint("add a `components` mapping, e.g. `components: {exchange: {target: SP2}}`");
+        }
+        Some((key, node)) => {
+            description.components_span = key.span;
+            if let Some(entries) = reader.entries(node, "components") {
+                for (name, value) in entries {
+                    let path = format!("components.{}", name.name);
+                    if let Some(component) = reader.component(name, value, path) {
+                        description.components.push(component);
+                    }
+                }
+            }
+        }
+    }
+
+    match fields.get("nodes") {
+        None => {
+            reader
+                .sink
+                .report(Code::MissingField, root.span.start_only(), "nodes", "the description has no `nodes`")
+                .hint("add a `nodes` list, e.g. `nodes: [{name: NODE1, versions: {...}}]`");
+        }
+        Some((key, node)) => {
+            description.nodes_span = key.span;
+            if let Some(items) = reader.sequence(node, "nodes") {
+                for (index, item) in items.iter().enumerate() {
+                    if let Some(parsed) = reader.node(item, format!("nodes[{index}]")) {
+                        description.nodes.push(parsed);
+                    }
+                }
+            }
+        }
+    }
+
+    if let Some((_, node)) = fields.get("services")
+        && let Some(items) = reader.sequence(node, "services")
+    {
+        for (index, item) in items.iter().enumerate() {
+            if let Some(parsed) = reader.service(item, format!("services[{index}]")) {
+                description.services.push(parsed);
+            }
+        }
+    }
+
+    if let Some((_, node)) = fields.get("policy") {
+        description.policy = reader.policy(node);
+    }
+    Some(description)
+}
+
+fn supported_list() -> String {
+    SUPPORTED_FORMATS.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+impl Span {
+    fn start_only(self) -> Span {
+        Span::new(self.start, self.start)
+    }
+}
+
+/// The fields of one mapping, checked against the names it may have.
+struct Fields<'n> {
+    entries: Vec<&'n (Key, Node)>,
+}
+
+impl<'n> Fields<'n> {
+    fn get(&self, name: &str) -> Option<&'n (Key, Node)> {
+        self.entries.iter().copied().find(|(key, _)| key.name == name)
+    }
+}
+
+struct Reader<'s, 't> {
+    sink: &'s mut Sink<'t>,
+}
+
+impl Reader<'_, '_> {
+    fn wrong_type(&mut self, node: &Node, path: &str, expected: &str, found: &Value) {
+        let found = match found {
+            Value::String(text) if text.len() <= 40 => format!("the text \"{text}\""),
+            Value::Integer(_, text) | Value::Float(text) => format!("the number {text}"),
+            other => other.kind().to_owned(),
+        };
+        self.sink.report(Code::WrongType, node.span, path, format!("`{}` must be {expected}, not {found}", leaf(path)));
+    }
+
+    /// The node as a mapping whose keys are all in `known`; reports unknown and duplicate keys.
+    fn mapping<'n>(&mut self, node: &'n Node, path: &str, known: &[&str]) -> Option<Fields<'n>> {
+        let entries = self.entries(node, path)?;
+        let mut fields = Fields { entries: Vec::with_capacity(entries.len()) };
+        for entry in entries {
+            let key = &entry.0;
+            let field_path = join(path, &key.name);
+            if !known.contains(&key.name.as_str()) {
+                let where_ = if path.is_empty() { "at the top level".to_owned() } else { format!("in `{path}`") };
+                let diagnostic = self.sink.report(Code::UnknownField, key.span, field_path, format!("unknown field `{}` {where_}", key.name));
+                match did_you_mean(&key.name, known.iter().copied()) {
+                    Some(close) => diagnostic.hint(format!("did you mean `{close}`?")),
+                    None => diagnostic.hint(format!("known fields here: {}", known.join(", "))),
+                };
+                continue;
+            }
+            fields.entries.push(entry);
+        }
+        Some(fields)
+    }
+
+    /// The entries of a mapping, with duplicate keys reported (the first one wins).
+    fn entries<'n>(&mut self, node: &'n Node, path: &str) -> Option<Vec<&'n (Key, Node)>> {
+        let Value::Mapping(entries) = &node.value else {
+            if path.is_empty() {
+                self.sink
+                    .report(Code::WrongType, node.span, "", format!("the description must be a mapping of fields, not {}", node.value.kind()))
+                    .hint("start with `format: 1`, then `components`, `nodes` and `services` (docs/format.md)");
+            } else {
+                self.wrong_type(node, path, "a mapping", &node.value);
+            }
+            return None;
+        };
+        let mut seen: Vec<&(Key, Node)> = Vec::with_capacity(entries.len());
+        for entry in entries {
+            if let Some(first) = seen.iter().find(|(key, _)| key.name == entry.0.name) {
+                let (line, _) = self.sink.line_index().line_column(self.sink.text(), first.0.span.start);
+                self.sink
+                    .report(Code::DuplicateKey, entry.0.span, join(path, &entry.0.name), format!("`{}` is given twice", entry.0.name))
+                    .hint(format!("the first one, on line {line}, is used; remove one of them"));
+                continue;
+            }
+            seen.push(entry);
+        }
+        Some(seen)
+    }
+
+    fn sequence<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n [Node]> {
+        match &node.value {
+            Value::Sequence(items) => Some(items),
+            other => {
+                self.wrong_type(node, path, "a list", other);
+                None
+            }
+        }
+    }
+
+    /// Text; numbers are accepted as written (`target: 7.0` in YAML is a number, but means "7.0").
+    fn text(&mut self, node: &Node, path: &str) -> Option<Text> {
+        match &node.value {
+            Value::String(text) | Value::Integer(_, text) | Value::Float(text) => {
+                if text.trim().is_empty() {
+                    self.sink.report(Code::InvalidValue, node.span, path, format!("`{}` must not be empty", leaf(path)));
+                    return None;
+                }
+                if let Some(bad) = text.chars().find(|c| c.is_control()) {
+                    self.sink.report(Code::InvalidValue, node.span, path, format!("`{}` contains the control character U+{:04X}", leaf(path), u32::from(bad)));
+                    return None;
+                }
+                Some(Text { value: text.clone(), span: node.span })
+            }
+            other => {
+                self.wrong_type(node, path, "text", other);
+                None
+            }
+        }
+    }
+
+    fn text_list(&mut self, node: &Node, path: &str) -> Option<Vec<Text>> {
+        let items = self.sequence(node, path)?;
+        let texts: Vec<Text> = items.iter().enumerate().filter_map(|(i, item)| self.text(item, &format!("{path}[{i}]"))).collect();
+        Some(texts)
+    }
+
+    fn bool(&mut self, node: &Node, path: &str) -> Option<bool> {
+        match &node.value {
+            Value::Bool(flag) => Some(*flag),
+            other => {
+                self.wrong_type(node, path, "true or false", other);
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, node: &Node, path: &str, min: u32) -> Option<u32> {
+        match &node.value {
+            Value::Integer(Some(number), _) => match u32::try_from(*number) {
+                Ok(count) if count >= min => Some(count),
+                _ if *number < i64::from(min) => {
+                    self.sink.report(Code::InvalidValue, node.span, path, format!("`{}` must be at least {min}, not {number}", leaf(path)));
+                    None
+                }
+                _ => {
+                    self.sink.report(Code::InvalidValue, node.span, path, format!("`{}` is too large: {number} is over {}", leaf(path), u32::MAX));
+                    None
+                }
+            },
+            Value::Integer(None, text) => {
+                self.sink.report(Code::InvalidValue, node.span, path, format!("`{}` is out of range: {text}", leaf(path)));
+                None
+            }
+            other => {
+                self.wrong_type(node, path, "a whole number", other);
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of words.
+    fn choice<T: Copy>(&mut self, node: &Node, path: &str, choices: &[(&str, T)]) -> Option<T> {
+        let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+        let Value::String(word) = &node.value else {
+            self.wrong_type(node, path, &format!("one of {}", names.join(", ")), &node.value);
+            return None;
+        };
+        if let Some((_, value)) = choices.iter().find(|(name, _)| name == word) {
+            return Some(*value);
+        }
+        let diagnostic = self.sink.report(Code::InvalidValue, node.span, path, format!("`{}` must be one of {}, not `{word}`", leaf(path), names.join(", ")));
+        if let Some(close) = did_you_mean(word, names.iter().copied()) {
+            diagnostic.hint(format!("did you mean `{close}`?"));
+        }
+        None
+    }
+
+    fn component(&mut self, name: &Key, node: &Node, path: String) -> Option<RawComponent> {
+        let fields = self.mapping(node, &path, &["title", "releases", "target", "rolling", "mixed_failover", "reboot", "minutes"])?;
+        let field = |name: &str| fields.get(name).map(|(_, node)| node);
+        let mut component = RawComponent {
+            name: Text { value: name.name.clone(), span: name.span },
+            title: field("title").and_then(|n| self.text(n, &join(&path, "title"))),
+            releases: field("releases").and_then(|n| self.text_list(n, &join(&path, "releases"))),
+            target: field("target").and_then(|n| self.text(n, &join(&path, "target"))),
+            rolling: At { value: true, span: name.span },
+            mixed_failover: At { value: MixedFailover::Warn, span: name.span },
+            reboot: field("reboot").and_then(|n| self.bool(n, &join(&path, "reboot"))).unwrap_or(true),
+            minutes: field("minutes").and_then(|n| self.count(n, &join(&path, "minutes"), 0)),
+            path: path.clone(),
+        };
+        if let Some(node) = field("rolling")
+            && let Some(rolling) = self.bool(node, &join(&path, "rolling"))
+        {
+            component.rolling = At { value: rolling, span: node.span };
+        }
+        if let Some(node) = field("mixed_failover") {
+            let choices = [("allow", MixedFailover::Allow), ("warn", MixedFailover::Warn), ("forbid", MixedFailover::Forbid)];
+            if let Some(choice) = self.choice(node, &join(&path, "mixed_failover"), &choices) {
+                component.mixed_failover = At { value: choice, span: node.span };
+            }
+        }
+        if field("target").is_none() {
+            self.sink
+                .report(Code::MissingField, name.span, join(&path, "target"), format!("component `{}` has no `target` version", name.name))
+                .hint("add `target: <the version to upgrade to>`");
+        }
+        Some(component)
+    }
+
+    fn node(&mut self, node: &Node, path: String) -> Option<RawNode> {
+        let fields = self.mapping(node, &path, &["name", "versions", "capacity"])?;
+        let name = match fields.get("name") {
+            Some((_, n)) => self.text(n, &join(&path, "name")),
+            None => {
+                self.sink.report(Code::MissingField, node.span.start_only(), join(&path, "name"), "this node has no `name`");
+                None
+            }
+        };
+        let mut versions = Vec::new();
+        let mut versions_span = name.as_ref().map_or(node.span.start_only(), |n| n.span);
+        if let Some((key, value)) = fields.get("versions") {
+            versions_span = key.span;
+            let versions_path = join(&path, "versions");
+            if let Some(entries) = self.entries(value, &versions_path) {
+                for (component, version) in entries {
+                    if let Some(version) = self.text(version, &join(&versions_path, &component.name)) {
+                        versions.push((Text { value: component.name.clone(), span: component.span }, version));
+                    }
+                }
+            }
+        }
+        let capacity = fields.get("capacity").and_then(|(_, n)| {
+            let value = self.count(n, &join(&path, "capacity"), 0)?;
+            Some(At { value, span: n.span })
+        });
+        Some(RawNode { name, versions, versions_span, capacity, span: node.span, path })
+    }
+
+    fn service(&mut self, node: &Node, path: String) -> Option<RawService> {
+        let fields = self.mapping(node, &path, &["name", "on", "owners", "uses"])?;
+        let name = match fields.get("name") {
+            Some((_, n)) => self.text(n, &join(&path, "name")),
+            None => {
+                self.sink.report(Code::MissingField, node.span.start_only(), join(&path, "name"), "this service has no `name`");
+                None
+            }
+        };
+        let on = match fields.get("on") {
+            Some((_, n)) => self.text(n, &join(&path, "on")),
+            None => {
+                let span = name.as_ref().map_or(node.span.start_only(), |n| n.span);
+                let who = name.as_ref().map_or("this service".to_owned(), |n| format!("service `{}`", n.value));
+                self.sink
+                    .report(Code::MissingField, span, join(&path, "on"), format!("{who} has no `on`: which node hosts it now?"))
+                    .hint("add `on: <node name>`");
+                None
+            }
+        };
+        let owners = fields.get("owners").and_then(|(_, n)| self.text_list(n, &join(&path, "owners")));
+        let uses = fields.get("uses").and_then(|(_, n)| self.text_list(n, &join(&path, "uses")));
+        Some(RawService { name, on, owners, uses, span: node.span, path })
+    }
+
+    fn policy(&mut self, node: &Node) -> RawPolicy {
+        let mut policy = RawPolicy::default();
+        let Some(fields) = self.mapping(node, "policy", &["max_down", "quorum", "failback", "allow_outage"]) else {
+            return policy;
+        };
+        if let Some((_, n)) = fields.get("max_down")
+            && let Some(value) = self.count(n, "policy.max_down", 1)
+        {
+            policy.max_down = At { value, span: n.span };
+        }
+        if let Some((_, n)) = fields.get("quorum") {
+            let choices = [("majority", Quorum::Majority), ("witness", Quorum::Witness), ("disk", Quorum::Disk), ("none", Quorum::None)];
+            if let Some(value) = self.choice(n, "policy.quorum", &choices) {
+                policy.quorum = At { value, span: n.span };
+            }
+        }
+        if let Some((_, n)) = fields.get("failback") {
+            let choices = [("none", Failback::None), ("original", Failback::Original), ("verify", Failback::Verify)];
+            if let Some(value) = self.choice(n, "policy.failback", &choices) {
+                policy.failback = value;
+            }
+        }
+        if let Some((_, n)) = fields.get("allow_outage")
+            && let Some(value) = self.bool(n, "policy.allow_outage")
+        {
+            policy.allow_outage = value;
+        }
+        policy
+    }
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
+}
+
+/// The last segment of a path, for messages: `services[0].on` -> `on`, `nodes[2]` -> `nodes[2]`.
+fn leaf(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}

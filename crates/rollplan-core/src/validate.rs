@@ -1,0 +1,546 @@
+//! Validation: from text to a [`Cluster`] and every problem found on the way.
+//!
+//! Three passes, each only as far as the previous one allows: syntax (the
+//! format's parser), shape ([`crate::read`]: fields, types, defaults) and
+//! meaning (this module: references, versions, capacity, and warnings about
+//! the cluster's situation). Every problem is reported, not just the first.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Code, Diagnostic, Sink, Span, did_you_mean};
+use crate::model::{Cluster, Component, ComponentId, Node, NodeId, Policy, Quorum, Service};
+use crate::read::{RawDescription, Text, read};
+use crate::syntax::{Syntax, Value, parse};
+use crate::version::is_dotted_numeric;
+
+/// Largest description read, in bytes.
+pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
+/// Most nodes in one description.
+pub const MAX_NODES: usize = 10_000;
+/// Most services in one description.
+pub const MAX_SERVICES: usize = 100_000;
+
+/// The outcome of validating one description.
+#[derive(Clone, Debug, Serialize)]
+pub struct Validation {
+    /// The syntax the text was read as.
+    pub syntax: Syntax,
+    /// The cluster, when the description has no errors.
+    #[serde(skip)]
+    pub cluster: Option<Cluster>,
+    /// Every problem found, errors first, then in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Validation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Validates a description, detecting its syntax from the content.
+pub fn validate(text: &str) -> Validation {
+    validate_as(text, Syntax::detect(text))
+}
+
+/// Validates a description written in `syntax`.
+pub fn validate_as(text: &str, syntax: Syntax) -> Validation {
+    let mut sink = Sink::new(text);
+    let cluster = check(text, syntax, &mut sink);
+    let mut diagnostics = sink.diagnostics;
+    diagnostics.sort_by_key(|d| (d.severity, d.span.start, d.span.end));
+    Validation { syntax, cluster: if diagnostics.iter().any(Diagnostic::is_error) { None } else { cluster }, diagnostics }
+}
+
+fn check(text: &str, syntax: Syntax, sink: &mut Sink<'_>) -> Option<Cluster> {
+    if text.len() > MAX_INPUT_BYTES {
+        sink.report(
+            Code::InputTooLarge,
+            Span::new(0, 0),
+            "",
+            format!("the description is {} bytes; the limit is {MAX_INPUT_BYTES} bytes (1 MiB)", text.len()),
+        )
+        .hint("a description of 10,000 nodes fits well within 1 MiB: is this the right file?");
+        return None;
+    }
+    let root = parse(text, syntax, sink)?;
+    if exceeds_count_limits(&root, sink) {
+        return None;
+    }
+    let raw = read(&root, sink)?;
+    let mut resolver = Resolver { sink, component_spans: Vec::new(), node_spans: Vec::new(), service_spans: Vec::new(), policy_spans: (Span::default(), Span::default()) };
+    let cluster = resolver.resolve(raw)?;
+    resolver.situation(&cluster);
+    Some(cluster)
+}
+
+/// Refuses descriptions with more nodes or services than the limits, before reading them.
+fn exceeds_count_limits(root: &crate::syntax::Node, sink: &mut Sink<'_>) -> bool {
+    let Value::Mapping(entries) = &root.value else { return false };
+    let mut exceeded = false;
+    for (key, value) in entries {
+        let limit = match key.name.as_str() {
+            "nodes" => MAX_NODES,
+            "services" => MAX_SERVICES,
+            _ => continue,
+        };
+        if let Value::Sequence(items) = &value.value
+            && items.len() > limit
+        {
+            sink.report(Code::InputTooLarge, key.span, key.name.clone(), format!("{} {} listed; the limit is {limit}", items.len(), key.name));
+            exceeded = true;
+        }
+    }
+    exceeded
+}
+
+/// Spans of a resolved node, for pointing at it in later checks.
+#[derive(Clone, Copy, Default)]
+struct NodeSpans {
+    name: Span,
+    capacity: Option<Span>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct ComponentSpans {
+    name: Span,
+    rolling: Span,
+}
+
+struct Resolver<'s, 't> {
+    sink: &'s mut Sink<'t>,
+    component_spans: Vec<ComponentSpans>,
+    node_spans: Vec<NodeSpans>,
+    service_spans: Vec<Span>,
+    /// Spans of `policy.max_down` and `policy.quorum` (empty when defaulted).
+    policy_spans: (Span, Span),
+}
+
+impl Resolver<'_, '_> {
+    fn line_of(&self, span: Span) -> u32 {
+        self.sink.line_index().line_column(self.sink.text(), span.start).0
+    }
+
+    fn resolve(&mut self, raw: RawDescription) -> Option<Cluster> {
+        let RawDescription { cluster, components: raw_components, nodes: raw_nodes, nodes_span, services: raw_services, policy: raw_policy, .. } = raw;
+
+        // Components: releases and targets.
+        let mut components = Vec::with_capacity(raw_components.len());
+        for raw in raw_components {
+            let mut releases: Vec<String> = Vec::new();
+            for (index, release) in raw.releases.iter().flatten().enumerate() {
+                if releases.contains(&release.value) {
+                    self.sink.report(Code::DuplicateEntry, release.span, format!("{}.releases[{index}]", raw.path), format!("release `{}` is listed twice", release.value));
+                } else {
+                    releases.push(release.value.clone());
+                }
+            }
+            let Some(target) = raw.target else { continue };
+            if !releases.is_empty() && !releases.contains(&target.value) {
+                self.unknown_release(&target, &raw.name.value, &releases, &format!("{}.target", raw.path));
+            }
+            self.component_spans.push(ComponentSpans { name: raw.name.span, rolling: raw.rolling.span });
+            components.push(Component {
+                title: raw.title.map_or_else(|| raw.name.value.clone(), |t| t.value),
+                name: raw.name.value,
+                releases,
+                target: target.value,
+                rolling: raw.rolling.value,
+                mixed_failover: raw.mixed_failover.value,
+                reboot: raw.reboot,
+                minutes: raw.minutes,
+            });
+        }
+        let component_names: Vec<&str> = components.iter().map(|c| c.name.as_str()).collect();
+
+        // Nodes: unique names, one known version per component, no downgrade.
+        let mut nodes: Vec<Node> = Vec::with_capacity(raw_nodes.len());
+        let mut node_index: HashMap<String, NodeId> = HashMap::with_capacity(raw_nodes.len());
+        for raw in &raw_nodes {
+            let Some(name) = &raw.name else { continue };
+            if let Some(&first) = node_index.get(&name.value) {
+                let line = self.line_of(self.node_spans[first].name);
+                self.sink
+                    .report(Code::DuplicateName, name.span, format!("{}.name", raw.path), format!("there is already a node named `{}`", name.value))
+                    .hint(format!("the first is on line {line}; node names must be unique"));
+                continue;
+            }
+            let mut versions: Vec<Option<String>> = vec![None; components.len()];
+            for (component, version) in &raw.versions {
+                let path = format!("{}.versions.{}", raw.path, component.value);
+                let Some(id) = component_names.iter().position(|c| *c == component.value) else {
+                    let diagnostic = self.sink.report(
+                        Code::UnknownComponent,
+                        component.span,
+                        path,
+                        format!("node `{}` has a version of `{}`, which is not among the components", name.value, component.value),
+                    );
+                    hint_name(diagnostic, &component.value, &component_names, "components");
+                    continue;
+                };
+                let definition = &components[id];
+                if !definition.releases.is_empty() && !definition.releases.contains(&version.value) {
+                    self.unknown_release(version, &definition.name, &definition.releases, &path);
+                } else if definition.compare(&version.value, &definition.target).is_gt() {
+                    self.sink
+                        .report(
+                            Code::Downgrade,
+                            version.span,
+                            path,
+                            format!("node `{}` runs {} {}, newer than the target {}", name.value, definition.name, version.value, definition.target),
+                        )
+                        .hint(format!("rollplan does not downgrade: set `components.{}.target` to {} or newer", definition.name, version.value));
+                }
+                versions[id] = Some(version.value.clone());
+            }
+            for (id, version) in versions.iter().enumerate() {
+                if version.is_none() {
+                    self.sink
+                        .report(Code::MissingVersion, raw.versions_span, format!("{}.versions", raw.path), format!("node `{}` has no version for component `{}`", name.value, components[id].name))
+                        .hint(format!("add `{}: <current version>` to its versions", components[id].name));
+                }
+            }
+            node_index.insert(name.value.clone(), nodes.len());
+            self.node_spans.push(NodeSpans { name: name.span, capacity: raw.capacity.map(|c| c.span) });
+            nodes.push(Node { name: name.value.clone(), versions: versions.into_iter().map(Option::unwrap_or_default).collect(), capacity: raw.capacity.map(|c| c.value) });
+        }
+        if raw_nodes.is_empty() && nodes_span != Span::default() {
+            self.sink.report(Code::NoNodes, nodes_span, "nodes", "the cluster has no nodes").hint("list every node of the cluster under `nodes`");
+        }
+        let node_names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
+
+        // Services: unique names, known nodes and components, running on an owner.
+        let mut services: Vec<Service> = Vec::with_capacity(raw_services.len());
+        let mut service_index: HashMap<String, usize> = HashMap::with_capacity(raw_services.len());
+        for raw in &raw_services {
+            let Some(name) = &raw.name else { continue };
+            if let Some(&first) = service_index.get(&name.value) {
+                let line = self.line_of(self.service_spans[first]);
+                self.sink
+                    .report(Code::DuplicateName, name.span, format!("{}.name", raw.path), format!("there is already a service named `{}`", name.value))
+                    .hint(format!("the first is on line {line}; service names must be unique"));
+                continue;
+            }
+            service_index.insert(name.value.clone(), services.len());
+            self.service_spans.push(name.span);
+            let on = raw.on.as_ref().and_then(|on| self.node_ref(on, &node_index, &node_names, &format!("{}.on", raw.path)));
+            let owners = match &raw.owners {
+                None => Some((0..nodes.len()).collect()),
+                Some(list) => self.ref_list(list, &format!("{}.owners", raw.path), "node", |text| node_index.get(text).copied(), &node_names),
+            };
+            let uses = match &raw.uses {
+                None => Some((0..components.len()).collect()),
+                Some(list) => self.ref_list(list, &format!("{}.uses", raw.path), "component", |text| component_names.iter().position(|c| *c == text), &component_names),
+            };
+            let (Some(on), Some(owners), Some(uses)) = (on, owners, uses) else { continue };
+            if owners.is_empty() {
+                self.sink
+                    .report(Code::InvalidValue, raw.span, format!("{}.owners", raw.path), format!("service `{}` has an empty `owners` list", name.value))
+                    .hint("name at least the node it runs on, or leave `owners` out to allow every node");
+                continue;
+            }
+            if !owners.contains(&on) {
+                let on_span = raw.on.as_ref().map_or(name.span, |t| t.span);
+                self.sink
+                    .report(Code::NotAnOwner, on_span, format!("{}.on", raw.path), format!("service `{}` runs on `{}`, which is not among its owners", name.value, nodes[on].name))
+                    .hint(format!("add {} to `owners`, or correct `on`", nodes[on].name));
+                continue;
+            }
+            services.push(Service { name: name.value.clone(), on, owners, uses });
+        }
+
+        // Capacity as things stand.
+        for (id, node) in nodes.iter().enumerate() {
+            let hosted = services.iter().filter(|s| s.on == id).count();
+            if let (Some(capacity), Some(span)) = (node.capacity, self.node_spans[id].capacity)
+                && hosted > capacity as usize
+            {
+                let names: Vec<&str> = services.iter().filter(|s| s.on == id).map(|s| s.name.as_str()).collect();
+                self.sink
+                    .report(
+                        Code::OverCapacity,
+                        span,
+                        format!("nodes[{id}].capacity"),
+                        format!("node `{}` hosts {hosted} services ({}) but has capacity {capacity}", node.name, names.join(", ")),
+                    )
+                    .hint(format!("raise its capacity to at least {hosted}, or move services elsewhere in the description"));
+            }
+        }
+
+        if self.sink.has_errors() {
+            return None;
+        }
+        let policy = Policy { max_down: raw_policy.max_down.value, quorum: raw_policy.quorum.value, failback: raw_policy.failback, allow_outage: raw_policy.allow_outage };
+        self.policy_spans = (raw_policy.max_down.span, raw_policy.quorum.span);
+        let name = cluster.map_or_else(|| "cluster".to_owned(), |t| t.value);
+        Some(Cluster { name, components, nodes, services, policy })
+    }
+}
+
+/// Adds "did you mean" to a diagnostic about an unknown name, or lists the known ones.
+fn hint_name(diagnostic: &mut Diagnostic, wrong: &str, known: &[&str], what: &str) {
+    match did_you_mean(wrong, known.iter().copied()) {
+        Some(close) => diagnostic.hint(format!("did you mean `{close}`?")),
+        None if known.is_empty() => diagnostic.hint(format!("no {what} are declared")),
+        None if known.len() <= 8 => diagnostic.hint(format!("the {what} are: {}", known.join(", "))),
+        None => diagnostic.hint(format!("declare it under `{what}`, or correct the name")),
+    };
+}
+
+impl Resolver<'_, '_> {
+    fn unknown_release(&mut self, version: &Text, component: &str, releases: &[String], path: &str) {
+        let diagnostic = self.sink.report(
+            Code::UnknownRelease,
+            version.span,
+            path,
+            format!("`{}` is not a release of `{component}`", version.value),
+        );
+        let known: Vec<&str> = releases.iter().map(String::as_str).collect();
+        match did_you_mean(&version.value, known.iter().copied()) {
+            Some(close) => diagnostic.hint(format!("did you mean `{close}`? the releases are: {}", known.join(", "))),
+            None => diagnostic.hint(format!("the releases of `{component}` are: {}; add it to `releases` if it is one", known.join(", "))),
+        };
+    }
+
+    fn node_ref(&mut self, text: &Text, index: &HashMap<String, NodeId>, names: &[&str], path: &str) -> Option<NodeId> {
+        if let Some(&id) = index.get(&text.value) {
+            return Some(id);
+        }
+        let diagnostic = self.sink.report(Code::UnknownNode, text.span, path, format!("there is no node named `{}`", text.value));
+        hint_name(diagnostic, &text.value, names, "nodes");
+        None
+    }
+
+    /// Resolves a list of names; unknown ones are errors, repeated ones warnings (and dropped).
+    fn ref_list(&mut self, list: &[Text], path: &str, what: &str, lookup: impl Fn(&str) -> Option<usize>, names: &[&str]) -> Option<Vec<usize>> {
+        let mut ids = Vec::with_capacity(list.len());
+        let mut complete = true;
+        for (index, text) in list.iter().enumerate() {
+            let item_path = format!("{path}[{index}]");
+            match lookup(&text.value) {
+                Some(id) if ids.contains(&id) => {
+                    self.sink.report(Code::DuplicateEntry, text.span, item_path, format!("`{}` is listed twice", text.value)).hint("remove the repeated entry");
+                }
+                Some(id) => ids.push(id),
+                None => {
+                    let code = if what == "node" { Code::UnknownNode } else { Code::UnknownComponent };
+                    let diagnostic = self.sink.report(code, text.span, item_path, format!("there is no {what} named `{}`", text.value));
+                    hint_name(diagnostic, &text.value, names, if what == "node" { "nodes" } else { "components" });
+                    complete = false;
+                }
+            }
+        }
+        complete.then_some(ids)
+    }
+
+    /// Warnings about the cluster's situation: valid, but worth knowing before planning.
+    fn situation(&mut self, cluster: &Cluster) {
+        let needs_upgrade: Vec<bool> = (0..cluster.nodes.len()).map(|n| !cluster.node_at_target(n)).collect();
+        for (id, component) in cluster.components.iter().enumerate() {
+            self.mixed_versions(cluster, id);
+            let ordered = component.releases.is_empty()
+                && !cluster.nodes.iter().map(|n| &n.versions[id]).chain([&component.target]).all(|v| is_dotted_numeric(v));
+            if ordered {
+                self.sink
+                    .report(
+                        Code::UnorderedVersions,
+                        self.component_spans[id].name,
+                        format!("components.{}", component.name),
+                        format!("the versions of `{}` are not dotted numbers, and it has no `releases` to order them", component.name),
+                    )
+                    .hint("add `releases: [oldest, ..., newest]` so that rollplan knows which version is newer");
+            }
+        }
+        if !needs_upgrade.contains(&true) {
+            self.sink.report(Code::NothingToDo, Span::default(), "", format!("every node of {} already runs every target: there is nothing to upgrade", cluster.name));
+            return;
+        }
+        self.non_rolling(cluster);
+        self.failover_room(cluster, &needs_upgrade);
+        self.quorum(cluster);
+    }
+
+    fn mixed_versions(&mut self, cluster: &Cluster, component: ComponentId) {
+        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+        for node in &cluster.nodes {
+            let version = node.versions[component].as_str();
+            match groups.iter_mut().find(|(v, _)| *v == version) {
+                Some((_, names)) => names.push(&node.name),
+                None => groups.push((version, vec![&node.name])),
+            }
+        }
+        if groups.len() < 2 {
+            return;
+        }
+        let who: Vec<String> = groups.iter().map(|(version, names)| format!("{} on {}", version, names.join(", "))).collect();
+        let name = &cluster.components[component].name;
+        self.sink
+            .report(
+                Code::MixedVersions,
+                self.component_spans[component].name,
+                format!("components.{name}"),
+                format!("the cluster already runs mixed releases of `{name}` ({}): failover between them may already be unsafe", who.join("; ")),
+            )
+            .hint("the plan brings every node to the target; until then expect mixed-version-failover risks");
+    }
+
+    fn non_rolling(&mut self, cluster: &Cluster) {
+        for (id, component) in cluster.components.iter().enumerate() {
+            let pending = cluster.nodes.iter().any(|n| n.versions[id] != component.target);
+            if component.rolling || !pending {
+                continue;
+            }
+            let affected: Vec<&str> = cluster.services.iter().filter(|s| s.uses.contains(&id)).map(|s| s.name.as_str()).collect();
+            if affected.is_empty() {
+                continue;
+            }
+            let diagnostic = self.sink.report(
+                Code::NonRollingComponent,
+                self.component_spans[id].rolling,
+                format!("components.{}.rolling", component.name),
+                format!(
+                    "`{}` cannot be upgraded while its services run: {} must be offline while it is updated on every node",
+                    component.name,
+                    affected.join(", ")
+                ),
+            );
+            if !cluster.policy.allow_outage {
+                diagnostic.hint("no plan is possible unless `policy.allow_outage: true` permits that planned outage");
+            }
+        }
+    }
+
+    /// Can every upgraded node's services go somewhere while it is down?
+    fn failover_room(&mut self, cluster: &Cluster, needs_upgrade: &[bool]) {
+        let hosted: Vec<usize> = (0..cluster.nodes.len()).map(|n| cluster.services.iter().filter(|s| s.on == n).count()).collect();
+        for (node_id, node) in cluster.nodes.iter().enumerate() {
+            if !needs_upgrade[node_id] {
+                continue;
+            }
+            let mut movable = Vec::new();
+            for (service_id, service) in cluster.services.iter().enumerate() {
+                if service.on != node_id {
+                    continue;
+                }
+                if service.owners.len() == 1 {
+                    self.sink
+                        .report(
+                            Code::SingleOwner,
+                            self.service_spans[service_id],
+                            format!("services[{service_id}].owners"),
+                            format!("service `{}` can only run on `{}`, so it is offline while that node is upgraded", service.name, node.name),
+                        )
+                        .hint("add another node to its `owners`, or allow the outage with `policy.allow_outage: true`");
+                } else {
+                    movable.push(service_id);
+                }
+            }
+            if movable.is_empty() {
+                continue;
+            }
+            // Spare room on every other node, then a bipartite matching of services to room.
+            let spare: Vec<usize> = cluster
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(id, n)| if id == node_id { 0 } else { n.capacity.map_or(movable.len(), |c| (c as usize).saturating_sub(hosted[id])) })
+                .collect();
+            let stranded = unmatched(&movable, &spare, |service| &cluster.services[service].owners);
+            if let Some(service) = stranded {
+                let name = &cluster.services[service].name;
+                self.sink
+                    .report(
+                        Code::NoSpareCapacity,
+                        self.node_spans[node_id].name,
+                        format!("nodes[{node_id}]"),
+                        format!("while `{}` is upgraded, no other owner of `{name}` has room for it", node.name),
+                    )
+                    .hint(format!("raise the `capacity` of another owner of {name}, add an owner, or allow an outage"));
+            }
+        }
+    }
+
+    fn quorum(&mut self, cluster: &Cluster) {
+        let nodes = cluster.nodes.len();
+        let max_down = cluster.policy.max_down as usize;
+        let quorum = cluster.policy.quorum;
+        let (max_down_span, quorum_span) = self.policy_spans;
+        if !quorum.holds(nodes, nodes.saturating_sub(1)) {
+            let span = if quorum_span == Span::default() { max_down_span } else { quorum_span };
+            let diagnostic = self.sink.report(
+                Code::QuorumAtRisk,
+                span,
+                "policy.quorum",
+                format!("with {} quorum, this {nodes}-node cluster loses quorum as soon as one node is down", quorum_name(quorum)),
+            );
+            if quorum == Quorum::Majority {
+                diagnostic.hint("a rolling upgrade needs a node down: add a witness (`quorum: witness`) or a quorum disk (`quorum: disk`) if the cluster has one");
+            }
+        } else if !quorum.holds(nodes, nodes.saturating_sub(max_down)) {
+            let min_up = quorum.min_up(nodes);
+            self.sink
+                .report(
+                    Code::QuorumAtRisk,
+                    max_down_span,
+                    "policy.max_down",
+                    format!("`max_down: {max_down}` would leave {} of {nodes} nodes up, but {} quorum needs {min_up}", nodes.saturating_sub(max_down), quorum_name(quorum)),
+                )
+                .hint(format!("the plan takes at most {} nodes down at once; lower `max_down` to say so", nodes - min_up));
+        }
+    }
+}
+
+fn quorum_name(quorum: Quorum) -> &'static str {
+    match quorum {
+        Quorum::Majority => "majority",
+        Quorum::Witness => "witness",
+        Quorum::Disk => "disk",
+        Quorum::None => "no",
+    }
+}
+
+/// The first item that cannot be given a slot, matching each item to one of its
+/// candidates with room (`spare[candidate]` slots), by augmenting paths.
+fn unmatched<'c>(items: &[usize], spare: &[usize], candidates: impl Fn(usize) -> &'c [NodeId]) -> Option<usize> {
+    let mut used = vec![0usize; spare.len()];
+    let mut holder: Vec<Vec<usize>> = vec![Vec::new(); spare.len()]; // items placed on each node
+    for &item in items {
+        let mut visited = vec![false; spare.len()];
+        if !place(item, spare, &mut used, &mut holder, &mut visited, &candidates) {
+            return Some(item);
+        }
+    }
+    None
+}
+
+fn place<'c>(
+    item: usize,
+    spare: &[usize],
+    used: &mut [usize],
+    holder: &mut [Vec<usize>],
+    visited: &mut [bool],
+    candidates: &impl Fn(usize) -> &'c [NodeId],
+) -> bool {
+    for &node in candidates(item) {
+        if visited[node] || spare[node] == 0 {
+            continue;
+        }
+        visited[node] = true;
+        if used[node] < spare[node] {
+            used[node] += 1;
+            holder[node].push(item);
+            return true;
+        }
+        for slot in 0..holder[node].len() {
+            let other = holder[node][slot];
+            if place(other, spare, used, holder, visited, candidates) {
+                holder[node][slot] = item;
+                // `other` moved away (its new node counted it); this node keeps its count.
+                return true;
+            }
+        }
+    }
+    false
+}
