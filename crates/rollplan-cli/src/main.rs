@@ -1,1 +1,105 @@
-fn main() {}
+//! `rollplan`: the command-line shell over `rollplan-core`.
+//!
+//! Parses arguments, reads files, calls the core, prints. No planning or
+//! validation logic lives here.
+
+mod input;
+mod render;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::input::Input;
+
+/// Plan rolling upgrades of failover clusters.
+///
+/// rollplan reads a description of a cluster (nodes, the software on them with
+/// current and target versions, the clustered services and where they may
+/// run, the policy) in YAML, TOML or JSON, checks it, and plans the upgrade.
+/// The format is documented in docs/format.md.
+#[derive(Debug, Parser)]
+#[command(name = "rollplan", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check descriptions and print every problem found, with its location.
+    ///
+    /// Exit status: 0 when no file has errors (warnings are fine), 1 when any
+    /// has errors, 2 on bad usage or a file that cannot be read.
+    Validate {
+        /// Description files (.yaml, .yml, .toml, .json; other names are sniffed). `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Text)]
+        format: DiagnosticFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DiagnosticFormat {
+    /// Human-readable, like rustc: location, source line, caret, hint.
+    Text,
+    /// One JSON object: `files[]` each with its `diagnostics[]`.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate { files, format } => validate(&files, format),
+    }
+}
+
+fn validate(files: &[String], format: DiagnosticFormat) -> ExitCode {
+    let mut unreadable = false;
+    let mut errors = 0;
+    let mut warnings = 0;
+    let mut results = Vec::new();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for name in files {
+        let input = match Input::read(name) {
+            Ok(input) => input,
+            Err(message) => {
+                eprintln!("rollplan: {message}");
+                unreadable = true;
+                continue;
+            }
+        };
+        let validation = rollplan_core::validate_as(&input.text, input.syntax);
+        errors += validation.diagnostics.iter().filter(|d| d.severity == rollplan_core::Severity::Error).count();
+        warnings += validation.diagnostics.iter().filter(|d| d.severity == rollplan_core::Severity::Warning).count();
+        match format {
+            DiagnosticFormat::Text => {
+                let text = render::diagnostics_text(&input, &validation.diagnostics, render::color_wanted());
+                let _ = write!(out, "{text}");
+            }
+            DiagnosticFormat::Json => results.push(render::file_json(&input, &validation)),
+        }
+    }
+    match format {
+        DiagnosticFormat::Text => {
+            if !unreadable || errors + warnings > 0 {
+                let _ = writeln!(out, "{}", render::summary(files.len(), errors, warnings));
+            }
+        }
+        DiagnosticFormat::Json => {
+            let document = serde_json::json!({ "files": results, "errors": errors, "warnings": warnings });
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+        }
+    }
+    if unreadable {
+        ExitCode::from(2)
+    } else if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -58,8 +58,9 @@ pub struct RawNode {
     pub versions: Vec<(Text, Text)>,
     /// The span to point at for a missing version: the `versions` mapping, or the node.
     pub versions_span: Span,
+    /// False when `versions` was not a mapping (already reported): missing versions are not news then.
+    pub versions_readable: bool,
     pub capacity: Option<At<u32>>,
-    pub span: Span,
     pub path: String,
 }
 
@@ -392,11 +393,14 @@ impl Reader<'_, '_> {
             }
         };
         let mut versions = Vec::new();
+        let mut versions_readable = true;
         let mut versions_span = name.as_ref().map_or(node.span.start_only(), |n| n.span);
         if let Some((key, value)) = fields.get("versions") {
             versions_span = key.span;
             let versions_path = join(&path, "versions");
-            if let Some(entries) = self.entries(value, &versions_path) {
+            let entries = self.entries(value, &versions_path);
+            versions_readable = entries.is_some();
+            if let Some(entries) = entries {
                 for (component, version) in entries {
                     if let Some(version) = self.text(version, &join(&versions_path, &component.name)) {
                         versions.push((Text { value: component.name.clone(), span: component.span }, version));
@@ -408,7 +412,7 @@ impl Reader<'_, '_> {
             let value = self.count(n, &join(&path, "capacity"), 0)?;
             Some(At { value, span: n.span })
         });
-        Some(RawNode { name, versions, versions_span, capacity, span: node.span, path })
+        Some(RawNode { name, versions, versions_span, versions_readable, capacity, path })
     }
 
     fn service(&mut self, node: &Node, path: String) -> Option<RawService> {

@@ -127,20 +127,29 @@ impl Resolver<'_, '_> {
         let RawDescription { cluster, components: raw_components, nodes: raw_nodes, nodes_span, services: raw_services, policy: raw_policy, .. } = raw;
 
         // Components: releases and targets.
+        // Every declared name, even of components too broken to resolve, so that
+        // references to them do not cascade into "unknown component" errors.
+        let declared: Vec<String> = raw_components.iter().map(|c| c.name.value.clone()).collect();
         let mut components = Vec::with_capacity(raw_components.len());
+        // Whether each component's target is a known release (else versions cannot be compared to it).
+        let mut target_known = Vec::with_capacity(raw_components.len());
         for raw in raw_components {
             let mut releases: Vec<String> = Vec::new();
             for (index, release) in raw.releases.iter().flatten().enumerate() {
                 if releases.contains(&release.value) {
-                    self.sink.report(Code::DuplicateEntry, release.span, format!("{}.releases[{index}]", raw.path), format!("release `{}` is listed twice", release.value));
+                    self.sink
+                        .report(Code::DuplicateEntry, release.span, format!("{}.releases[{index}]", raw.path), format!("release `{}` is listed twice", release.value))
+                        .hint("each release appears once, oldest first");
                 } else {
                     releases.push(release.value.clone());
                 }
             }
             let Some(target) = raw.target else { continue };
-            if !releases.is_empty() && !releases.contains(&target.value) {
+            let known = releases.is_empty() || releases.contains(&target.value);
+            if !known {
                 self.unknown_release(&target, &raw.name.value, &releases, &format!("{}.target", raw.path));
             }
+            target_known.push(known);
             self.component_spans.push(ComponentSpans { name: raw.name.span, rolling: raw.rolling.span });
             components.push(Component {
                 title: raw.title.map_or_else(|| raw.name.value.clone(), |t| t.value),
@@ -171,6 +180,9 @@ impl Resolver<'_, '_> {
             for (component, version) in &raw.versions {
                 let path = format!("{}.versions.{}", raw.path, component.value);
                 let Some(id) = component_names.iter().position(|c| *c == component.value) else {
+                    if declared.contains(&component.value) {
+                        continue; // declared, but its own definition has errors
+                    }
                     let diagnostic = self.sink.report(
                         Code::UnknownComponent,
                         component.span,
@@ -183,7 +195,7 @@ impl Resolver<'_, '_> {
                 let definition = &components[id];
                 if !definition.releases.is_empty() && !definition.releases.contains(&version.value) {
                     self.unknown_release(version, &definition.name, &definition.releases, &path);
-                } else if definition.compare(&version.value, &definition.target).is_gt() {
+                } else if target_known[id] && definition.compare(&version.value, &definition.target).is_gt() {
                     self.sink
                         .report(
                             Code::Downgrade,
@@ -196,7 +208,7 @@ impl Resolver<'_, '_> {
                 versions[id] = Some(version.value.clone());
             }
             for (id, version) in versions.iter().enumerate() {
-                if version.is_none() {
+                if version.is_none() && raw.versions_readable {
                     self.sink
                         .report(Code::MissingVersion, raw.versions_span, format!("{}.versions", raw.path), format!("node `{}` has no version for component `{}`", name.value, components[id].name))
                         .hint(format!("add `{}: <current version>` to its versions", components[id].name));
@@ -232,7 +244,12 @@ impl Resolver<'_, '_> {
             };
             let uses = match &raw.uses {
                 None => Some((0..components.len()).collect()),
-                Some(list) => self.ref_list(list, &format!("{}.uses", raw.path), "component", |text| component_names.iter().position(|c| *c == text), &component_names),
+                Some(list) => {
+                    // Names of declared-but-broken components resolve to nothing, silently.
+                    let known: Vec<&Text> = list.iter().filter(|t| component_names.contains(&t.value.as_str()) || !declared.contains(&t.value)).collect();
+                    let known: Vec<Text> = known.into_iter().cloned().collect();
+                    self.ref_list(&known, &format!("{}.uses", raw.path), "component", |text| component_names.iter().position(|c| *c == text), &component_names)
+                }
             };
             let (Some(on), Some(owners), Some(uses)) = (on, owners, uses) else { continue };
             if owners.is_empty() {
@@ -487,7 +504,10 @@ impl Resolver<'_, '_> {
                     "policy.max_down",
                     format!("`max_down: {max_down}` would leave {} of {nodes} nodes up, but {} quorum needs {min_up}", nodes.saturating_sub(max_down), quorum_name(quorum)),
                 )
-                .hint(format!("the plan takes at most {} nodes down at once; lower `max_down` to say so", nodes - min_up));
+                .hint(match nodes - min_up {
+                    1 => "the plan takes at most 1 node down at once; lower `max_down` to say so".to_owned(),
+                    n => format!("the plan takes at most {n} nodes down at once; lower `max_down` to say so"),
+                });
         }
     }
 }
