@@ -33,7 +33,10 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("dist") => dist(),
         Some("serve") => serve(),
-        Some("tools") => environment().and_then(|env| tools::ensure_all(&env).map(drop)),
+        Some("tools") => {
+            heading("tools");
+            tools::ensure_all(&environment()).map(drop)
+        }
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
@@ -54,15 +57,17 @@ fn main() -> ExitCode {
 
 /// The workspace root: xtask lives one level below it.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
 }
 
 /// The environment every child runs in, with the tool directories on PATH.
-fn environment() -> Result<Env> {
+fn environment() -> Env {
     let mut env = Env::new(workspace_root());
     tools::extend_path(&mut env);
-    heading("tools");
-    Ok(env)
+    env
 }
 
 fn heading(title: &str) {
@@ -70,13 +75,15 @@ fn heading(title: &str) {
 }
 
 fn test() -> Result<()> {
-    let env = environment()?;
+    let env = environment();
+    heading("tools");
     let browser = tools::ensure_all(&env)?;
     test::run(&env, &browser)
 }
 
 fn dist() -> Result<()> {
-    let env = environment()?;
+    let env = environment();
+    heading("tools");
     tools::ensure_web_build(&env)?;
     heading("release bundle (trunk build)");
     // Trunk.toml sets `offline`, `dist` and `public_url`; `--offline` is repeated so
@@ -87,7 +94,12 @@ fn dist() -> Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(&dist)
         .map_err(|error| format!("cannot list {}: {error}", dist.display()))?
         .filter_map(std::result::Result::ok)
-        .filter_map(|entry| Some((entry.file_name().to_string_lossy().into_owned(), entry.metadata().ok()?.len())))
+        .filter_map(|entry| {
+            Some((
+                entry.file_name().to_string_lossy().into_owned(),
+                entry.metadata().ok()?.len(),
+            ))
+        })
         .collect();
     entries.sort();
     for (name, bytes) in entries {
@@ -97,7 +109,8 @@ fn dist() -> Result<()> {
 }
 
 fn serve() -> Result<()> {
-    let env = environment()?;
+    let env = environment();
+    heading("tools");
     tools::ensure_web_build(&env)?;
     heading("serving http://127.0.0.1:8080 (Ctrl-C stops)");
     // `trunk serve` builds before serving and rebuilds on change; address and port are in Trunk.toml.

@@ -22,7 +22,12 @@ struct Step {
 
 impl Step {
     fn new(name: &'static str, program: &'static str, args: &[&'static str]) -> Self {
-        Step { name, program, args: args.to_vec(), vars: Vec::new() }
+        Step {
+            name,
+            program,
+            args: args.to_vec(),
+            vars: Vec::new(),
+        }
     }
 
     fn env(mut self, name: &'static str, value: impl Into<OsString>) -> Self {
@@ -36,22 +41,63 @@ fn steps(browser: &Browser) -> Vec<Step> {
     vec![
         // Native: core, CLI, xtask, and the web app's reducer (its state has no browser code).
         Step::new("native tests", "cargo", &["test", "--workspace"]),
-        Step::new("clippy (native)", "cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        Step::new(
+            "clippy (native)",
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
         // The web crate's browser-only code (hooks, tests/) is only compiled for wasm32.
         Step::new(
             "clippy (wasm32, rollplan-web)",
             "cargo",
-            &["clippy", "-p", "rollplan-web", "--target", WASM_TARGET, "--all-targets", "--", "-D", "warnings"],
+            &[
+                "clippy",
+                "-p",
+                "rollplan-web",
+                "--target",
+                WASM_TARGET,
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
         ),
         // The core must stay free of anything that does not compile to wasm32 (files, threads, clocks).
-        Step::new("core builds for wasm32", "cargo", &["build", "-p", "rollplan-core", "--target", WASM_TARGET]),
+        Step::new(
+            "core builds for wasm32",
+            "cargo",
+            &["build", "-p", "rollplan-core", "--target", WASM_TARGET],
+        ),
         // The app mounted in real headless Chromium; cargo runs them through wasm-bindgen-test-runner
         // (.cargo/config.toml), which drives Chromium through ChromeDriver; flags in
         // crates/rollplan-web/webdriver.json.
-        Step::new("web app tests in headless Chromium", "cargo", &["test", "-p", "rollplan-web", "--target", WASM_TARGET, "--test", "browser"])
-            .env("CHROMEDRIVER", &browser.chromedriver),
+        Step::new(
+            "web app tests in headless Chromium",
+            "cargo",
+            &[
+                "test",
+                "-p",
+                "rollplan-web",
+                "--target",
+                WASM_TARGET,
+                "--test",
+                "browser",
+            ],
+        )
+        .env("CHROMEDRIVER", &browser.chromedriver),
         // The release bundle exactly as `cargo xtask dist` makes it, so a broken bundle fails CI.
-        Step::new("release bundle (trunk build)", "trunk", &["build", "--release", "--offline"]),
+        Step::new(
+            "release bundle (trunk build)",
+            "trunk",
+            &["build", "--release", "--offline"],
+        ),
         // Browser end-to-end tests of the built bundle (served on 127.0.0.1) go here, as further steps.
     ]
 }
@@ -70,13 +116,24 @@ pub fn run(env: &Env, browser: &Browser) -> Result<()> {
             command.env(name, value);
         }
         if let Err(error) = cmd::run(&mut command) {
-            println!("\nxtask test: step {}/{total} \"{}\" FAILED: {error}", index + 1, step.name);
+            println!(
+                "\nxtask test: step {}/{total} \"{}\" FAILED: {error}",
+                index + 1,
+                step.name
+            );
             println!("test: {index} passed, 1 failed");
             return Err(format!("step \"{}\" failed", step.name));
         }
-        println!("--- {} ok ({}s)", step.name, step_started.elapsed().as_secs());
+        println!(
+            "--- {} ok ({}s)",
+            step.name,
+            step_started.elapsed().as_secs()
+        );
     }
-    println!("\nxtask test: all {total} steps passed in {}s", started.elapsed().as_secs());
+    println!(
+        "\nxtask test: all {total} steps passed in {}s",
+        started.elapsed().as_secs()
+    );
     println!("test: {total} passed, 0 failed");
     Ok(())
 }

@@ -13,7 +13,7 @@
 //! - wasm-opt comes from npm's `binaryen` (Debian's binaryen is too old for
 //!   the wasm features Rust now emits), into `.tools/` (gitignored), and its
 //!   bin directory goes on the PATH of every child so Trunk finds it offline.
-//! - Chromium and ChromeDriver come from Debian, as one matching pair.
+//! - Chromium and its chromedriver come from Debian, as one matching pair.
 
 use std::path::{Path, PathBuf};
 
@@ -37,8 +37,12 @@ pub struct Browser {
 /// `cargo install` puts binaries in `$CARGO_HOME/bin`, which a fresh shell may
 /// not have on its PATH yet; npm puts `wasm-opt` under `.tools/`.
 pub fn extend_path(env: &mut Env) {
-    env.path_prefix.push(env.root.join(BINARYEN_DIR).join("node_modules/.bin"));
-    if let Some(cargo_home) = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo"))) {
+    env.path_prefix
+        .push(env.root.join(BINARYEN_DIR).join("node_modules/.bin"));
+    if let Some(cargo_home) = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+    {
         env.path_prefix.push(cargo_home.join("bin"));
     }
 }
@@ -51,14 +55,16 @@ pub fn ensure_web_build(env: &Env) -> Result<()> {
     ensure_wasm_opt(env)
 }
 
-/// The web build's tools plus a headless browser and its WebDriver.
+/// The web build's tools plus a headless browser and its driver (chromedriver).
 pub fn ensure_all(env: &Env) -> Result<Browser> {
     ensure_web_build(env)?;
     ensure_browser(env)
 }
 
 fn ensure_wasm_target(env: &Env) -> Result<()> {
-    let installed = env.probe("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    let installed = env
+        .probe("rustup", &["target", "list", "--installed"])
+        .unwrap_or_default();
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         println!("ok    Rust target {WASM_TARGET}");
         return Ok(());
@@ -77,7 +83,17 @@ fn ensure_trunk(env: &Env) -> Result<()> {
         "install trunk {TRUNK_VERSION} (found: {}); cargo install compiles it, about 15 minutes on 2 cores",
         found.as_deref().unwrap_or("none")
     );
-    env.run("cargo", &["install", "--locked", "--force", "trunk", "--version", TRUNK_VERSION])
+    env.run(
+        "cargo",
+        &[
+            "install",
+            "--locked",
+            "--force",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+        ],
+    )
 }
 
 fn ensure_wasm_bindgen(env: &Env) -> Result<()> {
@@ -94,15 +110,28 @@ fn ensure_wasm_bindgen(env: &Env) -> Result<()> {
         found.as_deref().unwrap_or("none")
     );
     // No `--locked`: the published lock file of wasm-bindgen-cli does not build with our Rust.
-    env.run("cargo", &["install", "--force", "wasm-bindgen-cli", "--version", &format!("={wanted}")])
+    env.run(
+        "cargo",
+        &[
+            "install",
+            "--force",
+            "wasm-bindgen-cli",
+            "--version",
+            &format!("={wanted}"),
+        ],
+    )
 }
 
 /// The `wasm-bindgen` crate version in Cargo.lock.
 fn locked_wasm_bindgen_version(env: &Env) -> Result<String> {
     let lock_path = env.root.join("Cargo.lock");
-    let lock = std::fs::read_to_string(&lock_path).map_err(|error| format!("cannot read {}: {error}", lock_path.display()))?;
+    let lock = std::fs::read_to_string(&lock_path)
+        .map_err(|error| format!("cannot read {}: {error}", lock_path.display()))?;
     parse_locked_version(&lock, "wasm-bindgen").ok_or_else(|| {
-        format!("no `wasm-bindgen` package in {}: is rollplan-web's yew dependency gone?", lock_path.display())
+        format!(
+            "no `wasm-bindgen` package in {}: is rollplan-web's yew dependency gone?",
+            lock_path.display()
+        )
     })
 }
 
@@ -112,7 +141,11 @@ pub fn parse_locked_version(lock: &str, name: &str) -> Option<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == wanted {
-            let version = lines.next()?.trim().strip_prefix("version = \"")?.strip_suffix('"')?;
+            let version = lines
+                .next()?
+                .trim()
+                .strip_prefix("version = \"")?
+                .strip_suffix('"')?;
             return Some(version.to_owned());
         }
     }
@@ -120,24 +153,47 @@ pub fn parse_locked_version(lock: &str, name: &str) -> Option<String> {
 }
 
 fn ensure_wasm_opt(env: &Env) -> Result<()> {
-    let wasm_opt = env.root.join(BINARYEN_DIR).join("node_modules/.bin/wasm-opt");
+    let wasm_opt = env
+        .root
+        .join(BINARYEN_DIR)
+        .join("node_modules/.bin/wasm-opt");
     let found = env.probe(&wasm_opt, &["--version"]);
-    if found.as_deref().is_some_and(|version| version.contains(&format!("version {BINARYEN_VERSION}"))) {
+    if found
+        .as_deref()
+        .is_some_and(|version| version.contains(&format!("version {BINARYEN_VERSION}")))
+    {
         println!("ok    wasm-opt {BINARYEN_VERSION} ({BINARYEN_DIR})");
         return Ok(());
     }
     if env.which("npm").is_none() {
-        install_debian_packages(env, "npm (to install binaryen's wasm-opt)", &["nodejs", "npm"])?;
+        install_debian_packages(
+            env,
+            "npm (to install binaryen's wasm-opt)",
+            &["nodejs", "npm"],
+        )?;
     }
-    println!("install wasm-opt: npm package binaryen@{BINARYEN_VERSION} into {BINARYEN_DIR} (a minute)");
+    println!(
+        "install wasm-opt: npm package binaryen@{BINARYEN_VERSION} into {BINARYEN_DIR} (a minute)"
+    );
     let prefix = env.root.join(BINARYEN_DIR);
     let prefix = prefix.to_string_lossy();
     env.run(
         "npm",
-        &["install", "--prefix", &prefix, "--no-audit", "--no-fund", "--no-save", &format!("binaryen@{BINARYEN_VERSION}")],
+        &[
+            "install",
+            "--prefix",
+            &prefix,
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            &format!("binaryen@{BINARYEN_VERSION}"),
+        ],
     )?;
     if env.probe(&wasm_opt, &["--version"]).is_none() {
-        return Err(format!("npm installed binaryen but {} does not run", wasm_opt.display()));
+        return Err(format!(
+            "npm installed binaryen but {} does not run",
+            wasm_opt.display()
+        ));
     }
     Ok(())
 }
@@ -145,23 +201,35 @@ fn ensure_wasm_opt(env: &Env) -> Result<()> {
 fn ensure_browser(env: &Env) -> Result<Browser> {
     let find = || Some((find_chromium(env)?, env.which("chromedriver")?));
     if find().is_none() {
-        install_debian_packages(env, "Chromium and ChromeDriver (for the browser tests)", &["chromium", "chromium-driver"])?;
+        install_debian_packages(
+            env,
+            "Chromium and ChromeDriver (for the browser tests)",
+            &["chromium", "chromium-driver"],
+        )?;
     }
-    let (chromium, chromedriver) = find().ok_or("Chromium or ChromeDriver is still missing after installing them")?;
+    let (chromium, chromedriver) =
+        find().ok_or("Chromium or ChromeDriver is still missing after installing them")?;
     let version = env.probe(&chromedriver, &["--version"]).unwrap_or_default();
     println!("ok    {} and {version}", chromium.display());
     Ok(Browser { chromedriver })
 }
 
 fn find_chromium(env: &Env) -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|name| env.which(name))
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| env.which(name))
 }
 
 /// `apt-get install`s packages when running as root, else says what to run.
 fn install_debian_packages(env: &Env, what: &str, packages: &[&str]) -> Result<()> {
-    let command = format!("apt-get update && apt-get install -y {}", packages.join(" "));
+    let command = format!(
+        "apt-get update && apt-get install -y {}",
+        packages.join(" ")
+    );
     if env.probe("id", &["-u"]).as_deref() != Some("0") || !Path::new("/usr/bin/apt-get").exists() {
-        return Err(format!("{what} missing; install them (as root) with: {command}"));
+        return Err(format!(
+            "{what} missing; install them (as root) with: {command}"
+        ));
     }
     println!("install {what}: {command} (a few minutes)");
     env.run("apt-get", &["update"])?;
@@ -169,7 +237,9 @@ fn install_debian_packages(env: &Env, what: &str, packages: &[&str]) -> Result<(
     install.extend_from_slice(packages);
     if env.run("apt-get", &install).is_err() {
         // A machine with a half-finished earlier install reports unmet dependencies until fixed.
-        println!("apt-get install failed; repairing with apt-get --fix-broken install and retrying");
+        println!(
+            "apt-get install failed; repairing with apt-get --fix-broken install and retrying"
+        );
         env.run("apt-get", &["--fix-broken", "install", "-y"])?;
         env.run("apt-get", &install)?;
     }
@@ -183,7 +253,10 @@ mod tests {
     #[test]
     fn reads_a_package_version_from_cargo_lock() {
         let lock = "[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"0.2.1\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\nsource = \"registry\"\n";
-        assert_eq!(parse_locked_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(
+            parse_locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
         assert_eq!(parse_locked_version(lock, "yew"), None);
     }
 }

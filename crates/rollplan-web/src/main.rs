@@ -1,1 +1,5 @@
-fn main() {}
+//! The web app's entry point, built by Trunk (see index.html).
+
+fn main() {
+    yew::Renderer::<rollplan_web::App>::new().render();
+}
