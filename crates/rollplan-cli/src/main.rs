@@ -6,7 +6,7 @@
 mod input;
 mod render;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -40,6 +40,32 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Text)]
         format: DiagnosticFormat,
     },
+    /// Plan the rolling upgrade of one description and print it as a checklist.
+    ///
+    /// Every step says what to check before and after, the interruption and
+    /// the estimated minutes, and what would happen if a node failed then.
+    /// Warnings about the description go to standard error.
+    ///
+    /// Exit status: 0 when a plan was found, 1 when the description is invalid
+    /// or no safe plan exists, 2 on bad usage or an unreadable file.
+    Plan {
+        /// The description file (.yaml, .yml, .toml, .json; other names are sniffed). `-` reads standard input.
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+        format: PlanFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum PlanFormat {
+    /// A numbered checklist for the terminal.
+    Text,
+    /// A checklist (`- [ ] 1. ...`) to paste into a change ticket.
+    Markdown,
+    /// One JSON object with the outcome, fingerprint, steps, risks and summary (docs/plan-format.md).
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,7 +80,43 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { files, format } => validate(&files, format),
+        Command::Plan { file, format } => plan(&file, format),
     }
+}
+
+fn plan(file: &str, format: PlanFormat) -> ExitCode {
+    let input = match Input::read(file) {
+        Ok(input) => input,
+        Err(message) => {
+            eprintln!("rollplan: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let analysis = rollplan_core::analyze(&input.text, input.syntax);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if format == PlanFormat::Json {
+        let document = rollplan_core::report::Document::new(&analysis);
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+    } else {
+        // Diagnostics on standard error keep standard output a clean checklist.
+        let color = render::color_wanted() && std::io::stderr().is_terminal();
+        eprint!("{}", render::diagnostics_text(&input, &analysis.validation.diagnostics, color));
+        match (&analysis.validation.cluster, analysis.plan(), analysis.blocked(), analysis.fingerprint.as_deref()) {
+            (Some(cluster), Some(plan), _, Some(fingerprint)) => {
+                let text = match format {
+                    PlanFormat::Markdown => rollplan_core::report::plan_markdown(cluster, plan, fingerprint),
+                    _ => rollplan_core::report::plan_text(cluster, plan, fingerprint),
+                };
+                let _ = write!(out, "{text}");
+            }
+            (Some(cluster), _, Some(reasons), _) => {
+                let _ = write!(out, "{}", rollplan_core::report::blocked_text(cluster, reasons));
+            }
+            _ => eprintln!("rollplan: no plan: {} has errors", input.name),
+        }
+    }
+    if analysis.plan().is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
 fn validate(files: &[String], format: DiagnosticFormat) -> ExitCode {

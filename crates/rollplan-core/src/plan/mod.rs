@@ -1,0 +1,291 @@
+//! The planner: from a valid [`Cluster`] to the upgrade sequence a careful
+//! administrator would write, with what would happen if a node failed at each
+//! step.
+//!
+//! The plan is built in phases, each a module:
+//! 1. [`rolling`]: upgrade the rolling components node by node, passive nodes
+//!    first, draining each node onto already-upgraded nodes;
+//! 2. [`failback`]: return services to their starting nodes (policy);
+//! 3. [`window`]: one planned-outage window for the components that cannot be
+//!    upgraded while their services run (`rolling: false`, or failover across
+//!    releases forbidden).
+//!
+//! Every step goes through [`world::World::apply`], which records the state
+//! after it and its [`whatif`] risks. The planner trusts none of this: the
+//! independent [`crate::check`] module replays plans in tests.
+
+mod details;
+mod failback;
+mod rolling;
+mod whatif;
+mod window;
+mod world;
+
+use serde::Serialize;
+
+use crate::model::{Cluster, ComponentId, NodeId, ServiceId};
+
+/// Bumped whenever the planner may produce a different plan for the same description.
+pub const PLANNER_VERSION: &str = "1";
+
+/// What one step does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "action")]
+pub enum Action {
+    /// A planned failover of a service to another node.
+    Move { service: ServiceId, from: NodeId, to: NodeId },
+    /// Take a node out of service; it hosts no running services.
+    Pause { node: NodeId },
+    /// Apply component updates to a paused node (with its reboot).
+    Upgrade { node: NodeId, components: Vec<ComponentId> },
+    /// Bring a paused node back into service.
+    Resume { node: NodeId },
+    /// Take a service offline for a planned outage.
+    Offline { service: ServiceId, node: NodeId },
+    /// Bring a service back online after a planned outage.
+    Online { service: ServiceId, node: NodeId },
+    /// A planned failover back to an upgraded node that proves it works.
+    Verify { service: ServiceId, from: NodeId, to: NodeId },
+}
+
+impl Action {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Move { .. } => "move",
+            Action::Pause { .. } => "pause",
+            Action::Upgrade { .. } => "upgrade",
+            Action::Resume { .. } => "resume",
+            Action::Offline { .. } => "offline",
+            Action::Online { .. } => "online",
+            Action::Verify { .. } => "verify",
+        }
+    }
+
+    /// Whether the step relocates a service (moves and verifications).
+    pub fn is_move(&self) -> bool {
+        matches!(self, Action::Move { .. } | Action::Verify { .. })
+    }
+}
+
+/// What could go wrong if a node failed after this step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RiskKind {
+    /// The service would fail over to a node running a different release of a component it uses.
+    MixedVersionFailover,
+    /// The service has nowhere to fail over to.
+    NoFailoverTarget,
+    /// The service is offline in a planned outage.
+    Outage,
+}
+
+impl RiskKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskKind::MixedVersionFailover => "mixed-version-failover",
+            RiskKind::NoFailoverTarget => "no-failover-target",
+            RiskKind::Outage => "outage",
+        }
+    }
+}
+
+/// How serious a risk is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RiskLevel {
+    /// A rule the plan must not break (`mixed_failover: forbid`); never in an emitted plan.
+    Error,
+    Warning,
+    /// Expected and accepted (a planned outage).
+    Info,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Risk {
+    pub kind: RiskKind,
+    pub level: RiskLevel,
+    pub service: ServiceId,
+    /// The node the service runs on (or sits on, offline).
+    pub node: NodeId,
+    /// Where it would fail over to, if anywhere.
+    pub target: Option<NodeId>,
+    /// One line for a person: "If NODE1 fails now, EVS1 fails over to NODE2, which ...".
+    pub message: String,
+}
+
+/// One node's state after a step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NodeState {
+    /// Release of each component, indexed like [`Cluster::components`].
+    pub versions: Vec<String>,
+    /// False while paused (or being upgraded).
+    pub up: bool,
+}
+
+/// One service's state after a step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ServiceState {
+    pub node: NodeId,
+    pub online: bool,
+}
+
+/// The whole cluster's state between steps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct State {
+    pub nodes: Vec<NodeState>,
+    pub services: Vec<ServiceState>,
+}
+
+impl State {
+    /// The cluster as the description says it is now.
+    pub fn initial(cluster: &Cluster) -> State {
+        State {
+            nodes: cluster.nodes.iter().map(|n| NodeState { versions: n.versions.clone(), up: true }).collect(),
+            services: cluster.services.iter().map(|s| ServiceState { node: s.on, online: true }).collect(),
+        }
+    }
+}
+
+/// What a person reads for one step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Details {
+    /// What to check before starting the step.
+    pub before: String,
+    /// What to check once it is done.
+    pub after: String,
+    /// What users notice.
+    pub interruption: String,
+    /// Estimated minutes; `None` when a component's duration is not given.
+    pub minutes: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub action: Action,
+    pub title: String,
+    pub details: Details,
+    pub risks: Vec<Risk>,
+    pub state_after: State,
+}
+
+/// Totals for the summary bar and the change ticket.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub steps: usize,
+    /// Moves and verifications: planned failovers, each a brief interruption.
+    pub moves: usize,
+    /// Distinct services taken offline.
+    pub services_offline: usize,
+    /// Minutes services spend offline, summed over services.
+    pub outage_minutes: u32,
+    /// Steps after which nodes run different releases of some component.
+    pub mixed_version_steps: usize,
+    /// Estimated duration of the whole plan, in minutes.
+    pub estimated_minutes: u32,
+    /// Whether some step's duration is unknown (a component without `minutes`), so the estimate is a lower bound.
+    pub estimate_incomplete: bool,
+}
+
+/// A complete, safe upgrade sequence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+    pub summary: Summary,
+}
+
+/// Which rule makes a plan impossible.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockingRule {
+    /// Even one node down loses quorum.
+    Quorum,
+    /// A service would have to go offline, and the policy forbids outages.
+    OutageNotAllowed,
+    /// A service has nowhere to run while its node is upgraded, and no outage is allowed.
+    NoRoom,
+    /// Services cannot be returned to their starting nodes.
+    Failback,
+}
+
+/// Why no safe plan exists, and what would change that.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Blocked {
+    pub rule: BlockingRule,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    pub message: String,
+    /// Changes to the description that would unblock the plan.
+    pub unblock: Vec<String>,
+}
+
+/// The planner's answer for a valid description.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Planned(Plan),
+    Blocked(Vec<Blocked>),
+}
+
+/// Plans the upgrade of a valid cluster. Deterministic: the same cluster always gives the same outcome.
+pub fn plan(cluster: &Cluster) -> Outcome {
+    let blocked = preconditions(cluster);
+    if !blocked.is_empty() {
+        return Outcome::Blocked(blocked);
+    }
+    let mut world = world::World::new(cluster);
+    let result = rolling::run(&mut world)
+        .and_then(|()| failback::run(&mut world))
+        .and_then(|()| window::run(&mut world))
+        .and_then(|()| failback::run(&mut world));
+    match result {
+        Ok(()) => Outcome::Planned(world.finish()),
+        Err(blocked) => Outcome::Blocked(vec![blocked]),
+    }
+}
+
+/// Rules that block any plan, checked before planning so that all of them are reported at once.
+fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
+    let mut blocked = Vec::new();
+    let nodes = cluster.nodes.len();
+    let any_upgrade = (0..nodes).any(|n| !cluster.node_at_target(n));
+    if any_upgrade && !cluster.policy.quorum.holds(nodes, nodes.saturating_sub(1)) {
+        blocked.push(Blocked {
+            rule: BlockingRule::Quorum,
+            service: None,
+            node: None,
+            message: format!(
+                "every upgrade takes a node down, but this {nodes}-node cluster loses quorum as soon as one node is down ({} quorum)",
+                quorum_word(cluster)
+            ),
+            unblock: vec![
+                "use a witness (`policy.quorum: witness`) or a quorum disk (`policy.quorum: disk`) if the cluster has one".to_owned(),
+                "add a node to the cluster".to_owned(),
+            ],
+        });
+    }
+    if !cluster.policy.allow_outage {
+        for component in window::window_components(cluster) {
+            let definition = &cluster.components[component];
+            let services: Vec<&str> = cluster.services.iter().filter(|s| s.uses.contains(&component)).map(|s| s.name.as_str()).collect();
+            let why = if definition.rolling { "failover between its releases is forbidden (`mixed_failover: forbid`)" } else { "it does not support rolling upgrades (`rolling: false`)" };
+            blocked.push(Blocked {
+                rule: BlockingRule::OutageNotAllowed,
+                service: services.first().map(|s| (*s).to_owned()),
+                node: None,
+                message: format!("`{}` can only be upgraded with {} offline, because {why}; the policy allows no outage", definition.name, services.join(", ")),
+                unblock: vec![format!("allow the planned outage: `policy.allow_outage: true`"), format!("leave `{}` out of this upgrade", definition.name)],
+            });
+        }
+    }
+    blocked
+}
+
+fn quorum_word(cluster: &Cluster) -> &'static str {
+    match cluster.policy.quorum {
+        crate::model::Quorum::Majority => "majority",
+        crate::model::Quorum::Witness => "witness",
+        crate::model::Quorum::Disk => "disk",
+        crate::model::Quorum::None => "no",
+    }
+}
