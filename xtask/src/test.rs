@@ -6,6 +6,7 @@
 //! first so a broken build fails in minutes, not after the browser tests.
 
 use std::ffi::OsString;
+use std::path::Path;
 use std::time::Instant;
 
 use crate::cmd::{self, Env, Result};
@@ -37,7 +38,7 @@ impl Step {
 }
 
 /// The checks, in the order they run.
-fn steps(browser: &Browser) -> Vec<Step> {
+fn steps(root: &Path, browser: &Browser) -> Vec<Step> {
     vec![
         // Native: core, CLI, xtask, and the web app's reducer (its state has no browser code).
         Step::new("native tests", "cargo", &["test", "--workspace"]),
@@ -76,8 +77,8 @@ fn steps(browser: &Browser) -> Vec<Step> {
             &["build", "-p", "rollplan-core", "--target", WASM_TARGET],
         ),
         // The app mounted in real headless Chromium; cargo runs them through wasm-bindgen-test-runner
-        // (.cargo/config.toml), which drives Chromium through ChromeDriver; flags in
-        // crates/rollplan-web/webdriver.json.
+        // (.cargo/config.toml), which drives Chromium through chromedriver with the flags in
+        // webdriver.json (named by absolute path: the runner would look in its working directory).
         Step::new(
             "web app tests in headless Chromium",
             "cargo",
@@ -91,7 +92,11 @@ fn steps(browser: &Browser) -> Vec<Step> {
                 "browser",
             ],
         )
-        .env("CHROMEDRIVER", &browser.chromedriver),
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env(
+            "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+            root.join("crates/rollplan-web/webdriver.json"),
+        ),
         // The release bundle exactly as `cargo xtask dist` makes it, so a broken bundle fails CI.
         Step::new(
             "release bundle (trunk build)",
@@ -104,7 +109,7 @@ fn steps(browser: &Browser) -> Vec<Step> {
 
 /// Runs every step; the error names the step that failed.
 pub fn run(env: &Env, browser: &Browser) -> Result<()> {
-    let steps = steps(browser);
+    let steps = steps(&env.root, browser);
     let total = steps.len();
     let started = Instant::now();
     for (index, step) in steps.iter().enumerate() {
