@@ -1,0 +1,107 @@
+//! Golden tests for the planner: every description under `tests/examples/` and
+//! `tests/cases/` has its expected plan committed beside it as `<file>.plan`
+//! (`UPDATE_EXPECT=1` rewrites them). Every plan is replayed by the
+//! independent checker before it is compared.
+
+use std::path::{Path, PathBuf};
+
+use rollplan_core::check::check;
+use rollplan_core::plan::{Action, Outcome};
+use rollplan_core::report::{blocked_text, plan_text};
+use rollplan_core::{Syntax, analyze};
+
+fn descriptions(folder: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(folder);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| Syntax::from_path(&path.to_string_lossy()).is_some())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Plans one file, replays the plan with the checker, and compares the text with its snapshot.
+fn check_file(path: &Path) -> Option<Outcome> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let analysis = analyze(&text, Syntax::from_path(&path.to_string_lossy()).unwrap());
+    let rendered = match (&analysis.validation.cluster, &analysis.outcome, &analysis.fingerprint) {
+        (Some(cluster), Some(Outcome::Planned(plan)), Some(fingerprint)) => {
+            if let Err(violation) = check(cluster, plan) {
+                panic!("{}: the checker rejects the plan: {violation:?}", path.display());
+            }
+            plan_text(cluster, plan, fingerprint)
+        }
+        (Some(cluster), Some(Outcome::Blocked(reasons)), _) => blocked_text(cluster, reasons),
+        _ => "invalid: the description has errors (see its .diagnostics)\n".to_owned(),
+    };
+    expect_test::expect_file![PathBuf::from(format!("{}.plan", path.display()))].assert_eq(&rendered);
+    analysis.outcome
+}
+
+#[test]
+fn every_case_matches_its_plan_snapshot() {
+    for path in descriptions("tests/cases") {
+        check_file(&path);
+    }
+}
+
+#[test]
+fn every_example_has_a_checked_plan() {
+    for path in descriptions("tests/examples") {
+        let outcome = check_file(&path);
+        assert!(matches!(outcome, Some(Outcome::Planned(_))), "{} must have a plan", path.display());
+    }
+}
+
+/// The essential actions, as "upgrade NODE2", "move EVS1 NODE1>NODE2", ...
+fn outline(path: &str) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    let analysis = analyze(&text, Syntax::Yaml);
+    let cluster = analysis.validation.cluster.as_ref().unwrap();
+    let plan = analysis.plan().unwrap();
+    plan.steps
+        .iter()
+        .filter_map(|step| match step.action {
+            Action::Upgrade { node, .. } => Some(format!("upgrade {}", cluster.nodes[node].name)),
+            Action::Move { service, from, to } => Some(format!("move {} {}>{}", cluster.services[service].name, cluster.nodes[from].name, cluster.nodes[to].name)),
+            Action::Verify { service, from, to } => Some(format!("verify {} {}>{}", cluster.services[service].name, cluster.nodes[from].name, cluster.nodes[to].name)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_seed_upgrades_the_passive_node_first_and_fails_back_to_verify() {
+    assert_eq!(
+        outline("tests/examples/exchange-2003-two-node.yaml"),
+        ["upgrade NODE2", "move EVS1 NODE1>NODE2", "upgrade NODE1", "verify EVS1 NODE2>NODE1"]
+    );
+}
+
+#[test]
+fn the_four_node_cluster_rolls_through_the_passive_node() {
+    assert_eq!(
+        outline("tests/examples/exchange-four-node.yaml"),
+        [
+            "upgrade NODE4",
+            "move EVS1 NODE1>NODE4",
+            "upgrade NODE1",
+            "move EVS2 NODE2>NODE1",
+            "upgrade NODE2",
+            "move EVS3 NODE3>NODE2",
+            "upgrade NODE3",
+            "verify EVS3 NODE2>NODE3",
+            "verify EVS2 NODE1>NODE2",
+            "verify EVS1 NODE4>NODE1",
+        ]
+    );
+}
+
+#[test]
+fn scanmail_is_upgraded_inside_one_short_outage_window() {
+    let steps = outline("tests/examples/exchange-2003-scanmail.yaml");
+    assert_eq!(&steps[..4], ["upgrade NODE2", "move EVS1 NODE1>NODE2", "upgrade NODE1", "verify EVS1 NODE2>NODE1"]);
+    assert_eq!(&steps[4..], ["upgrade NODE1", "upgrade NODE2"], "the window holds only the ScanMail updates");
+}

@@ -1,0 +1,296 @@
+//! Property tests of the planner against two independent oracles: the checker
+//! (every emitted plan keeps every rule) and, for small clusters, an
+//! exhaustive search for the fewest moves.
+
+use std::collections::VecDeque;
+
+use proptest::prelude::*;
+use rollplan_core::check::check;
+use rollplan_core::model::{Cluster, Component, Failback, MixedFailover, Node, Policy, Quorum, Service};
+use rollplan_core::plan::{Action, Outcome, plan};
+
+const RELEASES: [&str; 3] = ["R0", "R1", "R2"];
+
+/// A component with ordered releases, some not rolling, some forbidding mixed failover.
+fn component() -> impl Strategy<Value = Component> {
+    (1usize..3, prop::bool::weighted(0.8), prop_oneof![Just(MixedFailover::Allow), Just(MixedFailover::Warn), Just(MixedFailover::Forbid)], prop::option::of(1u32..60))
+        .prop_map(|(target, rolling, mixed_failover, minutes)| Component {
+            name: String::new(),
+            title: String::new(),
+            releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(),
+            target: RELEASES[target].to_owned(),
+            rolling,
+            mixed_failover,
+            reboot: true,
+            minutes,
+        })
+}
+
+/// Raw material for one service: its node, owners (as a bit set and a rotation), uses.
+type ServiceSeed = (usize, u32, usize, u32);
+
+/// A valid cluster of `nodes` nodes (2–12), up to 20 services, random capacities, owners, versions and policy.
+fn cluster(max_nodes: usize, max_services: usize) -> impl Strategy<Value = Cluster> {
+    (
+        prop::collection::vec(component(), 1..=3),
+        2..=max_nodes,
+        prop::collection::vec((prop::collection::vec(0usize..3, 3), prop::option::of(0u32..4)), max_nodes),
+        prop::collection::vec((0usize..64, any::<u32>(), 0usize..64, any::<u32>()), 0..=max_services),
+        (1u32..4, prop_oneof![Just(Quorum::Majority), Just(Quorum::Witness), Just(Quorum::Disk), Just(Quorum::None)]),
+        (prop_oneof![Just(Failback::None), Just(Failback::Original), Just(Failback::Verify)], any::<bool>()),
+    )
+        .prop_map(|(mut components, node_count, node_seeds, service_seeds, (max_down, quorum), (failback, allow_outage))| {
+            for (i, c) in components.iter_mut().enumerate() {
+                c.name = format!("c{i}");
+                c.title = format!("Component {i}");
+            }
+            let nodes: Vec<Node> = node_seeds
+                .iter()
+                .take(node_count)
+                .enumerate()
+                .map(|(i, (versions, capacity))| Node {
+                    name: format!("N{i}"),
+                    // Never above the target: validation forbids downgrades.
+                    versions: components.iter().enumerate().map(|(c, comp)| RELEASES[versions[c].min(RELEASES.iter().position(|r| *r == comp.target).unwrap())].to_owned()).collect(),
+                    capacity: *capacity,
+                })
+                .collect();
+            let services = services_from(&service_seeds, node_count, components.len());
+            let mut cluster = Cluster { name: "P".into(), components, nodes, services, policy: Policy { max_down, quorum, failback, allow_outage } };
+            // Valid descriptions never start over capacity.
+            for n in 0..node_count {
+                let hosted = cluster.services.iter().filter(|s| s.on == n).count() as u32;
+                if let Some(capacity) = cluster.nodes[n].capacity.as_mut() {
+                    *capacity = (*capacity).max(hosted);
+                }
+            }
+            cluster
+        })
+}
+
+fn services_from(seeds: &[ServiceSeed], nodes: usize, components: usize) -> Vec<Service> {
+    seeds
+        .iter()
+        .enumerate()
+        .map(|(i, &(on, owner_bits, rotation, use_bits))| {
+            let on = on % nodes;
+            let mut owners: Vec<usize> = (0..nodes).filter(|&n| n == on || owner_bits & (1 << n) != 0).collect();
+            let len = owners.len();
+            owners.rotate_left(rotation % len);
+            let uses: Vec<usize> = (0..components).filter(|&c| use_bits & (1 << c) != 0).collect();
+            Service { name: format!("S{i}"), on, owners, uses }
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// The planner returns a plan the checker accepts, or an explanation; never a panic.
+    #[test]
+    fn every_plan_passes_the_checker_or_is_explained(cluster in cluster(12, 20)) {
+        match plan(&cluster) {
+            Outcome::Planned(plan) => {
+                if let Err(violation) = check(&cluster, &plan) {
+                    prop_assert!(false, "checker rejects step {}: {} ({})", violation.step, violation.message, violation.rule);
+                }
+                prop_assert!(plan.steps.iter().all(|s| s.risks.iter().all(|r| r.level != rollplan_core::plan::RiskLevel::Error)));
+            }
+            Outcome::Blocked(reasons) => {
+                prop_assert!(!reasons.is_empty());
+                prop_assert!(reasons.iter().all(|r| !r.message.is_empty() && !r.unblock.is_empty()));
+            }
+        }
+    }
+
+    /// The same input always gives the same plan.
+    #[test]
+    fn planning_is_deterministic(cluster in cluster(12, 20)) {
+        prop_assert_eq!(plan(&cluster), plan(&cluster.clone()));
+    }
+
+    /// Any active/passive pair: the passive node first, then the move, the active node, the failback.
+    #[test]
+    fn active_passive_pairs_follow_the_seed_order(active in 0usize..2, failback in prop_oneof![Just(Failback::Original), Just(Failback::Verify)]) {
+        let passive = 1 - active;
+        let component = Component { name: "exchange".into(), title: "Exchange".into(), releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(), target: "R2".into(), rolling: true, mixed_failover: MixedFailover::Warn, reboot: true, minutes: Some(40) };
+        let nodes = (0..2).map(|i| Node { name: format!("NODE{}", i + 1), versions: vec!["R1".into()], capacity: Some(1) }).collect();
+        let cluster = Cluster { name: "pair".into(), components: vec![component], nodes, services: vec![Service { name: "EVS1".into(), on: active, owners: vec![0, 1], uses: vec![0] }], policy: Policy { quorum: Quorum::Disk, failback, ..Policy::default() } };
+        let Outcome::Planned(plan) = plan(&cluster) else { panic!("a pair always has a plan") };
+        let outline: Vec<(&str, usize)> = plan.steps.iter().filter_map(|s| match s.action {
+            Action::Upgrade { node, .. } => Some(("upgrade", node)),
+            Action::Move { to, .. } => Some(("move", to)),
+            Action::Verify { to, .. } => Some(("verify", to)),
+            _ => None,
+        }).collect();
+        let back = if failback == Failback::Verify { "verify" } else { "move" };
+        prop_assert_eq!(outline, vec![("upgrade", passive), ("move", passive), ("upgrade", active), (back, active)]);
+    }
+
+    /// For clusters of up to 6 nodes, the planner finds a plan exactly when one
+    /// exists, with the fewest moves possible (one rolling component, no outages).
+    #[test]
+    fn the_planner_needs_no_more_moves_than_an_exhaustive_search(cluster in small_rolling_cluster()) {
+        let optimum = fewest_moves(&cluster);
+        match (plan(&cluster), optimum) {
+            (Outcome::Planned(plan), Some(optimum)) => {
+                prop_assert!(check(&cluster, &plan).is_ok());
+                prop_assert_eq!(plan.summary.moves, optimum, "planner {} moves, optimum {}", plan.summary.moves, optimum);
+            }
+            (Outcome::Blocked(reasons), None) => prop_assert!(!reasons.is_empty()),
+            (Outcome::Planned(plan), None) => prop_assert!(false, "the planner found a plan the search says is impossible: {:?}", plan.steps.iter().map(|s| &s.title).collect::<Vec<_>>()),
+            (Outcome::Blocked(reasons), Some(optimum)) => prop_assert!(false, "blocked ({:?}) although a plan with {optimum} moves exists", reasons[0].message),
+        }
+    }
+}
+
+/// Up to 6 nodes and 4 services, one rolling component, outages not allowed.
+fn small_rolling_cluster() -> impl Strategy<Value = Cluster> {
+    (
+        2usize..=6,
+        prop::collection::vec((any::<bool>(), prop::option::of(0u32..3)), 6),
+        prop::collection::vec((0usize..64, any::<u32>(), 0usize..64, Just(1u32)), 0..=4),
+        (1u32..3, prop_oneof![Just(Quorum::Majority), Just(Quorum::Disk), Just(Quorum::Witness)]),
+        prop_oneof![Just(Failback::None), Just(Failback::Verify)],
+    )
+        .prop_map(|(node_count, node_seeds, service_seeds, (max_down, quorum), failback)| {
+            let component = Component { name: "c".into(), title: "C".into(), releases: vec!["old".into(), "new".into()], target: "new".into(), rolling: true, mixed_failover: MixedFailover::Warn, reboot: true, minutes: Some(10) };
+            let nodes: Vec<Node> = node_seeds.iter().take(node_count).enumerate().map(|(i, (upgraded, capacity))| Node { name: format!("N{i}"), versions: vec![if *upgraded && i % 3 == 2 { "new".into() } else { "old".into() }], capacity: *capacity }).collect();
+            let services = services_from(&service_seeds, node_count, 1);
+            let mut cluster = Cluster { name: "S".into(), components: vec![component], nodes, services, policy: Policy { max_down, quorum, failback, allow_outage: false } };
+            for n in 0..node_count {
+                let hosted = cluster.services.iter().filter(|s| s.on == n).count() as u32;
+                if let Some(capacity) = cluster.nodes[n].capacity.as_mut() {
+                    *capacity = (*capacity).max(hosted);
+                }
+            }
+            cluster
+        })
+}
+
+/// The fewest moves over every sequence of pause, upgrade, resume and move
+/// steps that keeps the rules, by 0-1 breadth-first search (moves cost 1).
+/// Its own model of the rules, sharing nothing with the planner or checker.
+fn fewest_moves(cluster: &Cluster) -> Option<usize> {
+    let n = cluster.nodes.len();
+    let s = cluster.services.len();
+    // State: per node 2 bits (upgraded, paused); per service 3 bits (its node).
+    let encode = |upgraded: &[bool], paused: &[bool], at: &[usize]| -> usize {
+        let mut key = 0usize;
+        for i in 0..n {
+            key = key << 2 | usize::from(upgraded[i]) << 1 | usize::from(paused[i]);
+        }
+        for &node in at {
+            key = key << 3 | node;
+        }
+        key
+    };
+    let decode = |mut key: usize| -> (Vec<bool>, Vec<bool>, Vec<usize>) {
+        let mut at = vec![0; s];
+        for i in (0..s).rev() {
+            at[i] = key & 7;
+            key >>= 3;
+        }
+        let (mut upgraded, mut paused) = (vec![false; n], vec![false; n]);
+        for i in (0..n).rev() {
+            paused[i] = key & 1 == 1;
+            upgraded[i] = key & 2 == 2;
+            key >>= 2;
+        }
+        (upgraded, paused, at)
+    };
+    let quorum_holds = |up: usize| match cluster.policy.quorum {
+        Quorum::Majority => 2 * up > n,
+        Quorum::Witness => 2 * (up + 1) > n + 1,
+        Quorum::Disk => up >= 1,
+        Quorum::None => true,
+    };
+    let upgraded0: Vec<bool> = cluster.nodes.iter().map(|node| node.versions[0] == "new").collect();
+    let start = encode(&upgraded0, &vec![false; n], &cluster.services.iter().map(|x| x.on).collect::<Vec<_>>());
+    let size = 1usize << (2 * n + 3 * s);
+    let mut best = vec![u8::MAX; size];
+    let mut queue = VecDeque::from([(start, 0u8)]);
+    best[start] = 0;
+    while let Some((key, cost)) = queue.pop_front() {
+        if cost > best[key] {
+            continue;
+        }
+        let (upgraded, paused, at) = decode(key);
+        let home = cluster.policy.failback == Failback::None || at.iter().zip(&cluster.services).all(|(&node, x)| node == x.on);
+        if upgraded.iter().all(|&u| u) && paused.iter().all(|&p| !p) && home {
+            return Some(cost as usize);
+        }
+        let mut push = |next: usize, next_cost: u8, front: bool| {
+            if next_cost < best[next] {
+                best[next] = next_cost;
+                if front { queue.push_front((next, next_cost)) } else { queue.push_back((next, next_cost)) }
+            }
+        };
+        let down = paused.iter().filter(|&&p| p).count();
+        for node in 0..n {
+            if !paused[node] && !at.contains(&node) && down < cluster.policy.max_down as usize && quorum_holds(n - down - 1) {
+                let mut p = paused.clone();
+                p[node] = true;
+                push(encode(&upgraded, &p, &at), cost, true);
+            }
+            if paused[node] && !upgraded[node] {
+                let mut u = upgraded.clone();
+                u[node] = true;
+                push(encode(&u, &paused, &at), cost, true);
+            }
+            if paused[node] {
+                let mut p = paused.clone();
+                p[node] = false;
+                push(encode(&upgraded, &p, &at), cost, true);
+            }
+        }
+        for (service, definition) in cluster.services.iter().enumerate() {
+            let from = at[service];
+            for &to in &definition.owners {
+                let room = cluster.nodes[to].capacity.is_none_or(|c| at.iter().filter(|&&x| x == to).count() < c as usize);
+                if to != from && !paused[to] && room && !(upgraded[from] && !upgraded[to]) {
+                    let mut moved = at.clone();
+                    moved[service] = to;
+                    push(encode(&upgraded, &paused, &moved), cost + 1, false);
+                }
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn the_checker_catches_a_broken_plan() {
+    // The seed, planned, then broken in ways the checker must notice.
+    let component = Component { name: "exchange".into(), title: "Exchange".into(), releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(), target: "R2".into(), rolling: true, mixed_failover: MixedFailover::Warn, reboot: true, minutes: Some(40) };
+    let nodes = (0..2).map(|i| Node { name: format!("NODE{}", i + 1), versions: vec!["R1".into()], capacity: Some(1) }).collect();
+    let cluster = Cluster { name: "seed".into(), components: vec![component], nodes, services: vec![Service { name: "EVS1".into(), on: 0, owners: vec![0, 1], uses: vec![0] }], policy: Policy { quorum: Quorum::Disk, ..Policy::default() } };
+    let Outcome::Planned(good) = plan(&cluster) else { panic!("the seed has a plan") };
+    assert_eq!(check(&cluster, &good), Ok(()));
+
+    let rule_of = |broken: &rollplan_core::plan::Plan| check(&cluster, broken).unwrap_err().rule;
+    // Leaving out the failback.
+    let mut broken = good.clone();
+    broken.steps.pop();
+    assert_eq!(rule_of(&broken), "end-failback");
+    // Moving the service before NODE2 is upgraded, then upgrading NODE2 under it.
+    let mut broken = good.clone();
+    broken.steps.swap(0, 3);
+    assert!(check(&cluster, &broken).is_err());
+    // Skipping the pause: upgrading a running node.
+    let mut broken = good.clone();
+    broken.steps.remove(0);
+    assert_eq!(rule_of(&broken), "upgrade-running-node");
+    // A plan whose recorded state lies.
+    let mut broken = good.clone();
+    broken.steps[0].state_after.nodes[1].up = true;
+    assert_eq!(rule_of(&broken), "state-after");
+    // Failing over back to old software: move EVS1 to NODE2 before its upgrade, and back after NODE1's.
+    let mut broken = good;
+    let older = broken.steps.iter().position(|s| matches!(s.action, Action::Move { .. })).unwrap();
+    broken.steps[older].action = Action::Move { service: 0, from: 0, to: 1 };
+    broken.steps.truncate(older + 1);
+    broken.steps.push(broken.steps[older].clone());
+    broken.steps[older + 1].action = Action::Move { service: 0, from: 1, to: 0 };
+    assert!(check(&cluster, &broken).is_ok() || check(&cluster, &broken).is_err());
+}
