@@ -54,7 +54,7 @@ fn steps(root: &Path, browser: &Browser) -> Vec<Step> {
                 "warnings",
             ],
         ),
-        // The web crate's browser-only code (hooks, tests/) is only compiled for wasm32.
+        // The browser tests (crates/rollplan-web/tests/browser.rs) are only compiled for wasm32.
         Step::new(
             "clippy (wasm32, rollplan-web)",
             "cargo",
