@@ -41,7 +41,12 @@ impl Step {
 fn steps(root: &Path, browser: &Browser) -> Vec<Step> {
     vec![
         // Native: core, CLI, xtask, and the web app's reducer (its state has no browser code).
-        Step::new("native tests", "cargo", &["test", "--workspace"]),
+        // `--no-fail-fast` shows every failing test binary in one run; the step still fails.
+        Step::new(
+            "native tests",
+            "cargo",
+            &["test", "--workspace", "--no-fail-fast"],
+        ),
         Step::new(
             "clippy (native)",
             "cargo",
