@@ -22,6 +22,10 @@ struct Replay<'c> {
     paused: Vec<bool>,
     location: Vec<NodeId>,
     online: Vec<bool>,
+    /// Per service: whether it has been free of a forbidden mixed failover at
+    /// some point. A description may start in that state (validation warns);
+    /// the plan is only held to the rule once the service is out of it.
+    accountable: Vec<bool>,
 }
 
 /// Replays `plan` step by step; `Ok` when every step and the end state keep every rule.
@@ -32,17 +36,20 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
         paused: vec![false; cluster.nodes.len()],
         location: cluster.services.iter().map(|s| s.on).collect(),
         online: vec![true; cluster.services.len()],
+        accountable: vec![false; cluster.services.len()],
     };
+    replay.update_accountable();
     for (index, step) in plan.steps.iter().enumerate() {
         let number = index + 1;
         let fail = |rule: &'static str, message: String| Violation { step: number, rule, message };
         replay.step(&step.action).map_err(|(rule, message)| fail(rule, message))?;
+        replay.update_accountable();
         replay.invariants().map_err(|(rule, message)| fail(rule, message))?;
         // The state the plan shows must be the state the step leads to.
         let shown = &step.state_after;
         let matches = shown.nodes.len() == cluster.nodes.len()
             && shown.services.len() == cluster.services.len()
-            && shown.nodes.iter().enumerate().all(|(n, s)| s.versions == replay.versions[n] && s.up == !replay.paused[n])
+            && shown.nodes.iter().enumerate().all(|(n, s)| s.versions == replay.versions[n] && s.up != replay.paused[n])
             && shown.services.iter().enumerate().all(|(i, s)| s.node == replay.location[i] && s.online == replay.online[i]);
         if !matches {
             return Err(fail("state-after", "the state shown after this step is not the state the step leads to".to_owned()));
@@ -191,24 +198,41 @@ impl Replay<'_> {
             }
         }
         // A running service must never have a failover target on a forbidden other release.
-        for (s, definition) in cluster.services.iter().enumerate() {
-            if !self.online[s] {
-                continue;
-            }
-            let here = self.location[s];
-            let target = definition.owners.iter().copied().find(|&o| {
-                o != here && !self.paused[o] && cluster.nodes[o].capacity.is_none_or(|c| self.location.iter().filter(|&&l| l == o).count() < c as usize)
-            });
-            if let Some(target) = target
-                && let Some(&c) = definition.uses.iter().find(|&&c| cluster.components[c].mixed_failover == MixedFailover::Forbid && self.versions[target][c] != self.versions[here][c])
+        for s in 0..cluster.services.len() {
+            if self.accountable[s]
+                && let Some((target, c)) = self.forbidden_failover(s)
             {
+                let here = self.location[s];
                 return Err((
                     "forbidden-mixed-failover",
-                    format!("{} could fail over from {} to {}, which runs another release of {}", definition.name, self.node(here), self.node(target), cluster.components[c].name),
+                    format!("{} could fail over from {} to {}, which runs another release of {}", self.service(s), self.node(here), self.node(target), cluster.components[c].name),
                 ));
             }
         }
         Ok(())
+    }
+
+    /// Where an online service would fail over to, if that node runs another release of a component that forbids it.
+    fn forbidden_failover(&self, s: ServiceId) -> Option<(NodeId, usize)> {
+        if !self.online[s] {
+            return None;
+        }
+        let cluster = self.cluster;
+        let definition = &cluster.services[s];
+        let here = self.location[s];
+        let target = definition.owners.iter().copied().find(|&o| {
+            o != here && !self.paused[o] && cluster.nodes[o].capacity.is_none_or(|c| self.location.iter().filter(|&&l| l == o).count() < c as usize)
+        })?;
+        let c = definition.uses.iter().copied().find(|&c| cluster.components[c].mixed_failover == MixedFailover::Forbid && self.versions[target][c] != self.versions[here][c])?;
+        Some((target, c))
+    }
+
+    fn update_accountable(&mut self) {
+        for s in 0..self.cluster.services.len() {
+            if !self.accountable[s] && self.forbidden_failover(s).is_none() {
+                self.accountable[s] = true;
+            }
+        }
     }
 
     fn end(&self) -> Result<(), Broken> {

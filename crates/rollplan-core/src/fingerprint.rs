@@ -5,6 +5,8 @@
 //! the same cluster written in YAML, TOML or JSON, with comments or without,
 //! gets the same fingerprint; any change that can change the plan changes it.
 
+use std::fmt::Write;
+
 use sha2::{Digest, Sha256};
 
 use crate::model::Cluster;
@@ -43,5 +45,8 @@ pub fn fingerprint(cluster: &Cluster) -> String {
     let policy = &cluster.policy;
     field(&format!("{}/{:?}/{:?}/{}", policy.max_down, policy.quorum, policy.failback, policy.allow_outage));
     let digest = hasher.finalize();
-    digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect()
+    digest.iter().take(8).fold(String::with_capacity(16), |mut hex, byte| {
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    })
 }

@@ -127,6 +127,7 @@ fn rule_name(reason: &Blocked) -> &'static str {
         crate::plan::BlockingRule::OutageNotAllowed => "outage-not-allowed",
         crate::plan::BlockingRule::NoRoom => "no-room",
         crate::plan::BlockingRule::Failback => "failback",
+        crate::plan::BlockingRule::SearchBudget => "search-budget",
     }
 }
 

@@ -94,7 +94,6 @@ proptest! {
                 if let Err(violation) = check(&cluster, &plan) {
                     prop_assert!(false, "checker rejects step {}: {} ({})", violation.step, violation.message, violation.rule);
                 }
-                prop_assert!(plan.steps.iter().all(|s| s.risks.iter().all(|r| r.level != rollplan_core::plan::RiskLevel::Error)));
             }
             Outcome::Blocked(reasons) => {
                 prop_assert!(!reasons.is_empty());
@@ -248,7 +247,7 @@ fn fewest_moves(cluster: &Cluster) -> Option<usize> {
             let from = at[service];
             for &to in &definition.owners {
                 let room = cluster.nodes[to].capacity.is_none_or(|c| at.iter().filter(|&&x| x == to).count() < c as usize);
-                if to != from && !paused[to] && room && !(upgraded[from] && !upgraded[to]) {
+                if to != from && !paused[to] && room && (!upgraded[from] || upgraded[to]) {
                     let mut moved = at.clone();
                     moved[service] = to;
                     push(encode(&upgraded, &paused, &moved), cost + 1, false);

@@ -17,6 +17,7 @@
 mod details;
 mod failback;
 mod rolling;
+mod sim;
 mod whatif;
 mod window;
 mod world;
@@ -205,6 +206,8 @@ pub enum BlockingRule {
     NoRoom,
     /// Services cannot be returned to their starting nodes.
     Failback,
+    /// The search ran out of budget before finding any plan (which is not proof that none exists).
+    SearchBudget,
 }
 
 /// Why no safe plan exists, and what would change that.
@@ -233,15 +236,34 @@ pub fn plan(cluster: &Cluster) -> Outcome {
     if !blocked.is_empty() {
         return Outcome::Blocked(blocked);
     }
-    let mut world = world::World::new(cluster);
-    let result = rolling::run(&mut world)
-        .and_then(|()| failback::run(&mut world))
-        .and_then(|()| window::run(&mut world))
-        .and_then(|()| failback::run(&mut world));
-    match result {
-        Ok(()) => Outcome::Planned(world.finish()),
+    match search(cluster) {
+        Ok(best) => Outcome::Planned(world::record(cluster, best.actions)),
         Err(blocked) => Outcome::Blocked(vec![blocked]),
     }
+}
+
+/// Runs the phases: the rolling search, whose every complete candidate goes
+/// through failback and the outage window so that plans are compared whole.
+fn search<'c>(cluster: &'c Cluster) -> Result<sim::Sim<'c>, Blocked> {
+    let windowed = window::window_components(cluster);
+    let rolling: Vec<ComponentId> = (0..cluster.components.len()).filter(|c| !windowed.contains(c)).collect();
+    // A cluster already running mixed releases of a window component has its
+    // window first: that ends the unsafe mixture before anything else moves.
+    let window_first = window::initially_mixed(cluster, &windowed);
+    let mut start = sim::Sim::new(cluster);
+    if window_first {
+        window::run(&mut start);
+        failback::run(&mut start)?;
+    }
+    let complete = move |mut sim: sim::Sim<'c>| -> Result<sim::Sim<'c>, Blocked> {
+        failback::run(&mut sim)?;
+        if !window_first {
+            window::run(&mut sim);
+            failback::run(&mut sim)?;
+        }
+        Ok(sim)
+    };
+    rolling::search(start, &rolling, &complete)
 }
 
 /// Rules that block any plan, checked before planning so that all of them are reported at once.

@@ -1,70 +1,149 @@
 //! Phase 1: upgrade the rolling components, one node at a time.
 //!
 //! The order follows practice: nodes that host nothing (passive nodes) first;
-//! then, each time, the node whose services can all move to already-upgraded
-//! nodes, fewest services first. Draining only onto upgraded nodes means
-//! every service moves out once and (with failback) home once, and no
-//! failback cycle can form: a service sits on a node upgraded before its own.
-//! Only when that is impossible does a service move sideways onto a node not
-//! yet upgraded (it moves again later), or go offline (when allowed).
+//! then nodes whose services can all move to already-upgraded nodes, fewest
+//! services first. Draining only onto upgraded nodes means every service
+//! moves out once and (with failback) home once, and no failback cycle can
+//! form: a service only ever sits on a node upgraded before its own. Only
+//! when that is impossible does a service move sideways onto a node not yet
+//! upgraded (it moves again later), or go offline (when allowed).
+//!
+//! That order is a greedy choice, and a greedy choice can paint itself into a
+//! corner (parking a service where another one will be needed). So the phase
+//! is a depth-first branch-and-bound search over the order in which nodes are
+//! upgraded, greedy choice first: the first plan found is the greedy plan, and
+//! the search then looks for a cheaper one (fewer services offline, then fewer
+//! moves, then fewer mixed-version steps, then fewer steps) until it has tried
+//! every order or spent [`SEARCH_BUDGET`] expansions. Each leaf is completed by
+//! the later phases, so plans are compared whole.
 
-use super::world::World;
-use super::{Action, Blocked, BlockingRule, window};
-use crate::model::{ComponentId, NodeId, ServiceId};
+use super::sim::Sim;
+use super::{Action, Blocked, BlockingRule};
+use crate::model::{ComponentId, Failback, NodeId, ServiceId};
+
+/// Node expansions the search may spend. A cluster of up to 7 nodes to
+/// upgrade is searched completely; larger ones keep the best plan found by then.
+pub(super) const SEARCH_BUDGET: usize = 5_000;
+
+/// How a node's services leave it for its upgrade, worst last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Mode {
+    /// Every service moves to an already-upgraded node.
+    OntoUpgraded,
+    /// Some service moves to a node that is not upgraded yet (it moves again later).
+    Sideways,
+    /// Some service has nowhere to go and waits offline (only when outages are allowed).
+    Outage,
+}
 
 /// Where each service of a node goes while it is upgraded.
 struct Drain {
     node: NodeId,
+    mode: Mode,
     /// (service, new node) for the services that can move.
     moves: Vec<(ServiceId, NodeId)>,
     /// Services with nowhere to go.
     stranded: Vec<ServiceId>,
 }
 
-pub(super) fn run(world: &mut World<'_>) -> Result<(), Blocked> {
-    let windowed = window::window_components(world.cluster);
-    let rolling: Vec<ComponentId> = (0..world.cluster.components.len()).filter(|c| !windowed.contains(c)).collect();
-    let mut pending: Vec<NodeId> = (0..world.cluster.nodes.len()).filter(|&n| !world.pending(n, &rolling).is_empty()).collect();
-    while !pending.is_empty() {
-        let done: Vec<bool> = (0..world.cluster.nodes.len()).map(|n| world.pending(n, &rolling).is_empty()).collect();
-        let drain = choose(world, &pending, &done)?;
-        pending.retain(|&n| n != drain.node);
-        upgrade_node(world, &drain, &rolling);
+/// The search's result: the best complete plan, or why none was found.
+pub(super) fn search<'c>(start: Sim<'c>, components: &[ComponentId], complete: &dyn Fn(Sim<'c>) -> Result<Sim<'c>, Blocked>) -> Result<Sim<'c>, Blocked> {
+    let pending: Vec<NodeId> = (0..start.cluster.nodes.len()).filter(|&n| !start.pending(n, components).is_empty()).collect();
+    let mut search = Search { components, complete, budget: SEARCH_BUDGET, best: None, first_failure: None };
+    search.descend(start, pending);
+    match (search.best, search.first_failure) {
+        (Some(best), _) => Ok(best),
+        (None, Some(blocked)) if search.budget > 0 => Err(blocked),
+        (None, _) => Err(Blocked {
+            rule: BlockingRule::SearchBudget,
+            service: None,
+            node: None,
+            message: "no plan found within the search budget: rollplan could not tell whether a safe plan exists".to_owned(),
+            unblock: vec!["give services more owners or nodes more capacity, so that fewer orders need to be tried".to_owned()],
+        }),
     }
-    Ok(())
 }
 
-/// The next node to upgrade, with its drain plan.
-fn choose(world: &World<'_>, pending: &[NodeId], done: &[bool]) -> Result<Drain, Blocked> {
-    // Best first: onto upgraded nodes only, fewest services; then sideways allowed.
-    for sideways in [false, true] {
-        let best = pending
-            .iter()
-            .map(|&node| drain(world, node, |target| sideways || done[target]))
-            .filter(|d| d.stranded.is_empty())
-            .min_by_key(|d| d.moves.len());
-        if let Some(best) = best {
-            return Ok(best);
+struct Search<'c, 'f> {
+    components: &'f [ComponentId],
+    complete: &'f dyn Fn(Sim<'c>) -> Result<Sim<'c>, Blocked>,
+    budget: usize,
+    best: Option<Sim<'c>>,
+    /// Why the first (greedy) path failed: the reason shown when nothing works.
+    first_failure: Option<Blocked>,
+}
+
+impl<'c> Search<'c, '_> {
+    fn descend(&mut self, sim: Sim<'c>, pending: Vec<NodeId>) {
+        if pending.is_empty() {
+            match (self.complete)(sim) {
+                Ok(done) => {
+                    if self.best.as_ref().is_none_or(|best| done.cost() < best.cost()) {
+                        self.best = Some(done);
+                    }
+                }
+                Err(blocked) => {
+                    self.first_failure.get_or_insert(blocked);
+                }
+            }
+            return;
+        }
+        if self.budget == 0 || self.bound_exceeded(&sim) {
+            return;
+        }
+        self.budget -= 1;
+        let candidates = candidates(&sim, &pending, self.components);
+        if candidates.is_empty() {
+            // Every pending node strands a service and outages are not allowed.
+            let worst = pending.iter().map(|&node| drain(&sim, node, Mode::Outage, self.components)).min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node));
+            if let Some(drain) = worst {
+                self.first_failure.get_or_insert_with(|| no_room(&sim, &drain));
+            }
+            return;
+        }
+        for drain in candidates {
+            let mut next = sim.clone();
+            upgrade_node(&mut next, &drain, self.components);
+            let rest: Vec<NodeId> = pending.iter().copied().filter(|&n| n != drain.node).collect();
+            self.descend(next, rest);
+            if self.budget == 0 {
+                return;
+            }
         }
     }
-    // Some service has nowhere to go: an outage, if the policy allows one.
-    let best = pending.iter().map(|&node| drain(world, node, |_| true)).min_by_key(|d| (d.stranded.len(), d.moves.len()));
-    let Some(best) = best else { unreachable_blocked() };
-    if world.cluster.policy.allow_outage {
-        return Ok(best);
+
+    /// Whether even the moves this partial plan must still make cannot beat the best plan.
+    fn bound_exceeded(&self, sim: &Sim<'c>) -> bool {
+        let Some(best) = &self.best else { return false };
+        let away = if sim.cluster.policy.failback == Failback::None {
+            0
+        } else {
+            sim.state.services.iter().zip(&sim.cluster.services).filter(|(state, service)| state.node != service.on).count()
+        };
+        (sim.offline_count, sim.moves + away) > (best.offline_count, best.moves)
     }
-    Err(no_room(world, &best))
 }
 
-#[allow(clippy::panic)]
-fn unreachable_blocked() -> ! {
-    // `pending` is never empty when `choose` is called.
-    unreachable!("choose called with no pending node")
+/// Every node that can be upgraded next, with its drain, best first.
+fn candidates(sim: &Sim<'_>, pending: &[NodeId], components: &[ComponentId]) -> Vec<Drain> {
+    let mut candidates = Vec::new();
+    for &node in pending {
+        let modes: &[Mode] = if sim.cluster.policy.allow_outage { &[Mode::OntoUpgraded, Mode::Sideways, Mode::Outage] } else { &[Mode::OntoUpgraded, Mode::Sideways] };
+        for &mode in modes {
+            let drain = drain(sim, node, mode, components);
+            if drain.stranded.is_empty() || mode == Mode::Outage {
+                candidates.push(drain);
+                break;
+            }
+        }
+    }
+    candidates.sort_by_key(|d| (d.mode, d.stranded.len(), d.moves.len(), d.node));
+    candidates
 }
 
-fn no_room(world: &World<'_>, drain: &Drain) -> Blocked {
-    let cluster = world.cluster;
-    let service = drain.stranded[0];
+fn no_room(sim: &Sim<'_>, drain: &Drain) -> Blocked {
+    let cluster = sim.cluster;
+    let service = drain.stranded.first().copied().unwrap_or_default();
     let definition = &cluster.services[service];
     let node = &cluster.nodes[drain.node].name;
     let others: Vec<&str> = definition.owners.iter().filter(|&&o| o != drain.node).map(|&o| cluster.nodes[o].name.as_str()).collect();
@@ -85,73 +164,172 @@ fn no_room(world: &World<'_>, drain: &Drain) -> Blocked {
     Blocked { rule: BlockingRule::NoRoom, service: Some(definition.name.clone()), node: Some(node.clone()), message, unblock }
 }
 
-/// Plans where the online services of `node` go, onto targets allowed by `eligible`.
+/// Plans where the online services of `node` go in a given mode.
 ///
-/// A bipartite matching (augmenting paths) of services to free slots, trying
-/// each service's owners in preference order, so that a tight cluster still
-/// finds a placement when one exists.
-fn drain(world: &World<'_>, node: NodeId, eligible: impl Fn(NodeId) -> bool) -> Drain {
-    let services = world.online_on(node);
-    let nodes = world.cluster.nodes.len();
-    let slots: Vec<usize> = (0..nodes).map(|n| world.room(n).min(services.len())).collect();
-    let mut assigned: Vec<Vec<ServiceId>> = vec![Vec::new(); nodes];
-    let mut stranded = Vec::new();
-    let candidates = |service: ServiceId| -> Vec<NodeId> {
-        world.cluster.services[service].owners.iter().copied().filter(|&t| t != node && eligible(t) && world.can_host(service, t)).collect()
+/// A bipartite matching by augmenting paths: each service tries its owners in
+/// preference order; a full node can pass a service placed there on, or ask
+/// one of its own residents to move along (one extra move), so that a tight
+/// cluster still finds a placement whenever shuffling makes one.
+fn drain(sim: &Sim<'_>, node: NodeId, mode: Mode, components: &[ComponentId]) -> Drain {
+    let nodes = sim.cluster.nodes.len();
+    let done: Vec<bool> = (0..nodes).map(|n| sim.pending(n, components).is_empty()).collect();
+    let services = sim.online_on(node);
+    let mut matching = Matching {
+        sim,
+        eligible: (0..nodes).map(|n| n != node && sim.state.nodes[n].up && (mode != Mode::OntoUpgraded || done[n])).collect(),
+        done: done.clone(),
+        free: (0..nodes).map(|n| sim.room(n).min(services.len() + 1)).collect(),
+        placed: vec![Vec::new(); nodes],
+        evicted: vec![false; sim.state.services.len()],
     };
+    // Residents are asked to move along (an extra move each) only for services
+    // that find no place otherwise.
+    let mut stranded = Vec::new();
     for &service in &services {
-        let mut visited = vec![false; nodes];
-        if !augment(service, &candidates, &slots, &mut assigned, &mut visited) {
+        if !matching.place(service, &mut vec![false; nodes], false) && !matching.place(service, &mut vec![false; nodes], true) {
             stranded.push(service);
         }
     }
-    let mut moves: Vec<(ServiceId, NodeId)> = assigned.iter().enumerate().flat_map(|(target, list)| list.iter().map(move |&s| (s, target))).collect();
-    moves.sort_unstable();
-    Drain { node, moves, stranded }
+    let (moves, stuck) = matching.ordered_moves();
+    stranded.extend(stuck);
+    stranded.sort_unstable();
+    let mode = if mode == Mode::Sideways && moves.iter().all(|&(_, t)| done[t]) { Mode::OntoUpgraded } else { mode };
+    let mode = if mode == Mode::Outage && stranded.is_empty() { Mode::Sideways } else { mode };
+    Drain { node, mode, moves, stranded }
 }
 
-fn augment(
-    service: ServiceId,
-    candidates: &impl Fn(ServiceId) -> Vec<NodeId>,
-    slots: &[usize],
-    assigned: &mut [Vec<ServiceId>],
-    visited: &mut [bool],
-) -> bool {
-    for target in candidates(service) {
-        if visited[target] {
-            continue;
-        }
-        visited[target] = true;
-        if assigned[target].len() < slots[target] {
-            assigned[target].push(service);
-            return true;
-        }
-        for slot in 0..assigned[target].len() {
-            let other = assigned[target][slot];
-            if augment(other, candidates, slots, assigned, visited) {
-                assigned[target][slot] = service;
+struct Matching<'s, 'c> {
+    sim: &'s Sim<'c>,
+    /// Nodes that may receive services in this drain (never the drained node).
+    eligible: Vec<bool>,
+    /// Nodes already upgraded: tried before the others, since a service parked
+    /// on a node not yet upgraded must move again.
+    done: Vec<bool>,
+    /// Free slots left per node.
+    free: Vec<usize>,
+    /// Services placed on each node by this drain (drained ones and moved residents).
+    placed: Vec<Vec<ServiceId>>,
+    /// Residents asked to move along.
+    evicted: Vec<bool>,
+}
+
+impl Matching<'_, '_> {
+    fn candidates(&self, service: ServiceId) -> Vec<NodeId> {
+        let here = self.sim.state.services[service].node;
+        let mut candidates: Vec<NodeId> =
+            self.sim.cluster.services[service].owners.iter().copied().filter(|&t| t != here && self.eligible[t] && self.sim.not_older(service, t)).collect();
+        // Stable: owner preference within each group.
+        candidates.sort_by_key(|&t| !self.done[t]);
+        candidates
+    }
+
+    fn place(&mut self, service: ServiceId, visited: &mut [bool], evict: bool) -> bool {
+        for target in self.candidates(service) {
+            if visited[target] {
+                continue;
+            }
+            visited[target] = true;
+            if self.free[target] > 0 {
+                self.free[target] -= 1;
+                self.placed[target].push(service);
                 return true;
             }
+            for slot in 0..self.placed[target].len() {
+                let other = self.placed[target][slot];
+                if self.place(other, visited, evict) {
+                    self.placed[target][slot] = service;
+                    return true;
+                }
+            }
+            if !evict {
+                continue;
+            }
+            let residents: Vec<ServiceId> = (0..self.sim.state.services.len())
+                .filter(|&r| {
+                    let state = &self.sim.state.services[r];
+                    state.node == target && state.online && !self.evicted[r]
+                })
+                .collect();
+            for resident in residents {
+                self.evicted[resident] = true;
+                if self.place(resident, visited, evict) {
+                    self.placed[target].push(service);
+                    return true;
+                }
+                self.evicted[resident] = false;
+            }
+        }
+        false
+    }
+
+    /// The moves in an order that never overfills a node: a move goes once
+    /// its destination has room. Residents passing services around in a
+    /// circle (A to B, B to A) cancel out first: they can simply stay. Moves
+    /// that still cannot be ordered are left out, and their drained services
+    /// returned as stranded (the plan never contains an impossible move).
+    fn ordered_moves(&self) -> (Vec<(ServiceId, NodeId)>, Vec<ServiceId>) {
+        let mut pending: Vec<(ServiceId, NodeId)> = self.placed.iter().enumerate().flat_map(|(t, list)| list.iter().map(move |&s| (s, t))).collect();
+        pending.sort_unstable();
+        let from = |s: ServiceId| self.sim.state.services[s].node;
+        while let Some(cycle) = resident_cycle(&pending, &self.evicted, from) {
+            let mut index = 0;
+            pending.retain(|_| {
+                index += 1;
+                !cycle.contains(&(index - 1))
+            });
+        }
+        let mut hosted: Vec<usize> = (0..self.placed.len()).map(|n| self.sim.hosted(n)).collect();
+        let capacity = |n: NodeId| self.sim.cluster.nodes[n].capacity.map_or(usize::MAX, |c| c as usize);
+        let mut ordered = Vec::with_capacity(pending.len());
+        while let Some(ready) = pending.iter().position(|&(_, t)| hosted[t] < capacity(t)) {
+            let (service, to) = pending.remove(ready);
+            hosted[from(service)] = hosted[from(service)].saturating_sub(1);
+            hosted[to] += 1;
+            ordered.push((service, to));
+        }
+        let stuck = pending.iter().map(|&(s, _)| s).filter(|&s| !self.evicted[s]).collect();
+        (ordered, stuck)
+    }
+}
+
+/// Indices into `moves` of residents that pass their places around in a circle, if any.
+fn resident_cycle(moves: &[(ServiceId, NodeId)], resident: &[bool], from: impl Fn(ServiceId) -> NodeId) -> Option<Vec<usize>> {
+    for (first, &(service, to)) in moves.iter().enumerate() {
+        if !resident[service] {
+            continue;
+        }
+        let start = from(service);
+        let mut path = vec![first];
+        let mut at = to;
+        while path.len() <= moves.len() {
+            if at == start {
+                return Some(path);
+            }
+            let Some(next) = moves.iter().enumerate().position(|(i, &(r, _))| resident[r] && from(r) == at && !path.contains(&i)) else {
+                break;
+            };
+            path.push(next);
+            at = moves[next].1;
         }
     }
-    false
+    None
 }
 
 /// Drains, pauses, upgrades and resumes one node.
-fn upgrade_node(world: &mut World<'_>, drain: &Drain, components: &[ComponentId]) {
+fn upgrade_node(sim: &mut Sim<'_>, drain: &Drain, components: &[ComponentId]) {
     let node = drain.node;
     for &(service, to) in &drain.moves {
-        let from = world.state.services[service].node;
-        world.apply(Action::Move { service, from, to });
+        let from = sim.state.services[service].node;
+        sim.apply(Action::Move { service, from, to });
     }
     for &service in &drain.stranded {
-        world.apply(Action::Offline { service, node });
+        sim.apply(Action::Offline { service, node });
     }
-    world.apply(Action::Pause { node });
-    let pending = world.pending(node, components);
-    world.apply(Action::Upgrade { node, components: pending });
-    world.apply(Action::Resume { node });
+    sim.apply(Action::Pause { node });
+    let pending = sim.pending(node, components);
+    sim.apply(Action::Upgrade { node, components: pending });
+    sim.apply(Action::Resume { node });
     for &service in &drain.stranded {
-        world.apply(Action::Online { service, node });
+        sim.apply(Action::Online { service, node });
     }
 }

@@ -8,8 +8,7 @@
 //! it comes after the rolling phase, so it holds only these short updates.
 
 use super::Action;
-use super::Blocked;
-use super::world::World;
+use super::sim::Sim;
 use crate::model::{Cluster, ComponentId, MixedFailover, ServiceId};
 
 /// Components that need the window: non-rolling or failover-forbidden, used by a service, not yet everywhere at target.
@@ -24,43 +23,47 @@ pub(super) fn window_components(cluster: &Cluster) -> Vec<ComponentId> {
         .collect()
 }
 
-pub(super) fn run(world: &mut World<'_>) -> Result<(), Blocked> {
-    let components = window_components(world.cluster);
+/// Whether the nodes already run different releases of a window component.
+pub(super) fn initially_mixed(cluster: &Cluster, components: &[ComponentId]) -> bool {
+    components.iter().any(|&c| cluster.nodes.iter().any(|n| n.versions[c] != cluster.nodes[0].versions[c]))
+}
+
+pub(super) fn run(sim: &mut Sim<'_>) {
+    let components = window_components(sim.cluster);
     if components.is_empty() {
-        return Ok(());
+        return;
     }
-    let affected: Vec<ServiceId> = (0..world.cluster.services.len()).filter(|&s| world.cluster.services[s].uses.iter().any(|c| components.contains(c))).collect();
+    let affected: Vec<ServiceId> = (0..sim.cluster.services.len()).filter(|&s| sim.cluster.services[s].uses.iter().any(|c| components.contains(c))).collect();
     for &service in &affected {
-        let node = world.state.services[service].node;
-        world.apply(Action::Offline { service, node });
+        let node = sim.state.services[service].node;
+        sim.apply(Action::Offline { service, node });
     }
-    for node in 0..world.cluster.nodes.len() {
-        let pending = world.pending(node, &components);
+    for node in 0..sim.cluster.nodes.len() {
+        let pending = sim.pending(node, &components);
         if pending.is_empty() {
             continue;
         }
         // Other services running here move to any node with room; failing that, they wait offline.
         let mut waiting = Vec::new();
-        for service in world.online_on(node) {
-            let target = world.cluster.services[service].owners.iter().copied().find(|&t| world.can_host(service, t));
+        for service in sim.online_on(node) {
+            let target = sim.cluster.services[service].owners.iter().copied().find(|&t| sim.can_host(service, t));
             match target {
-                Some(to) => world.apply(Action::Move { service, from: node, to }),
+                Some(to) => sim.apply(Action::Move { service, from: node, to }),
                 None => {
-                    world.apply(Action::Offline { service, node });
+                    sim.apply(Action::Offline { service, node });
                     waiting.push(service);
                 }
             }
         }
-        world.apply(Action::Pause { node });
-        world.apply(Action::Upgrade { node, components: pending });
-        world.apply(Action::Resume { node });
+        sim.apply(Action::Pause { node });
+        sim.apply(Action::Upgrade { node, components: pending });
+        sim.apply(Action::Resume { node });
         for service in waiting {
-            world.apply(Action::Online { service, node });
+            sim.apply(Action::Online { service, node });
         }
     }
     for &service in &affected {
-        let node = world.state.services[service].node;
-        world.apply(Action::Online { service, node });
+        let node = sim.state.services[service].node;
+        sim.apply(Action::Online { service, node });
     }
-    Ok(())
 }
