@@ -14,16 +14,24 @@
 //! upgraded, greedy choice first: the first plan found is the greedy plan, and
 //! the search then looks for a cheaper one (fewer services offline, then fewer
 //! moves, then fewer mixed-version steps, then fewer steps) until it has tried
-//! every order or spent [`SEARCH_BUDGET`] expansions. Each leaf is completed by
+//! every order or spent [`SEARCH_BUDGET`]. Above [`SEARCH_ABOVE`] nodes to
+//! upgrade it makes the greedy pass only. Each leaf is completed by
 //! the later phases, so plans are compared whole.
 
 use super::sim::Sim;
 use super::{Action, Blocked, BlockingRule};
 use crate::model::{ComponentId, Failback, NodeId, ServiceId};
 
-/// Node expansions the search may spend. A cluster of up to 7 nodes to
-/// upgrade is searched completely; larger ones keep the best plan found by then.
-pub(super) const SEARCH_BUDGET: usize = 5_000;
+/// Drains the search may compute (its unit of work). A cluster of up to 6
+/// nodes to upgrade is searched completely; larger ones keep the best plan
+/// found by then.
+pub(super) const SEARCH_BUDGET: usize = 20_000;
+
+/// Above this many nodes to upgrade there is no search: one greedy pass, in
+/// which the first node (fewest services first) that drains onto upgraded
+/// nodes is taken without evaluating the rest. Little work per step, so a
+/// cluster of thousands of nodes plans quickly.
+pub(super) const SEARCH_ABOVE: usize = 8;
 
 /// How a node's services leave it for its upgrade, worst last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,7 +58,11 @@ struct Drain {
 pub(super) fn search<'c>(start: Sim<'c>, components: &[ComponentId], complete: &dyn Fn(Sim<'c>) -> Result<Sim<'c>, Blocked>) -> Result<Sim<'c>, Blocked> {
     let pending: Vec<NodeId> = (0..start.cluster.nodes.len()).filter(|&n| !start.pending(n, components).is_empty()).collect();
     let mut search = Search { components, complete, budget: SEARCH_BUDGET, best: None, first_failure: None };
-    search.descend(start, pending);
+    if pending.len() > SEARCH_ABOVE {
+        search.greedy(start, pending);
+    } else {
+        search.descend(start, pending);
+    }
     match (search.best, search.first_failure) {
         (Some(best), _) => Ok(best),
         (None, Some(blocked)) if search.budget > 0 => Err(blocked),
@@ -91,7 +103,7 @@ impl<'c> Search<'c, '_> {
         if self.budget == 0 || self.bound_exceeded(&sim) {
             return;
         }
-        self.budget -= 1;
+        self.budget = self.budget.saturating_sub(pending.len());
         let candidates = candidates(&sim, &pending, self.components);
         if candidates.is_empty() {
             // Every pending node strands a service and outages are not allowed.
@@ -109,6 +121,37 @@ impl<'c> Search<'c, '_> {
             if self.budget == 0 {
                 return;
             }
+        }
+    }
+
+    /// One pass, no backtracking: for large clusters.
+    fn greedy(&mut self, mut sim: Sim<'c>, mut pending: Vec<NodeId>) {
+        while !pending.is_empty() {
+            // Fewest services first; the first that drains onto upgraded nodes is as good as greedy gets.
+            pending.sort_by_key(|&n| (sim.online_on(n).len(), n));
+            let quick = pending.iter().find_map(|&node| {
+                let drain = drain(&sim, node, Mode::OntoUpgraded, self.components);
+                drain.stranded.is_empty().then_some(drain)
+            });
+            let chosen = match quick {
+                Some(drain) => drain,
+                None => match candidates(&sim, &pending, self.components).into_iter().next() {
+                    Some(drain) => drain,
+                    None => {
+                        let worst = pending.iter().map(|&node| drain(&sim, node, Mode::Outage, self.components)).min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node));
+                        if let Some(drain) = worst {
+                            self.first_failure.get_or_insert_with(|| no_room(&sim, &drain));
+                        }
+                        return;
+                    }
+                },
+            };
+            upgrade_node(&mut sim, &chosen, self.components);
+            pending.retain(|&n| n != chosen.node);
+        }
+        match (self.complete)(sim) {
+            Ok(done) => self.best = Some(done),
+            Err(blocked) => self.first_failure = Some(blocked),
         }
     }
 
@@ -244,12 +287,7 @@ impl Matching<'_, '_> {
             if !evict {
                 continue;
             }
-            let residents: Vec<ServiceId> = (0..self.sim.state.services.len())
-                .filter(|&r| {
-                    let state = &self.sim.state.services[r];
-                    state.node == target && state.online && !self.evicted[r]
-                })
-                .collect();
+            let residents: Vec<ServiceId> = self.sim.online_on(target).into_iter().filter(|&r| !self.evicted[r]).collect();
             for resident in residents {
                 self.evicted[resident] = true;
                 if self.place(resident, visited, evict) {

@@ -21,6 +21,8 @@ pub(super) struct Sim<'c> {
     pub mixed_steps: usize,
     /// Per component: how many nodes run each release (to tell "mixed" in O(1)).
     release_counts: Vec<BTreeMap<String, usize>>,
+    /// Per node: the services located there, online or not (kept in step with `state`).
+    located: Vec<Vec<ServiceId>>,
 }
 
 impl<'c> Sim<'c> {
@@ -31,7 +33,13 @@ impl<'c> Sim<'c> {
                 *release_counts[c].entry(version.clone()).or_insert(0) += 1;
             }
         }
-        Sim { cluster, state: State::initial(cluster), actions: Vec::new(), upgrade_order: Vec::new(), offline_count: 0, moves: 0, mixed_steps: 0, release_counts }
+        let mut located = vec![Vec::new(); cluster.nodes.len()];
+        for (id, service) in cluster.services.iter().enumerate() {
+            located[service.on].push(id);
+        }
+        let mut sim = Sim { cluster, state: State::initial(cluster), actions: Vec::new(), upgrade_order: Vec::new(), offline_count: 0, moves: 0, mixed_steps: 0, release_counts, located };
+        sim.mixed_steps = 0;
+        sim
     }
 
     /// The cost the search minimises, most important first.
@@ -53,6 +61,12 @@ impl<'c> Sim<'c> {
                 *counts.entry(self.cluster.components[c].target.clone()).or_insert(0) += 1;
             }
         }
+        if let Action::Move { service, from, to } | Action::Verify { service, from, to } = action {
+            self.located[from].retain(|&s| s != service);
+            let list = &mut self.located[to];
+            let at = list.partition_point(|&s| s < service);
+            list.insert(at, service);
+        }
         apply_to(self.cluster, &mut self.state, &action);
         if self.release_counts.iter().any(|counts| counts.len() > 1) {
             self.mixed_steps += 1;
@@ -68,12 +82,12 @@ impl<'c> Sim<'c> {
 
     /// Services located on a node, online or offline (both count against capacity).
     pub fn hosted(&self, node: NodeId) -> usize {
-        self.state.services.iter().filter(|s| s.node == node).count()
+        self.located[node].len()
     }
 
     /// Online services on a node, in declaration order.
     pub fn online_on(&self, node: NodeId) -> Vec<ServiceId> {
-        (0..self.state.services.len()).filter(|&s| self.state.services[s].node == node && self.state.services[s].online).collect()
+        self.located[node].iter().copied().filter(|&s| self.state.services[s].online).collect()
     }
 
     /// How many more services a node can take; `usize::MAX` when unlimited.

@@ -5,20 +5,24 @@ use crate::model::{Cluster, MixedFailover, NodeId, ServiceId};
 
 /// Where `service` would fail over if its node failed in `state`: the first
 /// owner, in preference order, other than its own node, that is up and has
-/// room for one more service (offline services count against capacity).
-pub fn failover_target(cluster: &Cluster, state: &State, service: ServiceId) -> Option<NodeId> {
+/// room for one more service (`hosted` counts services per node, offline
+/// ones included: they count against capacity).
+pub fn failover_target(cluster: &Cluster, state: &State, hosted: &[usize], service: ServiceId) -> Option<NodeId> {
     let here = state.services[service].node;
-    cluster.services[service].owners.iter().copied().find(|&owner| {
-        owner != here && state.nodes[owner].up && {
-            let hosted = state.services.iter().filter(|s| s.node == owner).count();
-            cluster.nodes[owner].capacity.is_none_or(|capacity| hosted < capacity as usize)
-        }
-    })
+    cluster.services[service]
+        .owners
+        .iter()
+        .copied()
+        .find(|&owner| owner != here && state.nodes[owner].up && cluster.nodes[owner].capacity.is_none_or(|capacity| hosted[owner] < capacity as usize))
 }
 
 /// The risks of a state, service by service in declaration order.
 pub fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
     let mut risks = Vec::new();
+    let mut hosted = vec![0usize; state.nodes.len()];
+    for service in &state.services {
+        hosted[service.node] += 1;
+    }
     for (id, service) in cluster.services.iter().enumerate() {
         let here = state.services[id].node;
         let node_name = &cluster.nodes[here].name;
@@ -33,7 +37,7 @@ pub fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
             });
             continue;
         }
-        let Some(target) = failover_target(cluster, state, id) else {
+        let Some(target) = failover_target(cluster, state, &hosted, id) else {
             risks.push(Risk {
                 kind: RiskKind::NoFailoverTarget,
                 level: RiskLevel::Warning,
