@@ -14,8 +14,13 @@ pub struct Input {
 }
 
 impl Input {
-    /// Reads `name` (`-` for standard input). The extension picks the syntax; without one the text is sniffed.
+    /// Reads `name`: a file, `-` for standard input, or a plan link (`https://…#r1.…`).
+    /// A file's extension picks the syntax; otherwise the text is sniffed.
     pub fn read(name: &str) -> Result<Input, String> {
+        if rollplan_core::link::looks_like_link(name) {
+            let text = rollplan_core::link::decode(name).map_err(|e| e.to_string())?;
+            return Ok(Input { name: "<link>".to_owned(), syntax: Syntax::detect(&text), text });
+        }
         let bytes = if name == "-" {
             let mut bytes = Vec::new();
             std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("cannot read standard input: {e}"))?;

@@ -49,12 +49,35 @@ enum Command {
     /// Exit status: 0 when a plan was found, 1 when the description is invalid
     /// or no safe plan exists, 2 on bad usage or an unreadable file.
     Plan {
-        /// The description file (.yaml, .yml, .toml, .json; other names are sniffed). `-` reads standard input.
+        /// The description file (.yaml, .yml, .toml, .json; other names are sniffed), `-` for standard input, or a plan link.
         #[arg(value_name = "FILE")]
         file: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
         format: PlanFormat,
+    },
+    /// Print a plan link: the page address with the whole description in its fragment.
+    ///
+    /// The fragment never reaches a server; the link opens the same plan (same
+    /// fingerprint) in the browser app, and `rollplan plan` accepts it too.
+    Link {
+        /// The description file, or `-` for standard input.
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// Where the rollplan page is served (any static host, any sub-path).
+        #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080/")]
+        base: String,
+    },
+    /// Compare two plans (files or links): steps added, removed, moved, risks that appeared or went away.
+    ///
+    /// Exit status: 0 when the plans are the same, 1 when they differ or either has no plan, 2 on usage.
+    Compare {
+        /// The earlier description: a file, `-`, or a plan link.
+        #[arg(value_name = "BEFORE")]
+        before: String,
+        /// The revised description: a file, `-`, or a plan link.
+        #[arg(value_name = "AFTER")]
+        after: String,
     },
 }
 
@@ -81,7 +104,48 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Validate { files, format } => validate(&files, format),
         Command::Plan { file, format } => plan(&file, format),
+        Command::Link { file, base } => link(&file, &base),
+        Command::Compare { before, after } => compare(&before, &after),
     }
+}
+
+fn link(file: &str, base: &str) -> ExitCode {
+    match Input::read(file) {
+        Ok(input) => {
+            println!("{}", rollplan_core::link::link(base, &input.text));
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("rollplan: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn compare(before: &str, after: &str) -> ExitCode {
+    let mut sides = Vec::new();
+    for name in [before, after] {
+        let input = match Input::read(name) {
+            Ok(input) => input,
+            Err(message) => {
+                eprintln!("rollplan: {message}");
+                return ExitCode::from(2);
+            }
+        };
+        let analysis = rollplan_core::analyze(&input.text, input.syntax);
+        if analysis.plan().is_none() {
+            eprintln!("rollplan: {} has no plan: run `rollplan plan {name}` to see why", input.name);
+            return ExitCode::from(1);
+        }
+        sides.push(analysis);
+    }
+    let pair = |a: &rollplan_core::Analysis| (a.validation.cluster.clone(), a.plan().cloned());
+    let ((Some(old_cluster), Some(old_plan)), (Some(new_cluster), Some(new_plan))) = (pair(&sides[0]), pair(&sides[1])) else {
+        return ExitCode::from(1);
+    };
+    let comparison = rollplan_core::compare::compare((&old_cluster, &old_plan), (&new_cluster, &new_plan));
+    print!("{}", rollplan_core::compare::comparison_text(&comparison));
+    if comparison.is_same() { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
 fn plan(file: &str, format: PlanFormat) -> ExitCode {

@@ -128,3 +128,33 @@ fn standard_input_is_sniffed() {
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).contains("Upgrade plan for EXCH-CL1"));
 }
+
+#[test]
+fn a_link_from_the_command_line_plans_like_the_file() {
+    let file = repo("tests/examples/exchange-four-node.yaml");
+    let output = rollplan(&["link", &file, "--base", "https://intranet.example/tools/rollplan/"]);
+    assert_eq!(output.status.code(), Some(0));
+    let url = stdout(&output).trim().to_owned();
+    assert!(url.starts_with("https://intranet.example/tools/rollplan/#r1."), "{url}");
+    let from_link = stdout(&rollplan(&["plan", "--format", "json", &url]));
+    let from_file = stdout(&rollplan(&["plan", "--format", "json", &file]));
+    assert_eq!(from_link, from_file);
+
+    let damaged = url[..url.len() - 40].to_owned();
+    let output = rollplan(&["plan", &damaged]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("damaged"), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn compare_reports_differences_and_exits_1() {
+    let seed = repo("tests/examples/exchange-2003-two-node.yaml");
+    let same = rollplan(&["compare", &seed, &repo("tests/cases/seed.json")]);
+    assert_eq!(same.status.code(), Some(0));
+    assert!(stdout(&same).contains("The plans are the same"));
+    let different = rollplan(&["compare", &seed, &repo("tests/examples/active-active-two-node.yaml")]);
+    assert_eq!(different.status.code(), Some(1));
+    let text = stdout(&different);
+    assert!(text.contains("+ added as step 5: Move EVS1 from NODE2 to NODE1"), "{text}");
+    assert!(text.contains("- removed (was step 8): Move EVS1 back from NODE2 to NODE1 to verify NODE1"), "{text}");
+}

@@ -6,8 +6,10 @@
 //! compiled to WebAssembly, in the browser.
 
 pub mod check;
+pub mod compare;
 pub mod diagnostic;
 mod fingerprint;
+pub mod link;
 pub mod model;
 pub mod plan;
 mod read;

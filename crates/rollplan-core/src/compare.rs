@@ -1,0 +1,143 @@
+//! What changed between two plans, for a reviewer approving a revision.
+//!
+//! Steps are matched by their title (which names the action, the nodes,
+//! services and releases) with a Myers diff; a step that disappears in one
+//! place and appears in another is reported as moved, not as removed and
+//! added. Risks are compared on steps present in both plans.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+use crate::model::Cluster;
+use crate::plan::{Plan, RiskKind, Step, Summary};
+
+/// One difference between the earlier plan and the revised one. Positions are 1-based step numbers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "change")]
+pub enum Change {
+    /// A step only the revised plan has, at `at` in it.
+    Added { at: usize, title: String },
+    /// A step only the earlier plan had, at `at` in it.
+    Removed { at: usize, title: String },
+    /// A step both plans have, at another position.
+    Moved { from: usize, to: usize, title: String },
+    /// A risk the revised plan has at a step the earlier one had without it.
+    RiskAppeared { at: usize, title: String, kind: RiskKind, service: String, message: String },
+    /// A risk the earlier plan had at a step the revised one has without it.
+    RiskGone { at: usize, title: String, kind: RiskKind, service: String, message: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    pub changes: Vec<Change>,
+    pub before: Summary,
+    pub after: Summary,
+}
+
+impl Comparison {
+    /// Whether the two plans have the same steps, in the same order, with the same risks.
+    pub fn is_same(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// Compares an earlier plan with a revised one.
+pub fn compare(before: (&Cluster, &Plan), after: (&Cluster, &Plan)) -> Comparison {
+    let (old, new) = (&before.1.steps, &after.1.steps);
+    let old_titles: Vec<&str> = old.iter().map(|s| s.title.as_str()).collect();
+    let new_titles: Vec<&str> = new.iter().map(|s| s.title.as_str()).collect();
+    let mut removed: Vec<usize> = Vec::new();
+    let mut added: Vec<usize> = Vec::new();
+    let mut matched: Vec<(usize, usize)> = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &old_titles, &new_titles) {
+        match op {
+            DiffOp::Equal { old_index, new_index, len } => matched.extend((0..len).map(|i| (old_index + i, new_index + i))),
+            DiffOp::Delete { old_index, old_len, .. } => removed.extend(old_index..old_index + old_len),
+            DiffOp::Insert { new_index, new_len, .. } => added.extend(new_index..new_index + new_len),
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                removed.extend(old_index..old_index + old_len);
+                added.extend(new_index..new_index + new_len);
+            }
+        }
+    }
+    let mut changes = Vec::new();
+    // A removed step whose title is added elsewhere moved.
+    let mut moved: Vec<(usize, usize)> = Vec::new();
+    removed.retain(|&o| match added.iter().position(|&n| new_titles[n] == old_titles[o]) {
+        Some(found) => {
+            moved.push((o, added.remove(found)));
+            false
+        }
+        None => true,
+    });
+    for &o in &removed {
+        changes.push(Change::Removed { at: o + 1, title: old[o].title.clone() });
+    }
+    for &n in &added {
+        changes.push(Change::Added { at: n + 1, title: new[n].title.clone() });
+    }
+    for &(o, n) in &moved {
+        changes.push(Change::Moved { from: o + 1, to: n + 1, title: new[n].title.clone() });
+    }
+    matched.extend(moved);
+    matched.sort_by_key(|&(_, n)| n);
+    for (o, n) in matched {
+        risk_changes(before.0, &old[o], after.0, &new[n], n + 1, &mut changes);
+    }
+    changes.sort_by_key(position);
+    Comparison { changes, before: before.1.summary.clone(), after: after.1.summary.clone() }
+}
+
+fn position(change: &Change) -> (usize, u8) {
+    match change {
+        Change::Removed { at, .. } => (*at, 0),
+        Change::Added { at, .. } => (*at, 1),
+        Change::Moved { to, .. } => (*to, 2),
+        Change::RiskAppeared { at, .. } => (*at, 3),
+        Change::RiskGone { at, .. } => (*at, 4),
+    }
+}
+
+fn risk_changes(old_cluster: &Cluster, old: &Step, new_cluster: &Cluster, new: &Step, at: usize, changes: &mut Vec<Change>) {
+    let key = |cluster: &Cluster, kind: RiskKind, service: usize| (kind, cluster.services.get(service).map_or("", |s| s.name.as_str()).to_owned());
+    let old_keys: Vec<_> = old.risks.iter().map(|r| key(old_cluster, r.kind, r.service)).collect();
+    let new_keys: Vec<_> = new.risks.iter().map(|r| key(new_cluster, r.kind, r.service)).collect();
+    for (risk, k) in new.risks.iter().zip(&new_keys) {
+        if !old_keys.contains(k) {
+            changes.push(Change::RiskAppeared { at, title: new.title.clone(), kind: risk.kind, service: k.1.clone(), message: risk.message.clone() });
+        }
+    }
+    for (risk, k) in old.risks.iter().zip(&old_keys) {
+        if !new_keys.contains(k) {
+            changes.push(Change::RiskGone { at, title: new.title.clone(), kind: risk.kind, service: k.1.clone(), message: risk.message.clone() });
+        }
+    }
+}
+
+/// The comparison as text, one change per line (the CLI's output). Added,
+/// moved and risk lines use the revised plan's step numbers; removed lines
+/// the earlier plan's.
+pub fn comparison_text(comparison: &Comparison) -> String {
+    let mut out = String::new();
+    if comparison.is_same() {
+        out.push_str("The plans are the same: same steps, same order, same risks.\n");
+    }
+    for change in &comparison.changes {
+        let _ = match change {
+            Change::Added { at, title } => writeln!(out, "+ added as step {at}: {title}"),
+            Change::Removed { at, title } => writeln!(out, "- removed (was step {at}): {title}"),
+            Change::Moved { from, to, title } => writeln!(out, "~ moved from step {from} to step {to}: {title}"),
+            Change::RiskAppeared { at, kind, message, .. } => writeln!(out, "! step {at} gains {}: {message}", kind.as_str()),
+            Change::RiskGone { at, kind, message, .. } => writeln!(out, "✓ step {at} no longer has {}: {message}", kind.as_str()),
+        };
+    }
+    let (b, a) = (&comparison.before, &comparison.after);
+    let _ = writeln!(
+        out,
+        "steps {} -> {}, moves {} -> {}, services offline {} -> {}, outage minutes {} -> {}, mixed-version steps {} -> {}",
+        b.steps, a.steps, b.moves, a.moves, b.services_offline, a.services_offline, b.outage_minutes, a.outage_minutes, b.mixed_version_steps, a.mixed_version_steps
+    );
+    out
+}

@@ -1,0 +1,69 @@
+//! Plan comparison and plan links, end to end through `analyze`.
+
+use rollplan_core::compare::{Change, compare};
+use rollplan_core::link::{decode, link};
+use rollplan_core::{Analysis, Syntax, analyze};
+
+fn four_node() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/examples/exchange-four-node.yaml")).unwrap()
+}
+
+fn planned(text: &str) -> Analysis {
+    let analysis = analyze(text, Syntax::Yaml);
+    assert!(analysis.plan().is_some(), "{:?}", analysis.validation.diagnostics);
+    analysis
+}
+
+fn comparison(before: &Analysis, after: &Analysis) -> rollplan_core::compare::Comparison {
+    compare(
+        (before.validation.cluster.as_ref().unwrap(), before.plan().unwrap()),
+        (after.validation.cluster.as_ref().unwrap(), after.plan().unwrap()),
+    )
+}
+
+#[test]
+fn a_plan_compared_with_itself_is_the_same() {
+    let text = four_node();
+    let result = comparison(&planned(&text), &planned(&text));
+    assert!(result.is_same(), "{:?}", result.changes);
+}
+
+#[test]
+fn a_reordered_step_shows_as_moved_not_as_removed_and_added() {
+    let before = planned(&four_node());
+    let reordered = {
+        // Declare NODE1 after NODE3: ties are broken by declaration order, so
+        // the same upgrades happen in another order.
+        let swapped = four_node()
+            .replace("  - {name: NODE1, versions: {windows: \"5.2.3790.3959\", exchange: SP1}, capacity: 1}\n", "")
+            .replace("  - {name: NODE4,", "  - {name: NODE1, versions: {windows: \"5.2.3790.3959\", exchange: SP1}, capacity: 1}\n  - {name: NODE4,");
+        planned(&swapped)
+    };
+    let result = comparison(&before, &reordered);
+    let moved: Vec<&Change> = result.changes.iter().filter(|c| matches!(c, Change::Moved { .. })).collect();
+    assert!(!moved.is_empty(), "{:#?}", result.changes);
+    assert!(
+        result.changes.iter().all(|c| !matches!(c, Change::Added { title, .. } if result.changes.iter().any(|r| matches!(r, Change::Removed { title: t, .. } if t == title)))),
+        "a step that is both removed and added is a move: {:#?}",
+        result.changes
+    );
+}
+
+#[test]
+fn a_link_opens_the_same_plan_with_the_same_fingerprint() {
+    let text = four_node();
+    let url = link("https://intranet.example/tools/rollplan/", &text);
+    let opened = decode(&url).unwrap();
+    assert_eq!(opened, text);
+    let original = planned(&text);
+    let reopened = planned(&opened);
+    assert_eq!(original.fingerprint, reopened.fingerprint);
+    assert_eq!(original.plan(), reopened.plan());
+}
+
+#[test]
+fn links_stay_short() {
+    let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/examples/exchange-2003-two-node.yaml")).unwrap();
+    let url = link("https://intranet.example/tools/rollplan/", &seed);
+    assert!(url.len() < 1_000, "the seed's link is {} characters", url.len());
+}
