@@ -187,6 +187,7 @@ fn validate(files: &[String], format: DiagnosticFormat) -> ExitCode {
     let mut unreadable = false;
     let mut errors = 0;
     let mut warnings = 0;
+    let mut notes = 0;
     let mut results = Vec::new();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -202,6 +203,7 @@ fn validate(files: &[String], format: DiagnosticFormat) -> ExitCode {
         let validation = rollplan_core::validate_as(&input.text, input.syntax);
         errors += validation.diagnostics.iter().filter(|d| d.severity == rollplan_core::Severity::Error).count();
         warnings += validation.diagnostics.iter().filter(|d| d.severity == rollplan_core::Severity::Warning).count();
+        notes += validation.diagnostics.iter().filter(|d| d.severity == rollplan_core::Severity::Info).count();
         match format {
             DiagnosticFormat::Text => {
                 let text = render::diagnostics_text(&input, &validation.diagnostics, render::color_wanted());
@@ -212,12 +214,12 @@ fn validate(files: &[String], format: DiagnosticFormat) -> ExitCode {
     }
     match format {
         DiagnosticFormat::Text => {
-            if !unreadable || errors + warnings > 0 {
-                let _ = writeln!(out, "{}", render::summary(files.len(), errors, warnings));
+            if !unreadable || errors + warnings + notes > 0 {
+                let _ = writeln!(out, "{}", render::summary(files.len(), errors, warnings, notes));
             }
         }
         DiagnosticFormat::Json => {
-            let document = serde_json::json!({ "files": results, "errors": errors, "warnings": warnings });
+            let document = serde_json::json!({ "files": results, "errors": errors, "warnings": warnings, "notes": notes });
             let _ = writeln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
         }
     }

@@ -47,12 +47,13 @@ pub fn diagnostics_text(input: &Input, diagnostics: &[Diagnostic], color: bool) 
 }
 
 /// The closing line: how many files, errors and warnings.
-pub fn summary(files: usize, errors: usize, warnings: usize) -> String {
+pub fn summary(files: usize, errors: usize, warnings: usize, notes: usize) -> String {
     let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    let notes = if notes == 0 { String::new() } else { format!(" ({})", plural(notes, "note")) };
     if errors == 0 && warnings == 0 {
-        format!("{} checked: no problems found", plural(files, "file"))
+        format!("{} checked: no problems found{notes}", plural(files, "file"))
     } else {
-        format!("{} checked: {}, {}", plural(files, "file"), plural(errors, "error"), plural(warnings, "warning"))
+        format!("{} checked: {}, {}{notes}", plural(files, "file"), plural(errors, "error"), plural(warnings, "warning"))
     }
 }
 

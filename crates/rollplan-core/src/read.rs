@@ -97,7 +97,8 @@ impl Default for RawPolicy {
 /// (not a mapping, or an unsupported format version).
 pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
     let mut reader = Reader { sink };
-    let fields = reader.mapping(root, "", &["format", "cluster", "components", "nodes", "services", "policy"])?;
+    // `$schema` lets JSON editors find docs/rollplan.schema.json; it means nothing to the plan.
+    let fields = reader.mapping(root, "", &["format", "cluster", "components", "nodes", "services", "policy", "$schema"])?;
     let mut description = RawDescription::default();
 
     match fields.get("format") {
@@ -109,7 +110,7 @@ pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
         }
         Some((_, node)) => match &node.value {
             Value::Integer(Some(version), _) if SUPPORTED_FORMATS.contains(version) => {}
-            Value::Integer(_, text) | Value::Float(text) | Value::String(text) => {
+            Value::Integer(_, text) => {
                 reader
                     .sink
                     .report(Code::UnsupportedFormat, node.span, "format", format!("format {text} is not supported: this rollplan reads format {}", supported_list()))
@@ -117,7 +118,7 @@ pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
                 return None;
             }
             other => {
-                reader.wrong_type(node, "format", "an integer (the format version, 1)", other);
+                reader.wrong_type(node, "format", "a whole number (the format version, 1)", other);
                 return None;
             }
         },

@@ -153,7 +153,7 @@ pub struct Document<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<&'a str>,
     pub diagnostics: &'a [Diagnostic],
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Empty unless the outcome is `ok` (and then empty only when there is nothing to do).
     pub steps: Vec<StepDocument<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<&'a Summary>,

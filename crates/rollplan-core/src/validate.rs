@@ -107,6 +107,7 @@ struct NodeSpans {
 struct ComponentSpans {
     name: Span,
     rolling: Span,
+    mixed_failover: Span,
 }
 
 struct Resolver<'s, 't> {
@@ -150,7 +151,7 @@ impl Resolver<'_, '_> {
                 self.unknown_release(&target, &raw.name.value, &releases, &format!("{}.target", raw.path));
             }
             target_known.push(known);
-            self.component_spans.push(ComponentSpans { name: raw.name.span, rolling: raw.rolling.span });
+            self.component_spans.push(ComponentSpans { name: raw.name.span, rolling: raw.rolling.span, mixed_failover: raw.mixed_failover.span });
             components.push(Component {
                 title: raw.title.map_or_else(|| raw.name.value.clone(), |t| t.value),
                 name: raw.name.value,
@@ -406,22 +407,24 @@ impl Resolver<'_, '_> {
     fn non_rolling(&mut self, cluster: &Cluster) {
         for (id, component) in cluster.components.iter().enumerate() {
             let pending = cluster.nodes.iter().any(|n| n.versions[id] != component.target);
-            if component.rolling || !pending {
+            let forbid = component.mixed_failover == crate::model::MixedFailover::Forbid;
+            if (component.rolling && !forbid) || !pending {
                 continue;
             }
             let affected: Vec<&str> = cluster.services.iter().filter(|s| s.uses.contains(&id)).map(|s| s.name.as_str()).collect();
             if affected.is_empty() {
                 continue;
             }
+            let (span, field, why) = if component.rolling {
+                (self.component_spans[id].mixed_failover, "mixed_failover", "forbids failover between its releases, so")
+            } else {
+                (self.component_spans[id].rolling, "rolling", "cannot be upgraded while its services run:")
+            };
             let diagnostic = self.sink.report(
                 Code::NonRollingComponent,
-                self.component_spans[id].rolling,
-                format!("components.{}.rolling", component.name),
-                format!(
-                    "`{}` cannot be upgraded while its services run: {} must be offline while it is updated on every node",
-                    component.name,
-                    affected.join(", ")
-                ),
+                span,
+                format!("components.{}.{field}", component.name),
+                format!("`{}` {why} {} must be offline while it is updated on every node", component.name, affected.join(", ")),
             );
             if !cluster.policy.allow_outage {
                 diagnostic.hint("no plan is possible unless `policy.allow_outage: true` permits that planned outage");
