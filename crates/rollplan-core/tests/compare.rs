@@ -67,3 +67,11 @@ fn links_stay_short() {
     let url = link("https://intranet.example/tools/rollplan/", &seed);
     assert!(url.len() < 1_000, "the seed's link is {} characters", url.len());
 }
+
+#[test]
+fn a_sixteen_node_farm_fits_in_a_link() {
+    // The README quotes this length; keep them in step.
+    let farm = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/cases/farm-16-nodes.yaml")).unwrap();
+    let url = link("https://intranet.example/tools/rollplan/", &farm);
+    assert!(url.len() < 2_000, "the 16-node link is {} characters", url.len());
+}
