@@ -1,19 +1,30 @@
-//! rollplan in the browser: edit a cluster description and see, as you type,
-//! what the core says about it.
+//! rollplan in the browser: describe a cluster, see it validated as you type,
+//! and work through its upgrade plan as a checklist with a timeline.
+//!
+//! Everything runs in the page: the core is compiled in as ordinary Rust, and
+//! nothing is sent anywhere.
 //!
 //! Layout, after Yew's `function_todomvc` example, with the domain kept free
 //! of Yew:
-//! - [`state`]: the state and its transitions, plain Rust, unit-tested natively;
+//! - [`state`]: the state and its transitions, plain Rust, unit-tested natively,
+//!   with the pure helpers it and the views use: [`progress`] (ticks per plan),
+//!   [`timeline`] (the picture as data), [`text_position`] (line/column to
+//!   textarea offsets) and [`wording`];
 //! - `reducer`: the `yew::Reducible` adapter for that state;
-//! - [`hooks`]: browser storage, at the edge;
+//! - [`hooks`]: the browser at the edge: storage, the analysis debounce, files;
 //! - [`components`]: one component per file; only [`App`] holds state, the
 //!   others get props and callbacks.
 //!
-//! Text from descriptions is rendered as text nodes only, never as HTML.
+//! Text from descriptions (names, versions) is rendered as text nodes only,
+//! never as HTML.
 
 pub mod components;
 pub mod hooks;
+pub mod progress;
 mod reducer;
 pub mod state;
+pub mod text_position;
+pub mod timeline;
+pub mod wording;
 
 pub use components::app::App;

@@ -4,10 +4,21 @@
 //! [`State::apply`] is the only place state changes, so the transitions are
 //! unit-tested natively (`cargo test -p rollplan-web`). The Yew adapter
 //! (`reducer.rs`) and the components only forward actions and render state.
+//!
+//! Typing must never wait for the planner, so an edit only records the text
+//! and bumps [`State::revision`]; the analysis (validation and plan) is a
+//! separate [`Action::Analyze`] for a given revision, which the debounce hook
+//! dispatches once typing pauses. An analysis for a revision that is no longer
+//! current is ignored, which is all the cancelling the debounce needs. Loading
+//! an example or a file analyses at once: there is no typing to wait for.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use rollplan_core::{Cluster, Diagnostic, Severity, Syntax, Validation};
+use rollplan_core::plan::{Blocked, Outcome, Plan};
+use rollplan_core::{Cluster, Diagnostic, Severity, Syntax};
+
+use crate::progress::Progress;
 
 /// A description shipped with the app, to start from or compare with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,53 +52,114 @@ pub const EXAMPLES: &[Example] = &[
 /// The description a first visit starts with.
 pub const SEED: Example = EXAMPLES[0];
 
-/// Everything the app shows: the text being edited and what the core says about it.
+/// What the core said about one revision of the text.
 ///
-/// The core's results are behind `Rc` so that handing them to components as
-/// props, and cloning the state for a transition, copies pointers, not data.
+/// Behind `Rc`s so that handing the parts to components as props, and cloning
+/// the state for a transition, copies pointers, not data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analysis {
+    /// The [`State::revision`] of the text analysed.
+    pub revision: u64,
+    /// The syntax the text was read as (detected from the content).
+    pub syntax: Syntax,
+    /// Every problem in the text, errors first.
+    pub diagnostics: Rc<[Diagnostic]>,
+    /// The validated cluster, when the text has no errors.
+    pub cluster: Option<Rc<Cluster>>,
+    /// The plan, when the cluster is valid and a safe plan exists.
+    pub plan: Option<Rc<Plan>>,
+    /// Why no safe plan exists, when the cluster is valid but blocked.
+    pub blocked: Option<Rc<[Blocked]>>,
+    /// The plan's fingerprint (names its progress), when the cluster is valid.
+    pub fingerprint: Option<Rc<str>>,
+}
+
+impl Analysis {
+    /// Runs the core on `text`: validation and, when valid, planning.
+    pub fn of(text: &str, revision: u64) -> Self {
+        let rollplan_core::Analysis {
+            validation,
+            outcome,
+            fingerprint,
+        } = rollplan_core::analyze(text, Syntax::detect(text));
+        let (plan, blocked) = match outcome {
+            Some(Outcome::Planned(plan)) => (Some(Rc::new(plan)), None),
+            Some(Outcome::Blocked(reasons)) => (None, Some(reasons.into())),
+            None => (None, None),
+        };
+        Analysis {
+            revision,
+            syntax: validation.syntax,
+            diagnostics: validation.diagnostics.into(),
+            cluster: validation.cluster.map(Rc::new),
+            plan,
+            blocked,
+            fingerprint: fingerprint.map(Rc::from),
+        }
+    }
+}
+
+/// A request to put the editor's cursor on a diagnostic's location.
+///
+/// `serial` changes with every request, so asking twice for the same place
+/// (the user scrolled away and clicks again) moves the cursor again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reveal {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub serial: u64,
+}
+
+/// Everything the app shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct State {
     /// The description as typed.
     pub text: Rc<str>,
     /// The example `text` is, while it is unchanged.
     pub example: Option<&'static str>,
-    /// The syntax `text` was read as.
-    pub syntax: Syntax,
-    /// Every problem in `text`, errors first; always up to date with it.
-    pub diagnostics: Rc<[Diagnostic]>,
-    /// The validated cluster, when `text` has no errors.
-    pub cluster: Option<Rc<Cluster>>,
+    /// Bumped by every change of `text`.
+    pub revision: u64,
+    /// What the core said about the text, as of `analysis.revision`.
+    pub analysis: Analysis,
+    /// Done steps, per plan fingerprint.
+    pub progress: Progress,
+    /// The step the user picked (in the timeline or the checklist).
+    pub selected: Option<usize>,
+    /// Where the editor's cursor was last asked to go.
+    pub reveal: Option<Reveal>,
+    /// A message about the last file that could not be opened.
+    pub notice: Option<Rc<str>>,
 }
 
 /// What can happen to the state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    /// The user edited the text.
+    /// The user edited the text (analysed later, see the module docs).
     Edit(String),
+    /// Typing paused at `revision`: analyse the text if it is still that revision.
+    Analyze { revision: u64 },
     /// The user picked an example by file name.
     LoadExample(String),
+    /// The user opened or dropped a file.
+    Open { name: String, text: String },
+    /// A file could not be read.
+    OpenFailed { name: String, reason: String },
+    /// The user clicked the diagnostic at this index: put the cursor there.
+    RevealDiagnostic(usize),
+    /// The user ticked or unticked a step of the current plan.
+    SetDone { step: usize, done: bool },
+    /// Untick every step of the current plan.
+    ClearProgress,
+    /// The user picked a step of the current plan.
+    Select(usize),
 }
 
 impl State {
-    /// A state showing `text`, validated. Validation runs here, once per
-    /// change of text, so rendering never validates.
+    /// A state showing `text`, analysed, with no progress.
     pub fn with_text(text: &str) -> Self {
-        let example = EXAMPLES
-            .iter()
-            .find(|example| example.text == text)
-            .map(|example| example.name);
-        let Validation {
-            syntax,
-            cluster,
-            diagnostics,
-        } = rollplan_core::validate(text);
-        State {
-            text: text.into(),
-            example,
-            syntax,
-            diagnostics: diagnostics.into(),
-            cluster: cluster.map(Rc::new),
-        }
+        State::restore(Some(text.to_owned()), Progress::default())
     }
 
     /// The state of a first visit: the seed example.
@@ -95,28 +167,120 @@ impl State {
         State::with_text(SEED.text)
     }
 
+    /// The state of a returning visit: the saved text (the seed if none) and the saved progress.
+    pub fn restore(text: Option<String>, progress: Progress) -> Self {
+        let text = text.as_deref().unwrap_or(SEED.text);
+        State {
+            text: text.into(),
+            example: recognise(text),
+            revision: 0,
+            analysis: Analysis::of(text, 0),
+            progress,
+            selected: None,
+            reveal: None,
+            notice: None,
+        }
+    }
+
     /// Applies `action`; returns whether anything changed (so a view can skip re-rendering).
     pub fn apply(&mut self, action: Action) -> bool {
-        let text = match &action {
-            Action::Edit(text) => text.as_str(),
-            Action::LoadExample(name) => match EXAMPLES.iter().find(|example| example.name == name)
-            {
-                Some(example) => example.text,
-                // A name the menu never offers: keep what the user has.
-                None => return false,
+        match action {
+            Action::Edit(text) => {
+                if *text == *self.text {
+                    return false;
+                }
+                self.set_text(&text);
+                true
+            }
+            Action::Analyze { revision } => {
+                if revision != self.revision || !self.is_stale() {
+                    return false;
+                }
+                self.set_analysis(Analysis::of(&self.text, revision));
+                true
+            }
+            Action::LoadExample(name) => {
+                match EXAMPLES.iter().find(|example| example.name == name) {
+                    Some(example) => self.load(example.text),
+                    // A name the menu never offers: keep what the user has.
+                    None => false,
+                }
+            }
+            Action::Open { name: _, text } => self.load(&text),
+            Action::OpenFailed { name, reason } => {
+                self.notice = Some(format!("Could not open {name}: {reason}").into());
+                true
+            }
+            Action::RevealDiagnostic(index) => {
+                let Some(diagnostic) = self.analysis.diagnostics.get(index) else {
+                    return false;
+                };
+                self.reveal = Some(Reveal {
+                    line: diagnostic.line,
+                    column: diagnostic.column,
+                    end_line: diagnostic.end_line,
+                    end_column: diagnostic.end_column,
+                    serial: self.reveal.map_or(1, |reveal| reveal.serial + 1),
+                });
+                true
+            }
+            Action::SetDone { step, done } => {
+                let (Some(fingerprint), Some(plan)) =
+                    (&self.analysis.fingerprint, &self.analysis.plan)
+                else {
+                    return false;
+                };
+                if step >= plan.steps.len() || !self.progress.set(fingerprint, step, done) {
+                    return false;
+                }
+                // Done with the step being looked at: let the highlight move on to the next one.
+                if done && self.selected == Some(step) {
+                    self.selected = None;
+                }
+                true
+            }
+            Action::ClearProgress => match &self.analysis.fingerprint {
+                Some(fingerprint) => self.progress.clear(fingerprint),
+                None => false,
             },
-        };
-        if *text == *self.text {
-            return false;
+            Action::Select(step) => {
+                let exists = self
+                    .analysis
+                    .plan
+                    .as_ref()
+                    .is_some_and(|plan| step < plan.steps.len());
+                if !exists || self.selected == Some(step) {
+                    return false;
+                }
+                self.selected = Some(step);
+                true
+            }
         }
-        *self = State::with_text(text);
-        true
+    }
+
+    /// Whether the text changed since it was last analysed (the analysis shown is older).
+    pub fn is_stale(&self) -> bool {
+        self.analysis.revision != self.revision
+    }
+
+    /// The done steps of the plan shown (empty when there is none).
+    pub fn done(&self) -> Rc<BTreeSet<usize>> {
+        self.progress
+            .done(self.analysis.fingerprint.as_deref().unwrap_or_default())
+    }
+
+    /// The step to do next: the first one not ticked. `None` without a plan or when all are done.
+    pub fn current_step(&self) -> Option<usize> {
+        let plan = self.analysis.plan.as_ref()?;
+        let done = self.done();
+        (0..plan.steps.len()).find(|step| !done.contains(step))
     }
 
     /// Counts of (errors, warnings, infos) in the diagnostics.
     pub fn counts(&self) -> (usize, usize, usize) {
         let count = |severity| {
-            self.diagnostics
+            self.analysis
+                .diagnostics
                 .iter()
                 .filter(|d| d.severity == severity)
                 .count()
@@ -127,6 +291,42 @@ impl State {
             count(Severity::Info),
         )
     }
+
+    fn set_text(&mut self, text: &str) {
+        self.text = text.into();
+        self.example = recognise(text);
+        self.revision += 1;
+        self.notice = None;
+    }
+
+    /// Replaces the text and analyses it at once; returns whether anything changed.
+    fn load(&mut self, text: &str) -> bool {
+        let had_notice = self.notice.take().is_some();
+        if *text == *self.text && !self.is_stale() {
+            return had_notice;
+        }
+        if *text != *self.text {
+            self.set_text(text);
+        }
+        self.set_analysis(Analysis::of(text, self.revision));
+        true
+    }
+
+    /// Shows a new analysis; a different plan drops the selection, which was a step of the old one.
+    fn set_analysis(&mut self, analysis: Analysis) {
+        if analysis.fingerprint != self.analysis.fingerprint {
+            self.selected = None;
+        }
+        self.analysis = analysis;
+    }
+}
+
+/// The example `text` is, if it is one unchanged.
+fn recognise(text: &str) -> Option<&'static str> {
+    EXAMPLES
+        .iter()
+        .find(|example| example.text == text)
+        .map(|example| example.name)
 }
 
 impl Default for State {
@@ -138,6 +338,20 @@ impl Default for State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn four() -> &'static Example {
+        EXAMPLES
+            .iter()
+            .find(|example| example.name == "exchange-four-node.yaml")
+            .unwrap()
+    }
+
+    /// Edits and lets the debounce fire, as the page does once typing pauses.
+    fn type_and_pause(state: &mut State, text: &str) {
+        state.apply(Action::Edit(text.to_owned()));
+        let revision = state.revision;
+        state.apply(Action::Analyze { revision });
+    }
 
     #[test]
     fn offers_every_file_in_tests_examples() {
@@ -158,38 +372,82 @@ mod tests {
     }
 
     #[test]
-    fn every_example_is_valid() {
+    fn every_example_is_valid_and_planned_or_blocked() {
         for example in EXAMPLES {
             let state = State::with_text(example.text);
+            let analysis = &state.analysis;
             assert!(
-                state.cluster.is_some(),
+                analysis.cluster.is_some(),
                 "{}: {:?}",
                 example.name,
-                state.diagnostics
+                analysis.diagnostics
             );
+            assert!(analysis.fingerprint.is_some());
+            assert!(analysis.plan.is_some() != analysis.blocked.is_some());
             assert_eq!(state.example, Some(example.name));
         }
     }
 
     #[test]
-    fn starts_with_the_seed() {
+    fn starts_with_the_seed_and_its_plan() {
         let state = State::default();
         assert_eq!(&*state.text, SEED.text);
         assert_eq!(state.example, Some("exchange-2003-two-node.yaml"));
-        assert_eq!(state.syntax, Syntax::Yaml);
+        assert_eq!(state.analysis.syntax, Syntax::Yaml);
         assert_eq!(state.counts().0, 0);
-        assert_eq!(state.cluster.expect("the seed is valid").nodes.len(), 2);
+        assert!(!state.is_stale());
+        let cluster = state.analysis.cluster.as_ref().expect("the seed is valid");
+        assert_eq!(cluster.nodes.len(), 2);
+        let plan = state.analysis.plan.as_ref().expect("the seed has a plan");
+        assert_eq!(plan.steps[0].title, "Pause NODE2");
+        assert_eq!(state.current_step(), Some(0));
+        assert_eq!(state.selected, None);
     }
 
     #[test]
-    fn editing_revalidates_and_locates_errors() {
+    fn restores_saved_text_and_progress() {
+        let four = four();
+        let fingerprint = State::with_text(four.text).analysis.fingerprint.unwrap();
+        let mut progress = Progress::default();
+        progress.set(&fingerprint, 0, true);
+        progress.set(&fingerprint, 1, true);
+        let state = State::restore(Some(four.text.to_owned()), progress);
+        assert_eq!(state.example, Some(four.name));
+        assert_eq!(*state.done(), BTreeSet::from([0, 1]));
+        assert_eq!(state.current_step(), Some(2));
+
+        let fresh = State::restore(None, Progress::default());
+        assert_eq!(&*fresh.text, SEED.text);
+    }
+
+    #[test]
+    fn editing_records_the_text_and_waits_to_analyse() {
         let broken = SEED.text.replace("on: NODE1", "on: NODE3");
         let mut state = State::seed();
+        let before = state.analysis.clone();
         assert!(state.apply(Action::Edit(broken.clone())));
         assert_eq!(&*state.text, broken);
         assert_eq!(state.example, None, "edited text no longer is the example");
-        assert!(state.cluster.is_none());
+        assert!(state.is_stale());
+        assert_eq!(
+            state.analysis, before,
+            "the old analysis stays until typing pauses"
+        );
+    }
+
+    #[test]
+    fn analysing_the_current_revision_locates_errors() {
+        let broken = SEED.text.replace("on: NODE1", "on: NODE3");
+        let mut state = State::seed();
+        state.apply(Action::Edit(broken.clone()));
+        let revision = state.revision;
+        assert!(state.apply(Action::Analyze { revision }));
+        assert!(!state.is_stale());
+        assert!(state.analysis.cluster.is_none());
+        assert!(state.analysis.plan.is_none());
+        assert!(state.analysis.fingerprint.is_none());
         let error = state
+            .analysis
             .diagnostics
             .iter()
             .find(|d| d.code.as_str() == "unknown-node")
@@ -201,6 +459,27 @@ mod tests {
             + 1;
         assert_eq!(error.line as usize, line);
         assert_eq!(state.counts().0, 1);
+        assert!(
+            !state.apply(Action::Analyze { revision }),
+            "analysing twice is no change"
+        );
+    }
+
+    #[test]
+    fn an_analysis_for_an_older_revision_is_ignored() {
+        let mut state = State::seed();
+        state.apply(Action::Edit("format: 1\n".to_owned()));
+        let first = state.revision;
+        state.apply(Action::Edit("format: 1\ncluster: X\n".to_owned()));
+        assert!(
+            !state.apply(Action::Analyze { revision: first }),
+            "typing continued: this debounce was cancelled"
+        );
+        assert!(state.is_stale());
+        assert!(state.apply(Action::Analyze {
+            revision: state.revision
+        }));
+        assert_eq!(state.analysis.revision, state.revision);
     }
 
     #[test]
@@ -208,41 +487,206 @@ mod tests {
         let mut state = State::seed();
         assert!(!state.apply(Action::Edit(SEED.text.to_owned())));
         assert!(!state.apply(Action::LoadExample(SEED.name.to_owned())));
+        assert!(!state.apply(Action::Analyze { revision: 0 }));
         assert_eq!(state, State::seed());
     }
 
     #[test]
     fn editing_back_to_an_example_recognises_it() {
         let mut state = State::seed();
-        state.apply(Action::Edit(String::new()));
-        state.apply(Action::Edit(SEED.text.to_owned()));
+        type_and_pause(&mut state, "");
+        type_and_pause(&mut state, SEED.text);
         assert_eq!(state.example, Some(SEED.name));
-        assert!(state.cluster.is_some());
+        assert!(state.analysis.plan.is_some());
     }
 
     #[test]
     fn empty_text_is_an_error_not_a_panic() {
         let mut state = State::seed();
-        state.apply(Action::Edit(String::new()));
-        assert!(state.cluster.is_none());
+        type_and_pause(&mut state, "");
+        assert!(state.analysis.cluster.is_none());
         assert!(state.counts().0 > 0);
+        assert_eq!(state.current_step(), None);
     }
 
     #[test]
-    fn loads_examples_by_name_and_ignores_unknown_names() {
-        let four = EXAMPLES
-            .iter()
-            .find(|example| example.name == "exchange-four-node.yaml")
-            .unwrap();
+    fn loads_examples_at_once_and_ignores_unknown_names() {
+        let four = four();
         let mut state = State::seed();
         assert!(state.apply(Action::LoadExample(four.name.to_owned())));
         assert_eq!(&*state.text, four.text);
+        assert!(!state.is_stale(), "no debounce for a picked example");
         assert_eq!(
-            state.cluster.as_ref().map(|cluster| cluster.nodes.len()),
+            state.analysis.cluster.as_ref().map(|cluster| cluster.nodes.len()),
             Some(4)
         );
         let before = state.clone();
         assert!(!state.apply(Action::LoadExample("no-such.yaml".to_owned())));
         assert_eq!(state, before);
+    }
+
+    #[test]
+    fn picking_the_shown_example_while_typing_analyses_it() {
+        let mut state = State::seed();
+        state.apply(Action::Edit(format!("{}# note\n", SEED.text)));
+        state.apply(Action::Edit(SEED.text.to_owned()));
+        assert!(state.is_stale());
+        assert!(state.apply(Action::LoadExample(SEED.name.to_owned())));
+        assert!(!state.is_stale());
+    }
+
+    #[test]
+    fn opening_a_file_analyses_it_at_once_with_detected_syntax() {
+        let toml = include_str!("../../../tests/cases/seed.toml");
+        let mut state = State::seed();
+        assert!(state.apply(Action::Open {
+            name: "seed.toml".to_owned(),
+            text: toml.to_owned(),
+        }));
+        assert_eq!(&*state.text, toml);
+        assert_eq!(state.example, None);
+        assert!(!state.is_stale());
+        assert_eq!(state.analysis.syntax, Syntax::Toml);
+        assert!(state.analysis.plan.is_some(), "{:?}", state.analysis.diagnostics);
+    }
+
+    #[test]
+    fn a_failed_open_says_so_until_the_next_change() {
+        let mut state = State::seed();
+        assert!(state.apply(Action::OpenFailed {
+            name: "big.yaml".to_owned(),
+            reason: "it is larger than 1 MiB".to_owned(),
+        }));
+        assert_eq!(
+            state.notice.as_deref(),
+            Some("Could not open big.yaml: it is larger than 1 MiB")
+        );
+        assert_eq!(&*state.text, SEED.text, "the text is kept");
+        state.apply(Action::Edit(String::new()));
+        assert_eq!(state.notice, None);
+    }
+
+    #[test]
+    fn revealing_a_diagnostic_asks_for_its_location_every_time() {
+        let mut state = State::seed();
+        type_and_pause(&mut state, &SEED.text.replace("on: NODE1", "on: NODE3"));
+        let diagnostic = state.analysis.diagnostics[0].clone();
+        assert!(state.apply(Action::RevealDiagnostic(0)));
+        let first = state.reveal.expect("a reveal request");
+        assert_eq!(
+            (first.line, first.column, first.end_line, first.end_column),
+            (
+                diagnostic.line,
+                diagnostic.column,
+                diagnostic.end_line,
+                diagnostic.end_column
+            )
+        );
+        assert!(state.apply(Action::RevealDiagnostic(0)));
+        assert_ne!(state.reveal.unwrap().serial, first.serial, "a second click moves the cursor again");
+        assert!(!state.apply(Action::RevealDiagnostic(99)));
+    }
+
+    #[test]
+    fn ticking_steps_moves_the_current_step() {
+        let mut state = State::seed();
+        assert!(state.apply(Action::SetDone { step: 0, done: true }));
+        assert_eq!(state.current_step(), Some(1));
+        assert!(state.apply(Action::SetDone { step: 1, done: true }));
+        assert!(state.apply(Action::SetDone { step: 3, done: true }));
+        assert_eq!(state.current_step(), Some(2), "the first unticked step, not the last ticked");
+        assert!(!state.apply(Action::SetDone { step: 3, done: true }), "ticked already");
+        assert!(state.apply(Action::SetDone { step: 0, done: false }));
+        assert_eq!(state.current_step(), Some(0));
+        assert!(!state.apply(Action::SetDone { step: 99, done: true }), "no such step");
+        assert_eq!(*state.done(), BTreeSet::from([1, 3]));
+    }
+
+    #[test]
+    fn all_steps_done_means_no_current_step() {
+        let mut state = State::seed();
+        let steps = state.analysis.plan.as_ref().unwrap().steps.len();
+        for step in 0..steps {
+            state.apply(Action::SetDone { step, done: true });
+        }
+        assert_eq!(state.current_step(), None);
+        assert!(state.apply(Action::ClearProgress));
+        assert_eq!(state.current_step(), Some(0));
+        assert!(!state.apply(Action::ClearProgress), "nothing left to clear");
+    }
+
+    #[test]
+    fn progress_is_kept_per_plan_fingerprint() {
+        let mut state = State::seed();
+        state.apply(Action::SetDone { step: 0, done: true });
+        state.apply(Action::SetDone { step: 1, done: true });
+
+        // Another plan starts with nothing ticked.
+        state.apply(Action::LoadExample(four().name.to_owned()));
+        assert!(state.done().is_empty());
+        state.apply(Action::SetDone { step: 4, done: true });
+
+        // Back to the seed: its ticks are still there.
+        state.apply(Action::LoadExample(SEED.name.to_owned()));
+        assert_eq!(*state.done(), BTreeSet::from([0, 1]));
+
+        // A comment does not change the plan, so it keeps the ticks...
+        type_and_pause(&mut state, &format!("# our change ticket CHG-1234\n{}", SEED.text));
+        assert_eq!(*state.done(), BTreeSet::from([0, 1]));
+        // ... while a change to the cluster is a different plan.
+        type_and_pause(&mut state, &SEED.text.replace("minutes: 40", "minutes: 45"));
+        assert!(state.done().is_empty());
+        assert_eq!(state.progress.plans().count(), 2);
+    }
+
+    #[test]
+    fn no_ticks_without_a_plan() {
+        let mut state = State::seed();
+        type_and_pause(&mut state, "format: 1\n");
+        assert!(!state.apply(Action::SetDone { step: 0, done: true }));
+        assert!(!state.apply(Action::ClearProgress));
+        assert!(!state.apply(Action::Select(0)));
+    }
+
+    #[test]
+    fn selecting_a_step_and_losing_it_with_the_plan() {
+        let mut state = State::seed();
+        assert!(state.apply(Action::Select(3)));
+        assert_eq!(state.selected, Some(3));
+        assert!(!state.apply(Action::Select(3)), "already selected");
+        assert!(!state.apply(Action::Select(99)), "no such step");
+        assert_eq!(state.selected, Some(3));
+
+        // The same plan (a comment added) keeps the selection...
+        type_and_pause(&mut state, &format!("# note\n{}", SEED.text));
+        assert_eq!(state.selected, Some(3));
+        // ... another plan drops it.
+        state.apply(Action::LoadExample(four().name.to_owned()));
+        assert_eq!(state.selected, None);
+    }
+
+    #[test]
+    fn ticking_the_selected_step_lets_the_highlight_move_on() {
+        let mut state = State::seed();
+        state.apply(Action::Select(0));
+        state.apply(Action::SetDone { step: 1, done: true });
+        assert_eq!(state.selected, Some(0), "ticking another step keeps the selection");
+        state.apply(Action::SetDone { step: 0, done: true });
+        assert_eq!(state.selected, None);
+        assert_eq!(state.current_step(), Some(2));
+        state.apply(Action::Select(1));
+        state.apply(Action::SetDone { step: 1, done: false });
+        assert_eq!(state.selected, Some(1), "unticking keeps it");
+    }
+
+    #[test]
+    fn selection_survives_typing_until_the_analysis_changes_the_plan() {
+        let mut state = State::seed();
+        state.apply(Action::Select(2));
+        state.apply(Action::Edit("format: 1\n".to_owned()));
+        assert_eq!(state.selected, Some(2), "the shown plan is still the old one");
+        let revision = state.revision;
+        state.apply(Action::Analyze { revision });
+        assert_eq!(state.selected, None);
     }
 }

@@ -2,19 +2,24 @@
 //! `wasm-bindgen-test-runner` (run by `cargo xtask test`, or by hand with
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p rollplan-web --target wasm32-unknown-unknown --test browser`).
 //!
-//! Each test mounts its own app into its own `<div>` and only looks inside it,
-//! and clears the saved description first, so tests do not depend on each
-//! other's order.
+//! Each test clears storage, mounts its own app into its own `<div>` and only
+//! looks inside it, so tests do not depend on each other's order. "A reload"
+//! is a second app mounted in the same page: it starts from storage exactly as
+//! a reloaded page does.
 #![cfg(target_arch = "wasm32")]
 
 use std::time::Duration;
 
 use rollplan_web::App;
-use rollplan_web::hooks::STORAGE_KEY;
-use rollplan_web::state::{EXAMPLES, SEED};
+use rollplan_web::hooks::{PROGRESS_KEY_PREFIX, STORAGE_KEY};
+use rollplan_web::state::{EXAMPLES, Example, SEED};
+use rollplan_web::text_position::utf16_offset;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, Event, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{
+    Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
+    KeyboardEvent, KeyboardEventInit,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -31,6 +36,22 @@ async fn settle() {
     yew::platform::time::sleep(Duration::from_millis(50)).await;
 }
 
+/// Waits until `condition` holds (the analysis runs a moment after typing), or fails after 3 s.
+async fn wait_until(what: &str, condition: impl Fn() -> bool) {
+    for _ in 0..150 {
+        if condition() {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// A first visit: nothing saved.
+fn forget_everything() {
+    storage().clear().unwrap();
+}
+
 /// Mounts a fresh app in a new `<div>` and waits for its first render.
 async fn mount() -> Element {
     let root = document().create_element("div").unwrap();
@@ -40,19 +61,30 @@ async fn mount() -> Element {
     root
 }
 
-fn textarea(root: &Element) -> HtmlTextAreaElement {
-    root.query_selector("textarea")
+fn find<T: JsCast>(root: &Element, selector: &str) -> T {
+    root.query_selector(selector)
         .unwrap()
-        .expect("an editor")
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
         .dyn_into()
         .unwrap()
 }
 
-/// The text of every element matching `selector`.
-fn texts(root: &Element, selector: &str) -> Vec<String> {
+fn find_all(root: &Element, selector: &str) -> Vec<Element> {
     let nodes = root.query_selector_all(selector).unwrap();
     (0..nodes.length())
-        .map(|i| nodes.item(i).unwrap().text_content().unwrap_or_default())
+        .map(|i| nodes.item(i).unwrap().dyn_into().unwrap())
+        .collect()
+}
+
+fn textarea(root: &Element) -> HtmlTextAreaElement {
+    find(root, "textarea")
+}
+
+/// The text of every element matching `selector`.
+fn texts(root: &Element, selector: &str) -> Vec<String> {
+    find_all(root, selector)
+        .iter()
+        .map(|element| element.text_content().unwrap_or_default())
         .collect()
 }
 
@@ -66,63 +98,174 @@ async fn type_text(root: &Element, text: &str) {
     settle().await;
 }
 
+fn example(name: &str) -> &'static Example {
+    EXAMPLES
+        .iter()
+        .find(|example| example.name == name)
+        .unwrap()
+}
+
+async fn pick_example(root: &Element, name: &str) {
+    let select: HtmlSelectElement = find(root, "select");
+    select.set_value(name);
+    select
+        .dispatch_event(&Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+}
+
+fn checkboxes(root: &Element) -> Vec<HtmlInputElement> {
+    find_all(root, ".checklist input[type=checkbox]")
+        .into_iter()
+        .map(|element| element.dyn_into().unwrap())
+        .collect()
+}
+
+fn ticked(root: &Element) -> Vec<usize> {
+    checkboxes(root)
+        .iter()
+        .enumerate()
+        .filter(|(_, checkbox)| checkbox.checked())
+        .map(|(index, _)| index)
+        .collect()
+}
+
+/// The indices of the checklist items that have `class`.
+fn steps_with_class(root: &Element, class: &str) -> Vec<usize> {
+    find_all(root, ".checklist > li")
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| item.class_list().contains(class))
+        .map(|(index, _)| index)
+        .collect()
+}
+
 #[wasm_bindgen_test]
-async fn first_visit_shows_the_seed_without_errors() {
-    storage().remove_item(STORAGE_KEY).unwrap();
+async fn first_visit_shows_the_seed_and_its_plan() {
+    forget_everything();
     let root = mount().await;
 
     assert_eq!(textarea(&root).value(), SEED.text);
     assert_eq!(texts(&root, ".diagnostic.error"), Vec::<String>::new());
     assert!(texts(&root, ".diagnostics .counts")[0].starts_with("0 errors"));
     // The cluster summary: name, both nodes with their current version, the service and its node.
-    assert_eq!(texts(&root, ".cluster-name"), ["EXCH-CL1"]);
+    assert_eq!(texts(&root, ".cluster .cluster-name"), ["EXCH-CL1"]);
     let rows = texts(&root, ".nodes tbody tr");
     assert_eq!(rows.len(), 2);
-    assert!(
-        rows[0].contains("NODE1") && rows[0].contains("SP1"),
-        "{rows:?}"
-    );
+    assert!(rows[0].contains("NODE1") && rows[0].contains("SP1"), "{rows:?}");
     assert_eq!(texts(&root, ".services .service-name"), ["EVS1"]);
     assert_eq!(texts(&root, ".services .service-node"), ["NODE1"]);
+    // Line numbers for every line of the text.
+    let numbers = texts(&root, ".line-numbers")[0].clone();
+    assert_eq!(numbers.lines().count(), SEED.text.lines().count() + 1);
+
+    // The plan: numbered steps, the first one current, risks as badges with their explanation.
+    let titles = texts(&root, ".checklist .step-title");
+    assert_eq!(titles.len(), 8, "{titles:?}");
+    assert_eq!(titles[0], "Pause NODE2");
+    assert_eq!(texts(&root, ".checklist .step-number")[0], "1");
+    assert_eq!(steps_with_class(&root, "current"), [0]);
+    let badges = texts(&root, ".checklist .risk-badge");
+    assert!(badges.iter().any(|badge| badge == "no-failover-target"), "{badges:?}");
+    assert!(badges.iter().any(|badge| badge == "mixed-version-failover"), "{badges:?}");
+    let risks = texts(&root, ".checklist .risk-message");
+    assert!(
+        risks.iter().any(|risk| risk
+            == "If NODE1 fails now, EVS1 fails over to NODE2, which runs Exchange Server 2003 SP2 while NODE1 runs SP1: failover across revisions may not work"),
+        "{risks:?}"
+    );
+    let details = texts(&root, ".checklist .step-details")[0].clone();
+    assert!(details.contains("NODE2 hosts no running services"), "{details}");
+    assert_eq!(texts(&root, ".checklist .step-minutes")[0], "about 2 min");
+
+    // The summary bar.
+    let figures = texts(&root, ".plan-summary .figure");
+    assert!(figures.contains(&"Moves2".to_owned()), "{figures:?}");
+    assert!(figures.contains(&"Mixed-version steps4".to_owned()), "{figures:?}");
+    assert!(figures.contains(&"Outage0 min".to_owned()), "{figures:?}");
+    assert!(figures.iter().any(|figure| figure.starts_with("Estimated timeabout 1 h 38 min")), "{figures:?}");
+    assert!(texts(&root, ".progress-text")[0].starts_with("0 of 8 done"));
+
+    // The timeline: a row per node, the starting state and a column per step.
+    assert_eq!(texts(&root, ".timeline-grid tbody th"), ["NODE1", "NODE2"]);
+    assert_eq!(find_all(&root, ".timeline-grid thead th.step-column").len(), 9);
+    let first_row = find_all(&root, ".timeline-grid tbody tr")[0].clone();
+    let now = first_row.query_selector("td").unwrap().unwrap();
+    assert_eq!(now.text_content().unwrap(), "SP1EVS1", "NODE1 now: SP1, hosting EVS1");
+    let node2_after_pause = find_all(&root, ".timeline-grid tbody tr")[1]
+        .query_selector_all("td")
+        .unwrap()
+        .item(1)
+        .unwrap()
+        .dyn_into::<Element>()
+        .unwrap();
+    assert!(node2_after_pause.class_list().contains("paused"));
+    assert!(node2_after_pause.class_list().contains("acted"));
 }
 
 #[wasm_bindgen_test]
-async fn typing_a_broken_description_shows_a_located_error() {
-    storage().remove_item(STORAGE_KEY).unwrap();
+async fn typing_a_broken_description_shows_a_located_error_that_moves_the_cursor() {
+    forget_everything();
     let root = mount().await;
 
-    let broken = SEED.text.replace("on: NODE1", "on: NODE3");
+    // A comment with a character outside the BMP before the error: the cursor must
+    // still land on the right place (UTF-16 offsets differ from columns there).
+    let broken = format!("# 🚀 rollout\n{}", SEED.text.replace("on: NODE1", "on: NODE3"));
     type_text(&root, &broken).await;
+    wait_until("the error shows", || !texts(&root, ".diagnostic.error").is_empty()).await;
 
-    let errors = texts(&root, ".diagnostic.error");
     let line = broken
         .lines()
         .position(|line| line.contains("on: NODE3"))
         .unwrap()
         + 1;
+    let errors = texts(&root, ".diagnostic.error");
     let error = errors
         .iter()
         .find(|error| error.contains("unknown-node"))
         .unwrap_or_else(|| panic!("no unknown-node error in {errors:?}"));
-    let location = texts(&root, ".diagnostic.error .location");
-    assert!(
-        location
-            .iter()
-            .any(|at| at.starts_with(&format!("{line}:"))),
-        "{location:?} for {error}"
-    );
     assert!(error.contains("NODE3"), "{error}");
-    // No summary of a cluster that does not validate.
+    let column = broken.lines().nth(line - 1).unwrap().find("NODE3").unwrap() + 1;
+    assert_eq!(
+        texts(&root, ".diagnostic.error .location"),
+        [format!("line {line}, column {column}")]
+    );
+    // The error's line is marked in the gutter.
+    assert_eq!(find_all(&root, ".gutter .line-mark.error").len(), 1);
+    // No summary or plan of a cluster that does not validate.
     assert!(root.query_selector(".cluster").unwrap().is_none());
+    assert!(root.query_selector(".checklist").unwrap().is_none());
 
-    // Fixing it again clears the error.
+    // Clicking the diagnostic selects the offending value in the editor.
+    find::<HtmlElement>(&root, ".diagnostic.error .diagnostic-jump").click();
+    settle().await;
+    let editor = textarea(&root);
+    let start = utf16_offset(&broken, line as u32, column as u32);
+    assert_eq!(editor.selection_start().unwrap(), Some(start));
+    assert_eq!(editor.selection_end().unwrap(), Some(start + 5), "NODE3 selected");
+    assert_eq!(document().active_element().unwrap(), editor.clone().into());
+
+    // Fixing it again clears the error and brings the plan back.
     type_text(&root, SEED.text).await;
+    wait_until("the plan is back", || root.query_selector(".checklist").unwrap().is_some()).await;
     assert_eq!(texts(&root, ".diagnostic.error"), Vec::<String>::new());
 }
 
 #[wasm_bindgen_test]
+async fn analysis_waits_for_typing_to_pause() {
+    forget_everything();
+    let root = mount().await;
+    type_text(&root, "format: 1\n").await;
+    // Right after the keystroke the old results are still shown, marked as being rechecked.
+    assert!(find::<Element>(&root, ".diagnostics").class_list().contains("stale"));
+    assert_eq!(texts(&root, ".diagnostic.error"), Vec::<String>::new());
+    wait_until("the new text is checked", || !texts(&root, ".diagnostic.error").is_empty()).await;
+    assert!(!find::<Element>(&root, ".diagnostics").class_list().contains("stale"));
+}
+
+#[wasm_bindgen_test]
 async fn the_description_survives_a_reload() {
-    storage().remove_item(STORAGE_KEY).unwrap();
+    forget_everything();
     let first = mount().await;
     let edited = SEED.text.replace("EXCH-CL1", "EXCH-CL9");
     type_text(&first, &edited).await;
@@ -131,33 +274,118 @@ async fn the_description_survives_a_reload() {
         Some(edited.as_str())
     );
 
-    // A second app in the same page starts as a reloaded page would: from storage.
     let second = mount().await;
     assert_eq!(textarea(&second).value(), edited);
-    assert_eq!(texts(&second, ".cluster-name"), ["EXCH-CL9"]);
+    assert_eq!(texts(&second, ".cluster .cluster-name"), ["EXCH-CL9"]);
 }
 
 #[wasm_bindgen_test]
-async fn picking_an_example_loads_it() {
-    storage().remove_item(STORAGE_KEY).unwrap();
-    let root = mount().await;
-    let four = EXAMPLES
-        .iter()
-        .find(|example| example.name == "exchange-four-node.yaml")
-        .unwrap();
-
-    let select: HtmlSelectElement = root
-        .query_selector("select")
-        .unwrap()
-        .expect("an examples menu")
-        .dyn_into()
-        .unwrap();
-    select.set_value(four.name);
-    select
-        .dispatch_event(&Event::new("change").unwrap())
-        .unwrap();
+async fn ticked_steps_survive_a_reload() {
+    forget_everything();
+    let first = mount().await;
+    pick_example(&first, "exchange-four-node.yaml").await;
+    let boxes = checkboxes(&first);
+    assert_eq!(boxes.len(), 18);
+    boxes[0].click();
+    boxes[1].click();
     settle().await;
+    assert_eq!(ticked(&first), [0, 1]);
+    assert_eq!(steps_with_class(&first, "current"), [2], "the current step is the first unticked one");
+    assert!(texts(&first, ".progress-text")[0].starts_with("2 of 18 done"));
+    let saved: Vec<String> = (0..storage().length().unwrap())
+        .filter_map(|i| storage().key(i).unwrap())
+        .filter(|key| key.starts_with(PROGRESS_KEY_PREFIX))
+        .collect();
+    assert_eq!(saved.len(), 1, "one plan's progress: {saved:?}");
+    assert_eq!(storage().get_item(&saved[0]).unwrap().as_deref(), Some("0 1"));
+
+    let second = mount().await;
+    assert_eq!(textarea(&second).value(), example("exchange-four-node.yaml").text);
+    assert_eq!(ticked(&second), [0, 1]);
+    assert_eq!(steps_with_class(&second, "current"), [2]);
+    let done_columns = find_all(&second, ".timeline-grid thead th.done").len();
+    assert_eq!(done_columns, 2);
+
+    // Unticking is remembered too.
+    checkboxes(&second)[0].click();
+    settle().await;
+    let third = mount().await;
+    assert_eq!(ticked(&third), [1]);
+}
+
+#[wasm_bindgen_test]
+async fn progress_belongs_to_its_plan() {
+    forget_everything();
+    let root = mount().await;
+    checkboxes(&root)[0].click();
+    settle().await;
+    pick_example(&root, "exchange-four-node.yaml").await;
+    assert_eq!(ticked(&root), Vec::<usize>::new(), "another plan starts unticked");
+    pick_example(&root, SEED.name).await;
+    assert_eq!(ticked(&root), [0], "the seed's ticks are kept");
+    find::<HtmlElement>(&root, ".plan-summary button").click();
+    settle().await;
+    assert_eq!(ticked(&root), Vec::<usize>::new(), "untick all");
+}
+
+#[wasm_bindgen_test]
+async fn picking_an_example_loads_and_plans_it() {
+    forget_everything();
+    let root = mount().await;
+    let four = example("exchange-four-node.yaml");
+    pick_example(&root, four.name).await;
 
     assert_eq!(textarea(&root).value(), four.text);
     assert_eq!(texts(&root, ".nodes tbody tr").len(), 4);
+    assert_eq!(texts(&root, ".timeline-grid tbody th"), ["NODE1", "NODE2", "NODE3", "NODE4"]);
+    assert_eq!(texts(&root, ".checklist .step-title").len(), 18);
+    // Both components are in the legend, each with its releases.
+    let legend = texts(&root, ".timeline-legend .legend-component");
+    assert_eq!(legend.len(), 2, "{legend:?}");
+    assert!(legend[1].contains("SP1") && legend[1].contains("SP2 (target)"), "{legend:?}");
+}
+
+#[wasm_bindgen_test]
+async fn selecting_a_timeline_column_selects_its_step() {
+    forget_everything();
+    let root = mount().await;
+    let column = find::<HtmlElement>(&root, ".timeline-grid button[data-step=\"3\"]");
+    column.click();
+    settle().await;
+    assert_eq!(steps_with_class(&root, "selected"), [3]);
+    assert_eq!(column.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(find_all(&root, ".timeline-grid td.selected").len(), 2, "the whole column");
+
+    // The arrow keys move along the columns.
+    column.focus().unwrap();
+    let init = KeyboardEventInit::new();
+    init.set_key("ArrowRight");
+    init.set_bubbles(true);
+    column
+        .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(steps_with_class(&root, "selected"), [4]);
+    let focused = document().active_element().unwrap();
+    assert_eq!(focused.get_attribute("data-step").as_deref(), Some("4"));
+}
+
+#[wasm_bindgen_test]
+async fn a_blocked_cluster_says_why_in_the_clis_words() {
+    forget_everything();
+    let root = mount().await;
+    let text = SEED.text.replace("owners: [NODE1, NODE2]", "owners: [NODE1]");
+    type_text(&root, &text).await;
+    wait_until("the blocked reasons show", || root.query_selector(".blocked").unwrap().is_some()).await;
+
+    let analysis = rollplan_core::analyze(&text, rollplan_core::Syntax::Yaml);
+    let reasons = analysis.blocked().expect("the core blocks it");
+    let cli = rollplan_core::report::blocked_text(analysis.validation.cluster.as_ref().unwrap(), reasons);
+    let heading = texts(&root, ".blocked h3")[0].clone();
+    assert_eq!(heading, cli.lines().next().unwrap());
+    assert_eq!(texts(&root, ".blocked-message"), [reasons[0].message.clone()]);
+    assert_eq!(texts(&root, ".unblock li"), reasons[0].unblock);
+    let rule = texts(&root, ".blocked-rule")[0].clone();
+    assert!(cli.contains(&format!("{rule}: {}", reasons[0].message)), "{rule} in {cli}");
+    assert!(root.query_selector(".checklist").unwrap().is_none());
 }

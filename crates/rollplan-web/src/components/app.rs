@@ -1,50 +1,129 @@
-//! The whole app: owns the state, lays out the panels, turns events into actions.
+//! The whole app: owns the state, lays out the page, turns events into actions.
+//!
+//! The page reads top to bottom as the work goes: describe the cluster (editor),
+//! check what the core understood (diagnostics and cluster summary, beside the
+//! editor), then plan (summary bar, timeline, checklist).
 
 use yew::prelude::*;
 
+use crate::components::blocked::BlockedReasons;
+use crate::components::checklist::Checklist;
 use crate::components::cluster_summary::ClusterSummary;
 use crate::components::diagnostics::DiagnosticList;
 use crate::components::editor::Editor;
 use crate::components::examples::Examples;
+use crate::components::open_file::OpenFile;
+use crate::components::plan_summary::PlanSummary;
+use crate::components::timeline::Timeline;
+use crate::hooks::files::{use_drop_zone, use_file_opener};
 use crate::hooks::use_app_state;
-use crate::state::Action;
+use crate::state::{Action, State};
 
 #[component]
 pub fn App() -> Html {
     let state = use_app_state();
+    let dispatch: Callback<Action> = state.dispatcher().into();
+    let open_file = use_file_opener(dispatch.clone());
+    let drop_zone = use_drop_zone(open_file.clone());
 
-    let on_edit = {
-        let state = state.dispatcher();
-        Callback::from(move |text: String| state.dispatch(Action::Edit(text)))
-    };
-    let on_load = {
-        let state = state.dispatcher();
-        Callback::from(move |name: String| state.dispatch(Action::LoadExample(name)))
-    };
+    let on_edit = dispatch.reform(Action::Edit);
+    let on_load = dispatch.reform(Action::LoadExample);
+    let on_reveal = dispatch.reform(Action::RevealDiagnostic);
+    let analysis = &state.analysis;
 
     html! {
-        <div class="app">
+        <div
+            class={classes!("app", drop_zone.active.then_some("dropping"))}
+            ondragover={drop_zone.ondragover.clone()}
+            ondragleave={drop_zone.ondragleave.clone()}
+            ondrop={drop_zone.ondrop.clone()}
+        >
+            <a class="skip-link" href="#plan">{ "Skip to the plan" }</a>
             <header class="app-header">
                 <h1>{ "rollplan" }</h1>
-                <p class="tagline">{ "Plan rolling upgrades of failover clusters." }</p>
+                <p class="tagline">
+                    { "Plan the rolling upgrade of a failover cluster: patch the passive node, move the services onto it, \
+                       patch the node they left, fail back to verify. Everything runs in this page; nothing is sent anywhere." }
+                </p>
             </header>
-            <main class="panels">
-                <section class="panel editor-panel" aria-labelledby="editor-heading">
+            <main class="workspace">
+                <section class="panel describe" aria-labelledby="editor-heading">
                     <div class="panel-heading">
-                        <h2 id="editor-heading">{ "Description" }</h2>
-                        <Examples selected={state.example} on_load={on_load} />
+                        <h2 id="editor-heading"><span class="stage">{ "1" }</span>{ "Describe the cluster" }</h2>
+                        <div class="toolbar">
+                            <Examples selected={state.example} {on_load} />
+                            <OpenFile on_file={open_file} />
+                        </div>
                     </div>
-                    <Editor text={AttrValue::from(state.text.clone())} syntax={state.syntax.name()} on_edit={on_edit} />
+                    if let Some(notice) = &state.notice {
+                        <p class="notice" role="alert">{ notice.to_string() }</p>
+                    }
+                    <Editor
+                        text={AttrValue::from(state.text.clone())}
+                        syntax={analysis.syntax.name()}
+                        diagnostics={analysis.diagnostics.clone()}
+                        reveal={state.reveal}
+                        {on_edit}
+                    />
                 </section>
-                <section class="panel results-panel">
-                    <DiagnosticList diagnostics={state.diagnostics.clone()} />
-                    if let Some(cluster) = &state.cluster {
+                <section class={classes!("panel", "check", state.is_stale().then_some("stale"))} aria-labelledby="check-heading">
+                    <h2 id="check-heading"><span class="stage">{ "2" }</span>{ "Check what it says" }</h2>
+                    <DiagnosticList diagnostics={analysis.diagnostics.clone()} stale={state.is_stale()} {on_reveal} />
+                    if let Some(cluster) = &analysis.cluster {
                         <ClusterSummary cluster={cluster.clone()} />
                     } else {
                         <p class="muted cluster-missing">{ "Fix the errors to see the cluster." }</p>
                     }
                 </section>
+                <section id="plan" class={classes!("panel", "plan", state.is_stale().then_some("stale"))} aria-labelledby="plan-heading" tabindex="-1">
+                    <h2 id="plan-heading"><span class="stage">{ "3" }</span>{ "Upgrade plan" }
+                        if let Some(cluster) = &analysis.cluster {
+                            { " for " }<span class="cluster-name">{ &cluster.name }</span>
+                        }
+                    </h2>
+                    { plan_section(&state, &dispatch) }
+                </section>
             </main>
+            if drop_zone.active {
+                <div class="drop-overlay" aria-hidden="true"><p>{ "Drop the description to open it" }</p></div>
+            }
         </div>
+    }
+}
+
+/// The plan, why there is none, or what is missing for one.
+fn plan_section(state: &State, dispatch: &Callback<Action>) -> Html {
+    let analysis = &state.analysis;
+    let Some(cluster) = &analysis.cluster else {
+        return html! { <p class="muted no-plan">{ "The plan appears once the description has no errors." }</p> };
+    };
+    if let Some(reasons) = &analysis.blocked {
+        return html! { <BlockedReasons cluster={AttrValue::from(cluster.name.clone())} reasons={reasons.clone()} /> };
+    }
+    let (Some(plan), Some(fingerprint)) = (&analysis.plan, &analysis.fingerprint) else {
+        return Html::default();
+    };
+    if plan.steps.is_empty() {
+        return html! { <p class="no-plan">{ "Nothing to do: every node already runs every target release." }</p> };
+    }
+    let done = state.done();
+    let current = state.current_step();
+    let on_done = dispatch.reform(|(step, done)| Action::SetDone { step, done });
+    let on_select = dispatch.reform(Action::Select);
+    let on_clear = dispatch.reform(|()| Action::ClearProgress);
+    html! {
+        <>
+            <PlanSummary plan={plan.clone()} fingerprint={AttrValue::from(fingerprint.clone())} done={done.clone()} {on_clear} />
+            <Timeline
+                cluster={cluster.clone()}
+                plan={plan.clone()}
+                done={done.clone()}
+                {current}
+                selected={state.selected}
+                on_select={on_select.clone()}
+            />
+            <h3 class="checklist-heading">{ "Checklist" }</h3>
+            <Checklist plan={plan.clone()} {done} {current} selected={state.selected} {on_done} {on_select} />
+        </>
     }
 }

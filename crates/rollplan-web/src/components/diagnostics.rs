@@ -1,14 +1,23 @@
 //! The diagnostics list: every problem the core found, where, and what to do.
+//!
+//! Each diagnostic is a button: activating it (click, Enter or Space) puts the
+//! editor's cursor on the offending text.
 
 use std::rc::Rc;
 
 use rollplan_core::{Diagnostic, Severity};
 use yew::prelude::*;
 
+use crate::wording::plural;
+
 #[derive(Properties, PartialEq, Debug)]
 pub struct DiagnosticListProps {
     /// Errors first, then in source order, as the core sorts them.
     pub diagnostics: Rc<[Diagnostic]>,
+    /// Whether the text changed since these diagnostics (they are about to be replaced).
+    pub stale: bool,
+    /// Called with a diagnostic's index when the user asks to see it in the editor.
+    pub on_reveal: Callback<usize>,
 }
 
 #[component]
@@ -26,39 +35,41 @@ pub fn DiagnosticList(props: &DiagnosticListProps) -> Html {
         plural(count(Severity::Warning), "warning", "warnings")
     );
     html! {
-        <section class="diagnostics" aria-labelledby="diagnostics-heading">
-            <h2 id="diagnostics-heading">{ "Diagnostics " }<span class="counts">{ summary }</span></h2>
+        <section class={classes!("diagnostics", props.stale.then_some("stale"))} aria-labelledby="diagnostics-heading">
+            <h2 id="diagnostics-heading">
+                { "Diagnostics " }<span class="counts">{ summary }</span>
+                <span class="checking" aria-hidden="true">{ "checking…" }</span>
+            </h2>
             if props.diagnostics.is_empty() {
                 <p class="no-problems">{ "No problems found." }</p>
             } else {
                 <ul class="diagnostic-list">
-                    { for props.diagnostics.iter().map(item) }
+                    { for props.diagnostics.iter().enumerate().map(|(index, diagnostic)| item(index, diagnostic, &props.on_reveal)) }
                 </ul>
             }
         </section>
     }
 }
 
-fn item(diagnostic: &Diagnostic) -> Html {
+fn item(index: usize, diagnostic: &Diagnostic, on_reveal: &Callback<usize>) -> Html {
     let severity = diagnostic.severity.as_str();
+    let onclick = on_reveal.reform(move |_: MouseEvent| index);
     html! {
         <li class={classes!("diagnostic", severity)}>
-            <div class="diagnostic-head">
-                <span class="severity">{ severity }</span>
-                <code class="code">{ diagnostic.code.as_str() }</code>
-                <span class="location" title="line:column">{ format!("{}:{}", diagnostic.line, diagnostic.column) }</span>
-                if !diagnostic.path.is_empty() {
-                    <code class="path">{ &diagnostic.path }</code>
+            <button type="button" class="diagnostic-jump" {onclick} title="Show in the editor">
+                <span class="diagnostic-head">
+                    <span class="severity">{ severity }</span>
+                    <code class="code">{ diagnostic.code.as_str() }</code>
+                    <span class="location">{ format!("line {}, column {}", diagnostic.line, diagnostic.column) }</span>
+                    if !diagnostic.path.is_empty() {
+                        <code class="path">{ &diagnostic.path }</code>
+                    }
+                </span>
+                <span class="message">{ &diagnostic.message }</span>
+                if let Some(hint) = &diagnostic.hint {
+                    <span class="hint">{ "Hint: " }{ hint }</span>
                 }
-            </div>
-            <p class="message">{ &diagnostic.message }</p>
-            if let Some(hint) = &diagnostic.hint {
-                <p class="hint">{ "Hint: " }{ hint }</p>
-            }
+            </button>
         </li>
     }
-}
-
-fn plural(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
 }

@@ -1,19 +1,41 @@
-//! The description editor: a plain `<textarea>` for now.
+//! The description editor: a plain `<textarea>` with a line-number gutter.
+//!
+//! A textarea keeps typing native (undo, IME, selection, accessibility) and
+//! fast; the gutter beside it is a separate element scrolled along with it.
+//! Lines never wrap (`wrap="off"`), so every gutter line matches a text line.
+//!
+//! The editor also carries out [`Reveal`] requests: clicking a diagnostic puts
+//! the cursor on (and selects) the offending text. The core locates it by line
+//! and column; the textarea wants UTF-16 offsets ([`utf16_offset`]).
 
+use std::rc::Rc;
+
+use rollplan_core::Diagnostic;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
+
+use crate::components::line_numbers::LineNumbers;
+use crate::state::Reveal;
+use crate::text_position::{line_count, utf16_offset};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct EditorProps {
     pub text: AttrValue,
     /// The syntax the text is read as (`YAML`, ...), shown under the editor.
     pub syntax: &'static str,
+    /// The diagnostics, to mark their lines in the gutter.
+    pub diagnostics: Rc<[Diagnostic]>,
+    /// The last request to move the cursor to a diagnostic.
+    pub reveal: Option<Reveal>,
     /// Called with the whole new text on every edit.
     pub on_edit: Callback<String>,
 }
 
 #[component]
 pub fn Editor(props: &EditorProps) -> Html {
+    let textarea = use_node_ref();
+    let gutter = use_node_ref();
+
     let oninput = {
         let on_edit = props.on_edit.clone();
         Callback::from(move |event: InputEvent| {
@@ -22,19 +44,77 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
     };
+    let onscroll = {
+        let (textarea, gutter) = (textarea.clone(), gutter.clone());
+        Callback::from(move |_: Event| sync_gutter(&textarea, &gutter))
+    };
+    {
+        let (textarea, gutter, text) = (textarea.clone(), gutter.clone(), props.text.clone());
+        use_effect_with(props.reveal, move |reveal| {
+            if let Some(reveal) = reveal {
+                put_cursor(&textarea, &text, reveal);
+                sync_gutter(&textarea, &gutter);
+            }
+        });
+    }
+
     html! {
         <div class="editor">
-            <textarea
-                id="description"
-                class="editor-text"
-                aria-label="Cluster description"
-                spellcheck="false"
-                autocomplete="off"
-                autocapitalize="off"
-                value={props.text.clone()}
-                {oninput}
-            />
-            <p class="editor-status muted">{ "Read as " }{ props.syntax }{ "; checked as you type." }</p>
+            <div class="editor-frame">
+                <LineNumbers lines={line_count(&props.text)} diagnostics={props.diagnostics.clone()} gutter={gutter} />
+                <textarea
+                    ref={textarea}
+                    id="description"
+                    class="editor-text"
+                    aria-label="Cluster description (YAML, TOML or JSON)"
+                    aria-describedby="editor-status"
+                    spellcheck="false"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    wrap="off"
+                    value={props.text.clone()}
+                    {oninput}
+                    {onscroll}
+                />
+            </div>
+            <p id="editor-status" class="editor-status muted">
+                { "Read as " }<strong>{ props.syntax }</strong>
+                { " (detected from the text). Checked as you type; kept in this browser only." }
+            </p>
         </div>
     }
+}
+
+/// Keeps the gutter's scroll position equal to the textarea's.
+fn sync_gutter(textarea: &NodeRef, gutter: &NodeRef) {
+    if let (Some(textarea), Some(gutter)) = (textarea.cast::<HtmlTextAreaElement>(), gutter.cast::<web_sys::Element>()) {
+        gutter.set_scroll_top(textarea.scroll_top());
+    }
+}
+
+/// Focuses the editor, selects the located text and scrolls its line into view.
+fn put_cursor(textarea: &NodeRef, text: &str, reveal: &Reveal) {
+    let Some(textarea) = textarea.cast::<HtmlTextAreaElement>() else {
+        return;
+    };
+    let start = utf16_offset(text, reveal.line, reveal.column);
+    let end = utf16_offset(text, reveal.end_line, reveal.end_column).max(start);
+    let _ = textarea.focus();
+    let _ = textarea.set_selection_range(start, end);
+    // Put the line a third of the way down the editor, where the eye expects it.
+    let line_height = line_height(&textarea).unwrap_or(20.0);
+    let line_top = f64::from(reveal.line.saturating_sub(1)) * line_height;
+    let target = line_top - f64::from(textarea.client_height()) / 3.0;
+    textarea.set_scroll_top(target.max(0.0) as i32);
+}
+
+/// The textarea's line height in pixels, from its computed style.
+fn line_height(textarea: &HtmlTextAreaElement) -> Option<f64> {
+    let style = web_sys::window()?.get_computed_style(textarea).ok()??;
+    style
+        .get_property_value("line-height")
+        .ok()?
+        .strip_suffix("px")?
+        .parse()
+        .ok()
 }

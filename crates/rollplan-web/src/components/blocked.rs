@@ -1,0 +1,42 @@
+//! Why no safe plan exists, and what would unblock it.
+//!
+//! In the words of the command line (core's `report::blocked_text`): the same
+//! heading, rule names, messages and unblocking changes, laid out for reading.
+
+use std::rc::Rc;
+
+use rollplan_core::plan::Blocked;
+use yew::prelude::*;
+
+use crate::wording::blocking_rule;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct BlockedReasonsProps {
+    pub cluster: AttrValue,
+    pub reasons: Rc<[Blocked]>,
+}
+
+#[component]
+pub fn BlockedReasons(props: &BlockedReasonsProps) -> Html {
+    html! {
+        <section class="blocked" aria-labelledby="blocked-heading">
+            <h3 id="blocked-heading">{ "No safe plan for " }<span class="cluster-name">{ &props.cluster }</span>{ ":" }</h3>
+            <ul class="blocked-reasons">
+                { for props.reasons.iter().map(|reason| html! {
+                    <li class="blocked-reason">
+                        <p>
+                            <code class="badge blocked-rule">{ format!("blocked[{}]", blocking_rule(reason.rule)) }</code>
+                            { " " }<span class="blocked-message">{ &reason.message }</span>
+                        </p>
+                        if !reason.unblock.is_empty() {
+                            <p class="unblock-heading">{ "To unblock:" }</p>
+                            <ul class="unblock">
+                                { for reason.unblock.iter().map(|change| html! { <li>{ change }</li> }) }
+                            </ul>
+                        }
+                    </li>
+                }) }
+            </ul>
+        </section>
+    }
+}

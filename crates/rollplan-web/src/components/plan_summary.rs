@@ -1,0 +1,71 @@
+//! The plan's summary bar: its size, its cost, and how far the user has got.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use rollplan_core::plan::Plan;
+use yew::prelude::*;
+
+use crate::wording::{duration, estimate, plural};
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct PlanSummaryProps {
+    pub plan: Rc<Plan>,
+    pub fingerprint: AttrValue,
+    pub done: Rc<BTreeSet<usize>>,
+    /// Unticks every step of this plan.
+    pub on_clear: Callback<()>,
+}
+
+#[component]
+pub fn PlanSummary(props: &PlanSummaryProps) -> Html {
+    let summary = &props.plan.summary;
+    let steps = props.plan.steps.len();
+    let done = props.done.iter().filter(|&&step| step < steps).count();
+    let minutes_left: u32 = props
+        .plan
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !props.done.contains(index))
+        .filter_map(|(_, step)| step.details.minutes)
+        .sum();
+    let progress_text = if done == steps {
+        "all steps done".to_owned()
+    } else {
+        format!("{done} of {steps} done, {} left", duration(minutes_left))
+    };
+    let on_clear = props.on_clear.reform(|_: MouseEvent| ());
+    html! {
+        <div class="plan-summary">
+            <dl class="figures">
+                <div class="figure"><dt>{ "Steps" }</dt><dd>{ steps }</dd></div>
+                <div class="figure" title="Planned failovers: each is a brief interruption of one service">
+                    <dt>{ "Moves" }</dt><dd>{ summary.moves }</dd>
+                </div>
+                <div class={classes!("figure", (summary.outage_minutes > 0).then_some("bad"))} title="Minutes services are offline, summed over services">
+                    <dt>{ "Outage" }</dt>
+                    <dd>{ format!("{} min", summary.outage_minutes) }</dd>
+                </div>
+                <div class={classes!("figure", (summary.mixed_version_steps > 0).then_some("warn"))} title="Steps after which nodes run different releases">
+                    <dt>{ "Mixed-version steps" }</dt><dd>{ summary.mixed_version_steps }</dd>
+                </div>
+                <div class="figure"><dt>{ "Estimated time" }</dt><dd>{ estimate(summary) }</dd></div>
+                <div class="figure progress-figure">
+                    <dt>{ "Progress" }</dt>
+                    <dd>
+                        <progress max={steps.to_string()} value={done.to_string()} aria-label="Steps done"></progress>
+                        <span class="progress-text">{ progress_text }</span>
+                    </dd>
+                </div>
+            </dl>
+            <div class="plan-meta">
+                <span class="fingerprint" title="The plan's fingerprint: ticks are kept per plan, in this browser">
+                    { "plan " }<code>{ &props.fingerprint }</code>
+                </span>
+                <button type="button" class="button small" onclick={on_clear} disabled={done == 0}>{ "Untick all" }</button>
+            </div>
+            <p class="visually-hidden" aria-live="polite">{ plural(done, "step done", "steps done") }</p>
+        </div>
+    }
+}

@@ -1,0 +1,118 @@
+//! One step of the checklist: its checkbox, title, what to check before and
+//! after, the interruption and duration, and its risks as badges.
+//!
+//! A component of its own so that ticking one step re-renders only that step.
+
+use std::rc::Rc;
+
+use rollplan_core::plan::{Plan, Risk, RiskLevel};
+use web_sys::{HtmlElement, HtmlInputElement, ScrollIntoViewOptions, ScrollLogicalPosition};
+use yew::prelude::*;
+
+use crate::wording::{risk_meaning, step_minutes};
+
+/// Risks listed in full per step; more are folded away (big clusters list one per service).
+const RISKS_SHOWN: usize = 4;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct StepItemProps {
+    pub plan: Rc<Plan>,
+    pub index: usize,
+    pub done: bool,
+    /// The first step not done: what to do next.
+    pub current: bool,
+    pub selected: bool,
+    pub on_done: Callback<(usize, bool)>,
+    pub on_select: Callback<usize>,
+}
+
+#[component]
+pub fn StepItem(props: &StepItemProps) -> Html {
+    let item = use_node_ref();
+    let index = props.index;
+    let step = &props.plan.steps[index];
+
+    // A step picked elsewhere (the timeline) is brought into view.
+    {
+        let item = item.clone();
+        use_effect_with(props.selected, move |&selected| {
+            if selected && let Some(item) = item.cast::<HtmlElement>() {
+                let options = ScrollIntoViewOptions::new();
+                options.set_block(ScrollLogicalPosition::Nearest);
+                item.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        });
+    }
+
+    let onchange = props.on_done.reform(move |event: Event| {
+        let checked = event
+            .target_dyn_into::<HtmlInputElement>()
+            .is_some_and(|input| input.checked());
+        (index, checked)
+    });
+    let select = props.on_select.reform(move |_: MouseEvent| index);
+    let onfocus = props.on_select.reform(move |_: FocusEvent| index);
+    let details = &step.details;
+    let class = classes!(
+        "step",
+        props.done.then_some("done"),
+        props.current.then_some("current"),
+        props.selected.then_some("selected"),
+        (!step.risks.is_empty()).then_some("has-risks"),
+    );
+
+    html! {
+        <li {class} ref={item} aria-current={props.current.then_some("step")}>
+            <div class="step-head">
+                <label class="step-check">
+                    <input
+                        type="checkbox"
+                        checked={props.done}
+                        aria-label={format!("Step {} done: {}", index + 1, step.title)}
+                        {onchange}
+                        {onfocus}
+                    />
+                    <span class="step-number">{ index + 1 }</span>
+                </label>
+                <span class="step-title" onclick={select.clone()}>{ &step.title }</span>
+                if props.current {
+                    <span class="pill next">{ "next" }</span>
+                }
+                <span class="step-minutes">{ step_minutes(details.minutes) }</span>
+            </div>
+            <div class="step-body" onclick={select}>
+                <dl class="step-details">
+                    <dt>{ "Before" }</dt><dd>{ &details.before }</dd>
+                    <dt>{ "After" }</dt><dd>{ &details.after }</dd>
+                    <dt>{ "Interruption" }</dt><dd>{ &details.interruption }</dd>
+                </dl>
+                if !step.risks.is_empty() {
+                    <ul class="risks" aria-label="Risks if a node fails after this step">
+                        { for step.risks.iter().take(RISKS_SHOWN).map(risk) }
+                    </ul>
+                    if step.risks.len() > RISKS_SHOWN {
+                        <details class="more-risks">
+                            <summary>{ format!("{} more risks", step.risks.len() - RISKS_SHOWN) }</summary>
+                            <ul class="risks">{ for step.risks.iter().skip(RISKS_SHOWN).map(risk) }</ul>
+                        </details>
+                    }
+                }
+            </div>
+        </li>
+    }
+}
+
+fn risk(risk: &Risk) -> Html {
+    let level = match risk.level {
+        RiskLevel::Error => "error",
+        RiskLevel::Warning => "warning",
+        RiskLevel::Info => "info",
+    };
+    let kind = risk.kind.as_str();
+    html! {
+        <li class={classes!("risk", level)}>
+            <span class={classes!("badge", "risk-badge", kind)} title={risk_meaning(risk.kind)}>{ kind }</span>
+            { " " }<span class="risk-message">{ &risk.message }</span>
+        </li>
+    }
+}

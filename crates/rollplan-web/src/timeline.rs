@@ -1,0 +1,355 @@
+//! The timeline picture as data: one row per node, one column per step.
+//!
+//! The view (`components/timeline.rs`) only draws what is computed here, so
+//! what the picture says (which release a node runs after each step, which
+//! services it hosts, whether it is paused, where a failure would be unsafe) is
+//! tested natively against the core's plans.
+//!
+//! Names stay in the cluster: cells hold indices, so a big plan's model is
+//! small and cheap to build.
+
+use rollplan_core::Cluster;
+use rollplan_core::model::{NodeId, ServiceId};
+use rollplan_core::plan::{Action, Plan, RiskLevel, State, Step};
+
+/// Above this many cells the timeline is not drawn: it would take longer to
+/// render than it helps, and nobody reads a picture that size at a glance.
+pub const MAX_CELLS: usize = 6_000;
+
+/// The whole picture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    /// Each component's releases as the picture colours them.
+    pub legend: Vec<ComponentReleases>,
+    /// The starting state first, then one column per step.
+    pub columns: Vec<Column>,
+}
+
+/// The releases of one component that occur in the plan, oldest first; the last is the target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentReleases {
+    pub title: String,
+    pub releases: Vec<String>,
+}
+
+impl ComponentReleases {
+    /// How many releases `release` is behind the target: 0 for the target,
+    /// which the view colours as "done"; every other release gets its own colour.
+    pub fn behind(&self, release: usize) -> usize {
+        self.releases.len().saturating_sub(release + 1)
+    }
+}
+
+/// The cluster before a step or after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The step this column shows the state after; `None` for the state before the plan.
+    pub step: Option<usize>,
+    /// The worst risk of the step, if it has any.
+    pub risk: Option<RiskLevel>,
+    /// One cell per node, in the cluster's node order.
+    pub cells: Vec<Cell>,
+}
+
+/// One node after one step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// For each component, the index of the node's release in [`ComponentReleases::releases`].
+    pub releases: Vec<usize>,
+    /// False while the node is paused (out of service).
+    pub up: bool,
+    /// The services on the node, online or not, in the cluster's service order.
+    pub services: Vec<Hosted>,
+    /// Whether the step acts on this node (pauses, upgrades or resumes it, moves a service to or from it).
+    pub acted_on: bool,
+    /// The worst risk if this node failed now (a service on it could not fail over safely).
+    pub risk: Option<RiskLevel>,
+}
+
+/// A service on a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hosted {
+    pub service: ServiceId,
+    pub online: bool,
+}
+
+impl Timeline {
+    /// The picture of `plan`, or `None` when it is too big to draw (see [`MAX_CELLS`]).
+    pub fn new(cluster: &Cluster, plan: &Plan) -> Option<Timeline> {
+        if cluster.nodes.len() * (plan.steps.len() + 1) > MAX_CELLS {
+            return None;
+        }
+        let initial = State::initial(cluster);
+        let legend = legend(cluster, &initial);
+        let mut columns = Vec::with_capacity(plan.steps.len() + 1);
+        columns.push(column(cluster, &legend, &initial, None, None));
+        for (index, step) in plan.steps.iter().enumerate() {
+            columns.push(column(
+                cluster,
+                &legend,
+                &step.state_after,
+                Some(index),
+                Some(step),
+            ));
+        }
+        Some(Timeline { legend, columns })
+    }
+}
+
+/// Each component's releases in the plan: the ones nodes run now and the target.
+/// Plans only ever move a node to the target, so no other release occurs.
+fn legend(cluster: &Cluster, initial: &State) -> Vec<ComponentReleases> {
+    cluster
+        .components
+        .iter()
+        .enumerate()
+        .map(|(index, component)| {
+            let mut releases: Vec<String> = initial
+                .nodes
+                .iter()
+                .map(|node| node.versions[index].clone())
+                .chain(std::iter::once(component.target.clone()))
+                .collect();
+            releases.sort_by(|a, b| component.compare(a, b).then_with(|| a.cmp(b)));
+            releases.dedup();
+            ComponentReleases {
+                title: component.title.clone(),
+                releases,
+            }
+        })
+        .collect()
+}
+
+fn column(
+    cluster: &Cluster,
+    legend: &[ComponentReleases],
+    state: &State,
+    index: Option<usize>,
+    step: Option<&Step>,
+) -> Column {
+    let cells = state
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(node, node_state)| Cell {
+            releases: node_state
+                .versions
+                .iter()
+                .zip(legend)
+                .map(|(version, releases)| {
+                    releases
+                        .releases
+                        .iter()
+                        .position(|release| release == version)
+                        .unwrap_or(0)
+                })
+                .collect(),
+            up: node_state.up,
+            services: state
+                .services
+                .iter()
+                .enumerate()
+                .filter(|(_, service)| service.node == node)
+                .map(|(service, state)| Hosted {
+                    service,
+                    online: state.online,
+                })
+                .collect(),
+            acted_on: step.is_some_and(|step| acts_on(&step.action, node)),
+            risk: step.and_then(|step| {
+                worst(
+                    step.risks
+                        .iter()
+                        .filter(|risk| risk.node == node)
+                        .map(|risk| risk.level),
+                )
+            }),
+        })
+        .collect();
+    debug_assert_eq!(cluster.nodes.len(), state.nodes.len());
+    Column {
+        step: index,
+        risk: step.and_then(|step| worst(step.risks.iter().map(|risk| risk.level))),
+        cells,
+    }
+}
+
+/// The most serious level: `RiskLevel` orders `Error` first.
+fn worst(levels: impl Iterator<Item = RiskLevel>) -> Option<RiskLevel> {
+    levels.min()
+}
+
+/// The label of a release in a timeline cell, at most [`LABEL_CHARS`] characters:
+/// short releases (`SP2`, `2019`) as they are, long dotted ones by their last
+/// part (`5.2.3790.4455` as `…4455`), which is where releases of one product
+/// differ; anything else by colour alone (the legend and the tooltip name it).
+pub fn short_release(release: &str) -> String {
+    if release.chars().count() <= LABEL_CHARS {
+        return release.to_owned();
+    }
+    match release.rsplit_once(['.', '-', ' ']) {
+        Some((_, last)) if !last.is_empty() && last.chars().count() < LABEL_CHARS => format!("…{last}"),
+        _ => String::new(),
+    }
+}
+
+/// The most characters of a release shown in a cell (a cell is about that wide).
+pub const LABEL_CHARS: usize = 6;
+
+/// Whether `action` concerns `node`.
+pub fn acts_on(action: &Action, node: NodeId) -> bool {
+    match action {
+        Action::Move { from, to, .. } | Action::Verify { from, to, .. } => {
+            *from == node || *to == node
+        }
+        Action::Pause { node: acted }
+        | Action::Upgrade { node: acted, .. }
+        | Action::Resume { node: acted }
+        | Action::Offline { node: acted, .. }
+        | Action::Online { node: acted, .. } => *acted == node,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rollplan_core::Syntax;
+
+    use super::*;
+    use crate::state::EXAMPLES;
+
+    fn example(name: &str) -> (Cluster, Plan) {
+        let text = EXAMPLES
+            .iter()
+            .find(|example| example.name == name)
+            .unwrap()
+            .text;
+        let analysis = rollplan_core::analyze(text, Syntax::detect(text));
+        let plan = analysis.plan().expect("a plan").clone();
+        (analysis.validation.cluster.unwrap(), plan)
+    }
+
+    fn node(cluster: &Cluster, name: &str) -> usize {
+        cluster.nodes.iter().position(|node| node.name == name).unwrap()
+    }
+
+    #[test]
+    fn the_seed_from_sp1_to_sp2() {
+        let (cluster, plan) = example("exchange-2003-two-node.yaml");
+        let timeline = Timeline::new(&cluster, &plan).unwrap();
+        assert_eq!(timeline.columns.len(), plan.steps.len() + 1);
+        assert_eq!(timeline.legend.len(), 1);
+        assert_eq!(timeline.legend[0].title, "Exchange Server 2003");
+        assert_eq!(timeline.legend[0].releases, ["SP1", "SP2"]);
+        assert_eq!(timeline.legend[0].behind(0), 1);
+        assert_eq!(timeline.legend[0].behind(1), 0, "the target");
+
+        let (node1, node2) = (node(&cluster, "NODE1"), node(&cluster, "NODE2"));
+        let now = &timeline.columns[0];
+        assert_eq!(now.step, None);
+        assert_eq!(now.risk, None);
+        assert_eq!(now.cells[node1].releases, [0]);
+        assert_eq!(now.cells[node1].services, [Hosted { service: 0, online: true }]);
+        assert!(now.cells[node2].services.is_empty());
+        assert!(now.cells.iter().all(|cell| cell.up && !cell.acted_on));
+
+        // Step 1 pauses NODE2: greyed, acted on; NODE1's failure has no target.
+        let paused = &timeline.columns[1];
+        assert_eq!(paused.step, Some(0));
+        assert!(!paused.cells[node2].up);
+        assert!(paused.cells[node2].acted_on);
+        assert!(!paused.cells[node1].acted_on);
+        assert_eq!(paused.risk, Some(RiskLevel::Warning));
+        assert_eq!(paused.cells[node1].risk, Some(RiskLevel::Warning));
+        assert_eq!(paused.cells[node2].risk, None);
+
+        // Step 2 upgrades NODE2 to the target release.
+        assert_eq!(timeline.columns[2].cells[node2].releases, [1]);
+        assert_eq!(timeline.columns[2].cells[node1].releases, [0]);
+
+        // At the end: both on SP2, EVS1 back on NODE1, nothing at risk.
+        let last = timeline.columns.last().unwrap();
+        assert!(last.cells.iter().all(|cell| cell.releases == [1] && cell.up));
+        assert_eq!(last.cells[node1].services.len(), 1);
+        assert_eq!(last.risk, None);
+    }
+
+    #[test]
+    fn every_column_matches_the_plan_state() {
+        for example_file in EXAMPLES {
+            let analysis = rollplan_core::analyze(example_file.text, Syntax::detect(example_file.text));
+            let (Some(cluster), Some(plan)) = (&analysis.validation.cluster, analysis.plan()) else {
+                continue;
+            };
+            let timeline = Timeline::new(cluster, plan).unwrap();
+            for (column, step) in timeline.columns[1..].iter().zip(&plan.steps) {
+                for (node, cell) in column.cells.iter().enumerate() {
+                    let state = &step.state_after.nodes[node];
+                    assert_eq!(cell.up, state.up);
+                    for (component, &release) in cell.releases.iter().enumerate() {
+                        assert_eq!(
+                            timeline.legend[component].releases[release],
+                            state.versions[component],
+                            "{}",
+                            example_file.name
+                        );
+                    }
+                    let hosted: Vec<usize> = step
+                        .state_after
+                        .services
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, service)| service.node == node)
+                        .map(|(service, _)| service)
+                        .collect();
+                    assert_eq!(
+                        cell.services.iter().map(|h| h.service).collect::<Vec<_>>(),
+                        hosted
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn four_nodes_two_components() {
+        let (cluster, plan) = example("exchange-four-node.yaml");
+        let timeline = Timeline::new(&cluster, &plan).unwrap();
+        assert_eq!(timeline.legend.len(), 2);
+        // Dotted versions are ordered as numbers, the target last.
+        assert_eq!(timeline.legend[0].releases, ["5.2.3790.3959", "5.2.3790.4455"]);
+        assert_eq!(timeline.legend[1].releases, ["SP1", "SP2"]);
+        // The passive node goes first.
+        let node4 = node(&cluster, "NODE4");
+        assert!(timeline.columns[1].cells[node4].acted_on);
+        assert!(!timeline.columns[1].cells[node4].up);
+    }
+
+    #[test]
+    fn moves_act_on_both_nodes() {
+        let action = Action::Move { service: 0, from: 1, to: 2 };
+        assert!(acts_on(&action, 1));
+        assert!(acts_on(&action, 2));
+        assert!(!acts_on(&action, 0));
+        assert!(acts_on(&Action::Upgrade { node: 3, components: vec![0] }, 3));
+    }
+
+    #[test]
+    fn release_labels_fit_a_cell() {
+        assert_eq!(short_release("SP2"), "SP2");
+        assert_eq!(short_release("RTM"), "RTM");
+        assert_eq!(short_release("2019CU"), "2019CU");
+        assert_eq!(short_release("5.2.3790.4455"), "…4455");
+        assert_eq!(short_release("15.1-2507"), "…2507");
+        assert_eq!(short_release("Service Pack 2"), "…2");
+        assert_eq!(short_release("averylongname"), "", "colour only");
+        assert_eq!(short_release("1.0.20240101"), "", "last part too long");
+    }
+
+    #[test]
+    fn huge_plans_are_not_drawn() {
+        let (cluster, mut plan) = example("exchange-2003-two-node.yaml");
+        let step = plan.steps[0].clone();
+        plan.steps = vec![step; MAX_CELLS / 2];
+        assert_eq!(Timeline::new(&cluster, &plan), None);
+    }
+}

@@ -1,0 +1,119 @@
+//! Small pieces of wording shared by several views, kept pure so they are tested natively.
+
+use rollplan_core::plan::{BlockingRule, RiskKind, Summary};
+
+/// "1 step", "2 steps".
+pub fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+/// Minutes as a person reads a duration: "45 min", "1 h 38 min", "5 h".
+pub fn duration(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, minutes) => format!("{minutes} min"),
+        (hours, 0) => format!("{hours} h"),
+        (hours, minutes) => format!("{hours} h {minutes} min"),
+    }
+}
+
+/// The plan's estimated duration, saying so when it is only a lower bound
+/// (some component has no `minutes`).
+pub fn estimate(summary: &Summary) -> String {
+    if summary.estimate_incomplete {
+        format!("at least {}", duration(summary.estimated_minutes))
+    } else {
+        format!("about {}", duration(summary.estimated_minutes))
+    }
+}
+
+/// A step's duration, or why it has none.
+pub fn step_minutes(minutes: Option<u32>) -> String {
+    minutes.map_or_else(|| "duration unknown".to_owned(), |minutes| format!("about {}", duration(minutes)))
+}
+
+/// The rule name the CLI prints in `blocked[...]` (core's `report::blocked_text`),
+/// so the page and the command line use the same words.
+pub fn blocking_rule(rule: BlockingRule) -> &'static str {
+    match rule {
+        BlockingRule::Quorum => "quorum",
+        BlockingRule::OutageNotAllowed => "outage-not-allowed",
+        BlockingRule::NoRoom => "no-room",
+        BlockingRule::Failback => "failback",
+        BlockingRule::SearchBudget => "search-budget",
+    }
+}
+
+/// What a risk kind means, for the badges' legend and tooltips.
+pub fn risk_meaning(kind: RiskKind) -> &'static str {
+    match kind {
+        RiskKind::MixedVersionFailover => {
+            "if a node fails after this step, a service fails over to a node running another release"
+        }
+        RiskKind::NoFailoverTarget => {
+            "if a node fails after this step, a service has no node left to fail over to"
+        }
+        RiskKind::Outage => "a service is offline during this step (a planned outage)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(0), "0 min");
+        assert_eq!(duration(45), "45 min");
+        assert_eq!(duration(60), "1 h");
+        assert_eq!(duration(98), "1 h 38 min");
+        assert_eq!(duration(286), "4 h 46 min");
+    }
+
+    #[test]
+    fn estimates_say_when_they_are_a_lower_bound() {
+        let mut summary = Summary {
+            estimated_minutes: 98,
+            ..Summary::default()
+        };
+        assert_eq!(estimate(&summary), "about 1 h 38 min");
+        summary.estimate_incomplete = true;
+        assert_eq!(estimate(&summary), "at least 1 h 38 min");
+        assert_eq!(step_minutes(Some(5)), "about 5 min");
+        assert_eq!(step_minutes(None), "duration unknown");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1, "step", "steps"), "1 step");
+        assert_eq!(plural(0, "step", "steps"), "0 steps");
+        assert_eq!(plural(2, "move", "moves"), "2 moves");
+    }
+
+    #[test]
+    fn rule_names_are_the_clis() {
+        // The same words as `rollplan plan`, which prints core's `blocked_text`.
+        let cluster = rollplan_core::validate(crate::state::SEED.text)
+            .cluster
+            .expect("the seed is valid");
+        for rule in [
+            BlockingRule::Quorum,
+            BlockingRule::OutageNotAllowed,
+            BlockingRule::NoRoom,
+            BlockingRule::Failback,
+            BlockingRule::SearchBudget,
+        ] {
+            let reason = rollplan_core::plan::Blocked {
+                rule,
+                service: None,
+                node: None,
+                message: "m".to_owned(),
+                unblock: Vec::new(),
+            };
+            let text = rollplan_core::report::blocked_text(&cluster, &[reason]);
+            assert!(
+                text.contains(&format!("blocked[{}]: m", blocking_rule(rule))),
+                "{text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,162 @@
+// End-to-end: the built bundle (dist/, from `trunk build --release`) served over
+// HTTP on 127.0.0.1 under a sub-path, driven in a real Chromium, as a user would.
+//
+// Run by `cargo xtask test` after the release build; by hand:
+//   cargo xtask dist && npm ci && node --test e2e/
+//
+// The page must ask for nothing but its own files: every request is recorded
+// and checked.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { launch } from './browser.mjs';
+import { BASE_PATH, serveDist } from './serve.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page (empty storage) that records failures and requests leaving the app. */
+async function open(context) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('request', (request) => {
+    if (!request.url().startsWith(server.url)) problems.push(`request outside the app: ${request.url()}`);
+  });
+  await page.goto(server.url);
+  await page.locator('.checklist').waitFor();
+  return { page, problems };
+}
+
+const checkbox = (page, step) => page.getByRole('checkbox', { name: new RegExp(`^Step ${step} done:`) });
+
+async function tickedSteps(page) {
+  return page.locator('.checklist input[type=checkbox]').evaluateAll((boxes) =>
+    boxes.flatMap((box, index) => (box.checked ? [index + 1] : [])),
+  );
+}
+
+test('pick an example, tick two steps, reload, find them ticked, break the text, find the error', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, problems } = await open(context);
+
+  // First visit: the seed's plan.
+  assert.equal(await page.locator('.checklist > li').count(), 8);
+  assert.equal(await page.locator('.checklist .step-title').first().textContent(), 'Pause NODE2');
+
+  // Pick the four-node example: four timeline rows, eighteen steps.
+  await page.selectOption('#examples', 'exchange-four-node.yaml');
+  await page.locator('.timeline-grid tbody tr').nth(3).waitFor();
+  assert.deepEqual(await page.locator('.timeline-grid tbody th').allTextContents(), ['NODE1', 'NODE2', 'NODE3', 'NODE4']);
+  assert.equal(await page.locator('.checklist > li').count(), 18);
+  // Risks are visible badges with their explanation.
+  const firstRisk = page.locator('.checklist > li').nth(2).locator('.risk').first();
+  assert.equal(await firstRisk.locator('.risk-badge').textContent(), 'mixed-version-failover');
+  assert.match(await firstRisk.locator('.risk-message').textContent(), /^If NODE1 fails now, EVS1 fails over to NODE4, which runs/);
+
+  // Tick steps 1 and 2; step 3 becomes the current one.
+  await checkbox(page, 1).check();
+  await checkbox(page, 2).check();
+  assert.deepEqual(await tickedSteps(page), [1, 2]);
+  assert.match(await page.locator('.checklist > li.current .step-title').textContent(), /^Resume NODE4$/);
+  assert.match(await page.locator('.progress-text').textContent(), /^2 of 18 done/);
+
+  // Reload: same example, same ticks, same current step.
+  await page.reload();
+  await page.locator('.checklist').waitFor();
+  assert.equal(await page.locator('#examples').inputValue(), 'exchange-four-node.yaml');
+  assert.deepEqual(await tickedSteps(page), [1, 2]);
+  assert.match(await page.locator('.checklist > li.current .step-title').textContent(), /^Resume NODE4$/);
+
+  // Introduce an error by typing: a service on a node that does not exist.
+  const editor = page.locator('#description');
+  const text = await editor.inputValue();
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes('{name: EVS2, on: NODE2')) + 1;
+  const column = lines[line - 1].indexOf('NODE2') + 1;
+  await editor.focus();
+  await editor.evaluate((area, offset) => area.setSelectionRange(offset, offset + 5), offsetOf(lines, line, column));
+  await page.keyboard.type('NODE9');
+  const error = page.locator('.diagnostic.error').filter({ hasText: 'unknown-node' });
+  await error.waitFor();
+  assert.equal(await error.locator('.location').textContent(), `line ${line}, column ${column}`);
+  assert.match(await error.locator('.message').textContent(), /NODE9/);
+  assert.equal(await page.locator('.checklist').count(), 0, 'no plan for an invalid description');
+
+  // Clicking the diagnostic puts the cursor on the offending text.
+  await page.locator('#description').evaluate((area) => area.setSelectionRange(0, 0));
+  await error.locator('button').click();
+  const selection = await editor.evaluate((area) => [area.selectionStart, area.selectionEnd, document.activeElement === area]);
+  assert.deepEqual(selection, [offsetOf(lines, line, column), offsetOf(lines, line, column) + 5, true]);
+
+  assert.deepEqual(problems, []);
+  assert.ok(server.requests.every((path) => path.startsWith(BASE_PATH)), server.requests.join('\n'));
+  await context.close();
+});
+
+test('works from the keyboard alone, and the timeline selects steps', async () => {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const { page, problems } = await open(context);
+
+  // Tab from the top of the page: the skip link comes first and jumps to the plan.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to the plan');
+
+  // Tick the first two steps with Space, moving with Tab.
+  await checkbox(page, 1).focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  assert.deepEqual(await tickedSteps(page), [1, 2]);
+
+  // The timeline's columns: one Tab stop, the arrow keys move along it, selecting the step.
+  const column = page.locator('.timeline-grid button[data-step="2"]');
+  assert.equal(await column.getAttribute('tabindex'), '0', 'the current step is the Tab stop');
+  await column.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.step), '4');
+  assert.match(await page.locator('.checklist > li.selected .step-title').textContent(), /^Pause NODE1$/);
+
+  // A click on a cell selects its column's step too.
+  await page.locator('.timeline-grid tbody tr').first().locator('td').nth(8).click();
+  assert.match(await page.locator('.checklist > li.selected .step-title').textContent(), /^Move EVS1 back/);
+
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('prints the checklist, not the editor', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, problems } = await open(context);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('#description').isVisible(), false);
+  assert.equal(await page.locator('.timeline').isVisible(), false);
+  assert.equal(await page.locator('.checklist').isVisible(), true);
+  // Every step prints its details, done or not.
+  await page.emulateMedia({ media: 'screen' });
+  await checkbox(page, 1).check();
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.checklist > li').first().locator('.step-details').isVisible(), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+/** The textarea offset (UTF-16) of 1-based line and column; these texts are ASCII. */
+function offsetOf(lines, line, column) {
+  return lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0) + column - 1;
+}

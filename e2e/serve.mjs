@@ -1,0 +1,66 @@
+// Serves the built app (dist/) over HTTP on 127.0.0.1, under a sub-path, as a
+// static file host would: the app must work from any path, not just "/".
+//
+// Used by the end-to-end test (app.test.mjs) and the screenshot script.
+
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The sub-path the app is served under. */
+export const BASE_PATH = '/tools/rollplan/';
+
+/** dist/ at the workspace root (this file is in e2e/), or $ROLLPLAN_DIST. */
+export const DIST = resolve(
+  process.env.ROLLPLAN_DIST ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', 'dist'),
+);
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/**
+ * Starts the server on a free port. Returns `{ url, requests, close }`: the
+ * app's URL, every path requested so far (to check that the page asks for
+ * nothing but its own files), and a function that stops the server.
+ */
+export async function serveDist() {
+  const requests = [];
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    requests.push(path);
+    if (!path.startsWith(BASE_PATH)) {
+      response.writeHead(404).end();
+      return;
+    }
+    const relative = path.slice(BASE_PATH.length) || 'index.html';
+    const file = normalize(join(DIST, relative));
+    if (!file.startsWith(DIST + sep)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}${BASE_PATH}`,
+    requests,
+    close: () => new Promise((done) => server.close(done)),
+  };
+}
