@@ -18,6 +18,8 @@
 //! upgrade it makes the greedy pass only. Each leaf is completed by
 //! the later phases, so plans are compared whole.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::sim::Sim;
 use super::{Action, Blocked, BlockingRule};
 use crate::model::{ComponentId, Failback, NodeId, ServiceId};
@@ -214,87 +216,109 @@ fn no_room(sim: &Sim<'_>, drain: &Drain) -> Blocked {
 /// one of its own residents to move along (one extra move), so that a tight
 /// cluster still finds a placement whenever shuffling makes one.
 fn drain(sim: &Sim<'_>, node: NodeId, mode: Mode, components: &[ComponentId]) -> Drain {
-    let nodes = sim.cluster.nodes.len();
-    let done: Vec<bool> = (0..nodes).map(|n| sim.pending(n, components).is_empty()).collect();
     let services = sim.online_on(node);
     let mut matching = Matching {
         sim,
-        eligible: (0..nodes).map(|n| n != node && sim.state.nodes[n].up && (mode != Mode::OntoUpgraded || done[n])).collect(),
-        done: done.clone(),
-        free: (0..nodes).map(|n| sim.room(n).min(services.len() + 1)).collect(),
-        placed: vec![Vec::new(); nodes],
-        evicted: vec![false; sim.state.services.len()],
+        components,
+        drained: node,
+        onto_upgraded_only: mode == Mode::OntoUpgraded,
+        spare: services.len() + 1,
+        free: BTreeMap::new(),
+        placed: BTreeMap::new(),
+        evicted: BTreeSet::new(),
     };
     // Residents are asked to move along (an extra move each) only for services
     // that find no place otherwise.
     let mut stranded = Vec::new();
     for &service in &services {
-        if !matching.place(service, &mut vec![false; nodes], false) && !matching.place(service, &mut vec![false; nodes], true) {
+        if !matching.place(service, &mut Vec::new(), false) && !matching.place(service, &mut Vec::new(), true) {
             stranded.push(service);
         }
     }
     let (moves, stuck) = matching.ordered_moves();
     stranded.extend(stuck);
     stranded.sort_unstable();
-    let mode = if mode == Mode::Sideways && moves.iter().all(|&(_, t)| done[t]) { Mode::OntoUpgraded } else { mode };
+    let mode = if mode == Mode::Sideways && moves.iter().all(|&(_, t)| matching.done(t)) { Mode::OntoUpgraded } else { mode };
     let mode = if mode == Mode::Outage && stranded.is_empty() { Mode::Sideways } else { mode };
     Drain { node, mode, moves, stranded }
 }
 
+/// The matching's working state. It touches only the nodes it visits (maps,
+/// not per-node vectors), so a drain costs in proportion to the services
+/// and owners involved, not to the size of the cluster.
 struct Matching<'s, 'c> {
     sim: &'s Sim<'c>,
-    /// Nodes that may receive services in this drain (never the drained node).
-    eligible: Vec<bool>,
-    /// Nodes already upgraded: tried before the others, since a service parked
-    /// on a node not yet upgraded must move again.
-    done: Vec<bool>,
-    /// Free slots left per node.
-    free: Vec<usize>,
+    /// The rolling components (a node is done when it runs all their targets).
+    components: &'s [ComponentId],
+    /// The node being drained: never a destination.
+    drained: NodeId,
+    /// Only already-upgraded nodes may receive services.
+    onto_upgraded_only: bool,
+    /// More free slots than this are never needed (unlimited capacity counts as this).
+    spare: usize,
+    /// Free slots left on the nodes visited so far.
+    free: BTreeMap<NodeId, usize>,
     /// Services placed on each node by this drain (drained ones and moved residents).
-    placed: Vec<Vec<ServiceId>>,
+    placed: BTreeMap<NodeId, Vec<ServiceId>>,
     /// Residents asked to move along.
-    evicted: Vec<bool>,
+    evicted: BTreeSet<ServiceId>,
 }
 
 impl Matching<'_, '_> {
+    /// Already upgraded: tried before the others, since a service parked on a
+    /// node not yet upgraded must move again.
+    fn done(&self, node: NodeId) -> bool {
+        self.sim.pending(node, self.components).is_empty()
+    }
+
+    fn eligible(&self, node: NodeId) -> bool {
+        node != self.drained && self.sim.state.nodes[node].up && (!self.onto_upgraded_only || self.done(node))
+    }
+
     fn candidates(&self, service: ServiceId) -> Vec<NodeId> {
         let here = self.sim.state.services[service].node;
         let mut candidates: Vec<NodeId> =
-            self.sim.cluster.services[service].owners.iter().copied().filter(|&t| t != here && self.eligible[t] && self.sim.not_older(service, t)).collect();
+            self.sim.cluster.services[service].owners.iter().copied().filter(|&t| t != here && self.eligible(t) && self.sim.not_older(service, t)).collect();
         // Stable: owner preference within each group.
-        candidates.sort_by_key(|&t| !self.done[t]);
+        candidates.sort_by_key(|&t| !self.done(t));
         candidates
     }
 
-    fn place(&mut self, service: ServiceId, visited: &mut [bool], evict: bool) -> bool {
+    fn place(&mut self, service: ServiceId, visited: &mut Vec<NodeId>, evict: bool) -> bool {
         for target in self.candidates(service) {
-            if visited[target] {
+            if visited.contains(&target) {
                 continue;
             }
-            visited[target] = true;
-            if self.free[target] > 0 {
-                self.free[target] -= 1;
-                self.placed[target].push(service);
+            visited.push(target);
+            let (sim, spare) = (self.sim, self.spare);
+            let free = self.free.entry(target).or_insert_with(|| sim.room(target).min(spare));
+            if *free > 0 {
+                *free -= 1;
+                self.placed.entry(target).or_default().push(service);
                 return true;
             }
-            for slot in 0..self.placed[target].len() {
-                let other = self.placed[target][slot];
+            let here: Vec<ServiceId> = self.placed.get(&target).cloned().unwrap_or_default();
+            for (slot, other) in here.into_iter().enumerate() {
                 if self.place(other, visited, evict) {
-                    self.placed[target][slot] = service;
+                    if let Some(list) = self.placed.get_mut(&target)
+                        && let Some(entry) = list.get_mut(slot)
+                    {
+                        *entry = service;
+                    }
                     return true;
                 }
             }
             if !evict {
                 continue;
             }
-            let residents: Vec<ServiceId> = self.sim.online_on(target).into_iter().filter(|&r| !self.evicted[r]).collect();
+            let residents: Vec<ServiceId> = self.sim.online_on(target).into_iter().filter(|r| !self.evicted.contains(r)).collect();
             for resident in residents {
-                self.evicted[resident] = true;
+                self.evicted.insert(resident);
                 if self.place(resident, visited, evict) {
-                    self.placed[target].push(service);
+                    self.placed.entry(target).or_default().push(service);
                     return true;
                 }
-                self.evicted[resident] = false;
+                self.evicted.remove(&resident);
             }
         }
         false
@@ -306,34 +330,38 @@ impl Matching<'_, '_> {
     /// that still cannot be ordered are left out, and their drained services
     /// returned as stranded (the plan never contains an impossible move).
     fn ordered_moves(&self) -> (Vec<(ServiceId, NodeId)>, Vec<ServiceId>) {
-        let mut pending: Vec<(ServiceId, NodeId)> = self.placed.iter().enumerate().flat_map(|(t, list)| list.iter().map(move |&s| (s, t))).collect();
+        let mut pending: Vec<(ServiceId, NodeId)> = self.placed.iter().flat_map(|(&t, list)| list.iter().map(move |&s| (s, t))).collect();
         pending.sort_unstable();
         let from = |s: ServiceId| self.sim.state.services[s].node;
-        while let Some(cycle) = resident_cycle(&pending, &self.evicted, from) {
+        let resident = |s: ServiceId| self.evicted.contains(&s);
+        while let Some(cycle) = resident_cycle(&pending, resident, from) {
             let mut index = 0;
             pending.retain(|_| {
                 index += 1;
                 !cycle.contains(&(index - 1))
             });
         }
-        let mut hosted: Vec<usize> = (0..self.placed.len()).map(|n| self.sim.hosted(n)).collect();
+        let mut hosted: BTreeMap<NodeId, usize> = BTreeMap::new();
+        let count = |hosted: &mut BTreeMap<NodeId, usize>, n: NodeId| *hosted.entry(n).or_insert_with(|| self.sim.hosted(n));
         let capacity = |n: NodeId| self.sim.cluster.nodes[n].capacity.map_or(usize::MAX, |c| c as usize);
         let mut ordered = Vec::with_capacity(pending.len());
-        while let Some(ready) = pending.iter().position(|&(_, t)| hosted[t] < capacity(t)) {
+        while let Some(ready) = pending.iter().position(|&(_, t)| count(&mut hosted, t) < capacity(t)) {
             let (service, to) = pending.remove(ready);
-            hosted[from(service)] = hosted[from(service)].saturating_sub(1);
-            hosted[to] += 1;
+            let origin = count(&mut hosted, from(service));
+            hosted.insert(from(service), origin.saturating_sub(1));
+            let destination = count(&mut hosted, to);
+            hosted.insert(to, destination + 1);
             ordered.push((service, to));
         }
-        let stuck = pending.iter().map(|&(s, _)| s).filter(|&s| !self.evicted[s]).collect();
+        let stuck = pending.iter().map(|&(s, _)| s).filter(|&s| !resident(s)).collect();
         (ordered, stuck)
     }
 }
 
 /// Indices into `moves` of residents that pass their places around in a circle, if any.
-fn resident_cycle(moves: &[(ServiceId, NodeId)], resident: &[bool], from: impl Fn(ServiceId) -> NodeId) -> Option<Vec<usize>> {
+fn resident_cycle(moves: &[(ServiceId, NodeId)], resident: impl Fn(ServiceId) -> bool, from: impl Fn(ServiceId) -> NodeId) -> Option<Vec<usize>> {
     for (first, &(service, to)) in moves.iter().enumerate() {
-        if !resident[service] {
+        if !resident(service) {
             continue;
         }
         let start = from(service);
@@ -343,7 +371,7 @@ fn resident_cycle(moves: &[(ServiceId, NodeId)], resident: &[bool], from: impl F
             if at == start {
                 return Some(path);
             }
-            let Some(next) = moves.iter().enumerate().position(|(i, &(r, _))| resident[r] && from(r) == at && !path.contains(&i)) else {
+            let Some(next) = moves.iter().enumerate().position(|(i, &(r, _))| resident(r) && from(r) == at && !path.contains(&i)) else {
                 break;
             };
             path.push(next);
