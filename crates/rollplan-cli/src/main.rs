@@ -109,28 +109,30 @@ fn main() -> ExitCode {
     }
 }
 
+/// Reads an input, or says why not and gives the exit status for unreadable input (2).
+fn read_or_report(name: &str) -> Result<Input, ExitCode> {
+    Input::read(name).map_err(|message| {
+        eprintln!("rollplan: {message}");
+        ExitCode::from(2)
+    })
+}
+
 fn link(file: &str, base: &str) -> ExitCode {
-    match Input::read(file) {
+    match read_or_report(file) {
         Ok(input) => {
             println!("{}", rollplan_core::link::link(base, &input.text));
             ExitCode::SUCCESS
         }
-        Err(message) => {
-            eprintln!("rollplan: {message}");
-            ExitCode::from(2)
-        }
+        Err(code) => code,
     }
 }
 
 fn compare(before: &str, after: &str) -> ExitCode {
     let mut sides = Vec::new();
     for name in [before, after] {
-        let input = match Input::read(name) {
+        let input = match read_or_report(name) {
             Ok(input) => input,
-            Err(message) => {
-                eprintln!("rollplan: {message}");
-                return ExitCode::from(2);
-            }
+            Err(code) => return code,
         };
         let analysis = rollplan_core::analyze(&input.text, input.syntax);
         if analysis.plan().is_none() {
@@ -149,12 +151,9 @@ fn compare(before: &str, after: &str) -> ExitCode {
 }
 
 fn plan(file: &str, format: PlanFormat) -> ExitCode {
-    let input = match Input::read(file) {
+    let input = match read_or_report(file) {
         Ok(input) => input,
-        Err(message) => {
-            eprintln!("rollplan: {message}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let analysis = rollplan_core::analyze(&input.text, input.syntax);
     let stdout = std::io::stdout();
@@ -192,13 +191,9 @@ fn validate(files: &[String], format: DiagnosticFormat) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for name in files {
-        let input = match Input::read(name) {
-            Ok(input) => input,
-            Err(message) => {
-                eprintln!("rollplan: {message}");
-                unreadable = true;
-                continue;
-            }
+        let Ok(input) = read_or_report(name) else {
+            unreadable = true;
+            continue;
         };
         let validation = rollplan_core::validate_as(&input.text, input.syntax);
         errors += validation.diagnostics.iter().filter(|d| d.severity == rollplan_core::Severity::Error).count();

@@ -4,8 +4,10 @@ use rollplan_core::compare::{Change, compare};
 use rollplan_core::link::{decode, link};
 use rollplan_core::{Analysis, Syntax, analyze};
 
+mod common;
+
 fn four_node() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/examples/exchange-four-node.yaml")).unwrap()
+    common::read("tests/examples/exchange-four-node.yaml")
 }
 
 fn planned(text: &str) -> Analysis {
@@ -63,7 +65,7 @@ fn a_link_opens_the_same_plan_with_the_same_fingerprint() {
 
 #[test]
 fn links_stay_short() {
-    let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/examples/exchange-2003-two-node.yaml")).unwrap();
+    let seed = common::read("tests/examples/exchange-2003-two-node.yaml");
     let url = link("https://intranet.example/tools/rollplan/", &seed);
     assert!(url.len() < 1_000, "the seed's link is {} characters", url.len());
 }
@@ -71,7 +73,7 @@ fn links_stay_short() {
 #[test]
 fn a_sixteen_node_farm_fits_in_a_link() {
     // The README quotes this length; keep them in step.
-    let farm = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/cases/farm-16-nodes.yaml")).unwrap();
+    let farm = common::read("tests/cases/farm-16-nodes.yaml");
     let url = link("https://intranet.example/tools/rollplan/", &farm);
     assert!(url.len() < 2_000, "the 16-node link is {} characters", url.len());
 }

@@ -9,20 +9,9 @@ use std::path::{Path, PathBuf};
 
 use rollplan_core::{Code, Syntax, Validation, validate_as};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
-}
+mod common;
 
-/// Every description file in a test-data folder (not the snapshots beside them).
-fn descriptions(folder: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(repo_root().join(folder))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| Syntax::from_path(&path.to_string_lossy()).is_some())
-        .collect();
-    files.sort();
-    files
-}
+use common::{descriptions, repo_root};
 
 fn validate_file(path: &Path) -> (String, Validation) {
     let text = std::fs::read_to_string(path).unwrap();

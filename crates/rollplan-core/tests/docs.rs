@@ -4,7 +4,8 @@
 //!
 //! - every diagnostic code has a section in `diagnostics.md`, in `Code::ALL`
 //!   order, with its severity, and every example there is the test case it
-//!   names, with the messages it really produces;
+//!   names, with the messages and the closing summary line it really
+//!   produces;
 //! - the fields of format 1 are those the reader accepts (asked of the reader
 //!   itself, through its "known fields here" hint), and `format.md` and the
 //!   schema list exactly those, with the reader's required fields, defaults,
@@ -12,7 +13,10 @@
 //! - the schema is valid JSON Schema and accepts exactly the descriptions the
 //!   reader reads without a shape error (every example, every test case, and
 //!   a few probes);
-//! - the JSON, text and Markdown examples in `plan-format.md` are real output.
+//! - `format.md` says what becomes of a `format` other than 1, and that
+//!   `$schema` is ignored;
+//! - the JSON, text and Markdown examples in `plan-format.md` are real output,
+//!   and the fields it says are always there are.
 //!
 //! When one fails after an intended change, update the document (its examples
 //! are copied from `rollplan validate` and `rollplan plan` output).
@@ -24,7 +28,7 @@ use rollplan_core::diagnostic::Sink;
 use rollplan_core::model::Quorum;
 use rollplan_core::report::{Document, blocked_text, plan_markdown, plan_text};
 use rollplan_core::syntax::{Node, Value};
-use rollplan_core::{Code, Diagnostic, Syntax, analyze, validate_as};
+use rollplan_core::{Code, Diagnostic, Severity, Syntax, analyze, validate_as};
 use serde_json::{Map, Value as Json, json};
 
 fn root() -> PathBuf {
@@ -181,7 +185,7 @@ const OBJECTS: &[Object] = &[
         schema: "",
         instance: "",
         path: "",
-        fields: &["format", "cluster", "components", "nodes", "services", "policy"],
+        fields: &["format", "cluster", "components", "nodes", "services", "policy", "$schema"],
         required: &["format", "components", "nodes"],
     },
     Object {
@@ -221,6 +225,7 @@ const OBJECTS: &[Object] = &[
 /// A valid description that sets every field of format 1.
 fn full_description() -> Json {
     json!({
+        "$schema": "../docs/rollplan.schema.json",
         "format": 1,
         "cluster": "DOCS",
         "components": {
@@ -281,6 +286,52 @@ fn the_full_description_sets_every_field_and_is_valid() {
     }
     let diagnostics = validate_json(&description);
     assert!(errors(&diagnostics).is_empty(), "{:?}", errors(&diagnostics));
+}
+
+#[test]
+fn schema_field_is_ignored() {
+    // docs/format.md: `$schema` is accepted with any value and changes neither the plan nor the fingerprint.
+    let top = &OBJECTS[0];
+    let with = fingerprint_json(&full_description());
+    assert!(with.is_some());
+    let without = fingerprint_json(&edited(top, |map| drop(map.remove("$schema"))));
+    assert_eq!(with, without, "`$schema` changes the fingerprint");
+    for value in [json!("https://example.com/rollplan.schema.json"), json!(""), json!(42), Json::Null] {
+        let description = edited(top, |map| drop(map.insert("$schema".to_owned(), value.clone())));
+        let diagnostics = validate_json(&description);
+        assert!(diagnostics.iter().all(|d| !d.path.starts_with('$')), "`$schema: {value}` is reported: {diagnostics:?}");
+        assert_eq!(fingerprint_json(&description), with, "`$schema: {value}` changes the fingerprint");
+    }
+}
+
+#[test]
+fn format_md_says_what_a_wrong_format_is() {
+    // docs/format.md and docs/diagnostics.md: another whole number is
+    // unsupported-format, anything else wrong-type, and nothing else is checked.
+    let top = &OBJECTS[0];
+    for (format, code) in [(json!(2), Code::UnsupportedFormat), (json!(0), Code::UnsupportedFormat), (json!("1"), Code::WrongType), (json!(1.0), Code::WrongType), (json!(true), Code::WrongType)]
+    {
+        let mut description = edited(top, |map| drop(map.insert("format".to_owned(), format.clone())));
+        // A mistake elsewhere that is not reported, since nothing else is checked.
+        description["nodes"][0]["capacity"] = json!("one");
+        let diagnostics = validate_json(&description);
+        let found: Vec<(Code, &str)> = diagnostics.iter().map(|d| (d.code, d.path.as_str())).collect();
+        assert_eq!(found, [(code, "format")], "`format: {format}`");
+    }
+    let items = parse_markdown(&read("docs/format.md"));
+    let paragraph: Vec<&str> = section(&items, "Top level fields")
+        .iter()
+        .filter_map(|item| match item {
+            Item::Line(line) => Some(line.as_str()),
+            _ => None,
+        })
+        .skip_while(|line| !line.starts_with("**`format`**"))
+        .take_while(|line| !line.is_empty())
+        .collect();
+    let paragraph = paragraph.join(" ");
+    for code in ["`missing-format`", "`unsupported-format`", "`wrong-type`"] {
+        assert!(paragraph.contains(code), "docs/format.md: the paragraph on `format` does not name {code}: {paragraph:?}");
+    }
 }
 
 #[test]
@@ -587,6 +638,23 @@ fn the_schema_accepts_exactly_what_the_reader_reads() {
 // ---------------------------------------------------------------------------
 // docs/diagnostics.md
 
+fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
+    diagnostics.iter().filter(|d| d.severity == severity).count()
+}
+
+/// The closing line of `rollplan validate` for one file (`summary` in
+/// `crates/rollplan-cli/src/render.rs`): errors and warnings, then notes (info) if any.
+fn summary_line(diagnostics: &[Diagnostic]) -> String {
+    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    let (errors, warnings, notes) = (count(diagnostics, Severity::Error), count(diagnostics, Severity::Warning), count(diagnostics, Severity::Info));
+    let notes = if notes == 0 { String::new() } else { format!(" ({})", plural(notes, "note")) };
+    if errors == 0 && warnings == 0 {
+        format!("1 file checked: no problems found{notes}")
+    } else {
+        format!("1 file checked: {}, {}{notes}", plural(errors, "error"), plural(warnings, "warning"))
+    }
+}
+
 #[test]
 fn diagnostics_md_has_a_section_per_code_in_order() {
     let items = parse_markdown(&read("docs/diagnostics.md"));
@@ -648,6 +716,8 @@ fn diagnostics_md_examples_are_the_cases_and_their_real_output() {
                     assert!(output.contains(&line), "docs/diagnostics.md, {path}: the output lacks {line:?}; copy the real output of `rollplan validate {path}`");
                 }
             }
+            let summary = summary_line(&validation.diagnostics);
+            assert_eq!(output.trim_end().lines().last(), Some(summary.as_str()), "docs/diagnostics.md, {path}: the closing line");
         }
     }
 }
@@ -672,14 +742,26 @@ fn diagnostics_md_json_output_is_real() {
         .expect("an example of --format json");
     let (_, json_text) = example.split_once('\n').unwrap();
     let document: Json = serde_json::from_str(json_text).unwrap();
+    let keys: BTreeSet<&str> = document.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, BTreeSet::from(["files", "errors", "warnings", "notes"]), "the fields of `rollplan validate --format json`");
     let files = document["files"].as_array().unwrap();
     assert!(!files.is_empty());
+    let mut all = Vec::new();
     for file in files {
         let path = file["file"].as_str().unwrap();
         let validation = validate_as(&read(path), syntax_of(path));
         assert_eq!(file["diagnostics"], serde_json::to_value(&validation.diagnostics).unwrap(), "{path}");
         assert_eq!(file["valid"], !validation.has_errors(), "{path}");
         assert_eq!(file["syntax"], serde_json::to_value(validation.syntax).unwrap(), "{path}");
+        all.extend(validation.diagnostics);
+    }
+    for (key, severity) in [("errors", Severity::Error), ("warnings", Severity::Warning), ("notes", Severity::Info)] {
+        assert_eq!(document[key], count(&all, severity), "the total `{key}` in the example of --format json");
+    }
+    // The text above the example names the totals.
+    let text: String = section.iter().filter_map(|item| if let Item::Line(line) = item { Some(format!("{line} ")) } else { None }).collect();
+    for key in ["`errors`", "`warnings`", "`notes`"] {
+        assert!(text.contains(key), "docs/diagnostics.md, JSON: the totals include {key}");
     }
 }
 
@@ -722,8 +804,13 @@ fn plan_format_md_examples_are_real_output() {
         let real = plan_document(&path);
         for (key, value) in example.as_object().unwrap() {
             if key == "steps" {
-                // Steps may be left out of an example, but those shown are real.
-                for step in value.as_array().unwrap() {
+                // Steps may be left out of an example, but those shown are real,
+                // and an empty list says that there are none.
+                let steps = value.as_array().unwrap();
+                if steps.is_empty() {
+                    assert_eq!(value, &real[key], "docs/plan-format.md, {path}: the real plan has steps");
+                }
+                for step in steps {
                     let index = step["index"].as_u64().unwrap();
                     assert_eq!(step, &real["steps"][usize::try_from(index).unwrap() - 1], "docs/plan-format.md, {path}: step {index} differs from the real plan");
                 }
@@ -751,9 +838,18 @@ fn plan_format_md_examples_are_real_output() {
 fn plan_format_md_tables_list_every_field() {
     let items = parse_markdown(&read("docs/plan-format.md"));
     let mut documents = Vec::new();
-    for path in ["tests/examples/exchange-2003-two-node.yaml", "tests/examples/exchange-2003-scanmail.yaml", "tests/cases/no-spare-capacity.yaml", "tests/cases/unknown-node.yaml"] {
+    for path in [
+        "tests/examples/exchange-2003-two-node.yaml",
+        "tests/examples/exchange-2003-scanmail.yaml",
+        "tests/cases/no-spare-capacity.yaml",
+        "tests/cases/unknown-node.yaml",
+        "tests/cases/nothing-to-do.yaml",
+        "tests/cases/wrong-type-format.json",
+    ] {
         documents.push(plan_document(path));
     }
+    let outcomes: BTreeSet<&str> = documents.iter().map(|d| d["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, BTreeSet::from(["ok", "blocked", "invalid"]));
     let keys = |select: &dyn Fn(&Json) -> Vec<Json>| -> BTreeSet<String> {
         documents.iter().flat_map(select).flat_map(|object| object.as_object().unwrap().keys().cloned().collect::<Vec<_>>()).collect()
     };
@@ -768,6 +864,27 @@ fn plan_format_md_tables_list_every_field() {
     for (heading, fields) in expected {
         let documented: BTreeSet<String> = first_column(&tables(section(&items, heading))[0]).into_iter().collect();
         assert_eq!(documented, fields, "the table under `## {heading}` in docs/plan-format.md");
+    }
+    // A field "Present: always" is in every object of its kind, whatever the outcome.
+    let always: [(&str, Vec<Json>); 4] = [
+        ("Top level", documents.clone()),
+        ("Steps", documents.iter().flat_map(steps).collect()),
+        ("Risks", documents.iter().flat_map(steps).flat_map(|s| s["risks"].as_array().cloned().unwrap_or_default()).collect()),
+        ("Blocked", documents.iter().flat_map(|d| d["blocked"].as_array().cloned().unwrap_or_default()).collect()),
+    ];
+    for (heading, objects) in always {
+        assert!(!objects.is_empty(), "no {heading} objects to check");
+        for row in &tables(section(&items, heading))[0] {
+            assert_eq!(row.len(), 4, "`## {heading}`: the columns are Field, Type, Present, Meaning");
+            if row[2] != "always" {
+                continue;
+            }
+            for field in code_spans(&row[0]) {
+                for object in &objects {
+                    assert!(object.get(field).is_some(), "docs/plan-format.md, `## {heading}`: `{field}` is always present, but not in {object}");
+                }
+            }
+        }
     }
     // Every action and every kind of risk, as the plans name them.
     let actions: BTreeSet<String> = documents.iter().flat_map(steps).map(|s| s["action"].as_str().unwrap().to_owned()).collect();

@@ -10,16 +10,9 @@ use rollplan_core::plan::{Action, Outcome};
 use rollplan_core::report::{blocked_text, plan_text};
 use rollplan_core::{Syntax, analyze};
 
-fn descriptions(folder: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(folder);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| Syntax::from_path(&path.to_string_lossy()).is_some())
-        .collect();
-    files.sort();
-    files
-}
+mod common;
+
+use common::descriptions;
 
 /// Plans one file, replays the plan with the checker, and compares the text with its snapshot.
 fn check_file(path: &Path) -> Option<Outcome> {
@@ -56,8 +49,7 @@ fn every_example_has_a_checked_plan() {
 
 /// The essential actions, as "upgrade NODE2", "move EVS1 NODE1>NODE2", ...
 fn outline(path: &str) -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    let text = common::read(path);
     let analysis = analyze(&text, Syntax::Yaml);
     let cluster = analysis.validation.cluster.as_ref().unwrap();
     let plan = analysis.plan().unwrap();
