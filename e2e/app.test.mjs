@@ -42,6 +42,28 @@ async function open(context) {
   return { page, problems };
 }
 
+/**
+ * Retries `read` until `check` (an assertion) passes on its result, or rethrows
+ * after 5 s: the page renders a moment after each action, and analyses the text
+ * a moment after typing stops.
+ */
+async function eventually(read, check) {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const value = await read();
+    try {
+      check(value);
+      return value;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const text = (locator) => () => locator.textContent();
+const count = (locator) => () => locator.count();
+
 const checkbox = (page, step) => page.getByRole('checkbox', { name: new RegExp(`^Step ${step} done:`) });
 
 async function tickedSteps(page) {
@@ -55,14 +77,16 @@ test('pick an example, tick two steps, reload, find them ticked, break the text,
   const { page, problems } = await open(context);
 
   // First visit: the seed's plan.
-  assert.equal(await page.locator('.checklist > li').count(), 8);
+  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 8));
   assert.equal(await page.locator('.checklist .step-title').first().textContent(), 'Pause NODE2');
 
   // Pick the four-node example: four timeline rows, eighteen steps.
   await page.selectOption('#examples', 'exchange-four-node.yaml');
-  await page.locator('.timeline-grid tbody tr').nth(3).waitFor();
-  assert.deepEqual(await page.locator('.timeline-grid tbody th').allTextContents(), ['NODE1', 'NODE2', 'NODE3', 'NODE4']);
-  assert.equal(await page.locator('.checklist > li').count(), 18);
+  await eventually(
+    () => page.locator('.timeline-grid tbody th').allTextContents(),
+    (nodes) => assert.deepEqual(nodes, ['NODE1', 'NODE2', 'NODE3', 'NODE4']),
+  );
+  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 18));
   // Risks are visible badges with their explanation.
   const firstRisk = page.locator('.checklist > li').nth(2).locator('.risk').first();
   assert.equal(await firstRisk.locator('.risk-badge').textContent(), 'mixed-version-failover');
@@ -71,37 +95,37 @@ test('pick an example, tick two steps, reload, find them ticked, break the text,
   // Tick steps 1 and 2; step 3 becomes the current one.
   await checkbox(page, 1).check();
   await checkbox(page, 2).check();
-  assert.deepEqual(await tickedSteps(page), [1, 2]);
-  assert.match(await page.locator('.checklist > li.current .step-title').textContent(), /^Resume NODE4$/);
-  assert.match(await page.locator('.progress-text').textContent(), /^2 of 18 done/);
+  await eventually(() => tickedSteps(page), (steps) => assert.deepEqual(steps, [1, 2]));
+  await eventually(text(page.locator('.checklist > li.current .step-title')), (title) => assert.equal(title, 'Resume NODE4'));
+  await eventually(text(page.locator('.progress-text')), (progress) => assert.match(progress, /^2 of 18 done/));
 
   // Reload: same example, same ticks, same current step.
   await page.reload();
-  await page.locator('.checklist').waitFor();
+  await eventually(() => tickedSteps(page), (steps) => assert.deepEqual(steps, [1, 2]));
   assert.equal(await page.locator('#examples').inputValue(), 'exchange-four-node.yaml');
-  assert.deepEqual(await tickedSteps(page), [1, 2]);
-  assert.match(await page.locator('.checklist > li.current .step-title').textContent(), /^Resume NODE4$/);
+  await eventually(text(page.locator('.checklist > li.current .step-title')), (title) => assert.equal(title, 'Resume NODE4'));
 
   // Introduce an error by typing: a service on a node that does not exist.
   const editor = page.locator('#description');
-  const text = await editor.inputValue();
-  const lines = text.split('\n');
+  const description = await editor.inputValue();
+  const lines = description.split('\n');
   const line = lines.findIndex((l) => l.includes('{name: EVS2, on: NODE2')) + 1;
   const column = lines[line - 1].indexOf('NODE2') + 1;
   await editor.focus();
   await editor.evaluate((area, offset) => area.setSelectionRange(offset, offset + 5), offsetOf(lines, line, column));
   await page.keyboard.type('NODE9');
   const error = page.locator('.diagnostic.error').filter({ hasText: 'unknown-node' });
-  await error.waitFor();
-  assert.equal(await error.locator('.location').textContent(), `line ${line}, column ${column}`);
+  await eventually(text(error.locator('.location')), (location) => assert.equal(location, `line ${line}, column ${column}`));
   assert.match(await error.locator('.message').textContent(), /NODE9/);
-  assert.equal(await page.locator('.checklist').count(), 0, 'no plan for an invalid description');
+  await eventually(count(page.locator('.checklist')), (n) => assert.equal(n, 0, 'no plan for an invalid description'));
 
   // Clicking the diagnostic puts the cursor on the offending text.
   await page.locator('#description').evaluate((area) => area.setSelectionRange(0, 0));
   await error.locator('button').click();
-  const selection = await editor.evaluate((area) => [area.selectionStart, area.selectionEnd, document.activeElement === area]);
-  assert.deepEqual(selection, [offsetOf(lines, line, column), offsetOf(lines, line, column) + 5, true]);
+  await eventually(
+    () => editor.evaluate((area) => [area.selectionStart, area.selectionEnd, document.activeElement === area]),
+    (selection) => assert.deepEqual(selection, [offsetOf(lines, line, column), offsetOf(lines, line, column) + 5, true]),
+  );
 
   assert.deepEqual(problems, []);
   assert.ok(server.requests.every((path) => path.startsWith(BASE_PATH)), server.requests.join('\n'));
@@ -121,20 +145,20 @@ test('works from the keyboard alone, and the timeline selects steps', async () =
   await page.keyboard.press('Space');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Space');
-  assert.deepEqual(await tickedSteps(page), [1, 2]);
+  await eventually(() => tickedSteps(page), (steps) => assert.deepEqual(steps, [1, 2]));
 
   // The timeline's columns: one Tab stop, the arrow keys move along it, selecting the step.
   const column = page.locator('.timeline-grid button[data-step="2"]');
-  assert.equal(await column.getAttribute('tabindex'), '0', 'the current step is the Tab stop');
+  await eventually(() => column.getAttribute('tabindex'), (tabindex) => assert.equal(tabindex, '0', 'the current step is the Tab stop'));
   await column.focus();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
-  assert.equal(await page.evaluate(() => document.activeElement.dataset.step), '4');
-  assert.match(await page.locator('.checklist > li.selected .step-title').textContent(), /^Pause NODE1$/);
+  await eventually(() => page.evaluate(() => document.activeElement.dataset.step), (step) => assert.equal(step, '4'));
+  await eventually(text(page.locator('.checklist > li.selected .step-title')), (title) => assert.equal(title, 'Pause NODE1'));
 
   // A click on a cell selects its column's step too.
   await page.locator('.timeline-grid tbody tr').first().locator('td').nth(8).click();
-  assert.match(await page.locator('.checklist > li.selected .step-title').textContent(), /^Move EVS1 back/);
+  await eventually(text(page.locator('.checklist > li.selected .step-title')), (title) => assert.match(title, /^Move EVS1 back/));
 
   assert.deepEqual(problems, []);
   await context.close();
@@ -150,6 +174,7 @@ test('prints the checklist, not the editor', async () => {
   // Every step prints its details, done or not.
   await page.emulateMedia({ media: 'screen' });
   await checkbox(page, 1).check();
+  await eventually(() => tickedSteps(page), (steps) => assert.deepEqual(steps, [1]));
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('.checklist > li').first().locator('.step-details').isVisible(), true);
   assert.deepEqual(problems, []);

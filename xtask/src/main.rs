@@ -20,7 +20,8 @@ usage: cargo xtask <command>
 commands:
   test    install missing tools, then run every check CI runs:
           native tests, clippy, the wasm32 build, the web app's tests in
-          headless Chromium and the release bundle
+          headless Chromium, the release bundle, and the end-to-end test
+          of that bundle served on 127.0.0.1 in Chromium
   dist    install missing tools, then build the release web app into dist/
   serve   install missing tools, then build and serve the web app at
           http://127.0.0.1:8080 (rebuilds on change)
@@ -70,6 +71,25 @@ fn environment() -> Env {
     env
 }
 
+/// Cargo settings for the web bundle's release build, on top of the workspace's release profile.
+///
+/// `opt-level = "z"` makes the wasm about 15% smaller than the workspace's "s"
+/// (measured: 301 KB gzipped with "s", 259 KB with "z") and planning no slower
+/// that anyone can measure. The root Cargo.toml's profile serves the CLI too,
+/// so it is set here, for Trunk's cargo only.
+pub const WEB_BUNDLE_ENV: &[(&str, &str)] = &[("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z")];
+
+/// The environment every child runs in, plus [`WEB_BUNDLE_ENV`]: for Trunk.
+fn web_environment() -> Env {
+    let mut env = environment();
+    env.vars.extend(
+        WEB_BUNDLE_ENV
+            .iter()
+            .map(|&(name, value)| (name.to_owned(), value.into())),
+    );
+    env
+}
+
 fn heading(title: &str) {
     println!("\n==> {title}");
 }
@@ -82,7 +102,7 @@ fn test() -> Result<()> {
 }
 
 fn dist() -> Result<()> {
-    let env = environment();
+    let env = web_environment();
     heading("tools");
     tools::ensure_web_build(&env)?;
     heading("release bundle (trunk build)");
@@ -102,14 +122,28 @@ fn dist() -> Result<()> {
         })
         .collect();
     entries.sort();
+    println!("{:>10}  {:>10}  file", "bytes", "gzip -9");
     for (name, bytes) in entries {
-        println!("{bytes:>10}  {name}");
+        let gzipped = gzip_size(&env, &dist.join(&name));
+        println!("{bytes:>10}  {gzipped:>10}  {name}");
     }
     Ok(())
 }
 
+/// A file's size compressed with `gzip -9`, as a web server would send it; empty without gzip.
+fn gzip_size(env: &Env, path: &Path) -> String {
+    env.command("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map_or_else(String::new, |output| output.stdout.len().to_string())
+}
+
 fn serve() -> Result<()> {
-    let env = environment();
+    let env = web_environment();
     heading("tools");
     tools::ensure_web_build(&env)?;
     heading("serving http://127.0.0.1:8080 (Ctrl-C stops)");

@@ -17,22 +17,31 @@ use crate::tools::{Browser, WASM_TARGET};
 struct Step {
     name: &'static str,
     program: &'static str,
-    args: Vec<&'static str>,
+    args: Vec<String>,
     vars: Vec<(&'static str, OsString)>,
 }
 
 impl Step {
-    fn new(name: &'static str, program: &'static str, args: &[&'static str]) -> Self {
+    fn new(name: &'static str, program: &'static str, args: &[&str]) -> Self {
         Step {
             name,
             program,
-            args: args.to_vec(),
+            args: args.iter().map(|&arg| arg.to_owned()).collect(),
             vars: Vec::new(),
         }
     }
 
     fn env(mut self, name: &'static str, value: impl Into<OsString>) -> Self {
         self.vars.push((name, value.into()));
+        self
+    }
+
+    fn envs(self, vars: &[(&'static str, &'static str)]) -> Self {
+        vars.iter().fold(self, |step, &(name, value)| step.env(name, value))
+    }
+
+    fn args(mut self, args: impl IntoIterator<Item = String>) -> Self {
+        self.args.extend(args);
         self
     }
 }
@@ -107,9 +116,29 @@ fn steps(root: &Path, browser: &Browser) -> Vec<Step> {
             "release bundle (trunk build)",
             "trunk",
             &["build", "--release", "--offline"],
-        ),
-        // Browser end-to-end tests of the built bundle (served on 127.0.0.1) go here, as further steps.
+        )
+        .envs(crate::WEB_BUNDLE_ENV),
+        // That bundle served over HTTP on 127.0.0.1 (by the test itself, under a sub-path) and
+        // driven in Chromium through playwright-core: pick an example, tick, reload, break the text.
+        Step::new("end-to-end test (dist/ in Chromium)", "node", &["--test"])
+            .args(e2e_test_files(root))
+            .env("CHROMIUM", &browser.chromium),
     ]
+}
+
+/// The end-to-end test files, named explicitly: how `node --test` reads a
+/// directory argument differs between Node versions.
+fn e2e_test_files(root: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root.join("e2e"))
+        .into_iter()
+        .flatten()
+        .filter_map(std::result::Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .map(|name| format!("e2e/{name}"))
+        .collect();
+    files.sort();
+    files
 }
 
 /// Runs every step; the error names the step that failed.

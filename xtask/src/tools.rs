@@ -14,6 +14,10 @@
 //!   the wasm features Rust now emits), into `.tools/` (gitignored), and its
 //!   bin directory goes on the PATH of every child so Trunk finds it offline.
 //! - Chromium and its chromedriver come from Debian, as one matching pair.
+//! - The end-to-end test drives that Chromium with npm's `playwright-core`
+//!   (which never downloads a browser), pinned in package.json and
+//!   package-lock.json at the root and installed with `npm ci` into
+//!   `node_modules/` (gitignored); it needs Node 20 or newer.
 
 use std::path::{Path, PathBuf};
 
@@ -29,8 +33,14 @@ const BINARYEN_DIR: &str = ".tools/binaryen";
 /// Where the browser tests find their browser.
 #[derive(Debug, Clone)]
 pub struct Browser {
+    pub chromium: PathBuf,
     pub chromedriver: PathBuf,
 }
+
+/// The oldest Node the end-to-end test runs on (playwright-core's own minimum).
+const NODE_MAJOR: u32 = 20;
+/// The npm package the end-to-end test drives Chromium with.
+const PLAYWRIGHT: &str = "playwright-core";
 
 /// Adds the directories our tools are installed into to the children's PATH.
 ///
@@ -55,10 +65,13 @@ pub fn ensure_web_build(env: &Env) -> Result<()> {
     ensure_wasm_opt(env)
 }
 
-/// The web build's tools plus a headless browser and its driver (chromedriver).
+/// The web build's tools, a headless browser and its driver (chromedriver),
+/// and what the end-to-end test needs (Node and playwright-core).
 pub fn ensure_all(env: &Env) -> Result<Browser> {
     ensure_web_build(env)?;
-    ensure_browser(env)
+    let browser = ensure_browser(env)?;
+    ensure_e2e(env)?;
+    Ok(browser)
 }
 
 fn ensure_wasm_target(env: &Env) -> Result<()> {
@@ -211,7 +224,56 @@ fn ensure_browser(env: &Env) -> Result<Browser> {
         find().ok_or("Chromium or ChromeDriver is still missing after installing them")?;
     let version = env.probe(&chromedriver, &["--version"]).unwrap_or_default();
     println!("ok    {} and {version}", chromium.display());
-    Ok(Browser { chromedriver })
+    Ok(Browser {
+        chromium,
+        chromedriver,
+    })
+}
+
+/// Node (20 or newer) and the playwright-core that package.json pins, in `node_modules/`.
+///
+/// Quick when present: one `node --version` and two small file reads.
+fn ensure_e2e(env: &Env) -> Result<()> {
+    if env.which("node").is_none() || env.which("npm").is_none() {
+        install_debian_packages(env, "Node and npm (for the end-to-end test)", &["nodejs", "npm"])?;
+    }
+    let node = env.probe("node", &["--version"]).unwrap_or_default();
+    let major = node
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|major| major.parse::<u32>().ok());
+    if major.is_none_or(|major| major < NODE_MAJOR) {
+        return Err(format!(
+            "the end-to-end test needs Node {NODE_MAJOR} or newer (found: {}); install it from nodejs.org or your distribution's backports",
+            if node.is_empty() { "none" } else { &node }
+        ));
+    }
+    let read = |path: &str| std::fs::read_to_string(env.root.join(path)).unwrap_or_default();
+    let wanted = parse_json_string_field(&read("package.json"), PLAYWRIGHT)
+        .ok_or(format!("package.json does not pin {PLAYWRIGHT}"))?;
+    let installed = parse_json_string_field(
+        &read(&format!("node_modules/{PLAYWRIGHT}/package.json")),
+        "version",
+    );
+    if installed.as_deref() == Some(wanted.as_str()) {
+        println!("ok    {PLAYWRIGHT} {wanted} (node_modules/), node {node}");
+        return Ok(());
+    }
+    println!(
+        "install {PLAYWRIGHT} {wanted} with npm ci into node_modules/ (found: {}; seconds, no browser download)",
+        installed.as_deref().unwrap_or("none")
+    );
+    env.run("npm", &["ci", "--no-audit", "--no-fund"])
+}
+
+/// The string value of the first `"name": "value"` in a JSON text: enough for
+/// package.json's pins and versions without a JSON parser in the xtask.
+pub fn parse_json_string_field(json: &str, name: &str) -> Option<String> {
+    let key = format!("\"{name}\"");
+    let rest = &json[json.find(&key)? + key.len()..];
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+    Some(rest[..rest.find('"')?].to_owned())
 }
 
 fn find_chromium(env: &Env) -> Option<PathBuf> {
@@ -248,7 +310,19 @@ fn install_debian_packages(env: &Env, what: &str, packages: &[&str]) -> Result<(
 
 #[cfg(test)]
 mod tests {
-    use super::parse_locked_version;
+    use super::{parse_json_string_field, parse_locked_version};
+
+    #[test]
+    fn reads_a_field_from_package_json() {
+        let json = "{\n  \"name\": \"x\",\n  \"devDependencies\": {\n    \"playwright-core\" : \"1.65.1\"\n  }\n}";
+        assert_eq!(
+            parse_json_string_field(json, "playwright-core").as_deref(),
+            Some("1.65.1")
+        );
+        assert_eq!(parse_json_string_field(json, "name").as_deref(), Some("x"));
+        assert_eq!(parse_json_string_field(json, "version"), None);
+        assert_eq!(parse_json_string_field("", "version"), None);
+    }
 
     #[test]
     fn reads_a_package_version_from_cargo_lock() {

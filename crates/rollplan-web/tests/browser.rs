@@ -31,14 +31,16 @@ fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
-/// Yew renders on its scheduler, after the current task: give it a moment.
+/// Yew renders on its scheduler, after the current task and in slices: wait until it is done.
 async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    yew::scheduler::flush().await;
 }
 
-/// Waits until `condition` holds (the analysis runs a moment after typing), or fails after 3 s.
+/// Waits until `condition` holds on a fully rendered page (the analysis runs a
+/// moment after typing), or fails after about 5 s.
 async fn wait_until(what: &str, condition: impl Fn() -> bool) {
-    for _ in 0..150 {
+    for _ in 0..250 {
+        settle().await;
         if condition() {
             return;
         }

@@ -3,6 +3,11 @@
 //! The page reads top to bottom as the work goes: describe the cluster (editor),
 //! check what the core understood (diagnostics and cluster summary, beside the
 //! editor), then plan (summary bar, timeline, checklist).
+//!
+//! Typing changes only the text, so a keystroke must re-render only the
+//! editor: every callback handed down is made once ([`Callbacks`]), so the
+//! other components see equal props and skip rendering. A fresh `reform` per
+//! render would make every step and timeline cell re-render on each keystroke.
 
 use yew::prelude::*;
 
@@ -19,16 +24,41 @@ use crate::hooks::files::{use_drop_zone, use_file_opener};
 use crate::hooks::use_app_state;
 use crate::state::{Action, State};
 
+/// Every callback the app hands to its components, made once.
+#[derive(Debug)]
+struct Callbacks {
+    edit: Callback<String>,
+    load_example: Callback<String>,
+    reveal: Callback<usize>,
+    set_done: Callback<(usize, bool)>,
+    select: Callback<usize>,
+    clear_progress: Callback<()>,
+}
+
+impl Callbacks {
+    fn new(dispatch: &Callback<Action>) -> Self {
+        Callbacks {
+            edit: dispatch.reform(Action::Edit),
+            load_example: dispatch.reform(Action::LoadExample),
+            reveal: dispatch.reform(Action::RevealDiagnostic),
+            set_done: dispatch.reform(|(step, done)| Action::SetDone { step, done }),
+            select: dispatch.reform(Action::Select),
+            clear_progress: dispatch.reform(|()| Action::ClearProgress),
+        }
+    }
+}
+
 #[component]
 pub fn App() -> Html {
     let state = use_app_state();
+    // The reducer's dispatcher is the same for the component's whole life.
     let dispatch: Callback<Action> = state.dispatcher().into();
-    let open_file = use_file_opener(dispatch.clone());
+    let callbacks = use_memo((), {
+        let dispatch = dispatch.clone();
+        move |()| Callbacks::new(&dispatch)
+    });
+    let open_file = use_file_opener(dispatch);
     let drop_zone = use_drop_zone(open_file.clone());
-
-    let on_edit = dispatch.reform(Action::Edit);
-    let on_load = dispatch.reform(Action::LoadExample);
-    let on_reveal = dispatch.reform(Action::RevealDiagnostic);
     let analysis = &state.analysis;
 
     html! {
@@ -51,7 +81,7 @@ pub fn App() -> Html {
                     <div class="panel-heading">
                         <h2 id="editor-heading"><span class="stage">{ "1" }</span>{ "Describe the cluster" }</h2>
                         <div class="toolbar">
-                            <Examples selected={state.example} {on_load} />
+                            <Examples selected={state.example} on_load={callbacks.load_example.clone()} />
                             <OpenFile on_file={open_file} />
                         </div>
                     </div>
@@ -63,12 +93,12 @@ pub fn App() -> Html {
                         syntax={analysis.syntax.name()}
                         diagnostics={analysis.diagnostics.clone()}
                         reveal={state.reveal}
-                        {on_edit}
+                        on_edit={callbacks.edit.clone()}
                     />
                 </section>
                 <section class={classes!("panel", "check", state.is_stale().then_some("stale"))} aria-labelledby="check-heading">
                     <h2 id="check-heading"><span class="stage">{ "2" }</span>{ "Check what it says" }</h2>
-                    <DiagnosticList diagnostics={analysis.diagnostics.clone()} stale={state.is_stale()} {on_reveal} />
+                    <DiagnosticList diagnostics={analysis.diagnostics.clone()} stale={state.is_stale()} on_reveal={callbacks.reveal.clone()} />
                     if let Some(cluster) = &analysis.cluster {
                         <ClusterSummary cluster={cluster.clone()} />
                     } else {
@@ -81,7 +111,7 @@ pub fn App() -> Html {
                             { " for " }<span class="cluster-name">{ &cluster.name }</span>
                         }
                     </h2>
-                    { plan_section(&state, &dispatch) }
+                    { plan_section(&state, &callbacks) }
                 </section>
             </main>
             if drop_zone.active {
@@ -92,7 +122,7 @@ pub fn App() -> Html {
 }
 
 /// The plan, why there is none, or what is missing for one.
-fn plan_section(state: &State, dispatch: &Callback<Action>) -> Html {
+fn plan_section(state: &State, callbacks: &Callbacks) -> Html {
     let analysis = &state.analysis;
     let Some(cluster) = &analysis.cluster else {
         return html! { <p class="muted no-plan">{ "The plan appears once the description has no errors." }</p> };
@@ -108,22 +138,19 @@ fn plan_section(state: &State, dispatch: &Callback<Action>) -> Html {
     }
     let done = state.done();
     let current = state.current_step();
-    let on_done = dispatch.reform(|(step, done)| Action::SetDone { step, done });
-    let on_select = dispatch.reform(Action::Select);
-    let on_clear = dispatch.reform(|()| Action::ClearProgress);
     html! {
         <>
-            <PlanSummary plan={plan.clone()} fingerprint={AttrValue::from(fingerprint.clone())} done={done.clone()} {on_clear} />
+            <PlanSummary plan={plan.clone()} fingerprint={AttrValue::from(fingerprint.clone())} done={done.clone()} on_clear={callbacks.clear_progress.clone()} />
             <Timeline
                 cluster={cluster.clone()}
                 plan={plan.clone()}
                 done={done.clone()}
                 {current}
                 selected={state.selected}
-                on_select={on_select.clone()}
+                on_select={callbacks.select.clone()}
             />
             <h3 class="checklist-heading">{ "Checklist" }</h3>
-            <Checklist plan={plan.clone()} {done} {current} selected={state.selected} {on_done} {on_select} />
+            <Checklist plan={plan.clone()} {done} {current} selected={state.selected} on_done={callbacks.set_done.clone()} on_select={callbacks.select.clone()} />
         </>
     }
 }
