@@ -10,11 +10,16 @@
 
 use rollplan_core::Cluster;
 use rollplan_core::model::{NodeId, ServiceId};
-use rollplan_core::plan::{Action, Plan, RiskLevel, State, Step};
+use rollplan_core::plan::{Action, Plan, RiskKind, State, Step};
 
 /// Above this many cells the timeline is not drawn: it would take longer to
 /// render than it helps, and nobody reads a picture that size at a glance.
 pub const MAX_CELLS: usize = 6_000;
+
+/// Up to this many nodes, the timeline stays in view (sticky) above the
+/// checklist as it scrolls, so a selected column and its step are seen
+/// together; a taller timeline would leave no room for the checklist.
+pub const MAX_STICKY_NODES: usize = 6;
 
 /// The whole picture.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,8 +50,8 @@ impl ComponentReleases {
 pub struct Column {
     /// The step this column shows the state after; `None` for the state before the plan.
     pub step: Option<usize>,
-    /// The worst risk of the step, if it has any.
-    pub risk: Option<RiskLevel>,
+    /// The kinds of risk after the step, each once, in `RiskKind` order.
+    pub risks: Vec<RiskKind>,
     /// One cell per node, in the cluster's node order.
     pub cells: Vec<Cell>,
 }
@@ -62,8 +67,6 @@ pub struct Cell {
     pub services: Vec<Hosted>,
     /// Whether the step acts on this node (pauses, upgrades or resumes it, moves a service to or from it).
     pub acted_on: bool,
-    /// The worst risk if this node failed now (a service on it could not fail over safely).
-    pub risk: Option<RiskLevel>,
 }
 
 /// A service on a node.
@@ -71,6 +74,9 @@ pub struct Cell {
 pub struct Hosted {
     pub service: ServiceId,
     pub online: bool,
+    /// What is unsafe for the service at this point, if anything: the most
+    /// serious of its risks after the step (see [`severity`]).
+    pub risk: Option<RiskKind>,
 }
 
 impl Timeline {
@@ -153,30 +159,43 @@ fn column(
                 .map(|(service, state)| Hosted {
                     service,
                     online: state.online,
+                    risk: step.and_then(|step| {
+                        step.risks
+                            .iter()
+                            .filter(|risk| risk.service == service)
+                            .map(|risk| risk.kind)
+                            .max_by_key(|&kind| severity(kind))
+                    }),
                 })
                 .collect(),
             acted_on: step.is_some_and(|step| acts_on(&step.action, node)),
-            risk: step.and_then(|step| {
-                worst(
-                    step.risks
-                        .iter()
-                        .filter(|risk| risk.node == node)
-                        .map(|risk| risk.level),
-                )
-            }),
         })
         .collect();
     debug_assert_eq!(cluster.nodes.len(), state.nodes.len());
     Column {
         step: index,
-        risk: step.and_then(|step| worst(step.risks.iter().map(|risk| risk.level))),
+        risks: step.map_or_else(Vec::new, |step| kinds(step.risks.iter().map(|risk| risk.kind))),
         cells,
     }
 }
 
-/// The most serious level: `RiskLevel` orders `Error` first.
-fn worst(levels: impl Iterator<Item = RiskLevel>) -> Option<RiskLevel> {
-    levels.min()
+/// How much a risk kind matters to the people using the service: being offline
+/// is certain, having no failover target is an outage if the node fails, and
+/// failing over across releases may still work.
+pub fn severity(kind: RiskKind) -> u8 {
+    match kind {
+        RiskKind::MixedVersionFailover => 1,
+        RiskKind::NoFailoverTarget => 2,
+        RiskKind::Outage => 3,
+    }
+}
+
+/// Each kind once, in `RiskKind` order.
+fn kinds(kinds: impl Iterator<Item = RiskKind>) -> Vec<RiskKind> {
+    let mut kinds: Vec<RiskKind> = kinds.collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
 }
 
 /// The label of a release in a timeline cell, at most [`LABEL_CHARS`] characters:
@@ -246,9 +265,12 @@ mod tests {
         let (node1, node2) = (node(&cluster, "NODE1"), node(&cluster, "NODE2"));
         let now = &timeline.columns[0];
         assert_eq!(now.step, None);
-        assert_eq!(now.risk, None);
+        assert!(now.risks.is_empty());
         assert_eq!(now.cells[node1].releases, [0]);
-        assert_eq!(now.cells[node1].services, [Hosted { service: 0, online: true }]);
+        assert_eq!(
+            now.cells[node1].services,
+            [Hosted { service: 0, online: true, risk: None }]
+        );
         assert!(now.cells[node2].services.is_empty());
         assert!(now.cells.iter().all(|cell| cell.up && !cell.acted_on));
 
@@ -258,9 +280,12 @@ mod tests {
         assert!(!paused.cells[node2].up);
         assert!(paused.cells[node2].acted_on);
         assert!(!paused.cells[node1].acted_on);
-        assert_eq!(paused.risk, Some(RiskLevel::Warning));
-        assert_eq!(paused.cells[node1].risk, Some(RiskLevel::Warning));
-        assert_eq!(paused.cells[node2].risk, None);
+        assert_eq!(paused.risks, [RiskKind::NoFailoverTarget]);
+        assert_eq!(paused.cells[node1].services[0].risk, Some(RiskKind::NoFailoverTarget));
+
+        // Step 3 resumes NODE2 on SP2: a failure of NODE1 would fail EVS1 over across releases.
+        let resumed = &timeline.columns[3];
+        assert_eq!(resumed.cells[node1].services[0].risk, Some(RiskKind::MixedVersionFailover));
 
         // Step 2 upgrades NODE2 to the target release.
         assert_eq!(timeline.columns[2].cells[node2].releases, [1]);
@@ -270,7 +295,7 @@ mod tests {
         let last = timeline.columns.last().unwrap();
         assert!(last.cells.iter().all(|cell| cell.releases == [1] && cell.up));
         assert_eq!(last.cells[node1].services.len(), 1);
-        assert_eq!(last.risk, None);
+        assert!(last.risks.is_empty());
     }
 
     #[test]
@@ -322,6 +347,24 @@ mod tests {
         let node4 = node(&cluster, "NODE4");
         assert!(timeline.columns[1].cells[node4].acted_on);
         assert!(!timeline.columns[1].cells[node4].up);
+    }
+
+    #[test]
+    fn a_planned_outage_shows_the_service_offline() {
+        let (cluster, plan) = example("exchange-2003-scanmail.yaml");
+        let timeline = Timeline::new(&cluster, &plan).unwrap();
+        let offline = timeline
+            .columns
+            .iter()
+            .find(|column| column.risks.contains(&RiskKind::Outage))
+            .expect("a column with the outage");
+        let hosting = offline
+            .cells
+            .iter()
+            .find(|cell| !cell.services.is_empty())
+            .unwrap();
+        assert!(!hosting.services[0].online);
+        assert_eq!(hosting.services[0].risk, Some(RiskKind::Outage));
     }
 
     #[test]

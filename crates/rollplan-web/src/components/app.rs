@@ -18,11 +18,13 @@ use crate::components::diagnostics::DiagnosticList;
 use crate::components::editor::Editor;
 use crate::components::examples::Examples;
 use crate::components::open_file::OpenFile;
+use crate::components::plan_status::{PlanStatus, Standing};
 use crate::components::plan_summary::PlanSummary;
 use crate::components::timeline::Timeline;
 use crate::hooks::files::{use_drop_zone, use_file_opener};
 use crate::hooks::use_app_state;
 use crate::state::{Action, State};
+use crate::wording::estimate;
 
 /// Every callback the app hands to its components, made once.
 #[derive(Debug)]
@@ -75,6 +77,7 @@ pub fn App() -> Html {
                     { "Plan the rolling upgrade of a failover cluster: patch the passive node, move the services onto it, \
                        patch the node they left, fail back to verify. Everything runs in this page; nothing is sent anywhere." }
                 </p>
+                <PlanStatus standing={standing(&state)} />
             </header>
             <main class="workspace">
                 <section class="panel describe" aria-labelledby="editor-heading">
@@ -105,7 +108,13 @@ pub fn App() -> Html {
                         <p class="muted cluster-missing">{ "Fix the errors to see the cluster." }</p>
                     }
                 </section>
-                <section id="plan" class={classes!("panel", "plan", state.is_stale().then_some("stale"))} aria-labelledby="plan-heading" tabindex="-1">
+                <section
+                    id="plan"
+                    class={classes!("panel", "plan", state.is_stale().then_some("stale"))}
+                    style={format!("--timeline-rows: {}", analysis.cluster.as_ref().map_or(0, |cluster| cluster.nodes.len()))}
+                    aria-labelledby="plan-heading"
+                    tabindex="-1"
+                >
                     <h2 id="plan-heading"><span class="stage">{ "3" }</span>{ "Upgrade plan" }
                         if let Some(cluster) = &analysis.cluster {
                             { " for " }<span class="cluster-name">{ &cluster.name }</span>
@@ -118,6 +127,23 @@ pub fn App() -> Html {
                 <div class="drop-overlay" aria-hidden="true"><p>{ "Drop the description to open it" }</p></div>
             }
         </div>
+    }
+}
+
+/// Where the plan stands, for the header.
+fn standing(state: &State) -> Standing {
+    let analysis = &state.analysis;
+    if let Some(plan) = &analysis.plan {
+        let steps = plan.steps.len();
+        Standing::Planned {
+            steps,
+            done: state.done().iter().filter(|&&step| step < steps).count(),
+            estimate: estimate(&plan.summary),
+        }
+    } else if analysis.blocked.is_some() {
+        Standing::Blocked
+    } else {
+        Standing::Invalid { errors: state.counts().0 }
     }
 }
 

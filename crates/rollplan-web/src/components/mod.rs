@@ -10,6 +10,7 @@ pub mod editor;
 pub mod examples;
 pub mod line_numbers;
 pub mod open_file;
+pub mod plan_status;
 pub mod plan_summary;
 pub mod step_item;
 pub mod timeline;

@@ -14,12 +14,12 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use rollplan_core::Cluster;
-use rollplan_core::plan::{Plan, RiskLevel};
+use rollplan_core::plan::{Plan, RiskKind};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::components::timeline_legend::TimelineLegend;
-use crate::timeline::{Cell, Column, ComponentReleases, Timeline as Picture, short_release};
+use crate::timeline::{Cell, Column, ComponentReleases, MAX_STICKY_NODES, Timeline as Picture, short_release};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TimelineProps {
@@ -54,7 +54,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let view = View { props, picture, header: &header, focus_step };
 
     html! {
-        <section class="timeline" aria-labelledby="timeline-heading">
+        <section class={classes!("timeline", (props.cluster.nodes.len() <= MAX_STICKY_NODES).then_some("sticky"))} aria-labelledby="timeline-heading">
             <h3 id="timeline-heading">{ "Timeline" }</h3>
             <p class="timeline-help muted">
                 { "One row per node, one column per step: each cell is the node after that step. Select a column to see its step." }
@@ -99,7 +99,7 @@ impl View<'_> {
             self.props.done.contains(&step).then_some("done"),
             (self.props.current == Some(step)).then_some("current"),
             (self.props.selected == Some(step)).then_some("selected"),
-            column.risk.map(risk_class),
+            (!column.risks.is_empty()).then_some("risky"),
         )
     }
 
@@ -146,9 +146,12 @@ impl View<'_> {
                     {onclick}
                     {onkeydown}
                 >
-                    <span class="column-number">{ step + 1 }{ if done { " ✓" } else { "" } }</span>
+                    <span class="column-marker">
+                        { if self.props.current == Some(step) { "next" } else if done { "done ✓" } else { "" } }
+                    </span>
+                    <span class="column-number">{ step + 1 }</span>
                     <span class="column-action">{ action }</span>
-                    <span class="column-risk" aria-hidden="true">{ if column.risk.is_some() { "⚠" } else { "" } }</span>
+                    <span class="column-risks" aria-hidden="true">{ for column.risks.iter().map(|&kind| risk_mark(kind)) }</span>
                 </button>
             </th>
         }
@@ -161,7 +164,6 @@ impl View<'_> {
             self.column_classes(column),
             (!cell.up).then_some("paused"),
             cell.acted_on.then_some("acted"),
-            cell.risk.map(|level| format!("node-{}", risk_class(level))),
         );
         let onclick = column.step.map(|step| self.props.on_select.reform(move |_: MouseEvent| step));
         html! {
@@ -173,13 +175,11 @@ impl View<'_> {
                     <span class="paused-label">{ "paused" }</span>
                 }
                 { for cell.services.iter().map(|hosted| html! {
-                    <span class={classes!("service-chip", (!hosted.online).then_some("offline"))}>
+                    <span class={classes!("service-chip", (!hosted.online).then_some("offline"), hosted.risk.map(RiskKind::as_str))}>
+                        if let Some(kind) = hosted.risk { { risk_glyph(kind) } }
                         { &self.props.cluster.services[hosted.service].name }
                     </span>
                 }) }
-                if cell.risk.is_some() {
-                    <span class="cell-risk" aria-label="unsafe if this node fails">{ "⚠" }</span>
-                }
             </td>
         }
     }
@@ -220,11 +220,17 @@ fn release_band(legend: &ComponentReleases, release: usize) -> Html {
     }
 }
 
-fn risk_class(level: RiskLevel) -> &'static str {
-    match level {
-        RiskLevel::Error => "risk-error",
-        RiskLevel::Warning => "risk-warning",
-        RiskLevel::Info => "risk-info",
+/// A risk kind as a mark in a cell or column header; the legend explains them,
+/// the tooltips and the checklist say them in words.
+pub fn risk_mark(kind: RiskKind) -> Html {
+    html! { <span class={classes!("risk-mark", kind.as_str())} title={kind.as_str()}>{ risk_glyph(kind) }</span> }
+}
+
+pub fn risk_glyph(kind: RiskKind) -> &'static str {
+    match kind {
+        RiskKind::MixedVersionFailover => "⚠",
+        RiskKind::NoFailoverTarget => "⊘",
+        RiskKind::Outage => "✖",
     }
 }
 

@@ -2,6 +2,9 @@
 
 use yew::prelude::*;
 
+use rollplan_core::plan::RiskKind;
+
+use crate::components::timeline::risk_glyph;
 use crate::timeline::ComponentReleases;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -27,8 +30,16 @@ pub fn TimelineLegend(props: &TimelineLegendProps) -> Html {
                 </li>
             }) }
             <li><span class="swatch paused-swatch"></span>{ "paused" }</li>
-            <li><span class="legend-mark">{ "⚠" }</span>{ "a failure of this node now would not fail over safely" }</li>
             <li><span class="swatch acted-swatch"></span>{ "node this step acts on" }</li>
+            <li class="legend-services">
+                <span class="service-chip">{ "service" }</span>{ "safe; if its node failed now, it would " }
+                <span class="service-chip mixed-version-failover">{ risk_glyph(RiskKind::MixedVersionFailover) }{ "service" }</span>
+                { "fail over to another release, " }
+                <span class="service-chip no-failover-target">{ risk_glyph(RiskKind::NoFailoverTarget) }{ "service" }</span>
+                { "have nowhere to go; " }
+                <span class="service-chip offline outage">{ risk_glyph(RiskKind::Outage) }{ "service" }</span>
+                { "offline (planned outage)" }
+            </li>
         </ul>
     }
 }
