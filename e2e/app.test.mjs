@@ -9,6 +9,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 
 import { launch } from './browser.mjs';
 import { BASE_PATH, serveDist } from './serve.mjs';
@@ -159,6 +160,36 @@ test('works from the keyboard alone, and the timeline selects steps', async () =
   // A click on a cell selects its column's step too.
   await page.locator('.timeline-grid tbody tr').first().locator('td').nth(8).click();
   await eventually(text(page.locator('.checklist > li.selected .step-title')), (title) => assert.match(title, /^Move EVS1 back/));
+
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('opens a description from disk, by the file picker or by dropping it on the page', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, problems } = await open(context);
+  const toml = await readFile(new URL('../tests/cases/seed.toml', import.meta.url), 'utf8');
+  const four = await readFile(new URL('../tests/examples/exchange-four-node.yaml', import.meta.url), 'utf8');
+
+  // "Open file…": the TOML seed, its syntax detected from the content, planned at once.
+  await page.locator('input[type=file]').setInputFiles({ name: 'cluster.toml', mimeType: 'application/toml', buffer: Buffer.from(toml) });
+  await eventually(() => page.locator('#description').inputValue(), (value) => assert.equal(value, toml));
+  await eventually(text(page.locator('#editor-status strong')), (syntax) => assert.equal(syntax, 'TOML'));
+  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 8));
+
+  // Dropping a file anywhere on the page opens it too.
+  const transfer = await page.evaluateHandle((content) => {
+    const data = new DataTransfer();
+    data.items.add(new File([content], 'four.yaml', { type: 'application/yaml' }));
+    return data;
+  }, four);
+  await page.dispatchEvent('.app', 'dragover', { dataTransfer: transfer });
+  await page.locator('.drop-overlay').waitFor();
+  await page.dispatchEvent('.app', 'drop', { dataTransfer: transfer });
+  await eventually(() => page.locator('#description').inputValue(), (value) => assert.equal(value, four));
+  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 18));
+  assert.equal(await page.locator('#examples').inputValue(), 'exchange-four-node.yaml', 'recognised as the example');
+  assert.equal(await page.locator('.drop-overlay').count(), 0);
 
   assert.deepEqual(problems, []);
   await context.close();

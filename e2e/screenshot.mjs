@@ -1,12 +1,15 @@
-// Screenshots of the built app, to look at the layout and for docs/screenshot.png.
+// Screenshots of the built app: for docs/screenshot.png, and to look at the
+// layout on a laptop and a wide monitor.
 //
 //   cargo xtask dist && node e2e/screenshot.mjs [out-dir]
 //
-// Writes page-<width>.png for a laptop and a wide monitor (seed plan, full
-// page) and four-node-<width>.png (the four-node example), plus
-// docs/screenshot.png when SCREENSHOT_DOCS=1.
+// Writes, in out-dir (default /tmp/rollplan-shots): page-<width>.png (the seed
+// plan, whole page) and four-node-<width>.png (the plan of the four-node
+// example) for 1280 and 1920 pixels wide; with SCREENSHOT_DOCS=1 also
+// docs/screenshot.png: the seed plan on a 1600x1000 screen, step 1 ticked.
 
 import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
 import { serveDist } from './serve.mjs';
 
@@ -18,14 +21,20 @@ try {
   for (const width of [1280, 1920]) {
     const page = await browser.newPage({ viewport: { width, height: 1000 } });
     await page.goto(server.url);
-    await page.waitForSelector('.checklist');
+    await page.locator('.checklist').waitFor();
     await page.screenshot({ path: `${out}/page-${width}.png`, fullPage: true });
-    if (width === 1280 && process.env.SCREENSHOT_DOCS === '1') {
-      await page.screenshot({ path: new URL('../docs/screenshot.png', import.meta.url).pathname });
-    }
-    await page.selectOption('select', 'exchange-four-node.yaml');
-    await page.waitForSelector('.timeline-grid tbody tr:nth-child(4)');
+    await page.selectOption('#examples', 'exchange-four-node.yaml');
+    await page.locator('.timeline-grid tbody tr:nth-child(4)').waitFor();
     await page.locator('.plan').screenshot({ path: `${out}/four-node-${width}.png` });
+    await page.close();
+  }
+  if (process.env.SCREENSHOT_DOCS === '1') {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(server.url);
+    await page.getByRole('checkbox', { name: /^Step 1 done/ }).check();
+    await page.locator('.checklist > li.current').filter({ hasText: 'Upgrade NODE2' }).waitFor();
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: fileURLToPath(new URL('../docs/screenshot.png', import.meta.url)) });
     await page.close();
   }
   console.log(`screenshots in ${out}`);

@@ -60,7 +60,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 { "One row per node, one column per step: each cell is the node after that step. Select a column to see its step." }
             </p>
             <div class="timeline-scroll">
-                <table class="timeline-grid">
+                <table class="timeline-grid" style={format!("--max-width: {}rem", 6 + 6 * picture.columns.len())}>
                     <thead>
                         <tr ref={header.clone()}>
                             <th scope="col" class="corner">{ "Node" }</th>
