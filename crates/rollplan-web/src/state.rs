@@ -119,12 +119,16 @@ pub struct State {
     pub text: Rc<str>,
     /// The example `text` is, while it is unchanged.
     pub example: Option<&'static str>,
+    /// The name of the file the text was opened from (kept while it is edited).
+    pub file: Option<Rc<str>>,
     /// Bumped by every change of `text`.
     pub revision: u64,
     /// What the core said about the text, as of `analysis.revision`.
     pub analysis: Analysis,
     /// Done steps, per plan fingerprint.
     pub progress: Progress,
+    /// The ticks "Untick all" removed, until the next change of progress: for its undo.
+    pub unticked: Option<(Rc<str>, Rc<BTreeSet<usize>>)>,
     /// The step the user picked (in the timeline or the checklist).
     pub selected: Option<usize>,
     /// Where the editor's cursor was last asked to go.
@@ -152,6 +156,8 @@ pub enum Action {
     SetDone { step: usize, done: bool },
     /// Untick every step of the current plan.
     ClearProgress,
+    /// Put back the ticks the last [`Action::ClearProgress`] removed.
+    UndoClearProgress,
     /// The user picked a step of the current plan.
     Select(usize),
 }
@@ -173,9 +179,11 @@ impl State {
         State {
             text: text.into(),
             example: recognise(text),
+            file: None,
             revision: 0,
             analysis: Analysis::of(text, 0),
             progress,
+            unticked: None,
             selected: None,
             reveal: None,
             notice: None,
@@ -201,12 +209,20 @@ impl State {
             }
             Action::LoadExample(name) => {
                 match EXAMPLES.iter().find(|example| example.name == name) {
-                    Some(example) => self.load(example.text),
+                    Some(example) => {
+                        let had_file = self.file.take().is_some();
+                        self.load(example.text) || had_file
+                    }
                     // A name the menu never offers: keep what the user has.
                     None => false,
                 }
             }
-            Action::Open { name: _, text } => self.load(&text),
+            Action::Open { name, text } => {
+                let name: Rc<str> = name.into();
+                let new_file = self.file.as_ref() != Some(&name);
+                self.file = Some(name);
+                self.load(&text) || new_file
+            }
             Action::OpenFailed { name, reason } => {
                 self.notice = Some(format!("Could not open {name}: {reason}").into());
                 true
@@ -233,14 +249,29 @@ impl State {
                 if step >= plan.steps.len() || !self.progress.set(fingerprint, step, done) {
                     return false;
                 }
+                self.unticked = None;
                 // Done with the step being looked at: let the highlight move on to the next one.
                 if done && self.selected == Some(step) {
                     self.selected = None;
                 }
                 true
             }
-            Action::ClearProgress => match &self.analysis.fingerprint {
-                Some(fingerprint) => self.progress.clear(fingerprint),
+            Action::ClearProgress => {
+                let Some(fingerprint) = self.analysis.fingerprint.clone() else {
+                    return false;
+                };
+                let ticked = self.progress.done(&fingerprint);
+                if !self.progress.clear(&fingerprint) {
+                    return false;
+                }
+                self.unticked = Some((fingerprint, ticked));
+                true
+            }
+            Action::UndoClearProgress => match self.unticked.take() {
+                Some((fingerprint, ticked)) => {
+                    self.progress.put(&fingerprint, ticked);
+                    true
+                }
                 None => false,
             },
             Action::Select(step) => {
@@ -545,9 +576,27 @@ mod tests {
         }));
         assert_eq!(&*state.text, toml);
         assert_eq!(state.example, None);
+        assert_eq!(state.file.as_deref(), Some("seed.toml"));
         assert!(!state.is_stale());
         assert_eq!(state.analysis.syntax, Syntax::Toml);
         assert!(state.analysis.plan.is_some(), "{:?}", state.analysis.diagnostics);
+
+        // Edited, it is still that file's text; an example replaces it.
+        type_and_pause(&mut state, &format!("{toml}# edited\n"));
+        assert_eq!(state.file.as_deref(), Some("seed.toml"));
+        state.apply(Action::LoadExample(SEED.name.to_owned()));
+        assert_eq!(state.file, None);
+    }
+
+    #[test]
+    fn opening_the_same_text_from_another_file_names_that_file() {
+        let mut state = State::seed();
+        assert!(state.apply(Action::Open {
+            name: "copy.yaml".to_owned(),
+            text: SEED.text.to_owned(),
+        }));
+        assert_eq!(state.file.as_deref(), Some("copy.yaml"));
+        assert_eq!(state.example, Some(SEED.name), "still recognised as the example");
     }
 
     #[test]
@@ -613,6 +662,32 @@ mod tests {
         assert!(state.apply(Action::ClearProgress));
         assert_eq!(state.current_step(), Some(0));
         assert!(!state.apply(Action::ClearProgress), "nothing left to clear");
+    }
+
+    #[test]
+    fn unticking_all_can_be_undone_until_progress_changes() {
+        let mut state = State::seed();
+        state.apply(Action::SetDone { step: 0, done: true });
+        state.apply(Action::SetDone { step: 2, done: true });
+        assert!(state.apply(Action::ClearProgress));
+        assert!(state.done().is_empty());
+        assert!(state.apply(Action::UndoClearProgress));
+        assert_eq!(*state.done(), BTreeSet::from([0, 2]));
+        assert!(!state.apply(Action::UndoClearProgress), "undone already");
+
+        // The undo is for the plan it was cleared in, even after switching plans.
+        state.apply(Action::ClearProgress);
+        state.apply(Action::LoadExample(four().name.to_owned()));
+        assert!(state.apply(Action::UndoClearProgress));
+        assert!(state.done().is_empty(), "the four-node plan is untouched");
+        state.apply(Action::LoadExample(SEED.name.to_owned()));
+        assert_eq!(*state.done(), BTreeSet::from([0, 2]));
+
+        // Ticking after clearing starts afresh: no undo over it.
+        state.apply(Action::ClearProgress);
+        state.apply(Action::SetDone { step: 5, done: true });
+        assert!(!state.apply(Action::UndoClearProgress));
+        assert_eq!(*state.done(), BTreeSet::from([5]));
     }
 
     #[test]

@@ -328,6 +328,11 @@ async fn progress_belongs_to_its_plan() {
     find::<HtmlElement>(&root, ".plan-summary button").click();
     settle().await;
     assert_eq!(ticked(&root), Vec::<usize>::new(), "untick all");
+    let undo = find::<HtmlElement>(&root, ".plan-summary button");
+    assert_eq!(undo.text_content().unwrap(), "Undo untick all");
+    undo.click();
+    settle().await;
+    assert_eq!(ticked(&root), [0], "undone");
 }
 
 #[wasm_bindgen_test]

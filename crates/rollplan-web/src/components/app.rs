@@ -35,6 +35,7 @@ struct Callbacks {
     set_done: Callback<(usize, bool)>,
     select: Callback<usize>,
     clear_progress: Callback<()>,
+    undo_clear_progress: Callback<()>,
 }
 
 impl Callbacks {
@@ -46,6 +47,7 @@ impl Callbacks {
             set_done: dispatch.reform(|(step, done)| Action::SetDone { step, done }),
             select: dispatch.reform(Action::Select),
             clear_progress: dispatch.reform(|()| Action::ClearProgress),
+            undo_clear_progress: dispatch.reform(|()| Action::UndoClearProgress),
         }
     }
 }
@@ -94,6 +96,7 @@ pub fn App() -> Html {
                     <Editor
                         text={AttrValue::from(state.text.clone())}
                         syntax={analysis.syntax.name()}
+                        file={state.file.clone().map(AttrValue::from)}
                         diagnostics={analysis.diagnostics.clone()}
                         reveal={state.reveal}
                         on_edit={callbacks.edit.clone()}
@@ -166,7 +169,11 @@ fn plan_section(state: &State, callbacks: &Callbacks) -> Html {
     let current = state.current_step();
     html! {
         <>
-            <PlanSummary plan={plan.clone()} fingerprint={AttrValue::from(fingerprint.clone())} done={done.clone()} on_clear={callbacks.clear_progress.clone()} />
+            <PlanSummary plan={plan.clone()} fingerprint={AttrValue::from(fingerprint.clone())} done={done.clone()}
+                can_undo={state.unticked.as_ref().is_some_and(|(plan, _)| plan == fingerprint)}
+                on_clear={callbacks.clear_progress.clone()}
+                on_undo={callbacks.undo_clear_progress.clone()}
+            />
             <Timeline
                 cluster={cluster.clone()}
                 plan={plan.clone()}

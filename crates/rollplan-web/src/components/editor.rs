@@ -23,6 +23,8 @@ pub struct EditorProps {
     pub text: AttrValue,
     /// The syntax the text is read as (`YAML`, ...), shown under the editor.
     pub syntax: &'static str,
+    /// The file the text was opened from, if any, shown under the editor.
+    pub file: Option<AttrValue>,
     /// The diagnostics, to mark their lines in the gutter.
     pub diagnostics: Rc<[Diagnostic]>,
     /// The last request to move the cursor to a diagnostic.
@@ -78,7 +80,12 @@ pub fn Editor(props: &EditorProps) -> Html {
                 />
             </div>
             <p id="editor-status" class="editor-status muted">
-                { "Read as " }<strong>{ props.syntax }</strong>
+                if let Some(file) = &props.file {
+                    { "From " }<code class="file-name">{ file }</code>{ ", read as " }
+                } else {
+                    { "Read as " }
+                }
+                <strong>{ props.syntax }</strong>
                 { " (detected from the text). Checked as you type; kept in this browser only." }
             </p>
         </div>

@@ -13,8 +13,12 @@ pub struct PlanSummaryProps {
     pub plan: Rc<Plan>,
     pub fingerprint: AttrValue,
     pub done: Rc<BTreeSet<usize>>,
+    /// Whether "Untick all" was just used (and can be undone).
+    pub can_undo: bool,
     /// Unticks every step of this plan.
     pub on_clear: Callback<()>,
+    /// Puts back the ticks "Untick all" removed.
+    pub on_undo: Callback<()>,
 }
 
 #[component]
@@ -36,6 +40,7 @@ pub fn PlanSummary(props: &PlanSummaryProps) -> Html {
         format!("{done} of {steps} done, {} left", duration(minutes_left))
     };
     let on_clear = props.on_clear.reform(|_: MouseEvent| ());
+    let on_undo = props.on_undo.reform(|_: MouseEvent| ());
     html! {
         <div class="plan-summary">
             <dl class="figures">
@@ -63,7 +68,11 @@ pub fn PlanSummary(props: &PlanSummaryProps) -> Html {
                 <span class="fingerprint" title="The plan's fingerprint: ticks are kept per plan, in this browser">
                     { "plan " }<code>{ &props.fingerprint }</code>
                 </span>
-                <button type="button" class="button small" onclick={on_clear} disabled={done == 0}>{ "Untick all" }</button>
+                if props.can_undo {
+                    <button type="button" class="button small undo" onclick={on_undo}>{ "Undo untick all" }</button>
+                } else {
+                    <button type="button" class="button small" onclick={on_clear} disabled={done == 0}>{ "Untick all" }</button>
+                }
             </div>
             <p class="visually-hidden" aria-live="polite">{ plural(done, "step done", "steps done") }</p>
         </div>
