@@ -122,13 +122,7 @@ pub fn blocked_text(cluster: &Cluster, reasons: &[Blocked]) -> String {
 }
 
 fn rule_name(reason: &Blocked) -> &'static str {
-    match reason.rule {
-        crate::plan::BlockingRule::Quorum => "quorum",
-        crate::plan::BlockingRule::OutageNotAllowed => "outage-not-allowed",
-        crate::plan::BlockingRule::NoRoom => "no-room",
-        crate::plan::BlockingRule::Failback => "failback",
-        crate::plan::BlockingRule::SearchBudget => "search-budget",
-    }
+    reason.rule.as_str()
 }
 
 /// Keeps names from descriptions from turning into Markdown markup or links.

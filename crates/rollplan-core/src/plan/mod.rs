@@ -210,6 +210,19 @@ pub enum BlockingRule {
     SearchBudget,
 }
 
+impl BlockingRule {
+    /// The rule's name in every output (`blocked[no-room]`, JSON `rule`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockingRule::Quorum => "quorum",
+            BlockingRule::OutageNotAllowed => "outage-not-allowed",
+            BlockingRule::NoRoom => "no-room",
+            BlockingRule::Failback => "failback",
+            BlockingRule::SearchBudget => "search-budget",
+        }
+    }
+}
+
 /// Why no safe plan exists, and what would change that.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Blocked {
