@@ -229,6 +229,9 @@ impl<'t> Sink<'t> {
 
     /// Records a diagnostic and returns it for adding a hint.
     pub fn report(&mut self, code: Code, span: Span, path: impl Into<String>, message: impl Into<String>) -> &mut Diagnostic {
+        // Parsers may point one past the end of the text (an error at end of
+        // input); a diagnostic never points outside the text it is about.
+        let span = Span::new(span.start.min(self.text.len()), span.end.min(self.text.len()));
         let (line, column) = self.index.line_column(self.text, span.start);
         let (end_line, end_column) = self.index.line_column(self.text, span.end);
         self.diagnostics.push(Diagnostic {

@@ -38,7 +38,10 @@ fn render(validation: &Validation) -> String {
 
 /// Validates one file and compares the result with its committed snapshot.
 fn check(path: &Path) -> Validation {
-    let (_, validation) = validate_file(path);
+    let (text, validation) = validate_file(path);
+    for d in &validation.diagnostics {
+        assert!(d.span.start <= d.span.end && d.span.end <= text.len(), "{}: {d:?} points outside the text", path.display());
+    }
     let snapshot = PathBuf::from(format!("{}.diagnostics", path.display()));
     expect_test::expect_file![snapshot].assert_eq(&render(&validation));
     validation

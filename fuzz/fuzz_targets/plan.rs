@@ -1,0 +1,103 @@
+//! Arbitrary structured clusters: the planner returns a plan the independent
+//! checker accepts, or a reason; the same cluster always gives the same plan.
+#![no_main]
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use rollplan_core::check::check;
+use rollplan_core::model::{Cluster, Component, Failback, MixedFailover, Node, Policy, Quorum, Service};
+use rollplan_core::plan::{Outcome, plan};
+
+const RELEASES: [&str; 3] = ["R0", "R1", "R2"];
+
+#[derive(Debug, Arbitrary)]
+struct Input {
+    components: Vec<(u8, bool, u8, Option<u8>)>,
+    nodes: Vec<([u8; 3], Option<u8>)>,
+    services: Vec<(u8, u16, u8, u8)>,
+    max_down: u8,
+    quorum: u8,
+    failback: u8,
+    allow_outage: bool,
+}
+
+/// A valid cluster built from the fuzzer's bytes (the same invariants validation guarantees).
+fn cluster(input: &Input) -> Option<Cluster> {
+    let components: Vec<Component> = input
+        .components
+        .iter()
+        .take(3)
+        .enumerate()
+        .map(|(i, &(target, rolling, mixed, minutes))| Component {
+            name: format!("c{i}"),
+            title: format!("C{i}"),
+            releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(),
+            target: RELEASES[1 + usize::from(target % 2)].to_owned(),
+            rolling,
+            mixed_failover: [MixedFailover::Allow, MixedFailover::Warn, MixedFailover::Forbid][usize::from(mixed % 3)],
+            reboot: true,
+            minutes: minutes.map(u32::from),
+        })
+        .collect();
+    if components.is_empty() || input.nodes.len() < 2 {
+        return None;
+    }
+    let node_count = input.nodes.len().min(12);
+    let mut nodes: Vec<Node> = input.nodes[..node_count]
+        .iter()
+        .enumerate()
+        .map(|(i, (versions, capacity))| Node {
+            name: format!("N{i}"),
+            versions: components
+                .iter()
+                .enumerate()
+                .map(|(c, comp)| {
+                    let target = RELEASES.iter().position(|r| *r == comp.target).unwrap_or(0);
+                    RELEASES[usize::from(versions[c]) % (target + 1)].to_owned()
+                })
+                .collect(),
+            capacity: capacity.map(|c| u32::from(c % 4)),
+        })
+        .collect();
+    let services: Vec<Service> = input
+        .services
+        .iter()
+        .take(20)
+        .enumerate()
+        .map(|(i, &(on, owner_bits, rotation, use_bits))| {
+            let on = usize::from(on) % node_count;
+            let mut owners: Vec<usize> = (0..node_count).filter(|&n| n == on || owner_bits & (1 << n) != 0).collect();
+            let len = owners.len();
+            owners.rotate_left(usize::from(rotation) % len);
+            let uses = (0..components.len()).filter(|&c| use_bits & (1 << c) != 0).collect();
+            Service { name: format!("S{i}"), on, owners, uses }
+        })
+        .collect();
+    for (n, node) in nodes.iter_mut().enumerate() {
+        let hosted = services.iter().filter(|s| s.on == n).count() as u32;
+        if let Some(capacity) = node.capacity.as_mut() {
+            *capacity = (*capacity).max(hosted);
+        }
+    }
+    let policy = Policy {
+        max_down: 1 + u32::from(input.max_down % 3),
+        quorum: [Quorum::Majority, Quorum::Witness, Quorum::Disk, Quorum::None][usize::from(input.quorum % 4)],
+        failback: [Failback::None, Failback::Original, Failback::Verify][usize::from(input.failback % 3)],
+        allow_outage: input.allow_outage,
+    };
+    Some(Cluster { name: "fuzz".into(), components, nodes, services, policy })
+}
+
+fuzz_target!(|input: Input| {
+    let Some(cluster) = cluster(&input) else { return };
+    let outcome = plan(&cluster);
+    match &outcome {
+        Outcome::Planned(plan) => {
+            if let Err(violation) = check(&cluster, plan) {
+                panic!("the checker rejects the plan: {violation:?}");
+            }
+        }
+        Outcome::Blocked(reasons) => assert!(!reasons.is_empty()),
+    }
+    assert_eq!(outcome, plan(&cluster), "planning is deterministic");
+});
