@@ -145,11 +145,60 @@ pub enum Failback {
     Verify,
 }
 
+impl Node {
+    /// The node's current version of component `component`.
+    pub fn version(&self, component: ComponentId) -> Option<&str> {
+        self.versions.get(component).map(String::as_str)
+    }
+}
+
 impl Cluster {
+    /// The node with index `id`; `None` only for an index from elsewhere.
+    pub fn node(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id)
+    }
+
+    /// The service with index `id`; `None` only for an index from elsewhere.
+    pub fn service(&self, id: ServiceId) -> Option<&Service> {
+        self.services.get(id)
+    }
+
+    /// The component with index `id`; `None` only for an index from elsewhere.
+    pub fn component(&self, id: ComponentId) -> Option<&Component> {
+        self.components.get(id)
+    }
+
     /// Whether node `node` already runs the target of every component.
     pub fn node_at_target(&self, node: NodeId) -> bool {
         self.nodes
             .get(node)
             .is_some_and(|n| n.versions.iter().zip(&self.components).all(|(version, component)| *version == component.target))
+    }
+
+    /// What breaks the index invariants of a valid cluster, if anything: a
+    /// node without exactly one version per component, or a service whose
+    /// node, owners or components are out of range.
+    ///
+    /// A cluster from validation never has such a problem. The fields are
+    /// public, though, so a cluster built in code might; the planner asks
+    /// this first and answers with a `Blocked` reason rather than plan from
+    /// references that lead nowhere.
+    pub fn inconsistency(&self) -> Option<String> {
+        let (nodes, components) = (self.nodes.len(), self.components.len());
+        if let Some(node) = self.nodes.iter().find(|n| n.versions.len() != components) {
+            return Some(format!("node `{}` has {} versions for {components} components", node.name, node.versions.len()));
+        }
+        for service in &self.services {
+            if service.on >= nodes {
+                return Some(format!("service `{}` runs on node #{}, but there are {nodes} nodes", service.name, service.on));
+            }
+            if let Some(owner) = service.owners.iter().find(|&&o| o >= nodes) {
+                return Some(format!("service `{}` has owner #{owner}, but there are {nodes} nodes", service.name));
+            }
+            if let Some(component) = service.uses.iter().find(|&&c| c >= components) {
+                return Some(format!("service `{}` uses component #{component}, but there are {components} components", service.name));
+            }
+        }
+        None
     }
 }

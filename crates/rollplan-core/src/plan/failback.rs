@@ -6,11 +6,22 @@
 //! node's guests are the first whose home is free. Should a cycle remain
 //! (after sideways moves), one service steps aside to a node with room.
 
-use super::sim::Sim;
-use super::{Action, Blocked, BlockingRule};
-use crate::model::{Failback, ServiceId};
+use std::cmp::Reverse;
 
-pub(super) fn run(sim: &mut Sim<'_>) -> Result<(), Blocked> {
+use super::sim::Sim;
+use super::{Action, Blocked, BlockingRule, Broken, NoPlan};
+use crate::model::{Failback, NodeId, Service, ServiceId};
+
+/// An online service away from home.
+#[derive(Clone, Copy)]
+struct Away<'c> {
+    service: ServiceId,
+    definition: &'c Service,
+    /// Where it is now.
+    here: NodeId,
+}
+
+pub(super) fn run(sim: &mut Sim<'_>) -> Result<(), NoPlan> {
     let policy = sim.cluster.policy.failback;
     if policy == Failback::None {
         return Ok(());
@@ -18,46 +29,57 @@ pub(super) fn run(sim: &mut Sim<'_>) -> Result<(), Blocked> {
     // Bounded: each round moves a service home, or breaks one cycle.
     let services = sim.cluster.services.len();
     for _ in 0..(2 * services + 2) {
-        let away: Vec<ServiceId> = order(sim).into_iter().filter(|&s| sim.state.services[s].node != sim.cluster.services[s].on && sim.state.services[s].online).collect();
+        let away = away(sim);
         let Some(&first) = away.first() else { return Ok(()) };
-        if let Some(&service) = away.iter().find(|&&s| sim.can_host(s, sim.cluster.services[s].on)) {
-            let (from, to) = (sim.state.services[service].node, sim.cluster.services[service].on);
-            sim.apply(if policy == Failback::Verify { Action::Verify { service, from, to } } else { Action::Move { service, from, to } });
+        if let Some(&Away { service, definition, here }) = away.iter().find(|a| sim.can_host(a.service, a.definition.on)) {
+            let (from, to) = (here, definition.on);
+            sim.apply(if policy == Failback::Verify { Action::Verify { service, from, to } } else { Action::Move { service, from, to } })?;
             continue;
         }
         // A cycle: step one service aside to any node with room that is not its home.
-        let aside = away.iter().find_map(|&s| {
-            let here = sim.state.services[s].node;
-            sim.cluster.services[s].owners.iter().copied().find(|&t| t != here && sim.can_host(s, t)).map(|t| (s, t))
-        });
+        let aside = away.iter().find_map(|a| a.definition.owners.iter().copied().find(|&t| t != a.here && sim.can_host(a.service, t)).map(|t| (a, t)));
         match aside {
-            Some((service, to)) => {
-                let from = sim.state.services[service].node;
-                sim.apply(Action::Move { service, from, to });
-            }
-            None => return Err(stuck(sim, first)),
+            Some((&Away { service, here, .. }, to)) => sim.apply(Action::Move { service, from: here, to })?,
+            None => return Err(stuck(sim, first.definition)),
         }
     }
-    Err(stuck(sim, 0))
+    // Out of rounds: the first service stands for the rest.
+    match sim.cluster.services.first() {
+        Some(definition) => Err(stuck(sim, definition)),
+        None => Err(Broken::new("failback ran out of rounds in a cluster without services").into()),
+    }
 }
 
-/// Services by the position of their home node in the upgrade order, last upgraded first.
-fn order(sim: &Sim<'_>) -> Vec<ServiceId> {
-    let position = |s: ServiceId| sim.upgrade_order.iter().position(|&n| n == sim.cluster.services[s].on).unwrap_or(usize::MAX);
-    let mut services: Vec<ServiceId> = (0..sim.cluster.services.len()).collect();
-    services.sort_by_key(|&s| (std::cmp::Reverse(position(s)), s));
-    services
-}
-
-fn stuck(sim: &Sim<'_>, service: ServiceId) -> Blocked {
+/// Online services away from home, those whose home was upgraded last first.
+fn away<'c>(sim: &Sim<'c>) -> Vec<Away<'c>> {
     let cluster = sim.cluster;
-    let name = cluster.services.get(service).map_or_else(String::new, |s| s.name.clone());
-    let home = cluster.services.get(service).map_or_else(String::new, |s| cluster.nodes[s.on].name.clone());
-    Blocked {
+    let position = |home: NodeId| sim.upgrade_order.iter().position(|&n| n == home).unwrap_or(usize::MAX);
+    // The state has one entry per service of the cluster: it was made from it.
+    let mut away: Vec<Away<'c>> = cluster
+        .services
+        .iter()
+        .zip(&sim.state.services)
+        .enumerate()
+        .filter(|(_, (definition, state))| state.online && state.node != definition.on)
+        .map(|(service, (definition, state))| Away { service, definition, here: state.node })
+        .collect();
+    away.sort_by_key(|a| (Reverse(position(a.definition.on)), a.service));
+    away
+}
+
+/// Why `service` cannot return home, unless the sim met a broken invariant
+/// on the way (then that is the reason).
+fn stuck(sim: &Sim<'_>, service: &Service) -> NoPlan {
+    if let Err(broken) = sim.intact() {
+        return broken.into();
+    }
+    let Some(home) = sim.cluster.node(service.on) else { return Broken::index("node", service.on).into() };
+    let (name, home) = (&service.name, &home.name);
+    NoPlan::Blocked(Blocked {
         rule: BlockingRule::Failback,
         service: Some(name.clone()),
         node: Some(home.clone()),
         message: format!("{name} cannot return to {home}: every node it could pass through is full"),
         unblock: vec![format!("raise the `capacity` of {home} or of another owner of {name}"), "keep services where the upgrade leaves them: `policy.failback: none`".to_owned()],
-    }
+    })
 }

@@ -10,7 +10,7 @@
 //!    upgraded while their services run (`rolling: false`, or failover across
 //!    releases forbidden).
 //!
-//! Every step goes through [`world::World::apply`], which records the state
+//! Every step goes through [`world::record`], which records the state
 //! after it and its [`whatif`] risks. The planner trusts none of this: the
 //! independent [`crate::check`] module replays plans in tests.
 
@@ -145,6 +145,23 @@ impl State {
             services: cluster.services.iter().map(|s| ServiceState { node: s.on, online: true }).collect(),
         }
     }
+
+    /// The state of node `id`; `None` only for an index from another cluster.
+    pub fn node(&self, id: NodeId) -> Option<&NodeState> {
+        self.nodes.get(id)
+    }
+
+    /// The state of service `id`; `None` only for an index from another cluster.
+    pub fn service(&self, id: ServiceId) -> Option<&ServiceState> {
+        self.services.get(id)
+    }
+}
+
+impl NodeState {
+    /// The node's release of component `component`.
+    pub fn version(&self, component: ComponentId) -> Option<&str> {
+        self.versions.get(component).map(String::as_str)
+    }
 }
 
 /// What a person reads for one step.
@@ -243,35 +260,99 @@ pub enum Outcome {
     Blocked(Vec<Blocked>),
 }
 
+/// A broken invariant of the planner: an index that is in range for every
+/// valid cluster is not. It cannot happen for a cluster from validation; if
+/// it happens anyway (a planner bug, or a cluster built in code), planning
+/// stops with a [`Blocked`] reason that says so: never a panic, and never a
+/// plan or a verdict about the cluster drawn from the broken state.
+#[derive(Clone, Debug)]
+struct Broken(String);
+
+impl Broken {
+    fn new(what: impl Into<String>) -> Self {
+        Broken(what.into())
+    }
+
+    /// An index that should name something and does not (`what` is "node", "service", ...).
+    fn index(what: &str, id: usize) -> Self {
+        Broken(format!("{what} #{id} does not exist"))
+    }
+}
+
+impl From<Broken> for Blocked {
+    /// `search-budget` is the nearest existing rule: like it, this says that
+    /// no plan was found, not that none exists. (A rule of its own would have
+    /// to be taught to the shells and to docs/plan-format.md.)
+    fn from(broken: Broken) -> Blocked {
+        Blocked {
+            rule: BlockingRule::SearchBudget,
+            service: None,
+            node: None,
+            message: format!(
+                "rollplan stopped planning because one of its internal invariants does not hold ({}): no plan was made, but none is ruled out",
+                broken.0
+            ),
+            unblock: vec!["this is a bug in rollplan, not in the description: please report it with the description".to_owned()],
+        }
+    }
+}
+
+/// Why a phase of the planner ended without a plan.
+#[derive(Debug)]
+enum NoPlan {
+    /// The cluster and its policy leave no way forward (shown to the user).
+    Blocked(Blocked),
+    /// The planner broke an invariant: planning stops (see [`Broken`]).
+    Broken(Broken),
+}
+
+impl From<Broken> for NoPlan {
+    fn from(broken: Broken) -> Self {
+        NoPlan::Broken(broken)
+    }
+}
+
+impl From<NoPlan> for Blocked {
+    fn from(no_plan: NoPlan) -> Self {
+        match no_plan {
+            NoPlan::Blocked(blocked) => blocked,
+            NoPlan::Broken(broken) => broken.into(),
+        }
+    }
+}
+
 /// Plans the upgrade of a valid cluster. Deterministic: the same cluster always gives the same outcome.
 pub fn plan(cluster: &Cluster) -> Outcome {
+    if let Some(why) = cluster.inconsistency() {
+        return Outcome::Blocked(vec![Broken::new(format!("the cluster is inconsistent: {why}")).into()]);
+    }
     let blocked = preconditions(cluster);
     if !blocked.is_empty() {
         return Outcome::Blocked(blocked);
     }
-    match search(cluster) {
-        Ok(best) => Outcome::Planned(world::record(cluster, best.actions)),
-        Err(blocked) => Outcome::Blocked(vec![blocked]),
+    match search(cluster).and_then(|best| Ok(world::record(cluster, best.actions)?)) {
+        Ok(plan) => Outcome::Planned(plan),
+        Err(no_plan) => Outcome::Blocked(vec![no_plan.into()]),
     }
 }
 
 /// Runs the phases: the rolling search, whose every complete candidate goes
 /// through failback and the outage window so that plans are compared whole.
-fn search<'c>(cluster: &'c Cluster) -> Result<sim::Sim<'c>, Blocked> {
+fn search<'c>(cluster: &'c Cluster) -> Result<sim::Sim<'c>, NoPlan> {
     let windowed = window::window_components(cluster);
     let rolling: Vec<ComponentId> = (0..cluster.components.len()).filter(|c| !windowed.contains(c)).collect();
     // A cluster already running mixed releases of a window component has its
     // window first: that ends the unsafe mixture before anything else moves.
     let window_first = window::initially_mixed(cluster, &windowed);
-    let mut start = sim::Sim::new(cluster);
+    let mut start = sim::Sim::new(cluster)?;
     if window_first {
-        window::run(&mut start);
+        window::run(&mut start)?;
         failback::run(&mut start)?;
     }
-    let complete = move |mut sim: sim::Sim<'c>| -> Result<sim::Sim<'c>, Blocked> {
+    let complete = move |mut sim: sim::Sim<'c>| -> Result<sim::Sim<'c>, NoPlan> {
         failback::run(&mut sim)?;
         if !window_first {
-            window::run(&mut sim);
+            window::run(&mut sim)?;
             failback::run(&mut sim)?;
         }
         Ok(sim)
@@ -300,8 +381,8 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
         });
     }
     if !cluster.policy.allow_outage {
-        for component in window::window_components(cluster) {
-            let definition = &cluster.components[component];
+        let windowed = cluster.components.iter().enumerate().filter(|&(id, component)| window::needs_window(cluster, id, component));
+        for (component, definition) in windowed {
             let services: Vec<&str> = cluster.services.iter().filter(|s| s.uses.contains(&component)).map(|s| s.name.as_str()).collect();
             let why = if definition.rolling { "failover between its releases is forbidden (`mixed_failover: forbid`)" } else { "it does not support rolling upgrades (`rolling: false`)" };
             blocked.push(Blocked {
@@ -322,5 +403,84 @@ fn quorum_word(cluster: &Cluster) -> &'static str {
         crate::model::Quorum::Witness => "witness",
         crate::model::Quorum::Disk => "disk",
         crate::model::Quorum::None => "no",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Component, MixedFailover, Node, Policy, Quorum, Service};
+
+    /// Two nodes, one service that can run on either: always plannable.
+    fn pair() -> Cluster {
+        let component = Component {
+            name: "app".into(),
+            title: "App".into(),
+            releases: Vec::new(),
+            target: "2.0".into(),
+            rolling: true,
+            mixed_failover: MixedFailover::Warn,
+            reboot: false,
+            minutes: Some(10),
+        };
+        let node = |name: &str| Node { name: name.into(), versions: vec!["1.0".into()], capacity: None };
+        Cluster {
+            name: "pair".into(),
+            components: vec![component],
+            nodes: vec![node("A"), node("B")],
+            services: vec![Service { name: "S".into(), on: 0, owners: vec![0, 1], uses: vec![0] }],
+            policy: Policy { quorum: Quorum::Disk, ..Policy::default() },
+        }
+    }
+
+    #[test]
+    fn a_valid_cluster_is_planned() {
+        assert!(matches!(plan(&pair()), Outcome::Planned(_)));
+    }
+
+    #[test]
+    fn an_inconsistent_cluster_is_blocked_with_the_reason_not_a_panic() {
+        let breakages: [fn(&mut Cluster); 4] = [
+            |c| c.services[0].on = 7,
+            |c| c.services[0].owners.push(9),
+            |c| c.services[0].uses.push(3),
+            |c| c.nodes[1].versions.clear(),
+        ];
+        for breakage in breakages {
+            let mut cluster = pair();
+            breakage(&mut cluster);
+            let Outcome::Blocked(reasons) = plan(&cluster) else { panic!("{cluster:?} was planned") };
+            assert_eq!(reasons.len(), 1);
+            assert_eq!(reasons[0].rule, BlockingRule::SearchBudget);
+            assert!(reasons[0].message.contains("internal invariants") && reasons[0].message.contains("inconsistent"), "{}", reasons[0].message);
+        }
+    }
+
+    #[test]
+    fn a_broken_invariant_met_during_the_search_stops_it() {
+        let cluster = pair();
+        let mut start = sim::Sim::new(&cluster).unwrap();
+        // The state no longer has the service the cluster places on node A.
+        start.state.services.clear();
+        let result = rolling::search(start, &[0], &|sim| Ok(sim));
+        let Err(NoPlan::Broken(broken)) = result else { panic!("the search did not stop: {:?}", result.map(|sim| sim.actions)) };
+        assert_eq!(broken.0, "service #0 does not exist");
+    }
+
+    #[test]
+    fn queries_answer_conservatively_and_remember_what_broke() {
+        let cluster = pair();
+        let sim = sim::Sim::new(&cluster).unwrap();
+        assert!(sim.intact().is_ok());
+        assert!(!sim.can_host(0, 5));
+        assert_eq!(sim.room(5), 0);
+        assert_eq!(sim.intact().unwrap_err().0, "node #5 does not exist");
+    }
+
+    #[test]
+    fn recording_an_action_on_nothing_is_an_error() {
+        let cluster = pair();
+        let Err(broken) = world::record(&cluster, vec![Action::Pause { node: 3 }]) else { panic!("recorded") };
+        assert_eq!(broken.0, "node #3 does not exist");
     }
 }

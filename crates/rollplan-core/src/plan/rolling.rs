@@ -21,7 +21,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::sim::Sim;
-use super::{Action, Blocked, BlockingRule};
+use super::{Action, Blocked, BlockingRule, Broken, NoPlan};
 use crate::model::{ComponentId, Failback, NodeId, ServiceId};
 
 /// Drains the search may compute (its unit of work). A cluster of up to 6
@@ -57,30 +57,32 @@ struct Drain {
 }
 
 /// The search's result: the best complete plan, or why none was found.
-pub(super) fn search<'c>(start: Sim<'c>, components: &[ComponentId], complete: &dyn Fn(Sim<'c>) -> Result<Sim<'c>, Blocked>) -> Result<Sim<'c>, Blocked> {
+pub(super) fn search<'c>(start: Sim<'c>, components: &[ComponentId], complete: &dyn Fn(Sim<'c>) -> Result<Sim<'c>, NoPlan>) -> Result<Sim<'c>, NoPlan> {
     let pending: Vec<NodeId> = (0..start.cluster.nodes.len()).filter(|&n| !start.pending(n, components).is_empty()).collect();
     let mut search = Search { components, complete, budget: SEARCH_BUDGET, best: None, first_failure: None };
     if pending.len() > SEARCH_ABOVE {
-        search.greedy(start, pending);
+        search.greedy(start, pending)?;
     } else {
-        search.descend(start, pending);
+        search.descend(start, pending)?;
     }
     match (search.best, search.first_failure) {
         (Some(best), _) => Ok(best),
-        (None, Some(blocked)) if search.budget > 0 => Err(blocked),
-        (None, _) => Err(Blocked {
+        (None, Some(blocked)) if search.budget > 0 => Err(NoPlan::Blocked(blocked)),
+        (None, _) => Err(NoPlan::Blocked(Blocked {
             rule: BlockingRule::SearchBudget,
             service: None,
             node: None,
             message: "no plan found within the search budget: rollplan could not tell whether a safe plan exists".to_owned(),
             unblock: vec!["give services more owners or nodes more capacity, so that fewer orders need to be tried".to_owned()],
-        }),
+        })),
     }
 }
 
+/// The search's working state. Its walks return `Err` only for a broken
+/// invariant, which ends the whole search: no plan found after that is trusted.
 struct Search<'c, 'f> {
     components: &'f [ComponentId],
-    complete: &'f dyn Fn(Sim<'c>) -> Result<Sim<'c>, Blocked>,
+    complete: &'f dyn Fn(Sim<'c>) -> Result<Sim<'c>, NoPlan>,
     budget: usize,
     best: Option<Sim<'c>>,
     /// Why the first (greedy) path failed: the reason shown when nothing works.
@@ -88,46 +90,66 @@ struct Search<'c, 'f> {
 }
 
 impl<'c> Search<'c, '_> {
-    fn descend(&mut self, sim: Sim<'c>, pending: Vec<NodeId>) {
+    fn descend(&mut self, sim: Sim<'c>, pending: Vec<NodeId>) -> Result<(), Broken> {
+        sim.intact()?;
         if pending.is_empty() {
-            match (self.complete)(sim) {
-                Ok(done) => {
-                    if self.best.as_ref().is_none_or(|best| done.cost() < best.cost()) {
-                        self.best = Some(done);
-                    }
-                }
-                Err(blocked) => {
-                    self.first_failure.get_or_insert(blocked);
-                }
-            }
-            return;
+            return self.finish_leaf(sim);
         }
         if self.budget == 0 || self.bound_exceeded(&sim) {
-            return;
+            return Ok(());
         }
         self.budget = self.budget.saturating_sub(pending.len());
         let candidates = candidates(&sim, &pending, self.components);
+        sim.intact()?;
         if candidates.is_empty() {
             // Every pending node strands a service and outages are not allowed.
-            let worst = pending.iter().map(|&node| drain(&sim, node, Mode::Outage, self.components)).min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node));
-            if let Some(drain) = worst {
-                self.first_failure.get_or_insert_with(|| no_room(&sim, &drain));
-            }
-            return;
+            self.record_no_room(&sim, &pending)?;
+            return Ok(());
         }
         for drain in candidates {
             let mut next = sim.clone();
-            upgrade_node(&mut next, &drain, self.components);
+            upgrade_node(&mut next, &drain, self.components)?;
             let rest: Vec<NodeId> = pending.iter().copied().filter(|&n| n != drain.node).collect();
-            self.descend(next, rest);
+            self.descend(next, rest)?;
             if self.budget == 0 {
-                return;
+                return Ok(());
             }
         }
+        Ok(())
+    }
+
+    /// Completes a leaf with the later phases and keeps it if it is the best so far.
+    fn finish_leaf(&mut self, sim: Sim<'c>) -> Result<(), Broken> {
+        match (self.complete)(sim) {
+            Ok(done) => {
+                done.intact()?;
+                if self.best.as_ref().is_none_or(|best| done.cost() < best.cost()) {
+                    self.best = Some(done);
+                }
+            }
+            Err(NoPlan::Blocked(blocked)) => {
+                self.first_failure.get_or_insert(blocked);
+            }
+            Err(NoPlan::Broken(broken)) => return Err(broken),
+        }
+        Ok(())
+    }
+
+    /// Records why no pending node can be upgraded next (unless a reason is
+    /// already known), or the broken invariant that made it look so.
+    fn record_no_room(&mut self, sim: &Sim<'c>, pending: &[NodeId]) -> Result<(), Broken> {
+        if self.first_failure.is_none() {
+            let worst = pending.iter().map(|&node| drain(sim, node, Mode::Outage, self.components)).min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node));
+            sim.intact()?;
+            if let Some(drain) = worst {
+                self.first_failure = Some(no_room(sim, &drain)?);
+            }
+        }
+        sim.intact()
     }
 
     /// One pass, no backtracking: for large clusters.
-    fn greedy(&mut self, mut sim: Sim<'c>, mut pending: Vec<NodeId>) {
+    fn greedy(&mut self, mut sim: Sim<'c>, mut pending: Vec<NodeId>) -> Result<(), Broken> {
         while !pending.is_empty() {
             // Fewest services first; the first that drains onto upgraded nodes is as good as greedy gets.
             pending.sort_by_key(|&n| (sim.online_on(n).len(), n));
@@ -139,22 +161,15 @@ impl<'c> Search<'c, '_> {
                 Some(drain) => drain,
                 None => match candidates(&sim, &pending, self.components).into_iter().next() {
                     Some(drain) => drain,
-                    None => {
-                        let worst = pending.iter().map(|&node| drain(&sim, node, Mode::Outage, self.components)).min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node));
-                        if let Some(drain) = worst {
-                            self.first_failure.get_or_insert_with(|| no_room(&sim, &drain));
-                        }
-                        return;
-                    }
+                    None => return self.record_no_room(&sim, &pending),
                 },
             };
-            upgrade_node(&mut sim, &chosen, self.components);
+            sim.intact()?;
+            upgrade_node(&mut sim, &chosen, self.components)?;
             pending.retain(|&n| n != chosen.node);
         }
-        match (self.complete)(sim) {
-            Ok(done) => self.best = Some(done),
-            Err(blocked) => self.first_failure = Some(blocked),
-        }
+        sim.intact()?;
+        self.finish_leaf(sim)
     }
 
     /// Whether even the moves this partial plan must still make cannot beat the best plan.
@@ -186,12 +201,17 @@ fn candidates(sim: &Sim<'_>, pending: &[NodeId], components: &[ComponentId]) -> 
     candidates
 }
 
-fn no_room(sim: &Sim<'_>, drain: &Drain) -> Blocked {
+/// Why `drain`, the least bad one, leaves no way forward. Its first stranded
+/// service is the one to blame; a drain that strands none was never a dead end.
+fn no_room(sim: &Sim<'_>, drain: &Drain) -> Result<Blocked, Broken> {
     let cluster = sim.cluster;
-    let service = drain.stranded.first().copied().unwrap_or_default();
-    let definition = &cluster.services[service];
-    let node = &cluster.nodes[drain.node].name;
-    let others: Vec<&str> = definition.owners.iter().filter(|&&o| o != drain.node).map(|&o| cluster.nodes[o].name.as_str()).collect();
+    let Some(&service) = drain.stranded.first() else {
+        return Err(Broken::new(format!("no node could be upgraded next, yet draining node #{} strands no service", drain.node)));
+    };
+    let definition = cluster.service(service).ok_or_else(|| Broken::index("service", service))?;
+    let node = &cluster.node(drain.node).ok_or_else(|| Broken::index("node", drain.node))?.name;
+    let others = definition.owners.iter().filter(|&&o| o != drain.node).map(|&o| cluster.node(o).map(|n| n.name.as_str()).ok_or_else(|| Broken::index("node", o)));
+    let others: Vec<&str> = others.collect::<Result<_, _>>()?;
     let mut unblock = Vec::new();
     if others.is_empty() {
         unblock.push(format!("add another node to the `owners` of {}", definition.name));
@@ -206,7 +226,7 @@ fn no_room(sim: &Sim<'_>, drain: &Drain) -> Blocked {
     } else {
         format!("while {node} is upgraded, {} has nowhere to go: its other owners ({}) have no room or run older software", definition.name, others.join(", "))
     };
-    Blocked { rule: BlockingRule::NoRoom, service: Some(definition.name.clone()), node: Some(node.clone()), message, unblock }
+    Ok(Blocked { rule: BlockingRule::NoRoom, service: Some(definition.name.clone()), node: Some(node.clone()), message, unblock })
 }
 
 /// Plans where the online services of `node` go in a given mode.
@@ -272,13 +292,14 @@ impl Matching<'_, '_> {
     }
 
     fn eligible(&self, node: NodeId) -> bool {
-        node != self.drained && self.sim.state.nodes[node].up && (!self.onto_upgraded_only || self.done(node))
+        node != self.drained && self.sim.node_state(node).is_some_and(|n| n.up) && (!self.onto_upgraded_only || self.done(node))
     }
 
     fn candidates(&self, service: ServiceId) -> Vec<NodeId> {
-        let here = self.sim.state.services[service].node;
-        let mut candidates: Vec<NodeId> =
-            self.sim.cluster.services[service].owners.iter().copied().filter(|&t| t != here && self.eligible(t) && self.sim.not_older(service, t)).collect();
+        // A service the sim cannot look up goes nowhere (and the sim notes why).
+        let (Some(state), Some(definition)) = (self.sim.service_state(service), self.sim.service(service)) else { return Vec::new() };
+        let here = state.node;
+        let mut candidates: Vec<NodeId> = definition.owners.iter().copied().filter(|&t| t != here && self.eligible(t) && self.sim.not_older(service, t)).collect();
         // Stable: owner preference within each group.
         candidates.sort_by_key(|&t| !self.done(t));
         candidates
@@ -332,7 +353,7 @@ impl Matching<'_, '_> {
     fn ordered_moves(&self) -> (Vec<(ServiceId, NodeId)>, Vec<ServiceId>) {
         let mut pending: Vec<(ServiceId, NodeId)> = self.placed.iter().flat_map(|(&t, list)| list.iter().map(move |&s| (s, t))).collect();
         pending.sort_unstable();
-        let from = |s: ServiceId| self.sim.state.services[s].node;
+        let from = |s: ServiceId| self.sim.service_state(s).map(|state| state.node);
         let resident = |s: ServiceId| self.evicted.contains(&s);
         while let Some(cycle) = resident_cycle(&pending, resident, from) {
             let mut index = 0;
@@ -343,12 +364,15 @@ impl Matching<'_, '_> {
         }
         let mut hosted: BTreeMap<NodeId, usize> = BTreeMap::new();
         let count = |hosted: &mut BTreeMap<NodeId, usize>, n: NodeId| *hosted.entry(n).or_insert_with(|| self.sim.hosted(n));
-        let capacity = |n: NodeId| self.sim.cluster.nodes[n].capacity.map_or(usize::MAX, |c| c as usize);
+        // A node the sim cannot look up takes nothing (and the sim notes why).
+        let capacity = |n: NodeId| self.sim.node(n).map_or(0, |node| node.capacity.map_or(usize::MAX, |c| c as usize));
         let mut ordered = Vec::with_capacity(pending.len());
         while let Some(ready) = pending.iter().position(|&(_, t)| count(&mut hosted, t) < capacity(t)) {
             let (service, to) = pending.remove(ready);
-            let origin = count(&mut hosted, from(service));
-            hosted.insert(from(service), origin.saturating_sub(1));
+            if let Some(origin) = from(service) {
+                let left = count(&mut hosted, origin);
+                hosted.insert(origin, left.saturating_sub(1));
+            }
             let destination = count(&mut hosted, to);
             hosted.insert(to, destination + 1);
             ordered.push((service, to));
@@ -359,43 +383,44 @@ impl Matching<'_, '_> {
 }
 
 /// Indices into `moves` of residents that pass their places around in a circle, if any.
-fn resident_cycle(moves: &[(ServiceId, NodeId)], resident: impl Fn(ServiceId) -> bool, from: impl Fn(ServiceId) -> NodeId) -> Option<Vec<usize>> {
+fn resident_cycle(moves: &[(ServiceId, NodeId)], resident: impl Fn(ServiceId) -> bool, from: impl Fn(ServiceId) -> Option<NodeId>) -> Option<Vec<usize>> {
     for (first, &(service, to)) in moves.iter().enumerate() {
         if !resident(service) {
             continue;
         }
-        let start = from(service);
+        let Some(start) = from(service) else { continue };
         let mut path = vec![first];
         let mut at = to;
         while path.len() <= moves.len() {
             if at == start {
                 return Some(path);
             }
-            let Some(next) = moves.iter().enumerate().position(|(i, &(r, _))| resident(r) && from(r) == at && !path.contains(&i)) else {
+            let Some((next, &(_, next_to))) = moves.iter().enumerate().find(|&(i, &(r, _))| resident(r) && from(r) == Some(at) && !path.contains(&i)) else {
                 break;
             };
             path.push(next);
-            at = moves[next].1;
+            at = next_to;
         }
     }
     None
 }
 
 /// Drains, pauses, upgrades and resumes one node.
-fn upgrade_node(sim: &mut Sim<'_>, drain: &Drain, components: &[ComponentId]) {
+fn upgrade_node(sim: &mut Sim<'_>, drain: &Drain, components: &[ComponentId]) -> Result<(), Broken> {
     let node = drain.node;
     for &(service, to) in &drain.moves {
-        let from = sim.state.services[service].node;
-        sim.apply(Action::Move { service, from, to });
+        let from = sim.location(service)?;
+        sim.apply(Action::Move { service, from, to })?;
     }
     for &service in &drain.stranded {
-        sim.apply(Action::Offline { service, node });
+        sim.apply(Action::Offline { service, node })?;
     }
-    sim.apply(Action::Pause { node });
+    sim.apply(Action::Pause { node })?;
     let pending = sim.pending(node, components);
-    sim.apply(Action::Upgrade { node, components: pending });
-    sim.apply(Action::Resume { node });
+    sim.apply(Action::Upgrade { node, components: pending })?;
+    sim.apply(Action::Resume { node })?;
     for &service in &drain.stranded {
-        sim.apply(Action::Online { service, node });
+        sim.apply(Action::Online { service, node })?;
     }
+    Ok(())
 }

@@ -1,32 +1,42 @@
 //! "If a node failed now": where each online service would go, and what is at risk.
 
-use super::{Risk, RiskKind, RiskLevel, State};
-use crate::model::{Cluster, MixedFailover, NodeId, ServiceId};
+use super::{Broken, Risk, RiskKind, RiskLevel, State};
+use crate::model::{Cluster, MixedFailover, NodeId, Service};
 
-/// Where `service` would fail over if its node failed in `state`: the first
-/// owner, in preference order, other than its own node, that is up and has
-/// room for one more service (`hosted` counts services per node, offline
-/// ones included: they count against capacity).
-pub fn failover_target(cluster: &Cluster, state: &State, hosted: &[usize], service: ServiceId) -> Option<NodeId> {
-    let here = state.services[service].node;
-    cluster.services[service]
-        .owners
-        .iter()
-        .copied()
-        .find(|&owner| owner != here && state.nodes[owner].up && cluster.nodes[owner].capacity.is_none_or(|capacity| hosted[owner] < capacity as usize))
+/// Where `service` would fail over from `here` if that node failed in
+/// `state`: the first owner, in preference order, other than `here`, that is
+/// up and has room for one more service (`hosted` counts services per node,
+/// offline ones included: they count against capacity). An error only for an
+/// owner the state does not have.
+pub fn failover_target(cluster: &Cluster, state: &State, hosted: &[usize], service: &Service, here: NodeId) -> Result<Option<NodeId>, Broken> {
+    for &owner in &service.owners {
+        if owner == here {
+            continue;
+        }
+        let (Some(owner_state), Some(node), Some(&count)) = (state.node(owner), cluster.node(owner), hosted.get(owner)) else {
+            return Err(Broken::index("node", owner));
+        };
+        if owner_state.up && node.capacity.is_none_or(|capacity| count < capacity as usize) {
+            return Ok(Some(owner));
+        }
+    }
+    Ok(None)
 }
 
-/// The risks of a state, service by service in declaration order.
-pub fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
+/// The risks of a state, service by service in declaration order. An error
+/// only for a state that does not fit the cluster.
+pub fn risks(cluster: &Cluster, state: &State) -> Result<Vec<Risk>, Broken> {
     let mut risks = Vec::new();
     let mut hosted = vec![0usize; state.nodes.len()];
     for service in &state.services {
-        hosted[service.node] += 1;
+        *hosted.get_mut(service.node).ok_or_else(|| Broken::index("node", service.node))? += 1;
     }
     for (id, service) in cluster.services.iter().enumerate() {
-        let here = state.services[id].node;
-        let node_name = &cluster.nodes[here].name;
-        if !state.services[id].online {
+        let service_state = state.service(id).ok_or_else(|| Broken::index("service", id))?;
+        let here = service_state.node;
+        let (Some(here_node), Some(here_state)) = (cluster.node(here), state.node(here)) else { return Err(Broken::index("node", here)) };
+        let node_name = &here_node.name;
+        if !service_state.online {
             risks.push(Risk {
                 kind: RiskKind::Outage,
                 level: RiskLevel::Info,
@@ -37,7 +47,7 @@ pub fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
             });
             continue;
         }
-        let Some(target) = failover_target(cluster, state, &hosted, id) else {
+        let Some(target) = failover_target(cluster, state, &hosted, service, here)? else {
             risks.push(Risk {
                 kind: RiskKind::NoFailoverTarget,
                 level: RiskLevel::Warning,
@@ -48,11 +58,13 @@ pub fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
             });
             continue;
         };
+        let (Some(target_node), Some(target_state)) = (cluster.node(target), state.node(target)) else { return Err(Broken::index("node", target)) };
         // The worst policy among the used components whose releases differ.
         let mut worst: Option<(MixedFailover, String)> = None;
         for &c in &service.uses {
-            let component = &cluster.components[c];
-            let (mine, theirs) = (&state.nodes[here].versions[c], &state.nodes[target].versions[c]);
+            let (Some(component), Some(mine), Some(theirs)) = (cluster.component(c), here_state.version(c), target_state.version(c)) else {
+                return Err(Broken::new(format!("component #{c} is missing from the cluster or from the state of node #{here} or #{target}")));
+            };
             if mine == theirs || component.mixed_failover == MixedFailover::Allow {
                 continue;
             }
@@ -69,7 +81,7 @@ pub fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
             }
         }
         if let Some((policy, what)) = worst {
-            let target_name = &cluster.nodes[target].name;
+            let target_name = &target_node.name;
             let (level, verdict) = if policy == MixedFailover::Forbid {
                 (RiskLevel::Error, "failover across these releases is forbidden")
             } else {
@@ -85,5 +97,5 @@ pub fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
             });
         }
     }
-    risks
+    Ok(risks)
 }
