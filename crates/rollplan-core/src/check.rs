@@ -5,10 +5,14 @@
 //! of the planner's reasoning or helpers, so a planner bug is not mirrored
 //! here. Every plan the planner emits goes through it in the tests.
 
-use crate::model::{Cluster, Failback, MixedFailover, NodeId, Quorum, ServiceId};
+use crate::model::{Cluster, Component, ComponentId, Failback, MixedFailover, Node, NodeId, Quorum, Service};
 use crate::plan::{Action, Plan};
 
 /// A rule a plan breaks, at a step (1-based; 0 for the end state).
+///
+/// The rule `invariant` says that the cluster itself breaks an invariant a
+/// valid cluster keeps (a node without a version of a component, a service
+/// on a node that does not exist): no plan can be checked against it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
     pub step: usize,
@@ -16,41 +20,50 @@ pub struct Violation {
     pub message: String,
 }
 
+/// One node as the replay has it.
+struct NodeReplay<'c> {
+    definition: &'c Node,
+    versions: Vec<String>,
+    paused: bool,
+}
+
+/// One service as the replay has it.
+struct ServiceReplay<'c> {
+    definition: &'c Service,
+    location: NodeId,
+    online: bool,
+    /// Whether it has been free of a forbidden mixed failover at some point.
+    /// A description may start in that state (validation warns); the plan is
+    /// only held to the rule once the service is out of it.
+    accountable: bool,
+}
+
 struct Replay<'c> {
     cluster: &'c Cluster,
-    versions: Vec<Vec<String>>,
-    paused: Vec<bool>,
-    location: Vec<NodeId>,
-    online: Vec<bool>,
-    /// Per service: whether it has been free of a forbidden mixed failover at
-    /// some point. A description may start in that state (validation warns);
-    /// the plan is only held to the rule once the service is out of it.
-    accountable: Vec<bool>,
+    nodes: Vec<NodeReplay<'c>>,
+    services: Vec<ServiceReplay<'c>>,
 }
 
 /// Replays `plan` step by step; `Ok` when every step and the end state keep every rule.
 pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
     let mut replay = Replay {
         cluster,
-        versions: cluster.nodes.iter().map(|n| n.versions.clone()).collect(),
-        paused: vec![false; cluster.nodes.len()],
-        location: cluster.services.iter().map(|s| s.on).collect(),
-        online: vec![true; cluster.services.len()],
-        accountable: vec![false; cluster.services.len()],
+        nodes: cluster.nodes.iter().map(|n| NodeReplay { definition: n, versions: n.versions.clone(), paused: false }).collect(),
+        services: cluster.services.iter().map(|s| ServiceReplay { definition: s, location: s.on, online: true, accountable: false }).collect(),
     };
-    replay.update_accountable();
+    replay.update_accountable().map_err(|(rule, message)| Violation { step: 0, rule, message })?;
     for (index, step) in plan.steps.iter().enumerate() {
         let number = index + 1;
         let fail = |rule: &'static str, message: String| Violation { step: number, rule, message };
         replay.step(&step.action).map_err(|(rule, message)| fail(rule, message))?;
-        replay.update_accountable();
+        replay.update_accountable().map_err(|(rule, message)| fail(rule, message))?;
         replay.invariants().map_err(|(rule, message)| fail(rule, message))?;
         // The state the plan shows must be the state the step leads to.
         let shown = &step.state_after;
-        let matches = shown.nodes.len() == cluster.nodes.len()
-            && shown.services.len() == cluster.services.len()
-            && shown.nodes.iter().enumerate().all(|(n, s)| s.versions == replay.versions[n] && s.up != replay.paused[n])
-            && shown.services.iter().enumerate().all(|(i, s)| s.node == replay.location[i] && s.online == replay.online[i]);
+        let matches = shown.nodes.len() == replay.nodes.len()
+            && shown.services.len() == replay.services.len()
+            && shown.nodes.iter().zip(&replay.nodes).all(|(s, r)| s.versions == r.versions && s.up != r.paused)
+            && shown.services.iter().zip(&replay.services).all(|(s, r)| s.node == r.location && s.online == r.online);
         if !matches {
             return Err(fail("state-after", "the state shown after this step is not the state the step leads to".to_owned()));
         }
@@ -60,104 +73,133 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
 
 type Broken = (&'static str, String);
 
-impl Replay<'_> {
-    fn node(&self, node: NodeId) -> &str {
-        &self.cluster.nodes[node].name
+/// The cluster breaks an invariant of a valid cluster (see [`Violation`]).
+fn invariant(what: String) -> Broken {
+    ("invariant", format!("the cluster is not a valid cluster: {what}"))
+}
+
+impl NodeReplay<'_> {
+    fn version(&self, component: ComponentId) -> Result<&str, Broken> {
+        self.versions.get(component).map(String::as_str).ok_or_else(|| invariant(format!("{} has no version of component #{component}", self.definition.name)))
+    }
+}
+
+impl<'c> Replay<'c> {
+    /// A node's name, for messages (a node that does not exist has a number instead).
+    fn node_name(&self, node: NodeId) -> String {
+        self.cluster.node(node).map_or_else(|| format!("node #{node}"), |n| n.name.clone())
     }
 
-    fn service(&self, service: ServiceId) -> &str {
-        &self.cluster.services[service].name
+    fn node(&self, node: NodeId) -> Result<&NodeReplay<'c>, Broken> {
+        self.nodes.get(node).ok_or_else(|| invariant(format!("node #{node} does not exist")))
+    }
+
+    fn component(&self, component: ComponentId) -> Result<&'c Component, Broken> {
+        self.cluster.component(component).ok_or_else(|| invariant(format!("component #{component} does not exist")))
+    }
+
+    /// Whether the nodes run different releases of `component`.
+    fn runs_mixed(&self, component: ComponentId) -> Result<bool, Broken> {
+        let Some((first, others)) = self.nodes.split_first() else { return Ok(false) };
+        let release = first.version(component)?;
+        for node in others {
+            if node.version(component)? != release {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn step(&mut self, action: &Action) -> Result<(), Broken> {
-        let nodes = self.cluster.nodes.len();
-        let services = self.cluster.services.len();
         match *action {
             Action::Move { service, from, to } | Action::Verify { service, from, to } => {
-                if service >= services || from >= nodes || to >= nodes {
+                let (Some(replay), Some(from_node), Some(to_node)) = (self.services.get(service), self.nodes.get(from), self.nodes.get(to)) else {
                     return Err(("reference", "the step names a service or node that does not exist".to_owned()));
+                };
+                let definition = replay.definition;
+                if replay.location != from {
+                    return Err(("move-from", format!("{} is not on {}", definition.name, from_node.definition.name)));
                 }
-                if self.location[service] != from {
-                    return Err(("move-from", format!("{} is not on {}", self.service(service), self.node(from))));
-                }
-                if !self.online[service] {
-                    return Err(("move-offline", format!("{} is offline and cannot fail over", self.service(service))));
+                if !replay.online {
+                    return Err(("move-offline", format!("{} is offline and cannot fail over", definition.name)));
                 }
                 if from == to {
-                    return Err(("move-nowhere", format!("{} is moved to the node it is on", self.service(service))));
+                    return Err(("move-nowhere", format!("{} is moved to the node it is on", definition.name)));
                 }
-                if self.paused[to] {
-                    return Err(("move-to-paused", format!("{} is paused", self.node(to))));
+                if to_node.paused {
+                    return Err(("move-to-paused", format!("{} is paused", to_node.definition.name)));
                 }
-                let definition = &self.cluster.services[service];
                 for &c in &definition.uses {
-                    let component = &self.cluster.components[c];
-                    if component.compare(&self.versions[to][c], &self.versions[from][c]).is_lt() {
+                    let component = self.component(c)?;
+                    let (old, new) = (from_node.version(c)?, to_node.version(c)?);
+                    if component.compare(new, old).is_lt() {
+                        let (from_name, to_name) = (&from_node.definition.name, &to_node.definition.name);
                         return Err((
                             "older-release",
-                            format!(
-                                "{} would move from {} {} {} to older {} {} on {}",
-                                definition.name, self.node(from), component.name, self.versions[from][c], component.name, self.versions[to][c], self.node(to)
-                            ),
+                            format!("{} would move from {from_name} {} {old} to older {} {new} on {to_name}", definition.name, component.name, component.name),
                         ));
                     }
                 }
-                self.location[service] = to;
-            }
-            Action::Pause { node } => {
-                if node >= nodes || self.paused[node] {
-                    return Err(("pause", "the node does not exist or is already paused".to_owned()));
+                if let Some(replay) = self.services.get_mut(service) {
+                    replay.location = to;
                 }
-                self.paused[node] = true;
             }
+            Action::Pause { node } => match self.nodes.get_mut(node) {
+                Some(replay) if !replay.paused => replay.paused = true,
+                _ => return Err(("pause", "the node does not exist or is already paused".to_owned())),
+            },
             Action::Upgrade { node, ref components } => {
-                if node >= nodes || !self.paused[node] {
+                let Some(definition) = self.nodes.get(node).filter(|n| n.paused).map(|n| n.definition) else {
                     return Err(("upgrade-running-node", "only a paused node may be upgraded".to_owned()));
-                }
+                };
                 if components.is_empty() {
-                    return Err(("upgrade-nothing", format!("the upgrade of {} changes nothing", self.node(node))));
+                    return Err(("upgrade-nothing", format!("the upgrade of {} changes nothing", definition.name)));
                 }
                 for &c in components {
-                    let Some(component) = self.cluster.components.get(c) else {
+                    let Some(component) = self.cluster.component(c) else {
                         return Err(("reference", "the step names a component that does not exist".to_owned()));
                     };
-                    if self.versions[node][c] == component.target {
-                        return Err(("upgrade-nothing", format!("{} already runs {} {}", self.node(node), component.name, component.target)));
+                    if self.node(node)?.version(c)? == component.target {
+                        return Err(("upgrade-nothing", format!("{} already runs {} {}", definition.name, component.name, component.target)));
                     }
                     let needs_outage = !component.rolling || component.mixed_failover == MixedFailover::Forbid;
-                    if needs_outage && let Some(s) = (0..services).find(|&s| self.online[s] && self.cluster.services[s].uses.contains(&c)) {
-                        return Err(("non-rolling-online", format!("{} is updated while {} runs", component.name, self.service(s))));
+                    if needs_outage && let Some(s) = self.services.iter().find(|s| s.online && s.definition.uses.contains(&c)) {
+                        return Err(("non-rolling-online", format!("{} is updated while {} runs", component.name, s.definition.name)));
                     }
-                    self.versions[node][c].clone_from(&component.target);
+                    if let Some(version) = self.nodes.get_mut(node).and_then(|n| n.versions.get_mut(c)) {
+                        version.clone_from(&component.target);
+                    }
                 }
             }
-            Action::Resume { node } => {
-                if node >= nodes || !self.paused[node] {
-                    return Err(("resume", "the node does not exist or is not paused".to_owned()));
-                }
-                self.paused[node] = false;
-            }
+            Action::Resume { node } => match self.nodes.get_mut(node) {
+                Some(replay) if replay.paused => replay.paused = false,
+                _ => return Err(("resume", "the node does not exist or is not paused".to_owned())),
+            },
             Action::Offline { service, node } => {
-                if service >= services || self.location[service] != node || !self.online[service] {
+                let Some(replay) = self.services.get(service).filter(|s| s.location == node && s.online) else {
                     return Err(("offline", "the service is not online on that node".to_owned()));
-                }
+                };
                 if !self.cluster.policy.allow_outage {
-                    return Err(("outage-not-allowed", format!("{} is taken offline, but the policy allows no outage", self.service(service))));
+                    return Err(("outage-not-allowed", format!("{} is taken offline, but the policy allows no outage", replay.definition.name)));
                 }
-                self.online[service] = false;
+                if let Some(replay) = self.services.get_mut(service) {
+                    replay.online = false;
+                }
             }
             Action::Online { service, node } => {
-                if service >= services || self.location[service] != node || self.online[service] {
+                let Some(replay) = self.services.get(service).filter(|s| s.location == node && !s.online) else {
                     return Err(("online", "the service is not offline on that node".to_owned()));
-                }
-                for &c in &self.cluster.services[service].uses {
-                    let component = &self.cluster.components[c];
+                };
+                for &c in &replay.definition.uses {
+                    let component = self.component(c)?;
                     let needs_outage = !component.rolling || component.mixed_failover == MixedFailover::Forbid;
-                    if needs_outage && self.versions.iter().any(|v| v[c] != self.versions[0][c]) {
-                        return Err(("non-rolling-online", format!("{} is brought online while nodes run different releases of {}", self.service(service), component.name)));
+                    if needs_outage && self.runs_mixed(c)? {
+                        return Err(("non-rolling-online", format!("{} is brought online while nodes run different releases of {}", replay.definition.name, component.name)));
                     }
                 }
-                self.online[service] = true;
+                if let Some(replay) = self.services.get_mut(service) {
+                    replay.online = true;
+                }
             }
         }
         Ok(())
@@ -165,8 +207,8 @@ impl Replay<'_> {
 
     fn invariants(&self) -> Result<(), Broken> {
         let cluster = self.cluster;
-        let total = cluster.nodes.len();
-        let down = self.paused.iter().filter(|&&p| p).count();
+        let total = self.nodes.len();
+        let down = self.nodes.iter().filter(|n| n.paused).count();
         if down > cluster.policy.max_down as usize {
             return Err(("max-down", format!("{down} nodes are paused, more than max_down {}", cluster.policy.max_down)));
         }
@@ -180,32 +222,37 @@ impl Replay<'_> {
         if !quorum {
             return Err(("quorum", format!("{up} of {total} nodes up loses quorum")));
         }
-        for (s, definition) in cluster.services.iter().enumerate() {
-            let node = self.location[s];
+        for service in &self.services {
+            let (definition, node) = (service.definition, service.location);
             if !definition.owners.contains(&node) {
-                return Err(("owners", format!("{} runs on {}, not one of its owners", definition.name, self.node(node))));
+                return Err(("owners", format!("{} runs on {}, not one of its owners", definition.name, self.node_name(node))));
             }
-            if self.online[s] && self.paused[node] {
-                return Err(("service-on-paused-node", format!("{} runs on paused {}", definition.name, self.node(node))));
+            if service.online && self.node(node)?.paused {
+                return Err(("service-on-paused-node", format!("{} runs on paused {}", definition.name, self.node_name(node))));
             }
         }
-        for (n, node) in cluster.nodes.iter().enumerate() {
-            let hosted = self.location.iter().filter(|&&l| l == n).count();
-            if let Some(capacity) = node.capacity
+        for (n, node) in self.nodes.iter().enumerate() {
+            let hosted = self.services.iter().filter(|s| s.location == n).count();
+            if let Some(capacity) = node.definition.capacity
                 && hosted > capacity as usize
             {
-                return Err(("capacity", format!("{} hosts {hosted} services, over its capacity {capacity}", node.name)));
+                return Err(("capacity", format!("{} hosts {hosted} services, over its capacity {capacity}", node.definition.name)));
             }
         }
         // A running service must never have a failover target on a forbidden other release.
-        for s in 0..cluster.services.len() {
-            if self.accountable[s]
-                && let Some((target, c)) = self.forbidden_failover(s)
+        for service in &self.services {
+            if service.accountable
+                && let Some((target, component)) = self.forbidden_failover(service)?
             {
-                let here = self.location[s];
                 return Err((
                     "forbidden-mixed-failover",
-                    format!("{} could fail over from {} to {}, which runs another release of {}", self.service(s), self.node(here), self.node(target), cluster.components[c].name),
+                    format!(
+                        "{} could fail over from {} to {}, which runs another release of {}",
+                        service.definition.name,
+                        self.node_name(service.location),
+                        self.node_name(target),
+                        component.name
+                    ),
                 ));
             }
         }
@@ -213,48 +260,107 @@ impl Replay<'_> {
     }
 
     /// Where an online service would fail over to, if that node runs another release of a component that forbids it.
-    fn forbidden_failover(&self, s: ServiceId) -> Option<(NodeId, usize)> {
-        if !self.online[s] {
-            return None;
+    fn forbidden_failover(&self, service: &ServiceReplay<'c>) -> Result<Option<(NodeId, &'c Component)>, Broken> {
+        if !service.online {
+            return Ok(None);
         }
-        let cluster = self.cluster;
-        let definition = &cluster.services[s];
-        let here = self.location[s];
-        let target = definition.owners.iter().copied().find(|&o| {
-            o != here && !self.paused[o] && cluster.nodes[o].capacity.is_none_or(|c| self.location.iter().filter(|&&l| l == o).count() < c as usize)
-        })?;
-        let c = definition.uses.iter().copied().find(|&c| cluster.components[c].mixed_failover == MixedFailover::Forbid && self.versions[target][c] != self.versions[here][c])?;
-        Some((target, c))
-    }
-
-    fn update_accountable(&mut self) {
-        for s in 0..self.cluster.services.len() {
-            if !self.accountable[s] && self.forbidden_failover(s).is_none() {
-                self.accountable[s] = true;
+        let here = service.location;
+        let hosted = |node: NodeId| self.services.iter().filter(|s| s.location == node).count();
+        let mut target = None;
+        for &owner in &service.definition.owners {
+            if owner == here {
+                continue;
+            }
+            let node = self.node(owner)?;
+            if !node.paused && node.definition.capacity.is_none_or(|c| hosted(owner) < c as usize) {
+                target = Some((owner, node));
+                break;
             }
         }
+        let Some((target, target_node)) = target else { return Ok(None) };
+        let here_node = self.node(here)?;
+        for &c in &service.definition.uses {
+            let component = self.component(c)?;
+            if component.mixed_failover == MixedFailover::Forbid && target_node.version(c)? != here_node.version(c)? {
+                return Ok(Some((target, component)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Marks the services that are now free of a forbidden mixed failover as accountable.
+    fn update_accountable(&mut self) -> Result<(), Broken> {
+        let accountable = self.services.iter().map(|s| Ok(s.accountable || self.forbidden_failover(s)?.is_none())).collect::<Result<Vec<bool>, Broken>>()?;
+        for (service, accountable) in self.services.iter_mut().zip(accountable) {
+            service.accountable = accountable;
+        }
+        Ok(())
     }
 
     fn end(&self) -> Result<(), Broken> {
         let cluster = self.cluster;
-        for (n, node) in cluster.nodes.iter().enumerate() {
-            if self.paused[n] {
-                return Err(("end-paused", format!("{} is still paused at the end", node.name)));
+        for node in &self.nodes {
+            let name = &node.definition.name;
+            if node.paused {
+                return Err(("end-paused", format!("{name} is still paused at the end")));
             }
             for (c, component) in cluster.components.iter().enumerate() {
-                if self.versions[n][c] != component.target {
-                    return Err(("end-target", format!("{} still runs {} {}, not {}", node.name, component.name, self.versions[n][c], component.target)));
+                let version = node.version(c)?;
+                if version != component.target {
+                    return Err(("end-target", format!("{name} still runs {} {version}, not {}", component.name, component.target)));
                 }
             }
         }
-        for (s, definition) in cluster.services.iter().enumerate() {
-            if !self.online[s] {
+        for service in &self.services {
+            let definition = service.definition;
+            if !service.online {
                 return Err(("end-offline", format!("{} is still offline at the end", definition.name)));
             }
-            if cluster.policy.failback != Failback::None && self.location[s] != definition.on {
-                return Err(("end-failback", format!("{} ends on {}, not back on {}", definition.name, self.node(self.location[s]), self.node(definition.on))));
+            if cluster.policy.failback != Failback::None && service.location != definition.on {
+                return Err(("end-failback", format!("{} ends on {}, not back on {}", definition.name, self.node_name(service.location), self.node_name(definition.on))));
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{MixedFailover, Policy};
+    use crate::plan::{Plan, Summary};
+
+    fn pair() -> Cluster {
+        let component = Component {
+            name: "app".into(),
+            title: "App".into(),
+            releases: Vec::new(),
+            target: "1.0".into(),
+            rolling: true,
+            mixed_failover: MixedFailover::Forbid,
+            reboot: false,
+            minutes: None,
+        };
+        let node = |name: &str| Node { name: name.into(), versions: vec!["1.0".into()], capacity: None };
+        Cluster {
+            name: "pair".into(),
+            components: vec![component],
+            nodes: vec![node("A"), node("B")],
+            services: vec![Service { name: "S".into(), on: 0, owners: vec![0, 1], uses: vec![0] }],
+            policy: Policy { quorum: Quorum::Disk, ..Policy::default() },
+        }
+    }
+
+    #[test]
+    fn a_cluster_breaking_its_invariants_is_a_violation_not_a_panic() {
+        let empty = Plan { steps: Vec::new(), summary: Summary::default() };
+        assert_eq!(check(&pair(), &empty), Ok(()));
+        let breakages: [fn(&mut Cluster); 3] = [|c| c.services[0].on = 7, |c| c.services[0].uses.push(3), |c| c.nodes[1].versions.clear()];
+        for breakage in breakages {
+            let mut cluster = pair();
+            breakage(&mut cluster);
+            let violation = check(&cluster, &empty).unwrap_err();
+            assert_eq!((violation.step, violation.rule), (0, "invariant"), "{violation:?}");
+        }
     }
 }
