@@ -234,7 +234,7 @@ impl<'t> Sink<'t> {
         let span = Span::new(span.start.min(self.text.len()), span.end.min(self.text.len()));
         let (line, column) = self.index.line_column(self.text, span.start);
         let (end_line, end_column) = self.index.line_column(self.text, span.end);
-        self.diagnostics.push(Diagnostic {
+        self.diagnostics.push_mut(Diagnostic {
             code,
             severity: code.severity(),
             path: path.into(),
@@ -245,9 +245,7 @@ impl<'t> Sink<'t> {
             span,
             message: message.into(),
             hint: None,
-        });
-        let last = self.diagnostics.len() - 1;
-        &mut self.diagnostics[last]
+        })
     }
 
     pub fn has_errors(&self) -> bool {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic, Sink, Span, did_you_mean};
-use crate::model::{Cluster, Component, ComponentId, Node, NodeId, Policy, Quorum, Service};
+use crate::model::{Cluster, Component, ComponentId, Node, NodeId, Policy, Quorum, Service, ServiceId};
 use crate::read::{RawDescription, Text, read};
 use crate::syntax::{Syntax, Value, parse};
 use crate::version::is_dotted_numeric;
@@ -124,6 +124,22 @@ impl Resolver<'_, '_> {
         self.sink.line_index().line_column(self.sink.text(), span.start).0
     }
 
+    // Spans are pushed with each resolved node, service and component, in the
+    // same order, so an index of one always has its spans. Were one missing,
+    // the diagnostic would still be reported, at the start of the text.
+
+    fn node_span(&self, node: NodeId) -> NodeSpans {
+        self.node_spans.get(node).copied().unwrap_or_default()
+    }
+
+    fn service_span(&self, service: ServiceId) -> Span {
+        self.service_spans.get(service).copied().unwrap_or_default()
+    }
+
+    fn component_span(&self, component: ComponentId) -> ComponentSpans {
+        self.component_spans.get(component).copied().unwrap_or_default()
+    }
+
     fn resolve(&mut self, raw: RawDescription) -> Option<Cluster> {
         let RawDescription { cluster, components: raw_components, nodes: raw_nodes, nodes_span, services: raw_services, policy: raw_policy, .. } = raw;
 
@@ -171,7 +187,7 @@ impl Resolver<'_, '_> {
         for raw in &raw_nodes {
             let Some(name) = &raw.name else { continue };
             if let Some(&first) = node_index.get(&name.value) {
-                let line = self.line_of(self.node_spans[first].name);
+                let line = self.line_of(self.node_span(first).name);
                 self.sink
                     .report(Code::DuplicateName, name.span, format!("{}.name", raw.path), format!("there is already a node named `{}`", name.value))
                     .hint(format!("the first is on line {line}; node names must be unique"));
@@ -180,7 +196,8 @@ impl Resolver<'_, '_> {
             let mut versions: Vec<Option<String>> = vec![None; components.len()];
             for (component, version) in &raw.versions {
                 let path = format!("{}.versions.{}", raw.path, component.value);
-                let Some(id) = component_names.iter().position(|c| *c == component.value) else {
+                let found = components.iter().zip(&target_known).enumerate().find(|(_, (c, _))| c.name == component.value);
+                let Some((id, (definition, &target_known))) = found else {
                     if declared.contains(&component.value) {
                         continue; // declared, but its own definition has errors
                     }
@@ -193,10 +210,9 @@ impl Resolver<'_, '_> {
                     hint_name(diagnostic, &component.value, &component_names, "components");
                     continue;
                 };
-                let definition = &components[id];
                 if !definition.releases.is_empty() && !definition.releases.contains(&version.value) {
                     self.unknown_release(version, &definition.name, &definition.releases, &path);
-                } else if target_known[id] && definition.compare(&version.value, &definition.target).is_gt() {
+                } else if target_known && definition.compare(&version.value, &definition.target).is_gt() {
                     self.sink
                         .report(
                             Code::Downgrade,
@@ -206,13 +222,16 @@ impl Resolver<'_, '_> {
                         )
                         .hint(format!("rollplan does not downgrade: set `components.{}.target` to {} or newer", definition.name, version.value));
                 }
-                versions[id] = Some(version.value.clone());
+                // `versions` has one slot per component, and `id` is a component's index.
+                if let Some(slot) = versions.get_mut(id) {
+                    *slot = Some(version.value.clone());
+                }
             }
-            for (id, version) in versions.iter().enumerate() {
+            for (version, component) in versions.iter().zip(&components) {
                 if version.is_none() && raw.versions_readable {
                     self.sink
-                        .report(Code::MissingVersion, raw.versions_span, format!("{}.versions", raw.path), format!("node `{}` has no version for component `{}`", name.value, components[id].name))
-                        .hint(format!("add `{}: <current version>` to its versions", components[id].name));
+                        .report(Code::MissingVersion, raw.versions_span, format!("{}.versions", raw.path), format!("node `{}` has no version for component `{}`", name.value, component.name))
+                        .hint(format!("add `{}: <current version>` to its versions", component.name));
                 }
             }
             node_index.insert(name.value.clone(), nodes.len());
@@ -230,7 +249,7 @@ impl Resolver<'_, '_> {
         for raw in &raw_services {
             let Some(name) = &raw.name else { continue };
             if let Some(&first) = service_index.get(&name.value) {
-                let line = self.line_of(self.service_spans[first]);
+                let line = self.line_of(self.service_span(first));
                 self.sink
                     .report(Code::DuplicateName, name.span, format!("{}.name", raw.path), format!("there is already a service named `{}`", name.value))
                     .hint(format!("the first is on line {line}; service names must be unique"));
@@ -238,7 +257,8 @@ impl Resolver<'_, '_> {
             }
             service_index.insert(name.value.clone(), services.len());
             self.service_spans.push(name.span);
-            let on = raw.on.as_ref().and_then(|on| self.node_ref(on, &node_index, &node_names, &format!("{}.on", raw.path)));
+            // The node it runs on, with the text naming it.
+            let on = raw.on.as_ref().and_then(|on| Some((self.node_ref(on, &node_index, &node_names, &format!("{}.on", raw.path))?, on)));
             let owners = match &raw.owners {
                 None => Some((0..nodes.len()).collect()),
                 Some(list) => self.ref_list(list, &format!("{}.owners", raw.path), "node", |text| node_index.get(text).copied(), &node_names),
@@ -252,7 +272,7 @@ impl Resolver<'_, '_> {
                     self.ref_list(&known, &format!("{}.uses", raw.path), "component", |text| component_names.iter().position(|c| *c == text), &component_names)
                 }
             };
-            let (Some(on), Some(owners), Some(uses)) = (on, owners, uses) else { continue };
+            let (Some((on, on_text)), Some(owners), Some(uses)) = (on, owners, uses) else { continue };
             if owners.is_empty() {
                 self.sink
                     .report(Code::InvalidValue, raw.span, format!("{}.owners", raw.path), format!("service `{}` has an empty `owners` list", name.value))
@@ -260,10 +280,11 @@ impl Resolver<'_, '_> {
                 continue;
             }
             if !owners.contains(&on) {
-                let on_span = raw.on.as_ref().map_or(name.span, |t| t.span);
+                // `on` was resolved by this very name, so it is the node's name.
+                let on_name = &on_text.value;
                 self.sink
-                    .report(Code::NotAnOwner, on_span, format!("{}.on", raw.path), format!("service `{}` runs on `{}`, which is not among its owners", name.value, nodes[on].name))
-                    .hint(format!("add {} to `owners`, or correct `on`", nodes[on].name));
+                    .report(Code::NotAnOwner, on_text.span, format!("{}.on", raw.path), format!("service `{}` runs on `{on_name}`, which is not among its owners", name.value))
+                    .hint(format!("add {on_name} to `owners`, or correct `on`"));
                 continue;
             }
             services.push(Service { name: name.value.clone(), on, owners, uses });
@@ -272,7 +293,7 @@ impl Resolver<'_, '_> {
         // Capacity as things stand.
         for (id, node) in nodes.iter().enumerate() {
             let hosted = services.iter().filter(|s| s.on == id).count();
-            if let (Some(capacity), Some(span)) = (node.capacity, self.node_spans[id].capacity)
+            if let (Some(capacity), Some(span)) = (node.capacity, self.node_span(id).capacity)
                 && hosted > capacity as usize
             {
                 let names: Vec<&str> = services.iter().filter(|s| s.on == id).map(|s| s.name.as_str()).collect();
@@ -357,14 +378,15 @@ impl Resolver<'_, '_> {
     fn situation(&mut self, cluster: &Cluster) {
         let needs_upgrade: Vec<bool> = (0..cluster.nodes.len()).map(|n| !cluster.node_at_target(n)).collect();
         for (id, component) in cluster.components.iter().enumerate() {
-            self.mixed_versions(cluster, id);
+            self.mixed_versions(cluster, id, component);
+            // Each node has a version of each component: validation just gave it one.
             let ordered = component.releases.is_empty()
-                && !cluster.nodes.iter().map(|n| &n.versions[id]).chain([&component.target]).all(|v| is_dotted_numeric(v));
+                && !cluster.nodes.iter().filter_map(|n| n.version(id)).chain([component.target.as_str()]).all(is_dotted_numeric);
             if ordered {
                 self.sink
                     .report(
                         Code::UnorderedVersions,
-                        self.component_spans[id].name,
+                        self.component_span(id).name,
                         format!("components.{}", component.name),
                         format!("the versions of `{}` are not dotted numbers, and it has no `releases` to order them", component.name),
                     )
@@ -380,10 +402,10 @@ impl Resolver<'_, '_> {
         self.quorum(cluster);
     }
 
-    fn mixed_versions(&mut self, cluster: &Cluster, component: ComponentId) {
+    fn mixed_versions(&mut self, cluster: &Cluster, component: ComponentId, definition: &Component) {
         let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-        for node in &cluster.nodes {
-            let version = node.versions[component].as_str();
+        // Each node has a version of each component: validation just gave it one.
+        for (node, version) in cluster.nodes.iter().filter_map(|n| Some((n, n.version(component)?))) {
             match groups.iter_mut().find(|(v, _)| *v == version) {
                 Some((_, names)) => names.push(&node.name),
                 None => groups.push((version, vec![&node.name])),
@@ -393,11 +415,11 @@ impl Resolver<'_, '_> {
             return;
         }
         let who: Vec<String> = groups.iter().map(|(version, names)| format!("{} on {}", version, names.join(", "))).collect();
-        let name = &cluster.components[component].name;
+        let name = &definition.name;
         self.sink
             .report(
                 Code::MixedVersions,
-                self.component_spans[component].name,
+                self.component_span(component).name,
                 format!("components.{name}"),
                 format!("the cluster already runs mixed releases of `{name}` ({}): failover between them may already be unsafe", who.join("; ")),
             )
@@ -406,7 +428,7 @@ impl Resolver<'_, '_> {
 
     fn non_rolling(&mut self, cluster: &Cluster) {
         for (id, component) in cluster.components.iter().enumerate() {
-            let pending = cluster.nodes.iter().any(|n| n.versions[id] != component.target);
+            let pending = cluster.nodes.iter().any(|n| n.version(id) != Some(component.target.as_str()));
             let forbid = component.mixed_failover == crate::model::MixedFailover::Forbid;
             if (component.rolling && !forbid) || !pending {
                 continue;
@@ -415,10 +437,11 @@ impl Resolver<'_, '_> {
             if affected.is_empty() {
                 continue;
             }
+            let spans = self.component_span(id);
             let (span, field, why) = if component.rolling {
-                (self.component_spans[id].mixed_failover, "mixed_failover", "forbids failover between its releases, so")
+                (spans.mixed_failover, "mixed_failover", "forbids failover between its releases, so")
             } else {
-                (self.component_spans[id].rolling, "rolling", "cannot be upgraded while its services run:")
+                (spans.rolling, "rolling", "cannot be upgraded while its services run:")
             };
             let diagnostic = self.sink.report(
                 Code::NonRollingComponent,
@@ -435,8 +458,8 @@ impl Resolver<'_, '_> {
     /// Can every upgraded node's services go somewhere while it is down?
     fn failover_room(&mut self, cluster: &Cluster, needs_upgrade: &[bool]) {
         let hosted: Vec<usize> = (0..cluster.nodes.len()).map(|n| cluster.services.iter().filter(|s| s.on == n).count()).collect();
-        for (node_id, node) in cluster.nodes.iter().enumerate() {
-            if !needs_upgrade[node_id] {
+        for ((node_id, node), &needs_upgrade) in cluster.nodes.iter().enumerate().zip(needs_upgrade) {
+            if !needs_upgrade {
                 continue;
             }
             let mut movable = Vec::new();
@@ -448,13 +471,13 @@ impl Resolver<'_, '_> {
                     self.sink
                         .report(
                             Code::SingleOwner,
-                            self.service_spans[service_id],
+                            self.service_span(service_id),
                             format!("services[{service_id}].owners"),
                             format!("service `{}` can only run on `{}`, so it is offline while that node is upgraded", service.name, node.name),
                         )
                         .hint("add another node to its `owners`, or allow the outage with `policy.allow_outage: true`");
                 } else {
-                    movable.push(service_id);
+                    movable.push(service);
                 }
             }
             if movable.is_empty() {
@@ -464,16 +487,16 @@ impl Resolver<'_, '_> {
             let spare: Vec<usize> = cluster
                 .nodes
                 .iter()
+                .zip(&hosted)
                 .enumerate()
-                .map(|(id, n)| if id == node_id { 0 } else { n.capacity.map_or(movable.len(), |c| (c as usize).saturating_sub(hosted[id])) })
+                .map(|(id, (n, &hosted))| if id == node_id { 0 } else { n.capacity.map_or(movable.len(), |c| (c as usize).saturating_sub(hosted)) })
                 .collect();
-            let stranded = unmatched(&movable, &spare, |service| &cluster.services[service].owners);
-            if let Some(service) = stranded {
-                let name = &cluster.services[service].name;
+            if let Some(service) = unmatched(&movable, spare) {
+                let name = &service.name;
                 self.sink
                     .report(
                         Code::NoSpareCapacity,
-                        self.node_spans[node_id].name,
+                        self.node_span(node_id).name,
                         format!("nodes[{node_id}]"),
                         format!("while `{}` is upgraded, no other owner of `{name}` has room for it", node.name),
                     )
@@ -524,43 +547,51 @@ fn quorum_name(quorum: Quorum) -> &'static str {
     }
 }
 
-/// The first item that cannot be given a slot, matching each item to one of its
-/// candidates with room (`spare[candidate]` slots), by augmenting paths.
-fn unmatched<'c>(items: &[usize], spare: &[usize], candidates: impl Fn(usize) -> &'c [NodeId]) -> Option<usize> {
-    let mut used = vec![0usize; spare.len()];
-    let mut holder: Vec<Vec<usize>> = vec![Vec::new(); spare.len()]; // items placed on each node
-    for &item in items {
-        let mut visited = vec![false; spare.len()];
-        if !place(item, spare, &mut used, &mut holder, &mut visited, &candidates) {
-            return Some(item);
+/// The first service that cannot be given a slot, matching each service to
+/// one of its owners with room (`spare[node]` slots), by augmenting paths.
+fn unmatched<'c>(services: &[&'c Service], spare: Vec<usize>) -> Option<&'c Service> {
+    let mut rooms: Vec<Room<'c>> = spare.into_iter().map(|spare| Room { spare, placed: Vec::new(), visited: false }).collect();
+    for &service in services {
+        for room in &mut rooms {
+            room.visited = false;
+        }
+        if !place(service, &mut rooms) {
+            return Some(service);
         }
     }
     None
 }
 
-fn place<'c>(
-    item: usize,
-    spare: &[usize],
-    used: &mut [usize],
-    holder: &mut [Vec<usize>],
-    visited: &mut [bool],
-    candidates: &impl Fn(usize) -> &'c [NodeId],
-) -> bool {
-    for &node in candidates(item) {
-        if visited[node] || spare[node] == 0 {
+/// One node's room in [`unmatched`].
+struct Room<'c> {
+    /// Slots it offers.
+    spare: usize,
+    /// Services given its slots (never more than `spare`).
+    placed: Vec<&'c Service>,
+    /// Whether the current augmenting path has been here.
+    visited: bool,
+}
+
+fn place<'c>(service: &'c Service, rooms: &mut [Room<'c>]) -> bool {
+    for &node in &service.owners {
+        // Owners are nodes of the cluster, so each has a room; one without offers none.
+        let Some(room) = rooms.get_mut(node) else { continue };
+        if room.visited || room.spare == 0 {
             continue;
         }
-        visited[node] = true;
-        if used[node] < spare[node] {
-            used[node] += 1;
-            holder[node].push(item);
+        room.visited = true;
+        if room.placed.len() < room.spare {
+            room.placed.push(service);
             return true;
         }
-        for slot in 0..holder[node].len() {
-            let other = holder[node][slot];
-            if place(other, spare, used, holder, visited, candidates) {
-                holder[node][slot] = item;
-                // `other` moved away (its new node counted it); this node keeps its count.
+        // Full: pass one of its services on. The path never comes back here (visited),
+        // so this room's list is the same after each attempt.
+        let placed = room.placed.clone();
+        for (slot, other) in placed.into_iter().enumerate() {
+            if place(other, rooms) {
+                if let Some(entry) = rooms.get_mut(node).and_then(|room| room.placed.get_mut(slot)) {
+                    *entry = service;
+                }
                 return true;
             }
         }
