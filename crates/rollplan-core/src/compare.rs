@@ -6,6 +6,7 @@
 //! added. Risks are compared on steps present in both plans.
 
 use std::fmt::Write;
+use std::ops::Range;
 
 use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
@@ -48,46 +49,58 @@ pub fn compare(before: (&Cluster, &Plan), after: (&Cluster, &Plan)) -> Compariso
     let (old, new) = (&before.1.steps, &after.1.steps);
     let old_titles: Vec<&str> = old.iter().map(|s| s.title.as_str()).collect();
     let new_titles: Vec<&str> = new.iter().map(|s| s.title.as_str()).collect();
-    let mut removed: Vec<usize> = Vec::new();
-    let mut added: Vec<usize> = Vec::new();
-    let mut matched: Vec<(usize, usize)> = Vec::new();
+    let mut removed: Vec<Numbered<'_>> = Vec::new();
+    let mut added: Vec<Numbered<'_>> = Vec::new();
+    // (earlier, revised) pairs of the same step.
+    let mut matched: Vec<(Numbered<'_>, Numbered<'_>)> = Vec::new();
     for op in capture_diff_slices(Algorithm::Myers, &old_titles, &new_titles) {
         match op {
-            DiffOp::Equal { old_index, new_index, len } => matched.extend((0..len).map(|i| (old_index + i, new_index + i))),
-            DiffOp::Delete { old_index, old_len, .. } => removed.extend(old_index..old_index + old_len),
-            DiffOp::Insert { new_index, new_len, .. } => added.extend(new_index..new_index + new_len),
+            DiffOp::Equal { old_index, new_index, len } => matched.extend(numbered(old, old_index..old_index + len).zip(numbered(new, new_index..new_index + len))),
+            DiffOp::Delete { old_index, old_len, .. } => removed.extend(numbered(old, old_index..old_index + old_len)),
+            DiffOp::Insert { new_index, new_len, .. } => added.extend(numbered(new, new_index..new_index + new_len)),
             DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                removed.extend(old_index..old_index + old_len);
-                added.extend(new_index..new_index + new_len);
+                removed.extend(numbered(old, old_index..old_index + old_len));
+                added.extend(numbered(new, new_index..new_index + new_len));
             }
         }
     }
     let mut changes = Vec::new();
     // A removed step whose title is added elsewhere moved.
-    let mut moved: Vec<(usize, usize)> = Vec::new();
-    removed.retain(|&o| match added.iter().position(|&n| new_titles[n] == old_titles[o]) {
+    let mut moved: Vec<(Numbered<'_>, Numbered<'_>)> = Vec::new();
+    removed.retain(|&(o, old_step)| match added.iter().position(|&(_, new_step)| new_step.title == old_step.title) {
         Some(found) => {
-            moved.push((o, added.remove(found)));
+            moved.push(((o, old_step), added.remove(found)));
             false
         }
         None => true,
     });
-    for &o in &removed {
-        changes.push(Change::Removed { at: o + 1, title: old[o].title.clone() });
+    for &(o, step) in &removed {
+        changes.push(Change::Removed { at: o + 1, title: step.title.clone() });
     }
-    for &n in &added {
-        changes.push(Change::Added { at: n + 1, title: new[n].title.clone() });
+    for &(n, step) in &added {
+        changes.push(Change::Added { at: n + 1, title: step.title.clone() });
     }
-    for &(o, n) in &moved {
-        changes.push(Change::Moved { from: o + 1, to: n + 1, title: new[n].title.clone() });
+    for &((o, _), (n, step)) in &moved {
+        changes.push(Change::Moved { from: o + 1, to: n + 1, title: step.title.clone() });
     }
     matched.extend(moved);
-    matched.sort_by_key(|&(_, n)| n);
-    for (o, n) in matched {
-        risk_changes(before.0, &old[o], after.0, &new[n], n + 1, &mut changes);
+    matched.sort_by_key(|&(_, (n, _))| n);
+    for ((_, old_step), (n, new_step)) in matched {
+        risk_changes(before.0, old_step, after.0, new_step, n + 1, &mut changes);
     }
     changes.sort_by_key(position);
     Comparison { changes, before: before.1.summary.clone(), after: after.1.summary.clone() }
+}
+
+/// A step with its 0-based position in its plan.
+type Numbered<'p> = (usize, &'p Step);
+
+/// The steps in `range`, each with its 0-based position. The ranges come
+/// from the diff of these very steps, so they are in range; one that were
+/// not would yield no steps rather than panic.
+fn numbered(steps: &[Step], range: Range<usize>) -> impl Iterator<Item = Numbered<'_>> {
+    let start = range.start;
+    steps.get(range).unwrap_or_default().iter().enumerate().map(move |(i, step)| (start + i, step))
 }
 
 fn position(change: &Change) -> (usize, u8) {

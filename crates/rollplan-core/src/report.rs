@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::fingerprint::fingerprint;
 use crate::model::Cluster;
-use crate::plan::{Action, Blocked, Outcome, Plan, RiskKind, RiskLevel, Step, Summary};
+use crate::plan::{Action, Blocked, BlockingRule, Outcome, Plan, RiskKind, RiskLevel, Step, Summary};
 use crate::{Diagnostic, Validation};
 
 /// Everything a shell needs to show for one description.
@@ -247,22 +247,69 @@ impl<'a> Document<'a> {
                         .collect(),
                 ),
             },
-            Outcome::Planned(plan) => {
-                let mut before = crate::plan::State::initial(cluster);
-                let mut steps = Vec::with_capacity(plan.steps.len());
-                for (index, step) in plan.steps.iter().enumerate() {
-                    steps.push(step_document(cluster, index + 1, step, &before));
-                    before.clone_from(&step.state_after);
-                }
-                Document { outcome: "ok", cluster: Some(&cluster.name), fingerprint, diagnostics, steps, summary: Some(&plan.summary), blocked: None }
-            }
+            Outcome::Planned(plan) => match step_documents(cluster, plan) {
+                Some(steps) => Document { outcome: "ok", cluster: Some(&cluster.name), fingerprint, diagnostics, steps, summary: Some(&plan.summary), blocked: None },
+                None => Document {
+                    outcome: "blocked",
+                    cluster: Some(&cluster.name),
+                    fingerprint,
+                    diagnostics,
+                    steps: Vec::new(),
+                    summary: None,
+                    blocked: Some(vec![BlockedDocument { rule: BlockingRule::SearchBudget.as_str(), service: None, node: None, message: PLAN_DOES_NOT_FIT, unblock: &[] }]),
+                },
+            },
         }
     }
 }
 
-fn step_document<'a>(cluster: &'a Cluster, index: usize, step: &'a Step, before: &crate::plan::State) -> StepDocument<'a> {
-    let node_name = |n: usize| cluster.nodes[n].name.as_str();
-    let service_name = |s: usize| cluster.services[s].name.as_str();
+/// Said instead of a plan that names nodes, services or components its
+/// cluster does not have. The planner never makes one; an [`Analysis`]
+/// assembled by hand might hold one. `search-budget` is the planner's rule
+/// for its own broken invariants: no plan is shown, none is ruled out.
+const PLAN_DOES_NOT_FIT: &str = "internal error: the plan names nodes, services or components that the cluster does not have, so it is not shown; this is a bug in rollplan, not in the description";
+
+/// Every step of `plan` as a document; `None` if one does not fit `cluster`.
+fn step_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Option<Vec<StepDocument<'a>>> {
+    let mut before = crate::plan::State::initial(cluster);
+    let mut steps = Vec::with_capacity(plan.steps.len());
+    for (index, step) in plan.steps.iter().enumerate() {
+        steps.push(step_document(cluster, index + 1, step, &before)?);
+        before.clone_from(&step.state_after);
+    }
+    Some(steps)
+}
+
+fn step_document<'a>(cluster: &'a Cluster, index: usize, step: &'a Step, before: &crate::plan::State) -> Option<StepDocument<'a>> {
+    let node_name = |n: usize| cluster.node(n).map(|n| n.name.as_str());
+    let service_name = |s: usize| cluster.service(s).map(|s| s.name.as_str());
+    let risks = step
+        .risks
+        .iter()
+        .map(|r| {
+            let target = match r.target {
+                Some(target) => Some(node_name(target)?),
+                None => None,
+            };
+            Some(RiskDocument { kind: r.kind, level: r.level, service: service_name(r.service)?, node: node_name(r.node)?, target, message: &r.message })
+        })
+        .collect::<Option<_>>()?;
+    let nodes = step
+        .state_after
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(n, state)| {
+            Some(NodeDocument { name: node_name(n)?, up: state.up, versions: cluster.components.iter().zip(&state.versions).map(|(c, v)| (c.name.as_str(), v.as_str())).collect() })
+        })
+        .collect::<Option<_>>()?;
+    let services = step
+        .state_after
+        .services
+        .iter()
+        .enumerate()
+        .map(|(s, state)| Some(ServiceDocument { name: service_name(s)?, node: node_name(state.node)?, online: state.online }))
+        .collect::<Option<_>>()?;
     let mut document = StepDocument {
         index,
         action: step.action.name(),
@@ -273,44 +320,50 @@ fn step_document<'a>(cluster: &'a Cluster, index: usize, step: &'a Step, before:
         to: None,
         components: Vec::new(),
         details: &step.details,
-        risks: step
-            .risks
-            .iter()
-            .map(|r| RiskDocument { kind: r.kind, level: r.level, service: service_name(r.service), node: node_name(r.node), target: r.target.map(node_name), message: &r.message })
-            .collect(),
-        state_after: StateDocument {
-            nodes: step
-                .state_after
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(n, state)| NodeDocument {
-                    name: node_name(n),
-                    up: state.up,
-                    versions: cluster.components.iter().zip(&state.versions).map(|(c, v)| (c.name.as_str(), v.as_str())).collect(),
-                })
-                .collect(),
-            services: step.state_after.services.iter().enumerate().map(|(s, state)| ServiceDocument { name: service_name(s), node: node_name(state.node), online: state.online }).collect(),
-        },
+        risks,
+        state_after: StateDocument { nodes, services },
     };
     match &step.action {
         Action::Move { service, from, to } | Action::Verify { service, from, to } => {
-            document.service = Some(service_name(*service));
-            document.from = Some(node_name(*from));
-            document.to = Some(node_name(*to));
+            document.service = Some(service_name(*service)?);
+            document.from = Some(node_name(*from)?);
+            document.to = Some(node_name(*to)?);
         }
-        Action::Pause { node } | Action::Resume { node } => document.node = Some(node_name(*node)),
+        Action::Pause { node } | Action::Resume { node } => document.node = Some(node_name(*node)?),
         Action::Upgrade { node, components } => {
-            document.node = Some(node_name(*node));
+            document.node = Some(node_name(*node)?);
+            let node_before = before.node(*node)?;
             document.components = components
                 .iter()
-                .map(|&c| ComponentChange { name: &cluster.components[c].name, from: before.nodes[*node].versions[c].clone(), to: &cluster.components[c].target })
-                .collect();
+                .map(|&c| {
+                    let component = cluster.component(c)?;
+                    Some(ComponentChange { name: &component.name, from: node_before.version(c)?.to_owned(), to: &component.target })
+                })
+                .collect::<Option<_>>()?;
         }
         Action::Offline { service, node } | Action::Online { service, node } => {
-            document.service = Some(service_name(*service));
-            document.node = Some(node_name(*node));
+            document.service = Some(service_name(*service)?);
+            document.node = Some(node_name(*node)?);
         }
     }
-    document
+    Some(document)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAIR: &str = "format: 1\ncluster: P\ncomponents:\n  app: {target: '2.0'}\nnodes:\n  - {name: A, versions: {app: '1.0'}}\n  - {name: B, versions: {app: '1.0'}}\nservices:\n  - {name: S, on: A}\npolicy: {quorum: disk}\n";
+
+    #[test]
+    fn a_plan_that_does_not_fit_its_cluster_is_not_shown() {
+        let mut analysis = analyze(PAIR, crate::Syntax::Yaml);
+        assert_eq!(Document::new(&analysis).outcome, "ok");
+        let Some(Outcome::Planned(plan)) = analysis.outcome.as_mut() else { panic!("no plan") };
+        plan.steps[0].action = Action::Pause { node: 9 };
+        let document = Document::new(&analysis);
+        assert_eq!(document.outcome, "blocked");
+        assert!(document.steps.is_empty());
+        assert_eq!(document.blocked.unwrap()[0].message, PLAN_DOES_NOT_FIT);
+    }
 }
