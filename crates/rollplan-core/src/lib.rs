@@ -4,6 +4,18 @@
 //! Sans-IO: every function takes plain data and returns plain data. No files,
 //! no clock, no randomness, no web crates; the same code runs in the CLI and,
 //! compiled to WebAssembly, in the browser.
+//!
+//! The core never panics on input: every problem is a `Diagnostic`, a
+//! `Blocked` reason or an error value. The lints below make that checkable:
+//! no `unwrap`, `expect`, indexing or slicing, and no panicking macro in the
+//! library. A lookup that a documented invariant guarantees still goes
+//! through `get` and says what to do if the invariant ever breaks (a
+//! `Blocked` reason from the planner, a `Violation` from the checker).
+//! Unit tests may panic: that is how they fail. (`[lints] workspace = true`
+//! in Cargo.toml cannot be mixed with a per-crate lint table, hence
+//! attributes; the integration tests under `tests/` are separate crates.)
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::unreachable, clippy::todo, clippy::unimplemented)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::unreachable, clippy::todo, clippy::unimplemented))]
 
 pub mod check;
 pub mod compare;
