@@ -4,14 +4,16 @@
 // Run by `cargo xtask test` after the release build; by hand:
 //   cargo xtask dist && npm ci && node --test e2e/
 //
-// The page must ask for nothing but its own files: every request is recorded
-// and checked.
+// The page must ask for nothing but its own files, and break nothing of its
+// Content-Security-Policy: every request and violation is recorded and checked
+// (helpers.mjs). Plan links, offline use, exports and comparisons: links.test.mjs.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
 import { launch } from './browser.mjs';
+import { count, eventually, open as openPage, text } from './helpers.mjs';
 import { BASE_PATH, serveDist } from './serve.mjs';
 
 let server;
@@ -27,43 +29,7 @@ after(async () => {
   await server?.close();
 });
 
-/** A fresh page (empty storage) that records failures and requests leaving the app. */
-async function open(context) {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('request', (request) => {
-    if (!request.url().startsWith(server.url)) problems.push(`request outside the app: ${request.url()}`);
-  });
-  await page.goto(server.url);
-  await page.locator('.checklist').waitFor();
-  return { page, problems };
-}
-
-/**
- * Retries `read` until `check` (an assertion) passes on its result, or rethrows
- * after 5 s: the page renders a moment after each action, and analyses the text
- * a moment after typing stops.
- */
-async function eventually(read, check) {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const value = await read();
-    try {
-      check(value);
-      return value;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-const text = (locator) => () => locator.textContent();
-const count = (locator) => () => locator.count();
+const open = (context) => openPage(context, server);
 
 const checkbox = (page, step) => page.getByRole('checkbox', { name: new RegExp(`^Step ${step} done:`) });
 
@@ -128,7 +94,7 @@ test('pick an example, tick two steps, reload, find them ticked, break the text,
     (selection) => assert.deepEqual(selection, [offsetOf(lines, line, column), offsetOf(lines, line, column) + 5, true]),
   );
 
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await problems(), []);
   assert.ok(server.requests.every((path) => path.startsWith(BASE_PATH)), server.requests.join('\n'));
   await context.close();
 });
@@ -161,7 +127,7 @@ test('works from the keyboard alone, and the timeline selects steps', async () =
   await page.locator('.timeline-grid tbody tr').first().locator('td').nth(8).click();
   await eventually(text(page.locator('.checklist > li.selected .step-title')), (title) => assert.match(title, /^Move EVS1 back/));
 
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await problems(), []);
   await context.close();
 });
 
@@ -172,7 +138,7 @@ test('opens a description from disk, by the file picker or by dropping it on the
   const four = await readFile(new URL('../tests/examples/exchange-four-node.yaml', import.meta.url), 'utf8');
 
   // "Open file…": the TOML seed, its syntax detected from the content, planned at once.
-  await page.locator('input[type=file]').setInputFiles({ name: 'cluster.toml', mimeType: 'application/toml', buffer: Buffer.from(toml) });
+  await page.locator('.describe input[type=file]').setInputFiles({ name: 'cluster.toml', mimeType: 'application/toml', buffer: Buffer.from(toml) });
   await eventually(() => page.locator('#description').inputValue(), (value) => assert.equal(value, toml));
   await eventually(text(page.locator('#editor-status strong')), (syntax) => assert.equal(syntax, 'TOML'));
   await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 8));
@@ -191,7 +157,7 @@ test('opens a description from disk, by the file picker or by dropping it on the
   assert.equal(await page.locator('#examples').inputValue(), 'exchange-four-node.yaml', 'recognised as the example');
   assert.equal(await page.locator('.drop-overlay').count(), 0);
 
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await problems(), []);
   await context.close();
 });
 
@@ -208,7 +174,7 @@ test('prints the checklist, not the editor', async () => {
   await eventually(() => tickedSteps(page), (steps) => assert.deepEqual(steps, [1]));
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('.checklist > li').first().locator('.step-details').isVisible(), true);
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await problems(), []);
   await context.close();
 });
 

@@ -28,7 +28,8 @@ const TYPES = {
 /**
  * Starts the server on a free port. Returns `{ url, requests, close }`: the
  * app's URL, every path requested so far (to check that the page asks for
- * nothing but its own files), and a function that stops the server.
+ * nothing but its own files), and a function that stops the server (and
+ * drops open connections: the offline test needs it gone).
  */
 export async function serveDist() {
   const requests = [];
@@ -61,6 +62,11 @@ export async function serveDist() {
   return {
     url: `http://127.0.0.1:${port}${BASE_PATH}`,
     requests,
-    close: () => new Promise((done) => server.close(done)),
+    // Drops the browser's kept-alive connections too, so the server is really gone at once.
+    close: () =>
+      new Promise((done) => {
+        server.close(done);
+        server.closeAllConnections();
+      }),
   };
 }

@@ -6,7 +6,7 @@
 //! first so a broken build fails in minutes, not after the browser tests.
 
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::cmd::{self, Env, Result};
@@ -16,16 +16,16 @@ use crate::tools::{Browser, WASM_TARGET};
 #[derive(Debug)]
 struct Step {
     name: &'static str,
-    program: &'static str,
+    program: OsString,
     args: Vec<String>,
     vars: Vec<(&'static str, OsString)>,
 }
 
 impl Step {
-    fn new(name: &'static str, program: &'static str, args: &[&str]) -> Self {
+    fn new(name: &'static str, program: impl Into<OsString>, args: &[&str]) -> Self {
         Step {
             name,
-            program,
+            program: program.into(),
             args: args.iter().map(|&arg| arg.to_owned()).collect(),
             vars: Vec::new(),
         }
@@ -36,10 +36,6 @@ impl Step {
         self
     }
 
-    fn envs(self, vars: &[(&'static str, &'static str)]) -> Self {
-        vars.iter().fold(self, |step, &(name, value)| step.env(name, value))
-    }
-
     fn args(mut self, args: impl IntoIterator<Item = String>) -> Self {
         self.args.extend(args);
         self
@@ -48,6 +44,11 @@ impl Step {
 
 /// The checks, in the order they run.
 fn steps(root: &Path, browser: &Browser) -> Vec<Step> {
+    // This very program, to run `dist` as a step; the target directory, for the CLI's binary.
+    let xtask =
+        std::env::current_exe().map_or_else(|_| OsString::from("cargo-xtask"), OsString::from);
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     vec![
         // Native: core, CLI, xtask, and the web app's reducer (its state has no browser code).
         // `--no-fail-fast` shows every failing test binary in one run; the step still fails.
@@ -111,18 +112,22 @@ fn steps(root: &Path, browser: &Browser) -> Vec<Step> {
             "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
             root.join("crates/rollplan-web/webdriver.json"),
         ),
-        // The release bundle exactly as `cargo xtask dist` makes it, so a broken bundle fails CI.
+        // The release bundle exactly as users get it (`cargo xtask dist`: Trunk, then the CSP and
+        // the service worker), so a broken bundle fails CI.
+        Step::new("release bundle (cargo xtask dist)", xtask, &["dist"]),
+        // The end-to-end tests make plan links with the command line, as a planner would.
         Step::new(
-            "release bundle (trunk build)",
-            "trunk",
-            &["build", "--release", "--offline"],
-        )
-        .envs(crate::WEB_BUNDLE_ENV),
-        // That bundle served over HTTP on 127.0.0.1 (by the test itself, under a sub-path) and
-        // driven in Chromium through playwright-core: pick an example, tick, reload, break the text.
+            "command line for the end-to-end test",
+            "cargo",
+            &["build", "-p", "rollplan-cli"],
+        ),
+        // That bundle served over HTTP on 127.0.0.1 (by the tests themselves, under a sub-path) and
+        // driven in Chromium through playwright-core: examples, ticks, files, plan links, the CSP,
+        // offline use, exports and comparisons.
         Step::new("end-to-end test (dist/ in Chromium)", "node", &["--test"])
             .args(e2e_test_files(root))
-            .env("CHROMIUM", &browser.chromium),
+            .env("CHROMIUM", &browser.chromium)
+            .env("ROLLPLAN_CLI", target.join("debug").join("rollplan")),
     ]
 }
 
@@ -149,7 +154,7 @@ pub fn run(env: &Env, browser: &Browser) -> Result<()> {
     for (index, step) in steps.iter().enumerate() {
         println!("\n==> [{}/{total}] {}", index + 1, step.name);
         let step_started = Instant::now();
-        let mut command = env.command(step.program);
+        let mut command = env.command(&step.program);
         command.args(&step.args);
         for (name, value) in &step.vars {
             command.env(name, value);

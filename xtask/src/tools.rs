@@ -235,7 +235,11 @@ fn ensure_browser(env: &Env) -> Result<Browser> {
 /// Quick when present: one `node --version` and two small file reads.
 fn ensure_e2e(env: &Env) -> Result<()> {
     if env.which("node").is_none() || env.which("npm").is_none() {
-        install_debian_packages(env, "Node and npm (for the end-to-end test)", &["nodejs", "npm"])?;
+        install_debian_packages(
+            env,
+            "Node and npm (for the end-to-end test)",
+            &["nodejs", "npm"],
+        )?;
     }
     let node = env.probe("node", &["--version"]).unwrap_or_default();
     let major = node
@@ -272,7 +276,11 @@ fn ensure_e2e(env: &Env) -> Result<()> {
 pub fn parse_json_string_field(json: &str, name: &str) -> Option<String> {
     let key = format!("\"{name}\"");
     let rest = &json[json.find(&key)? + key.len()..];
-    let rest = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+    let rest = rest
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
     Some(rest[..rest.find('"')?].to_owned())
 }
 

@@ -9,9 +9,11 @@
 //! - [`state`]: the state and its transitions, plain Rust, unit-tested natively,
 //!   with the pure helpers it and the views use: [`progress`] (ticks per plan),
 //!   [`timeline`] (the picture as data), [`text_position`] (line/column to
-//!   textarea offsets) and [`wording`];
+//!   textarea offsets) and [`wording`]; plan links ([`sharing`]), comparing
+//!   plans ([`review`]) and what the export buttons download ([`export`]);
 //! - `reducer`: the `yew::Reducible` adapter for that state;
-//! - [`hooks`]: the browser at the edge: storage, the analysis debounce, files;
+//! - [`hooks`]: the browser at the edge: storage, the analysis debounce, files,
+//!   the address bar, the clipboard, downloads, the service worker;
 //! - [`components`]: one component per file; only [`App`] holds state, the
 //!   others get props and callbacks.
 //!
@@ -19,9 +21,12 @@
 //! never as HTML.
 
 pub mod components;
+pub mod export;
 pub mod hooks;
 pub mod progress;
 mod reducer;
+pub mod review;
+pub mod sharing;
 pub mod state;
 pub mod text_position;
 pub mod timeline;

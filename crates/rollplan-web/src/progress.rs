@@ -29,7 +29,10 @@ fn no_steps() -> Rc<BTreeSet<usize>> {
 impl Progress {
     /// The done steps of the plan with this fingerprint (shared: cheap to hand to a view).
     pub fn done(&self, fingerprint: &str) -> Rc<BTreeSet<usize>> {
-        self.by_plan.get(fingerprint).cloned().unwrap_or_else(no_steps)
+        self.by_plan
+            .get(fingerprint)
+            .cloned()
+            .unwrap_or_else(no_steps)
     }
 
     /// Marks `step` done or not done; returns whether that changed anything.
@@ -115,7 +118,10 @@ mod tests {
         progress.set("bbbb", 2, true);
         assert!(progress.clear("aaaa"));
         assert!(!progress.clear("aaaa"));
-        assert_eq!(progress.plans().map(|(plan, _)| plan).collect::<Vec<_>>(), ["bbbb"]);
+        assert_eq!(
+            progress.plans().map(|(plan, _)| plan).collect::<Vec<_>>(),
+            ["bbbb"]
+        );
     }
 
     #[test]

@@ -11,6 +11,10 @@
 //! dispatches once typing pauses. An analysis for a revision that is no longer
 //! current is ignored, which is all the cancelling the debounce needs. Loading
 //! an example or a file analyses at once: there is no typing to wait for.
+//!
+//! A plan link shows the description it carries as a *shared plan* beside the
+//! user's own, which stays saved and untouched until they choose (see
+//! [`crate::sharing`]); comparing with another plan is [`crate::review`].
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -19,6 +23,8 @@ use rollplan_core::plan::{Blocked, Outcome, Plan};
 use rollplan_core::{Cluster, Diagnostic, Severity, Syntax};
 
 use crate::progress::Progress;
+use crate::review::Review;
+use crate::sharing::{ShareLink, Shared};
 
 /// A description shipped with the app, to start from or compare with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +141,17 @@ pub struct State {
     pub reveal: Option<Reveal>,
     /// A message about the last file that could not be opened.
     pub notice: Option<Rc<str>>,
+    /// The shared plan shown, when the page was opened from a plan link: `text`
+    /// is the link's description, and the user's own is kept in here.
+    pub shared: Option<Rc<Shared>>,
+    /// Why the last plan link could not be opened (nothing else changed).
+    pub link_error: Option<Rc<str>>,
+    /// How many plan links were opened, good or bad: the address bar is tidied after each.
+    pub links_opened: u64,
+    /// The link "Copy link" made, while the text it carries is unchanged.
+    pub share: Option<Rc<ShareLink>>,
+    /// The comparison of the plan shown with another one, once asked for.
+    pub review: Option<Rc<Review>>,
 }
 
 /// What can happen to the state.
@@ -160,6 +177,30 @@ pub enum Action {
     UndoClearProgress,
     /// The user picked a step of the current plan.
     Select(usize),
+    /// The page was opened, or its address changed, with this plan link (or its fragment).
+    OpenLink(String),
+    /// Make the shared description the user's own; asks first when that would replace work of theirs.
+    KeepShared,
+    /// Keep looking at the shared plan without replacing the user's description.
+    CancelKeepShared,
+    /// Leave the shared plan for the user's own description.
+    BackToOwn,
+    /// Hide the message about a plan link that could not be opened.
+    DismissLinkError,
+    /// "Copy link" made `link`: on the clipboard when `copied`, else to be copied by hand.
+    LinkMade { link: String, copied: bool },
+    /// Hide the link "Copy link" made.
+    CloseLink,
+    /// Compare the plan shown with the plan of a pasted link (or pasted description text).
+    CompareWith(String),
+    /// Compare the plan shown with the plan of a description file.
+    CompareWithFile { name: String, text: String },
+    /// A file to compare with could not be read.
+    CompareFileFailed { name: String, reason: String },
+    /// Swap which of the two compared plans is the earlier one.
+    SwapComparison,
+    /// Stop comparing.
+    CloseComparison,
 }
 
 impl State {
@@ -187,6 +228,11 @@ impl State {
             selected: None,
             reveal: None,
             notice: None,
+            shared: None,
+            link_error: None,
+            links_opened: 0,
+            share: None,
+            review: None,
         }
     }
 
@@ -194,7 +240,8 @@ impl State {
     pub fn apply(&mut self, action: Action) -> bool {
         match action {
             Action::Edit(text) => {
-                if *text == *self.text {
+                // The shared description is read-only (the editor says so): keep it to edit it.
+                if *text == *self.text || self.shared.is_some() {
                     return false;
                 }
                 self.set_text(&text);
@@ -210,18 +257,21 @@ impl State {
             Action::LoadExample(name) => {
                 match EXAMPLES.iter().find(|example| example.name == name) {
                     Some(example) => {
+                        // Picking an example leaves a shared plan: it replaces the user's own text.
+                        let left_shared = self.shared.take().is_some();
                         let had_file = self.file.take().is_some();
-                        self.load(example.text) || had_file
+                        self.load(example.text) || had_file || left_shared
                     }
                     // A name the menu never offers: keep what the user has.
                     None => false,
                 }
             }
             Action::Open { name, text } => {
+                let left_shared = self.shared.take().is_some();
                 let name: Rc<str> = name.into();
                 let new_file = self.file.as_ref() != Some(&name);
                 self.file = Some(name);
-                self.load(&text) || new_file
+                self.load(&text) || new_file || left_shared
             }
             Action::OpenFailed { name, reason } => {
                 self.notice = Some(format!("Could not open {name}: {reason}").into());
@@ -286,7 +336,35 @@ impl State {
                 self.selected = Some(step);
                 true
             }
+            Action::OpenLink(link) => self.open_link(&link),
+            Action::KeepShared => self.keep_shared(),
+            Action::CancelKeepShared => self.cancel_keep_shared(),
+            Action::BackToOwn => self.back_to_own(),
+            Action::DismissLinkError => self.link_error.take().is_some(),
+            Action::LinkMade { link, copied } => {
+                self.share = Some(Rc::new(ShareLink {
+                    link: link.into(),
+                    copied,
+                }));
+                true
+            }
+            Action::CloseLink => self.share.take().is_some(),
+            Action::CompareWith(input) => self.compare_with(Review::pasted(&input)),
+            Action::CompareWithFile { name, text } => self.compare_with(Review::file(&name, &text)),
+            Action::CompareFileFailed { name, reason } => {
+                self.compare_with(Review::unreadable(&name, &reason))
+            }
+            Action::SwapComparison => self.swap_comparison(),
+            Action::CloseComparison => self.review.take().is_some(),
         }
+    }
+
+    /// The user's own description: the one saved in the browser. While a shared
+    /// plan is shown that is not the text shown, which is the link's.
+    pub fn own_text(&self) -> Rc<str> {
+        self.shared
+            .as_ref()
+            .map_or_else(|| self.text.clone(), |shared| shared.own.clone())
     }
 
     /// Whether the text changed since it was last analysed (the analysis shown is older).
@@ -328,10 +406,12 @@ impl State {
         self.example = recognise(text);
         self.revision += 1;
         self.notice = None;
+        // A link made before carries the old text.
+        self.share = None;
     }
 
     /// Replaces the text and analyses it at once; returns whether anything changed.
-    fn load(&mut self, text: &str) -> bool {
+    pub(crate) fn load(&mut self, text: &str) -> bool {
         let had_notice = self.notice.take().is_some();
         if *text == *self.text && !self.is_stale() {
             return had_notice;
@@ -345,15 +425,20 @@ impl State {
 
     /// Shows a new analysis; a different plan drops the selection, which was a step of the old one.
     fn set_analysis(&mut self, analysis: Analysis) {
-        if analysis.fingerprint != self.analysis.fingerprint {
+        // The same fingerprint is the same cluster, hence the same plan.
+        let new_plan = analysis.fingerprint != self.analysis.fingerprint;
+        if new_plan {
             self.selected = None;
         }
         self.analysis = analysis;
+        if new_plan {
+            self.refresh_comparison();
+        }
     }
 }
 
 /// The example `text` is, if it is one unchanged.
-fn recognise(text: &str) -> Option<&'static str> {
+pub(crate) fn recognise(text: &str) -> Option<&'static str> {
     EXAMPLES
         .iter()
         .find(|example| example.text == text)
@@ -548,7 +633,11 @@ mod tests {
         assert_eq!(&*state.text, four.text);
         assert!(!state.is_stale(), "no debounce for a picked example");
         assert_eq!(
-            state.analysis.cluster.as_ref().map(|cluster| cluster.nodes.len()),
+            state
+                .analysis
+                .cluster
+                .as_ref()
+                .map(|cluster| cluster.nodes.len()),
             Some(4)
         );
         let before = state.clone();
@@ -579,7 +668,11 @@ mod tests {
         assert_eq!(state.file.as_deref(), Some("seed.toml"));
         assert!(!state.is_stale());
         assert_eq!(state.analysis.syntax, Syntax::Toml);
-        assert!(state.analysis.plan.is_some(), "{:?}", state.analysis.diagnostics);
+        assert!(
+            state.analysis.plan.is_some(),
+            "{:?}",
+            state.analysis.diagnostics
+        );
 
         // Edited, it is still that file's text; an example replaces it.
         type_and_pause(&mut state, &format!("{toml}# edited\n"));
@@ -596,7 +689,11 @@ mod tests {
             text: SEED.text.to_owned(),
         }));
         assert_eq!(state.file.as_deref(), Some("copy.yaml"));
-        assert_eq!(state.example, Some(SEED.name), "still recognised as the example");
+        assert_eq!(
+            state.example,
+            Some(SEED.name),
+            "still recognised as the example"
+        );
     }
 
     #[test]
@@ -632,22 +729,54 @@ mod tests {
             )
         );
         assert!(state.apply(Action::RevealDiagnostic(0)));
-        assert_ne!(state.reveal.unwrap().serial, first.serial, "a second click moves the cursor again");
+        assert_ne!(
+            state.reveal.unwrap().serial,
+            first.serial,
+            "a second click moves the cursor again"
+        );
         assert!(!state.apply(Action::RevealDiagnostic(99)));
     }
 
     #[test]
     fn ticking_steps_moves_the_current_step() {
         let mut state = State::seed();
-        assert!(state.apply(Action::SetDone { step: 0, done: true }));
+        assert!(state.apply(Action::SetDone {
+            step: 0,
+            done: true
+        }));
         assert_eq!(state.current_step(), Some(1));
-        assert!(state.apply(Action::SetDone { step: 1, done: true }));
-        assert!(state.apply(Action::SetDone { step: 3, done: true }));
-        assert_eq!(state.current_step(), Some(2), "the first unticked step, not the last ticked");
-        assert!(!state.apply(Action::SetDone { step: 3, done: true }), "ticked already");
-        assert!(state.apply(Action::SetDone { step: 0, done: false }));
+        assert!(state.apply(Action::SetDone {
+            step: 1,
+            done: true
+        }));
+        assert!(state.apply(Action::SetDone {
+            step: 3,
+            done: true
+        }));
+        assert_eq!(
+            state.current_step(),
+            Some(2),
+            "the first unticked step, not the last ticked"
+        );
+        assert!(
+            !state.apply(Action::SetDone {
+                step: 3,
+                done: true
+            }),
+            "ticked already"
+        );
+        assert!(state.apply(Action::SetDone {
+            step: 0,
+            done: false
+        }));
         assert_eq!(state.current_step(), Some(0));
-        assert!(!state.apply(Action::SetDone { step: 99, done: true }), "no such step");
+        assert!(
+            !state.apply(Action::SetDone {
+                step: 99,
+                done: true
+            }),
+            "no such step"
+        );
         assert_eq!(*state.done(), BTreeSet::from([1, 3]));
     }
 
@@ -667,8 +796,14 @@ mod tests {
     #[test]
     fn unticking_all_can_be_undone_until_progress_changes() {
         let mut state = State::seed();
-        state.apply(Action::SetDone { step: 0, done: true });
-        state.apply(Action::SetDone { step: 2, done: true });
+        state.apply(Action::SetDone {
+            step: 0,
+            done: true,
+        });
+        state.apply(Action::SetDone {
+            step: 2,
+            done: true,
+        });
         assert!(state.apply(Action::ClearProgress));
         assert!(state.done().is_empty());
         assert!(state.apply(Action::UndoClearProgress));
@@ -685,7 +820,10 @@ mod tests {
 
         // Ticking after clearing starts afresh: no undo over it.
         state.apply(Action::ClearProgress);
-        state.apply(Action::SetDone { step: 5, done: true });
+        state.apply(Action::SetDone {
+            step: 5,
+            done: true,
+        });
         assert!(!state.apply(Action::UndoClearProgress));
         assert_eq!(*state.done(), BTreeSet::from([5]));
     }
@@ -693,20 +831,32 @@ mod tests {
     #[test]
     fn progress_is_kept_per_plan_fingerprint() {
         let mut state = State::seed();
-        state.apply(Action::SetDone { step: 0, done: true });
-        state.apply(Action::SetDone { step: 1, done: true });
+        state.apply(Action::SetDone {
+            step: 0,
+            done: true,
+        });
+        state.apply(Action::SetDone {
+            step: 1,
+            done: true,
+        });
 
         // Another plan starts with nothing ticked.
         state.apply(Action::LoadExample(four().name.to_owned()));
         assert!(state.done().is_empty());
-        state.apply(Action::SetDone { step: 4, done: true });
+        state.apply(Action::SetDone {
+            step: 4,
+            done: true,
+        });
 
         // Back to the seed: its ticks are still there.
         state.apply(Action::LoadExample(SEED.name.to_owned()));
         assert_eq!(*state.done(), BTreeSet::from([0, 1]));
 
         // A comment does not change the plan, so it keeps the ticks...
-        type_and_pause(&mut state, &format!("# our change ticket CHG-1234\n{}", SEED.text));
+        type_and_pause(
+            &mut state,
+            &format!("# our change ticket CHG-1234\n{}", SEED.text),
+        );
         assert_eq!(*state.done(), BTreeSet::from([0, 1]));
         // ... while a change to the cluster is a different plan.
         type_and_pause(&mut state, &SEED.text.replace("minutes: 40", "minutes: 45"));
@@ -718,7 +868,10 @@ mod tests {
     fn no_ticks_without_a_plan() {
         let mut state = State::seed();
         type_and_pause(&mut state, "format: 1\n");
-        assert!(!state.apply(Action::SetDone { step: 0, done: true }));
+        assert!(!state.apply(Action::SetDone {
+            step: 0,
+            done: true
+        }));
         assert!(!state.apply(Action::ClearProgress));
         assert!(!state.apply(Action::Select(0)));
     }
@@ -744,13 +897,26 @@ mod tests {
     fn ticking_the_selected_step_lets_the_highlight_move_on() {
         let mut state = State::seed();
         state.apply(Action::Select(0));
-        state.apply(Action::SetDone { step: 1, done: true });
-        assert_eq!(state.selected, Some(0), "ticking another step keeps the selection");
-        state.apply(Action::SetDone { step: 0, done: true });
+        state.apply(Action::SetDone {
+            step: 1,
+            done: true,
+        });
+        assert_eq!(
+            state.selected,
+            Some(0),
+            "ticking another step keeps the selection"
+        );
+        state.apply(Action::SetDone {
+            step: 0,
+            done: true,
+        });
         assert_eq!(state.selected, None);
         assert_eq!(state.current_step(), Some(2));
         state.apply(Action::Select(1));
-        state.apply(Action::SetDone { step: 1, done: false });
+        state.apply(Action::SetDone {
+            step: 1,
+            done: false,
+        });
         assert_eq!(state.selected, Some(1), "unticking keeps it");
     }
 
@@ -759,7 +925,11 @@ mod tests {
         let mut state = State::seed();
         state.apply(Action::Select(2));
         state.apply(Action::Edit("format: 1\n".to_owned()));
-        assert_eq!(state.selected, Some(2), "the shown plan is still the old one");
+        assert_eq!(
+            state.selected,
+            Some(2),
+            "the shown plan is still the old one"
+        );
         let revision = state.revision;
         state.apply(Action::Analyze { revision });
         assert_eq!(state.selected, None);

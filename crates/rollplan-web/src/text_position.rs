@@ -109,10 +109,18 @@ mod tests {
     #[test]
     fn out_of_range_positions_are_clamped() {
         let text = "ab\n😀c\n";
-        assert_eq!(utf16_offset(text, 1, 99), 2, "end of line 1, before its newline");
+        assert_eq!(
+            utf16_offset(text, 1, 99),
+            2,
+            "end of line 1, before its newline"
+        );
         assert_eq!(utf16_offset(text, 2, 99), 6, "end of line 2: 3 + 2 + 1");
         assert_eq!(utf16_offset(text, 3, 1), 7, "the empty last line");
-        assert_eq!(utf16_offset(text, 9, 1), 7, "past the last line: end of text");
+        assert_eq!(
+            utf16_offset(text, 9, 1),
+            7,
+            "past the last line: end of text"
+        );
         assert_eq!(utf16_offset(text, 0, 0), 0, "0 is read as 1");
         assert_eq!(utf16_offset("", 1, 1), 0);
         assert_eq!(utf16_offset("", 5, 5), 0);
@@ -122,7 +130,11 @@ mod tests {
     fn a_carriage_return_belongs_to_its_line() {
         let text = "ab\r\ncd";
         assert_eq!(utf16_offset(text, 1, 3), 2, "the \\r is column 3");
-        assert_eq!(utf16_offset(text, 1, 4), 3, "end of line 1 is after the \\r");
+        assert_eq!(
+            utf16_offset(text, 1, 4),
+            3,
+            "end of line 1 is after the \\r"
+        );
         assert_eq!(utf16_offset(text, 2, 2), 5);
     }
 

@@ -174,7 +174,9 @@ fn column(
     debug_assert_eq!(cluster.nodes.len(), state.nodes.len());
     Column {
         step: index,
-        risks: step.map_or_else(Vec::new, |step| kinds(step.risks.iter().map(|risk| risk.kind))),
+        risks: step.map_or_else(Vec::new, |step| {
+            kinds(step.risks.iter().map(|risk| risk.kind))
+        }),
         cells,
     }
 }
@@ -207,7 +209,9 @@ pub fn short_release(release: &str) -> String {
         return release.to_owned();
     }
     match release.rsplit_once(['.', '-', ' ']) {
-        Some((_, last)) if !last.is_empty() && last.chars().count() < LABEL_CHARS => format!("…{last}"),
+        Some((_, last)) if !last.is_empty() && last.chars().count() < LABEL_CHARS => {
+            format!("…{last}")
+        }
         _ => String::new(),
     }
 }
@@ -248,7 +252,11 @@ mod tests {
     }
 
     fn node(cluster: &Cluster, name: &str) -> usize {
-        cluster.nodes.iter().position(|node| node.name == name).unwrap()
+        cluster
+            .nodes
+            .iter()
+            .position(|node| node.name == name)
+            .unwrap()
     }
 
     #[test]
@@ -269,7 +277,11 @@ mod tests {
         assert_eq!(now.cells[node1].releases, [0]);
         assert_eq!(
             now.cells[node1].services,
-            [Hosted { service: 0, online: true, risk: None }]
+            [Hosted {
+                service: 0,
+                online: true,
+                risk: None
+            }]
         );
         assert!(now.cells[node2].services.is_empty());
         assert!(now.cells.iter().all(|cell| cell.up && !cell.acted_on));
@@ -281,11 +293,17 @@ mod tests {
         assert!(paused.cells[node2].acted_on);
         assert!(!paused.cells[node1].acted_on);
         assert_eq!(paused.risks, [RiskKind::NoFailoverTarget]);
-        assert_eq!(paused.cells[node1].services[0].risk, Some(RiskKind::NoFailoverTarget));
+        assert_eq!(
+            paused.cells[node1].services[0].risk,
+            Some(RiskKind::NoFailoverTarget)
+        );
 
         // Step 3 resumes NODE2 on SP2: a failure of NODE1 would fail EVS1 over across releases.
         let resumed = &timeline.columns[3];
-        assert_eq!(resumed.cells[node1].services[0].risk, Some(RiskKind::MixedVersionFailover));
+        assert_eq!(
+            resumed.cells[node1].services[0].risk,
+            Some(RiskKind::MixedVersionFailover)
+        );
 
         // Step 2 upgrades NODE2 to the target release.
         assert_eq!(timeline.columns[2].cells[node2].releases, [1]);
@@ -293,7 +311,11 @@ mod tests {
 
         // At the end: both on SP2, EVS1 back on NODE1, nothing at risk.
         let last = timeline.columns.last().unwrap();
-        assert!(last.cells.iter().all(|cell| cell.releases == [1] && cell.up));
+        assert!(
+            last.cells
+                .iter()
+                .all(|cell| cell.releases == [1] && cell.up)
+        );
         assert_eq!(last.cells[node1].services.len(), 1);
         assert!(last.risks.is_empty());
     }
@@ -301,8 +323,10 @@ mod tests {
     #[test]
     fn every_column_matches_the_plan_state() {
         for example_file in EXAMPLES {
-            let analysis = rollplan_core::analyze(example_file.text, Syntax::detect(example_file.text));
-            let (Some(cluster), Some(plan)) = (&analysis.validation.cluster, analysis.plan()) else {
+            let analysis =
+                rollplan_core::analyze(example_file.text, Syntax::detect(example_file.text));
+            let (Some(cluster), Some(plan)) = (&analysis.validation.cluster, analysis.plan())
+            else {
                 continue;
             };
             let timeline = Timeline::new(cluster, plan).unwrap();
@@ -312,8 +336,7 @@ mod tests {
                     assert_eq!(cell.up, state.up);
                     for (component, &release) in cell.releases.iter().enumerate() {
                         assert_eq!(
-                            timeline.legend[component].releases[release],
-                            state.versions[component],
+                            timeline.legend[component].releases[release], state.versions[component],
                             "{}",
                             example_file.name
                         );
@@ -341,7 +364,10 @@ mod tests {
         let timeline = Timeline::new(&cluster, &plan).unwrap();
         assert_eq!(timeline.legend.len(), 2);
         // Dotted versions are ordered as numbers, the target last.
-        assert_eq!(timeline.legend[0].releases, ["5.2.3790.3959", "5.2.3790.4455"]);
+        assert_eq!(
+            timeline.legend[0].releases,
+            ["5.2.3790.3959", "5.2.3790.4455"]
+        );
         assert_eq!(timeline.legend[1].releases, ["SP1", "SP2"]);
         // The passive node goes first.
         let node4 = node(&cluster, "NODE4");
@@ -369,11 +395,21 @@ mod tests {
 
     #[test]
     fn moves_act_on_both_nodes() {
-        let action = Action::Move { service: 0, from: 1, to: 2 };
+        let action = Action::Move {
+            service: 0,
+            from: 1,
+            to: 2,
+        };
         assert!(acts_on(&action, 1));
         assert!(acts_on(&action, 2));
         assert!(!acts_on(&action, 0));
-        assert!(acts_on(&Action::Upgrade { node: 3, components: vec![0] }, 3));
+        assert!(acts_on(
+            &Action::Upgrade {
+                node: 3,
+                components: vec![0]
+            },
+            3
+        ));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Small pieces of wording shared by several views, kept pure so they are tested natively.
 
-use rollplan_core::plan::{BlockingRule, RiskKind, Summary};
+use rollplan_core::plan::{RiskKind, Summary};
 
 /// "1 step", "2 steps".
 pub fn plural(count: usize, one: &str, many: &str) -> String {
@@ -28,19 +28,10 @@ pub fn estimate(summary: &Summary) -> String {
 
 /// A step's duration, or why it has none.
 pub fn step_minutes(minutes: Option<u32>) -> String {
-    minutes.map_or_else(|| "duration unknown".to_owned(), |minutes| format!("about {}", duration(minutes)))
-}
-
-/// The rule name the CLI prints in `blocked[...]` (core's `report::blocked_text`),
-/// so the page and the command line use the same words.
-pub fn blocking_rule(rule: BlockingRule) -> &'static str {
-    match rule {
-        BlockingRule::Quorum => "quorum",
-        BlockingRule::OutageNotAllowed => "outage-not-allowed",
-        BlockingRule::NoRoom => "no-room",
-        BlockingRule::Failback => "failback",
-        BlockingRule::SearchBudget => "search-budget",
-    }
+    minutes.map_or_else(
+        || "duration unknown".to_owned(),
+        |minutes| format!("about {}", duration(minutes)),
+    )
 }
 
 /// What a risk kind means, for the badges' legend and tooltips.
@@ -87,33 +78,5 @@ mod tests {
         assert_eq!(plural(1, "step", "steps"), "1 step");
         assert_eq!(plural(0, "step", "steps"), "0 steps");
         assert_eq!(plural(2, "move", "moves"), "2 moves");
-    }
-
-    #[test]
-    fn rule_names_are_the_clis() {
-        // The same words as `rollplan plan`, which prints core's `blocked_text`.
-        let cluster = rollplan_core::validate(crate::state::SEED.text)
-            .cluster
-            .expect("the seed is valid");
-        for rule in [
-            BlockingRule::Quorum,
-            BlockingRule::OutageNotAllowed,
-            BlockingRule::NoRoom,
-            BlockingRule::Failback,
-            BlockingRule::SearchBudget,
-        ] {
-            let reason = rollplan_core::plan::Blocked {
-                rule,
-                service: None,
-                node: None,
-                message: "m".to_owned(),
-                unblock: Vec::new(),
-            };
-            let text = rollplan_core::report::blocked_text(&cluster, &[reason]);
-            assert!(
-                text.contains(&format!("blocked[{}]: m", blocking_rule(rule))),
-                "{text}"
-            );
-        }
     }
 }

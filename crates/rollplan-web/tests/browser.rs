@@ -154,7 +154,10 @@ async fn first_visit_shows_the_seed_and_its_plan() {
     assert_eq!(texts(&root, ".cluster .cluster-name"), ["EXCH-CL1"]);
     let rows = texts(&root, ".nodes tbody tr");
     assert_eq!(rows.len(), 2);
-    assert!(rows[0].contains("NODE1") && rows[0].contains("SP1"), "{rows:?}");
+    assert!(
+        rows[0].contains("NODE1") && rows[0].contains("SP1"),
+        "{rows:?}"
+    );
     assert_eq!(texts(&root, ".services .service-name"), ["EVS1"]);
     assert_eq!(texts(&root, ".services .service-node"), ["NODE1"]);
     // Line numbers for every line of the text.
@@ -168,8 +171,14 @@ async fn first_visit_shows_the_seed_and_its_plan() {
     assert_eq!(texts(&root, ".checklist .step-number")[0], "1");
     assert_eq!(steps_with_class(&root, "current"), [0]);
     let badges = texts(&root, ".checklist .risk-badge");
-    assert!(badges.iter().any(|badge| badge == "no-failover-target"), "{badges:?}");
-    assert!(badges.iter().any(|badge| badge == "mixed-version-failover"), "{badges:?}");
+    assert!(
+        badges.iter().any(|badge| badge == "no-failover-target"),
+        "{badges:?}"
+    );
+    assert!(
+        badges.iter().any(|badge| badge == "mixed-version-failover"),
+        "{badges:?}"
+    );
     let risks = texts(&root, ".checklist .risk-message");
     assert!(
         risks.iter().any(|risk| risk
@@ -177,23 +186,41 @@ async fn first_visit_shows_the_seed_and_its_plan() {
         "{risks:?}"
     );
     let details = texts(&root, ".checklist .step-details")[0].clone();
-    assert!(details.contains("NODE2 hosts no running services"), "{details}");
+    assert!(
+        details.contains("NODE2 hosts no running services"),
+        "{details}"
+    );
     assert_eq!(texts(&root, ".checklist .step-minutes")[0], "about 2 min");
 
     // The summary bar.
     let figures = texts(&root, ".plan-summary .figure");
     assert!(figures.contains(&"Moves2".to_owned()), "{figures:?}");
-    assert!(figures.contains(&"Mixed-version steps4".to_owned()), "{figures:?}");
+    assert!(
+        figures.contains(&"Mixed-version steps4".to_owned()),
+        "{figures:?}"
+    );
     assert!(figures.contains(&"Outage0 min".to_owned()), "{figures:?}");
-    assert!(figures.iter().any(|figure| figure.starts_with("Estimated timeabout 1 h 38 min")), "{figures:?}");
+    assert!(
+        figures
+            .iter()
+            .any(|figure| figure.starts_with("Estimated timeabout 1 h 38 min")),
+        "{figures:?}"
+    );
     assert!(texts(&root, ".progress-text")[0].starts_with("0 of 8 done"));
 
     // The timeline: a row per node, the starting state and a column per step.
     assert_eq!(texts(&root, ".timeline-grid tbody th"), ["NODE1", "NODE2"]);
-    assert_eq!(find_all(&root, ".timeline-grid thead th.step-column").len(), 9);
+    assert_eq!(
+        find_all(&root, ".timeline-grid thead th.step-column").len(),
+        9
+    );
     let first_row = find_all(&root, ".timeline-grid tbody tr")[0].clone();
     let now = first_row.query_selector("td").unwrap().unwrap();
-    assert_eq!(now.text_content().unwrap(), "SP1EVS1", "NODE1 now: SP1, hosting EVS1");
+    assert_eq!(
+        now.text_content().unwrap(),
+        "SP1EVS1",
+        "NODE1 now: SP1, hosting EVS1"
+    );
     let node2_after_pause = find_all(&root, ".timeline-grid tbody tr")[1]
         .query_selector_all("td")
         .unwrap()
@@ -212,9 +239,15 @@ async fn typing_a_broken_description_shows_a_located_error_that_moves_the_cursor
 
     // A comment with a character outside the BMP before the error: the cursor must
     // still land on the right place (UTF-16 offsets differ from columns there).
-    let broken = format!("# 🚀 rollout\n{}", SEED.text.replace("on: NODE1", "on: NODE3"));
+    let broken = format!(
+        "# 🚀 rollout\n{}",
+        SEED.text.replace("on: NODE1", "on: NODE3")
+    );
     type_text(&root, &broken).await;
-    wait_until("the error shows", || !texts(&root, ".diagnostic.error").is_empty()).await;
+    wait_until("the error shows", || {
+        !texts(&root, ".diagnostic.error").is_empty()
+    })
+    .await;
 
     let line = broken
         .lines()
@@ -244,12 +277,19 @@ async fn typing_a_broken_description_shows_a_located_error_that_moves_the_cursor
     let editor = textarea(&root);
     let start = utf16_offset(&broken, line as u32, column as u32);
     assert_eq!(editor.selection_start().unwrap(), Some(start));
-    assert_eq!(editor.selection_end().unwrap(), Some(start + 5), "NODE3 selected");
+    assert_eq!(
+        editor.selection_end().unwrap(),
+        Some(start + 5),
+        "NODE3 selected"
+    );
     assert_eq!(document().active_element().unwrap(), editor.clone().into());
 
     // Fixing it again clears the error and brings the plan back.
     type_text(&root, SEED.text).await;
-    wait_until("the plan is back", || root.query_selector(".checklist").unwrap().is_some()).await;
+    wait_until("the plan is back", || {
+        root.query_selector(".checklist").unwrap().is_some()
+    })
+    .await;
     assert_eq!(texts(&root, ".diagnostic.error"), Vec::<String>::new());
 }
 
@@ -259,10 +299,21 @@ async fn analysis_waits_for_typing_to_pause() {
     let root = mount().await;
     type_text(&root, "format: 1\n").await;
     // Right after the keystroke the old results are still shown, marked as being rechecked.
-    assert!(find::<Element>(&root, ".diagnostics").class_list().contains("stale"));
+    assert!(
+        find::<Element>(&root, ".diagnostics")
+            .class_list()
+            .contains("stale")
+    );
     assert_eq!(texts(&root, ".diagnostic.error"), Vec::<String>::new());
-    wait_until("the new text is checked", || !texts(&root, ".diagnostic.error").is_empty()).await;
-    assert!(!find::<Element>(&root, ".diagnostics").class_list().contains("stale"));
+    wait_until("the new text is checked", || {
+        !texts(&root, ".diagnostic.error").is_empty()
+    })
+    .await;
+    assert!(
+        !find::<Element>(&root, ".diagnostics")
+            .class_list()
+            .contains("stale")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -292,17 +343,27 @@ async fn ticked_steps_survive_a_reload() {
     boxes[1].click();
     settle().await;
     assert_eq!(ticked(&first), [0, 1]);
-    assert_eq!(steps_with_class(&first, "current"), [2], "the current step is the first unticked one");
+    assert_eq!(
+        steps_with_class(&first, "current"),
+        [2],
+        "the current step is the first unticked one"
+    );
     assert!(texts(&first, ".progress-text")[0].starts_with("2 of 18 done"));
     let saved: Vec<String> = (0..storage().length().unwrap())
         .filter_map(|i| storage().key(i).unwrap())
         .filter(|key| key.starts_with(PROGRESS_KEY_PREFIX))
         .collect();
     assert_eq!(saved.len(), 1, "one plan's progress: {saved:?}");
-    assert_eq!(storage().get_item(&saved[0]).unwrap().as_deref(), Some("0 1"));
+    assert_eq!(
+        storage().get_item(&saved[0]).unwrap().as_deref(),
+        Some("0 1")
+    );
 
     let second = mount().await;
-    assert_eq!(textarea(&second).value(), example("exchange-four-node.yaml").text);
+    assert_eq!(
+        textarea(&second).value(),
+        example("exchange-four-node.yaml").text
+    );
     assert_eq!(ticked(&second), [0, 1]);
     assert_eq!(steps_with_class(&second, "current"), [2]);
     let done_columns = find_all(&second, ".timeline-grid thead th.done").len();
@@ -322,7 +383,11 @@ async fn progress_belongs_to_its_plan() {
     checkboxes(&root)[0].click();
     settle().await;
     pick_example(&root, "exchange-four-node.yaml").await;
-    assert_eq!(ticked(&root), Vec::<usize>::new(), "another plan starts unticked");
+    assert_eq!(
+        ticked(&root),
+        Vec::<usize>::new(),
+        "another plan starts unticked"
+    );
     pick_example(&root, SEED.name).await;
     assert_eq!(ticked(&root), [0], "the seed's ticks are kept");
     find::<HtmlElement>(&root, ".plan-summary button").click();
@@ -344,12 +409,18 @@ async fn picking_an_example_loads_and_plans_it() {
 
     assert_eq!(textarea(&root).value(), four.text);
     assert_eq!(texts(&root, ".nodes tbody tr").len(), 4);
-    assert_eq!(texts(&root, ".timeline-grid tbody th"), ["NODE1", "NODE2", "NODE3", "NODE4"]);
+    assert_eq!(
+        texts(&root, ".timeline-grid tbody th"),
+        ["NODE1", "NODE2", "NODE3", "NODE4"]
+    );
     assert_eq!(texts(&root, ".checklist .step-title").len(), 18);
     // Both components are in the legend, each with its releases.
     let legend = texts(&root, ".timeline-legend .legend-component");
     assert_eq!(legend.len(), 2, "{legend:?}");
-    assert!(legend[1].contains("SP1") && legend[1].contains("SP2 (target)"), "{legend:?}");
+    assert!(
+        legend[1].contains("SP1") && legend[1].contains("SP2 (target)"),
+        "{legend:?}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -360,8 +431,15 @@ async fn selecting_a_timeline_column_selects_its_step() {
     column.click();
     settle().await;
     assert_eq!(steps_with_class(&root, "selected"), [3]);
-    assert_eq!(column.get_attribute("aria-pressed").as_deref(), Some("true"));
-    assert_eq!(find_all(&root, ".timeline-grid td.selected").len(), 2, "the whole column");
+    assert_eq!(
+        column.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        find_all(&root, ".timeline-grid td.selected").len(),
+        2,
+        "the whole column"
+    );
 
     // The arrow keys move along the columns.
     column.focus().unwrap();
@@ -369,7 +447,9 @@ async fn selecting_a_timeline_column_selects_its_step() {
     init.set_key("ArrowRight");
     init.set_bubbles(true);
     column
-        .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+        .dispatch_event(
+            &KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
         .unwrap();
     settle().await;
     assert_eq!(steps_with_class(&root, "selected"), [4]);
@@ -381,18 +461,30 @@ async fn selecting_a_timeline_column_selects_its_step() {
 async fn a_blocked_cluster_says_why_in_the_clis_words() {
     forget_everything();
     let root = mount().await;
-    let text = SEED.text.replace("owners: [NODE1, NODE2]", "owners: [NODE1]");
+    let text = SEED
+        .text
+        .replace("owners: [NODE1, NODE2]", "owners: [NODE1]");
     type_text(&root, &text).await;
-    wait_until("the blocked reasons show", || root.query_selector(".blocked").unwrap().is_some()).await;
+    wait_until("the blocked reasons show", || {
+        root.query_selector(".blocked").unwrap().is_some()
+    })
+    .await;
 
     let analysis = rollplan_core::analyze(&text, rollplan_core::Syntax::Yaml);
     let reasons = analysis.blocked().expect("the core blocks it");
-    let cli = rollplan_core::report::blocked_text(analysis.validation.cluster.as_ref().unwrap(), reasons);
+    let cli =
+        rollplan_core::report::blocked_text(analysis.validation.cluster.as_ref().unwrap(), reasons);
     let heading = texts(&root, ".blocked h3")[0].clone();
     assert_eq!(heading, cli.lines().next().unwrap());
-    assert_eq!(texts(&root, ".blocked-message"), [reasons[0].message.clone()]);
+    assert_eq!(
+        texts(&root, ".blocked-message"),
+        [reasons[0].message.clone()]
+    );
     assert_eq!(texts(&root, ".unblock li"), reasons[0].unblock);
     let rule = texts(&root, ".blocked-rule")[0].clone();
-    assert!(cli.contains(&format!("{rule}: {}", reasons[0].message)), "{rule} in {cli}");
+    assert!(
+        cli.contains(&format!("{rule}: {}", reasons[0].message)),
+        "{rule} in {cli}"
+    );
     assert!(root.query_selector(".checklist").unwrap().is_none());
 }

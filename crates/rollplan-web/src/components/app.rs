@@ -2,7 +2,9 @@
 //!
 //! The page reads top to bottom as the work goes: describe the cluster (editor),
 //! check what the core understood (diagnostics and cluster summary, beside the
-//! editor), then plan (summary bar, timeline, checklist).
+//! editor), then plan (summary bar with the share and export buttons, the
+//! comparison with another plan, timeline, checklist). A plan opened from a
+//! link has a banner above it all, with its fingerprint.
 //!
 //! Typing changes only the text, so a keystroke must re-render only the
 //! editor: every callback handed down is made once ([`Callbacks`]), so the
@@ -11,17 +13,26 @@
 
 use yew::prelude::*;
 
+use web_sys::File;
+
 use crate::components::blocked::BlockedReasons;
 use crate::components::checklist::Checklist;
 use crate::components::cluster_summary::ClusterSummary;
+use crate::components::compare::ComparePlans;
 use crate::components::diagnostics::DiagnosticList;
 use crate::components::editor::Editor;
 use crate::components::examples::Examples;
+use crate::components::link_error::LinkError;
 use crate::components::open_file::OpenFile;
 use crate::components::plan_status::{PlanStatus, Standing};
 use crate::components::plan_summary::PlanSummary;
+use crate::components::share_tools::ShareTools;
+use crate::components::shared_banner::SharedBanner;
 use crate::components::timeline::Timeline;
-use crate::hooks::files::{use_drop_zone, use_file_opener};
+use crate::hooks::export::use_exports;
+use crate::hooks::files::{use_comparison_file, use_drop_zone, use_file_opener};
+use crate::hooks::link::go_to_plan;
+use crate::hooks::style::use_style_property;
 use crate::hooks::use_app_state;
 use crate::state::{Action, State};
 use crate::wording::estimate;
@@ -36,6 +47,15 @@ struct Callbacks {
     select: Callback<usize>,
     clear_progress: Callback<()>,
     undo_clear_progress: Callback<()>,
+    keep_shared: Callback<()>,
+    cancel_keep_shared: Callback<()>,
+    back_to_own: Callback<()>,
+    dismiss_link_error: Callback<()>,
+    close_link: Callback<()>,
+    compare: Callback<String>,
+    swap_comparison: Callback<()>,
+    close_comparison: Callback<()>,
+    go_to_plan: Callback<MouseEvent>,
 }
 
 impl Callbacks {
@@ -48,6 +68,15 @@ impl Callbacks {
             select: dispatch.reform(Action::Select),
             clear_progress: dispatch.reform(|()| Action::ClearProgress),
             undo_clear_progress: dispatch.reform(|()| Action::UndoClearProgress),
+            keep_shared: dispatch.reform(|()| Action::KeepShared),
+            cancel_keep_shared: dispatch.reform(|()| Action::CancelKeepShared),
+            back_to_own: dispatch.reform(|()| Action::BackToOwn),
+            dismiss_link_error: dispatch.reform(|()| Action::DismissLinkError),
+            close_link: dispatch.reform(|()| Action::CloseLink),
+            compare: dispatch.reform(Action::CompareWith),
+            swap_comparison: dispatch.reform(|()| Action::SwapComparison),
+            close_comparison: dispatch.reform(|()| Action::CloseComparison),
+            go_to_plan: Callback::from(|event: MouseEvent| go_to_plan(&event)),
         }
     }
 }
@@ -61,9 +90,18 @@ pub fn App() -> Html {
         let dispatch = dispatch.clone();
         move |()| Callbacks::new(&dispatch)
     });
-    let open_file = use_file_opener(dispatch);
+    let open_file = use_file_opener(dispatch.clone());
+    let compare_file = use_comparison_file(dispatch);
     let drop_zone = use_drop_zone(open_file.clone());
+    let exports = use_exports(&state);
     let analysis = &state.analysis;
+    // The sticky timeline's height, for where steps scroll to (see style.css).
+    let plan = use_node_ref();
+    let rows = analysis
+        .cluster
+        .as_ref()
+        .map_or(0, |cluster| cluster.nodes.len());
+    use_style_property(&plan, "--timeline-rows", rows.to_string());
 
     html! {
         <div
@@ -72,15 +110,28 @@ pub fn App() -> Html {
             ondragleave={drop_zone.ondragleave.clone()}
             ondrop={drop_zone.ondrop.clone()}
         >
-            <a class="skip-link" href="#plan">{ "Skip to the plan" }</a>
+            <a class="skip-link" href="#plan" onclick={callbacks.go_to_plan.clone()}>{ "Skip to the plan" }</a>
             <header class="app-header">
                 <h1>{ "rollplan" }</h1>
                 <p class="tagline">
                     { "Plan the rolling upgrade of a failover cluster: patch the passive node, move the services onto it, \
                        patch the node they left, fail back to verify. Everything runs in this page; nothing is sent anywhere." }
                 </p>
-                <PlanStatus standing={standing(&state)} />
+                <PlanStatus standing={standing(&state)} on_click={callbacks.go_to_plan.clone()} />
             </header>
+            if let Some(message) = &state.link_error {
+                <LinkError message={AttrValue::from(message.clone())} on_dismiss={callbacks.dismiss_link_error.clone()} />
+            }
+            if let Some(shared) = &state.shared {
+                <SharedBanner
+                    shared={shared.clone()}
+                    cluster={analysis.cluster.as_ref().map(|cluster| AttrValue::from(cluster.name.clone()))}
+                    fingerprint={analysis.fingerprint.clone().map(AttrValue::from)}
+                    on_keep={callbacks.keep_shared.clone()}
+                    on_cancel={callbacks.cancel_keep_shared.clone()}
+                    on_back={callbacks.back_to_own.clone()}
+                />
+            }
             <main class="workspace">
                 <section class="panel describe" aria-labelledby="editor-heading">
                     <div class="panel-heading">
@@ -100,6 +151,7 @@ pub fn App() -> Html {
                         diagnostics={analysis.diagnostics.clone()}
                         reveal={state.reveal}
                         on_edit={callbacks.edit.clone()}
+                        readonly={state.shared.is_some()}
                     />
                 </section>
                 <section class={classes!("panel", "check", state.is_stale().then_some("stale"))} aria-labelledby="check-heading">
@@ -113,17 +165,25 @@ pub fn App() -> Html {
                 </section>
                 <section
                     id="plan"
+                    ref={plan}
                     class={classes!("panel", "plan", state.is_stale().then_some("stale"))}
-                    style={format!("--timeline-rows: {}", analysis.cluster.as_ref().map_or(0, |cluster| cluster.nodes.len()))}
                     aria-labelledby="plan-heading"
                     tabindex="-1"
                 >
-                    <h2 id="plan-heading"><span class="stage">{ "3" }</span>{ "Upgrade plan" }
-                        if let Some(cluster) = &analysis.cluster {
-                            { " for " }<span class="cluster-name">{ &cluster.name }</span>
-                        }
-                    </h2>
-                    { plan_section(&state, &callbacks) }
+                    <div class="panel-heading">
+                        <h2 id="plan-heading"><span class="stage">{ "3" }</span>{ "Upgrade plan" }
+                            if let Some(cluster) = &analysis.cluster {
+                                { " for " }<span class="cluster-name">{ &cluster.name }</span>
+                            }
+                        </h2>
+                        <ShareTools
+                            exports={exports.clone()}
+                            has_plan={analysis.plan.as_ref().is_some_and(|plan| !plan.steps.is_empty())}
+                            share={state.share.clone()}
+                            on_close_link={callbacks.close_link.clone()}
+                        />
+                    </div>
+                    { plan_section(&state, &callbacks, &compare_file) }
                 </section>
             </main>
             if drop_zone.active {
@@ -146,12 +206,14 @@ fn standing(state: &State) -> Standing {
     } else if analysis.blocked.is_some() {
         Standing::Blocked
     } else {
-        Standing::Invalid { errors: state.counts().0 }
+        Standing::Invalid {
+            errors: state.counts().0,
+        }
     }
 }
 
 /// The plan, why there is none, or what is missing for one.
-fn plan_section(state: &State, callbacks: &Callbacks) -> Html {
+fn plan_section(state: &State, callbacks: &Callbacks, compare_file: &Callback<File>) -> Html {
     let analysis = &state.analysis;
     let Some(cluster) = &analysis.cluster else {
         return html! { <p class="muted no-plan">{ "The plan appears once the description has no errors." }</p> };
@@ -173,6 +235,14 @@ fn plan_section(state: &State, callbacks: &Callbacks) -> Html {
                 can_undo={state.unticked.as_ref().is_some_and(|(plan, _)| plan == fingerprint)}
                 on_clear={callbacks.clear_progress.clone()}
                 on_undo={callbacks.undo_clear_progress.clone()}
+            />
+            <ComparePlans
+                review={state.review.clone()}
+                fingerprint={AttrValue::from(fingerprint.clone())}
+                on_compare={callbacks.compare.clone()}
+                on_file={compare_file.clone()}
+                on_swap={callbacks.swap_comparison.clone()}
+                on_close={callbacks.close_comparison.clone()}
             />
             <Timeline
                 cluster={cluster.clone()}

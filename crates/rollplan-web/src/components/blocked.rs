@@ -8,8 +8,6 @@ use std::rc::Rc;
 use rollplan_core::plan::Blocked;
 use yew::prelude::*;
 
-use crate::wording::blocking_rule;
-
 #[derive(Properties, PartialEq, Debug)]
 pub struct BlockedReasonsProps {
     pub cluster: AttrValue,
@@ -25,7 +23,7 @@ pub fn BlockedReasons(props: &BlockedReasonsProps) -> Html {
                 { for props.reasons.iter().map(|reason| html! {
                     <li class="blocked-reason">
                         <p>
-                            <code class="badge blocked-rule">{ format!("blocked[{}]", blocking_rule(reason.rule)) }</code>
+                            <code class="badge blocked-rule">{ format!("blocked[{}]", reason.rule.as_str()) }</code>
                             { " " }<span class="blocked-message">{ &reason.message }</span>
                         </p>
                         if !reason.unblock.is_empty() {

@@ -31,6 +31,9 @@ pub struct EditorProps {
     pub reveal: Option<Reveal>,
     /// Called with the whole new text on every edit.
     pub on_edit: Callback<String>,
+    /// Whether the text is a shared plan's, shown read-only.
+    #[prop_or_default]
+    pub readonly: bool,
 }
 
 #[component]
@@ -74,6 +77,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     autocomplete="off"
                     autocapitalize="off"
                     wrap="off"
+                    readonly={props.readonly}
                     value={props.text.clone()}
                     {oninput}
                     {onscroll}
@@ -86,7 +90,11 @@ pub fn Editor(props: &EditorProps) -> Html {
                     { "Read as " }
                 }
                 <strong>{ props.syntax }</strong>
-                { " (detected from the text). Checked as you type; kept in this browser only." }
+                if props.readonly {
+                    { " (detected from the text). From a plan link: read-only, and not saved unless you keep it." }
+                } else {
+                    { " (detected from the text). Checked as you type; kept in this browser only." }
+                }
             </p>
         </div>
     }
@@ -94,7 +102,10 @@ pub fn Editor(props: &EditorProps) -> Html {
 
 /// Keeps the gutter's scroll position equal to the textarea's.
 fn sync_gutter(textarea: &NodeRef, gutter: &NodeRef) {
-    if let (Some(textarea), Some(gutter)) = (textarea.cast::<HtmlTextAreaElement>(), gutter.cast::<web_sys::Element>()) {
+    if let (Some(textarea), Some(gutter)) = (
+        textarea.cast::<HtmlTextAreaElement>(),
+        gutter.cast::<web_sys::Element>(),
+    ) {
         gutter.set_scroll_top(textarea.scroll_top());
     }
 }

@@ -16,12 +16,18 @@ pub enum Standing {
     /// Valid, but no safe plan exists.
     Blocked,
     /// A plan of `steps` steps, `done` of them ticked, taking about `estimate`.
-    Planned { steps: usize, done: usize, estimate: String },
+    Planned {
+        steps: usize,
+        done: usize,
+        estimate: String,
+    },
 }
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct PlanStatusProps {
     pub standing: Standing,
+    /// Takes the user to the plan (without putting `#plan` in the address).
+    pub on_click: Callback<MouseEvent>,
 }
 
 #[component]
@@ -36,12 +42,19 @@ pub fn PlanStatus(props: &PlanStatusProps) -> Html {
         Standing::Planned { steps, done, .. } if done == steps => {
             ("good", format!("Plan: all {steps} steps done"))
         }
-        Standing::Planned { steps, done, estimate } => (
+        Standing::Planned {
+            steps,
+            done,
+            estimate,
+        } => (
             "",
-            format!("Plan: {}, {estimate}; {done} done", plural(*steps, "step", "steps")),
+            format!(
+                "Plan: {}, {estimate}; {done} done",
+                plural(*steps, "step", "steps")
+            ),
         ),
     };
     html! {
-        <a class={classes!("plan-status", class)} href="#plan">{ text }{ " ↓" }</a>
+        <a class={classes!("plan-status", class)} href="#plan" onclick={props.on_click.clone()}>{ text }{ " ↓" }</a>
     }
 }

@@ -75,7 +75,10 @@ mod tests {
     fn waits_longer_after_slow_analyses_within_bounds() {
         assert_eq!(delay_after(Duration::ZERO), ANALYSIS_DELAY);
         assert_eq!(delay_after(Duration::from_millis(5)), ANALYSIS_DELAY);
-        assert_eq!(delay_after(Duration::from_millis(400)), Duration::from_millis(800));
+        assert_eq!(
+            delay_after(Duration::from_millis(400)),
+            Duration::from_millis(800)
+        );
         assert_eq!(delay_after(Duration::from_secs(9)), MAX_ANALYSIS_DELAY);
     }
 }

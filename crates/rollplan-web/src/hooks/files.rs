@@ -21,33 +21,53 @@ pub fn use_file_opener(dispatch: Callback<Action>) -> Callback<File> {
     use_callback(dispatch, |file: File, dispatch| {
         let dispatch = dispatch.clone();
         spawn_local(async move {
-            dispatch.emit(read(&file).await);
+            dispatch.emit(match read(&file).await {
+                Ok(text) => Action::Open {
+                    name: file.name(),
+                    text,
+                },
+                Err(reason) => Action::OpenFailed {
+                    name: file.name(),
+                    reason,
+                },
+            });
         });
     })
 }
 
-async fn read(file: &File) -> Action {
-    let name = file.name();
+/// Reads files to compare the plan shown with.
+#[hook]
+pub fn use_comparison_file(dispatch: Callback<Action>) -> Callback<File> {
+    use_callback(dispatch, |file: File, dispatch| {
+        let dispatch = dispatch.clone();
+        spawn_local(async move {
+            dispatch.emit(match read(&file).await {
+                Ok(text) => Action::CompareWithFile {
+                    name: file.name(),
+                    text,
+                },
+                Err(reason) => Action::CompareFileFailed {
+                    name: file.name(),
+                    reason,
+                },
+            });
+        });
+    })
+}
+
+/// The file's text, or why it cannot be had.
+async fn read(file: &File) -> Result<String, String> {
     let limit = rollplan_core::MAX_INPUT_BYTES;
     if file.size() > f64::from(u32::try_from(limit).unwrap_or(u32::MAX)) {
-        return Action::OpenFailed {
-            reason: format!(
-                "it is {:.1} MiB, and descriptions are limited to {} MiB",
-                file.size() / 1_048_576.0,
-                limit / 1_048_576
-            ),
-            name,
-        };
+        return Err(format!(
+            "it is {:.1} MiB, and descriptions are limited to {} MiB",
+            file.size() / 1_048_576.0,
+            limit / 1_048_576
+        ));
     }
     match JsFuture::from(file.text()).await {
-        Ok(text) => Action::Open {
-            name,
-            text: text.as_string().unwrap_or_default(),
-        },
-        Err(_) => Action::OpenFailed {
-            name,
-            reason: "the browser could not read it".to_owned(),
-        },
+        Ok(text) => Ok(text.as_string().unwrap_or_default()),
+        Err(_) => Err("the browser could not read it".to_owned()),
     }
 }
 
@@ -124,7 +144,10 @@ fn carries_files(event: &DragEvent) -> bool {
 
 /// The first file of a file input's selection, for the "Open file" button.
 pub fn chosen_file(event: &Event) -> Option<File> {
-    let input = event.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let input = event
+        .target()?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?;
     let file = input.files()?.get(0);
     // Forget the choice, so choosing the same file again (after editing it on disk) reads it again.
     input.set_value("");

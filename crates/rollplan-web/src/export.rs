@@ -1,0 +1,129 @@
+//! What the export buttons download, as plain data: file names and contents.
+//!
+//! The contents are the command line's, byte for byte: the Markdown checklist
+//! is core's `report::plan_markdown` (`rollplan plan --format markdown`), the
+//! JSON is core's `report::Document` pretty-printed with a final newline
+//! (`rollplan plan --format json`, docs/plan-format.md). Both are made from
+//! the text in the editor, analysed afresh, so a click during typing exports
+//! exactly what the command line would say about that text.
+//!
+//! Putting the file on disk is `hooks/export.rs`.
+
+use rollplan_core::{Syntax, analyze, report};
+
+/// A file to download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Download {
+    pub name: String,
+    pub mime: &'static str,
+    pub content: String,
+}
+
+/// The checklist as Markdown, when `text` has a plan.
+pub fn markdown(text: &str) -> Option<Download> {
+    let analysis = analyze(text, Syntax::detect(text));
+    let cluster = analysis.validation.cluster.as_ref()?;
+    let plan = analysis.plan()?;
+    let fingerprint = analysis.fingerprint.as_deref()?;
+    Some(Download {
+        name: format!("{}-plan.md", file_stem(&cluster.name)),
+        mime: "text/markdown;charset=utf-8",
+        content: report::plan_markdown(cluster, plan, fingerprint),
+    })
+}
+
+/// The plan as JSON: also for a blocked or invalid description, which the document describes.
+pub fn json(text: &str) -> Download {
+    let analysis = analyze(text, Syntax::detect(text));
+    let document = report::Document::new(&analysis);
+    // Serialising plain data with string keys cannot fail; an empty file would say something went wrong.
+    let mut content = serde_json::to_string_pretty(&document).unwrap_or_default();
+    content.push('\n');
+    let stem = analysis
+        .validation
+        .cluster
+        .as_ref()
+        .map_or_else(|| "rollplan".to_owned(), |cluster| file_stem(&cluster.name));
+    Download {
+        name: format!("{stem}-plan.json"),
+        mime: "application/json",
+        content,
+    }
+}
+
+/// A file name made from a cluster name: letters, digits, `.`, `-` and `_`
+/// kept, anything else (separators, spaces, markup) a single `-`, at most
+/// 60 characters, never empty or hidden.
+pub fn file_stem(name: &str) -> String {
+    let mut stem = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+            stem.push(c);
+        } else if !stem.ends_with('-') {
+            stem.push('-');
+        }
+    }
+    let stem: String = stem
+        .trim_matches(|c| c == '-' || c == '.')
+        .chars()
+        .take(60)
+        .collect();
+    let stem = stem.trim_end_matches(['-', '.']);
+    if stem.is_empty() {
+        "rollplan".to_owned()
+    } else {
+        stem.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::SEED;
+
+    #[test]
+    fn markdown_is_the_clis_checklist() {
+        let download = markdown(SEED.text).expect("the seed has a plan");
+        assert_eq!(download.name, "EXCH-CL1-plan.md");
+        let analysis = analyze(SEED.text, Syntax::Yaml);
+        let expected = report::plan_markdown(
+            analysis.validation.cluster.as_ref().unwrap(),
+            analysis.plan().unwrap(),
+            analysis.fingerprint.as_deref().unwrap(),
+        );
+        assert_eq!(download.content, expected);
+        assert!(download.content.starts_with("# Upgrade plan: EXCH-CL1\n"));
+        assert_eq!(markdown("format: 1\n"), None, "no plan, no checklist");
+    }
+
+    #[test]
+    fn json_is_the_clis_document() {
+        let download = json(SEED.text);
+        assert_eq!(download.name, "EXCH-CL1-plan.json");
+        assert!(download.content.ends_with("}\n"));
+        let value: serde_json::Value = serde_json::from_str(&download.content).unwrap();
+        assert_eq!(value["outcome"], "ok");
+        assert_eq!(value["fingerprint"], "2cd81c98c2c5fa17");
+        assert_eq!(value["steps"][0]["title"], "Pause NODE2");
+
+        let invalid = json("format: 1\n");
+        assert_eq!(invalid.name, "rollplan-plan.json");
+        let value: serde_json::Value = serde_json::from_str(&invalid.content).unwrap();
+        assert_eq!(value["outcome"], "invalid");
+    }
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(file_stem("EXCH-CL1"), "EXCH-CL1");
+        assert_eq!(file_stem("mail cluster / site B"), "mail-cluster-site-B");
+        assert_eq!(
+            file_stem("<img src=x onerror=alert(1)>"),
+            "img-src-x-onerror-alert-1"
+        );
+        assert_eq!(file_stem("../../etc/passwd"), "etc-passwd");
+        assert_eq!(file_stem("..."), "rollplan");
+        assert_eq!(file_stem(""), "rollplan");
+        assert_eq!(file_stem("Zürich"), "Zürich");
+        assert_eq!(file_stem(&"x".repeat(100)).len(), 60);
+    }
+}

@@ -1,0 +1,99 @@
+// What every end-to-end test needs: pages that record whatever goes wrong,
+// waiting for the page to catch up, and the command line.
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The workspace root. */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The `rollplan` command line: $ROLLPLAN_CLI (`cargo xtask test` builds it), else the debug build. */
+export const CLI = process.env.ROLLPLAN_CLI ?? fileURLToPath(new URL('../target/debug/rollplan', import.meta.url));
+
+/** Runs `rollplan args...` in the workspace root and returns its standard output; fails unless it exits 0. */
+export function rollplan(...args) {
+  return execFileSync(CLI, args, { cwd: ROOT, encoding: 'utf8' });
+}
+
+/** `rollplan args...`'s standard output and exit status (`rollplan compare` exits 1 when plans differ). */
+export function rollplanStatus(...args) {
+  const { stdout, status, error } = spawnSync(CLI, args, { cwd: ROOT, encoding: 'utf8' });
+  if (error) throw error;
+  return { stdout, status };
+}
+
+/**
+ * A new page in `context` that records failures: page errors, console errors,
+ * dialogs (an `alert` is what a script injection would show), requests to any
+ * origin but the app's, and Content-Security-Policy violations (recorded in
+ * the page from its first moment, before the app runs). `problems()` returns
+ * them all; a test ends with `assert.deepEqual(await problems(), [])`.
+ */
+export async function newPage(context, server) {
+  const page = await context.newPage();
+  const origin = new URL(server.url).origin;
+  const seen = [];
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.__violations.push(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);
+    });
+  });
+  page.on('pageerror', (error) => seen.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') seen.push(`console error: ${message.text()}`);
+  });
+  page.on('dialog', async (dialog) => {
+    seen.push(`dialog: ${dialog.type()} ${dialog.message()}`);
+    await dialog.dismiss();
+  });
+  page.on('request', (request) => {
+    const url = request.url();
+    // A download is a same-origin blob: URL.
+    if (!url.startsWith(`${origin}/`) && !url.startsWith(`blob:${origin}/`)) seen.push(`request outside the app: ${url}`);
+  });
+  const problems = async () => {
+    const violations = page.isClosed() ? [] : await page.evaluate(() => window.__violations ?? []).catch(() => []);
+    return [...seen, ...violations.map((violation) => `CSP violation: ${violation}`)];
+  };
+  return { page, problems };
+}
+
+/** A fresh page (empty storage) showing the app, after its first render of a plan. */
+export async function open(context, server, url = server.url) {
+  const opened = await newPage(context, server);
+  await opened.page.goto(url);
+  await opened.page.locator('.checklist').waitFor();
+  return opened;
+}
+
+/**
+ * Retries `read` until `check` (an assertion) passes on its result, or rethrows
+ * after 5 s: the page renders a moment after each action, and analyses the text
+ * a moment after typing stops.
+ */
+export async function eventually(read, check) {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const value = await read();
+    try {
+      check(value);
+      return value;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export const text = (locator) => () => locator.textContent();
+export const count = (locator) => () => locator.count();
+
+/** The description saved in the page's storage. */
+export const saved = (page) => () => page.evaluate(() => localStorage.getItem('rollplan.description'));
+
+/** Asserts nothing went wrong on the page. */
+export async function assertNoProblems(problems) {
+  assert.deepEqual(await problems(), []);
+}
