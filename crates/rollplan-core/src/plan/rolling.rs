@@ -48,7 +48,18 @@ enum Mode {
     Outage,
 }
 
+/// Which upgraded node a drained service tries first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Preference {
+    /// The service's `owners` order: what the administrator asked for.
+    Owners,
+    /// The roomiest node first (unlimited capacity first): keeps tight nodes
+    /// free for services that can go nowhere else. Tried only by the search.
+    Roomiest,
+}
+
 /// Where each service of a node goes while it is upgraded.
+#[derive(PartialEq, Eq)]
 struct Drain {
     node: NodeId,
     mode: Mode,
@@ -141,7 +152,7 @@ impl<'c> Search<'c, '_> {
     /// already known), or the broken invariant that made it look so.
     fn record_no_room(&mut self, sim: &Sim<'c>, pending: &[NodeId]) -> Result<(), Broken> {
         if self.first_failure.is_none() {
-            let worst = pending.iter().map(|&node| drain(sim, node, Mode::Outage, self.components)).min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node));
+            let worst = pending.iter().map(|&node| drain(sim, node, Mode::Outage, self.components, Preference::Owners)).min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node));
             sim.intact()?;
             if let Some(drain) = worst {
                 self.first_failure = Some(no_room(sim, &drain)?);
@@ -156,7 +167,7 @@ impl<'c> Search<'c, '_> {
             // Fewest services first; the first that drains onto upgraded nodes is as good as greedy gets.
             pending.sort_by_key(|&n| (sim.online_on(n).len(), n));
             let quick = pending.iter().find_map(|&node| {
-                let drain = drain(&sim, node, Mode::OntoUpgraded, self.components);
+                let drain = drain(&sim, node, Mode::OntoUpgraded, self.components, Preference::Owners);
                 drain.stranded.is_empty().then_some(drain)
             });
             let chosen = match quick {
@@ -187,20 +198,28 @@ impl<'c> Search<'c, '_> {
 }
 
 /// Every node that can be upgraded next, with its drain, best first.
+///
+/// Each node is offered with its drain in both placement preferences when
+/// they differ, owners' order first, so the search can find where a roomier
+/// choice saves moves later while the greedy path stays the administrator's.
 fn candidates(sim: &Sim<'_>, pending: &[NodeId], components: &[ComponentId]) -> Vec<Drain> {
-    let mut candidates = Vec::new();
+    let mut candidates: Vec<(Drain, Preference)> = Vec::new();
+    let modes: &[Mode] = if sim.cluster.policy.allow_outage { &[Mode::OntoUpgraded, Mode::Sideways, Mode::Outage] } else { &[Mode::OntoUpgraded, Mode::Sideways] };
     for &node in pending {
-        let modes: &[Mode] = if sim.cluster.policy.allow_outage { &[Mode::OntoUpgraded, Mode::Sideways, Mode::Outage] } else { &[Mode::OntoUpgraded, Mode::Sideways] };
-        for &mode in modes {
-            let drain = drain(sim, node, mode, components);
-            if drain.stranded.is_empty() || mode == Mode::Outage {
-                candidates.push(drain);
-                break;
+        for preference in [Preference::Owners, Preference::Roomiest] {
+            for &mode in modes {
+                let drain = drain(sim, node, mode, components, preference);
+                if drain.stranded.is_empty() || mode == Mode::Outage {
+                    if !candidates.iter().any(|(known, _)| *known == drain) {
+                        candidates.push((drain, preference));
+                    }
+                    break;
+                }
             }
         }
     }
-    candidates.sort_by_key(|d| (d.mode, d.stranded.len(), d.moves.len(), d.node));
-    candidates
+    candidates.sort_by_key(|(d, preference)| (d.mode, d.stranded.len(), d.moves.len(), d.node, *preference));
+    candidates.into_iter().map(|(drain, _)| drain).collect()
 }
 
 /// Why `drain`, the least bad one, leaves no way forward. Its first stranded
@@ -237,13 +256,14 @@ fn no_room(sim: &Sim<'_>, drain: &Drain) -> Result<Blocked, Broken> {
 /// preference order; a full node can pass a service placed there on, or ask
 /// one of its own residents to move along (one extra move), so that a tight
 /// cluster still finds a placement whenever shuffling makes one.
-fn drain(sim: &Sim<'_>, node: NodeId, mode: Mode, components: &[ComponentId]) -> Drain {
+fn drain(sim: &Sim<'_>, node: NodeId, mode: Mode, components: &[ComponentId], preference: Preference) -> Drain {
     let services = sim.online_on(node);
     let mut matching = Matching {
         sim,
         components,
         drained: node,
         onto_upgraded_only: mode == Mode::OntoUpgraded,
+        preference,
         spare: services.len() + 1,
         free: BTreeMap::new(),
         placed: BTreeMap::new(),
@@ -276,6 +296,7 @@ struct Matching<'s, 'c> {
     drained: NodeId,
     /// Only already-upgraded nodes may receive services.
     onto_upgraded_only: bool,
+    preference: Preference,
     /// More free slots than this are never needed (unlimited capacity counts as this).
     spare: usize,
     /// Free slots left on the nodes visited so far.
@@ -302,10 +323,12 @@ impl Matching<'_, '_> {
         let (Some(state), Some(definition)) = (self.sim.service_state(service), self.sim.service(service)) else { return Vec::new() };
         let here = state.node;
         let mut candidates: Vec<NodeId> = definition.owners.iter().copied().filter(|&t| t != here && self.eligible(t) && self.sim.not_older(service, t)).collect();
-        // Upgraded nodes first; among them the roomiest (unlimited capacity
-        // first), since a node filled to the brim may be the only place another
-        // service can go later; owner preference breaks ties (the sort is stable).
-        candidates.sort_by_key(|&t| (!self.done(t), std::cmp::Reverse(self.sim.room(t))));
+        // Upgraded nodes first; the sort is stable, so owners' order decides
+        // within each group unless the roomiest node is preferred.
+        match self.preference {
+            Preference::Owners => candidates.sort_by_key(|&t| !self.done(t)),
+            Preference::Roomiest => candidates.sort_by_key(|&t| (!self.done(t), std::cmp::Reverse(self.sim.room(t)))),
+        }
         candidates
     }
 
