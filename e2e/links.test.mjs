@@ -8,7 +8,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -181,6 +181,47 @@ test('after one visit the app works with the server gone', async () => {
     // Still a working app: typing is analysed.
     await page.locator('#description').fill((await readFile(join(ROOT, FOUR), 'utf8')));
     await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 18));
+    assert.deepEqual(await problems(), []);
+  } finally {
+    await context.close();
+    await own.close().catch(() => {});
+  }
+});
+
+test('a new deployment replaces the old one: the page at once, the offline copy once it is complete', async () => {
+  // A deployment of our own (a copy of dist/), to replace.
+  const deployed = join(scratch, 'deployed');
+  await cp(DIST, deployed, { recursive: true });
+  const own = await serveDist(deployed);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const { page, problems } = await open(context, own);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    const cacheNames = () => page.evaluate(() => caches.keys());
+    const [first] = await eventually(cacheNames, (names) => assert.equal(names.length, 1));
+
+    // The next deployment: another index.html, and so another sw.js (its version is a hash of the files).
+    const index = join(deployed, 'index.html');
+    await writeFile(index, (await readFile(index, 'utf8')).replace('<title>rollplan</title>', '<title>rollplan, next</title>'));
+    const worker = join(deployed, 'sw.js');
+    const version = /const VERSION = '([0-9a-f]{16})';/.exec(await readFile(worker, 'utf8'))[1];
+    await writeFile(worker, (await readFile(worker, 'utf8')).replace(version, 'feedfacefeedface'));
+
+    // Online, the page is the new one at once (the page itself is fetched network-first)...
+    await page.reload();
+    await page.locator('.checklist').waitFor();
+    assert.equal(await page.title(), 'rollplan, next');
+    // ... and the new worker, once installed, replaces the old offline copy.
+    const [second] = await eventually(cacheNames, (names) => {
+      assert.equal(names.length, 1, names.join());
+      assert.ok(names[0].endsWith(' feedfacefeedface'), names[0]);
+    });
+    assert.notEqual(second, first);
+    // Offline, that new copy is what loads.
+    await own.close();
+    await page.reload();
+    await page.locator('.checklist').waitFor();
+    assert.equal(await page.title(), 'rollplan, next');
     assert.deepEqual(await problems(), []);
   } finally {
     await context.close();

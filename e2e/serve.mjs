@@ -26,12 +26,12 @@ const TYPES = {
 };
 
 /**
- * Starts the server on a free port. Returns `{ url, requests, close }`: the
+ * Serves `dist` (default: dist/) on a free port. Returns `{ url, requests, close }`: the
  * app's URL, every path requested so far (to check that the page asks for
  * nothing but its own files), and a function that stops the server (and
  * drops open connections: the offline test needs it gone).
  */
-export async function serveDist() {
+export async function serveDist(dist = DIST) {
   const requests = [];
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
@@ -41,8 +41,8 @@ export async function serveDist() {
       return;
     }
     const relative = path.slice(BASE_PATH.length) || 'index.html';
-    const file = normalize(join(DIST, relative));
-    if (!file.startsWith(DIST + sep)) {
+    const file = normalize(join(dist, relative));
+    if (!file.startsWith(dist + sep)) {
       response.writeHead(403).end();
       return;
     }

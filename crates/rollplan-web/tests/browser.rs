@@ -488,3 +488,135 @@ async fn a_blocked_cluster_says_why_in_the_clis_words() {
     );
     assert!(root.query_selector(".checklist").unwrap().is_none());
 }
+
+/// Puts `hash` in the page's address without a `hashchange` (as if the page had been opened with it).
+fn set_address_hash(hash: &str) {
+    let window = web_sys::window().unwrap();
+    let location = window.location();
+    let url = format!(
+        "{}{}{hash}",
+        location.pathname().unwrap(),
+        location.search().unwrap()
+    );
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .unwrap();
+}
+
+fn address_hash() -> String {
+    web_sys::window().unwrap().location().hash().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_plan_link_opens_as_a_shared_plan_and_the_saved_description_stays() {
+    forget_everything();
+    let mine = "format: 1\ncluster: MINE\n";
+    storage().set_item(STORAGE_KEY, mine).unwrap();
+    let four = example("exchange-four-node.yaml").text;
+    let fragment = format!("#{}", rollplan_core::link::encode(four));
+    set_address_hash(&fragment);
+    let root = mount().await;
+
+    let fingerprint = rollplan_core::analyze(four, rollplan_core::Syntax::Yaml)
+        .fingerprint
+        .unwrap();
+    assert_eq!(
+        texts(&root, ".shared-banner .fingerprint-value"),
+        [fingerprint]
+    );
+    assert_eq!(textarea(&root).value(), four);
+    assert!(textarea(&root).read_only());
+    assert_eq!(texts(&root, ".checklist .step-title").len(), 18);
+    assert_eq!(
+        storage().get_item(STORAGE_KEY).unwrap().as_deref(),
+        Some(mine)
+    );
+    assert_eq!(
+        address_hash(),
+        fragment,
+        "the link stays in the address meanwhile"
+    );
+
+    let back = find_all(&root, ".shared-banner button")
+        .into_iter()
+        .find(|button| button.text_content().as_deref() == Some("Back to my description"))
+        .unwrap();
+    back.dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+    assert_eq!(textarea(&root).value(), mine);
+    assert!(!textarea(&root).read_only());
+    assert!(root.query_selector(".shared-banner").unwrap().is_none());
+    assert_eq!(address_hash(), "", "the link left the address");
+    assert_eq!(
+        storage().get_item(STORAGE_KEY).unwrap().as_deref(),
+        Some(mine)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_plan_link_says_why_and_changes_nothing() {
+    forget_everything();
+    set_address_hash("#r1.AAAA");
+    let root = mount().await;
+    let message = texts(&root, ".link-error p");
+    assert_eq!(message.len(), 1);
+    assert!(message[0].contains("this link is damaged"), "{message:?}");
+    assert_eq!(textarea(&root).value(), SEED.text);
+    assert!(root.query_selector(".shared-banner").unwrap().is_none());
+    assert_eq!(address_hash(), "");
+}
+
+#[wasm_bindgen_test]
+async fn names_from_the_description_are_only_ever_text() {
+    forget_everything();
+    let root = mount().await;
+    let injection = "<img src=x onerror=alert(1)>";
+    type_text(
+        &root,
+        &SEED.text.replace("NODE1", &format!("\"{injection}\"")),
+    )
+    .await;
+    wait_until("the plan of the new text", || {
+        texts(&root, ".timeline-grid tbody th")
+            .first()
+            .map(String::as_str)
+            == Some(injection)
+    })
+    .await;
+    assert!(root.query_selector("img").unwrap().is_none());
+    assert!(
+        texts(&root, ".checklist .step-title")
+            .iter()
+            .any(|title| title == &format!("Move EVS1 from {injection} to NODE2"))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn comparing_with_a_pasted_link_lists_the_changes() {
+    forget_everything();
+    let root = mount().await;
+    pick_example(&root, "exchange-four-node.yaml").await;
+    let four = example("exchange-four-node.yaml").text;
+    // NODE1 declared after NODE3: the same upgrades, another order.
+    let node1 =
+        "  - {name: NODE1, versions: {windows: \"5.2.3790.3959\", exchange: SP1}, capacity: 1}\n";
+    let reordered = four
+        .replace(node1, "")
+        .replace("  - {name: NODE4,", &format!("{node1}  - {{name: NODE4,"));
+    let field: HtmlTextAreaElement = find(&root, "#compare-input");
+    field.set_value(&rollplan_core::link::link("https://x.test/", &reordered));
+    field.dispatch_event(&Event::new("input").unwrap()).unwrap();
+    settle().await;
+    find_all(&root, ".compare-form button")[0]
+        .clone()
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    let moved = texts(&root, ".change-group.moved li");
+    assert!(!moved.is_empty());
+    assert!(moved[0].starts_with("step "), "{moved:?}");
+    assert_eq!(texts(&root, ".summary-deltas tr")[0], "Steps18→18");
+}

@@ -67,7 +67,7 @@ pub fn ComparePlans(props: &ComparePlansProps) -> Html {
                 <textarea
                     id="compare-input"
                     class="compare-input"
-                    rows="2"
+                    rows="1"
                     spellcheck="false"
                     autocomplete="off"
                     placeholder="Paste a plan link, for example the revised plan, and press Enter"
