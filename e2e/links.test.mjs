@@ -295,6 +295,17 @@ test('the comparison with a revised plan shows its reordered steps, as `rollplan
   assert.match(await page.locator('.comparison-direction').textContent(), new RegExp(`to the pasted link \\(${fingerprint}\\)`));
   assert.equal(await page.locator('.summary-deltas tr').first().textContent(), 'Steps18→18');
 
+  // The same from a file, with the plan shown as the revision (swapped): every move goes back.
+  await page.locator('.compare input[type=file]').setInputFiles(revised);
+  await eventually(() => page.locator('.change-group.moved li').allTextContents(), (shown) => assert.deepEqual(shown, moves));
+  assert.match(await page.locator('.comparison-direction').textContent(), /to reordered\.yaml \(/);
+  await page.getByRole('button', { name: 'Swap' }).click();
+  await eventually(text(page.locator('.comparison-direction')), (direction) => assert.match(direction, /^From reordered\.yaml \(.*\) to the plan shown/));
+  await eventually(
+    () => page.locator('.change-group.moved li').allTextContents(),
+    (shown) => assert.ok(shown.length > 0 && shown.every((line) => /^step \d+ → \d+ /.test(line)) && shown.join() !== moves.join(), shown.join('\n')),
+  );
+
   // Compared with itself: the same plan.
   await page.locator('#compare-input').fill(original);
   await page.getByRole('button', { name: 'Compare', exact: true }).click();
