@@ -25,21 +25,13 @@ pub struct Env {
 
 impl Env {
     pub fn new(root: PathBuf) -> Self {
-        Env {
-            root,
-            path_prefix: Vec::new(),
-            vars: Vec::new(),
-        }
+        Env { root, path_prefix: Vec::new(), vars: Vec::new() }
     }
 
     /// PATH for children: our prefix, then the caller's PATH.
     pub fn path(&self) -> OsString {
         let inherited = std::env::var_os("PATH").unwrap_or_default();
-        let dirs = self
-            .path_prefix
-            .iter()
-            .cloned()
-            .chain(std::env::split_paths(&inherited));
+        let dirs = self.path_prefix.iter().cloned().chain(std::env::split_paths(&inherited));
         std::env::join_paths(dirs).unwrap_or(inherited)
     }
 
@@ -64,24 +56,13 @@ impl Env {
     /// cannot be started or fails: for `--version` probes, where "missing" and
     /// "broken" both mean "install it".
     pub fn probe(&self, program: impl AsRef<Path>, args: &[&str]) -> Option<String> {
-        let output = self
-            .command(program)
-            .args(args)
-            .stdin(Stdio::null())
-            .stderr(Stdio::null())
-            .output()
-            .ok()?;
-        output
-            .status
-            .success()
-            .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        let output = self.command(program).args(args).stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+        output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
     }
 
     /// The first file called `name` in this environment's PATH.
     pub fn which(&self, name: &str) -> Option<PathBuf> {
-        std::env::split_paths(&self.path())
-            .map(|dir| dir.join(name))
-            .find(|candidate| candidate.is_file())
+        std::env::split_paths(&self.path()).map(|dir| dir.join(name)).find(|candidate| candidate.is_file())
     }
 }
 
@@ -89,14 +70,8 @@ impl Env {
 pub fn run(command: &mut Command) -> Result<()> {
     let shown = show(command);
     println!("$ {shown}");
-    let status = command
-        .status()
-        .map_err(|error| format!("could not start `{shown}`: {error}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{shown}` failed ({status})"))
-    }
+    let status = command.status().map_err(|error| format!("could not start `{shown}`: {error}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`{shown}` failed ({status})")) }
 }
 
 /// A command as a person would type it (environment additions left out).

@@ -44,11 +44,10 @@ pub fn finish(dist: &Path) -> Result<()> {
     let html = insert_after_charset(&html)?;
     check_page(&html)?;
     write(&index_path, html.as_bytes())?;
-    for css in files(dist)?.iter().filter(|name| {
-        Path::new(name)
-            .extension()
-            .is_some_and(|extension| extension.eq_ignore_ascii_case("css"))
-    }) {
+    for css in files(dist)?
+        .iter()
+        .filter(|name| Path::new(name).extension().is_some_and(|extension| extension.eq_ignore_ascii_case("css")))
+    {
         check_stylesheet(css, &read_text(&dist.join(css))?)?;
     }
 
@@ -57,14 +56,10 @@ pub fn finish(dist: &Path) -> Result<()> {
     let mut contents = Vec::with_capacity(names.len());
     for name in &names {
         let path = dist.join(name);
-        let bytes = std::fs::read(&path)
-            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+        let bytes = std::fs::read(&path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
         contents.push((name.clone(), bytes));
     }
-    write(
-        &dist.join(SERVICE_WORKER),
-        service_worker(&contents).as_bytes(),
-    )?;
+    write(&dist.join(SERVICE_WORKER), service_worker(&contents).as_bytes())?;
     Ok(())
 }
 
@@ -74,10 +69,8 @@ const LOADER_PLACEHOLDER: &str = "@LOADER@";
 /// `html`, leaving a `<script type="module" src="@LOADER@">` in its place;
 /// returns the page and the script.
 fn move_inline_loader(html: &str) -> Result<(String, String)> {
-    let inline: Vec<Tag> = tags(html)?
-        .into_iter()
-        .filter(|tag| tag.name == "script" && tag.attribute("src").is_none())
-        .collect();
+    let inline: Vec<Tag> =
+        tags(html)?.into_iter().filter(|tag| tag.name == "script" && tag.attribute("src").is_none()).collect();
     let [loader] = inline.as_slice() else {
         return Err(format!(
             "index.html has {} inline scripts; expected exactly one, Trunk's loader (was dist/ finished already?)",
@@ -87,18 +80,13 @@ fn move_inline_loader(html: &str) -> Result<(String, String)> {
     if loader.attribute("type") != Some("module") {
         return Err("Trunk's inline loader is no longer a <script type=\"module\">".to_owned());
     }
-    let (content_start, content_end, end) = loader
-        .content
-        .ok_or("the inline script in index.html is not closed")?;
+    let (content_start, content_end, end) = loader.content.ok_or("the inline script in index.html is not closed")?;
     let page = format!(
         "{}<script type=\"module\" src=\"{LOADER_PLACEHOLDER}\"></script>{}",
         &html[..loader.start],
         &html[end..]
     );
-    Ok((
-        page,
-        html[content_start..content_end].trim().to_owned() + "\n",
-    ))
+    Ok((page, html[content_start..content_end].trim().to_owned() + "\n"))
 }
 
 /// Puts the CSP and the service worker's `<meta>` right after `<meta charset>`
@@ -122,10 +110,8 @@ fn check_page(html: &str) -> Result<()> {
             Some("an inline script".to_owned())
         } else if tag.name == "style" {
             Some("a <style> element".to_owned())
-        } else if let Some((name, _)) = tag
-            .attributes
-            .iter()
-            .find(|(name, _)| name.starts_with("on") || name == "style")
+        } else if let Some((name, _)) =
+            tag.attributes.iter().find(|(name, _)| name.starts_with("on") || name == "style")
         {
             Some(format!("a `{name}` attribute on <{}>", tag.name))
         } else {
@@ -133,14 +119,10 @@ fn check_page(html: &str) -> Result<()> {
                 .iter()
                 .filter(|(name, _)| name == "src" || name == "href")
                 .find(|(_, value)| is_other_origin(value))
-                .map(|(name, value)| {
-                    format!("{name}=\"{value}\" on <{}>, another origin", tag.name)
-                })
+                .map(|(name, value)| format!("{name}=\"{value}\" on <{}>, another origin", tag.name))
         };
         if let Some(problem) = problem {
-            return Err(format!(
-                "dist/index.html has {problem}: the page must run only its own files under its CSP"
-            ));
+            return Err(format!("dist/index.html has {problem}: the page must run only its own files under its CSP"));
         }
     }
     Ok(())
@@ -158,10 +140,7 @@ fn check_stylesheet(name: &str, css: &str) -> Result<()> {
 
 fn is_other_origin(url: &str) -> bool {
     let url = url.trim();
-    url.starts_with("//")
-        || url
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.contains('/'))
+    url.starts_with("//") || url.split_once(':').is_some_and(|(scheme, _)| !scheme.contains('/'))
 }
 
 /// The service worker for a build of `files` (name, content), sorted by name.
@@ -172,33 +151,24 @@ fn service_worker(files: &[(String, Vec<u8>)]) -> String {
         hash = fnv1a(name.as_bytes(), hash);
         hash = fnv1a(&[0], hash);
         hash = fnv1a(content, hash);
-        let _ = writeln!(
-            list,
-            "  '{}',",
-            name.replace('\\', "\\\\").replace('\'', "\\'")
-        );
+        let _ = writeln!(list, "  '{}',", name.replace('\\', "\\\\").replace('\'', "\\'"));
     }
     list.push(']');
-    SW_TEMPLATE
-        .replace("@VERSION@", &format!("{hash:016x}"))
-        .replace("@FILES@", &list)
+    SW_TEMPLATE.replace("@VERSION@", &format!("{hash:016x}")).replace("@FILES@", &list)
 }
 
 /// Every file under `dir`, as `/`-separated paths relative to it, sorted.
 fn files(dir: &Path) -> Result<Vec<String>> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
-        let entries = std::fs::read_dir(dir)
-            .map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
+        let entries = std::fs::read_dir(dir).map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
         for entry in entries {
             let entry = entry.map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
             let path: PathBuf = entry.path();
             if path.is_dir() {
                 walk(root, &path, out)?;
             } else if let Ok(relative) = path.strip_prefix(root) {
-                let parts: Vec<String> = relative
-                    .components()
-                    .map(|part| part.as_os_str().to_string_lossy().into_owned())
-                    .collect();
+                let parts: Vec<String> =
+                    relative.components().map(|part| part.as_os_str().to_string_lossy().into_owned()).collect();
                 out.push(parts.join("/"));
             }
         }
@@ -223,8 +193,7 @@ fn fnv1a(bytes: &[u8], mut hash: u64) -> u64 {
 }
 
 fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|error| format!("cannot read {}: {error}", path.display()))
+    std::fs::read_to_string(path).map_err(|error| format!("cannot read {}: {error}", path.display()))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -247,10 +216,7 @@ struct Tag {
 
 impl Tag {
     fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        self.attributes.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }
 }
 
@@ -264,11 +230,7 @@ fn tags(html: &str) -> Result<Vec<Tag>> {
         let start = at + offset;
         let rest = &html[start..];
         if rest.starts_with("<!--") {
-            at = start
-                + rest
-                    .find("-->")
-                    .ok_or("an unclosed comment in index.html")?
-                + 3;
+            at = start + rest.find("-->").ok_or("an unclosed comment in index.html")? + 3;
             continue;
         }
         if rest.starts_with("</") || rest.starts_with("<!") {
@@ -276,9 +238,8 @@ fn tags(html: &str) -> Result<Vec<Tag>> {
             continue;
         }
         let mut i = start + 1;
-        let name_end = html[i..]
-            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-            .map_or(html.len(), |n| i + n);
+        let name_end =
+            html[i..].find(|c: char| c.is_whitespace() || c == '>' || c == '/').map_or(html.len(), |n| i + n);
         let name = html[i..name_end].to_ascii_lowercase();
         i = name_end;
         let mut attributes = Vec::new();
@@ -301,16 +262,14 @@ fn tags(html: &str) -> Result<Vec<Tag>> {
             let value = if bytes.get(i) == Some(&b'=') {
                 i += 1;
                 if let Some(&quote @ (b'"' | b'\'')) = bytes.get(i) {
-                    let close = html[i + 1..]
-                        .find(char::from(quote))
-                        .ok_or("an unclosed attribute value in index.html")?;
+                    let close =
+                        html[i + 1..].find(char::from(quote)).ok_or("an unclosed attribute value in index.html")?;
                     let value = &html[i + 1..i + 1 + close];
                     i += close + 2;
                     value
                 } else {
-                    let value_end = html[i..]
-                        .find(|c: char| c.is_whitespace() || c == '>')
-                        .map_or(html.len(), |n| i + n);
+                    let value_end =
+                        html[i..].find(|c: char| c.is_whitespace() || c == '>').map_or(html.len(), |n| i + n);
                     let value = &html[i..value_end];
                     i = value_end;
                     value
@@ -320,18 +279,10 @@ fn tags(html: &str) -> Result<Vec<Tag>> {
             };
             attributes.push((key, value.to_owned()));
         }
-        let mut tag = Tag {
-            name,
-            attributes,
-            start,
-            end: i,
-            content: None,
-        };
+        let mut tag = Tag { name, attributes, start, end: i, content: None };
         at = i;
         if tag.name == "script" {
-            let close = html[i..]
-                .find("</script>")
-                .ok_or("a <script> without </script> in index.html")?;
+            let close = html[i..].find("</script>").ok_or("a <script> without </script> in index.html")?;
             tag.content = Some((i, i + close, i + close + "</script>".len()));
             at = i + close + "</script>".len();
         }
@@ -368,21 +319,14 @@ const wasm = await init({ module_or_path: './rollplan-web-f851_bg.wasm' });
         let (page, loader) = move_inline_loader(TRUNK_OUTPUT).unwrap();
         assert!(loader.starts_with("import init, * as bindings from './rollplan-web-f851.js';\n"));
         assert!(loader.ends_with("'./rollplan-web-f851_bg.wasm' });\n"));
-        assert!(page.contains(
-            "<script type=\"module\" src=\"@LOADER@\"></script>\n  <link rel=\"modulepreload\""
-        ));
+        assert!(page.contains("<script type=\"module\" src=\"@LOADER@\"></script>\n  <link rel=\"modulepreload\""));
         assert!(!page.contains("import init"));
         let page = insert_after_charset(&page).unwrap();
         assert!(page.contains(&format!(
             "<meta charset=\"utf-8\" />\n    <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\" />\n    <meta name=\"rollplan-service-worker\" content=\"./sw.js\" />\n    <meta name=\"description\""
         )));
         check_page(&page).unwrap();
-        assert!(
-            move_inline_loader(&page)
-                .unwrap_err()
-                .contains("0 inline scripts"),
-            "finishing twice is refused"
-        );
+        assert!(move_inline_loader(&page).unwrap_err().contains("0 inline scripts"), "finishing twice is refused");
     }
 
     #[test]
@@ -396,38 +340,21 @@ const wasm = await init({ module_or_path: './rollplan-web-f851_bg.wasm' });
 
     #[test]
     fn refuses_pages_that_break_the_policy() {
-        let page = |body: &str| {
-            format!("<html><head><meta charset=\"utf-8\"></head><body>{body}</body></html>")
-        };
-        check_page(&page(
-            "<p class=\"x\">a > b</p><script type=\"module\" src=\"./a.js\"></script>",
-        ))
-        .unwrap();
+        let page = |body: &str| format!("<html><head><meta charset=\"utf-8\"></head><body>{body}</body></html>");
+        check_page(&page("<p class=\"x\">a > b</p><script type=\"module\" src=\"./a.js\"></script>")).unwrap();
         for (body, says) in [
             ("<script>alert(1)</script>", "an inline script"),
             ("<style>p{}</style>", "a <style> element"),
             ("<img src=x onerror=alert(1)>", "`onerror` attribute"),
             ("<p style=\"color: red\">", "`style` attribute"),
-            (
-                "<script src=\"https://cdn.example/x.js\"></script>",
-                "another origin",
-            ),
-            (
-                "<link rel=\"stylesheet\" href=\"//fonts.example/f.css\">",
-                "another origin",
-            ),
+            ("<script src=\"https://cdn.example/x.js\"></script>", "another origin"),
+            ("<link rel=\"stylesheet\" href=\"//fonts.example/f.css\">", "another origin"),
         ] {
             let error = check_page(&page(body)).unwrap_err();
             assert!(error.contains(says), "{body}: {error}");
         }
         check_stylesheet("style.css", "body { font: 15px system-ui; }").unwrap();
-        assert!(
-            check_stylesheet(
-                "style.css",
-                "@font-face { src: url(https://fonts.example/f.woff2); }"
-            )
-            .is_err()
-        );
+        assert!(check_stylesheet("style.css", "@font-face { src: url(https://fonts.example/f.woff2); }").is_err());
         assert!(check_stylesheet("style.css", "@import 'x.css';").is_err());
         assert!(!is_other_origin("./icon-83af.svg"));
         assert!(!is_other_origin("#plan"));
@@ -436,28 +363,17 @@ const wasm = await init({ module_or_path: './rollplan-web-f851_bg.wasm' });
 
     #[test]
     fn the_service_worker_lists_the_files_and_changes_with_them() {
-        let files = vec![
-            ("index.html".to_owned(), b"<html>".to_vec()),
-            ("style-62bf.css".to_owned(), b"body{}".to_vec()),
-        ];
+        let files =
+            vec![("index.html".to_owned(), b"<html>".to_vec()), ("style-62bf.css".to_owned(), b"body{}".to_vec())];
         let worker = service_worker(&files);
         assert!(worker.contains("const FILES = [\n  'index.html',\n  'style-62bf.css',\n];"));
         assert!(!worker.contains('@'), "every placeholder filled");
-        let version = |worker: &str| {
-            worker
-                .lines()
-                .find(|line| line.starts_with("const VERSION = '"))
-                .unwrap()
-                .to_owned()
-        };
+        let version =
+            |worker: &str| worker.lines().find(|line| line.starts_with("const VERSION = '")).unwrap().to_owned();
         let mut changed = files.clone();
         changed[1].1 = b"body{color:red}".to_vec();
         assert_ne!(version(&worker), version(&service_worker(&changed)));
-        assert_eq!(
-            version(&worker),
-            version(&service_worker(&files)),
-            "deterministic"
-        );
+        assert_eq!(version(&worker), version(&service_worker(&files)), "deterministic");
     }
 
     #[test]
@@ -478,20 +394,14 @@ const wasm = await init({ module_or_path: './rollplan-web-f851_bg.wasm' });
         finish(&dir).unwrap();
         let names = files(&dir).unwrap();
         assert_eq!(names.len(), 4, "{names:?}");
-        let loader = names
-            .iter()
-            .find(|name| name.starts_with("start-"))
-            .unwrap();
+        let loader = names.iter().find(|name| name.starts_with("start-")).unwrap();
         let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
         assert!(page.contains(&format!("src=\"./{loader}\"")));
         let worker = std::fs::read_to_string(dir.join("sw.js")).unwrap();
         assert!(worker.contains(&format!("  '{loader}',")));
         assert!(worker.contains("  'index.html',"));
         assert!(!worker.contains("'sw.js'"));
-        assert!(
-            finish(&dir).is_err(),
-            "a finished dist/ is not finished again"
-        );
+        assert!(finish(&dir).is_err(), "a finished dist/ is not finished again");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

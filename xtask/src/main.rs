@@ -61,10 +61,7 @@ fn main() -> ExitCode {
 
 /// The workspace root: xtask lives one level below it.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask is inside the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
 }
 
 /// The environment every child runs in, with the tool directories on PATH.
@@ -104,12 +101,7 @@ fn dist() -> Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(&dist)
         .map_err(|error| format!("cannot list {}: {error}", dist.display()))?
         .filter_map(std::result::Result::ok)
-        .filter_map(|entry| {
-            Some((
-                entry.file_name().to_string_lossy().into_owned(),
-                entry.metadata().ok()?.len(),
-            ))
-        })
+        .filter_map(|entry| Some((entry.file_name().to_string_lossy().into_owned(), entry.metadata().ok()?.len())))
         .collect();
     entries.sort();
     println!("{:>10}  {:>10}  file", "bytes", "gzip -9");

@@ -23,12 +23,7 @@ struct Step {
 
 impl Step {
     fn new(name: &'static str, program: impl Into<OsString>, args: &[&str]) -> Self {
-        Step {
-            name,
-            program: program.into(),
-            args: args.iter().map(|&arg| arg.to_owned()).collect(),
-            vars: Vec::new(),
-        }
+        Step { name, program: program.into(), args: args.iter().map(|&arg| arg.to_owned()).collect(), vars: Vec::new() }
     }
 
     fn env(mut self, name: &'static str, value: impl Into<OsString>) -> Self {
@@ -45,82 +40,36 @@ impl Step {
 /// The checks, in the order they run.
 fn steps(root: &Path, browser: &Browser) -> Vec<Step> {
     // This very program, to run `dist` as a step; the target directory, for the CLI's binary.
-    let xtask =
-        std::env::current_exe().map_or_else(|_| OsString::from("cargo-xtask"), OsString::from);
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let xtask = std::env::current_exe().map_or_else(|_| OsString::from("cargo-xtask"), OsString::from);
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     vec![
         // Native: core, CLI, xtask, and the web app's reducer (its state has no browser code).
         // `--no-fail-fast` shows every failing test binary in one run; the step still fails.
-        Step::new(
-            "native tests",
-            "cargo",
-            &["test", "--workspace", "--no-fail-fast"],
-        ),
-        Step::new(
-            "clippy (native)",
-            "cargo",
-            &[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        ),
+        Step::new("native tests", "cargo", &["test", "--workspace", "--no-fail-fast"]),
+        Step::new("clippy (native)", "cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
         // The browser tests (crates/rollplan-web/tests/browser.rs) are only compiled for wasm32.
         Step::new(
             "clippy (wasm32, rollplan-web)",
             "cargo",
-            &[
-                "clippy",
-                "-p",
-                "rollplan-web",
-                "--target",
-                WASM_TARGET,
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ],
+            &["clippy", "-p", "rollplan-web", "--target", WASM_TARGET, "--all-targets", "--", "-D", "warnings"],
         ),
         // The core must stay free of anything that does not compile to wasm32 (files, threads, clocks).
-        Step::new(
-            "core builds for wasm32",
-            "cargo",
-            &["build", "-p", "rollplan-core", "--target", WASM_TARGET],
-        ),
+        Step::new("core builds for wasm32", "cargo", &["build", "-p", "rollplan-core", "--target", WASM_TARGET]),
         // The app mounted in real headless Chromium; cargo runs them through wasm-bindgen-test-runner
         // (.cargo/config.toml), which drives Chromium through chromedriver with the flags in
         // webdriver.json (named by absolute path: the runner would look in its working directory).
         Step::new(
             "web app tests in headless Chromium",
             "cargo",
-            &[
-                "test",
-                "-p",
-                "rollplan-web",
-                "--target",
-                WASM_TARGET,
-                "--test",
-                "browser",
-            ],
+            &["test", "-p", "rollplan-web", "--target", WASM_TARGET, "--test", "browser"],
         )
         .env("CHROMEDRIVER", &browser.chromedriver)
-        .env(
-            "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
-            root.join("crates/rollplan-web/webdriver.json"),
-        ),
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root.join("crates/rollplan-web/webdriver.json")),
         // The release bundle exactly as users get it (`cargo xtask dist`: Trunk, then the CSP and
         // the service worker), so a broken bundle fails CI.
         Step::new("release bundle (cargo xtask dist)", xtask, &["dist"]),
         // The end-to-end tests make plan links with the command line, as a planner would.
-        Step::new(
-            "command line for the end-to-end test",
-            "cargo",
-            &["build", "-p", "rollplan-cli"],
-        ),
+        Step::new("command line for the end-to-end test", "cargo", &["build", "-p", "rollplan-cli"]),
         // That bundle served over HTTP on 127.0.0.1 (by the tests themselves, under a sub-path) and
         // driven in Chromium through playwright-core: examples, ticks, files, plan links, the CSP,
         // offline use, exports and comparisons.
@@ -160,24 +109,13 @@ pub fn run(env: &Env, browser: &Browser) -> Result<()> {
             command.env(name, value);
         }
         if let Err(error) = cmd::run(&mut command) {
-            println!(
-                "\nxtask test: step {}/{total} \"{}\" FAILED: {error}",
-                index + 1,
-                step.name
-            );
+            println!("\nxtask test: step {}/{total} \"{}\" FAILED: {error}", index + 1, step.name);
             println!("test: {index} passed, 1 failed");
             return Err(format!("step \"{}\" failed", step.name));
         }
-        println!(
-            "--- {} ok ({}s)",
-            step.name,
-            step_started.elapsed().as_secs()
-        );
+        println!("--- {} ok ({}s)", step.name, step_started.elapsed().as_secs());
     }
-    println!(
-        "\nxtask test: all {total} steps passed in {}s",
-        started.elapsed().as_secs()
-    );
+    println!("\nxtask test: all {total} steps passed in {}s", started.elapsed().as_secs());
     println!("test: {total} passed, 0 failed");
     Ok(())
 }

@@ -47,8 +47,7 @@ const PLAYWRIGHT: &str = "playwright-core";
 /// `cargo install` puts binaries in `$CARGO_HOME/bin`, which a fresh shell may
 /// not have on its PATH yet; npm puts `wasm-opt` under `.tools/`.
 pub fn extend_path(env: &mut Env) {
-    env.path_prefix
-        .push(env.root.join(BINARYEN_DIR).join("node_modules/.bin"));
+    env.path_prefix.push(env.root.join(BINARYEN_DIR).join("node_modules/.bin"));
     if let Some(cargo_home) = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
@@ -75,9 +74,7 @@ pub fn ensure_all(env: &Env) -> Result<Browser> {
 }
 
 fn ensure_wasm_target(env: &Env) -> Result<()> {
-    let installed = env
-        .probe("rustup", &["target", "list", "--installed"])
-        .unwrap_or_default();
+    let installed = env.probe("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         println!("ok    Rust target {WASM_TARGET}");
         return Ok(());
@@ -96,17 +93,7 @@ fn ensure_trunk(env: &Env) -> Result<()> {
         "install trunk {TRUNK_VERSION} (found: {}); cargo install compiles it, about 15 minutes on 2 cores",
         found.as_deref().unwrap_or("none")
     );
-    env.run(
-        "cargo",
-        &[
-            "install",
-            "--locked",
-            "--force",
-            "trunk",
-            "--version",
-            TRUNK_VERSION,
-        ],
-    )
+    env.run("cargo", &["install", "--locked", "--force", "trunk", "--version", TRUNK_VERSION])
 }
 
 fn ensure_wasm_bindgen(env: &Env) -> Result<()> {
@@ -123,28 +110,16 @@ fn ensure_wasm_bindgen(env: &Env) -> Result<()> {
         found.as_deref().unwrap_or("none")
     );
     // No `--locked`: the published lock file of wasm-bindgen-cli does not build with our Rust.
-    env.run(
-        "cargo",
-        &[
-            "install",
-            "--force",
-            "wasm-bindgen-cli",
-            "--version",
-            &format!("={wanted}"),
-        ],
-    )
+    env.run("cargo", &["install", "--force", "wasm-bindgen-cli", "--version", &format!("={wanted}")])
 }
 
 /// The `wasm-bindgen` crate version in Cargo.lock.
 fn locked_wasm_bindgen_version(env: &Env) -> Result<String> {
     let lock_path = env.root.join("Cargo.lock");
-    let lock = std::fs::read_to_string(&lock_path)
-        .map_err(|error| format!("cannot read {}: {error}", lock_path.display()))?;
+    let lock =
+        std::fs::read_to_string(&lock_path).map_err(|error| format!("cannot read {}: {error}", lock_path.display()))?;
     parse_locked_version(&lock, "wasm-bindgen").ok_or_else(|| {
-        format!(
-            "no `wasm-bindgen` package in {}: is rollplan-web's yew dependency gone?",
-            lock_path.display()
-        )
+        format!("no `wasm-bindgen` package in {}: is rollplan-web's yew dependency gone?", lock_path.display())
     })
 }
 
@@ -154,11 +129,7 @@ pub fn parse_locked_version(lock: &str, name: &str) -> Option<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == wanted {
-            let version = lines
-                .next()?
-                .trim()
-                .strip_prefix("version = \"")?
-                .strip_suffix('"')?;
+            let version = lines.next()?.trim().strip_prefix("version = \"")?.strip_suffix('"')?;
             return Some(version.to_owned());
         }
     }
@@ -166,28 +137,16 @@ pub fn parse_locked_version(lock: &str, name: &str) -> Option<String> {
 }
 
 fn ensure_wasm_opt(env: &Env) -> Result<()> {
-    let wasm_opt = env
-        .root
-        .join(BINARYEN_DIR)
-        .join("node_modules/.bin/wasm-opt");
+    let wasm_opt = env.root.join(BINARYEN_DIR).join("node_modules/.bin/wasm-opt");
     let found = env.probe(&wasm_opt, &["--version"]);
-    if found
-        .as_deref()
-        .is_some_and(|version| version.contains(&format!("version {BINARYEN_VERSION}")))
-    {
+    if found.as_deref().is_some_and(|version| version.contains(&format!("version {BINARYEN_VERSION}"))) {
         println!("ok    wasm-opt {BINARYEN_VERSION} ({BINARYEN_DIR})");
         return Ok(());
     }
     if env.which("npm").is_none() {
-        install_debian_packages(
-            env,
-            "npm (to install binaryen's wasm-opt)",
-            &["nodejs", "npm"],
-        )?;
+        install_debian_packages(env, "npm (to install binaryen's wasm-opt)", &["nodejs", "npm"])?;
     }
-    println!(
-        "install wasm-opt: npm package binaryen@{BINARYEN_VERSION} into {BINARYEN_DIR} (a minute)"
-    );
+    println!("install wasm-opt: npm package binaryen@{BINARYEN_VERSION} into {BINARYEN_DIR} (a minute)");
     let prefix = env.root.join(BINARYEN_DIR);
     let prefix = prefix.to_string_lossy();
     env.run(
@@ -203,10 +162,7 @@ fn ensure_wasm_opt(env: &Env) -> Result<()> {
         ],
     )?;
     if env.probe(&wasm_opt, &["--version"]).is_none() {
-        return Err(format!(
-            "npm installed binaryen but {} does not run",
-            wasm_opt.display()
-        ));
+        return Err(format!("npm installed binaryen but {} does not run", wasm_opt.display()));
     }
     Ok(())
 }
@@ -220,14 +176,10 @@ fn ensure_browser(env: &Env) -> Result<Browser> {
             &["chromium", "chromium-driver"],
         )?;
     }
-    let (chromium, chromedriver) =
-        find().ok_or("Chromium or ChromeDriver is still missing after installing them")?;
+    let (chromium, chromedriver) = find().ok_or("Chromium or ChromeDriver is still missing after installing them")?;
     let version = env.probe(&chromedriver, &["--version"]).unwrap_or_default();
     println!("ok    {} and {version}", chromium.display());
-    Ok(Browser {
-        chromium,
-        chromedriver,
-    })
+    Ok(Browser { chromium, chromedriver })
 }
 
 /// Node (20 or newer) and the playwright-core that package.json pins, in `node_modules/`.
@@ -235,18 +187,10 @@ fn ensure_browser(env: &Env) -> Result<Browser> {
 /// Quick when present: one `node --version` and two small file reads.
 fn ensure_e2e(env: &Env) -> Result<()> {
     if env.which("node").is_none() || env.which("npm").is_none() {
-        install_debian_packages(
-            env,
-            "Node and npm (for the end-to-end test)",
-            &["nodejs", "npm"],
-        )?;
+        install_debian_packages(env, "Node and npm (for the end-to-end test)", &["nodejs", "npm"])?;
     }
     let node = env.probe("node", &["--version"]).unwrap_or_default();
-    let major = node
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|major| major.parse::<u32>().ok());
+    let major = node.trim_start_matches('v').split('.').next().and_then(|major| major.parse::<u32>().ok());
     if major.is_none_or(|major| major < NODE_MAJOR) {
         return Err(format!(
             "the end-to-end test needs Node {NODE_MAJOR} or newer (found: {}); install it from nodejs.org or your distribution's backports",
@@ -256,10 +200,7 @@ fn ensure_e2e(env: &Env) -> Result<()> {
     let read = |path: &str| std::fs::read_to_string(env.root.join(path)).unwrap_or_default();
     let wanted = parse_json_string_field(&read("package.json"), PLAYWRIGHT)
         .ok_or(format!("package.json does not pin {PLAYWRIGHT}"))?;
-    let installed = parse_json_string_field(
-        &read(&format!("node_modules/{PLAYWRIGHT}/package.json")),
-        "version",
-    );
+    let installed = parse_json_string_field(&read(&format!("node_modules/{PLAYWRIGHT}/package.json")), "version");
     if installed.as_deref() == Some(wanted.as_str()) {
         println!("ok    {PLAYWRIGHT} {wanted} (node_modules/), node {node}");
         return Ok(());
@@ -276,30 +217,19 @@ fn ensure_e2e(env: &Env) -> Result<()> {
 pub fn parse_json_string_field(json: &str, name: &str) -> Option<String> {
     let key = format!("\"{name}\"");
     let rest = &json[json.find(&key)? + key.len()..];
-    let rest = rest
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start()
-        .strip_prefix('"')?;
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
     Some(rest[..rest.find('"')?].to_owned())
 }
 
 fn find_chromium(env: &Env) -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| env.which(name))
+    ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|name| env.which(name))
 }
 
 /// `apt-get install`s packages when running as root, else says what to run.
 fn install_debian_packages(env: &Env, what: &str, packages: &[&str]) -> Result<()> {
-    let command = format!(
-        "apt-get update && apt-get install -y {}",
-        packages.join(" ")
-    );
+    let command = format!("apt-get update && apt-get install -y {}", packages.join(" "));
     if env.probe("id", &["-u"]).as_deref() != Some("0") || !Path::new("/usr/bin/apt-get").exists() {
-        return Err(format!(
-            "{what} missing; install them (as root) with: {command}"
-        ));
+        return Err(format!("{what} missing; install them (as root) with: {command}"));
     }
     println!("install {what}: {command} (a few minutes)");
     env.run("apt-get", &["update"])?;
@@ -307,9 +237,7 @@ fn install_debian_packages(env: &Env, what: &str, packages: &[&str]) -> Result<(
     install.extend_from_slice(packages);
     if env.run("apt-get", &install).is_err() {
         // A machine with a half-finished earlier install reports unmet dependencies until fixed.
-        println!(
-            "apt-get install failed; repairing with apt-get --fix-broken install and retrying"
-        );
+        println!("apt-get install failed; repairing with apt-get --fix-broken install and retrying");
         env.run("apt-get", &["--fix-broken", "install", "-y"])?;
         env.run("apt-get", &install)?;
     }
@@ -323,10 +251,7 @@ mod tests {
     #[test]
     fn reads_a_field_from_package_json() {
         let json = "{\n  \"name\": \"x\",\n  \"devDependencies\": {\n    \"playwright-core\" : \"1.65.1\"\n  }\n}";
-        assert_eq!(
-            parse_json_string_field(json, "playwright-core").as_deref(),
-            Some("1.65.1")
-        );
+        assert_eq!(parse_json_string_field(json, "playwright-core").as_deref(), Some("1.65.1"));
         assert_eq!(parse_json_string_field(json, "name").as_deref(), Some("x"));
         assert_eq!(parse_json_string_field(json, "version"), None);
         assert_eq!(parse_json_string_field("", "version"), None);
@@ -335,10 +260,7 @@ mod tests {
     #[test]
     fn reads_a_package_version_from_cargo_lock() {
         let lock = "[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"0.2.1\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\nsource = \"registry\"\n";
-        assert_eq!(
-            parse_locked_version(lock, "wasm-bindgen").as_deref(),
-            Some("0.2.130")
-        );
+        assert_eq!(parse_locked_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
         assert_eq!(parse_locked_version(lock, "yew"), None);
     }
 }

@@ -29,7 +29,10 @@ impl Input {
             std::fs::read(name).map_err(|e| format!("cannot read {name}: {e}"))?
         };
         let text = String::from_utf8(bytes).map_err(|e| {
-            format!("{name} is not UTF-8 text (invalid byte at offset {}): save it as UTF-8", e.utf8_error().valid_up_to())
+            format!(
+                "{name} is not UTF-8 text (invalid byte at offset {}): save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            )
         })?;
         let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
         let syntax = Syntax::from_path(name).unwrap_or_else(|| Syntax::detect(&text));

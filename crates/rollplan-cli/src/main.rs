@@ -142,7 +142,8 @@ fn compare(before: &str, after: &str) -> ExitCode {
         sides.push(analysis);
     }
     let pair = |a: &rollplan_core::Analysis| (a.validation.cluster.clone(), a.plan().cloned());
-    let ((Some(old_cluster), Some(old_plan)), (Some(new_cluster), Some(new_plan))) = (pair(&sides[0]), pair(&sides[1])) else {
+    let ((Some(old_cluster), Some(old_plan)), (Some(new_cluster), Some(new_plan))) = (pair(&sides[0]), pair(&sides[1]))
+    else {
         return ExitCode::from(1);
     };
     let comparison = rollplan_core::compare::compare((&old_cluster, &old_plan), (&new_cluster, &new_plan));
@@ -214,7 +215,8 @@ fn validate(files: &[String], format: DiagnosticFormat) -> ExitCode {
             }
         }
         DiagnosticFormat::Json => {
-            let document = serde_json::json!({ "files": results, "errors": errors, "warnings": warnings, "notes": notes });
+            let document =
+                serde_json::json!({ "files": results, "errors": errors, "warnings": warnings, "notes": notes });
             let _ = writeln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
         }
     }

@@ -53,7 +53,12 @@ pub fn summary(files: usize, errors: usize, warnings: usize, notes: usize) -> St
     if errors == 0 && warnings == 0 {
         format!("{} checked: no problems found{notes}", plural(files, "file"))
     } else {
-        format!("{} checked: {}, {}{notes}", plural(files, "file"), plural(errors, "error"), plural(warnings, "warning"))
+        format!(
+            "{} checked: {}, {}{notes}",
+            plural(files, "file"),
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
     }
 }
 

@@ -59,7 +59,10 @@ fn unreadable_files_and_bad_usage_exit_2() {
     assert_eq!(rollplan(&["validate", "/nonexistent/cluster.yaml"]).status.code(), Some(2));
     assert_eq!(rollplan(&["validate"]).status.code(), Some(2));
     assert_eq!(rollplan(&["frobnicate"]).status.code(), Some(2));
-    assert_eq!(rollplan(&["plan", "--format", "pdf", &repo("tests/examples/exchange-2003-two-node.yaml")]).status.code(), Some(2));
+    assert_eq!(
+        rollplan(&["plan", "--format", "pdf", &repo("tests/examples/exchange-2003-two-node.yaml")]).status.code(),
+        Some(2)
+    );
     let dir = std::env::temp_dir().join(format!("rollplan-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let binary = dir.join("latin1.yaml");
@@ -77,7 +80,8 @@ fn the_seed_plan_prints_as_a_checklist() {
     let text = stdout(&output);
     assert!(text.contains("  2. Upgrade NODE2 to Exchange Server 2003 SP2"), "{text}");
     assert!(text.contains("  8. Move EVS1 back from NODE2 to NODE1 to verify NODE1"), "{text}");
-    let markdown = stdout(&rollplan(&["plan", "--format", "markdown", &repo("tests/examples/exchange-2003-two-node.yaml")]));
+    let markdown =
+        stdout(&rollplan(&["plan", "--format", "markdown", &repo("tests/examples/exchange-2003-two-node.yaml")]));
     assert!(markdown.contains("- [ ] 1. **Pause NODE2**"), "{markdown}");
 }
 
@@ -89,14 +93,22 @@ fn json_plans_have_outcome_fingerprint_steps_and_summary() {
     assert_eq!(plan["outcome"], "ok");
     assert_eq!(plan["fingerprint"].as_str().map(str::len), Some(16));
     let upgrade = &plan["steps"][1];
-    assert_eq!((upgrade["index"].as_u64(), upgrade["action"].as_str(), upgrade["node"].as_str()), (Some(2), Some("upgrade"), Some("NODE2")));
+    assert_eq!(
+        (upgrade["index"].as_u64(), upgrade["action"].as_str(), upgrade["node"].as_str()),
+        (Some(2), Some("upgrade"), Some("NODE2"))
+    );
     assert_eq!(upgrade["components"][0], serde_json::json!({"name": "exchange", "from": "SP1", "to": "SP2"}));
     assert_eq!(upgrade["risks"][0]["kind"], "no-failover-target");
-    assert_eq!(upgrade["state_after"]["nodes"][1], serde_json::json!({"name": "NODE2", "up": false, "versions": {"exchange": "SP2"}}));
+    assert_eq!(
+        upgrade["state_after"]["nodes"][1],
+        serde_json::json!({"name": "NODE2", "up": false, "versions": {"exchange": "SP2"}})
+    );
     assert_eq!(plan["summary"]["moves"], 2);
 
     // The same cluster in TOML has the same fingerprint.
-    let toml: serde_json::Value = serde_json::from_str(&stdout(&rollplan(&["plan", "--format", "json", &repo("tests/cases/seed.toml")]))).unwrap();
+    let toml: serde_json::Value =
+        serde_json::from_str(&stdout(&rollplan(&["plan", "--format", "json", &repo("tests/cases/seed.toml")])))
+            .unwrap();
     assert_eq!(toml["fingerprint"], plan["fingerprint"]);
 }
 
@@ -122,7 +134,12 @@ fn blocked_and_invalid_descriptions_exit_1_with_their_outcome() {
 #[test]
 fn standard_input_is_sniffed() {
     let json = std::fs::read(repo("tests/cases/seed.json")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rollplan")).args(["plan", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rollplan"))
+        .args(["plan", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     child.stdin.take().unwrap().write_all(&json).unwrap();
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(0));

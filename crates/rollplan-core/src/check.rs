@@ -48,8 +48,16 @@ struct Replay<'c> {
 pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
     let mut replay = Replay {
         cluster,
-        nodes: cluster.nodes.iter().map(|n| NodeReplay { definition: n, versions: n.versions.clone(), paused: false }).collect(),
-        services: cluster.services.iter().map(|s| ServiceReplay { definition: s, location: s.on, online: true, accountable: false }).collect(),
+        nodes: cluster
+            .nodes
+            .iter()
+            .map(|n| NodeReplay { definition: n, versions: n.versions.clone(), paused: false })
+            .collect(),
+        services: cluster
+            .services
+            .iter()
+            .map(|s| ServiceReplay { definition: s, location: s.on, online: true, accountable: false })
+            .collect(),
     };
     replay.update_accountable().map_err(|(rule, message)| Violation { step: 0, rule, message })?;
     for (index, step) in plan.steps.iter().enumerate() {
@@ -65,7 +73,10 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
             && shown.nodes.iter().zip(&replay.nodes).all(|(s, r)| s.versions == r.versions && s.up != r.paused)
             && shown.services.iter().zip(&replay.services).all(|(s, r)| s.node == r.location && s.online == r.online);
         if !matches {
-            return Err(fail("state-after", "the state shown after this step is not the state the step leads to".to_owned()));
+            return Err(fail(
+                "state-after",
+                "the state shown after this step is not the state the step leads to".to_owned(),
+            ));
         }
     }
     replay.end().map_err(|(rule, message)| Violation { step: 0, rule, message })
@@ -80,7 +91,10 @@ fn invariant(what: String) -> Broken {
 
 impl NodeReplay<'_> {
     fn version(&self, component: ComponentId) -> Result<&str, Broken> {
-        self.versions.get(component).map(String::as_str).ok_or_else(|| invariant(format!("{} has no version of component #{component}", self.definition.name)))
+        self.versions
+            .get(component)
+            .map(String::as_str)
+            .ok_or_else(|| invariant(format!("{} has no version of component #{component}", self.definition.name)))
     }
 }
 
@@ -113,7 +127,9 @@ impl<'c> Replay<'c> {
     fn step(&mut self, action: &Action) -> Result<(), Broken> {
         match *action {
             Action::Move { service, from, to } | Action::Verify { service, from, to } => {
-                let (Some(replay), Some(from_node), Some(to_node)) = (self.services.get(service), self.nodes.get(from), self.nodes.get(to)) else {
+                let (Some(replay), Some(from_node), Some(to_node)) =
+                    (self.services.get(service), self.nodes.get(from), self.nodes.get(to))
+                else {
                     return Err(("reference", "the step names a service or node that does not exist".to_owned()));
                 };
                 let definition = replay.definition;
@@ -136,7 +152,10 @@ impl<'c> Replay<'c> {
                         let (from_name, to_name) = (&from_node.definition.name, &to_node.definition.name);
                         return Err((
                             "older-release",
-                            format!("{} would move from {from_name} {} {old} to older {} {new} on {to_name}", definition.name, component.name, component.name),
+                            format!(
+                                "{} would move from {from_name} {} {old} to older {} {new} on {to_name}",
+                                definition.name, component.name, component.name
+                            ),
                         ));
                     }
                 }
@@ -160,11 +179,19 @@ impl<'c> Replay<'c> {
                         return Err(("reference", "the step names a component that does not exist".to_owned()));
                     };
                     if self.node(node)?.version(c)? == component.target {
-                        return Err(("upgrade-nothing", format!("{} already runs {} {}", definition.name, component.name, component.target)));
+                        return Err((
+                            "upgrade-nothing",
+                            format!("{} already runs {} {}", definition.name, component.name, component.target),
+                        ));
                     }
                     let needs_outage = !component.rolling || component.mixed_failover == MixedFailover::Forbid;
-                    if needs_outage && let Some(s) = self.services.iter().find(|s| s.online && s.definition.uses.contains(&c)) {
-                        return Err(("non-rolling-online", format!("{} is updated while {} runs", component.name, s.definition.name)));
+                    if needs_outage
+                        && let Some(s) = self.services.iter().find(|s| s.online && s.definition.uses.contains(&c))
+                    {
+                        return Err((
+                            "non-rolling-online",
+                            format!("{} is updated while {} runs", component.name, s.definition.name),
+                        ));
                     }
                     if let Some(version) = self.nodes.get_mut(node).and_then(|n| n.versions.get_mut(c)) {
                         version.clone_from(&component.target);
@@ -180,7 +207,10 @@ impl<'c> Replay<'c> {
                     return Err(("offline", "the service is not online on that node".to_owned()));
                 };
                 if !self.cluster.policy.allow_outage {
-                    return Err(("outage-not-allowed", format!("{} is taken offline, but the policy allows no outage", replay.definition.name)));
+                    return Err((
+                        "outage-not-allowed",
+                        format!("{} is taken offline, but the policy allows no outage", replay.definition.name),
+                    ));
                 }
                 if let Some(replay) = self.services.get_mut(service) {
                     replay.online = false;
@@ -194,7 +224,13 @@ impl<'c> Replay<'c> {
                     let component = self.component(c)?;
                     let needs_outage = !component.rolling || component.mixed_failover == MixedFailover::Forbid;
                     if needs_outage && self.runs_mixed(c)? {
-                        return Err(("non-rolling-online", format!("{} is brought online while nodes run different releases of {}", replay.definition.name, component.name)));
+                        return Err((
+                            "non-rolling-online",
+                            format!(
+                                "{} is brought online while nodes run different releases of {}",
+                                replay.definition.name, component.name
+                            ),
+                        ));
                     }
                 }
                 if let Some(replay) = self.services.get_mut(service) {
@@ -210,7 +246,10 @@ impl<'c> Replay<'c> {
         let total = self.nodes.len();
         let down = self.nodes.iter().filter(|n| n.paused).count();
         if down > cluster.policy.max_down as usize {
-            return Err(("max-down", format!("{down} nodes are paused, more than max_down {}", cluster.policy.max_down)));
+            return Err((
+                "max-down",
+                format!("{down} nodes are paused, more than max_down {}", cluster.policy.max_down),
+            ));
         }
         let up = total - down;
         let quorum = match cluster.policy.quorum {
@@ -225,10 +264,16 @@ impl<'c> Replay<'c> {
         for service in &self.services {
             let (definition, node) = (service.definition, service.location);
             if !definition.owners.contains(&node) {
-                return Err(("owners", format!("{} runs on {}, not one of its owners", definition.name, self.node_name(node))));
+                return Err((
+                    "owners",
+                    format!("{} runs on {}, not one of its owners", definition.name, self.node_name(node)),
+                ));
             }
             if service.online && self.node(node)?.paused {
-                return Err(("service-on-paused-node", format!("{} runs on paused {}", definition.name, self.node_name(node))));
+                return Err((
+                    "service-on-paused-node",
+                    format!("{} runs on paused {}", definition.name, self.node_name(node)),
+                ));
             }
         }
         for (n, node) in self.nodes.iter().enumerate() {
@@ -236,7 +281,10 @@ impl<'c> Replay<'c> {
             if let Some(capacity) = node.definition.capacity
                 && hosted > capacity as usize
             {
-                return Err(("capacity", format!("{} hosts {hosted} services, over its capacity {capacity}", node.definition.name)));
+                return Err((
+                    "capacity",
+                    format!("{} hosts {hosted} services, over its capacity {capacity}", node.definition.name),
+                ));
             }
         }
         // A running service must never have a failover target on a forbidden other release.
@@ -290,7 +338,11 @@ impl<'c> Replay<'c> {
 
     /// Marks the services that are now free of a forbidden mixed failover as accountable.
     fn update_accountable(&mut self) -> Result<(), Broken> {
-        let accountable = self.services.iter().map(|s| Ok(s.accountable || self.forbidden_failover(s)?.is_none())).collect::<Result<Vec<bool>, Broken>>()?;
+        let accountable = self
+            .services
+            .iter()
+            .map(|s| Ok(s.accountable || self.forbidden_failover(s)?.is_none()))
+            .collect::<Result<Vec<bool>, Broken>>()?;
         for (service, accountable) in self.services.iter_mut().zip(accountable) {
             service.accountable = accountable;
         }
@@ -307,7 +359,10 @@ impl<'c> Replay<'c> {
             for (c, component) in cluster.components.iter().enumerate() {
                 let version = node.version(c)?;
                 if version != component.target {
-                    return Err(("end-target", format!("{name} still runs {} {version}, not {}", component.name, component.target)));
+                    return Err((
+                        "end-target",
+                        format!("{name} still runs {} {version}, not {}", component.name, component.target),
+                    ));
                 }
             }
         }
@@ -317,7 +372,15 @@ impl<'c> Replay<'c> {
                 return Err(("end-offline", format!("{} is still offline at the end", definition.name)));
             }
             if cluster.policy.failback != Failback::None && service.location != definition.on {
-                return Err(("end-failback", format!("{} ends on {}, not back on {}", definition.name, self.node_name(service.location), self.node_name(definition.on))));
+                return Err((
+                    "end-failback",
+                    format!(
+                        "{} ends on {}, not back on {}",
+                        definition.name,
+                        self.node_name(service.location),
+                        self.node_name(definition.on)
+                    ),
+                ));
             }
         }
         Ok(())
@@ -355,7 +418,8 @@ mod tests {
     fn a_cluster_breaking_its_invariants_is_a_violation_not_a_panic() {
         let empty = Plan { steps: Vec::new(), summary: Summary::default() };
         assert_eq!(check(&pair(), &empty), Ok(()));
-        let breakages: [fn(&mut Cluster); 3] = [|c| c.services[0].on = 7, |c| c.services[0].uses.push(3), |c| c.nodes[1].versions.clear()];
+        let breakages: [fn(&mut Cluster); 3] =
+            [|c| c.services[0].on = 7, |c| c.services[0].uses.push(3), |c| c.nodes[1].versions.clear()];
         for breakage in breakages {
             let mut cluster = pair();
             breakage(&mut cluster);

@@ -55,7 +55,9 @@ pub fn compare(before: (&Cluster, &Plan), after: (&Cluster, &Plan)) -> Compariso
     let mut matched: Vec<(Numbered<'_>, Numbered<'_>)> = Vec::new();
     for op in capture_diff_slices(Algorithm::Myers, &old_titles, &new_titles) {
         match op {
-            DiffOp::Equal { old_index, new_index, len } => matched.extend(numbered(old, old_index..old_index + len).zip(numbered(new, new_index..new_index + len))),
+            DiffOp::Equal { old_index, new_index, len } => {
+                matched.extend(numbered(old, old_index..old_index + len).zip(numbered(new, new_index..new_index + len)))
+            }
             DiffOp::Delete { old_index, old_len, .. } => removed.extend(numbered(old, old_index..old_index + old_len)),
             DiffOp::Insert { new_index, new_len, .. } => added.extend(numbered(new, new_index..new_index + new_len)),
             DiffOp::Replace { old_index, old_len, new_index, new_len } => {
@@ -113,18 +115,39 @@ fn position(change: &Change) -> (usize, u8) {
     }
 }
 
-fn risk_changes(old_cluster: &Cluster, old: &Step, new_cluster: &Cluster, new: &Step, at: usize, changes: &mut Vec<Change>) {
-    let key = |cluster: &Cluster, kind: RiskKind, service: usize| (kind, cluster.services.get(service).map_or("", |s| s.name.as_str()).to_owned());
+fn risk_changes(
+    old_cluster: &Cluster,
+    old: &Step,
+    new_cluster: &Cluster,
+    new: &Step,
+    at: usize,
+    changes: &mut Vec<Change>,
+) {
+    let key = |cluster: &Cluster, kind: RiskKind, service: usize| {
+        (kind, cluster.services.get(service).map_or("", |s| s.name.as_str()).to_owned())
+    };
     let old_keys: Vec<_> = old.risks.iter().map(|r| key(old_cluster, r.kind, r.service)).collect();
     let new_keys: Vec<_> = new.risks.iter().map(|r| key(new_cluster, r.kind, r.service)).collect();
     for (risk, k) in new.risks.iter().zip(&new_keys) {
         if !old_keys.contains(k) {
-            changes.push(Change::RiskAppeared { at, title: new.title.clone(), kind: risk.kind, service: k.1.clone(), message: risk.message.clone() });
+            changes.push(Change::RiskAppeared {
+                at,
+                title: new.title.clone(),
+                kind: risk.kind,
+                service: k.1.clone(),
+                message: risk.message.clone(),
+            });
         }
     }
     for (risk, k) in old.risks.iter().zip(&old_keys) {
         if !new_keys.contains(k) {
-            changes.push(Change::RiskGone { at, title: new.title.clone(), kind: risk.kind, service: k.1.clone(), message: risk.message.clone() });
+            changes.push(Change::RiskGone {
+                at,
+                title: new.title.clone(),
+                kind: risk.kind,
+                service: k.1.clone(),
+                message: risk.message.clone(),
+            });
         }
     }
 }
@@ -142,15 +165,28 @@ pub fn comparison_text(comparison: &Comparison) -> String {
             Change::Added { at, title } => writeln!(out, "+ added as step {at}: {title}"),
             Change::Removed { at, title } => writeln!(out, "- removed (was step {at}): {title}"),
             Change::Moved { from, to, title } => writeln!(out, "~ moved from step {from} to step {to}: {title}"),
-            Change::RiskAppeared { at, kind, message, .. } => writeln!(out, "! step {at} gains {}: {message}", kind.as_str()),
-            Change::RiskGone { at, kind, message, .. } => writeln!(out, "✓ step {at} no longer has {}: {message}", kind.as_str()),
+            Change::RiskAppeared { at, kind, message, .. } => {
+                writeln!(out, "! step {at} gains {}: {message}", kind.as_str())
+            }
+            Change::RiskGone { at, kind, message, .. } => {
+                writeln!(out, "✓ step {at} no longer has {}: {message}", kind.as_str())
+            }
         };
     }
     let (b, a) = (&comparison.before, &comparison.after);
     let _ = writeln!(
         out,
         "steps {} -> {}, moves {} -> {}, services offline {} -> {}, outage minutes {} -> {}, mixed-version steps {} -> {}",
-        b.steps, a.steps, b.moves, a.moves, b.services_offline, a.services_offline, b.outage_minutes, a.outage_minutes, b.mixed_version_steps, a.mixed_version_steps
+        b.steps,
+        a.steps,
+        b.moves,
+        a.moves,
+        b.services_offline,
+        a.services_offline,
+        b.outage_minutes,
+        a.outage_minutes,
+        b.mixed_version_steps,
+        a.mixed_version_steps
     );
     out
 }

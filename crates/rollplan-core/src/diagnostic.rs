@@ -190,11 +190,7 @@ impl LineIndex {
         };
         let rest = text.get(start..).unwrap_or("");
         let line_end = rest.find('\n').unwrap_or(rest.len());
-        rest.get(..line_end)
-            .unwrap_or("")
-            .char_indices()
-            .nth(column0)
-            .map_or(start + line_end, |(i, _)| start + i)
+        rest.get(..line_end).unwrap_or("").char_indices().nth(column0).map_or(start + line_end, |(i, _)| start + i)
     }
 
     /// The text of a 1-based line, without its line break.
@@ -228,7 +224,13 @@ impl<'t> Sink<'t> {
     }
 
     /// Records a diagnostic and returns it for adding a hint.
-    pub fn report(&mut self, code: Code, span: Span, path: impl Into<String>, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        code: Code,
+        span: Span,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         // Parsers may point one past the end of the text (an error at end of
         // input); a diagnostic never points outside the text it is about.
         let span = Span::new(span.start.min(self.text.len()), span.end.min(self.text.len()));

@@ -29,7 +29,10 @@ pub fn fingerprint(cluster: &Cluster) -> String {
         field(&component.title);
         field(&component.releases.join("\u{1f}"));
         field(&component.target);
-        field(&format!("{}/{:?}/{}/{:?}", component.rolling, component.mixed_failover, component.reboot, component.minutes));
+        field(&format!(
+            "{}/{:?}/{}/{:?}",
+            component.rolling, component.mixed_failover, component.reboot, component.minutes
+        ));
     }
     for node in &cluster.nodes {
         field("node");

@@ -14,8 +14,27 @@
 //! Unit tests may panic: that is how they fail. (`[lints] workspace = true`
 //! in Cargo.toml cannot be mixed with a per-crate lint table, hence
 //! attributes; the integration tests under `tests/` are separate crates.)
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::unreachable, clippy::todo, clippy::unimplemented)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::unreachable, clippy::todo, clippy::unimplemented))]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::todo,
+    clippy::unimplemented
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 pub mod check;
 pub mod compare;
@@ -31,9 +50,9 @@ mod validate;
 pub mod version;
 
 pub use diagnostic::{Code, Diagnostic, LineIndex, Severity, Span};
+pub use fingerprint::fingerprint;
 pub use model::Cluster;
 pub use read::SUPPORTED_FORMATS;
+pub use report::{Analysis, analyze};
 pub use syntax::Syntax;
 pub use validate::{MAX_INPUT_BYTES, MAX_NODES, MAX_SERVICES, Validation, validate, validate_as};
-pub use fingerprint::fingerprint;
-pub use report::{Analysis, analyze};

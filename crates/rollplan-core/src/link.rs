@@ -38,8 +38,13 @@ impl std::fmt::Display for LinkError {
                 f,
                 "this link was made by a newer rollplan (link version {version}; this one reads version {LINK_VERSION}): open it with the newer version"
             ),
-            LinkError::Damaged(why) => write!(f, "this link is damaged ({why}): it may have been cut short when it was copied; ask for it again"),
-            LinkError::TooLarge => write!(f, "this link holds a description larger than {MAX_INPUT_BYTES} bytes, the most rollplan reads"),
+            LinkError::Damaged(why) => write!(
+                f,
+                "this link is damaged ({why}): it may have been cut short when it was copied; ask for it again"
+            ),
+            LinkError::TooLarge => {
+                write!(f, "this link holds a description larger than {MAX_INPUT_BYTES} bytes, the most rollplan reads")
+            }
         }
     }
 }
@@ -69,20 +74,27 @@ pub fn decode(link: &str) -> Result<String, LinkError> {
     if number != LINK_VERSION {
         return Err(LinkError::Damaged(format!("unknown link version {number}")));
     }
-    let compressed = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).map_err(|e| LinkError::Damaged(e.to_string()))?;
+    let compressed =
+        URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).map_err(|e| LinkError::Damaged(e.to_string()))?;
     // A limit on the inflated size, not on the input: a small link can inflate enormously.
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_INPUT_BYTES).map_err(|e| match e.status {
-        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
-        miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress => LinkError::Damaged("the data ends early".to_owned()),
-        _ => LinkError::Damaged("the data does not decompress".to_owned()),
-    })?;
+    let bytes =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_INPUT_BYTES).map_err(|e| {
+            match e.status {
+                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
+                miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress => {
+                    LinkError::Damaged("the data ends early".to_owned())
+                }
+                _ => LinkError::Damaged("the data does not decompress".to_owned()),
+            }
+        })?;
     String::from_utf8(bytes).map_err(|_| LinkError::Damaged("the description is not UTF-8 text".to_owned()))
 }
 
 /// Whether `text` looks like a plan link rather than a description or a path.
 pub fn looks_like_link(text: &str) -> bool {
     let text = text.trim();
-    text.contains("#r") && (text.starts_with("http://") || text.starts_with("https://") || text.starts_with('#')) || text.starts_with(PREFIX)
+    text.contains("#r") && (text.starts_with("http://") || text.starts_with("https://") || text.starts_with('#'))
+        || text.starts_with(PREFIX)
 }
 
 #[cfg(test)]

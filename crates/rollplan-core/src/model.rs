@@ -170,9 +170,9 @@ impl Cluster {
 
     /// Whether node `node` already runs the target of every component.
     pub fn node_at_target(&self, node: NodeId) -> bool {
-        self.nodes
-            .get(node)
-            .is_some_and(|n| n.versions.iter().zip(&self.components).all(|(version, component)| *version == component.target))
+        self.nodes.get(node).is_some_and(|n| {
+            n.versions.iter().zip(&self.components).all(|(version, component)| *version == component.target)
+        })
     }
 
     /// What breaks the index invariants of a valid cluster, if anything: a
@@ -186,17 +186,27 @@ impl Cluster {
     pub fn inconsistency(&self) -> Option<String> {
         let (nodes, components) = (self.nodes.len(), self.components.len());
         if let Some(node) = self.nodes.iter().find(|n| n.versions.len() != components) {
-            return Some(format!("node `{}` has {} versions for {components} components", node.name, node.versions.len()));
+            return Some(format!(
+                "node `{}` has {} versions for {components} components",
+                node.name,
+                node.versions.len()
+            ));
         }
         for service in &self.services {
             if service.on >= nodes {
-                return Some(format!("service `{}` runs on node #{}, but there are {nodes} nodes", service.name, service.on));
+                return Some(format!(
+                    "service `{}` runs on node #{}, but there are {nodes} nodes",
+                    service.name, service.on
+                ));
             }
             if let Some(owner) = service.owners.iter().find(|&&o| o >= nodes) {
                 return Some(format!("service `{}` has owner #{owner}, but there are {nodes} nodes", service.name));
             }
             if let Some(component) = service.uses.iter().find(|&&c| c >= components) {
-                return Some(format!("service `{}` uses component #{component}, but there are {components} components", service.name));
+                return Some(format!(
+                    "service `{}` uses component #{component}, but there are {components} components",
+                    service.name
+                ));
             }
         }
         None

@@ -98,14 +98,20 @@ impl Default for RawPolicy {
 pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
     let mut reader = Reader { sink };
     // `$schema` lets JSON editors find docs/rollplan.schema.json; it means nothing to the plan.
-    let fields = reader.mapping(root, "", &["format", "cluster", "components", "nodes", "services", "policy", "$schema"])?;
+    let fields =
+        reader.mapping(root, "", &["format", "cluster", "components", "nodes", "services", "policy", "$schema"])?;
     let mut description = RawDescription::default();
 
     match fields.get("format") {
         None => {
             reader
                 .sink
-                .report(Code::MissingFormat, Span::new(root.span.start, root.span.start), "format", "the description does not say which format version it is written in")
+                .report(
+                    Code::MissingFormat,
+                    Span::new(root.span.start, root.span.start),
+                    "format",
+                    "the description does not say which format version it is written in",
+                )
                 .hint("add `format: 1` as the first line");
         }
         Some((_, node)) => match &node.value {
@@ -113,7 +119,12 @@ pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
             Value::Integer(_, text) => {
                 reader
                     .sink
-                    .report(Code::UnsupportedFormat, node.span, "format", format!("format {text} is not supported: this rollplan reads format {}", supported_list()))
+                    .report(
+                        Code::UnsupportedFormat,
+                        node.span,
+                        "format",
+                        format!("format {text} is not supported: this rollplan reads format {}", supported_list()),
+                    )
                     .hint("a newer rollplan may read it; or rewrite the description in format 1 (docs/format.md)");
                 return None;
             }
@@ -130,7 +141,12 @@ pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
         None => {
             reader
                 .sink
-                .report(Code::MissingField, root.span.start_only(), "components", "the description has no `components`: nothing says what to upgrade")
+                .report(
+                    Code::MissingField,
+                    root.span.start_only(),
+                    "components",
+                    "the description has no `components`: nothing says what to upgrade",
+                )
                 .hint("add a `components` mapping, e.g. `components: {exchange: {target: SP2}}`");
         }
         Some((key, node)) => {
@@ -225,7 +241,12 @@ impl Reader<'_, '_> {
             let field_path = join(path, &key.name);
             if !known.contains(&key.name.as_str()) {
                 let where_ = if path.is_empty() { "at the top level".to_owned() } else { format!("in `{path}`") };
-                let diagnostic = self.sink.report(Code::UnknownField, key.span, field_path, format!("unknown field `{}` {where_}", key.name));
+                let diagnostic = self.sink.report(
+                    Code::UnknownField,
+                    key.span,
+                    field_path,
+                    format!("unknown field `{}` {where_}", key.name),
+                );
                 match did_you_mean(&key.name, known.iter().copied()) {
                     Some(close) => diagnostic.hint(format!("did you mean `{close}`?")),
                     None => diagnostic.hint(format!("known fields here: {}", known.join(", "))),
@@ -242,7 +263,12 @@ impl Reader<'_, '_> {
         let Value::Mapping(entries) = &node.value else {
             if path.is_empty() {
                 self.sink
-                    .report(Code::WrongType, node.span, "", format!("the description must be a mapping of fields, not {}", node.value.kind()))
+                    .report(
+                        Code::WrongType,
+                        node.span,
+                        "",
+                        format!("the description must be a mapping of fields, not {}", node.value.kind()),
+                    )
                     .hint("start with `format: 1`, then `components`, `nodes` and `services` (docs/format.md)");
             } else {
                 self.wrong_type(node, path, "a mapping", &node.value);
@@ -254,7 +280,12 @@ impl Reader<'_, '_> {
             if let Some(first) = seen.iter().find(|(key, _)| key.name == entry.0.name) {
                 let (line, _) = self.sink.line_index().line_column(self.sink.text(), first.0.span.start);
                 self.sink
-                    .report(Code::DuplicateKey, entry.0.span, join(path, &entry.0.name), format!("`{}` is given twice", entry.0.name))
+                    .report(
+                        Code::DuplicateKey,
+                        entry.0.span,
+                        join(path, &entry.0.name),
+                        format!("`{}` is given twice", entry.0.name),
+                    )
                     .hint(format!("the first one, on line {line}, is used; remove one of them"));
                 continue;
             }
@@ -278,11 +309,21 @@ impl Reader<'_, '_> {
         match &node.value {
             Value::String(text) | Value::Integer(_, text) | Value::Float(text) => {
                 if text.trim().is_empty() {
-                    self.sink.report(Code::InvalidValue, node.span, path, format!("`{}` must not be empty", leaf(path)));
+                    self.sink.report(
+                        Code::InvalidValue,
+                        node.span,
+                        path,
+                        format!("`{}` must not be empty", leaf(path)),
+                    );
                     return None;
                 }
                 if let Some(bad) = text.chars().find(|c| c.is_control()) {
-                    self.sink.report(Code::InvalidValue, node.span, path, format!("`{}` contains the control character U+{:04X}", leaf(path), u32::from(bad)));
+                    self.sink.report(
+                        Code::InvalidValue,
+                        node.span,
+                        path,
+                        format!("`{}` contains the control character U+{:04X}", leaf(path), u32::from(bad)),
+                    );
                     return None;
                 }
                 Some(Text { value: text.clone(), span: node.span })
@@ -296,7 +337,8 @@ impl Reader<'_, '_> {
 
     fn text_list(&mut self, node: &Node, path: &str) -> Option<Vec<Text>> {
         let items = self.sequence(node, path)?;
-        let texts: Vec<Text> = items.iter().enumerate().filter_map(|(i, item)| self.text(item, &format!("{path}[{i}]"))).collect();
+        let texts: Vec<Text> =
+            items.iter().enumerate().filter_map(|(i, item)| self.text(item, &format!("{path}[{i}]"))).collect();
         Some(texts)
     }
 
@@ -315,16 +357,31 @@ impl Reader<'_, '_> {
             Value::Integer(Some(number), _) => match u32::try_from(*number) {
                 Ok(count) if count >= min => Some(count),
                 _ if *number < i64::from(min) => {
-                    self.sink.report(Code::InvalidValue, node.span, path, format!("`{}` must be at least {min}, not {number}", leaf(path)));
+                    self.sink.report(
+                        Code::InvalidValue,
+                        node.span,
+                        path,
+                        format!("`{}` must be at least {min}, not {number}", leaf(path)),
+                    );
                     None
                 }
                 _ => {
-                    self.sink.report(Code::InvalidValue, node.span, path, format!("`{}` is too large: {number} is over {}", leaf(path), u32::MAX));
+                    self.sink.report(
+                        Code::InvalidValue,
+                        node.span,
+                        path,
+                        format!("`{}` is too large: {number} is over {}", leaf(path), u32::MAX),
+                    );
                     None
                 }
             },
             Value::Integer(None, text) => {
-                self.sink.report(Code::InvalidValue, node.span, path, format!("`{}` is out of range: {text}", leaf(path)));
+                self.sink.report(
+                    Code::InvalidValue,
+                    node.span,
+                    path,
+                    format!("`{}` is out of range: {text}", leaf(path)),
+                );
                 None
             }
             other => {
@@ -344,7 +401,12 @@ impl Reader<'_, '_> {
         if let Some((_, value)) = choices.iter().find(|(name, _)| name == word) {
             return Some(*value);
         }
-        let diagnostic = self.sink.report(Code::InvalidValue, node.span, path, format!("`{}` must be one of {}, not `{word}`", leaf(path), names.join(", ")));
+        let diagnostic = self.sink.report(
+            Code::InvalidValue,
+            node.span,
+            path,
+            format!("`{}` must be one of {}, not `{word}`", leaf(path), names.join(", ")),
+        );
         if let Some(close) = did_you_mean(word, names.iter().copied()) {
             diagnostic.hint(format!("did you mean `{close}`?"));
         }
@@ -352,7 +414,11 @@ impl Reader<'_, '_> {
     }
 
     fn component(&mut self, name: &Key, node: &Node, path: String) -> Option<RawComponent> {
-        let fields = self.mapping(node, &path, &["title", "releases", "target", "rolling", "mixed_failover", "reboot", "minutes"])?;
+        let fields = self.mapping(
+            node,
+            &path,
+            &["title", "releases", "target", "rolling", "mixed_failover", "reboot", "minutes"],
+        )?;
         let field = |name: &str| fields.get(name).map(|(_, node)| node);
         let mut component = RawComponent {
             name: Text { value: name.name.clone(), span: name.span },
@@ -371,14 +437,20 @@ impl Reader<'_, '_> {
             component.rolling = At { value: rolling, span: node.span };
         }
         if let Some(node) = field("mixed_failover") {
-            let choices = [("allow", MixedFailover::Allow), ("warn", MixedFailover::Warn), ("forbid", MixedFailover::Forbid)];
+            let choices =
+                [("allow", MixedFailover::Allow), ("warn", MixedFailover::Warn), ("forbid", MixedFailover::Forbid)];
             if let Some(choice) = self.choice(node, &join(&path, "mixed_failover"), &choices) {
                 component.mixed_failover = At { value: choice, span: node.span };
             }
         }
         if field("target").is_none() {
             self.sink
-                .report(Code::MissingField, name.span, join(&path, "target"), format!("component `{}` has no `target` version", name.name))
+                .report(
+                    Code::MissingField,
+                    name.span,
+                    join(&path, "target"),
+                    format!("component `{}` has no `target` version", name.name),
+                )
                 .hint("add `target: <the version to upgrade to>`");
         }
         Some(component)
@@ -389,7 +461,12 @@ impl Reader<'_, '_> {
         let name = match fields.get("name") {
             Some((_, n)) => self.text(n, &join(&path, "name")),
             None => {
-                self.sink.report(Code::MissingField, node.span.start_only(), join(&path, "name"), "this node has no `name`");
+                self.sink.report(
+                    Code::MissingField,
+                    node.span.start_only(),
+                    join(&path, "name"),
+                    "this node has no `name`",
+                );
                 None
             }
         };
@@ -421,7 +498,12 @@ impl Reader<'_, '_> {
         let name = match fields.get("name") {
             Some((_, n)) => self.text(n, &join(&path, "name")),
             None => {
-                self.sink.report(Code::MissingField, node.span.start_only(), join(&path, "name"), "this service has no `name`");
+                self.sink.report(
+                    Code::MissingField,
+                    node.span.start_only(),
+                    join(&path, "name"),
+                    "this service has no `name`",
+                );
                 None
             }
         };
@@ -431,7 +513,12 @@ impl Reader<'_, '_> {
                 let span = name.as_ref().map_or(node.span.start_only(), |n| n.span);
                 let who = name.as_ref().map_or("this service".to_owned(), |n| format!("service `{}`", n.value));
                 self.sink
-                    .report(Code::MissingField, span, join(&path, "on"), format!("{who} has no `on`: which node hosts it now?"))
+                    .report(
+                        Code::MissingField,
+                        span,
+                        join(&path, "on"),
+                        format!("{who} has no `on`: which node hosts it now?"),
+                    )
                     .hint("add `on: <node name>`");
                 None
             }
@@ -452,7 +539,12 @@ impl Reader<'_, '_> {
             policy.max_down = At { value, span: n.span };
         }
         if let Some((_, n)) = fields.get("quorum") {
-            let choices = [("majority", Quorum::Majority), ("witness", Quorum::Witness), ("disk", Quorum::Disk), ("none", Quorum::None)];
+            let choices = [
+                ("majority", Quorum::Majority),
+                ("witness", Quorum::Witness),
+                ("disk", Quorum::Disk),
+                ("none", Quorum::None),
+            ];
             if let Some(value) = self.choice(n, "policy.quorum", &choices) {
                 policy.quorum = At { value, span: n.span };
             }

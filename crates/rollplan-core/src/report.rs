@@ -55,7 +55,11 @@ fn minutes(value: Option<u32>) -> String {
 
 fn summary_line(summary: &Summary) -> String {
     let plural = |n: usize, one: &str, many: &str| if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") };
-    let estimate = if summary.estimate_incomplete { format!("at least {} min", summary.estimated_minutes) } else { format!("about {} min", summary.estimated_minutes) };
+    let estimate = if summary.estimate_incomplete {
+        format!("at least {} min", summary.estimated_minutes)
+    } else {
+        format!("about {} min", summary.estimated_minutes)
+    };
     format!(
         "{}, {}, {} offline ({} outage minutes), {} with mixed versions, {estimate}",
         plural(summary.steps, "step", "steps"),
@@ -100,9 +104,20 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
         let _ = writeln!(out, "- [ ] {}. **{}**", index + 1, escape_markdown(&step.title));
         let _ = writeln!(out, "  - Before: {}", escape_markdown(&step.details.before));
         let _ = writeln!(out, "  - After: {}", escape_markdown(&step.details.after));
-        let _ = writeln!(out, "  - Interruption: {} ({})", escape_markdown(&step.details.interruption), minutes(step.details.minutes));
+        let _ = writeln!(
+            out,
+            "  - Interruption: {} ({})",
+            escape_markdown(&step.details.interruption),
+            minutes(step.details.minutes)
+        );
         for risk in &step.risks {
-            let _ = writeln!(out, "  - {} `{}`: {}", risk_marker(risk.level), risk.kind.as_str(), escape_markdown(&risk.message));
+            let _ = writeln!(
+                out,
+                "  - {} `{}`: {}",
+                risk_marker(risk.level),
+                risk.kind.as_str(),
+                escape_markdown(&risk.message)
+            );
         }
     }
     out
@@ -229,7 +244,15 @@ impl<'a> Document<'a> {
     pub fn new(analysis: &'a Analysis) -> Document<'a> {
         let diagnostics = analysis.validation.diagnostics.as_slice();
         let (Some(cluster), Some(outcome)) = (analysis.validation.cluster.as_ref(), analysis.outcome.as_ref()) else {
-            return Document { outcome: "invalid", cluster: None, fingerprint: None, diagnostics, steps: Vec::new(), summary: None, blocked: None };
+            return Document {
+                outcome: "invalid",
+                cluster: None,
+                fingerprint: None,
+                diagnostics,
+                steps: Vec::new(),
+                summary: None,
+                blocked: None,
+            };
         };
         let fingerprint = analysis.fingerprint.as_deref();
         match outcome {
@@ -243,12 +266,26 @@ impl<'a> Document<'a> {
                 blocked: Some(
                     reasons
                         .iter()
-                        .map(|r| BlockedDocument { rule: rule_name(r), service: r.service.as_deref(), node: r.node.as_deref(), message: &r.message, unblock: &r.unblock })
+                        .map(|r| BlockedDocument {
+                            rule: rule_name(r),
+                            service: r.service.as_deref(),
+                            node: r.node.as_deref(),
+                            message: &r.message,
+                            unblock: &r.unblock,
+                        })
                         .collect(),
                 ),
             },
             Outcome::Planned(plan) => match step_documents(cluster, plan) {
-                Some(steps) => Document { outcome: "ok", cluster: Some(&cluster.name), fingerprint, diagnostics, steps, summary: Some(&plan.summary), blocked: None },
+                Some(steps) => Document {
+                    outcome: "ok",
+                    cluster: Some(&cluster.name),
+                    fingerprint,
+                    diagnostics,
+                    steps,
+                    summary: Some(&plan.summary),
+                    blocked: None,
+                },
                 None => Document {
                     outcome: "blocked",
                     cluster: Some(&cluster.name),
@@ -256,7 +293,13 @@ impl<'a> Document<'a> {
                     diagnostics,
                     steps: Vec::new(),
                     summary: None,
-                    blocked: Some(vec![BlockedDocument { rule: BlockingRule::SearchBudget.as_str(), service: None, node: None, message: PLAN_DOES_NOT_FIT, unblock: &[] }]),
+                    blocked: Some(vec![BlockedDocument {
+                        rule: BlockingRule::SearchBudget.as_str(),
+                        service: None,
+                        node: None,
+                        message: PLAN_DOES_NOT_FIT,
+                        unblock: &[],
+                    }]),
                 },
             },
         }
@@ -280,7 +323,12 @@ fn step_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Option<Vec<StepDo
     Some(steps)
 }
 
-fn step_document<'a>(cluster: &'a Cluster, index: usize, step: &'a Step, before: &crate::plan::State) -> Option<StepDocument<'a>> {
+fn step_document<'a>(
+    cluster: &'a Cluster,
+    index: usize,
+    step: &'a Step,
+    before: &crate::plan::State,
+) -> Option<StepDocument<'a>> {
     let node_name = |n: usize| cluster.node(n).map(|n| n.name.as_str());
     let service_name = |s: usize| cluster.service(s).map(|s| s.name.as_str());
     let risks = step
@@ -291,7 +339,14 @@ fn step_document<'a>(cluster: &'a Cluster, index: usize, step: &'a Step, before:
                 Some(target) => Some(node_name(target)?),
                 None => None,
             };
-            Some(RiskDocument { kind: r.kind, level: r.level, service: service_name(r.service)?, node: node_name(r.node)?, target, message: &r.message })
+            Some(RiskDocument {
+                kind: r.kind,
+                level: r.level,
+                service: service_name(r.service)?,
+                node: node_name(r.node)?,
+                target,
+                message: &r.message,
+            })
         })
         .collect::<Option<_>>()?;
     let nodes = step
@@ -300,7 +355,16 @@ fn step_document<'a>(cluster: &'a Cluster, index: usize, step: &'a Step, before:
         .iter()
         .enumerate()
         .map(|(n, state)| {
-            Some(NodeDocument { name: node_name(n)?, up: state.up, versions: cluster.components.iter().zip(&state.versions).map(|(c, v)| (c.name.as_str(), v.as_str())).collect() })
+            Some(NodeDocument {
+                name: node_name(n)?,
+                up: state.up,
+                versions: cluster
+                    .components
+                    .iter()
+                    .zip(&state.versions)
+                    .map(|(c, v)| (c.name.as_str(), v.as_str()))
+                    .collect(),
+            })
         })
         .collect::<Option<_>>()?;
     let services = step
@@ -308,7 +372,9 @@ fn step_document<'a>(cluster: &'a Cluster, index: usize, step: &'a Step, before:
         .services
         .iter()
         .enumerate()
-        .map(|(s, state)| Some(ServiceDocument { name: service_name(s)?, node: node_name(state.node)?, online: state.online }))
+        .map(|(s, state)| {
+            Some(ServiceDocument { name: service_name(s)?, node: node_name(state.node)?, online: state.online })
+        })
         .collect::<Option<_>>()?;
     let mut document = StepDocument {
         index,
@@ -337,7 +403,11 @@ fn step_document<'a>(cluster: &'a Cluster, index: usize, step: &'a Step, before:
                 .iter()
                 .map(|&c| {
                     let component = cluster.component(c)?;
-                    Some(ComponentChange { name: &component.name, from: node_before.version(c)?.to_owned(), to: &component.target })
+                    Some(ComponentChange {
+                        name: &component.name,
+                        from: node_before.version(c)?.to_owned(),
+                        to: &component.target,
+                    })
                 })
                 .collect::<Option<_>>()?;
         }

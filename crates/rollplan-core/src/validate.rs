@@ -51,7 +51,11 @@ pub fn validate_as(text: &str, syntax: Syntax) -> Validation {
     let cluster = check(text, syntax, &mut sink);
     let mut diagnostics = sink.diagnostics;
     diagnostics.sort_by_key(|d| (d.severity, d.span.start, d.span.end));
-    Validation { syntax, cluster: if diagnostics.iter().any(Diagnostic::is_error) { None } else { cluster }, diagnostics }
+    Validation {
+        syntax,
+        cluster: if diagnostics.iter().any(Diagnostic::is_error) { None } else { cluster },
+        diagnostics,
+    }
 }
 
 fn check(text: &str, syntax: Syntax, sink: &mut Sink<'_>) -> Option<Cluster> {
@@ -70,7 +74,13 @@ fn check(text: &str, syntax: Syntax, sink: &mut Sink<'_>) -> Option<Cluster> {
         return None;
     }
     let raw = read(&root, sink)?;
-    let mut resolver = Resolver { sink, component_spans: Vec::new(), node_spans: Vec::new(), service_spans: Vec::new(), policy_spans: (Span::default(), Span::default()) };
+    let mut resolver = Resolver {
+        sink,
+        component_spans: Vec::new(),
+        node_spans: Vec::new(),
+        service_spans: Vec::new(),
+        policy_spans: (Span::default(), Span::default()),
+    };
     let cluster = resolver.resolve(raw)?;
     resolver.situation(&cluster);
     Some(cluster)
@@ -89,7 +99,12 @@ fn exceeds_count_limits(root: &crate::syntax::Node, sink: &mut Sink<'_>) -> bool
         if let Value::Sequence(items) = &value.value
             && items.len() > limit
         {
-            sink.report(Code::InputTooLarge, key.span, key.name.clone(), format!("{} {} listed; the limit is {limit}", items.len(), key.name));
+            sink.report(
+                Code::InputTooLarge,
+                key.span,
+                key.name.clone(),
+                format!("{} {} listed; the limit is {limit}", items.len(), key.name),
+            );
             exceeded = true;
         }
     }
@@ -141,7 +156,15 @@ impl Resolver<'_, '_> {
     }
 
     fn resolve(&mut self, raw: RawDescription) -> Option<Cluster> {
-        let RawDescription { cluster, components: raw_components, nodes: raw_nodes, nodes_span, services: raw_services, policy: raw_policy, .. } = raw;
+        let RawDescription {
+            cluster,
+            components: raw_components,
+            nodes: raw_nodes,
+            nodes_span,
+            services: raw_services,
+            policy: raw_policy,
+            ..
+        } = raw;
 
         // Components: releases and targets.
         // Every declared name, even of components too broken to resolve, so that
@@ -155,7 +178,12 @@ impl Resolver<'_, '_> {
             for (index, release) in raw.releases.iter().flatten().enumerate() {
                 if releases.contains(&release.value) {
                     self.sink
-                        .report(Code::DuplicateEntry, release.span, format!("{}.releases[{index}]", raw.path), format!("release `{}` is listed twice", release.value))
+                        .report(
+                            Code::DuplicateEntry,
+                            release.span,
+                            format!("{}.releases[{index}]", raw.path),
+                            format!("release `{}` is listed twice", release.value),
+                        )
                         .hint("each release appears once, oldest first");
                 } else {
                     releases.push(release.value.clone());
@@ -167,7 +195,11 @@ impl Resolver<'_, '_> {
                 self.unknown_release(&target, &raw.name.value, &releases, &format!("{}.target", raw.path));
             }
             target_known.push(known);
-            self.component_spans.push(ComponentSpans { name: raw.name.span, rolling: raw.rolling.span, mixed_failover: raw.mixed_failover.span });
+            self.component_spans.push(ComponentSpans {
+                name: raw.name.span,
+                rolling: raw.rolling.span,
+                mixed_failover: raw.mixed_failover.span,
+            });
             components.push(Component {
                 title: raw.title.map_or_else(|| raw.name.value.clone(), |t| t.value),
                 name: raw.name.value,
@@ -189,14 +221,20 @@ impl Resolver<'_, '_> {
             if let Some(&first) = node_index.get(&name.value) {
                 let line = self.line_of(self.node_span(first).name);
                 self.sink
-                    .report(Code::DuplicateName, name.span, format!("{}.name", raw.path), format!("there is already a node named `{}`", name.value))
+                    .report(
+                        Code::DuplicateName,
+                        name.span,
+                        format!("{}.name", raw.path),
+                        format!("there is already a node named `{}`", name.value),
+                    )
                     .hint(format!("the first is on line {line}; node names must be unique"));
                 continue;
             }
             let mut versions: Vec<Option<String>> = vec![None; components.len()];
             for (component, version) in &raw.versions {
                 let path = format!("{}.versions.{}", raw.path, component.value);
-                let found = components.iter().zip(&target_known).enumerate().find(|(_, (c, _))| c.name == component.value);
+                let found =
+                    components.iter().zip(&target_known).enumerate().find(|(_, (c, _))| c.name == component.value);
                 let Some((id, (definition, &target_known))) = found else {
                     if declared.contains(&component.value) {
                         continue; // declared, but its own definition has errors
@@ -205,7 +243,10 @@ impl Resolver<'_, '_> {
                         Code::UnknownComponent,
                         component.span,
                         path,
-                        format!("node `{}` has a version of `{}`, which is not among the components", name.value, component.value),
+                        format!(
+                            "node `{}` has a version of `{}`, which is not among the components",
+                            name.value, component.value
+                        ),
                     );
                     hint_name(diagnostic, &component.value, &component_names, "components");
                     continue;
@@ -218,9 +259,15 @@ impl Resolver<'_, '_> {
                             Code::Downgrade,
                             version.span,
                             path,
-                            format!("node `{}` runs {} {}, newer than the target {}", name.value, definition.name, version.value, definition.target),
+                            format!(
+                                "node `{}` runs {} {}, newer than the target {}",
+                                name.value, definition.name, version.value, definition.target
+                            ),
                         )
-                        .hint(format!("rollplan does not downgrade: set `components.{}.target` to {} or newer", definition.name, version.value));
+                        .hint(format!(
+                            "rollplan does not downgrade: set `components.{}.target` to {} or newer",
+                            definition.name, version.value
+                        ));
                 }
                 // `versions` has one slot per component, and `id` is a component's index.
                 if let Some(slot) = versions.get_mut(id) {
@@ -230,16 +277,27 @@ impl Resolver<'_, '_> {
             for (version, component) in versions.iter().zip(&components) {
                 if version.is_none() && raw.versions_readable {
                     self.sink
-                        .report(Code::MissingVersion, raw.versions_span, format!("{}.versions", raw.path), format!("node `{}` has no version for component `{}`", name.value, component.name))
+                        .report(
+                            Code::MissingVersion,
+                            raw.versions_span,
+                            format!("{}.versions", raw.path),
+                            format!("node `{}` has no version for component `{}`", name.value, component.name),
+                        )
                         .hint(format!("add `{}: <current version>` to its versions", component.name));
                 }
             }
             node_index.insert(name.value.clone(), nodes.len());
             self.node_spans.push(NodeSpans { name: name.span, capacity: raw.capacity.map(|c| c.span) });
-            nodes.push(Node { name: name.value.clone(), versions: versions.into_iter().map(Option::unwrap_or_default).collect(), capacity: raw.capacity.map(|c| c.value) });
+            nodes.push(Node {
+                name: name.value.clone(),
+                versions: versions.into_iter().map(Option::unwrap_or_default).collect(),
+                capacity: raw.capacity.map(|c| c.value),
+            });
         }
         if raw_nodes.is_empty() && nodes_span != Span::default() {
-            self.sink.report(Code::NoNodes, nodes_span, "nodes", "the cluster has no nodes").hint("list every node of the cluster under `nodes`");
+            self.sink
+                .report(Code::NoNodes, nodes_span, "nodes", "the cluster has no nodes")
+                .hint("list every node of the cluster under `nodes`");
         }
         let node_names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
 
@@ -251,31 +309,59 @@ impl Resolver<'_, '_> {
             if let Some(&first) = service_index.get(&name.value) {
                 let line = self.line_of(self.service_span(first));
                 self.sink
-                    .report(Code::DuplicateName, name.span, format!("{}.name", raw.path), format!("there is already a service named `{}`", name.value))
+                    .report(
+                        Code::DuplicateName,
+                        name.span,
+                        format!("{}.name", raw.path),
+                        format!("there is already a service named `{}`", name.value),
+                    )
                     .hint(format!("the first is on line {line}; service names must be unique"));
                 continue;
             }
             service_index.insert(name.value.clone(), services.len());
             self.service_spans.push(name.span);
             // The node it runs on, with the text naming it.
-            let on = raw.on.as_ref().and_then(|on| Some((self.node_ref(on, &node_index, &node_names, &format!("{}.on", raw.path))?, on)));
+            let on = raw
+                .on
+                .as_ref()
+                .and_then(|on| Some((self.node_ref(on, &node_index, &node_names, &format!("{}.on", raw.path))?, on)));
             let owners = match &raw.owners {
                 None => Some((0..nodes.len()).collect()),
-                Some(list) => self.ref_list(list, &format!("{}.owners", raw.path), "node", |text| node_index.get(text).copied(), &node_names),
+                Some(list) => self.ref_list(
+                    list,
+                    &format!("{}.owners", raw.path),
+                    "node",
+                    |text| node_index.get(text).copied(),
+                    &node_names,
+                ),
             };
             let uses = match &raw.uses {
                 None => Some((0..components.len()).collect()),
                 Some(list) => {
                     // Names of declared-but-broken components resolve to nothing, silently.
-                    let known: Vec<&Text> = list.iter().filter(|t| component_names.contains(&t.value.as_str()) || !declared.contains(&t.value)).collect();
+                    let known: Vec<&Text> = list
+                        .iter()
+                        .filter(|t| component_names.contains(&t.value.as_str()) || !declared.contains(&t.value))
+                        .collect();
                     let known: Vec<Text> = known.into_iter().cloned().collect();
-                    self.ref_list(&known, &format!("{}.uses", raw.path), "component", |text| component_names.iter().position(|c| *c == text), &component_names)
+                    self.ref_list(
+                        &known,
+                        &format!("{}.uses", raw.path),
+                        "component",
+                        |text| component_names.iter().position(|c| *c == text),
+                        &component_names,
+                    )
                 }
             };
             let (Some((on, on_text)), Some(owners), Some(uses)) = (on, owners, uses) else { continue };
             if owners.is_empty() {
                 self.sink
-                    .report(Code::InvalidValue, raw.span, format!("{}.owners", raw.path), format!("service `{}` has an empty `owners` list", name.value))
+                    .report(
+                        Code::InvalidValue,
+                        raw.span,
+                        format!("{}.owners", raw.path),
+                        format!("service `{}` has an empty `owners` list", name.value),
+                    )
                     .hint("name at least the node it runs on, or leave `owners` out to allow every node");
                 continue;
             }
@@ -283,7 +369,12 @@ impl Resolver<'_, '_> {
                 // `on` was resolved by this very name, so it is the node's name.
                 let on_name = &on_text.value;
                 self.sink
-                    .report(Code::NotAnOwner, on_text.span, format!("{}.on", raw.path), format!("service `{}` runs on `{on_name}`, which is not among its owners", name.value))
+                    .report(
+                        Code::NotAnOwner,
+                        on_text.span,
+                        format!("{}.on", raw.path),
+                        format!("service `{}` runs on `{on_name}`, which is not among its owners", name.value),
+                    )
                     .hint(format!("add {on_name} to `owners`, or correct `on`"));
                 continue;
             }
@@ -302,16 +393,27 @@ impl Resolver<'_, '_> {
                         Code::OverCapacity,
                         span,
                         format!("nodes[{id}].capacity"),
-                        format!("node `{}` hosts {hosted} services ({}) but has capacity {capacity}", node.name, names.join(", ")),
+                        format!(
+                            "node `{}` hosts {hosted} services ({}) but has capacity {capacity}",
+                            node.name,
+                            names.join(", ")
+                        ),
                     )
-                    .hint(format!("raise its capacity to at least {hosted}, or move services elsewhere in the description"));
+                    .hint(format!(
+                        "raise its capacity to at least {hosted}, or move services elsewhere in the description"
+                    ));
             }
         }
 
         if self.sink.has_errors() {
             return None;
         }
-        let policy = Policy { max_down: raw_policy.max_down.value, quorum: raw_policy.quorum.value, failback: raw_policy.failback, allow_outage: raw_policy.allow_outage };
+        let policy = Policy {
+            max_down: raw_policy.max_down.value,
+            quorum: raw_policy.quorum.value,
+            failback: raw_policy.failback,
+            allow_outage: raw_policy.allow_outage,
+        };
         self.policy_spans = (raw_policy.max_down.span, raw_policy.quorum.span);
         let name = cluster.map_or_else(|| "cluster".to_owned(), |t| t.value);
         Some(Cluster { name, components, nodes, services, policy })
@@ -339,7 +441,10 @@ impl Resolver<'_, '_> {
         let known: Vec<&str> = releases.iter().map(String::as_str).collect();
         match did_you_mean(&version.value, known.iter().copied()) {
             Some(close) => diagnostic.hint(format!("did you mean `{close}`? the releases are: {}", known.join(", "))),
-            None => diagnostic.hint(format!("the releases of `{component}` are: {}; add it to `releases` if it is one", known.join(", "))),
+            None => diagnostic.hint(format!(
+                "the releases of `{component}` are: {}; add it to `releases` if it is one",
+                known.join(", ")
+            )),
         };
     }
 
@@ -347,25 +452,40 @@ impl Resolver<'_, '_> {
         if let Some(&id) = index.get(&text.value) {
             return Some(id);
         }
-        let diagnostic = self.sink.report(Code::UnknownNode, text.span, path, format!("there is no node named `{}`", text.value));
+        let diagnostic =
+            self.sink.report(Code::UnknownNode, text.span, path, format!("there is no node named `{}`", text.value));
         hint_name(diagnostic, &text.value, names, "nodes");
         None
     }
 
     /// Resolves a list of names; unknown ones are errors, repeated ones warnings (and dropped).
-    fn ref_list(&mut self, list: &[Text], path: &str, what: &str, lookup: impl Fn(&str) -> Option<usize>, names: &[&str]) -> Option<Vec<usize>> {
+    fn ref_list(
+        &mut self,
+        list: &[Text],
+        path: &str,
+        what: &str,
+        lookup: impl Fn(&str) -> Option<usize>,
+        names: &[&str],
+    ) -> Option<Vec<usize>> {
         let mut ids = Vec::with_capacity(list.len());
         let mut complete = true;
         for (index, text) in list.iter().enumerate() {
             let item_path = format!("{path}[{index}]");
             match lookup(&text.value) {
                 Some(id) if ids.contains(&id) => {
-                    self.sink.report(Code::DuplicateEntry, text.span, item_path, format!("`{}` is listed twice", text.value)).hint("remove the repeated entry");
+                    self.sink
+                        .report(Code::DuplicateEntry, text.span, item_path, format!("`{}` is listed twice", text.value))
+                        .hint("remove the repeated entry");
                 }
                 Some(id) => ids.push(id),
                 None => {
                     let code = if what == "node" { Code::UnknownNode } else { Code::UnknownComponent };
-                    let diagnostic = self.sink.report(code, text.span, item_path, format!("there is no {what} named `{}`", text.value));
+                    let diagnostic = self.sink.report(
+                        code,
+                        text.span,
+                        item_path,
+                        format!("there is no {what} named `{}`", text.value),
+                    );
                     hint_name(diagnostic, &text.value, names, if what == "node" { "nodes" } else { "components" });
                     complete = false;
                 }
@@ -381,20 +501,33 @@ impl Resolver<'_, '_> {
             self.mixed_versions(cluster, id, component);
             // Each node has a version of each component: validation just gave it one.
             let ordered = component.releases.is_empty()
-                && !cluster.nodes.iter().filter_map(|n| n.version(id)).chain([component.target.as_str()]).all(is_dotted_numeric);
+                && !cluster
+                    .nodes
+                    .iter()
+                    .filter_map(|n| n.version(id))
+                    .chain([component.target.as_str()])
+                    .all(is_dotted_numeric);
             if ordered {
                 self.sink
                     .report(
                         Code::UnorderedVersions,
                         self.component_span(id).name,
                         format!("components.{}", component.name),
-                        format!("the versions of `{}` are not dotted numbers, and it has no `releases` to order them", component.name),
+                        format!(
+                            "the versions of `{}` are not dotted numbers, and it has no `releases` to order them",
+                            component.name
+                        ),
                     )
                     .hint("add `releases: [oldest, ..., newest]` so that rollplan knows which version is newer");
             }
         }
         if !needs_upgrade.contains(&true) {
-            self.sink.report(Code::NothingToDo, Span::default(), "", format!("every node of {} already runs every target: there is nothing to upgrade", cluster.name));
+            self.sink.report(
+                Code::NothingToDo,
+                Span::default(),
+                "",
+                format!("every node of {} already runs every target: there is nothing to upgrade", cluster.name),
+            );
             return;
         }
         self.non_rolling(cluster);
@@ -414,7 +547,8 @@ impl Resolver<'_, '_> {
         if groups.len() < 2 {
             return;
         }
-        let who: Vec<String> = groups.iter().map(|(version, names)| format!("{} on {}", version, names.join(", "))).collect();
+        let who: Vec<String> =
+            groups.iter().map(|(version, names)| format!("{} on {}", version, names.join(", "))).collect();
         let name = &definition.name;
         self.sink
             .report(
@@ -433,7 +567,8 @@ impl Resolver<'_, '_> {
             if (component.rolling && !forbid) || !pending {
                 continue;
             }
-            let affected: Vec<&str> = cluster.services.iter().filter(|s| s.uses.contains(&id)).map(|s| s.name.as_str()).collect();
+            let affected: Vec<&str> =
+                cluster.services.iter().filter(|s| s.uses.contains(&id)).map(|s| s.name.as_str()).collect();
             if affected.is_empty() {
                 continue;
             }
@@ -447,7 +582,11 @@ impl Resolver<'_, '_> {
                 Code::NonRollingComponent,
                 span,
                 format!("components.{}.{field}", component.name),
-                format!("`{}` {why} {} must be offline while it is updated on every node", component.name, affected.join(", ")),
+                format!(
+                    "`{}` {why} {} must be offline while it is updated on every node",
+                    component.name,
+                    affected.join(", ")
+                ),
             );
             if !cluster.policy.allow_outage {
                 diagnostic.hint("no plan is possible unless `policy.allow_outage: true` permits that planned outage");
@@ -457,7 +596,8 @@ impl Resolver<'_, '_> {
 
     /// Can every upgraded node's services go somewhere while it is down?
     fn failover_room(&mut self, cluster: &Cluster, needs_upgrade: &[bool]) {
-        let hosted: Vec<usize> = (0..cluster.nodes.len()).map(|n| cluster.services.iter().filter(|s| s.on == n).count()).collect();
+        let hosted: Vec<usize> =
+            (0..cluster.nodes.len()).map(|n| cluster.services.iter().filter(|s| s.on == n).count()).collect();
         for ((node_id, node), &needs_upgrade) in cluster.nodes.iter().enumerate().zip(needs_upgrade) {
             if !needs_upgrade {
                 continue;
@@ -473,7 +613,10 @@ impl Resolver<'_, '_> {
                             Code::SingleOwner,
                             self.service_span(service_id),
                             format!("services[{service_id}].owners"),
-                            format!("service `{}` can only run on `{}`, so it is offline while that node is upgraded", service.name, node.name),
+                            format!(
+                                "service `{}` can only run on `{}`, so it is offline while that node is upgraded",
+                                service.name, node.name
+                            ),
                         )
                         .hint("add another node to its `owners`, or allow the outage with `policy.allow_outage: true`");
                 } else {
@@ -489,7 +632,13 @@ impl Resolver<'_, '_> {
                 .iter()
                 .zip(&hosted)
                 .enumerate()
-                .map(|(id, (n, &hosted))| if id == node_id { 0 } else { n.capacity.map_or(movable.len(), |c| (c as usize).saturating_sub(hosted)) })
+                .map(|(id, (n, &hosted))| {
+                    if id == node_id {
+                        0
+                    } else {
+                        n.capacity.map_or(movable.len(), |c| (c as usize).saturating_sub(hosted))
+                    }
+                })
                 .collect();
             if let Some(service) = unmatched(&movable, spare) {
                 let name = &service.name;
@@ -516,7 +665,10 @@ impl Resolver<'_, '_> {
                 Code::QuorumAtRisk,
                 span,
                 "policy.quorum",
-                format!("with {} quorum, this {nodes}-node cluster loses quorum as soon as one node is down", quorum_name(quorum)),
+                format!(
+                    "with {} quorum, this {nodes}-node cluster loses quorum as soon as one node is down",
+                    quorum_name(quorum)
+                ),
             );
             if quorum == Quorum::Majority {
                 diagnostic.hint("a rolling upgrade needs a node down: add a witness (`quorum: witness`) or a quorum disk (`quorum: disk`) if the cluster has one");
@@ -528,7 +680,11 @@ impl Resolver<'_, '_> {
                     Code::QuorumAtRisk,
                     max_down_span,
                     "policy.max_down",
-                    format!("`max_down: {max_down}` would leave {} of {nodes} nodes up, but {} quorum needs {min_up}", nodes.saturating_sub(max_down), quorum_name(quorum)),
+                    format!(
+                        "`max_down: {max_down}` would leave {} of {nodes} nodes up, but {} quorum needs {min_up}",
+                        nodes.saturating_sub(max_down),
+                        quorum_name(quorum)
+                    ),
                 )
                 .hint(match nodes - min_up {
                     1 => "the plan takes at most 1 node down at once; lower `max_down` to say so".to_owned(),
@@ -550,7 +706,8 @@ fn quorum_name(quorum: Quorum) -> &'static str {
 /// The first service that cannot be given a slot, matching each service to
 /// one of its owners with room (`spare[node]` slots), by augmenting paths.
 fn unmatched<'c>(services: &[&'c Service], spare: Vec<usize>) -> Option<&'c Service> {
-    let mut rooms: Vec<Room<'c>> = spare.into_iter().map(|spare| Room { spare, placed: Vec::new(), visited: false }).collect();
+    let mut rooms: Vec<Room<'c>> =
+        spare.into_iter().map(|spare| Room { spare, placed: Vec::new(), visited: false }).collect();
     for &service in services {
         for room in &mut rooms {
             room.visited = false;

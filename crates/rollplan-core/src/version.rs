@@ -28,7 +28,8 @@ pub fn compare_dotted(a: &str, b: &str) -> Ordering {
 
 /// Whether a version reads as numbers between separators (`6.5.7638.1`, `7.0`, `5.2-4455`), the order used without `releases`.
 pub fn is_dotted_numeric(version: &str) -> bool {
-    !version.is_empty() && version.split(['.', '-', '_']).all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+    !version.is_empty()
+        && version.split(['.', '-', '_']).all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[derive(PartialEq, Eq, PartialOrd, Ord)]

@@ -28,7 +28,19 @@ fn render(validation: &Validation) -> String {
     }
     for d in &validation.diagnostics {
         let path = if d.path.is_empty() { String::new() } else { format!(" {}", d.path) };
-        writeln!(out, "{}[{}] {}:{}-{}:{}{}: {}", d.severity.as_str(), d.code, d.line, d.column, d.end_line, d.end_column, path, d.message).unwrap();
+        writeln!(
+            out,
+            "{}[{}] {}:{}-{}:{}{}: {}",
+            d.severity.as_str(),
+            d.code,
+            d.line,
+            d.column,
+            d.end_line,
+            d.end_column,
+            path,
+            d.message
+        )
+        .unwrap();
         if let Some(hint) = &d.hint {
             writeln!(out, "  hint: {hint}").unwrap();
         }
@@ -40,7 +52,11 @@ fn render(validation: &Validation) -> String {
 fn check(path: &Path) -> Validation {
     let (text, validation) = validate_file(path);
     for d in &validation.diagnostics {
-        assert!(d.span.start <= d.span.end && d.span.end <= text.len(), "{}: {d:?} points outside the text", path.display());
+        assert!(
+            d.span.start <= d.span.end && d.span.end <= text.len(),
+            "{}: {d:?} points outside the text",
+            path.display()
+        );
     }
     let snapshot = PathBuf::from(format!("{}.diagnostics", path.display()));
     expect_test::expect_file![snapshot].assert_eq(&render(&validation));
@@ -54,7 +70,9 @@ fn every_case_matches_its_snapshot_and_triggers_the_code_it_is_named_after() {
         let validation = check(&path);
         seen.extend(validation.diagnostics.iter().map(|d| d.code));
         let stem = path.file_stem().unwrap().to_string_lossy().to_string();
-        if let Some(code) = Code::ALL.iter().find(|code| stem == code.as_str() || stem.starts_with(&format!("{}-", code.as_str()))) {
+        if let Some(code) =
+            Code::ALL.iter().find(|code| stem == code.as_str() || stem.starts_with(&format!("{}-", code.as_str())))
+        {
             assert!(
                 validation.diagnostics.iter().any(|d| d.code == *code),
                 "{} is named after `{code}` but does not trigger it",
@@ -123,7 +141,22 @@ fn limits_are_refused_with_a_located_error_and_nothing_else() {
 
 #[test]
 fn arbitrary_garbage_never_panics() {
-    let samples = ["", "\u{0}", "{", "[", "]", ":", "- - -", "a: *x", "&a [*a]", "format: 1\nnodes: {", "\"", "format = ", "{\"format\":1e999}", "format: 18446744073709551616"];
+    let samples = [
+        "",
+        "\u{0}",
+        "{",
+        "[",
+        "]",
+        ":",
+        "- - -",
+        "a: *x",
+        "&a [*a]",
+        "format: 1\nnodes: {",
+        "\"",
+        "format = ",
+        "{\"format\":1e999}",
+        "format: 18446744073709551616",
+    ];
     for text in samples {
         for syntax in [Syntax::Yaml, Syntax::Toml, Syntax::Json] {
             let validation = validate_as(text, syntax);

@@ -282,7 +282,12 @@ fn the_full_description_sets_every_field_and_is_valid() {
     for object in OBJECTS {
         let map = description.pointer(object.instance).and_then(Json::as_object).unwrap();
         let keys: BTreeSet<&str> = map.keys().map(String::as_str).collect();
-        assert_eq!(keys, object.fields.iter().copied().collect(), "the full description must set every field of {}", object.heading);
+        assert_eq!(
+            keys,
+            object.fields.iter().copied().collect(),
+            "the full description must set every field of {}",
+            object.heading
+        );
     }
     let diagnostics = validate_json(&description);
     assert!(errors(&diagnostics).is_empty(), "{:?}", errors(&diagnostics));
@@ -299,7 +304,10 @@ fn schema_field_is_ignored() {
     for value in [json!("https://example.com/rollplan.schema.json"), json!(""), json!(42), Json::Null] {
         let description = edited(top, |map| drop(map.insert("$schema".to_owned(), value.clone())));
         let diagnostics = validate_json(&description);
-        assert!(diagnostics.iter().all(|d| !d.path.starts_with('$')), "`$schema: {value}` is reported: {diagnostics:?}");
+        assert!(
+            diagnostics.iter().all(|d| !d.path.starts_with('$')),
+            "`$schema: {value}` is reported: {diagnostics:?}"
+        );
         assert_eq!(fingerprint_json(&description), with, "`$schema: {value}` changes the fingerprint");
     }
 }
@@ -309,8 +317,13 @@ fn format_md_says_what_a_wrong_format_is() {
     // docs/format.md and docs/diagnostics.md: another whole number is
     // unsupported-format, anything else wrong-type, and nothing else is checked.
     let top = &OBJECTS[0];
-    for (format, code) in [(json!(2), Code::UnsupportedFormat), (json!(0), Code::UnsupportedFormat), (json!("1"), Code::WrongType), (json!(1.0), Code::WrongType), (json!(true), Code::WrongType)]
-    {
+    for (format, code) in [
+        (json!(2), Code::UnsupportedFormat),
+        (json!(0), Code::UnsupportedFormat),
+        (json!("1"), Code::WrongType),
+        (json!(1.0), Code::WrongType),
+        (json!(true), Code::WrongType),
+    ] {
         let mut description = edited(top, |map| drop(map.insert("format".to_owned(), format.clone())));
         // A mistake elsewhere that is not reported, since nothing else is checked.
         description["nodes"][0]["capacity"] = json!("one");
@@ -330,7 +343,10 @@ fn format_md_says_what_a_wrong_format_is() {
         .collect();
     let paragraph = paragraph.join(" ");
     for code in ["`missing-format`", "`unsupported-format`", "`wrong-type`"] {
-        assert!(paragraph.contains(code), "docs/format.md: the paragraph on `format` does not name {code}: {paragraph:?}");
+        assert!(
+            paragraph.contains(code),
+            "docs/format.md: the paragraph on `format` does not name {code}: {paragraph:?}"
+        );
     }
 }
 
@@ -347,7 +363,11 @@ fn the_field_lists_are_the_readers() {
             .find(|d| d.code == Code::UnknownField && d.path == join(object.path, "zqxv"))
             .unwrap_or_else(|| panic!("no unknown-field for {}: {diagnostics:?}", object.heading));
         let hint = unknown.hint.as_deref().unwrap_or_default();
-        let known: Vec<&str> = hint.strip_prefix("known fields here: ").unwrap_or_else(|| panic!("unexpected hint {hint:?}")).split(", ").collect();
+        let known: Vec<&str> = hint
+            .strip_prefix("known fields here: ")
+            .unwrap_or_else(|| panic!("unexpected hint {hint:?}"))
+            .split(", ")
+            .collect();
         assert_eq!(known, object.fields, "the fields the reader accepts in {}", object.heading);
 
         // Required: leaving the field out is reported as missing.
@@ -356,7 +376,9 @@ fn the_field_lists_are_the_readers() {
                 map.remove(*field);
             });
             let path = join(object.path, field);
-            let missing = validate_json(&description).iter().any(|d| matches!(d.code, Code::MissingField | Code::MissingFormat) && d.path == path);
+            let missing = validate_json(&description)
+                .iter()
+                .any(|d| matches!(d.code, Code::MissingField | Code::MissingFormat) && d.path == path);
             assert_eq!(missing, object.required.contains(field), "is `{path}` required?");
         }
     }
@@ -384,7 +406,11 @@ fn format_md_documents_every_field() {
 #[test]
 fn format_md_shows_the_seed_in_every_syntax_and_its_descriptions_are_valid() {
     let markdown = read("docs/format.md");
-    for (path, lang) in [("tests/examples/exchange-2003-two-node.yaml", "yaml"), ("tests/cases/seed.toml", "toml"), ("tests/cases/seed.json", "json")] {
+    for (path, lang) in [
+        ("tests/examples/exchange-2003-two-node.yaml", "yaml"),
+        ("tests/cases/seed.toml", "toml"),
+        ("tests/cases/seed.json", "json"),
+    ] {
         let text = read(path);
         assert!(markdown.contains(&format!("```{lang}\n{text}```")), "docs/format.md must show {path} as it is");
     }
@@ -404,7 +430,11 @@ fn format_md_shows_the_seed_in_every_syntax_and_its_descriptions_are_valid() {
         }
         complete += 1;
         let diagnostics = validate_as(&body, syntax).diagnostics;
-        assert!(errors(&diagnostics).is_empty(), "an example in docs/format.md has errors: {:?}\n{body}", errors(&diagnostics));
+        assert!(
+            errors(&diagnostics).is_empty(),
+            "an example in docs/format.md has errors: {:?}\n{body}",
+            errors(&diagnostics)
+        );
         let instance = tree(&body, syntax).unwrap();
         assert!(validator.is_valid(&instance), "the schema rejects an example in docs/format.md:\n{body}");
     }
@@ -426,7 +456,11 @@ fn format_md_quorum_table_matches_the_rules() {
             other => panic!("no quorum rule `{other}`"),
         };
         for (column, nodes) in (2..6).zip(2usize..) {
-            assert_eq!(row[column], quorum.min_up(nodes).to_string(), "docs/format.md: fewest nodes up with {name} quorum and {nodes} nodes");
+            assert_eq!(
+                row[column],
+                quorum.min_up(nodes).to_string(),
+                "docs/format.md: fewest nodes up with {name} quorum and {nodes} nodes"
+            );
         }
     }
 }
@@ -438,7 +472,8 @@ fn format_md_quorum_table_matches_the_rules() {
 fn the_schema_lists_every_field_with_its_type_and_description() {
     let schema = schema();
     assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
-    jsonschema::draft202012::meta::validate(&schema).expect("docs/rollplan.schema.json is a valid draft 2020-12 schema");
+    jsonschema::draft202012::meta::validate(&schema)
+        .expect("docs/rollplan.schema.json is a valid draft 2020-12 schema");
     assert_eq!(schema["properties"]["format"]["const"], 1);
     let format_md = parse_markdown(&read("docs/format.md"));
     for object in OBJECTS {
@@ -448,14 +483,21 @@ fn the_schema_lists_every_field_with_its_type_and_description() {
         let expected: BTreeSet<&str> = object.fields.iter().copied().collect();
         assert_eq!(properties.iter().copied().collect::<BTreeSet<_>>(), expected, "properties at {}", object.schema);
         assert_eq!(definition["additionalProperties"], false, "the reader rejects unknown fields at {}", object.schema);
-        let required: BTreeSet<&str> = definition["required"].as_array().map(|list| list.iter().map(|v| v.as_str().unwrap()).collect()).unwrap_or_default();
+        let required: BTreeSet<&str> = definition["required"]
+            .as_array()
+            .map(|list| list.iter().map(|v| v.as_str().unwrap()).collect())
+            .unwrap_or_default();
         assert_eq!(required, object.required.iter().copied().collect(), "required at {}", object.schema);
         assert!(definition["description"].as_str().is_some_and(|d| !d.is_empty()) || object.schema.is_empty());
 
         let table = &tables(section(&format_md, object.heading))[0];
         for field in object.fields {
             let property = &definition["properties"][field];
-            assert!(property["description"].as_str().is_some_and(|d| d.len() > 10), "{}/{field} has no description", object.schema);
+            assert!(
+                property["description"].as_str().is_some_and(|d| d.len() > 10),
+                "{}/{field} has no description",
+                object.schema
+            );
             // The default in the schema is the reader's: leaving the field out
             // or writing the default gives the same normalised cluster.
             if let Some(default) = property.get("default") {
@@ -474,7 +516,11 @@ fn the_schema_lists_every_field_with_its_type_and_description() {
                     _ => None,
                 };
                 if let Some(shown) = shown {
-                    assert!(row[3].contains(&shown), "docs/format.md gives `{field}` the default {:?}, the schema {shown}", row[3]);
+                    assert!(
+                        row[3].contains(&shown),
+                        "docs/format.md gives `{field}` the default {:?}, the schema {shown}",
+                        row[3]
+                    );
                 }
             }
             // Choices: the reader names them when given a wrong one.
@@ -482,9 +528,15 @@ fn the_schema_lists_every_field_with_its_type_and_description() {
                 let diagnostics = validate_json(&edited(object, |map| {
                     map.insert((*field).to_owned(), json!("zqxv"));
                 }));
-                let message = &diagnostics.iter().find(|d| d.code == Code::InvalidValue).unwrap_or_else(|| panic!("{diagnostics:?}")).message;
-                let listed = message.split("must be one of ").nth(1).and_then(|rest| rest.split(", not").next()).unwrap();
-                let schema_choices: Vec<&str> = choices.as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+                let message = &diagnostics
+                    .iter()
+                    .find(|d| d.code == Code::InvalidValue)
+                    .unwrap_or_else(|| panic!("{diagnostics:?}"))
+                    .message;
+                let listed =
+                    message.split("must be one of ").nth(1).and_then(|rest| rest.split(", not").next()).unwrap();
+                let schema_choices: Vec<&str> =
+                    choices.as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
                 assert_eq!(listed.split(", ").collect::<Vec<_>>(), schema_choices, "the choices of `{field}`");
                 let row = table.iter().find(|row| code_spans(&row[0]) == [*field]).unwrap();
                 assert_eq!(code_spans(&row[1]), schema_choices, "docs/format.md: the choices of `{field}`");
@@ -496,13 +548,18 @@ fn the_schema_lists_every_field_with_its_type_and_description() {
                     map.insert((*field).to_owned(), json!(minimum - 1));
                 }));
                 assert!(
-                    below.iter().any(|d| d.code == Code::InvalidValue && d.message.contains(&format!("must be at least {minimum},"))),
+                    below
+                        .iter()
+                        .any(|d| d.code == Code::InvalidValue
+                            && d.message.contains(&format!("must be at least {minimum},"))),
                     "the reader's minimum of `{field}` is not {minimum}: {below:?}"
                 );
                 let at = validate_json(&edited(object, |map| {
                     map.insert((*field).to_owned(), json!(minimum));
                 }));
-                let refused = at.iter().any(|d| d.path == join(object.path, field) && matches!(d.code, Code::InvalidValue | Code::WrongType));
+                let refused = at.iter().any(|d| {
+                    d.path == join(object.path, field) && matches!(d.code, Code::InvalidValue | Code::WrongType)
+                });
                 assert!(!refused, "`{field}: {minimum}` should be read: {at:?}");
                 assert_eq!(property["maximum"], u32::MAX, "`{field}` is read as a 32-bit count");
             }
@@ -513,8 +570,22 @@ fn the_schema_lists_every_field_with_its_type_and_description() {
 /// The keywords the schema may use: those of draft 4 (which Taplo implements)
 /// and `const`, as docs/format.md promises.
 const KEYWORDS: &[&str] = &[
-    "$schema", "title", "description", "type", "properties", "additionalProperties", "required", "items", "enum", "const", "default", "pattern",
-    "minimum", "maximum", "minItems", "maxItems",
+    "$schema",
+    "title",
+    "description",
+    "type",
+    "properties",
+    "additionalProperties",
+    "required",
+    "items",
+    "enum",
+    "const",
+    "default",
+    "pattern",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
 ];
 
 /// Every keyword used in a schema, at any depth.
@@ -535,12 +606,24 @@ fn the_schema_uses_only_portable_keywords() {
     let mut used = BTreeSet::new();
     keywords(&schema(), &mut used);
     let unexpected: Vec<&String> = used.iter().filter(|k| !KEYWORDS.contains(&k.as_str())).collect();
-    assert!(unexpected.is_empty(), "docs/rollplan.schema.json uses {unexpected:?}; docs/format.md says it sticks to draft 4 keywords and `const`");
+    assert!(
+        unexpected.is_empty(),
+        "docs/rollplan.schema.json uses {unexpected:?}; docs/format.md says it sticks to draft 4 keywords and `const`"
+    );
 }
 
 /// Codes the schema can see: shape errors. The others are about names,
 /// references and the cluster's situation, which a schema cannot check.
-const SHAPE: &[Code] = &[Code::MissingFormat, Code::UnsupportedFormat, Code::UnknownField, Code::WrongType, Code::InvalidValue, Code::MissingField, Code::NoNodes, Code::InputTooLarge];
+const SHAPE: &[Code] = &[
+    Code::MissingFormat,
+    Code::UnsupportedFormat,
+    Code::UnknownField,
+    Code::WrongType,
+    Code::InvalidValue,
+    Code::MissingField,
+    Code::NoNodes,
+    Code::InputTooLarge,
+];
 
 /// The description as the JSON an editor's schema validator sees, read with
 /// rollplan's own parsers (a duplicate key keeps its first value, as the
@@ -556,9 +639,11 @@ fn to_json(node: &Node) -> Json {
         Value::Null | Value::Other(_) => Json::Null,
         Value::Bool(flag) => Json::Bool(*flag),
         Value::Integer(Some(number), _) => json!(number),
-        Value::Integer(None, text) | Value::Float(text) => {
-            text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or_else(|| Json::String(text.clone()), Json::Number)
-        }
+        Value::Integer(None, text) | Value::Float(text) => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| Json::String(text.clone()), Json::Number),
         Value::String(text) => Json::String(text.clone()),
         Value::Sequence(items) => Json::Array(items.iter().map(to_json).collect()),
         Value::Mapping(entries) => {
@@ -575,9 +660,11 @@ fn to_json(node: &Node) -> Json {
 fn agrees(validators: &[(&str, &jsonschema::Validator)], name: &str, text: &str, syntax: Syntax) -> Option<bool> {
     let instance = tree(text, syntax)?;
     let diagnostics = validate_as(text, syntax).diagnostics;
-    let shape: Vec<String> = diagnostics.iter().filter(|d| SHAPE.contains(&d.code)).map(|d| format!("{} {}", d.code, d.path)).collect();
+    let shape: Vec<String> =
+        diagnostics.iter().filter(|d| SHAPE.contains(&d.code)).map(|d| format!("{} {}", d.code, d.path)).collect();
     for (draft, validator) in validators {
-        let complaints: Vec<String> = validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let complaints: Vec<String> =
+            validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         assert_eq!(
             complaints.is_empty(),
             shape.is_empty(),
@@ -611,7 +698,10 @@ fn the_schema_accepts_exactly_what_the_reader_reads() {
 
     // Probes: one change each to a valid description.
     let probes: Vec<(&str, Json)> = vec![
-        ("a number as text", json!({"format": 1, "cluster": 42, "components": {"scanmail": {"target": 7.0, "releases": [6.5, 7.0]}}, "nodes": [{"name": 1, "versions": {"scanmail": 6.5}}]})),
+        (
+            "a number as text",
+            json!({"format": 1, "cluster": 42, "components": {"scanmail": {"target": 7.0, "releases": [6.5, 7.0]}}, "nodes": [{"name": 1, "versions": {"scanmail": 6.5}}]}),
+        ),
         ("no services, no policy, no versions", json!({"format": 1, "components": {}, "nodes": [{"name": "A"}]})),
         ("uses nothing", edited(&OBJECTS[3], |map| drop(map.insert("uses".to_owned(), json!([]))))),
         ("blank name", edited(&OBJECTS[2], |map| drop(map.insert("name".to_owned(), json!("  "))))),
@@ -619,7 +709,10 @@ fn the_schema_accepts_exactly_what_the_reader_reads() {
         ("format as text", edited(&OBJECTS[0], |map| drop(map.insert("format".to_owned(), json!("1"))))),
         ("format 2", edited(&OBJECTS[0], |map| drop(map.insert("format".to_owned(), json!(2))))),
         ("negative capacity", edited(&OBJECTS[2], |map| drop(map.insert("capacity".to_owned(), json!(-1))))),
-        ("capacity over u32", edited(&OBJECTS[2], |map| drop(map.insert("capacity".to_owned(), json!(4_294_967_296_u64))))),
+        (
+            "capacity over u32",
+            edited(&OBJECTS[2], |map| drop(map.insert("capacity".to_owned(), json!(4_294_967_296_u64)))),
+        ),
         ("no owners", edited(&OBJECTS[3], |map| drop(map.insert("owners".to_owned(), json!([]))))),
         ("capitalised choice", edited(&OBJECTS[4], |map| drop(map.insert("quorum".to_owned(), json!("Majority"))))),
         ("null services", edited(&OBJECTS[0], |map| drop(map.insert("services".to_owned(), Json::Null)))),
@@ -646,7 +739,11 @@ fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
 /// `crates/rollplan-cli/src/render.rs`): errors and warnings, then notes (info) if any.
 fn summary_line(diagnostics: &[Diagnostic]) -> String {
     let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
-    let (errors, warnings, notes) = (count(diagnostics, Severity::Error), count(diagnostics, Severity::Warning), count(diagnostics, Severity::Info));
+    let (errors, warnings, notes) = (
+        count(diagnostics, Severity::Error),
+        count(diagnostics, Severity::Warning),
+        count(diagnostics, Severity::Info),
+    );
     let notes = if notes == 0 { String::new() } else { format!(" ({})", plural(notes, "note")) };
     if errors == 0 && warnings == 0 {
         format!("1 file checked: no problems found{notes}")
@@ -678,8 +775,10 @@ fn diagnostics_md_has_a_section_per_code_in_order() {
 
     // The summary table lists them too, with their severities.
     let table = &tables(&items)[0];
-    let rows: Vec<(String, String)> = table.iter().map(|row| (code_spans(&row[0])[0].to_owned(), row[1].clone())).collect();
-    let expected: Vec<(String, String)> = Code::ALL.iter().map(|c| (c.as_str().to_owned(), c.severity().as_str().to_owned())).collect();
+    let rows: Vec<(String, String)> =
+        table.iter().map(|row| (code_spans(&row[0])[0].to_owned(), row[1].clone())).collect();
+    let expected: Vec<(String, String)> =
+        Code::ALL.iter().map(|c| (c.as_str().to_owned(), c.severity().as_str().to_owned())).collect();
     assert_eq!(rows, expected, "the table at the top of docs/diagnostics.md");
 }
 
@@ -689,8 +788,14 @@ fn diagnostics_md_examples_are_the_cases_and_their_real_output() {
     for code in Code::ALL {
         let section = section(&items, &format!("`{code}`"));
         let severity = format!("**Severity:** {}", code.severity().as_str());
-        assert!(section.iter().any(|item| matches!(item, Item::Line(line) if *line == severity)), "`{code}`: no `{severity}` line");
-        assert!(section.iter().any(|item| matches!(item, Item::Line(line) if line.starts_with("**How to fix it:**"))), "`{code}`: no fix");
+        assert!(
+            section.iter().any(|item| matches!(item, Item::Line(line) if *line == severity)),
+            "`{code}`: no `{severity}` line"
+        );
+        assert!(
+            section.iter().any(|item| matches!(item, Item::Line(line) if line.starts_with("**How to fix it:**"))),
+            "`{code}`: no fix"
+        );
 
         let examples = examples(section);
         if *code == Code::InputTooLarge {
@@ -701,23 +806,41 @@ fn diagnostics_md_examples_are_the_cases_and_their_real_output() {
         assert!(!examples.is_empty(), "`{code}` has no example in docs/diagnostics.md");
         for (path, blocks) in examples {
             let text = read(&path);
-            let [(_, shown), (output_lang, output), ..] = blocks[..] else { panic!("{path}: an example is its file and the output") };
+            let [(_, shown), (output_lang, output), ..] = blocks[..] else {
+                panic!("{path}: an example is its file and the output")
+            };
             assert_eq!(shown, text, "docs/diagnostics.md shows {path} other than it is");
             assert_eq!(output_lang, "text");
-            assert!(output.starts_with(&format!("$ rollplan validate {path}\n")), "{path}: the output block starts with the command");
+            assert!(
+                output.starts_with(&format!("$ rollplan validate {path}\n")),
+                "{path}: the output block starts with the command"
+            );
             let validation = validate_as(&text, syntax_of(&path));
-            assert!(validation.diagnostics.iter().any(|d| d.code == *code), "{path} is shown under `{code}` but does not trigger it");
+            assert!(
+                validation.diagnostics.iter().any(|d| d.code == *code),
+                "{path} is shown under `{code}` but does not trigger it"
+            );
             for d in &validation.diagnostics {
-                let mut expected = vec![format!("{}[{}]: {}", d.severity.as_str(), d.code, d.message), format!("--> {path}:{}:{}", d.line, d.column)];
+                let mut expected = vec![
+                    format!("{}[{}]: {}", d.severity.as_str(), d.code, d.message),
+                    format!("--> {path}:{}:{}", d.line, d.column),
+                ];
                 if let Some(hint) = &d.hint {
                     expected.push(format!("= help: {hint}"));
                 }
                 for line in expected {
-                    assert!(output.contains(&line), "docs/diagnostics.md, {path}: the output lacks {line:?}; copy the real output of `rollplan validate {path}`");
+                    assert!(
+                        output.contains(&line),
+                        "docs/diagnostics.md, {path}: the output lacks {line:?}; copy the real output of `rollplan validate {path}`"
+                    );
                 }
             }
             let summary = summary_line(&validation.diagnostics);
-            assert_eq!(output.trim_end().lines().last(), Some(summary.as_str()), "docs/diagnostics.md, {path}: the closing line");
+            assert_eq!(
+                output.trim_end().lines().last(),
+                Some(summary.as_str()),
+                "docs/diagnostics.md, {path}: the closing line"
+            );
         }
     }
 }
@@ -743,7 +866,11 @@ fn diagnostics_md_json_output_is_real() {
     let (_, json_text) = example.split_once('\n').unwrap();
     let document: Json = serde_json::from_str(json_text).unwrap();
     let keys: BTreeSet<&str> = document.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, BTreeSet::from(["files", "errors", "warnings", "notes"]), "the fields of `rollplan validate --format json`");
+    assert_eq!(
+        keys,
+        BTreeSet::from(["files", "errors", "warnings", "notes"]),
+        "the fields of `rollplan validate --format json`"
+    );
     let files = document["files"].as_array().unwrap();
     assert!(!files.is_empty());
     let mut all = Vec::new();
@@ -759,7 +886,10 @@ fn diagnostics_md_json_output_is_real() {
         assert_eq!(document[key], count(&all, severity), "the total `{key}` in the example of --format json");
     }
     // The text above the example names the totals.
-    let text: String = section.iter().filter_map(|item| if let Item::Line(line) = item { Some(format!("{line} ")) } else { None }).collect();
+    let text: String = section
+        .iter()
+        .filter_map(|item| if let Item::Line(line) = item { Some(format!("{line} ")) } else { None })
+        .collect();
     for key in ["`errors`", "`warnings`", "`notes`"] {
         assert!(text.contains(key), "docs/diagnostics.md, JSON: the totals include {key}");
     }
@@ -800,7 +930,8 @@ fn plan_format_md_examples_are_real_output() {
     for (path, blocks) in examples(&items) {
         let (lang, body) = blocks[0];
         assert_eq!(lang, "json", "{path}");
-        let example: Json = serde_json::from_str(body).unwrap_or_else(|e| panic!("the example of {path} is not JSON: {e}"));
+        let example: Json =
+            serde_json::from_str(body).unwrap_or_else(|e| panic!("the example of {path} is not JSON: {e}"));
         let real = plan_document(&path);
         for (key, value) in example.as_object().unwrap() {
             if key == "steps" {
@@ -812,14 +943,25 @@ fn plan_format_md_examples_are_real_output() {
                 }
                 for step in steps {
                     let index = step["index"].as_u64().unwrap();
-                    assert_eq!(step, &real["steps"][usize::try_from(index).unwrap() - 1], "docs/plan-format.md, {path}: step {index} differs from the real plan");
+                    assert_eq!(
+                        step,
+                        &real["steps"][usize::try_from(index).unwrap() - 1],
+                        "docs/plan-format.md, {path}: step {index} differs from the real plan"
+                    );
                 }
             } else {
-                assert_eq!(value, &real[key], "docs/plan-format.md, {path}: `{key}` differs from `rollplan plan --format json {path}`");
+                assert_eq!(
+                    value, &real[key],
+                    "docs/plan-format.md, {path}: `{key}` differs from `rollplan plan --format json {path}`"
+                );
             }
         }
         let real_keys: BTreeSet<&String> = real.as_object().unwrap().keys().collect();
-        assert_eq!(example.as_object().unwrap().keys().collect::<BTreeSet<_>>(), real_keys, "{path}: the example keeps every top-level field");
+        assert_eq!(
+            example.as_object().unwrap().keys().collect::<BTreeSet<_>>(),
+            real_keys,
+            "{path}: the example keeps every top-level field"
+        );
         key_paths(&example, "", &mut shown);
         count += 1;
     }
@@ -827,10 +969,18 @@ fn plan_format_md_examples_are_real_output() {
 
     // Together the examples show every field the document can have.
     let mut all = BTreeSet::new();
-    for path in ["tests/examples/exchange-2003-two-node.yaml", "tests/examples/exchange-2003-scanmail.yaml", "tests/cases/no-spare-capacity.yaml", "tests/cases/unknown-node.yaml"] {
+    for path in [
+        "tests/examples/exchange-2003-two-node.yaml",
+        "tests/examples/exchange-2003-scanmail.yaml",
+        "tests/cases/no-spare-capacity.yaml",
+        "tests/cases/unknown-node.yaml",
+    ] {
         key_paths(&plan_document(path), "", &mut all);
     }
-    let missing: Vec<&String> = all.iter().filter(|path| !shown.contains(*path) && !path.starts_with("steps[].state_after.nodes[].versions.")).collect();
+    let missing: Vec<&String> = all
+        .iter()
+        .filter(|path| !shown.contains(*path) && !path.starts_with("steps[].state_after.nodes[].versions."))
+        .collect();
     assert!(missing.is_empty(), "docs/plan-format.md's examples never show {missing:?}");
 }
 
@@ -851,13 +1001,20 @@ fn plan_format_md_tables_list_every_field() {
     let outcomes: BTreeSet<&str> = documents.iter().map(|d| d["outcome"].as_str().unwrap()).collect();
     assert_eq!(outcomes, BTreeSet::from(["ok", "blocked", "invalid"]));
     let keys = |select: &dyn Fn(&Json) -> Vec<Json>| -> BTreeSet<String> {
-        documents.iter().flat_map(select).flat_map(|object| object.as_object().unwrap().keys().cloned().collect::<Vec<_>>()).collect()
+        documents
+            .iter()
+            .flat_map(select)
+            .flat_map(|object| object.as_object().unwrap().keys().cloned().collect::<Vec<_>>())
+            .collect()
     };
     let steps = |d: &Json| d["steps"].as_array().cloned().unwrap_or_default();
     let expected: [(&str, BTreeSet<String>); 5] = [
         ("Top level", keys(&|d| vec![d.clone()])),
         ("Steps", keys(&steps)),
-        ("Risks", keys(&|d| steps(d).iter().flat_map(|s| s["risks"].as_array().cloned().unwrap_or_default()).collect())),
+        (
+            "Risks",
+            keys(&|d| steps(d).iter().flat_map(|s| s["risks"].as_array().cloned().unwrap_or_default()).collect()),
+        ),
         ("Summary", keys(&|d| d.get("summary").cloned().into_iter().collect())),
         ("Blocked", keys(&|d| d["blocked"].as_array().cloned().unwrap_or_default())),
     ];
@@ -869,7 +1026,10 @@ fn plan_format_md_tables_list_every_field() {
     let always: [(&str, Vec<Json>); 4] = [
         ("Top level", documents.clone()),
         ("Steps", documents.iter().flat_map(steps).collect()),
-        ("Risks", documents.iter().flat_map(steps).flat_map(|s| s["risks"].as_array().cloned().unwrap_or_default()).collect()),
+        (
+            "Risks",
+            documents.iter().flat_map(steps).flat_map(|s| s["risks"].as_array().cloned().unwrap_or_default()).collect(),
+        ),
         ("Blocked", documents.iter().flat_map(|d| d["blocked"].as_array().cloned().unwrap_or_default()).collect()),
     ];
     for (heading, objects) in always {
@@ -881,18 +1041,26 @@ fn plan_format_md_tables_list_every_field() {
             }
             for field in code_spans(&row[0]) {
                 for object in &objects {
-                    assert!(object.get(field).is_some(), "docs/plan-format.md, `## {heading}`: `{field}` is always present, but not in {object}");
+                    assert!(
+                        object.get(field).is_some(),
+                        "docs/plan-format.md, `## {heading}`: `{field}` is always present, but not in {object}"
+                    );
                 }
             }
         }
     }
     // Every action and every kind of risk, as the plans name them.
-    let actions: BTreeSet<String> = documents.iter().flat_map(steps).map(|s| s["action"].as_str().unwrap().to_owned()).collect();
+    let actions: BTreeSet<String> =
+        documents.iter().flat_map(steps).map(|s| s["action"].as_str().unwrap().to_owned()).collect();
     assert_eq!(actions.len(), 7, "the examples use every action: {actions:?}");
     let documented: BTreeSet<String> = first_column(&tables(section(&items, "Steps"))[1]).into_iter().collect();
     assert_eq!(documented, actions, "the actions in docs/plan-format.md");
-    let kinds: BTreeSet<String> =
-        documents.iter().flat_map(steps).flat_map(|s| s["risks"].as_array().cloned().unwrap_or_default()).map(|r| r["kind"].as_str().unwrap().to_owned()).collect();
+    let kinds: BTreeSet<String> = documents
+        .iter()
+        .flat_map(steps)
+        .flat_map(|s| s["risks"].as_array().cloned().unwrap_or_default())
+        .map(|r| r["kind"].as_str().unwrap().to_owned())
+        .collect();
     let documented: BTreeSet<String> = first_column(&tables(section(&items, "Risks"))[1]).into_iter().collect();
     assert_eq!(documented, kinds, "the kinds of risk in docs/plan-format.md");
 }
@@ -920,7 +1088,10 @@ fn plan_format_md_text_and_markdown_are_real_output() {
         // Lines may be left out (shown as `...`), but those shown are real and in order.
         let mut real_lines = real.trim_end().lines();
         for line in shown.trim_end().lines().filter(|line| *line != "...") {
-            assert!(real_lines.any(|real| real == line), "docs/plan-format.md, `{command}`: {line:?} is not in the real output, in order:\n{real}");
+            assert!(
+                real_lines.any(|real| real == line),
+                "docs/plan-format.md, `{command}`: {line:?} is not in the real output, in order:\n{real}"
+            );
         }
         if !shown.contains("\n...\n") {
             assert_eq!(shown.trim_end(), real.trim_end(), "docs/plan-format.md, `{command}`");

@@ -57,8 +57,14 @@ fn outline(path: &str) -> Vec<String> {
         .iter()
         .filter_map(|step| match step.action {
             Action::Upgrade { node, .. } => Some(format!("upgrade {}", cluster.nodes[node].name)),
-            Action::Move { service, from, to } => Some(format!("move {} {}>{}", cluster.services[service].name, cluster.nodes[from].name, cluster.nodes[to].name)),
-            Action::Verify { service, from, to } => Some(format!("verify {} {}>{}", cluster.services[service].name, cluster.nodes[from].name, cluster.nodes[to].name)),
+            Action::Move { service, from, to } => Some(format!(
+                "move {} {}>{}",
+                cluster.services[service].name, cluster.nodes[from].name, cluster.nodes[to].name
+            )),
+            Action::Verify { service, from, to } => Some(format!(
+                "verify {} {}>{}",
+                cluster.services[service].name, cluster.nodes[from].name, cluster.nodes[to].name
+            )),
             _ => None,
         })
         .collect()

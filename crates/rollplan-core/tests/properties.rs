@@ -13,7 +13,12 @@ const RELEASES: [&str; 3] = ["R0", "R1", "R2"];
 
 /// A component with ordered releases, some not rolling, some forbidding mixed failover.
 fn component() -> impl Strategy<Value = Component> {
-    (1usize..3, prop::bool::weighted(0.8), prop_oneof![Just(MixedFailover::Allow), Just(MixedFailover::Warn), Just(MixedFailover::Forbid)], prop::option::of(1u32..60))
+    (
+        1usize..3,
+        prop::bool::weighted(0.8),
+        prop_oneof![Just(MixedFailover::Allow), Just(MixedFailover::Warn), Just(MixedFailover::Forbid)],
+        prop::option::of(1u32..60),
+    )
         .prop_map(|(target, rolling, mixed_failover, minutes)| Component {
             name: String::new(),
             title: String::new(),
@@ -39,33 +44,48 @@ fn cluster(max_nodes: usize, max_services: usize) -> impl Strategy<Value = Clust
         (1u32..4, prop_oneof![Just(Quorum::Majority), Just(Quorum::Witness), Just(Quorum::Disk), Just(Quorum::None)]),
         (prop_oneof![Just(Failback::None), Just(Failback::Original), Just(Failback::Verify)], any::<bool>()),
     )
-        .prop_map(|(mut components, node_count, node_seeds, service_seeds, (max_down, quorum), (failback, allow_outage))| {
-            for (i, c) in components.iter_mut().enumerate() {
-                c.name = format!("c{i}");
-                c.title = format!("Component {i}");
-            }
-            let nodes: Vec<Node> = node_seeds
-                .iter()
-                .take(node_count)
-                .enumerate()
-                .map(|(i, (versions, capacity))| Node {
-                    name: format!("N{i}"),
-                    // Never above the target: validation forbids downgrades.
-                    versions: components.iter().enumerate().map(|(c, comp)| RELEASES[versions[c].min(RELEASES.iter().position(|r| *r == comp.target).unwrap())].to_owned()).collect(),
-                    capacity: *capacity,
-                })
-                .collect();
-            let services = services_from(&service_seeds, node_count, components.len());
-            let mut cluster = Cluster { name: "P".into(), components, nodes, services, policy: Policy { max_down, quorum, failback, allow_outage } };
-            // Valid descriptions never start over capacity.
-            for n in 0..node_count {
-                let hosted = cluster.services.iter().filter(|s| s.on == n).count() as u32;
-                if let Some(capacity) = cluster.nodes[n].capacity.as_mut() {
-                    *capacity = (*capacity).max(hosted);
+        .prop_map(
+            |(mut components, node_count, node_seeds, service_seeds, (max_down, quorum), (failback, allow_outage))| {
+                for (i, c) in components.iter_mut().enumerate() {
+                    c.name = format!("c{i}");
+                    c.title = format!("Component {i}");
                 }
-            }
-            cluster
-        })
+                let nodes: Vec<Node> = node_seeds
+                    .iter()
+                    .take(node_count)
+                    .enumerate()
+                    .map(|(i, (versions, capacity))| Node {
+                        name: format!("N{i}"),
+                        // Never above the target: validation forbids downgrades.
+                        versions: components
+                            .iter()
+                            .enumerate()
+                            .map(|(c, comp)| {
+                                RELEASES[versions[c].min(RELEASES.iter().position(|r| *r == comp.target).unwrap())]
+                                    .to_owned()
+                            })
+                            .collect(),
+                        capacity: *capacity,
+                    })
+                    .collect();
+                let services = services_from(&service_seeds, node_count, components.len());
+                let mut cluster = Cluster {
+                    name: "P".into(),
+                    components,
+                    nodes,
+                    services,
+                    policy: Policy { max_down, quorum, failback, allow_outage },
+                };
+                // Valid descriptions never start over capacity.
+                for n in 0..node_count {
+                    let hosted = cluster.services.iter().filter(|s| s.on == n).count() as u32;
+                    if let Some(capacity) = cluster.nodes[n].capacity.as_mut() {
+                        *capacity = (*capacity).max(hosted);
+                    }
+                }
+                cluster
+            },
+        )
 }
 
 fn services_from(seeds: &[ServiceSeed], nodes: usize, components: usize) -> Vec<Service> {
@@ -153,10 +173,34 @@ fn small_rolling_cluster() -> impl Strategy<Value = Cluster> {
         prop_oneof![Just(Failback::None), Just(Failback::Verify)],
     )
         .prop_map(|(node_count, node_seeds, service_seeds, (max_down, quorum), failback)| {
-            let component = Component { name: "c".into(), title: "C".into(), releases: vec!["old".into(), "new".into()], target: "new".into(), rolling: true, mixed_failover: MixedFailover::Warn, reboot: true, minutes: Some(10) };
-            let nodes: Vec<Node> = node_seeds.iter().take(node_count).enumerate().map(|(i, (upgraded, capacity))| Node { name: format!("N{i}"), versions: vec![if *upgraded && i % 3 == 2 { "new".into() } else { "old".into() }], capacity: *capacity }).collect();
+            let component = Component {
+                name: "c".into(),
+                title: "C".into(),
+                releases: vec!["old".into(), "new".into()],
+                target: "new".into(),
+                rolling: true,
+                mixed_failover: MixedFailover::Warn,
+                reboot: true,
+                minutes: Some(10),
+            };
+            let nodes: Vec<Node> = node_seeds
+                .iter()
+                .take(node_count)
+                .enumerate()
+                .map(|(i, (upgraded, capacity))| Node {
+                    name: format!("N{i}"),
+                    versions: vec![if *upgraded && i % 3 == 2 { "new".into() } else { "old".into() }],
+                    capacity: *capacity,
+                })
+                .collect();
             let services = services_from(&service_seeds, node_count, 1);
-            let mut cluster = Cluster { name: "S".into(), components: vec![component], nodes, services, policy: Policy { max_down, quorum, failback, allow_outage: false } };
+            let mut cluster = Cluster {
+                name: "S".into(),
+                components: vec![component],
+                nodes,
+                services,
+                policy: Policy { max_down, quorum, failback, allow_outage: false },
+            };
             for n in 0..node_count {
                 let hosted = cluster.services.iter().filter(|s| s.on == n).count() as u32;
                 if let Some(capacity) = cluster.nodes[n].capacity.as_mut() {
@@ -215,7 +259,8 @@ fn fewest_moves(cluster: &Cluster) -> Option<usize> {
             continue;
         }
         let (upgraded, paused, at) = decode(key);
-        let home = cluster.policy.failback == Failback::None || at.iter().zip(&cluster.services).all(|(&node, x)| node == x.on);
+        let home = cluster.policy.failback == Failback::None
+            || at.iter().zip(&cluster.services).all(|(&node, x)| node == x.on);
         if upgraded.iter().all(|&u| u) && paused.iter().all(|&p| !p) && home {
             return Some(cost as usize);
         }
@@ -227,7 +272,11 @@ fn fewest_moves(cluster: &Cluster) -> Option<usize> {
         };
         let down = paused.iter().filter(|&&p| p).count();
         for node in 0..n {
-            if !paused[node] && !at.contains(&node) && down < cluster.policy.max_down as usize && quorum_holds(n - down - 1) {
+            if !paused[node]
+                && !at.contains(&node)
+                && down < cluster.policy.max_down as usize
+                && quorum_holds(n - down - 1)
+            {
                 let mut p = paused.clone();
                 p[node] = true;
                 push(encode(&upgraded, &p, &at), cost, true);
@@ -246,7 +295,8 @@ fn fewest_moves(cluster: &Cluster) -> Option<usize> {
         for (service, definition) in cluster.services.iter().enumerate() {
             let from = at[service];
             for &to in &definition.owners {
-                let room = cluster.nodes[to].capacity.is_none_or(|c| at.iter().filter(|&&x| x == to).count() < c as usize);
+                let room =
+                    cluster.nodes[to].capacity.is_none_or(|c| at.iter().filter(|&&x| x == to).count() < c as usize);
                 if to != from && !paused[to] && room && (!upgraded[from] || upgraded[to]) {
                     let mut moved = at.clone();
                     moved[service] = to;
@@ -261,9 +311,26 @@ fn fewest_moves(cluster: &Cluster) -> Option<usize> {
 #[test]
 fn the_checker_catches_a_broken_plan() {
     // The seed, planned, then broken in ways the checker must notice.
-    let component = Component { name: "exchange".into(), title: "Exchange".into(), releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(), target: "R2".into(), rolling: true, mixed_failover: MixedFailover::Warn, reboot: true, minutes: Some(40) };
-    let nodes = (0..2).map(|i| Node { name: format!("NODE{}", i + 1), versions: vec!["R1".into()], capacity: Some(1) }).collect();
-    let cluster = Cluster { name: "seed".into(), components: vec![component], nodes, services: vec![Service { name: "EVS1".into(), on: 0, owners: vec![0, 1], uses: vec![0] }], policy: Policy { quorum: Quorum::Disk, ..Policy::default() } };
+    let component = Component {
+        name: "exchange".into(),
+        title: "Exchange".into(),
+        releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(),
+        target: "R2".into(),
+        rolling: true,
+        mixed_failover: MixedFailover::Warn,
+        reboot: true,
+        minutes: Some(40),
+    };
+    let nodes = (0..2)
+        .map(|i| Node { name: format!("NODE{}", i + 1), versions: vec!["R1".into()], capacity: Some(1) })
+        .collect();
+    let cluster = Cluster {
+        name: "seed".into(),
+        components: vec![component],
+        nodes,
+        services: vec![Service { name: "EVS1".into(), on: 0, owners: vec![0, 1], uses: vec![0] }],
+        policy: Policy { quorum: Quorum::Disk, ..Policy::default() },
+    };
     let Outcome::Planned(good) = plan(&cluster) else { panic!("the seed has a plan") };
     assert_eq!(check(&cluster, &good), Ok(()));
 

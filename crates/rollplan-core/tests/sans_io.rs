@@ -24,7 +24,12 @@ fn the_core_depends_on_no_web_crate() {
     // Walk the resolved graph from rollplan-core along normal (non-dev, non-build) edges.
     let nodes = metadata["resolve"]["nodes"].as_array().unwrap();
     let by_id: HashMap<&str, &serde_json::Value> = nodes.iter().map(|n| (n["id"].as_str().unwrap(), n)).collect();
-    let packages: HashMap<&str, &str> = metadata["packages"].as_array().unwrap().iter().map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap())).collect();
+    let packages: HashMap<&str, &str> = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .collect();
     let core = packages.iter().find(|(_, name)| **name == "rollplan-core").map(|(id, _)| *id).unwrap();
     let mut seen = BTreeSet::new();
     let mut stack = vec![core];
@@ -41,13 +46,25 @@ fn the_core_depends_on_no_web_crate() {
     }
     let names: BTreeSet<&str> = seen.iter().map(|id| packages[id]).collect();
     assert!(names.contains("saphyr-parser"), "the walk must reach the core's own dependencies: {names:?}");
-    let web: Vec<&&str> = names.iter().filter(|name| WEB_CRATES.iter().any(|web| name == &web || name.starts_with("gloo"))).collect();
+    let web: Vec<&&str> =
+        names.iter().filter(|name| WEB_CRATES.iter().any(|web| name == &web || name.starts_with("gloo"))).collect();
     assert!(web.is_empty(), "rollplan-core must not depend on web crates, but pulls in {web:?}");
 }
 
 #[test]
 fn the_core_source_does_no_io() {
-    let forbidden = ["std::fs", "std::net", "std::time", "std::env", "std::process", "SystemTime", "Instant::now", "thread_rng", "println!", "eprintln!"];
+    let forbidden = [
+        "std::fs",
+        "std::net",
+        "std::time",
+        "std::env",
+        "std::process",
+        "SystemTime",
+        "Instant::now",
+        "thread_rng",
+        "println!",
+        "eprintln!",
+    ];
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
     let mut checked = 0;
     while let Some(dir) = stack.pop() {

@@ -39,16 +39,9 @@ pub fn json(text: &str) -> Download {
     // Serialising plain data with string keys cannot fail; an empty file would say something went wrong.
     let mut content = serde_json::to_string_pretty(&document).unwrap_or_default();
     content.push('\n');
-    let stem = analysis
-        .validation
-        .cluster
-        .as_ref()
-        .map_or_else(|| "rollplan".to_owned(), |cluster| file_stem(&cluster.name));
-    Download {
-        name: format!("{stem}-plan.json"),
-        mime: "application/json",
-        content,
-    }
+    let stem =
+        analysis.validation.cluster.as_ref().map_or_else(|| "rollplan".to_owned(), |cluster| file_stem(&cluster.name));
+    Download { name: format!("{stem}-plan.json"), mime: "application/json", content }
 }
 
 /// A file name made from a cluster name: letters, digits, `.`, `-` and `_`
@@ -63,17 +56,9 @@ pub fn file_stem(name: &str) -> String {
             stem.push('-');
         }
     }
-    let stem: String = stem
-        .trim_matches(|c| c == '-' || c == '.')
-        .chars()
-        .take(60)
-        .collect();
+    let stem: String = stem.trim_matches(|c| c == '-' || c == '.').chars().take(60).collect();
     let stem = stem.trim_end_matches(['-', '.']);
-    if stem.is_empty() {
-        "rollplan".to_owned()
-    } else {
-        stem.to_owned()
-    }
+    if stem.is_empty() { "rollplan".to_owned() } else { stem.to_owned() }
 }
 
 #[cfg(test)]
@@ -116,10 +101,7 @@ mod tests {
     fn file_names_are_safe() {
         assert_eq!(file_stem("EXCH-CL1"), "EXCH-CL1");
         assert_eq!(file_stem("mail cluster / site B"), "mail-cluster-site-B");
-        assert_eq!(
-            file_stem("<img src=x onerror=alert(1)>"),
-            "img-src-x-onerror-alert-1"
-        );
+        assert_eq!(file_stem("<img src=x onerror=alert(1)>"), "img-src-x-onerror-alert-1");
         assert_eq!(file_stem("../../etc/passwd"), "etc-passwd");
         assert_eq!(file_stem("..."), "rollplan");
         assert_eq!(file_stem(""), "rollplan");

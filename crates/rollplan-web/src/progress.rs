@@ -29,20 +29,13 @@ fn no_steps() -> Rc<BTreeSet<usize>> {
 impl Progress {
     /// The done steps of the plan with this fingerprint (shared: cheap to hand to a view).
     pub fn done(&self, fingerprint: &str) -> Rc<BTreeSet<usize>> {
-        self.by_plan
-            .get(fingerprint)
-            .cloned()
-            .unwrap_or_else(no_steps)
+        self.by_plan.get(fingerprint).cloned().unwrap_or_else(no_steps)
     }
 
     /// Marks `step` done or not done; returns whether that changed anything.
     pub fn set(&mut self, fingerprint: &str, step: usize, done: bool) -> bool {
         let mut steps = self.done(fingerprint);
-        let changed = if done {
-            Rc::make_mut(&mut steps).insert(step)
-        } else {
-            Rc::make_mut(&mut steps).remove(&step)
-        };
+        let changed = if done { Rc::make_mut(&mut steps).insert(step) } else { Rc::make_mut(&mut steps).remove(&step) };
         if changed {
             self.put(fingerprint, steps);
         }
@@ -71,19 +64,13 @@ impl Progress {
 
 /// The storage form of a set of done steps: indices separated by spaces.
 pub fn encode(steps: &BTreeSet<usize>) -> String {
-    steps
-        .iter()
-        .map(usize::to_string)
-        .collect::<Vec<_>>()
-        .join(" ")
+    steps.iter().map(usize::to_string).collect::<Vec<_>>().join(" ")
 }
 
 /// Reads [`encode`]'s form; anything that is not an index is skipped, so a
 /// damaged or foreign value loses ticks rather than breaking the page.
 pub fn decode(text: &str) -> BTreeSet<usize> {
-    text.split_whitespace()
-        .filter_map(|word| word.parse().ok())
-        .collect()
+    text.split_whitespace().filter_map(|word| word.parse().ok()).collect()
 }
 
 #[cfg(test)]
@@ -118,10 +105,7 @@ mod tests {
         progress.set("bbbb", 2, true);
         assert!(progress.clear("aaaa"));
         assert!(!progress.clear("aaaa"));
-        assert_eq!(
-            progress.plans().map(|(plan, _)| plan).collect::<Vec<_>>(),
-            ["bbbb"]
-        );
+        assert_eq!(progress.plans().map(|(plan, _)| plan).collect::<Vec<_>>(), ["bbbb"]);
     }
 
     #[test]

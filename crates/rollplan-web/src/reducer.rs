@@ -15,10 +15,6 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         // Cloning the state copies a few `Rc`s, not the text or the diagnostics.
         let mut next = (*self).clone();
-        if next.apply(action) {
-            Rc::new(next)
-        } else {
-            self
-        }
+        if next.apply(action) { Rc::new(next) } else { self }
     }
 }

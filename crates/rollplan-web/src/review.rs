@@ -53,10 +53,7 @@ impl Review {
             };
             Review::new("the pasted link", other)
         } else {
-            Review::new(
-                "the pasted description",
-                other_plan(input, "the pasted description"),
-            )
+            Review::new("the pasted description", other_plan(input, "the pasted description"))
         }
     }
 
@@ -64,9 +61,7 @@ impl Review {
     pub fn file(name: &str, text: &str) -> Self {
         let other = if link::looks_like_link(text) {
             link::decode(text)
-                .map_err(|error| {
-                    format!("{name} holds a plan link that cannot be opened: {error}.").into()
-                })
+                .map_err(|error| format!("{name} holds a plan link that cannot be opened: {error}.").into())
                 .and_then(|text| other_plan(&text, name))
         } else {
             other_plan(text, name)
@@ -76,19 +71,11 @@ impl Review {
 
     /// A file that could not be read.
     pub fn unreadable(name: &str, reason: &str) -> Self {
-        Review::new(
-            name,
-            Err(format!("Could not open {name}: {reason}.").into()),
-        )
+        Review::new(name, Err(format!("Could not open {name}: {reason}.").into()))
     }
 
     fn new(source: &str, other: Result<OtherPlan, Rc<str>>) -> Self {
-        Review {
-            source: source.into(),
-            other,
-            shown_is_revision: false,
-            result: None,
-        }
+        Review { source: source.into(), other, shown_is_revision: false, result: None }
     }
 
     /// The comparison with `shown` (the plan shown, if there is one).
@@ -97,11 +84,7 @@ impl Review {
             (Some((cluster, plan)), Ok(other)) => {
                 let shown = (&**cluster, &**plan);
                 let other = (&*other.cluster, &*other.plan);
-                Some(Rc::new(if self.shown_is_revision {
-                    compare(other, shown)
-                } else {
-                    compare(shown, other)
-                }))
+                Some(Rc::new(if self.shown_is_revision { compare(other, shown) } else { compare(shown, other) }))
             }
             _ => None,
         };
@@ -117,8 +100,7 @@ fn other_plan(text: &str, what: &str) -> Result<OtherPlan, Rc<str>> {
         .iter()
         .filter(|diagnostic| diagnostic.severity == rollplan_core::Severity::Error)
         .count();
-    let (Some(cluster), Some(fingerprint)) = (&analysis.validation.cluster, &analysis.fingerprint)
-    else {
+    let (Some(cluster), Some(fingerprint)) = (&analysis.validation.cluster, &analysis.fingerprint) else {
         return Err(format!(
             "{} has {}, so it has no plan to compare with.",
             capitalised(what),
@@ -143,9 +125,7 @@ fn other_plan(text: &str, what: &str) -> Result<OtherPlan, Rc<str>> {
 
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 impl State {
@@ -182,10 +162,7 @@ impl State {
     }
 
     fn shown_plan(&self) -> Option<(&Rc<Cluster>, &Rc<Plan>)> {
-        Some((
-            self.analysis.cluster.as_ref()?,
-            self.analysis.plan.as_ref()?,
-        ))
+        Some((self.analysis.cluster.as_ref()?, self.analysis.plan.as_ref()?))
     }
 }
 
@@ -198,11 +175,7 @@ mod tests {
     use crate::state::{Action, EXAMPLES, SEED};
 
     fn four() -> &'static str {
-        EXAMPLES
-            .iter()
-            .find(|example| example.name == "exchange-four-node.yaml")
-            .unwrap()
-            .text
+        EXAMPLES.iter().find(|example| example.name == "exchange-four-node.yaml").unwrap().text
     }
 
     /// The four-node example with NODE1 declared after NODE3: the same
@@ -210,9 +183,7 @@ mod tests {
     fn reordered() -> String {
         let node1 = "  - {name: NODE1, versions: {windows: \"5.2.3790.3959\", exchange: SP1}, capacity: 1}\n";
         assert!(four().contains(node1));
-        four()
-            .replace(node1, "")
-            .replace("  - {name: NODE4,", &format!("{node1}  - {{name: NODE4,"))
+        four().replace(node1, "").replace("  - {name: NODE4,", &format!("{node1}  - {{name: NODE4,"))
     }
 
     fn moved(comparison: &Comparison) -> Vec<(usize, usize)> {
@@ -234,10 +205,7 @@ mod tests {
         let review = state.review.clone().unwrap();
         assert_eq!(&*review.source, "the pasted link");
         let other = review.other.as_ref().expect("the revised plan");
-        assert_ne!(
-            Some(&other.fingerprint),
-            state.analysis.fingerprint.as_ref()
-        );
+        assert_ne!(Some(&other.fingerprint), state.analysis.fingerprint.as_ref());
         let result = review.result.clone().expect("compared");
         let forwards = moved(&result);
         assert!(!forwards.is_empty(), "{:#?}", result.changes);
@@ -271,10 +239,7 @@ mod tests {
         assert_eq!(&*review.source, "the pasted description");
         assert!(!moved(review.result.as_ref().unwrap()).is_empty());
 
-        state.apply(Action::CompareWithFile {
-            name: "revised.yaml".to_owned(),
-            text: reordered(),
-        });
+        state.apply(Action::CompareWithFile { name: "revised.yaml".to_owned(), text: reordered() });
         assert_eq!(&*state.review.clone().unwrap().source, "revised.yaml");
         assert!(state.review.clone().unwrap().result.is_some());
 
@@ -284,10 +249,7 @@ mod tests {
             text: format!("{}\n", link("https://x.test/", SEED.text)),
         });
         let review = state.review.clone().unwrap();
-        assert_eq!(
-            review.other.as_ref().unwrap().plan.steps.len(),
-            State::seed().analysis.plan.unwrap().steps.len()
-        );
+        assert_eq!(review.other.as_ref().unwrap().plan.steps.len(), State::seed().analysis.plan.unwrap().steps.len());
     }
 
     #[test]
@@ -295,10 +257,7 @@ mod tests {
         let mut state = State::with_text(four());
         for (input, says) in [
             (String::new(), "Paste a plan link first."),
-            (
-                "#r1.AAAA".to_owned(),
-                "The pasted link cannot be opened: this link is damaged",
-            ),
+            ("#r1.AAAA".to_owned(), "The pasted link cannot be opened: this link is damaged"),
             ("format: 1\n".to_owned(), "The pasted description has "),
         ] {
             state.apply(Action::CompareWith(input));
@@ -307,10 +266,7 @@ mod tests {
             assert!(error.starts_with(says), "{error}");
             assert_eq!(review.result, None);
         }
-        state.apply(Action::CompareFileFailed {
-            name: "big.yaml".to_owned(),
-            reason: "it is too big".to_owned(),
-        });
+        state.apply(Action::CompareFileFailed { name: "big.yaml".to_owned(), reason: "it is too big".to_owned() });
         assert_eq!(
             state.review.unwrap().other.clone().unwrap_err().as_ref(),
             "Could not open big.yaml: it is too big."
@@ -319,15 +275,9 @@ mod tests {
 
     #[test]
     fn a_blocked_description_has_no_plan_to_compare() {
-        let blocked = SEED
-            .text
-            .replace("mixed_failover: warn", "mixed_failover: forbid");
+        let blocked = SEED.text.replace("mixed_failover: warn", "mixed_failover: forbid");
         let analysis = rollplan_core::analyze(&blocked, Syntax::Yaml);
-        assert!(
-            analysis.blocked().is_some(),
-            "{:?}",
-            analysis.validation.diagnostics
-        );
+        assert!(analysis.blocked().is_some(), "{:?}", analysis.validation.diagnostics);
         let mut state = State::seed();
         state.apply(Action::CompareWith(blocked));
         let error = state.review.unwrap().other.clone().unwrap_err();
@@ -338,40 +288,19 @@ mod tests {
     fn the_comparison_follows_the_plan_shown() {
         let mut state = State::with_text(four());
         state.apply(Action::CompareWith(reordered()));
-        assert!(
-            !state
-                .review
-                .as_ref()
-                .unwrap()
-                .result
-                .as_ref()
-                .unwrap()
-                .is_same()
-        );
+        assert!(!state.review.as_ref().unwrap().result.as_ref().unwrap().is_same());
 
         // Shown: the revision itself, so now the two are the same.
         state.apply(Action::Edit(reordered()));
         let revision = state.revision;
         state.apply(Action::Analyze { revision });
-        assert!(
-            state
-                .review
-                .as_ref()
-                .unwrap()
-                .result
-                .as_ref()
-                .unwrap()
-                .is_same()
-        );
+        assert!(state.review.as_ref().unwrap().result.as_ref().unwrap().is_same());
 
         // An invalid description shown: nothing to compare until it is fixed.
         state.apply(Action::Edit("format: 1\n".to_owned()));
         let revision = state.revision;
         state.apply(Action::Analyze { revision });
         assert!(state.review.as_ref().unwrap().result.is_none());
-        assert!(
-            state.review.as_ref().unwrap().other.is_ok(),
-            "the other plan is kept"
-        );
+        assert!(state.review.as_ref().unwrap().other.is_ok(), "the other plan is kept");
     }
 }

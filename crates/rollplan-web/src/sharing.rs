@@ -53,10 +53,7 @@ impl Shared {
             None if self.own.trim().is_empty() => "your empty description".to_owned(),
             None => {
                 let lines = self.own.lines().count();
-                format!(
-                    "your own description ({lines} line{})",
-                    if lines == 1 { "" } else { "s" }
-                )
+                format!("your own description ({lines} line{})", if lines == 1 { "" } else { "s" })
             }
         }
     }
@@ -104,11 +101,7 @@ impl State {
         };
         self.link_error = None;
         let fragment: Rc<str> = fragment_of(link).into();
-        if self
-            .shared
-            .as_ref()
-            .is_some_and(|shared| shared.fragment == fragment)
-        {
+        if self.shared.as_ref().is_some_and(|shared| shared.fragment == fragment) {
             // Opened again (the address bar's history): already shown.
             return true;
         }
@@ -117,12 +110,7 @@ impl State {
             Some(shared) => (shared.own.clone(), shared.own_file.clone()),
             None => (self.text.clone(), self.file.take()),
         };
-        self.shared = Some(Rc::new(Shared {
-            own,
-            own_file,
-            fragment,
-            confirming: false,
-        }));
+        self.shared = Some(Rc::new(Shared { own, own_file, fragment, confirming: false }));
         self.file = None;
         self.load(&text);
         true
@@ -134,10 +122,7 @@ impl State {
             return false;
         };
         if !shared.confirming && shared.replaces_work(&self.text) {
-            self.shared = Some(Rc::new(Shared {
-                confirming: true,
-                ..(**shared).clone()
-            }));
+            self.shared = Some(Rc::new(Shared { confirming: true, ..(**shared).clone() }));
             return true;
         }
         // The text shown becomes the user's own (and is saved as such).
@@ -149,10 +134,7 @@ impl State {
     pub(crate) fn cancel_keep_shared(&mut self) -> bool {
         match &self.shared {
             Some(shared) if shared.confirming => {
-                self.shared = Some(Rc::new(Shared {
-                    confirming: false,
-                    ..(**shared).clone()
-                }));
+                self.shared = Some(Rc::new(Shared { confirming: false, ..(**shared).clone() }));
                 true
             }
             _ => false,
@@ -184,10 +166,7 @@ mod tests {
     use crate::state::{Action, EXAMPLES, Example, SEED};
 
     fn four() -> &'static Example {
-        EXAMPLES
-            .iter()
-            .find(|example| example.name == "exchange-four-node.yaml")
-            .unwrap()
+        EXAMPLES.iter().find(|example| example.name == "exchange-four-node.yaml").unwrap()
     }
 
     const MINE: &str = "# my cluster, being written\nformat: 1\ncluster: MINE\n";
@@ -214,11 +193,7 @@ mod tests {
         let direct = State::with_text(four().text);
         assert_eq!(state.analysis.fingerprint, direct.analysis.fingerprint);
         assert_eq!(state.analysis.plan, direct.analysis.plan);
-        assert_eq!(
-            &*state.own_text(),
-            MINE,
-            "the user's own text is what is saved"
-        );
+        assert_eq!(&*state.own_text(), MINE, "the user's own text is what is saved");
         let shared = state.shared.clone().expect("shown as a shared plan");
         assert_eq!(&*shared.fragment, encode(four().text));
         assert!(!shared.confirming);
@@ -299,11 +274,7 @@ mod tests {
         state.apply(Action::KeepShared);
         assert!(state.apply(Action::KeepShared), "confirmed");
         assert_eq!(state.shared, None);
-        assert_eq!(
-            &*state.own_text(),
-            four().text,
-            "the shared one is now the user's"
-        );
+        assert_eq!(&*state.own_text(), four().text, "the shared one is now the user's");
         assert!(!state.apply(Action::KeepShared));
 
         // Now it is editable, like any description of theirs.
@@ -322,19 +293,13 @@ mod tests {
         empty.apply(Action::Edit("  \n".to_owned()));
         empty.apply(Action::OpenLink(four_link()));
         empty.apply(Action::KeepShared);
-        assert_eq!(
-            empty.shared, None,
-            "an empty description is no work to lose"
-        );
+        assert_eq!(empty.shared, None, "an empty description is no work to lose");
     }
 
     #[test]
     fn back_to_my_description_restores_it_and_its_file() {
         let mut state = State::seed();
-        state.apply(Action::Open {
-            name: "mine.yaml".to_owned(),
-            text: MINE.to_owned(),
-        });
+        state.apply(Action::Open { name: "mine.yaml".to_owned(), text: MINE.to_owned() });
         state.apply(Action::OpenLink(four_link()));
         assert_eq!(state.file, None, "the shared text is no file of theirs");
         assert!(state.apply(Action::BackToOwn));
@@ -342,10 +307,7 @@ mod tests {
         assert_eq!(&*state.text, MINE);
         assert_eq!(state.file.as_deref(), Some("mine.yaml"));
         assert!(!state.is_stale(), "analysed at once");
-        assert_eq!(
-            state.analysis.diagnostics,
-            State::with_text(MINE).analysis.diagnostics
-        );
+        assert_eq!(state.analysis.diagnostics, State::with_text(MINE).analysis.diagnostics);
         assert!(!state.apply(Action::BackToOwn));
     }
 
@@ -369,10 +331,7 @@ mod tests {
         assert_eq!(&*state.own_text(), SEED.text);
 
         state.apply(Action::OpenLink(four_link()));
-        assert!(state.apply(Action::Open {
-            name: "x.yaml".to_owned(),
-            text: four().text.to_owned(),
-        }));
+        assert!(state.apply(Action::Open { name: "x.yaml".to_owned(), text: four().text.to_owned() }));
         assert_eq!(state.shared, None, "even a file with the same text");
         assert_eq!(state.file.as_deref(), Some("x.yaml"));
     }
@@ -381,33 +340,18 @@ mod tests {
     fn progress_on_a_shared_plan_is_the_viewers_own() {
         let mut state = with_my_work();
         state.apply(Action::OpenLink(four_link()));
-        assert!(state.apply(Action::SetDone {
-            step: 0,
-            done: true
-        }));
+        assert!(state.apply(Action::SetDone { step: 0, done: true }));
         let fingerprint = state.analysis.fingerprint.clone().unwrap();
         assert_eq!(*state.progress.done(&fingerprint), [0].into());
         state.apply(Action::BackToOwn);
-        assert_eq!(
-            *state.progress.done(&fingerprint),
-            [0].into(),
-            "kept per plan"
-        );
+        assert_eq!(*state.progress.done(&fingerprint), [0].into(), "kept per plan");
     }
 
     #[test]
     fn the_banner_names_the_users_description() {
-        let shared = |own: &str| Shared {
-            own: own.into(),
-            own_file: None,
-            fragment: "r1.x".into(),
-            confirming: false,
-        };
+        let shared = |own: &str| Shared { own: own.into(), own_file: None, fragment: "r1.x".into(), confirming: false };
         assert_eq!(shared(MINE).own_label(), "your own description (3 lines)");
-        assert_eq!(
-            shared(SEED.text).own_label(),
-            "the example exchange-2003-two-node.yaml"
-        );
+        assert_eq!(shared(SEED.text).own_label(), "the example exchange-2003-two-node.yaml");
         assert_eq!(shared("").own_label(), "your empty description");
         assert!(shared(MINE).replaces_work(SEED.text));
         assert!(!shared(MINE).replaces_work(MINE));
@@ -418,42 +362,19 @@ mod tests {
     fn a_copied_link_says_how_long_it_is_and_goes_with_the_text() {
         let mut state = State::seed();
         let made = link("https://intranet.example/tools/rollplan/", SEED.text);
-        assert!(state.apply(Action::LinkMade {
-            link: made.clone(),
-            copied: true,
-        }));
+        assert!(state.apply(Action::LinkMade { link: made.clone(), copied: true }));
         let share = state.share.clone().unwrap();
-        assert_eq!(
-            share.message(),
-            format!("Link copied to the clipboard ({} characters).", made.len())
-        );
-        assert!(
-            made.len() < 1_000,
-            "the seed's link is short: {}",
-            made.len()
-        );
+        assert_eq!(share.message(), format!("Link copied to the clipboard ({} characters).", made.len()));
+        assert!(made.len() < 1_000, "the seed's link is short: {}", made.len());
         assert!(state.apply(Action::CloseLink));
         assert!(!state.apply(Action::CloseLink));
 
-        state.apply(Action::LinkMade {
-            link: made,
-            copied: false,
-        });
-        assert!(
-            state
-                .share
-                .as_ref()
-                .unwrap()
-                .message()
-                .starts_with("Copy this link (")
-        );
+        state.apply(Action::LinkMade { link: made, copied: false });
+        assert!(state.share.as_ref().unwrap().message().starts_with("Copy this link ("));
         state.apply(Action::Edit(String::new()));
         assert_eq!(state.share, None, "a link of the old text is gone with it");
 
-        let long = ShareLink {
-            link: "x".repeat(LONG_LINK + 1).into(),
-            copied: true,
-        };
+        let long = ShareLink { link: "x".repeat(LONG_LINK + 1).into(), copied: true };
         assert!(long.message().contains("attach the description file"));
     }
 }

@@ -49,10 +49,7 @@ pub const EXAMPLES: &[Example] = &[
         name: "active-active-two-node.yaml",
         text: include_str!("../../../tests/examples/active-active-two-node.yaml"),
     },
-    Example {
-        name: "exchange-four-node.yaml",
-        text: include_str!("../../../tests/examples/exchange-four-node.yaml"),
-    },
+    Example { name: "exchange-four-node.yaml", text: include_str!("../../../tests/examples/exchange-four-node.yaml") },
 ];
 
 /// The description a first visit starts with.
@@ -83,11 +80,8 @@ pub struct Analysis {
 impl Analysis {
     /// Runs the core on `text`: validation and, when valid, planning.
     pub fn of(text: &str, revision: u64) -> Self {
-        let rollplan_core::Analysis {
-            validation,
-            outcome,
-            fingerprint,
-        } = rollplan_core::analyze(text, Syntax::detect(text));
+        let rollplan_core::Analysis { validation, outcome, fingerprint } =
+            rollplan_core::analyze(text, Syntax::detect(text));
         let (plan, blocked) = match outcome {
             Some(Outcome::Planned(plan)) => (Some(Rc::new(plan)), None),
             Some(Outcome::Blocked(reasons)) => (None, Some(reasons.into())),
@@ -291,9 +285,7 @@ impl State {
                 true
             }
             Action::SetDone { step, done } => {
-                let (Some(fingerprint), Some(plan)) =
-                    (&self.analysis.fingerprint, &self.analysis.plan)
-                else {
+                let (Some(fingerprint), Some(plan)) = (&self.analysis.fingerprint, &self.analysis.plan) else {
                     return false;
                 };
                 if step >= plan.steps.len() || !self.progress.set(fingerprint, step, done) {
@@ -325,11 +317,7 @@ impl State {
                 None => false,
             },
             Action::Select(step) => {
-                let exists = self
-                    .analysis
-                    .plan
-                    .as_ref()
-                    .is_some_and(|plan| step < plan.steps.len());
+                let exists = self.analysis.plan.as_ref().is_some_and(|plan| step < plan.steps.len());
                 if !exists || self.selected == Some(step) {
                     return false;
                 }
@@ -342,18 +330,13 @@ impl State {
             Action::BackToOwn => self.back_to_own(),
             Action::DismissLinkError => self.link_error.take().is_some(),
             Action::LinkMade { link, copied } => {
-                self.share = Some(Rc::new(ShareLink {
-                    link: link.into(),
-                    copied,
-                }));
+                self.share = Some(Rc::new(ShareLink { link: link.into(), copied }));
                 true
             }
             Action::CloseLink => self.share.take().is_some(),
             Action::CompareWith(input) => self.compare_with(Review::pasted(&input)),
             Action::CompareWithFile { name, text } => self.compare_with(Review::file(&name, &text)),
-            Action::CompareFileFailed { name, reason } => {
-                self.compare_with(Review::unreadable(&name, &reason))
-            }
+            Action::CompareFileFailed { name, reason } => self.compare_with(Review::unreadable(&name, &reason)),
             Action::SwapComparison => self.swap_comparison(),
             Action::CloseComparison => self.review.take().is_some(),
         }
@@ -362,9 +345,7 @@ impl State {
     /// The user's own description: the one saved in the browser. While a shared
     /// plan is shown that is not the text shown, which is the link's.
     pub fn own_text(&self) -> Rc<str> {
-        self.shared
-            .as_ref()
-            .map_or_else(|| self.text.clone(), |shared| shared.own.clone())
+        self.shared.as_ref().map_or_else(|| self.text.clone(), |shared| shared.own.clone())
     }
 
     /// Whether the text changed since it was last analysed (the analysis shown is older).
@@ -374,8 +355,7 @@ impl State {
 
     /// The done steps of the plan shown (empty when there is none).
     pub fn done(&self) -> Rc<BTreeSet<usize>> {
-        self.progress
-            .done(self.analysis.fingerprint.as_deref().unwrap_or_default())
+        self.progress.done(self.analysis.fingerprint.as_deref().unwrap_or_default())
     }
 
     /// The step to do next: the first one not ticked. `None` without a plan or when all are done.
@@ -387,18 +367,8 @@ impl State {
 
     /// Counts of (errors, warnings, infos) in the diagnostics.
     pub fn counts(&self) -> (usize, usize, usize) {
-        let count = |severity| {
-            self.analysis
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == severity)
-                .count()
-        };
-        (
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Info),
-        )
+        let count = |severity| self.analysis.diagnostics.iter().filter(|d| d.severity == severity).count();
+        (count(Severity::Error), count(Severity::Warning), count(Severity::Info))
     }
 
     fn set_text(&mut self, text: &str) {
@@ -439,10 +409,7 @@ impl State {
 
 /// The example `text` is, if it is one unchanged.
 pub(crate) fn recognise(text: &str) -> Option<&'static str> {
-    EXAMPLES
-        .iter()
-        .find(|example| example.text == text)
-        .map(|example| example.name)
+    EXAMPLES.iter().find(|example| example.text == text).map(|example| example.name)
 }
 
 impl Default for State {
@@ -456,10 +423,7 @@ mod tests {
     use super::*;
 
     fn four() -> &'static Example {
-        EXAMPLES
-            .iter()
-            .find(|example| example.name == "exchange-four-node.yaml")
-            .unwrap()
+        EXAMPLES.iter().find(|example| example.name == "exchange-four-node.yaml").unwrap()
     }
 
     /// Edits and lets the debounce fire, as the page does once typing pauses.
@@ -481,10 +445,7 @@ mod tests {
         files.sort();
         let mut offered: Vec<&str> = EXAMPLES.iter().map(|example| example.name).collect();
         offered.sort_unstable();
-        assert_eq!(
-            files, offered,
-            "add new files in tests/examples/ to EXAMPLES"
-        );
+        assert_eq!(files, offered, "add new files in tests/examples/ to EXAMPLES");
     }
 
     #[test]
@@ -492,12 +453,7 @@ mod tests {
         for example in EXAMPLES {
             let state = State::with_text(example.text);
             let analysis = &state.analysis;
-            assert!(
-                analysis.cluster.is_some(),
-                "{}: {:?}",
-                example.name,
-                analysis.diagnostics
-            );
+            assert!(analysis.cluster.is_some(), "{}: {:?}", example.name, analysis.diagnostics);
             assert!(analysis.fingerprint.is_some());
             assert!(analysis.plan.is_some() != analysis.blocked.is_some());
             assert_eq!(state.example, Some(example.name));
@@ -545,10 +501,7 @@ mod tests {
         assert_eq!(&*state.text, broken);
         assert_eq!(state.example, None, "edited text no longer is the example");
         assert!(state.is_stale());
-        assert_eq!(
-            state.analysis, before,
-            "the old analysis stays until typing pauses"
-        );
+        assert_eq!(state.analysis, before, "the old analysis stays until typing pauses");
     }
 
     #[test]
@@ -568,17 +521,10 @@ mod tests {
             .iter()
             .find(|d| d.code.as_str() == "unknown-node")
             .expect("unknown-node reported");
-        let line = broken
-            .lines()
-            .position(|line| line.contains("on: NODE3"))
-            .unwrap()
-            + 1;
+        let line = broken.lines().position(|line| line.contains("on: NODE3")).unwrap() + 1;
         assert_eq!(error.line as usize, line);
         assert_eq!(state.counts().0, 1);
-        assert!(
-            !state.apply(Action::Analyze { revision }),
-            "analysing twice is no change"
-        );
+        assert!(!state.apply(Action::Analyze { revision }), "analysing twice is no change");
     }
 
     #[test]
@@ -587,14 +533,9 @@ mod tests {
         state.apply(Action::Edit("format: 1\n".to_owned()));
         let first = state.revision;
         state.apply(Action::Edit("format: 1\ncluster: X\n".to_owned()));
-        assert!(
-            !state.apply(Action::Analyze { revision: first }),
-            "typing continued: this debounce was cancelled"
-        );
+        assert!(!state.apply(Action::Analyze { revision: first }), "typing continued: this debounce was cancelled");
         assert!(state.is_stale());
-        assert!(state.apply(Action::Analyze {
-            revision: state.revision
-        }));
+        assert!(state.apply(Action::Analyze { revision: state.revision }));
         assert_eq!(state.analysis.revision, state.revision);
     }
 
@@ -632,14 +573,7 @@ mod tests {
         assert!(state.apply(Action::LoadExample(four.name.to_owned())));
         assert_eq!(&*state.text, four.text);
         assert!(!state.is_stale(), "no debounce for a picked example");
-        assert_eq!(
-            state
-                .analysis
-                .cluster
-                .as_ref()
-                .map(|cluster| cluster.nodes.len()),
-            Some(4)
-        );
+        assert_eq!(state.analysis.cluster.as_ref().map(|cluster| cluster.nodes.len()), Some(4));
         let before = state.clone();
         assert!(!state.apply(Action::LoadExample("no-such.yaml".to_owned())));
         assert_eq!(state, before);
@@ -659,20 +593,13 @@ mod tests {
     fn opening_a_file_analyses_it_at_once_with_detected_syntax() {
         let toml = include_str!("../../../tests/cases/seed.toml");
         let mut state = State::seed();
-        assert!(state.apply(Action::Open {
-            name: "seed.toml".to_owned(),
-            text: toml.to_owned(),
-        }));
+        assert!(state.apply(Action::Open { name: "seed.toml".to_owned(), text: toml.to_owned() }));
         assert_eq!(&*state.text, toml);
         assert_eq!(state.example, None);
         assert_eq!(state.file.as_deref(), Some("seed.toml"));
         assert!(!state.is_stale());
         assert_eq!(state.analysis.syntax, Syntax::Toml);
-        assert!(
-            state.analysis.plan.is_some(),
-            "{:?}",
-            state.analysis.diagnostics
-        );
+        assert!(state.analysis.plan.is_some(), "{:?}", state.analysis.diagnostics);
 
         // Edited, it is still that file's text; an example replaces it.
         type_and_pause(&mut state, &format!("{toml}# edited\n"));
@@ -684,29 +611,21 @@ mod tests {
     #[test]
     fn opening_the_same_text_from_another_file_names_that_file() {
         let mut state = State::seed();
-        assert!(state.apply(Action::Open {
-            name: "copy.yaml".to_owned(),
-            text: SEED.text.to_owned(),
-        }));
+        assert!(state.apply(Action::Open { name: "copy.yaml".to_owned(), text: SEED.text.to_owned() }));
         assert_eq!(state.file.as_deref(), Some("copy.yaml"));
-        assert_eq!(
-            state.example,
-            Some(SEED.name),
-            "still recognised as the example"
-        );
+        assert_eq!(state.example, Some(SEED.name), "still recognised as the example");
     }
 
     #[test]
     fn a_failed_open_says_so_until_the_next_change() {
         let mut state = State::seed();
-        assert!(state.apply(Action::OpenFailed {
-            name: "big.yaml".to_owned(),
-            reason: "it is larger than 1 MiB".to_owned(),
-        }));
-        assert_eq!(
-            state.notice.as_deref(),
-            Some("Could not open big.yaml: it is larger than 1 MiB")
+        assert!(
+            state.apply(Action::OpenFailed {
+                name: "big.yaml".to_owned(),
+                reason: "it is larger than 1 MiB".to_owned(),
+            })
         );
+        assert_eq!(state.notice.as_deref(), Some("Could not open big.yaml: it is larger than 1 MiB"));
         assert_eq!(&*state.text, SEED.text, "the text is kept");
         state.apply(Action::Edit(String::new()));
         assert_eq!(state.notice, None);
@@ -721,62 +640,25 @@ mod tests {
         let first = state.reveal.expect("a reveal request");
         assert_eq!(
             (first.line, first.column, first.end_line, first.end_column),
-            (
-                diagnostic.line,
-                diagnostic.column,
-                diagnostic.end_line,
-                diagnostic.end_column
-            )
+            (diagnostic.line, diagnostic.column, diagnostic.end_line, diagnostic.end_column)
         );
         assert!(state.apply(Action::RevealDiagnostic(0)));
-        assert_ne!(
-            state.reveal.unwrap().serial,
-            first.serial,
-            "a second click moves the cursor again"
-        );
+        assert_ne!(state.reveal.unwrap().serial, first.serial, "a second click moves the cursor again");
         assert!(!state.apply(Action::RevealDiagnostic(99)));
     }
 
     #[test]
     fn ticking_steps_moves_the_current_step() {
         let mut state = State::seed();
-        assert!(state.apply(Action::SetDone {
-            step: 0,
-            done: true
-        }));
+        assert!(state.apply(Action::SetDone { step: 0, done: true }));
         assert_eq!(state.current_step(), Some(1));
-        assert!(state.apply(Action::SetDone {
-            step: 1,
-            done: true
-        }));
-        assert!(state.apply(Action::SetDone {
-            step: 3,
-            done: true
-        }));
-        assert_eq!(
-            state.current_step(),
-            Some(2),
-            "the first unticked step, not the last ticked"
-        );
-        assert!(
-            !state.apply(Action::SetDone {
-                step: 3,
-                done: true
-            }),
-            "ticked already"
-        );
-        assert!(state.apply(Action::SetDone {
-            step: 0,
-            done: false
-        }));
+        assert!(state.apply(Action::SetDone { step: 1, done: true }));
+        assert!(state.apply(Action::SetDone { step: 3, done: true }));
+        assert_eq!(state.current_step(), Some(2), "the first unticked step, not the last ticked");
+        assert!(!state.apply(Action::SetDone { step: 3, done: true }), "ticked already");
+        assert!(state.apply(Action::SetDone { step: 0, done: false }));
         assert_eq!(state.current_step(), Some(0));
-        assert!(
-            !state.apply(Action::SetDone {
-                step: 99,
-                done: true
-            }),
-            "no such step"
-        );
+        assert!(!state.apply(Action::SetDone { step: 99, done: true }), "no such step");
         assert_eq!(*state.done(), BTreeSet::from([1, 3]));
     }
 
@@ -796,14 +678,8 @@ mod tests {
     #[test]
     fn unticking_all_can_be_undone_until_progress_changes() {
         let mut state = State::seed();
-        state.apply(Action::SetDone {
-            step: 0,
-            done: true,
-        });
-        state.apply(Action::SetDone {
-            step: 2,
-            done: true,
-        });
+        state.apply(Action::SetDone { step: 0, done: true });
+        state.apply(Action::SetDone { step: 2, done: true });
         assert!(state.apply(Action::ClearProgress));
         assert!(state.done().is_empty());
         assert!(state.apply(Action::UndoClearProgress));
@@ -820,10 +696,7 @@ mod tests {
 
         // Ticking after clearing starts afresh: no undo over it.
         state.apply(Action::ClearProgress);
-        state.apply(Action::SetDone {
-            step: 5,
-            done: true,
-        });
+        state.apply(Action::SetDone { step: 5, done: true });
         assert!(!state.apply(Action::UndoClearProgress));
         assert_eq!(*state.done(), BTreeSet::from([5]));
     }
@@ -831,32 +704,20 @@ mod tests {
     #[test]
     fn progress_is_kept_per_plan_fingerprint() {
         let mut state = State::seed();
-        state.apply(Action::SetDone {
-            step: 0,
-            done: true,
-        });
-        state.apply(Action::SetDone {
-            step: 1,
-            done: true,
-        });
+        state.apply(Action::SetDone { step: 0, done: true });
+        state.apply(Action::SetDone { step: 1, done: true });
 
         // Another plan starts with nothing ticked.
         state.apply(Action::LoadExample(four().name.to_owned()));
         assert!(state.done().is_empty());
-        state.apply(Action::SetDone {
-            step: 4,
-            done: true,
-        });
+        state.apply(Action::SetDone { step: 4, done: true });
 
         // Back to the seed: its ticks are still there.
         state.apply(Action::LoadExample(SEED.name.to_owned()));
         assert_eq!(*state.done(), BTreeSet::from([0, 1]));
 
         // A comment does not change the plan, so it keeps the ticks...
-        type_and_pause(
-            &mut state,
-            &format!("# our change ticket CHG-1234\n{}", SEED.text),
-        );
+        type_and_pause(&mut state, &format!("# our change ticket CHG-1234\n{}", SEED.text));
         assert_eq!(*state.done(), BTreeSet::from([0, 1]));
         // ... while a change to the cluster is a different plan.
         type_and_pause(&mut state, &SEED.text.replace("minutes: 40", "minutes: 45"));
@@ -868,10 +729,7 @@ mod tests {
     fn no_ticks_without_a_plan() {
         let mut state = State::seed();
         type_and_pause(&mut state, "format: 1\n");
-        assert!(!state.apply(Action::SetDone {
-            step: 0,
-            done: true
-        }));
+        assert!(!state.apply(Action::SetDone { step: 0, done: true }));
         assert!(!state.apply(Action::ClearProgress));
         assert!(!state.apply(Action::Select(0)));
     }
@@ -897,26 +755,13 @@ mod tests {
     fn ticking_the_selected_step_lets_the_highlight_move_on() {
         let mut state = State::seed();
         state.apply(Action::Select(0));
-        state.apply(Action::SetDone {
-            step: 1,
-            done: true,
-        });
-        assert_eq!(
-            state.selected,
-            Some(0),
-            "ticking another step keeps the selection"
-        );
-        state.apply(Action::SetDone {
-            step: 0,
-            done: true,
-        });
+        state.apply(Action::SetDone { step: 1, done: true });
+        assert_eq!(state.selected, Some(0), "ticking another step keeps the selection");
+        state.apply(Action::SetDone { step: 0, done: true });
         assert_eq!(state.selected, None);
         assert_eq!(state.current_step(), Some(2));
         state.apply(Action::Select(1));
-        state.apply(Action::SetDone {
-            step: 1,
-            done: false,
-        });
+        state.apply(Action::SetDone { step: 1, done: false });
         assert_eq!(state.selected, Some(1), "unticking keeps it");
     }
 
@@ -925,11 +770,7 @@ mod tests {
         let mut state = State::seed();
         state.apply(Action::Select(2));
         state.apply(Action::Edit("format: 1\n".to_owned()));
-        assert_eq!(
-            state.selected,
-            Some(2),
-            "the shown plan is still the old one"
-        );
+        assert_eq!(state.selected, Some(2), "the shown plan is still the old one");
         let revision = state.revision;
         state.apply(Action::Analyze { revision });
         assert_eq!(state.selected, None);

@@ -28,11 +28,7 @@ pub fn utf16_offset(text: &str, line: u32, column: u32) -> u32 {
         return to_u32(offset);
     };
     let current = current.strip_suffix('\n').unwrap_or(current);
-    let within: usize = current
-        .chars()
-        .take(column.max(1) as usize - 1)
-        .map(char::len_utf16)
-        .sum();
+    let within: usize = current.chars().take(column.max(1) as usize - 1).map(char::len_utf16).sum();
     to_u32(offset + within)
 }
 
@@ -56,16 +52,10 @@ mod tests {
     /// What a browser computes: the text's UTF-16 length before the character
     /// at `line`/`column`, found here the slow, obviously right way.
     fn reference(text: &str, line: u32, column: u32) -> u32 {
-        let byte = text
-            .split_inclusive('\n')
-            .take(line as usize - 1)
-            .map(str::len)
-            .sum::<usize>();
+        let byte = text.split_inclusive('\n').take(line as usize - 1).map(str::len).sum::<usize>();
         let line_text = text[byte..].split('\n').next().unwrap();
-        let within: usize = line_text
-            .char_indices()
-            .nth(column as usize - 1)
-            .map_or(line_text.len(), |(index, _)| index);
+        let within: usize =
+            line_text.char_indices().nth(column as usize - 1).map_or(line_text.len(), |(index, _)| index);
         text[..byte + within].encode_utf16().count() as u32
     }
 
@@ -109,18 +99,10 @@ mod tests {
     #[test]
     fn out_of_range_positions_are_clamped() {
         let text = "ab\n😀c\n";
-        assert_eq!(
-            utf16_offset(text, 1, 99),
-            2,
-            "end of line 1, before its newline"
-        );
+        assert_eq!(utf16_offset(text, 1, 99), 2, "end of line 1, before its newline");
         assert_eq!(utf16_offset(text, 2, 99), 6, "end of line 2: 3 + 2 + 1");
         assert_eq!(utf16_offset(text, 3, 1), 7, "the empty last line");
-        assert_eq!(
-            utf16_offset(text, 9, 1),
-            7,
-            "past the last line: end of text"
-        );
+        assert_eq!(utf16_offset(text, 9, 1), 7, "past the last line: end of text");
         assert_eq!(utf16_offset(text, 0, 0), 0, "0 is read as 1");
         assert_eq!(utf16_offset("", 1, 1), 0);
         assert_eq!(utf16_offset("", 5, 5), 0);
@@ -130,11 +112,7 @@ mod tests {
     fn a_carriage_return_belongs_to_its_line() {
         let text = "ab\r\ncd";
         assert_eq!(utf16_offset(text, 1, 3), 2, "the \\r is column 3");
-        assert_eq!(
-            utf16_offset(text, 1, 4),
-            3,
-            "end of line 1 is after the \\r"
-        );
+        assert_eq!(utf16_offset(text, 1, 4), 3, "end of line 1 is after the \\r");
         assert_eq!(utf16_offset(text, 2, 2), 5);
     }
 

@@ -90,13 +90,7 @@ impl Timeline {
         let mut columns = Vec::with_capacity(plan.steps.len() + 1);
         columns.push(column(cluster, &legend, &initial, None, None));
         for (index, step) in plan.steps.iter().enumerate() {
-            columns.push(column(
-                cluster,
-                &legend,
-                &step.state_after,
-                Some(index),
-                Some(step),
-            ));
+            columns.push(column(cluster, &legend, &step.state_after, Some(index), Some(step)));
         }
         Some(Timeline { legend, columns })
     }
@@ -118,10 +112,7 @@ fn legend(cluster: &Cluster, initial: &State) -> Vec<ComponentReleases> {
                 .collect();
             releases.sort_by(|a, b| component.compare(a, b).then_with(|| a.cmp(b)));
             releases.dedup();
-            ComponentReleases {
-                title: component.title.clone(),
-                releases,
-            }
+            ComponentReleases { title: component.title.clone(), releases }
         })
         .collect()
 }
@@ -142,13 +133,7 @@ fn column(
                 .versions
                 .iter()
                 .zip(legend)
-                .map(|(version, releases)| {
-                    releases
-                        .releases
-                        .iter()
-                        .position(|release| release == version)
-                        .unwrap_or(0)
-                })
+                .map(|(version, releases)| releases.releases.iter().position(|release| release == version).unwrap_or(0))
                 .collect(),
             up: node_state.up,
             services: state
@@ -174,9 +159,7 @@ fn column(
     debug_assert_eq!(cluster.nodes.len(), state.nodes.len());
     Column {
         step: index,
-        risks: step.map_or_else(Vec::new, |step| {
-            kinds(step.risks.iter().map(|risk| risk.kind))
-        }),
+        risks: step.map_or_else(Vec::new, |step| kinds(step.risks.iter().map(|risk| risk.kind))),
         cells,
     }
 }
@@ -222,9 +205,7 @@ pub const LABEL_CHARS: usize = 6;
 /// Whether `action` concerns `node`.
 pub fn acts_on(action: &Action, node: NodeId) -> bool {
     match action {
-        Action::Move { from, to, .. } | Action::Verify { from, to, .. } => {
-            *from == node || *to == node
-        }
+        Action::Move { from, to, .. } | Action::Verify { from, to, .. } => *from == node || *to == node,
         Action::Pause { node: acted }
         | Action::Upgrade { node: acted, .. }
         | Action::Resume { node: acted }
@@ -241,22 +222,14 @@ mod tests {
     use crate::state::EXAMPLES;
 
     fn example(name: &str) -> (Cluster, Plan) {
-        let text = EXAMPLES
-            .iter()
-            .find(|example| example.name == name)
-            .unwrap()
-            .text;
+        let text = EXAMPLES.iter().find(|example| example.name == name).unwrap().text;
         let analysis = rollplan_core::analyze(text, Syntax::detect(text));
         let plan = analysis.plan().expect("a plan").clone();
         (analysis.validation.cluster.unwrap(), plan)
     }
 
     fn node(cluster: &Cluster, name: &str) -> usize {
-        cluster
-            .nodes
-            .iter()
-            .position(|node| node.name == name)
-            .unwrap()
+        cluster.nodes.iter().position(|node| node.name == name).unwrap()
     }
 
     #[test]
@@ -275,14 +248,7 @@ mod tests {
         assert_eq!(now.step, None);
         assert!(now.risks.is_empty());
         assert_eq!(now.cells[node1].releases, [0]);
-        assert_eq!(
-            now.cells[node1].services,
-            [Hosted {
-                service: 0,
-                online: true,
-                risk: None
-            }]
-        );
+        assert_eq!(now.cells[node1].services, [Hosted { service: 0, online: true, risk: None }]);
         assert!(now.cells[node2].services.is_empty());
         assert!(now.cells.iter().all(|cell| cell.up && !cell.acted_on));
 
@@ -293,17 +259,11 @@ mod tests {
         assert!(paused.cells[node2].acted_on);
         assert!(!paused.cells[node1].acted_on);
         assert_eq!(paused.risks, [RiskKind::NoFailoverTarget]);
-        assert_eq!(
-            paused.cells[node1].services[0].risk,
-            Some(RiskKind::NoFailoverTarget)
-        );
+        assert_eq!(paused.cells[node1].services[0].risk, Some(RiskKind::NoFailoverTarget));
 
         // Step 3 resumes NODE2 on SP2: a failure of NODE1 would fail EVS1 over across releases.
         let resumed = &timeline.columns[3];
-        assert_eq!(
-            resumed.cells[node1].services[0].risk,
-            Some(RiskKind::MixedVersionFailover)
-        );
+        assert_eq!(resumed.cells[node1].services[0].risk, Some(RiskKind::MixedVersionFailover));
 
         // Step 2 upgrades NODE2 to the target release.
         assert_eq!(timeline.columns[2].cells[node2].releases, [1]);
@@ -311,11 +271,7 @@ mod tests {
 
         // At the end: both on SP2, EVS1 back on NODE1, nothing at risk.
         let last = timeline.columns.last().unwrap();
-        assert!(
-            last.cells
-                .iter()
-                .all(|cell| cell.releases == [1] && cell.up)
-        );
+        assert!(last.cells.iter().all(|cell| cell.releases == [1] && cell.up));
         assert_eq!(last.cells[node1].services.len(), 1);
         assert!(last.risks.is_empty());
     }
@@ -323,10 +279,8 @@ mod tests {
     #[test]
     fn every_column_matches_the_plan_state() {
         for example_file in EXAMPLES {
-            let analysis =
-                rollplan_core::analyze(example_file.text, Syntax::detect(example_file.text));
-            let (Some(cluster), Some(plan)) = (&analysis.validation.cluster, analysis.plan())
-            else {
+            let analysis = rollplan_core::analyze(example_file.text, Syntax::detect(example_file.text));
+            let (Some(cluster), Some(plan)) = (&analysis.validation.cluster, analysis.plan()) else {
                 continue;
             };
             let timeline = Timeline::new(cluster, plan).unwrap();
@@ -349,10 +303,7 @@ mod tests {
                         .filter(|(_, service)| service.node == node)
                         .map(|(service, _)| service)
                         .collect();
-                    assert_eq!(
-                        cell.services.iter().map(|h| h.service).collect::<Vec<_>>(),
-                        hosted
-                    );
+                    assert_eq!(cell.services.iter().map(|h| h.service).collect::<Vec<_>>(), hosted);
                 }
             }
         }
@@ -364,10 +315,7 @@ mod tests {
         let timeline = Timeline::new(&cluster, &plan).unwrap();
         assert_eq!(timeline.legend.len(), 2);
         // Dotted versions are ordered as numbers, the target last.
-        assert_eq!(
-            timeline.legend[0].releases,
-            ["5.2.3790.3959", "5.2.3790.4455"]
-        );
+        assert_eq!(timeline.legend[0].releases, ["5.2.3790.3959", "5.2.3790.4455"]);
         assert_eq!(timeline.legend[1].releases, ["SP1", "SP2"]);
         // The passive node goes first.
         let node4 = node(&cluster, "NODE4");
@@ -384,32 +332,18 @@ mod tests {
             .iter()
             .find(|column| column.risks.contains(&RiskKind::Outage))
             .expect("a column with the outage");
-        let hosting = offline
-            .cells
-            .iter()
-            .find(|cell| !cell.services.is_empty())
-            .unwrap();
+        let hosting = offline.cells.iter().find(|cell| !cell.services.is_empty()).unwrap();
         assert!(!hosting.services[0].online);
         assert_eq!(hosting.services[0].risk, Some(RiskKind::Outage));
     }
 
     #[test]
     fn moves_act_on_both_nodes() {
-        let action = Action::Move {
-            service: 0,
-            from: 1,
-            to: 2,
-        };
+        let action = Action::Move { service: 0, from: 1, to: 2 };
         assert!(acts_on(&action, 1));
         assert!(acts_on(&action, 2));
         assert!(!acts_on(&action, 0));
-        assert!(acts_on(
-            &Action::Upgrade {
-                node: 3,
-                components: vec![0]
-            },
-            3
-        ));
+        assert!(acts_on(&Action::Upgrade { node: 3, components: vec![0] }, 3));
     }
 
     #[test]

@@ -28,10 +28,7 @@ pub fn estimate(summary: &Summary) -> String {
 
 /// A step's duration, or why it has none.
 pub fn step_minutes(minutes: Option<u32>) -> String {
-    minutes.map_or_else(
-        || "duration unknown".to_owned(),
-        |minutes| format!("about {}", duration(minutes)),
-    )
+    minutes.map_or_else(|| "duration unknown".to_owned(), |minutes| format!("about {}", duration(minutes)))
 }
 
 /// What a risk kind means, for the badges' legend and tooltips.
@@ -40,9 +37,7 @@ pub fn risk_meaning(kind: RiskKind) -> &'static str {
         RiskKind::MixedVersionFailover => {
             "if a node fails after this step, a service fails over to a node running another release"
         }
-        RiskKind::NoFailoverTarget => {
-            "if a node fails after this step, a service has no node left to fail over to"
-        }
+        RiskKind::NoFailoverTarget => "if a node fails after this step, a service has no node left to fail over to",
         RiskKind::Outage => "a service is offline during this step (a planned outage)",
     }
 }
@@ -62,10 +57,7 @@ mod tests {
 
     #[test]
     fn estimates_say_when_they_are_a_lower_bound() {
-        let mut summary = Summary {
-            estimated_minutes: 98,
-            ..Summary::default()
-        };
+        let mut summary = Summary { estimated_minutes: 98, ..Summary::default() };
         assert_eq!(estimate(&summary), "about 1 h 38 min");
         summary.estimate_incomplete = true;
         assert_eq!(estimate(&summary), "at least 1 h 38 min");

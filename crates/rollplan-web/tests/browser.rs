@@ -17,8 +17,8 @@ use rollplan_web::text_position::utf16_offset;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{
-    Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
-    KeyboardEvent, KeyboardEventInit,
+    Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent,
+    KeyboardEventInit,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -64,18 +64,12 @@ async fn mount() -> Element {
 }
 
 fn find<T: JsCast>(root: &Element, selector: &str) -> T {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-        .dyn_into()
-        .unwrap()
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("nothing matches {selector}")).dyn_into().unwrap()
 }
 
 fn find_all(root: &Element, selector: &str) -> Vec<Element> {
     let nodes = root.query_selector_all(selector).unwrap();
-    (0..nodes.length())
-        .map(|i| nodes.item(i).unwrap().dyn_into().unwrap())
-        .collect()
+    (0..nodes.length()).map(|i| nodes.item(i).unwrap().dyn_into().unwrap()).collect()
 }
 
 fn textarea(root: &Element) -> HtmlTextAreaElement {
@@ -84,52 +78,34 @@ fn textarea(root: &Element) -> HtmlTextAreaElement {
 
 /// The text of every element matching `selector`.
 fn texts(root: &Element, selector: &str) -> Vec<String> {
-    find_all(root, selector)
-        .iter()
-        .map(|element| element.text_content().unwrap_or_default())
-        .collect()
+    find_all(root, selector).iter().map(|element| element.text_content().unwrap_or_default()).collect()
 }
 
 /// Types `text` as a user would: set the value, then fire the `input` event the page listens to.
 async fn type_text(root: &Element, text: &str) {
     let editor = textarea(root);
     editor.set_value(text);
-    editor
-        .dispatch_event(&Event::new("input").unwrap())
-        .unwrap();
+    editor.dispatch_event(&Event::new("input").unwrap()).unwrap();
     settle().await;
 }
 
 fn example(name: &str) -> &'static Example {
-    EXAMPLES
-        .iter()
-        .find(|example| example.name == name)
-        .unwrap()
+    EXAMPLES.iter().find(|example| example.name == name).unwrap()
 }
 
 async fn pick_example(root: &Element, name: &str) {
     let select: HtmlSelectElement = find(root, "select");
     select.set_value(name);
-    select
-        .dispatch_event(&Event::new("change").unwrap())
-        .unwrap();
+    select.dispatch_event(&Event::new("change").unwrap()).unwrap();
     settle().await;
 }
 
 fn checkboxes(root: &Element) -> Vec<HtmlInputElement> {
-    find_all(root, ".checklist input[type=checkbox]")
-        .into_iter()
-        .map(|element| element.dyn_into().unwrap())
-        .collect()
+    find_all(root, ".checklist input[type=checkbox]").into_iter().map(|element| element.dyn_into().unwrap()).collect()
 }
 
 fn ticked(root: &Element) -> Vec<usize> {
-    checkboxes(root)
-        .iter()
-        .enumerate()
-        .filter(|(_, checkbox)| checkbox.checked())
-        .map(|(index, _)| index)
-        .collect()
+    checkboxes(root).iter().enumerate().filter(|(_, checkbox)| checkbox.checked()).map(|(index, _)| index).collect()
 }
 
 /// The indices of the checklist items that have `class`.
@@ -154,10 +130,7 @@ async fn first_visit_shows_the_seed_and_its_plan() {
     assert_eq!(texts(&root, ".cluster .cluster-name"), ["EXCH-CL1"]);
     let rows = texts(&root, ".nodes tbody tr");
     assert_eq!(rows.len(), 2);
-    assert!(
-        rows[0].contains("NODE1") && rows[0].contains("SP1"),
-        "{rows:?}"
-    );
+    assert!(rows[0].contains("NODE1") && rows[0].contains("SP1"), "{rows:?}");
     assert_eq!(texts(&root, ".services .service-name"), ["EVS1"]);
     assert_eq!(texts(&root, ".services .service-node"), ["NODE1"]);
     // Line numbers for every line of the text.
@@ -171,14 +144,8 @@ async fn first_visit_shows_the_seed_and_its_plan() {
     assert_eq!(texts(&root, ".checklist .step-number")[0], "1");
     assert_eq!(steps_with_class(&root, "current"), [0]);
     let badges = texts(&root, ".checklist .risk-badge");
-    assert!(
-        badges.iter().any(|badge| badge == "no-failover-target"),
-        "{badges:?}"
-    );
-    assert!(
-        badges.iter().any(|badge| badge == "mixed-version-failover"),
-        "{badges:?}"
-    );
+    assert!(badges.iter().any(|badge| badge == "no-failover-target"), "{badges:?}");
+    assert!(badges.iter().any(|badge| badge == "mixed-version-failover"), "{badges:?}");
     let risks = texts(&root, ".checklist .risk-message");
     assert!(
         risks.iter().any(|risk| risk
@@ -186,41 +153,23 @@ async fn first_visit_shows_the_seed_and_its_plan() {
         "{risks:?}"
     );
     let details = texts(&root, ".checklist .step-details")[0].clone();
-    assert!(
-        details.contains("NODE2 hosts no running services"),
-        "{details}"
-    );
+    assert!(details.contains("NODE2 hosts no running services"), "{details}");
     assert_eq!(texts(&root, ".checklist .step-minutes")[0], "about 2 min");
 
     // The summary bar.
     let figures = texts(&root, ".plan-summary .figure");
     assert!(figures.contains(&"Moves2".to_owned()), "{figures:?}");
-    assert!(
-        figures.contains(&"Mixed-version steps4".to_owned()),
-        "{figures:?}"
-    );
+    assert!(figures.contains(&"Mixed-version steps4".to_owned()), "{figures:?}");
     assert!(figures.contains(&"Outage0 min".to_owned()), "{figures:?}");
-    assert!(
-        figures
-            .iter()
-            .any(|figure| figure.starts_with("Estimated timeabout 1 h 38 min")),
-        "{figures:?}"
-    );
+    assert!(figures.iter().any(|figure| figure.starts_with("Estimated timeabout 1 h 38 min")), "{figures:?}");
     assert!(texts(&root, ".progress-text")[0].starts_with("0 of 8 done"));
 
     // The timeline: a row per node, the starting state and a column per step.
     assert_eq!(texts(&root, ".timeline-grid tbody th"), ["NODE1", "NODE2"]);
-    assert_eq!(
-        find_all(&root, ".timeline-grid thead th.step-column").len(),
-        9
-    );
+    assert_eq!(find_all(&root, ".timeline-grid thead th.step-column").len(), 9);
     let first_row = find_all(&root, ".timeline-grid tbody tr")[0].clone();
     let now = first_row.query_selector("td").unwrap().unwrap();
-    assert_eq!(
-        now.text_content().unwrap(),
-        "SP1EVS1",
-        "NODE1 now: SP1, hosting EVS1"
-    );
+    assert_eq!(now.text_content().unwrap(), "SP1EVS1", "NODE1 now: SP1, hosting EVS1");
     let node2_after_pause = find_all(&root, ".timeline-grid tbody tr")[1]
         .query_selector_all("td")
         .unwrap()
@@ -239,21 +188,11 @@ async fn typing_a_broken_description_shows_a_located_error_that_moves_the_cursor
 
     // A comment with a character outside the BMP before the error: the cursor must
     // still land on the right place (UTF-16 offsets differ from columns there).
-    let broken = format!(
-        "# 🚀 rollout\n{}",
-        SEED.text.replace("on: NODE1", "on: NODE3")
-    );
+    let broken = format!("# 🚀 rollout\n{}", SEED.text.replace("on: NODE1", "on: NODE3"));
     type_text(&root, &broken).await;
-    wait_until("the error shows", || {
-        !texts(&root, ".diagnostic.error").is_empty()
-    })
-    .await;
+    wait_until("the error shows", || !texts(&root, ".diagnostic.error").is_empty()).await;
 
-    let line = broken
-        .lines()
-        .position(|line| line.contains("on: NODE3"))
-        .unwrap()
-        + 1;
+    let line = broken.lines().position(|line| line.contains("on: NODE3")).unwrap() + 1;
     let errors = texts(&root, ".diagnostic.error");
     let error = errors
         .iter()
@@ -261,10 +200,7 @@ async fn typing_a_broken_description_shows_a_located_error_that_moves_the_cursor
         .unwrap_or_else(|| panic!("no unknown-node error in {errors:?}"));
     assert!(error.contains("NODE3"), "{error}");
     let column = broken.lines().nth(line - 1).unwrap().find("NODE3").unwrap() + 1;
-    assert_eq!(
-        texts(&root, ".diagnostic.error .location"),
-        [format!("line {line}, column {column}")]
-    );
+    assert_eq!(texts(&root, ".diagnostic.error .location"), [format!("line {line}, column {column}")]);
     // The error's line is marked in the gutter.
     assert_eq!(find_all(&root, ".gutter .line-mark.error").len(), 1);
     // No summary or plan of a cluster that does not validate.
@@ -277,19 +213,12 @@ async fn typing_a_broken_description_shows_a_located_error_that_moves_the_cursor
     let editor = textarea(&root);
     let start = utf16_offset(&broken, line as u32, column as u32);
     assert_eq!(editor.selection_start().unwrap(), Some(start));
-    assert_eq!(
-        editor.selection_end().unwrap(),
-        Some(start + 5),
-        "NODE3 selected"
-    );
+    assert_eq!(editor.selection_end().unwrap(), Some(start + 5), "NODE3 selected");
     assert_eq!(document().active_element().unwrap(), editor.clone().into());
 
     // Fixing it again clears the error and brings the plan back.
     type_text(&root, SEED.text).await;
-    wait_until("the plan is back", || {
-        root.query_selector(".checklist").unwrap().is_some()
-    })
-    .await;
+    wait_until("the plan is back", || root.query_selector(".checklist").unwrap().is_some()).await;
     assert_eq!(texts(&root, ".diagnostic.error"), Vec::<String>::new());
 }
 
@@ -299,21 +228,10 @@ async fn analysis_waits_for_typing_to_pause() {
     let root = mount().await;
     type_text(&root, "format: 1\n").await;
     // Right after the keystroke the old results are still shown, marked as being rechecked.
-    assert!(
-        find::<Element>(&root, ".diagnostics")
-            .class_list()
-            .contains("stale")
-    );
+    assert!(find::<Element>(&root, ".diagnostics").class_list().contains("stale"));
     assert_eq!(texts(&root, ".diagnostic.error"), Vec::<String>::new());
-    wait_until("the new text is checked", || {
-        !texts(&root, ".diagnostic.error").is_empty()
-    })
-    .await;
-    assert!(
-        !find::<Element>(&root, ".diagnostics")
-            .class_list()
-            .contains("stale")
-    );
+    wait_until("the new text is checked", || !texts(&root, ".diagnostic.error").is_empty()).await;
+    assert!(!find::<Element>(&root, ".diagnostics").class_list().contains("stale"));
 }
 
 #[wasm_bindgen_test]
@@ -322,10 +240,7 @@ async fn the_description_survives_a_reload() {
     let first = mount().await;
     let edited = SEED.text.replace("EXCH-CL1", "EXCH-CL9");
     type_text(&first, &edited).await;
-    assert_eq!(
-        storage().get_item(STORAGE_KEY).unwrap().as_deref(),
-        Some(edited.as_str())
-    );
+    assert_eq!(storage().get_item(STORAGE_KEY).unwrap().as_deref(), Some(edited.as_str()));
 
     let second = mount().await;
     assert_eq!(textarea(&second).value(), edited);
@@ -343,27 +258,17 @@ async fn ticked_steps_survive_a_reload() {
     boxes[1].click();
     settle().await;
     assert_eq!(ticked(&first), [0, 1]);
-    assert_eq!(
-        steps_with_class(&first, "current"),
-        [2],
-        "the current step is the first unticked one"
-    );
+    assert_eq!(steps_with_class(&first, "current"), [2], "the current step is the first unticked one");
     assert!(texts(&first, ".progress-text")[0].starts_with("2 of 18 done"));
     let saved: Vec<String> = (0..storage().length().unwrap())
         .filter_map(|i| storage().key(i).unwrap())
         .filter(|key| key.starts_with(PROGRESS_KEY_PREFIX))
         .collect();
     assert_eq!(saved.len(), 1, "one plan's progress: {saved:?}");
-    assert_eq!(
-        storage().get_item(&saved[0]).unwrap().as_deref(),
-        Some("0 1")
-    );
+    assert_eq!(storage().get_item(&saved[0]).unwrap().as_deref(), Some("0 1"));
 
     let second = mount().await;
-    assert_eq!(
-        textarea(&second).value(),
-        example("exchange-four-node.yaml").text
-    );
+    assert_eq!(textarea(&second).value(), example("exchange-four-node.yaml").text);
     assert_eq!(ticked(&second), [0, 1]);
     assert_eq!(steps_with_class(&second, "current"), [2]);
     let done_columns = find_all(&second, ".timeline-grid thead th.done").len();
@@ -383,11 +288,7 @@ async fn progress_belongs_to_its_plan() {
     checkboxes(&root)[0].click();
     settle().await;
     pick_example(&root, "exchange-four-node.yaml").await;
-    assert_eq!(
-        ticked(&root),
-        Vec::<usize>::new(),
-        "another plan starts unticked"
-    );
+    assert_eq!(ticked(&root), Vec::<usize>::new(), "another plan starts unticked");
     pick_example(&root, SEED.name).await;
     assert_eq!(ticked(&root), [0], "the seed's ticks are kept");
     find::<HtmlElement>(&root, ".plan-summary button").click();
@@ -409,18 +310,12 @@ async fn picking_an_example_loads_and_plans_it() {
 
     assert_eq!(textarea(&root).value(), four.text);
     assert_eq!(texts(&root, ".nodes tbody tr").len(), 4);
-    assert_eq!(
-        texts(&root, ".timeline-grid tbody th"),
-        ["NODE1", "NODE2", "NODE3", "NODE4"]
-    );
+    assert_eq!(texts(&root, ".timeline-grid tbody th"), ["NODE1", "NODE2", "NODE3", "NODE4"]);
     assert_eq!(texts(&root, ".checklist .step-title").len(), 18);
     // Both components are in the legend, each with its releases.
     let legend = texts(&root, ".timeline-legend .legend-component");
     assert_eq!(legend.len(), 2, "{legend:?}");
-    assert!(
-        legend[1].contains("SP1") && legend[1].contains("SP2 (target)"),
-        "{legend:?}"
-    );
+    assert!(legend[1].contains("SP1") && legend[1].contains("SP2 (target)"), "{legend:?}");
 }
 
 #[wasm_bindgen_test]
@@ -431,26 +326,15 @@ async fn selecting_a_timeline_column_selects_its_step() {
     column.click();
     settle().await;
     assert_eq!(steps_with_class(&root, "selected"), [3]);
-    assert_eq!(
-        column.get_attribute("aria-pressed").as_deref(),
-        Some("true")
-    );
-    assert_eq!(
-        find_all(&root, ".timeline-grid td.selected").len(),
-        2,
-        "the whole column"
-    );
+    assert_eq!(column.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(find_all(&root, ".timeline-grid td.selected").len(), 2, "the whole column");
 
     // The arrow keys move along the columns.
     column.focus().unwrap();
     let init = KeyboardEventInit::new();
     init.set_key("ArrowRight");
     init.set_bubbles(true);
-    column
-        .dispatch_event(
-            &KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
-        )
-        .unwrap();
+    column.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
     settle().await;
     assert_eq!(steps_with_class(&root, "selected"), [4]);
     let focused = document().active_element().unwrap();
@@ -461,31 +345,19 @@ async fn selecting_a_timeline_column_selects_its_step() {
 async fn a_blocked_cluster_says_why_in_the_clis_words() {
     forget_everything();
     let root = mount().await;
-    let text = SEED
-        .text
-        .replace("owners: [NODE1, NODE2]", "owners: [NODE1]");
+    let text = SEED.text.replace("owners: [NODE1, NODE2]", "owners: [NODE1]");
     type_text(&root, &text).await;
-    wait_until("the blocked reasons show", || {
-        root.query_selector(".blocked").unwrap().is_some()
-    })
-    .await;
+    wait_until("the blocked reasons show", || root.query_selector(".blocked").unwrap().is_some()).await;
 
     let analysis = rollplan_core::analyze(&text, rollplan_core::Syntax::Yaml);
     let reasons = analysis.blocked().expect("the core blocks it");
-    let cli =
-        rollplan_core::report::blocked_text(analysis.validation.cluster.as_ref().unwrap(), reasons);
+    let cli = rollplan_core::report::blocked_text(analysis.validation.cluster.as_ref().unwrap(), reasons);
     let heading = texts(&root, ".blocked h3")[0].clone();
     assert_eq!(heading, cli.lines().next().unwrap());
-    assert_eq!(
-        texts(&root, ".blocked-message"),
-        [reasons[0].message.clone()]
-    );
+    assert_eq!(texts(&root, ".blocked-message"), [reasons[0].message.clone()]);
     assert_eq!(texts(&root, ".unblock li"), reasons[0].unblock);
     let rule = texts(&root, ".blocked-rule")[0].clone();
-    assert!(
-        cli.contains(&format!("{rule}: {}", reasons[0].message)),
-        "{rule} in {cli}"
-    );
+    assert!(cli.contains(&format!("{rule}: {}", reasons[0].message)), "{rule} in {cli}");
     assert!(root.query_selector(".checklist").unwrap().is_none());
 }
 
@@ -493,16 +365,8 @@ async fn a_blocked_cluster_says_why_in_the_clis_words() {
 fn set_address_hash(hash: &str) {
     let window = web_sys::window().unwrap();
     let location = window.location();
-    let url = format!(
-        "{}{}{hash}",
-        location.pathname().unwrap(),
-        location.search().unwrap()
-    );
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-        .unwrap();
+    let url = format!("{}{}{hash}", location.pathname().unwrap(), location.search().unwrap());
+    window.history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)).unwrap();
 }
 
 fn address_hash() -> String {
@@ -519,25 +383,13 @@ async fn a_plan_link_opens_as_a_shared_plan_and_the_saved_description_stays() {
     set_address_hash(&fragment);
     let root = mount().await;
 
-    let fingerprint = rollplan_core::analyze(four, rollplan_core::Syntax::Yaml)
-        .fingerprint
-        .unwrap();
-    assert_eq!(
-        texts(&root, ".shared-banner .fingerprint-value"),
-        [fingerprint]
-    );
+    let fingerprint = rollplan_core::analyze(four, rollplan_core::Syntax::Yaml).fingerprint.unwrap();
+    assert_eq!(texts(&root, ".shared-banner .fingerprint-value"), [fingerprint]);
     assert_eq!(textarea(&root).value(), four);
     assert!(textarea(&root).read_only());
     assert_eq!(texts(&root, ".checklist .step-title").len(), 18);
-    assert_eq!(
-        storage().get_item(STORAGE_KEY).unwrap().as_deref(),
-        Some(mine)
-    );
-    assert_eq!(
-        address_hash(),
-        fragment,
-        "the link stays in the address meanwhile"
-    );
+    assert_eq!(storage().get_item(STORAGE_KEY).unwrap().as_deref(), Some(mine));
+    assert_eq!(address_hash(), fragment, "the link stays in the address meanwhile");
 
     let back = find_all(&root, ".shared-banner button")
         .into_iter()
@@ -549,10 +401,7 @@ async fn a_plan_link_opens_as_a_shared_plan_and_the_saved_description_stays() {
     assert!(!textarea(&root).read_only());
     assert!(root.query_selector(".shared-banner").unwrap().is_none());
     assert_eq!(address_hash(), "", "the link left the address");
-    assert_eq!(
-        storage().get_item(STORAGE_KEY).unwrap().as_deref(),
-        Some(mine)
-    );
+    assert_eq!(storage().get_item(STORAGE_KEY).unwrap().as_deref(), Some(mine));
 }
 
 #[wasm_bindgen_test]
@@ -573,16 +422,9 @@ async fn names_from_the_description_are_only_ever_text() {
     forget_everything();
     let root = mount().await;
     let injection = "<img src=x onerror=alert(1)>";
-    type_text(
-        &root,
-        &SEED.text.replace("NODE1", &format!("\"{injection}\"")),
-    )
-    .await;
+    type_text(&root, &SEED.text.replace("NODE1", &format!("\"{injection}\""))).await;
     wait_until("the plan of the new text", || {
-        texts(&root, ".timeline-grid tbody th")
-            .first()
-            .map(String::as_str)
-            == Some(injection)
+        texts(&root, ".timeline-grid tbody th").first().map(String::as_str) == Some(injection)
     })
     .await;
     assert!(root.query_selector("img").unwrap().is_none());
@@ -600,20 +442,13 @@ async fn comparing_with_a_pasted_link_lists_the_changes() {
     pick_example(&root, "exchange-four-node.yaml").await;
     let four = example("exchange-four-node.yaml").text;
     // NODE1 declared after NODE3: the same upgrades, another order.
-    let node1 =
-        "  - {name: NODE1, versions: {windows: \"5.2.3790.3959\", exchange: SP1}, capacity: 1}\n";
-    let reordered = four
-        .replace(node1, "")
-        .replace("  - {name: NODE4,", &format!("{node1}  - {{name: NODE4,"));
+    let node1 = "  - {name: NODE1, versions: {windows: \"5.2.3790.3959\", exchange: SP1}, capacity: 1}\n";
+    let reordered = four.replace(node1, "").replace("  - {name: NODE4,", &format!("{node1}  - {{name: NODE4,"));
     let field: HtmlTextAreaElement = find(&root, "#compare-input");
     field.set_value(&rollplan_core::link::link("https://x.test/", &reordered));
     field.dispatch_event(&Event::new("input").unwrap()).unwrap();
     settle().await;
-    find_all(&root, ".compare-form button")[0]
-        .clone()
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
+    find_all(&root, ".compare-form button")[0].clone().dyn_into::<HtmlElement>().unwrap().click();
     settle().await;
     let moved = texts(&root, ".change-group.moved li");
     assert!(!moved.is_empty());

@@ -14,10 +14,12 @@ pub const SERVICE_STATE_MINUTES: u32 = 3;
 /// error only for an action naming what the cluster or the state does not have.
 pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> Result<(String, Details), Broken> {
     let node = |id: NodeId| cluster.node(id).map(|n| n.name.as_str()).ok_or_else(|| Broken::index("node", id));
-    let service = |id: ServiceId| cluster.service(id).map(|s| s.name.as_str()).ok_or_else(|| Broken::index("service", id));
+    let service =
+        |id: ServiceId| cluster.service(id).map(|s| s.name.as_str()).ok_or_else(|| Broken::index("service", id));
     Ok(match action {
         Action::Move { service: s, from, to } => {
-            let (service, from, to, versions) = (service(*s)?, node(*from)?, node(*to)?, versions_of(cluster, before, *to)?);
+            let (service, from, to, versions) =
+                (service(*s)?, node(*from)?, node(*to)?, versions_of(cluster, before, *to)?);
             (
                 format!("Move {service} from {from} to {to}"),
                 Details {
@@ -29,12 +31,15 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> Result<(S
             )
         }
         Action::Verify { service: s, from, to } => {
-            let (service, from, to, versions) = (service(*s)?, node(*from)?, node(*to)?, versions_of(cluster, before, *to)?);
+            let (service, from, to, versions) =
+                (service(*s)?, node(*from)?, node(*to)?, versions_of(cluster, before, *to)?);
             (
                 format!("Move {service} back from {from} to {to} to verify {to}"),
                 Details {
                     before: format!("{service} is online on {from}; {to} is up and {versions}"),
-                    after: format!("{service} is online on {to}: the upgraded node works (check that clients connect and, for mail, that it flows)"),
+                    after: format!(
+                        "{service} is online on {to}: the upgraded node works (check that clients connect and, for mail, that it flows)"
+                    ),
                     interruption: format!("brief: {service} is unavailable while it fails over"),
                     minutes: Some(MOVE_MINUTES),
                 },
@@ -60,7 +65,9 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> Result<(S
             let mut reboot = false;
             for &c in components {
                 let (Some(component), Some(version)) = (cluster.component(c), node_state.version(c)) else {
-                    return Err(Broken::new(format!("the upgrade of node #{n} names component #{c}, which it does not have")));
+                    return Err(Broken::new(format!(
+                        "the upgrade of node #{n} names component #{c}, which it does not have"
+                    )));
                 };
                 changes.push(format!("{} {version} to {}", component.title, component.target));
                 titles.push(format!("{} {}", component.title, component.target));
@@ -72,7 +79,10 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> Result<(S
                 format!("Upgrade {node} to {titles}"),
                 Details {
                     before: format!("{node} is paused and runs no services; the update media are at hand"),
-                    after: format!("{node} runs {titles}{}", if reboot { ", has restarted and rejoined the cluster" } else { "" }),
+                    after: format!(
+                        "{node} runs {titles}{}",
+                        if reboot { ", has restarted and rejoined the cluster" } else { "" }
+                    ),
                     interruption: format!("none (the node is paused): {applied}"),
                     minutes,
                 },
@@ -121,6 +131,11 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> Result<(S
 /// version per component: it was made from the cluster).
 fn versions_of(cluster: &Cluster, state: &State, node: NodeId) -> Result<String, Broken> {
     let versions = &state.node(node).ok_or_else(|| Broken::index("node", node))?.versions;
-    let list: Vec<String> = cluster.components.iter().zip(versions).map(|(component, version)| format!("{} {version}", component.title)).collect();
+    let list: Vec<String> = cluster
+        .components
+        .iter()
+        .zip(versions)
+        .map(|(component, version)| format!("{} {version}", component.title))
+        .collect();
     Ok(format!("runs {}", list.join(", ")))
 }

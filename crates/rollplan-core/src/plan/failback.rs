@@ -31,13 +31,21 @@ pub(super) fn run(sim: &mut Sim<'_>) -> Result<(), NoPlan> {
     for _ in 0..(2 * services + 2) {
         let away = away(sim);
         let Some(&first) = away.first() else { return Ok(()) };
-        if let Some(&Away { service, definition, here }) = away.iter().find(|a| sim.can_host(a.service, a.definition.on)) {
+        if let Some(&Away { service, definition, here }) =
+            away.iter().find(|a| sim.can_host(a.service, a.definition.on))
+        {
             let (from, to) = (here, definition.on);
-            sim.apply(if policy == Failback::Verify { Action::Verify { service, from, to } } else { Action::Move { service, from, to } })?;
+            sim.apply(if policy == Failback::Verify {
+                Action::Verify { service, from, to }
+            } else {
+                Action::Move { service, from, to }
+            })?;
             continue;
         }
         // A cycle: step one service aside to any node with room that is not its home.
-        let aside = away.iter().find_map(|a| a.definition.owners.iter().copied().find(|&t| t != a.here && sim.can_host(a.service, t)).map(|t| (a, t)));
+        let aside = away.iter().find_map(|a| {
+            a.definition.owners.iter().copied().find(|&t| t != a.here && sim.can_host(a.service, t)).map(|t| (a, t))
+        });
         match aside {
             Some((&Away { service, here, .. }, to)) => sim.apply(Action::Move { service, from: here, to })?,
             None => return Err(stuck(sim, first.definition)),
@@ -80,6 +88,9 @@ fn stuck(sim: &Sim<'_>, service: &Service) -> NoPlan {
         service: Some(name.clone()),
         node: Some(home.clone()),
         message: format!("{name} cannot return to {home}: every node it could pass through is full"),
-        unblock: vec![format!("raise the `capacity` of {home} or of another owner of {name}"), "keep services where the upgrade leaves them: `policy.failback: none`".to_owned()],
+        unblock: vec![
+            format!("raise the `capacity` of {home} or of another owner of {name}"),
+            "keep services where the upgrade leaves them: `policy.failback: none`".to_owned(),
+        ],
     })
 }

@@ -292,7 +292,9 @@ impl From<Broken> for Blocked {
                 "rollplan stopped planning because one of its internal invariants does not hold ({}): no plan was made, but none is ruled out",
                 broken.0
             ),
-            unblock: vec!["this is a bug in rollplan, not in the description: please report it with the description".to_owned()],
+            unblock: vec![
+                "this is a bug in rollplan, not in the description: please report it with the description".to_owned(),
+            ],
         }
     }
 }
@@ -381,16 +383,32 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
         });
     }
     if !cluster.policy.allow_outage {
-        let windowed = cluster.components.iter().enumerate().filter(|&(id, component)| window::needs_window(cluster, id, component));
+        let windowed = cluster
+            .components
+            .iter()
+            .enumerate()
+            .filter(|&(id, component)| window::needs_window(cluster, id, component));
         for (component, definition) in windowed {
-            let services: Vec<&str> = cluster.services.iter().filter(|s| s.uses.contains(&component)).map(|s| s.name.as_str()).collect();
-            let why = if definition.rolling { "failover between its releases is forbidden (`mixed_failover: forbid`)" } else { "it does not support rolling upgrades (`rolling: false`)" };
+            let services: Vec<&str> =
+                cluster.services.iter().filter(|s| s.uses.contains(&component)).map(|s| s.name.as_str()).collect();
+            let why = if definition.rolling {
+                "failover between its releases is forbidden (`mixed_failover: forbid`)"
+            } else {
+                "it does not support rolling upgrades (`rolling: false`)"
+            };
             blocked.push(Blocked {
                 rule: BlockingRule::OutageNotAllowed,
                 service: services.first().map(|s| (*s).to_owned()),
                 node: None,
-                message: format!("`{}` can only be upgraded with {} offline, because {why}; the policy allows no outage", definition.name, services.join(", ")),
-                unblock: vec![format!("allow the planned outage: `policy.allow_outage: true`"), format!("leave `{}` out of this upgrade", definition.name)],
+                message: format!(
+                    "`{}` can only be upgraded with {} offline, because {why}; the policy allows no outage",
+                    definition.name,
+                    services.join(", ")
+                ),
+                unblock: vec![
+                    format!("allow the planned outage: `policy.allow_outage: true`"),
+                    format!("leave `{}` out of this upgrade", definition.name),
+                ],
             });
         }
     }
@@ -452,7 +470,11 @@ mod tests {
             let Outcome::Blocked(reasons) = plan(&cluster) else { panic!("{cluster:?} was planned") };
             assert_eq!(reasons.len(), 1);
             assert_eq!(reasons[0].rule, BlockingRule::SearchBudget);
-            assert!(reasons[0].message.contains("internal invariants") && reasons[0].message.contains("inconsistent"), "{}", reasons[0].message);
+            assert!(
+                reasons[0].message.contains("internal invariants") && reasons[0].message.contains("inconsistent"),
+                "{}",
+                reasons[0].message
+            );
         }
     }
 
@@ -463,7 +485,9 @@ mod tests {
         // The state no longer has the service the cluster places on node A.
         start.state.services.clear();
         let result = rolling::search(start, &[0], &|sim| Ok(sim));
-        let Err(NoPlan::Broken(broken)) = result else { panic!("the search did not stop: {:?}", result.map(|sim| sim.actions)) };
+        let Err(NoPlan::Broken(broken)) = result else {
+            panic!("the search did not stop: {:?}", result.map(|sim| sim.actions))
+        };
         assert_eq!(broken.0, "service #0 does not exist");
     }
 

@@ -70,8 +70,13 @@ struct Drain {
 }
 
 /// The search's result: the best complete plan, or why none was found.
-pub(super) fn search<'c>(start: Sim<'c>, components: &[ComponentId], complete: &dyn Fn(Sim<'c>) -> Result<Sim<'c>, NoPlan>) -> Result<Sim<'c>, NoPlan> {
-    let pending: Vec<NodeId> = (0..start.cluster.nodes.len()).filter(|&n| !start.pending(n, components).is_empty()).collect();
+pub(super) fn search<'c>(
+    start: Sim<'c>,
+    components: &[ComponentId],
+    complete: &dyn Fn(Sim<'c>) -> Result<Sim<'c>, NoPlan>,
+) -> Result<Sim<'c>, NoPlan> {
+    let pending: Vec<NodeId> =
+        (0..start.cluster.nodes.len()).filter(|&n| !start.pending(n, components).is_empty()).collect();
     let mut search = Search { components, complete, budget: SEARCH_BUDGET, best: None, first_failure: None };
     if pending.len() > SEARCH_ABOVE {
         search.greedy(start, pending)?;
@@ -85,8 +90,11 @@ pub(super) fn search<'c>(start: Sim<'c>, components: &[ComponentId], complete: &
             rule: BlockingRule::SearchBudget,
             service: None,
             node: None,
-            message: "no plan found within the search budget: rollplan could not tell whether a safe plan exists".to_owned(),
-            unblock: vec!["give services more owners or nodes more capacity, so that fewer orders need to be tried".to_owned()],
+            message: "no plan found within the search budget: rollplan could not tell whether a safe plan exists"
+                .to_owned(),
+            unblock: vec![
+                "give services more owners or nodes more capacity, so that fewer orders need to be tried".to_owned(),
+            ],
         })),
     }
 }
@@ -152,7 +160,10 @@ impl<'c> Search<'c, '_> {
     /// already known), or the broken invariant that made it look so.
     fn record_no_room(&mut self, sim: &Sim<'c>, pending: &[NodeId]) -> Result<(), Broken> {
         if self.first_failure.is_none() {
-            let worst = pending.iter().map(|&node| drain(sim, node, Mode::Outage, self.components, Preference::Owners)).min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node));
+            let worst = pending
+                .iter()
+                .map(|&node| drain(sim, node, Mode::Outage, self.components, Preference::Owners))
+                .min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node));
             sim.intact()?;
             if let Some(drain) = worst {
                 self.first_failure = Some(no_room(sim, &drain)?);
@@ -191,7 +202,12 @@ impl<'c> Search<'c, '_> {
         let away = if sim.cluster.policy.failback == Failback::None {
             0
         } else {
-            sim.state.services.iter().zip(&sim.cluster.services).filter(|(state, service)| state.node != service.on).count()
+            sim.state
+                .services
+                .iter()
+                .zip(&sim.cluster.services)
+                .filter(|(state, service)| state.node != service.on)
+                .count()
         };
         (sim.offline_count, sim.moves + away) > (best.offline_count, best.moves)
     }
@@ -204,7 +220,11 @@ impl<'c> Search<'c, '_> {
 /// choice saves moves later while the greedy path stays the administrator's.
 fn candidates(sim: &Sim<'_>, pending: &[NodeId], components: &[ComponentId]) -> Vec<Drain> {
     let mut candidates: Vec<(Drain, Preference)> = Vec::new();
-    let modes: &[Mode] = if sim.cluster.policy.allow_outage { &[Mode::OntoUpgraded, Mode::Sideways, Mode::Outage] } else { &[Mode::OntoUpgraded, Mode::Sideways] };
+    let modes: &[Mode] = if sim.cluster.policy.allow_outage {
+        &[Mode::OntoUpgraded, Mode::Sideways, Mode::Outage]
+    } else {
+        &[Mode::OntoUpgraded, Mode::Sideways]
+    };
     for &node in pending {
         for preference in [Preference::Owners, Preference::Roomiest] {
             for &mode in modes {
@@ -227,11 +247,18 @@ fn candidates(sim: &Sim<'_>, pending: &[NodeId], components: &[ComponentId]) -> 
 fn no_room(sim: &Sim<'_>, drain: &Drain) -> Result<Blocked, Broken> {
     let cluster = sim.cluster;
     let Some(&service) = drain.stranded.first() else {
-        return Err(Broken::new(format!("no node could be upgraded next, yet draining node #{} strands no service", drain.node)));
+        return Err(Broken::new(format!(
+            "no node could be upgraded next, yet draining node #{} strands no service",
+            drain.node
+        )));
     };
     let definition = cluster.service(service).ok_or_else(|| Broken::index("service", service))?;
     let node = &cluster.node(drain.node).ok_or_else(|| Broken::index("node", drain.node))?.name;
-    let others = definition.owners.iter().filter(|&&o| o != drain.node).map(|&o| cluster.node(o).map(|n| n.name.as_str()).ok_or_else(|| Broken::index("node", o)));
+    let others = definition
+        .owners
+        .iter()
+        .filter(|&&o| o != drain.node)
+        .map(|&o| cluster.node(o).map(|n| n.name.as_str()).ok_or_else(|| Broken::index("node", o)));
     let others: Vec<&str> = others.collect::<Result<_, _>>()?;
     let mut unblock = Vec::new();
     if others.is_empty() {
@@ -245,9 +272,19 @@ fn no_room(sim: &Sim<'_>, drain: &Drain) -> Result<Blocked, Broken> {
     let message = if others.is_empty() {
         format!("{} can only run on {node}, so it has nowhere to go while {node} is upgraded", definition.name)
     } else {
-        format!("while {node} is upgraded, {} has nowhere to go: its other owners ({}) have no room or run older software", definition.name, others.join(", "))
+        format!(
+            "while {node} is upgraded, {} has nowhere to go: its other owners ({}) have no room or run older software",
+            definition.name,
+            others.join(", ")
+        )
     };
-    Ok(Blocked { rule: BlockingRule::NoRoom, service: Some(definition.name.clone()), node: Some(node.clone()), message, unblock })
+    Ok(Blocked {
+        rule: BlockingRule::NoRoom,
+        service: Some(definition.name.clone()),
+        node: Some(node.clone()),
+        message,
+        unblock,
+    })
 }
 
 /// Plans where the online services of `node` go in a given mode.
@@ -280,7 +317,8 @@ fn drain(sim: &Sim<'_>, node: NodeId, mode: Mode, components: &[ComponentId], pr
     let (moves, stuck) = matching.ordered_moves();
     stranded.extend(stuck);
     stranded.sort_unstable();
-    let mode = if mode == Mode::Sideways && moves.iter().all(|&(_, t)| matching.done(t)) { Mode::OntoUpgraded } else { mode };
+    let mode =
+        if mode == Mode::Sideways && moves.iter().all(|&(_, t)| matching.done(t)) { Mode::OntoUpgraded } else { mode };
     let mode = if mode == Mode::Outage && stranded.is_empty() { Mode::Sideways } else { mode };
     Drain { node, mode, moves, stranded }
 }
@@ -315,14 +353,23 @@ impl Matching<'_, '_> {
     }
 
     fn eligible(&self, node: NodeId) -> bool {
-        node != self.drained && self.sim.node_state(node).is_some_and(|n| n.up) && (!self.onto_upgraded_only || self.done(node))
+        node != self.drained
+            && self.sim.node_state(node).is_some_and(|n| n.up)
+            && (!self.onto_upgraded_only || self.done(node))
     }
 
     fn candidates(&self, service: ServiceId) -> Vec<NodeId> {
         // A service the sim cannot look up goes nowhere (and the sim notes why).
-        let (Some(state), Some(definition)) = (self.sim.service_state(service), self.sim.service(service)) else { return Vec::new() };
+        let (Some(state), Some(definition)) = (self.sim.service_state(service), self.sim.service(service)) else {
+            return Vec::new();
+        };
         let here = state.node;
-        let mut candidates: Vec<NodeId> = definition.owners.iter().copied().filter(|&t| t != here && self.eligible(t) && self.sim.not_older(service, t)).collect();
+        let mut candidates: Vec<NodeId> = definition
+            .owners
+            .iter()
+            .copied()
+            .filter(|&t| t != here && self.eligible(t) && self.sim.not_older(service, t))
+            .collect();
         // Upgraded nodes first; the sort is stable, so owners' order decides
         // within each group unless the roomiest node is preferred.
         match self.preference {
@@ -359,7 +406,8 @@ impl Matching<'_, '_> {
             if !evict {
                 continue;
             }
-            let residents: Vec<ServiceId> = self.sim.online_on(target).into_iter().filter(|r| !self.evicted.contains(r)).collect();
+            let residents: Vec<ServiceId> =
+                self.sim.online_on(target).into_iter().filter(|r| !self.evicted.contains(r)).collect();
             for resident in residents {
                 self.evicted.insert(resident);
                 if self.place(resident, visited, evict) {
@@ -378,7 +426,8 @@ impl Matching<'_, '_> {
     /// that still cannot be ordered are left out, and their drained services
     /// returned as stranded (the plan never contains an impossible move).
     fn ordered_moves(&self) -> (Vec<(ServiceId, NodeId)>, Vec<ServiceId>) {
-        let mut pending: Vec<(ServiceId, NodeId)> = self.placed.iter().flat_map(|(&t, list)| list.iter().map(move |&s| (s, t))).collect();
+        let mut pending: Vec<(ServiceId, NodeId)> =
+            self.placed.iter().flat_map(|(&t, list)| list.iter().map(move |&s| (s, t))).collect();
         pending.sort_unstable();
         let from = |s: ServiceId| self.sim.service_state(s).map(|state| state.node);
         let resident = |s: ServiceId| self.evicted.contains(&s);
@@ -390,7 +439,8 @@ impl Matching<'_, '_> {
             });
         }
         let mut hosted: BTreeMap<NodeId, usize> = BTreeMap::new();
-        let count = |hosted: &mut BTreeMap<NodeId, usize>, n: NodeId| *hosted.entry(n).or_insert_with(|| self.sim.hosted(n));
+        let count =
+            |hosted: &mut BTreeMap<NodeId, usize>, n: NodeId| *hosted.entry(n).or_insert_with(|| self.sim.hosted(n));
         // A node the sim cannot look up takes nothing (and the sim notes why).
         let capacity = |n: NodeId| self.sim.node(n).map_or(0, |node| node.capacity.map_or(usize::MAX, |c| c as usize));
         let mut ordered = Vec::with_capacity(pending.len());
@@ -410,7 +460,11 @@ impl Matching<'_, '_> {
 }
 
 /// Indices into `moves` of residents that pass their places around in a circle, if any.
-fn resident_cycle(moves: &[(ServiceId, NodeId)], resident: impl Fn(ServiceId) -> bool, from: impl Fn(ServiceId) -> Option<NodeId>) -> Option<Vec<usize>> {
+fn resident_cycle(
+    moves: &[(ServiceId, NodeId)],
+    resident: impl Fn(ServiceId) -> bool,
+    from: impl Fn(ServiceId) -> Option<NodeId>,
+) -> Option<Vec<usize>> {
     for (first, &(service, to)) in moves.iter().enumerate() {
         if !resident(service) {
             continue;
@@ -422,7 +476,9 @@ fn resident_cycle(moves: &[(ServiceId, NodeId)], resident: impl Fn(ServiceId) ->
             if at == start {
                 return Some(path);
             }
-            let Some((next, &(_, next_to))) = moves.iter().enumerate().find(|&(i, &(r, _))| resident(r) && from(r) == Some(at) && !path.contains(&i)) else {
+            let Some((next, &(_, next_to))) =
+                moves.iter().enumerate().find(|&(i, &(r, _))| resident(r) && from(r) == Some(at) && !path.contains(&i))
+            else {
                 break;
             };
             path.push(next);

@@ -108,7 +108,9 @@ impl<'c> Sim<'c> {
 
     /// The release of `component` that `node` runs now.
     fn version(&self, node: NodeId, component: ComponentId) -> Option<&str> {
-        self.node_state(node)?.version(component).or_else(|| self.lost(Broken::new(format!("node #{node} has no version of component #{component}"))))
+        self.node_state(node)?
+            .version(component)
+            .or_else(|| self.lost(Broken::new(format!("node #{node} has no version of component #{component}"))))
     }
 
     /// The node service `service` is on now; an error only for a broken invariant.
@@ -126,8 +128,14 @@ impl<'c> Sim<'c> {
     pub fn apply(&mut self, action: Action) -> Result<(), Broken> {
         if let Action::Upgrade { node, components } = &action {
             for &c in components {
-                let (Some(counts), Some(old), Some(component)) = (self.release_counts.get_mut(c), self.state.node(*node).and_then(|n| n.version(c)), self.cluster.component(c)) else {
-                    return Err(Broken::new(format!("the upgrade of node #{node} names component #{c}, which it does not have")));
+                let (Some(counts), Some(old), Some(component)) = (
+                    self.release_counts.get_mut(c),
+                    self.state.node(*node).and_then(|n| n.version(c)),
+                    self.cluster.component(c),
+                ) else {
+                    return Err(Broken::new(format!(
+                        "the upgrade of node #{node} names component #{c}, which it does not have"
+                    )));
                 };
                 if let Some(count) = counts.get_mut(old) {
                     *count -= 1;
@@ -173,7 +181,11 @@ impl<'c> Sim<'c> {
 
     /// Online services on a node, in declaration order.
     pub fn online_on(&self, node: NodeId) -> Vec<ServiceId> {
-        self.located(node).iter().copied().filter(|&s| self.service_state(s).is_some_and(|state| state.online)).collect()
+        self.located(node)
+            .iter()
+            .copied()
+            .filter(|&s| self.service_state(s).is_some_and(|state| state.online))
+            .collect()
     }
 
     /// How many more services a node can take; `usize::MAX` when unlimited.
@@ -187,7 +199,9 @@ impl<'c> Sim<'c> {
 
     /// Whether moving `service` to `to` keeps the no-older-release rule.
     pub fn not_older(&self, service: ServiceId, to: NodeId) -> bool {
-        let (Some(state), Some(definition)) = (self.service_state(service), self.service(service)) else { return false };
+        let (Some(state), Some(definition)) = (self.service_state(service), self.service(service)) else {
+            return false;
+        };
         let from = state.node;
         definition.uses.iter().all(|&c| match (self.component(c), self.version(to, c), self.version(from, c)) {
             (Some(component), Some(new), Some(old)) => component.compare(new, old).is_ge(),
@@ -207,7 +221,15 @@ impl<'c> Sim<'c> {
     /// Components of `among` that `node` does not yet run at their target
     /// (a component it cannot be asked about counts as pending).
     pub fn pending(&self, node: NodeId, among: &[ComponentId]) -> Vec<ComponentId> {
-        among.iter().copied().filter(|&c| self.version(node, c).zip(self.component(c)).is_none_or(|(version, component)| version != component.target)).collect()
+        among
+            .iter()
+            .copied()
+            .filter(|&c| {
+                self.version(node, c)
+                    .zip(self.component(c))
+                    .is_none_or(|(version, component)| version != component.target)
+            })
+            .collect()
     }
 }
 
@@ -227,7 +249,9 @@ pub(super) fn apply_to(cluster: &Cluster, state: &mut State, action: &Action) ->
             let versions = &mut node(state, *n)?.versions;
             for &c in components {
                 let (Some(version), Some(component)) = (versions.get_mut(c), cluster.component(c)) else {
-                    return Err(Broken::new(format!("the upgrade of node #{n} names component #{c}, which it does not have")));
+                    return Err(Broken::new(format!(
+                        "the upgrade of node #{n} names component #{c}, which it does not have"
+                    )));
                 };
                 version.clone_from(&component.target);
             }

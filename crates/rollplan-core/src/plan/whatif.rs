@@ -8,12 +8,19 @@ use crate::model::{Cluster, MixedFailover, NodeId, Service};
 /// up and has room for one more service (`hosted` counts services per node,
 /// offline ones included: they count against capacity). An error only for an
 /// owner the state does not have.
-pub fn failover_target(cluster: &Cluster, state: &State, hosted: &[usize], service: &Service, here: NodeId) -> Result<Option<NodeId>, Broken> {
+pub fn failover_target(
+    cluster: &Cluster,
+    state: &State,
+    hosted: &[usize],
+    service: &Service,
+    here: NodeId,
+) -> Result<Option<NodeId>, Broken> {
     for &owner in &service.owners {
         if owner == here {
             continue;
         }
-        let (Some(owner_state), Some(node), Some(&count)) = (state.node(owner), cluster.node(owner), hosted.get(owner)) else {
+        let (Some(owner_state), Some(node), Some(&count)) = (state.node(owner), cluster.node(owner), hosted.get(owner))
+        else {
             return Err(Broken::index("node", owner));
         };
         if owner_state.up && node.capacity.is_none_or(|capacity| count < capacity as usize) {
@@ -34,7 +41,9 @@ pub fn risks(cluster: &Cluster, state: &State) -> Result<Vec<Risk>, Broken> {
     for (id, service) in cluster.services.iter().enumerate() {
         let service_state = state.service(id).ok_or_else(|| Broken::index("service", id))?;
         let here = service_state.node;
-        let (Some(here_node), Some(here_state)) = (cluster.node(here), state.node(here)) else { return Err(Broken::index("node", here)) };
+        let (Some(here_node), Some(here_state)) = (cluster.node(here), state.node(here)) else {
+            return Err(Broken::index("node", here));
+        };
         let node_name = &here_node.name;
         if !service_state.online {
             risks.push(Risk {
@@ -54,16 +63,25 @@ pub fn risks(cluster: &Cluster, state: &State) -> Result<Vec<Risk>, Broken> {
                 service: id,
                 node: here,
                 target: None,
-                message: format!("If {node_name} fails now, {} has no node to fail over to: it stays down until {node_name} is back", service.name),
+                message: format!(
+                    "If {node_name} fails now, {} has no node to fail over to: it stays down until {node_name} is back",
+                    service.name
+                ),
             });
             continue;
         };
-        let (Some(target_node), Some(target_state)) = (cluster.node(target), state.node(target)) else { return Err(Broken::index("node", target)) };
+        let (Some(target_node), Some(target_state)) = (cluster.node(target), state.node(target)) else {
+            return Err(Broken::index("node", target));
+        };
         // The worst policy among the used components whose releases differ.
         let mut worst: Option<(MixedFailover, String)> = None;
         for &c in &service.uses {
-            let (Some(component), Some(mine), Some(theirs)) = (cluster.component(c), here_state.version(c), target_state.version(c)) else {
-                return Err(Broken::new(format!("component #{c} is missing from the cluster or from the state of node #{here} or #{target}")));
+            let (Some(component), Some(mine), Some(theirs)) =
+                (cluster.component(c), here_state.version(c), target_state.version(c))
+            else {
+                return Err(Broken::new(format!(
+                    "component #{c} is missing from the cluster or from the state of node #{here} or #{target}"
+                )));
             };
             if mine == theirs || component.mixed_failover == MixedFailover::Allow {
                 continue;
@@ -93,7 +111,10 @@ pub fn risks(cluster: &Cluster, state: &State) -> Result<Vec<Risk>, Broken> {
                 service: id,
                 node: here,
                 target: Some(target),
-                message: format!("If {node_name} fails now, {} fails over to {target_name}, which runs {what}: {verdict}", service.name),
+                message: format!(
+                    "If {node_name} fails now, {} fails over to {target_name}, which runs {what}: {verdict}",
+                    service.name
+                ),
             });
         }
     }

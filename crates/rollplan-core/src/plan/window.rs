@@ -13,7 +13,13 @@ use crate::model::{Cluster, Component, ComponentId, MixedFailover, ServiceId};
 
 /// Components that need the window (see [`needs_window`]).
 pub(super) fn window_components(cluster: &Cluster) -> Vec<ComponentId> {
-    cluster.components.iter().enumerate().filter(|&(id, component)| needs_window(cluster, id, component)).map(|(id, _)| id).collect()
+    cluster
+        .components
+        .iter()
+        .enumerate()
+        .filter(|&(id, component)| needs_window(cluster, id, component))
+        .map(|(id, _)| id)
+        .collect()
 }
 
 /// Whether component `id` needs the window: non-rolling or failover-forbidden,
@@ -39,7 +45,14 @@ pub(super) fn run(sim: &mut Sim<'_>) -> Result<(), Broken> {
     if components.is_empty() {
         return Ok(());
     }
-    let affected: Vec<ServiceId> = sim.cluster.services.iter().enumerate().filter(|(_, s)| s.uses.iter().any(|c| components.contains(c))).map(|(id, _)| id).collect();
+    let affected: Vec<ServiceId> = sim
+        .cluster
+        .services
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.uses.iter().any(|c| components.contains(c)))
+        .map(|(id, _)| id)
+        .collect();
     for &service in &affected {
         let node = sim.location(service)?;
         sim.apply(Action::Offline { service, node })?;

@@ -42,7 +42,12 @@ fn summarize(cluster: &Cluster, steps: &[Step]) -> Summary {
         });
         summary.estimated_minutes += minutes;
         // A service counts as offline for a step if it is offline before or after it.
-        let offline = before.services.iter().zip(&step.state_after.services).filter(|(before, after)| !before.online || !after.online).count();
+        let offline = before
+            .services
+            .iter()
+            .zip(&step.state_after.services)
+            .filter(|(before, after)| !before.online || !after.online)
+            .count();
         summary.outage_minutes += minutes * offline as u32;
         // Mixed: some node runs another release than the first node of some component.
         if let Some((first, others)) = step.state_after.nodes.split_first()

@@ -42,10 +42,9 @@ fn convert(ast: Ast<'_>) -> Node {
         Ast::NumberLit(lit) => Node { value: number(lit.value), span: span(lit.range) },
         Ast::BooleanLit(lit) => Node { value: Value::Bool(lit.value), span: span(lit.range) },
         Ast::NullKeyword(null) => Node { value: Value::Null, span: span(null.range) },
-        Ast::Array(array) => Node {
-            span: span(array.range),
-            value: Value::Sequence(array.elements.into_iter().map(convert).collect()),
-        },
+        Ast::Array(array) => {
+            Node { span: span(array.range), value: Value::Sequence(array.elements.into_iter().map(convert).collect()) }
+        }
         Ast::Object(object) => Node {
             span: span(object.range),
             value: Value::Mapping(

@@ -129,13 +129,8 @@ pub fn parse(text: &str, syntax: Syntax, sink: &mut Sink<'_>) -> Option<Node> {
     // The third-party parsers recurse on flow nesting; refuse deep nesting
     // before they see it so that no input can exhaust the (small wasm) stack.
     if let Some(span) = flow_nesting_beyond(text, MAX_DEPTH) {
-        sink.report(
-            Code::NestingTooDeep,
-            span,
-            "",
-            format!("the description nests more than {MAX_DEPTH} levels deep"),
-        )
-        .hint("a cluster description needs a handful of levels; check for unbalanced brackets");
+        sink.report(Code::NestingTooDeep, span, "", format!("the description nests more than {MAX_DEPTH} levels deep"))
+            .hint("a cluster description needs a handful of levels; check for unbalanced brackets");
         return None;
     }
     let node = match syntax {
@@ -144,12 +139,7 @@ pub fn parse(text: &str, syntax: Syntax, sink: &mut Sink<'_>) -> Option<Node> {
         Syntax::Json => json::parse(text, sink),
     }?;
     if let Some(span) = deeper_than(&node, MAX_DEPTH) {
-        sink.report(
-            Code::NestingTooDeep,
-            span,
-            "",
-            format!("the description nests more than {MAX_DEPTH} levels deep"),
-        );
+        sink.report(Code::NestingTooDeep, span, "", format!("the description nests more than {MAX_DEPTH} levels deep"));
         return None;
     }
     Some(node)
@@ -250,11 +240,18 @@ mod tests {
 
     fn without_spans(node: Node) -> Value {
         match node.value {
-            Value::Sequence(items) => Value::Sequence(items.into_iter().map(|n| Node { value: without_spans(n), span: Span::default() }).collect()),
+            Value::Sequence(items) => Value::Sequence(
+                items.into_iter().map(|n| Node { value: without_spans(n), span: Span::default() }).collect(),
+            ),
             Value::Mapping(entries) => Value::Mapping(
                 entries
                     .into_iter()
-                    .map(|(k, v)| (Key { name: k.name, span: Span::default() }, Node { value: without_spans(v), span: Span::default() }))
+                    .map(|(k, v)| {
+                        (
+                            Key { name: k.name, span: Span::default() },
+                            Node { value: without_spans(v), span: Span::default() },
+                        )
+                    })
                     .collect(),
             ),
             other => other,

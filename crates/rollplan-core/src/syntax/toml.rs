@@ -11,7 +11,12 @@ pub(super) fn parse(text: &str, sink: &mut Sink<'_>) -> Option<Node> {
         Ok(table) => {
             let span = span(&table);
             let Some(value) = convert_table(table.into_inner(), 1) else {
-                sink.report(Code::NestingTooDeep, span, "", format!("the description nests more than {MAX_DEPTH} levels deep"));
+                sink.report(
+                    Code::NestingTooDeep,
+                    span,
+                    "",
+                    format!("the description nests more than {MAX_DEPTH} levels deep"),
+                );
                 return None;
             };
             Some(Node { value, span })

@@ -38,8 +38,13 @@ pub(super) fn parse(text: &str, sink: &mut Sink<'_>) -> Option<Node> {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
-                    sink.report(Code::Syntax, Span::new(start, end.max(start + 3)), "", "YAML: a description is a single document, but a second one starts here")
-                        .hint("remove the `---` line, or split the file");
+                    sink.report(
+                        Code::Syntax,
+                        Span::new(start, end.max(start + 3)),
+                        "",
+                        "YAML: a description is a single document, but a second one starts here",
+                    )
+                    .hint("remove the `---` line, or split the file");
                     return None;
                 }
                 continue;
@@ -53,8 +58,12 @@ pub(super) fn parse(text: &str, sink: &mut Sink<'_>) -> Option<Node> {
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Open::Sequence { start: open, items }) => Node { value: Value::Sequence(items), span: Span::new(open, start) },
-                Some(Open::Mapping { start: open, entries, .. }) => Node { value: Value::Mapping(entries), span: Span::new(open, start) },
+                Some(Open::Sequence { start: open, items }) => {
+                    Node { value: Value::Sequence(items), span: Span::new(open, start) }
+                }
+                Some(Open::Mapping { start: open, entries, .. }) => {
+                    Node { value: Value::Mapping(entries), span: Span::new(open, start) }
+                }
                 None => continue,
             },
             Event::Alias(_) => Node { value: Value::Other("a YAML alias"), span: Span::new(start, end) },
@@ -72,7 +81,12 @@ pub(super) fn parse(text: &str, sink: &mut Sink<'_>) -> Option<Node> {
                         Value::Bool(flag) => flag.to_string(),
                         Value::Null => String::new(),
                         other => {
-                            sink.report(Code::Syntax, complete.span, "", format!("YAML: a key must be plain text, not {}", other.kind()));
+                            sink.report(
+                                Code::Syntax,
+                                complete.span,
+                                "",
+                                format!("YAML: a key must be plain text, not {}", other.kind()),
+                            );
                             return None;
                         }
                     };
@@ -125,7 +139,9 @@ fn is_float(text: &str) -> bool {
     };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let mantissa_ok = match mantissa.split_once('.') {
-        Some((whole, fraction)) => (digits(whole) && (fraction.is_empty() || digits(fraction))) || (whole.is_empty() && digits(fraction)),
+        Some((whole, fraction)) => {
+            (digits(whole) && (fraction.is_empty() || digits(fraction))) || (whole.is_empty() && digits(fraction))
+        }
         None => digits(mantissa),
     };
     let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
@@ -142,7 +158,10 @@ mod tests {
         assert_eq!(scalar("6.5".into(), ScalarStyle::DoubleQuoted), Value::String("6.5".into()));
         assert_eq!(scalar("6.5.7638.1".into(), ScalarStyle::Plain), Value::String("6.5.7638.1".into()));
         assert_eq!(scalar("12".into(), ScalarStyle::Plain), Value::Integer(Some(12), "12".into()));
-        assert_eq!(scalar("99999999999999999999".into(), ScalarStyle::Plain), Value::Integer(None, "99999999999999999999".into()));
+        assert_eq!(
+            scalar("99999999999999999999".into(), ScalarStyle::Plain),
+            Value::Integer(None, "99999999999999999999".into())
+        );
         assert_eq!(scalar("on".into(), ScalarStyle::Plain), Value::String("on".into()));
         assert_eq!(scalar("~".into(), ScalarStyle::Plain), Value::Null);
         assert_eq!(scalar("1e3".into(), ScalarStyle::Plain), Value::Float("1e3".into()));

@@ -97,10 +97,7 @@ pub fn App() -> Html {
     let analysis = &state.analysis;
     // The sticky timeline's height, for where steps scroll to (see style.css).
     let plan = use_node_ref();
-    let rows = analysis
-        .cluster
-        .as_ref()
-        .map_or(0, |cluster| cluster.nodes.len());
+    let rows = analysis.cluster.as_ref().map_or(0, |cluster| cluster.nodes.len());
     use_style_property(&plan, "--timeline-rows", rows.to_string());
 
     html! {
@@ -206,9 +203,7 @@ fn standing(state: &State) -> Standing {
     } else if analysis.blocked.is_some() {
         Standing::Blocked
     } else {
-        Standing::Invalid {
-            errors: state.counts().0,
-        }
+        Standing::Invalid { errors: state.counts().0 }
     }
 }
 

@@ -13,12 +13,7 @@ pub struct ClusterSummaryProps {
 #[component]
 pub fn ClusterSummary(props: &ClusterSummaryProps) -> Html {
     let cluster = &props.cluster;
-    let node_name = |index: usize| {
-        cluster
-            .nodes
-            .get(index)
-            .map_or("?", |node| node.name.as_str())
-    };
+    let node_name = |index: usize| cluster.nodes.get(index).map_or("?", |node| node.name.as_str());
     html! {
         <section class="cluster" aria-labelledby="cluster-heading">
             <h2 id="cluster-heading">{ "Cluster " }<span class="cluster-name">{ &cluster.name }</span></h2>

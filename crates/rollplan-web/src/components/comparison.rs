@@ -35,11 +35,7 @@ pub fn ComparisonView(props: &ComparisonViewProps) -> Html {
         }
         Err(_) => html! { { &*review.source } },
     };
-    let (earlier, revision) = if review.shown_is_revision {
-        (other, shown)
-    } else {
-        (shown, other)
-    };
+    let (earlier, revision) = if review.shown_is_revision { (other, shown) } else { (shown, other) };
     html! {
         <div class="comparison" role="region" aria-label="Comparison">
             <div class="comparison-head">

@@ -22,13 +22,7 @@ pub struct DiagnosticListProps {
 
 #[component]
 pub fn DiagnosticList(props: &DiagnosticListProps) -> Html {
-    let count = |severity| {
-        props
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
-    };
+    let count = |severity| props.diagnostics.iter().filter(|d| d.severity == severity).count();
     let summary = format!(
         "{}, {}",
         plural(count(Severity::Error), "error", "errors"),

@@ -102,10 +102,8 @@ pub fn Editor(props: &EditorProps) -> Html {
 
 /// Keeps the gutter's scroll position equal to the textarea's.
 fn sync_gutter(textarea: &NodeRef, gutter: &NodeRef) {
-    if let (Some(textarea), Some(gutter)) = (
-        textarea.cast::<HtmlTextAreaElement>(),
-        gutter.cast::<web_sys::Element>(),
-    ) {
+    if let (Some(textarea), Some(gutter)) = (textarea.cast::<HtmlTextAreaElement>(), gutter.cast::<web_sys::Element>())
+    {
         gutter.set_scroll_top(textarea.scroll_top());
     }
 }
@@ -129,10 +127,5 @@ fn put_cursor(textarea: &NodeRef, text: &str, reveal: &Reveal) {
 /// The textarea's line height in pixels, from its computed style.
 fn line_height(textarea: &HtmlTextAreaElement) -> Option<f64> {
     let style = web_sys::window()?.get_computed_style(textarea).ok()??;
-    style
-        .get_property_value("line-height")
-        .ok()?
-        .strip_suffix("px")?
-        .parse()
-        .ok()
+    style.get_property_value("line-height").ok()?.strip_suffix("px")?.parse().ok()
 }

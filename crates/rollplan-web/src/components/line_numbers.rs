@@ -24,23 +24,14 @@ pub struct LineNumbersProps {
 #[component]
 pub fn LineNumbers(props: &LineNumbersProps) -> Html {
     let numbers = use_memo(props.lines, |&lines| {
-        AttrValue::from(
-            (1..=lines)
-                .map(|line| line.to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
+        AttrValue::from((1..=lines).map(|line| line.to_string()).collect::<Vec<_>>().join("\n"))
     });
     // The most serious diagnostic of each line.
-    let marks: BTreeMap<u32, Severity> =
-        props
-            .diagnostics
-            .iter()
-            .fold(BTreeMap::new(), |mut marks, diagnostic| {
-                let mark = marks.entry(diagnostic.line).or_insert(diagnostic.severity);
-                *mark = (*mark).min(diagnostic.severity);
-                marks
-            });
+    let marks: BTreeMap<u32, Severity> = props.diagnostics.iter().fold(BTreeMap::new(), |mut marks, diagnostic| {
+        let mark = marks.entry(diagnostic.line).or_insert(diagnostic.severity);
+        *mark = (*mark).min(diagnostic.severity);
+        marks
+    });
     html! {
         <div class="gutter" ref={props.gutter.clone()} aria-hidden="true">
             <pre class="line-numbers">{ (*numbers).clone() }</pre>

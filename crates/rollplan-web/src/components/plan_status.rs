@@ -16,11 +16,7 @@ pub enum Standing {
     /// Valid, but no safe plan exists.
     Blocked,
     /// A plan of `steps` steps, `done` of them ticked, taking about `estimate`.
-    Planned {
-        steps: usize,
-        done: usize,
-        estimate: String,
-    },
+    Planned { steps: usize, done: usize, estimate: String },
 }
 
 #[derive(Properties, PartialEq, Debug)]
@@ -33,26 +29,13 @@ pub struct PlanStatusProps {
 #[component]
 pub fn PlanStatus(props: &PlanStatusProps) -> Html {
     let (class, text) = match &props.standing {
-        Standing::Invalid { errors } => (
-            "bad",
-            format!("No plan yet: {} to fix", plural(*errors, "error", "errors")),
-        ),
+        Standing::Invalid { errors } => ("bad", format!("No plan yet: {} to fix", plural(*errors, "error", "errors"))),
         Standing::Blocked => ("bad", "No safe plan: see why".to_owned()),
         Standing::Planned { steps: 0, .. } => ("", "Nothing to upgrade".to_owned()),
-        Standing::Planned { steps, done, .. } if done == steps => {
-            ("good", format!("Plan: all {steps} steps done"))
+        Standing::Planned { steps, done, .. } if done == steps => ("good", format!("Plan: all {steps} steps done")),
+        Standing::Planned { steps, done, estimate } => {
+            ("", format!("Plan: {}, {estimate}; {done} done", plural(*steps, "step", "steps")))
         }
-        Standing::Planned {
-            steps,
-            done,
-            estimate,
-        } => (
-            "",
-            format!(
-                "Plan: {}, {estimate}; {done} done",
-                plural(*steps, "step", "steps")
-            ),
-        ),
     };
     html! {
         <a class={classes!("plan-status", class)} href="#plan" onclick={props.on_click.clone()}>{ text }{ " ↓" }</a>

@@ -45,9 +45,7 @@ pub fn StepItem(props: &StepItemProps) -> Html {
     }
 
     let onchange = props.on_done.reform(move |event: Event| {
-        let checked = event
-            .target_dyn_into::<HtmlInputElement>()
-            .is_some_and(|input| input.checked());
+        let checked = event.target_dyn_into::<HtmlInputElement>().is_some_and(|input| input.checked());
         (index, checked)
     });
     let select = props.on_select.reform(move |_: MouseEvent| index);

@@ -20,9 +20,7 @@ use yew::prelude::*;
 
 use crate::components::timeline_legend::TimelineLegend;
 use crate::hooks::style::use_style_property;
-use crate::timeline::{
-    Cell, Column, ComponentReleases, MAX_STICKY_NODES, Timeline as Picture, short_release,
-};
+use crate::timeline::{Cell, Column, ComponentReleases, MAX_STICKY_NODES, Timeline as Picture, short_release};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TimelineProps {
@@ -36,17 +34,11 @@ pub struct TimelineProps {
 
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
-    let picture = use_memo(
-        (props.cluster.clone(), props.plan.clone()),
-        |(cluster, plan)| Picture::new(cluster, plan),
-    );
+    let picture = use_memo((props.cluster.clone(), props.plan.clone()), |(cluster, plan)| Picture::new(cluster, plan));
     let header = use_node_ref();
     let grid = use_node_ref();
     // As wide as the panel, up to this: a short plan's cells stay cell-sized.
-    let columns = picture
-        .as_ref()
-        .as_ref()
-        .map_or(0, |picture| picture.columns.len());
+    let columns = picture.as_ref().as_ref().map_or(0, |picture| picture.columns.len());
     use_style_property(&grid, "--max-width", format!("{}rem", 6 + 6 * columns));
     let Some(picture) = picture.as_ref() else {
         return html! {
@@ -61,17 +53,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     };
     let steps = props.plan.steps.len();
     // The one column header reachable with Tab; the arrow keys move from it.
-    let focus_step = props
-        .selected
-        .or(props.current)
-        .unwrap_or(0)
-        .min(steps.saturating_sub(1));
-    let view = View {
-        props,
-        picture,
-        header: &header,
-        focus_step,
-    };
+    let focus_step = props.selected.or(props.current).unwrap_or(0).min(steps.saturating_sub(1));
+    let view = View { props, picture, header: &header, focus_step };
 
     html! {
         <section class={classes!("timeline", (props.cluster.nodes.len() <= MAX_STICKY_NODES).then_some("sticky"))} aria-labelledby="timeline-heading">
@@ -148,12 +131,8 @@ impl View<'_> {
             })
         };
         let done = self.props.done.contains(&step);
-        let title = format!(
-            "Step {}: {}{}",
-            step + 1,
-            self.props.plan.steps[step].title,
-            if done { " (done)" } else { "" }
-        );
+        let title =
+            format!("Step {}: {}{}", step + 1, self.props.plan.steps[step].title, if done { " (done)" } else { "" });
         html! {
             <th scope="col" {class}>
                 <button
@@ -185,9 +164,7 @@ impl View<'_> {
             (!cell.up).then_some("paused"),
             cell.acted_on.then_some("acted"),
         );
-        let onclick = column
-            .step
-            .map(|step| self.props.on_select.reform(move |_: MouseEvent| step));
+        let onclick = column.step.map(|step| self.props.on_select.reform(move |_: MouseEvent| step));
         html! {
             <td {class} {onclick} title={self.cell_title(node, column, cell)}>
                 <span class="releases">
@@ -209,39 +186,25 @@ impl View<'_> {
     /// The cell in words, for the tooltip: who, when, what runs, and what a failure would do.
     fn cell_title(&self, node: usize, column: &Column, cell: &Cell) -> String {
         let cluster = &self.props.cluster;
-        let when = column.step.map_or_else(
-            || "now".to_owned(),
-            |step| format!("after step {}", step + 1),
-        );
+        let when = column.step.map_or_else(|| "now".to_owned(), |step| format!("after step {}", step + 1));
         let releases: Vec<String> = cell
             .releases
             .iter()
             .zip(&self.picture.legend)
             .map(|(&release, legend)| format!("{} {}", legend.title, legend.releases[release]))
             .collect();
-        let mut title = format!(
-            "{} {when}: {}",
-            cluster.nodes[node].name,
-            releases.join(", ")
-        );
+        let mut title = format!("{} {when}: {}", cluster.nodes[node].name, releases.join(", "));
         if !cell.up {
             title.push_str("; paused");
         }
         if !cell.services.is_empty() {
-            let services: Vec<&str> = cell
-                .services
-                .iter()
-                .map(|hosted| cluster.services[hosted.service].name.as_str())
-                .collect();
+            let services: Vec<&str> =
+                cell.services.iter().map(|hosted| cluster.services[hosted.service].name.as_str()).collect();
             title.push_str("; hosts ");
             title.push_str(&services.join(", "));
         }
         if let Some(step) = column.step {
-            for risk in self.props.plan.steps[step]
-                .risks
-                .iter()
-                .filter(|risk| risk.node == node)
-            {
+            for risk in self.props.plan.steps[step].risks.iter().filter(|risk| risk.node == node) {
                 title.push('\n');
                 title.push_str(&risk.message);
             }

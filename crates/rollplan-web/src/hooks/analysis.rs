@@ -62,9 +62,7 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
 
 /// The page's clock, in milliseconds (0 where there is none, as in native tests).
 fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|window| window.performance())
-        .map_or(0.0, |performance| performance.now())
+    web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
 }
 
 #[cfg(test)]
@@ -75,10 +73,7 @@ mod tests {
     fn waits_longer_after_slow_analyses_within_bounds() {
         assert_eq!(delay_after(Duration::ZERO), ANALYSIS_DELAY);
         assert_eq!(delay_after(Duration::from_millis(5)), ANALYSIS_DELAY);
-        assert_eq!(
-            delay_after(Duration::from_millis(400)),
-            Duration::from_millis(800)
-        );
+        assert_eq!(delay_after(Duration::from_millis(400)), Duration::from_millis(800));
         assert_eq!(delay_after(Duration::from_secs(9)), MAX_ANALYSIS_DELAY);
     }
 }

@@ -78,10 +78,7 @@ fn copy_link(text: &str, dispatch: Callback<Action>) {
     let clipboard = window.navigator().clipboard();
     // `navigator.clipboard` is undefined outside secure contexts (an intranet host over http).
     if !window.is_secure_context() || clipboard.is_undefined() {
-        dispatch.emit(Action::LinkMade {
-            link,
-            copied: false,
-        });
+        dispatch.emit(Action::LinkMade { link, copied: false });
         return;
     }
     let promise = clipboard.write_text(&link);

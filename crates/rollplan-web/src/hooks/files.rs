@@ -22,14 +22,8 @@ pub fn use_file_opener(dispatch: Callback<Action>) -> Callback<File> {
         let dispatch = dispatch.clone();
         spawn_local(async move {
             dispatch.emit(match read(&file).await {
-                Ok(text) => Action::Open {
-                    name: file.name(),
-                    text,
-                },
-                Err(reason) => Action::OpenFailed {
-                    name: file.name(),
-                    reason,
-                },
+                Ok(text) => Action::Open { name: file.name(), text },
+                Err(reason) => Action::OpenFailed { name: file.name(), reason },
             });
         });
     })
@@ -42,14 +36,8 @@ pub fn use_comparison_file(dispatch: Callback<Action>) -> Callback<File> {
         let dispatch = dispatch.clone();
         spawn_local(async move {
             dispatch.emit(match read(&file).await {
-                Ok(text) => Action::CompareWithFile {
-                    name: file.name(),
-                    text,
-                },
-                Err(reason) => Action::CompareFileFailed {
-                    name: file.name(),
-                    reason,
-                },
+                Ok(text) => Action::CompareWithFile { name: file.name(), text },
+                Err(reason) => Action::CompareFileFailed { name: file.name(), reason },
             });
         });
     })
@@ -116,38 +104,24 @@ pub fn use_drop_zone(open: Callback<File>) -> DropZone {
             }
             event.prevent_default();
             active.set(false);
-            let file = event
-                .data_transfer()
-                .and_then(|transfer| transfer.files())
-                .and_then(|files| files.get(0));
+            let file = event.data_transfer().and_then(|transfer| transfer.files()).and_then(|files| files.get(0));
             if let Some(file) = file {
                 open.emit(file);
             }
         })
     };
-    DropZone {
-        ondragover,
-        ondragleave,
-        ondrop,
-        active: *active,
-    }
+    DropZone { ondragover, ondragleave, ondrop, active: *active }
 }
 
 fn carries_files(event: &DragEvent) -> bool {
-    event.data_transfer().is_some_and(|transfer| {
-        transfer
-            .types()
-            .iter()
-            .any(|kind| kind.as_string().as_deref() == Some("Files"))
-    })
+    event
+        .data_transfer()
+        .is_some_and(|transfer| transfer.types().iter().any(|kind| kind.as_string().as_deref() == Some("Files")))
 }
 
 /// The first file of a file input's selection, for the "Open file" button.
 pub fn chosen_file(event: &Event) -> Option<File> {
-    let input = event
-        .target()?
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .ok()?;
+    let input = event.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
     let file = input.files()?.get(0);
     // Forget the choice, so choosing the same file again (after editing it on disk) reads it again.
     input.set_value("");

@@ -42,15 +42,11 @@ pub fn use_address_bar(state: &UseReducerHandle<State>) {
             }
         });
         if let Some(window) = &window {
-            let _ = window
-                .add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+            let _ = window.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
         }
         move || {
             if let Some(window) = &window {
-                let _ = window.remove_event_listener_with_callback(
-                    "hashchange",
-                    listener.as_ref().unchecked_ref(),
-                );
+                let _ = window.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
             }
             drop(listener);
         }
@@ -70,9 +66,7 @@ fn show_in_address(fragment: Option<&str>) {
     let Ok(hash) = location.hash() else {
         return;
     };
-    let wanted = fragment
-        .map(|fragment| format!("#{fragment}"))
-        .unwrap_or_default();
+    let wanted = fragment.map(|fragment| format!("#{fragment}")).unwrap_or_default();
     if hash == wanted || (fragment.is_none() && !looks_like_link(&hash)) {
         return;
     }
@@ -80,11 +74,7 @@ fn show_in_address(fragment: Option<&str>) {
         return;
     };
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(
-            &JsValue::NULL,
-            "",
-            Some(&format!("{path}{search}{wanted}")),
-        );
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{search}{wanted}")));
     }
 }
 

@@ -73,21 +73,14 @@ pub fn use_saved_progress(fingerprint: Option<Rc<str>>, done: Rc<BTreeSet<usize>
 /// edited it sees the current seed after the app is updated.
 fn save_text(text: &str) {
     if let Some(storage) = storage() {
-        let _ = if text == SEED.text {
-            storage.remove_item(STORAGE_KEY)
-        } else {
-            storage.set_item(STORAGE_KEY, text)
-        };
+        let _ = if text == SEED.text { storage.remove_item(STORAGE_KEY) } else { storage.set_item(STORAGE_KEY, text) };
     }
 }
 
 fn save_progress(fingerprint: &str, done: &BTreeSet<usize>) {
     if let Some(storage) = storage() {
         let key = format!("{PROGRESS_KEY_PREFIX}{fingerprint}");
-        let _ = if done.is_empty() {
-            storage.remove_item(&key)
-        } else {
-            storage.set_item(&key, &progress::encode(done))
-        };
+        let _ =
+            if done.is_empty() { storage.remove_item(&key) } else { storage.set_item(&key, &progress::encode(done)) };
     }
 }
