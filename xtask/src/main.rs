@@ -7,6 +7,7 @@
 
 mod cmd;
 mod dist;
+mod fuzz;
 mod test;
 mod tools;
 
@@ -28,6 +29,9 @@ commands:
           Content-Security-Policy and a service worker for offline use
   serve   install missing tools, then build and serve the web app at
           http://127.0.0.1:8080 (rebuilds on change)
+  fuzz [SECONDS]
+          run every fuzz target (cargo-fuzz, libFuzzer) for SECONDS each
+          (default 60); installs cargo-fuzz when missing
   tools   only install missing tools";
 
 fn main() -> ExitCode {
@@ -37,6 +41,14 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("dist") => dist(),
         Some("serve") => serve(),
+        Some("fuzz") => match args.get(1).map(|s| s.parse::<u32>()) {
+            None => fuzz::run(&environment(), 60),
+            Some(Ok(seconds)) if seconds > 0 => fuzz::run(&environment(), seconds),
+            Some(_) => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         Some("tools") => {
             heading("tools");
             tools::ensure_all(&environment()).map(drop)

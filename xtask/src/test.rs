@@ -45,6 +45,8 @@ fn steps(root: &Path, browser: &Browser) -> Vec<Step> {
     vec![
         // Native: core, CLI, xtask, and the web app's reducer (its state has no browser code).
         // `--no-fail-fast` shows every failing test binary in one run; the step still fails.
+        // Seconds, and a diff that is nobody's fault is cheaper to catch first.
+        Step::new("formatting (cargo fmt --check)", "cargo", &["fmt", "--all", "--", "--check"]),
         Step::new("native tests", "cargo", &["test", "--workspace", "--no-fail-fast"]),
         Step::new("clippy (native)", "cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
         // The browser tests (crates/rollplan-web/tests/browser.rs) are only compiled for wasm32.
