@@ -56,7 +56,8 @@ pub fn compare(before: (&Cluster, &Plan), after: (&Cluster, &Plan)) -> Compariso
     for op in capture_diff_slices(Algorithm::Myers, &old_titles, &new_titles) {
         match op {
             DiffOp::Equal { old_index, new_index, len } => {
-                matched.extend(numbered(old, old_index..old_index + len).zip(numbered(new, new_index..new_index + len)))
+                let pairs = numbered(old, old_index..old_index + len).zip(numbered(new, new_index..new_index + len));
+                matched.extend(pairs);
             }
             DiffOp::Delete { old_index, old_len, .. } => removed.extend(numbered(old, old_index..old_index + old_len)),
             DiffOp::Insert { new_index, new_len, .. } => added.extend(numbered(new, new_index..new_index + new_len)),
