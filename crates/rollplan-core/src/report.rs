@@ -126,7 +126,12 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
 /// Why there is no plan, with what would unblock it.
 pub fn blocked_text(cluster: &Cluster, reasons: &[Blocked]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "No safe plan for {}:", cluster.name);
+    // Running out of search budget is not proof that no plan exists: say which.
+    if reasons.iter().all(|r| r.rule == BlockingRule::SearchBudget) {
+        let _ = writeln!(out, "No plan found for {} within the search budget:", cluster.name);
+    } else {
+        let _ = writeln!(out, "No safe plan for {}:", cluster.name);
+    }
     for reason in reasons {
         let _ = writeln!(out, "  blocked[{}]: {}", rule_name(reason), reason.message);
         for change in &reason.unblock {
@@ -424,6 +429,18 @@ mod tests {
     use super::*;
 
     const PAIR: &str = "format: 1\ncluster: P\ncomponents:\n  app: {target: '2.0'}\nnodes:\n  - {name: A, versions: {app: '1.0'}}\n  - {name: B, versions: {app: '1.0'}}\nservices:\n  - {name: S, on: A}\npolicy: {quorum: disk}\n";
+
+    #[test]
+    fn running_out_of_budget_does_not_claim_that_no_plan_exists() {
+        let analysis = analyze(PAIR, crate::Syntax::Yaml);
+        let cluster = analysis.validation.cluster.as_ref().unwrap();
+        let reason = |rule| Blocked { rule, service: None, node: None, message: "why".into(), unblock: vec![] };
+        assert!(
+            blocked_text(cluster, &[reason(BlockingRule::SearchBudget)])
+                .starts_with("No plan found for P within the search budget:")
+        );
+        assert!(blocked_text(cluster, &[reason(BlockingRule::NoRoom)]).starts_with("No safe plan for P:"));
+    }
 
     #[test]
     fn a_plan_that_does_not_fit_its_cluster_is_not_shown() {

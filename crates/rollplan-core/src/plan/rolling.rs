@@ -86,16 +86,27 @@ pub(super) fn search<'c>(
     match (search.best, search.first_failure) {
         (Some(best), _) => Ok(best),
         (None, Some(blocked)) if search.budget > 0 => Err(NoPlan::Blocked(blocked)),
-        (None, _) => Err(NoPlan::Blocked(Blocked {
-            rule: BlockingRule::SearchBudget,
-            service: None,
-            node: None,
-            message: "no plan found within the search budget: rollplan could not tell whether a safe plan exists"
-                .to_owned(),
-            unblock: vec![
+        (None, first_failure) => {
+            // Out of budget: say so, and pass on what stopped the first order tried.
+            let mut message =
+                "no plan found within the search budget: rollplan could not tell whether a safe plan exists".to_owned();
+            let mut unblock = Vec::new();
+            if let Some(first) = first_failure {
+                message.push_str("; the first order tried failed because ");
+                message.push_str(&first.message);
+                unblock = first.unblock;
+            }
+            unblock.push(
                 "give services more owners or nodes more capacity, so that fewer orders need to be tried".to_owned(),
-            ],
-        })),
+            );
+            Err(NoPlan::Blocked(Blocked {
+                rule: BlockingRule::SearchBudget,
+                service: None,
+                node: None,
+                message,
+                unblock,
+            }))
+        }
     }
 }
 
