@@ -123,15 +123,22 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
     out
 }
 
+/// The heading of a blocked outcome, as the text before and after the
+/// cluster's name (so a page can set the name apart). Running out of search
+/// budget is not proof that no plan exists, and the heading says which.
+pub fn blocked_heading(reasons: &[Blocked]) -> (&'static str, &'static str) {
+    if !reasons.is_empty() && reasons.iter().all(|r| r.rule == BlockingRule::SearchBudget) {
+        ("No plan found for ", " within the search budget:")
+    } else {
+        ("No safe plan for ", ":")
+    }
+}
+
 /// Why there is no plan, with what would unblock it.
 pub fn blocked_text(cluster: &Cluster, reasons: &[Blocked]) -> String {
     let mut out = String::new();
-    // Running out of search budget is not proof that no plan exists: say which.
-    if reasons.iter().all(|r| r.rule == BlockingRule::SearchBudget) {
-        let _ = writeln!(out, "No plan found for {} within the search budget:", cluster.name);
-    } else {
-        let _ = writeln!(out, "No safe plan for {}:", cluster.name);
-    }
+    let (before, after) = blocked_heading(reasons);
+    let _ = writeln!(out, "{before}{}{after}", cluster.name);
     for reason in reasons {
         let _ = writeln!(out, "  blocked[{}]: {}", rule_name(reason), reason.message);
         for change in &reason.unblock {

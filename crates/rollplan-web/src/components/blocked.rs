@@ -16,9 +16,10 @@ pub struct BlockedReasonsProps {
 
 #[component]
 pub fn BlockedReasons(props: &BlockedReasonsProps) -> Html {
+    let (before, after) = rollplan_core::report::blocked_heading(&props.reasons);
     html! {
         <section class="blocked" aria-labelledby="blocked-heading">
-            <h3 id="blocked-heading">{ "No safe plan for " }<span class="cluster-name">{ &props.cluster }</span>{ ":" }</h3>
+            <h3 id="blocked-heading">{ before }<span class="cluster-name">{ &props.cluster }</span>{ after }</h3>
             <ul class="blocked-reasons">
                 { for props.reasons.iter().map(|reason| html! {
                     <li class="blocked-reason">
