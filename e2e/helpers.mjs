@@ -90,8 +90,12 @@ export async function eventually(read, check) {
 export const text = (locator) => () => locator.textContent();
 export const count = (locator) => () => locator.count();
 
-/** The description saved in the page's storage. */
-export const saved = (page) => () => page.evaluate(() => localStorage.getItem('rollplan.description'));
+/** The description saved in the page's storage: the data of its record (`{schema, revision, data}`). */
+export const saved = (page) => () =>
+  page.evaluate(() => {
+    const raw = localStorage.getItem('rollplan.description');
+    return raw === null ? null : JSON.parse(raw).data;
+  });
 
 /** Asserts nothing went wrong on the page. */
 export async function assertNoProblems(problems) {

@@ -8,7 +8,7 @@
 //! of Yew:
 //! - [`state`]: the state and its transitions, plain Rust, unit-tested natively,
 //!   with the pure helpers it and the views use: [`progress`] (ticks per plan),
-//!   [`timeline`] (the picture as data), [`text_position`] (line/column to
+//!   [`record`] (what storage holds, versioned), [`timeline`] (the picture as data), [`text_position`] (line/column to
 //!   textarea offsets) and [`wording`]; plan links ([`sharing`]), comparing
 //!   plans ([`review`]) and what the export buttons download ([`export`]);
 //! - `reducer`: the `yew::Reducible` adapter for that state;
@@ -24,6 +24,7 @@ pub mod components;
 pub mod export;
 pub mod hooks;
 pub mod progress;
+pub mod record;
 mod reducer;
 pub mod review;
 pub mod sharing;

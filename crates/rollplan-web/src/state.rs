@@ -146,6 +146,14 @@ pub struct State {
     pub share: Option<Rc<ShareLink>>,
     /// The comparison of the plan shown with another one, once asked for.
     pub review: Option<Rc<Review>>,
+    /// Browser storage refused a write (or is missing): progress lives in memory only.
+    pub memory_only: bool,
+    /// The user dismissed the notice that says so.
+    pub memory_notice_dismissed: bool,
+    /// Saved values that could not be read, and the keys they were kept aside under.
+    pub kept_aside: Rc<[(Rc<str>, Rc<str>)]>,
+    /// What the last progress import did, or why it failed.
+    pub import_message: Option<Rc<str>>,
 }
 
 /// What can happen to the state.
@@ -195,6 +203,20 @@ pub enum Action {
     SwapComparison,
     /// Stop comparing.
     CloseComparison,
+    /// Browser storage is missing or refused a write: say that progress will not survive a reload.
+    StorageFailed,
+    /// Hide the notice about storage.
+    DismissStorageNotice,
+    /// The saved value under `key` could not be read; it was copied to `kept`.
+    KeptAside { key: String, kept: String },
+    /// Hide the notice about unreadable saved values.
+    DismissKeptAside,
+    /// Another tab (or a merge with its changes) set a plan's ticks.
+    ProgressSynced { fingerprint: String, steps: BTreeSet<usize> },
+    /// The user chose a progress file to import.
+    ImportProgress { name: String, text: String },
+    /// A progress file could not be read.
+    ImportProgressFailed { name: String, reason: String },
 }
 
 impl State {
@@ -227,6 +249,10 @@ impl State {
             links_opened: 0,
             share: None,
             review: None,
+            memory_only: false,
+            memory_notice_dismissed: false,
+            kept_aside: Rc::new([]),
+            import_message: None,
         }
     }
 
@@ -339,6 +365,48 @@ impl State {
             Action::CompareFileFailed { name, reason } => self.compare_with(Review::unreadable(&name, &reason)),
             Action::SwapComparison => self.swap_comparison(),
             Action::CloseComparison => self.review.take().is_some(),
+            Action::StorageFailed => !std::mem::replace(&mut self.memory_only, true),
+            Action::DismissStorageNotice => !std::mem::replace(&mut self.memory_notice_dismissed, true),
+            Action::KeptAside { key, kept } => {
+                let mut kept_aside = self.kept_aside.to_vec();
+                kept_aside.push((key.into(), kept.into()));
+                self.kept_aside = kept_aside.into();
+                true
+            }
+            Action::DismissKeptAside => {
+                let had = !self.kept_aside.is_empty();
+                self.kept_aside = Rc::new([]);
+                had
+            }
+            Action::ProgressSynced { fingerprint, steps } => {
+                if *self.progress.done(&fingerprint) == steps {
+                    return false;
+                }
+                self.progress.put(&fingerprint, Rc::new(steps));
+                true
+            }
+            Action::ImportProgress { name, text } => {
+                let message = match crate::record::import_progress(&text) {
+                    Ok(plans) => {
+                        let count = plans.len();
+                        for (fingerprint, steps) in plans {
+                            self.progress.put(&fingerprint, Rc::new(steps));
+                        }
+                        self.unticked = None;
+                        format!(
+                            "Imported the progress of {} from {name}.",
+                            crate::wording::plural(count, "plan", "plans")
+                        )
+                    }
+                    Err(error) => format!("Could not import {name}: {error}"),
+                };
+                self.import_message = Some(message.into());
+                true
+            }
+            Action::ImportProgressFailed { name, reason } => {
+                self.import_message = Some(format!("Could not import {name}: {reason}").into());
+                true
+            }
         }
     }
 
@@ -774,5 +842,42 @@ mod tests {
         let revision = state.revision;
         state.apply(Action::Analyze { revision });
         assert_eq!(state.selected, None);
+    }
+
+    #[test]
+    fn importing_progress_puts_each_plans_ticks_or_says_why_not() {
+        let mut state = State::seed();
+        let fingerprint = state.analysis.fingerprint.clone().unwrap();
+        let file = format!(r#"{{"kind":"rollplan-progress","version":1,"plans":{{"{fingerprint}":[1,2]}}}}"#);
+        assert!(state.apply(Action::ImportProgress { name: "p.json".to_owned(), text: file }));
+        assert_eq!(*state.done(), BTreeSet::from([1, 2]));
+        assert_eq!(state.import_message.as_deref(), Some("Imported the progress of 1 plan from p.json."));
+        assert!(state.apply(Action::ImportProgress { name: "bad.json".to_owned(), text: "{".to_owned() }));
+        assert!(state.import_message.as_deref().unwrap().starts_with("Could not import bad.json: It is not JSON"));
+        assert_eq!(*state.done(), BTreeSet::from([1, 2]), "a bad file changes nothing");
+    }
+
+    #[test]
+    fn storage_problems_are_said_once_and_dismissed() {
+        let mut state = State::seed();
+        assert!(state.apply(Action::StorageFailed));
+        assert!(!state.apply(Action::StorageFailed));
+        assert!(state.apply(Action::DismissStorageNotice));
+        assert!(state.memory_only && state.memory_notice_dismissed);
+        let kept = Action::KeptAside { key: "k".to_owned(), kept: "k-unreadable-1".to_owned() };
+        assert!(state.apply(kept));
+        assert_eq!(state.kept_aside.len(), 1);
+        assert!(state.apply(Action::DismissKeptAside));
+        assert!(!state.apply(Action::DismissKeptAside));
+    }
+
+    #[test]
+    fn another_tabs_ticks_are_shown() {
+        let mut state = State::seed();
+        let fingerprint = state.analysis.fingerprint.as_deref().unwrap().to_owned();
+        let steps = BTreeSet::from([0, 1]);
+        assert!(state.apply(Action::ProgressSynced { fingerprint: fingerprint.clone(), steps: steps.clone() }));
+        assert!(!state.apply(Action::ProgressSynced { fingerprint, steps }));
+        assert_eq!(state.current_step(), Some(2));
     }
 }

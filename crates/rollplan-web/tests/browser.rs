@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use rollplan_web::App;
 use rollplan_web::hooks::{PROGRESS_KEY_PREFIX, STORAGE_KEY};
+use rollplan_web::record;
 use rollplan_web::state::{EXAMPLES, Example, SEED};
 use rollplan_web::text_position::utf16_offset;
 use wasm_bindgen::JsCast;
@@ -47,6 +48,12 @@ async fn wait_until(what: &str, condition: impl Fn() -> bool) {
         yew::platform::time::sleep(Duration::from_millis(20)).await;
     }
     panic!("timed out waiting until {what}");
+}
+
+/// The description saved, read from its record.
+fn saved_text() -> Option<String> {
+    let raw = storage().get_item(STORAGE_KEY).unwrap()?;
+    record::decode_text(&raw).stored().map(|stored| stored.data)
 }
 
 /// A first visit: nothing saved.
@@ -240,7 +247,7 @@ async fn the_description_survives_a_reload() {
     let first = mount().await;
     let edited = SEED.text.replace("EXCH-CL1", "EXCH-CL9");
     type_text(&first, &edited).await;
-    assert_eq!(storage().get_item(STORAGE_KEY).unwrap().as_deref(), Some(edited.as_str()));
+    assert_eq!(saved_text().as_deref(), Some(edited.as_str()));
 
     let second = mount().await;
     assert_eq!(textarea(&second).value(), edited);
@@ -265,7 +272,8 @@ async fn ticked_steps_survive_a_reload() {
         .filter(|key| key.starts_with(PROGRESS_KEY_PREFIX))
         .collect();
     assert_eq!(saved.len(), 1, "one plan's progress: {saved:?}");
-    assert_eq!(storage().get_item(&saved[0]).unwrap().as_deref(), Some("0 1"));
+    let record = record::decode_steps(&storage().get_item(&saved[0]).unwrap().unwrap());
+    assert_eq!(record.stored().map(|stored| stored.data.into_iter().collect::<Vec<_>>()), Some(vec![0, 1]));
 
     let second = mount().await;
     assert_eq!(textarea(&second).value(), example("exchange-four-node.yaml").text);
@@ -388,7 +396,7 @@ async fn a_plan_link_opens_as_a_shared_plan_and_the_saved_description_stays() {
     assert_eq!(textarea(&root).value(), four);
     assert!(textarea(&root).read_only());
     assert_eq!(texts(&root, ".checklist .step-title").len(), 18);
-    assert_eq!(storage().get_item(STORAGE_KEY).unwrap().as_deref(), Some(mine));
+    assert_eq!(saved_text().as_deref(), Some(mine));
     assert_eq!(address_hash(), fragment, "the link stays in the address meanwhile");
 
     let back = find_all(&root, ".shared-banner button")
@@ -401,7 +409,7 @@ async fn a_plan_link_opens_as_a_shared_plan_and_the_saved_description_stays() {
     assert!(!textarea(&root).read_only());
     assert!(root.query_selector(".shared-banner").unwrap().is_none());
     assert_eq!(address_hash(), "", "the link left the address");
-    assert_eq!(storage().get_item(STORAGE_KEY).unwrap().as_deref(), Some(mine));
+    assert_eq!(saved_text().as_deref(), Some(mine));
 }
 
 #[wasm_bindgen_test]
@@ -454,4 +462,55 @@ async fn comparing_with_a_pasted_link_lists_the_changes() {
     assert!(!moved.is_empty());
     assert!(moved[0].starts_with("step "), "{moved:?}");
     assert_eq!(texts(&root, ".summary-deltas tr")[0], "Steps18→18");
+}
+
+#[wasm_bindgen_test]
+async fn values_saved_before_records_are_migrated() {
+    forget_everything();
+    let four = example("exchange-four-node.yaml").text;
+    let first = mount().await;
+    pick_example(&first, "exchange-four-node.yaml").await;
+    checkboxes(&first)[0].click();
+    settle().await;
+    let key: String = (0..storage().length().unwrap())
+        .filter_map(|i| storage().key(i).unwrap())
+        .find(|key| key.starts_with(PROGRESS_KEY_PREFIX))
+        .unwrap();
+    // Today's plain values, as an older version of the app saved them.
+    forget_everything();
+    storage().set_item(STORAGE_KEY, four).unwrap();
+    storage().set_item(&key, "0 2").unwrap();
+
+    let second = mount().await;
+    assert_eq!(textarea(&second).value(), four);
+    assert_eq!(ticked(&second), [0, 2]);
+    assert!(find_all(&second, ".storage-notice").is_empty(), "nothing to tell");
+    // Written back as records.
+    assert_eq!(saved_text().as_deref(), Some(four));
+    let raw = storage().get_item(&key).unwrap().unwrap();
+    assert!(matches!(record::decode_steps(&raw), record::Loaded::Current(_)), "{raw}");
+}
+
+#[wasm_bindgen_test]
+async fn an_unreadable_record_is_kept_aside_and_the_user_told() {
+    forget_everything();
+    let broken = r#"{"schema":1,"revision":3,"da"#;
+    storage().set_item(STORAGE_KEY, broken).unwrap();
+    let root = mount().await;
+    assert_eq!(textarea(&root).value(), SEED.text, "the seed, as on a first visit");
+    let kept = format!("{STORAGE_KEY}-unreadable-1");
+    assert_eq!(storage().get_item(&kept).unwrap().as_deref(), Some(broken));
+    let notice = texts(&root, ".storage-notice.kept-aside");
+    assert_eq!(notice.len(), 1);
+    assert!(notice[0].contains(&kept), "{notice:?}");
+
+    // Editing saves over it: the unreadable value is safe aside.
+    let edited = SEED.text.replace("EXCH-CL1", "EXCH-CL7");
+    type_text(&root, &edited).await;
+    assert_eq!(saved_text().as_deref(), Some(edited.as_str()));
+    assert_eq!(storage().get_item(&kept).unwrap().as_deref(), Some(broken));
+
+    find::<HtmlElement>(&root, ".storage-notice.kept-aside button").click();
+    settle().await;
+    assert!(find_all(&root, ".storage-notice").is_empty(), "dismissed");
 }

@@ -26,11 +26,14 @@ use crate::components::link_error::LinkError;
 use crate::components::open_file::OpenFile;
 use crate::components::plan_status::{PlanStatus, Standing};
 use crate::components::plan_summary::PlanSummary;
+use crate::components::progress_tools::{ProgressTools, ProgressToolsProps};
 use crate::components::share_tools::ShareTools;
 use crate::components::shared_banner::SharedBanner;
+use crate::components::storage_notice::StorageNotice;
 use crate::components::timeline::Timeline;
+use crate::hooks::export::save_progress;
 use crate::hooks::export::use_exports;
-use crate::hooks::files::{use_comparison_file, use_drop_zone, use_file_opener};
+use crate::hooks::files::{use_comparison_file, use_drop_zone, use_file_opener, use_progress_import};
 use crate::hooks::link::go_to_plan;
 use crate::hooks::style::use_style_property;
 use crate::hooks::use_app_state;
@@ -56,6 +59,8 @@ struct Callbacks {
     swap_comparison: Callback<()>,
     close_comparison: Callback<()>,
     go_to_plan: Callback<MouseEvent>,
+    dismiss_storage_notice: Callback<()>,
+    dismiss_kept_aside: Callback<()>,
 }
 
 impl Callbacks {
@@ -77,6 +82,8 @@ impl Callbacks {
             swap_comparison: dispatch.reform(|()| Action::SwapComparison),
             close_comparison: dispatch.reform(|()| Action::CloseComparison),
             go_to_plan: Callback::from(|event: MouseEvent| go_to_plan(&event)),
+            dismiss_storage_notice: dispatch.reform(|()| Action::DismissStorageNotice),
+            dismiss_kept_aside: dispatch.reform(|()| Action::DismissKeptAside),
         }
     }
 }
@@ -91,7 +98,17 @@ pub fn App() -> Html {
         move |()| Callbacks::new(&dispatch)
     });
     let open_file = use_file_opener(dispatch.clone());
-    let compare_file = use_comparison_file(dispatch);
+    let compare_file = use_comparison_file(dispatch.clone());
+    let import_progress = use_progress_import(dispatch);
+    // Made once, reading the progress of the latest render.
+    let latest_progress = use_mut_ref(|| state.progress.clone());
+    *latest_progress.borrow_mut() = state.progress.clone();
+    let export_progress = use_memo((), move |()| Callback::from(move |()| save_progress(&latest_progress.borrow())));
+    let progress_tools = ProgressToolsProps {
+        message: state.import_message.clone().map(AttrValue::from),
+        on_export: (*export_progress).clone(),
+        on_import: import_progress,
+    };
     let drop_zone = use_drop_zone(open_file.clone());
     let exports = use_exports(&state);
     let analysis = &state.analysis;
@@ -116,6 +133,12 @@ pub fn App() -> Html {
                 </p>
                 <PlanStatus standing={standing(&state)} on_click={callbacks.go_to_plan.clone()} />
             </header>
+            <StorageNotice
+                memory_only={state.memory_only && !state.memory_notice_dismissed}
+                kept_aside={state.kept_aside.clone()}
+                on_dismiss_memory={callbacks.dismiss_storage_notice.clone()}
+                on_dismiss_kept_aside={callbacks.dismiss_kept_aside.clone()}
+            />
             if let Some(message) = &state.link_error {
                 <LinkError message={AttrValue::from(message.clone())} on_dismiss={callbacks.dismiss_link_error.clone()} />
             }
@@ -180,7 +203,7 @@ pub fn App() -> Html {
                             on_close_link={callbacks.close_link.clone()}
                         />
                     </div>
-                    { plan_section(&state, &callbacks, &compare_file) }
+                    { plan_section(&state, &callbacks, &compare_file, progress_tools) }
                 </section>
             </main>
             if drop_zone.active {
@@ -208,7 +231,12 @@ fn standing(state: &State) -> Standing {
 }
 
 /// The plan, why there is none, or what is missing for one.
-fn plan_section(state: &State, callbacks: &Callbacks, compare_file: &Callback<File>) -> Html {
+fn plan_section(
+    state: &State,
+    callbacks: &Callbacks,
+    compare_file: &Callback<File>,
+    tools: ProgressToolsProps,
+) -> Html {
     let analysis = &state.analysis;
     let Some(cluster) = &analysis.cluster else {
         return html! { <p class="muted no-plan">{ "The plan appears once the description has no errors." }</p> };
@@ -231,6 +259,7 @@ fn plan_section(state: &State, callbacks: &Callbacks, compare_file: &Callback<Fi
                 on_clear={callbacks.clear_progress.clone()}
                 on_undo={callbacks.undo_clear_progress.clone()}
             />
+            <ProgressTools ..tools />
             <ComparePlans
                 review={state.review.clone()}
                 fingerprint={AttrValue::from(fingerprint.clone())}

@@ -88,6 +88,15 @@ fn copy_link(text: &str, dispatch: Callback<Action>) {
     });
 }
 
+/// Downloads every plan's progress as a file the user can import again (see [`crate::record`]).
+pub fn save_progress(progress: &crate::progress::Progress) {
+    save(&Download {
+        name: crate::record::PROGRESS_FILE.to_owned(),
+        mime: "application/json",
+        content: crate::record::export_progress(progress.plans()),
+    });
+}
+
 /// Saves `download` through a temporary `<a download>`: no server, no new window.
 fn save(download: &Download) {
     // Nothing here fails in a browser that runs the app at all; if it does, there is just no file.

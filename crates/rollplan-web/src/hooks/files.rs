@@ -43,6 +43,20 @@ pub fn use_comparison_file(dispatch: Callback<Action>) -> Callback<File> {
     })
 }
 
+/// Reads progress files to import.
+#[hook]
+pub fn use_progress_import(dispatch: Callback<Action>) -> Callback<File> {
+    use_callback(dispatch, |file: File, dispatch| {
+        let dispatch = dispatch.clone();
+        spawn_local(async move {
+            dispatch.emit(match read(&file).await {
+                Ok(text) => Action::ImportProgress { name: file.name(), text },
+                Err(reason) => Action::ImportProgressFailed { name: file.name(), reason },
+            });
+        });
+    })
+}
+
 /// The file's text, or why it cannot be had.
 async fn read(file: &File) -> Result<String, String> {
     let limit = rollplan_core::MAX_INPUT_BYTES;

@@ -30,16 +30,26 @@ pub use storage::{PROGRESS_KEY_PREFIX, STORAGE_KEY};
 /// typing pauses, and followed by the address bar.
 #[hook]
 pub fn use_app_state() -> UseReducerHandle<State> {
-    let state = use_reducer(|| {
-        let mut state = State::restore(storage::load_text(), storage::load_progress());
-        if let Some(link) = link::opened_with() {
-            state.apply(Action::OpenLink(link));
+    let synced = use_memo((), |()| storage::Synced::default());
+    let state = use_reducer({
+        let synced = synced.clone();
+        move || {
+            let restored = storage::restore(&synced);
+            let mut state = State::restore(restored.text, restored.progress);
+            for problem in restored.problems {
+                state.apply(problem);
+            }
+            if let Some(link) = link::opened_with() {
+                state.apply(Action::OpenLink(link));
+            }
+            state
         }
-        state
     });
+    let dispatch: Callback<Action> = state.dispatcher().into();
     // The user's own description: while a shared plan is shown, not the text shown.
-    storage::use_saved_text(state.own_text());
-    storage::use_saved_progress(state.analysis.fingerprint.clone(), state.done());
+    storage::use_saved_text(synced.clone(), state.own_text(), dispatch.clone());
+    storage::use_saved_progress(synced.clone(), state.progress.clone(), dispatch.clone());
+    storage::use_other_tabs(synced, dispatch);
     analysis::use_debounced_analysis(&state);
     link::use_address_bar(&state);
     offline::use_service_worker();
