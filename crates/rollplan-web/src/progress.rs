@@ -6,8 +6,8 @@
 //! that changes the plan starts a fresh checklist. Steps are 0-based indices
 //! into the plan's steps; a fingerprint fixes the plan, so indices are stable.
 //!
-//! Plain data with a tiny text form for storage ("0 3 4"), so no serialisation
-//! crate is needed in the bundle.
+//! Plain data; how it is stored (versioned records, merged between tabs) and
+//! exported is [`crate::record`]'s business.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -62,17 +62,6 @@ impl Progress {
     }
 }
 
-/// The storage form of a set of done steps: indices separated by spaces.
-pub fn encode(steps: &BTreeSet<usize>) -> String {
-    steps.iter().map(usize::to_string).collect::<Vec<_>>().join(" ")
-}
-
-/// Reads [`encode`]'s form; anything that is not an index is skipped, so a
-/// damaged or foreign value loses ticks rather than breaking the page.
-pub fn decode(text: &str) -> BTreeSet<usize> {
-    text.split_whitespace().filter_map(|word| word.parse().ok()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,14 +95,5 @@ mod tests {
         assert!(progress.clear("aaaa"));
         assert!(!progress.clear("aaaa"));
         assert_eq!(progress.plans().map(|(plan, _)| plan).collect::<Vec<_>>(), ["bbbb"]);
-    }
-
-    #[test]
-    fn storage_form_round_trips_and_tolerates_damage() {
-        let steps = BTreeSet::from([0, 4, 17]);
-        assert_eq!(encode(&steps), "0 4 17");
-        assert_eq!(decode(&encode(&steps)), steps);
-        assert_eq!(encode(&BTreeSet::new()), "");
-        assert_eq!(decode(" 3  x -1 2.5 3 9 "), BTreeSet::from([3, 9]));
     }
 }
