@@ -116,6 +116,16 @@ pub enum Quorum {
 }
 
 impl Quorum {
+    /// The quorum model in a sentence: "with majority quorum", "with no quorum".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Quorum::Majority => "majority",
+            Quorum::Witness => "witness",
+            Quorum::Disk => "disk",
+            Quorum::None => "no",
+        }
+    }
+
     /// Whether a cluster of `nodes` nodes keeps quorum with `up` of them up.
     pub fn holds(self, nodes: usize, up: usize) -> bool {
         match self {

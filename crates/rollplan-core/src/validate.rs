@@ -667,7 +667,7 @@ impl Resolver<'_, '_> {
                 "policy.quorum",
                 format!(
                     "with {} quorum, this {nodes}-node cluster loses quorum as soon as one node is down",
-                    quorum_name(quorum)
+                    quorum.describe()
                 ),
             );
             if quorum == Quorum::Majority {
@@ -683,7 +683,7 @@ impl Resolver<'_, '_> {
                     format!(
                         "`max_down: {max_down}` would leave {} of {nodes} nodes up, but {} quorum needs {min_up}",
                         nodes.saturating_sub(max_down),
-                        quorum_name(quorum)
+                        quorum.describe()
                     ),
                 )
                 .hint(match nodes - min_up {
@@ -691,15 +691,6 @@ impl Resolver<'_, '_> {
                     n => format!("the plan takes at most {n} nodes down at once; lower `max_down` to say so"),
                 });
         }
-    }
-}
-
-fn quorum_name(quorum: Quorum) -> &'static str {
-    match quorum {
-        Quorum::Majority => "majority",
-        Quorum::Witness => "witness",
-        Quorum::Disk => "disk",
-        Quorum::None => "no",
     }
 }
 

@@ -374,7 +374,7 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
             node: None,
             message: format!(
                 "every upgrade takes a node down, but this {nodes}-node cluster loses quorum as soon as one node is down ({} quorum)",
-                quorum_word(cluster)
+                cluster.policy.quorum.describe()
             ),
             unblock: vec![
                 "use a witness (`policy.quorum: witness`) or a quorum disk (`policy.quorum: disk`) if the cluster has one".to_owned(),
@@ -413,15 +413,6 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
         }
     }
     blocked
-}
-
-fn quorum_word(cluster: &Cluster) -> &'static str {
-    match cluster.policy.quorum {
-        crate::model::Quorum::Majority => "majority",
-        crate::model::Quorum::Witness => "witness",
-        crate::model::Quorum::Disk => "disk",
-        crate::model::Quorum::None => "no",
-    }
 }
 
 #[cfg(test)]
