@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
 import { launch } from './browser.mjs';
-import { count, eventually, open as openPage, text } from './helpers.mjs';
+import { checkbox, count, eventually, open as openPage, text, tickedSteps } from './helpers.mjs';
 import { BASE_PATH, serveDist } from './serve.mjs';
 
 let server;
@@ -30,14 +30,6 @@ after(async () => {
 });
 
 const open = (context) => openPage(context, server);
-
-const checkbox = (page, step) => page.getByRole('checkbox', { name: new RegExp(`^Step ${step} done:`) });
-
-async function tickedSteps(page) {
-  return page.locator('.checklist input[type=checkbox]').evaluateAll((boxes) =>
-    boxes.flatMap((box, index) => (box.checked ? [index + 1] : [])),
-  );
-}
 
 test('pick an example, tick two steps, reload, find them ticked, break the text, find the error', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -101,3 +101,13 @@ export const saved = (page) => () =>
 export async function assertNoProblems(problems) {
   assert.deepEqual(await problems(), []);
 }
+
+/** The checkbox of a checklist step (1-based). */
+export const checkbox = (page, step) => page.getByRole('checkbox', { name: new RegExp(`^Step ${step} done:`) });
+
+/** The numbers of the ticked checklist steps. */
+export async function tickedSteps(page) {
+  return page.locator('.checklist input[type=checkbox]').evaluateAll((boxes) =>
+    boxes.flatMap((box, index) => (box.checked ? [index + 1] : [])),
+  );
+}

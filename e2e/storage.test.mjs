@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
 import { launch } from './browser.mjs';
-import { eventually, newPage, open as openPage, text } from './helpers.mjs';
+import { checkbox, eventually, newPage, open as openPage, text, tickedSteps } from './helpers.mjs';
 import { serveDist } from './serve.mjs';
 
 let server;
@@ -23,14 +23,6 @@ after(async () => {
 });
 
 const open = (context) => openPage(context, server);
-
-const checkbox = (page, step) => page.getByRole('checkbox', { name: new RegExp(`^Step ${step} done:`) });
-
-async function tickedSteps(page) {
-  return page.locator('.checklist input[type=checkbox]').evaluateAll((boxes) =>
-    boxes.flatMap((box, index) => (box.checked ? [index + 1] : [])),
-  );
-}
 
 /** The progress record stored for the plan shown. */
 async function storedProgress(page) {
