@@ -10,7 +10,7 @@ use web_sys::{File, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::comparison::ComparisonView;
-use crate::hooks::files::chosen_file;
+use crate::hooks::files::on_file_chosen;
 use crate::review::Review;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -52,14 +52,7 @@ pub fn ComparePlans(props: &ComparePlansProps) -> Html {
             }
         })
     };
-    let onchange = {
-        let on_file = props.on_file.clone();
-        Callback::from(move |event: Event| {
-            if let Some(file) = chosen_file(&event) {
-                on_file.emit(file);
-            }
-        })
-    };
+    let onchange = on_file_chosen(&props.on_file);
     html! {
         <section class="compare" aria-labelledby="compare-heading">
             <h3 id="compare-heading">{ "Compare with another plan" }</h3>

@@ -7,7 +7,7 @@
 use web_sys::File;
 use yew::prelude::*;
 
-use crate::hooks::files::chosen_file;
+use crate::hooks::files::on_file_chosen;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct OpenFileProps {
@@ -17,14 +17,7 @@ pub struct OpenFileProps {
 
 #[component]
 pub fn OpenFile(props: &OpenFileProps) -> Html {
-    let onchange = {
-        let on_file = props.on_file.clone();
-        Callback::from(move |event: Event| {
-            if let Some(file) = chosen_file(&event) {
-                on_file.emit(file);
-            }
-        })
-    };
+    let onchange = on_file_chosen(&props.on_file);
     html! {
         <label class="button open-file" title="Open a description from disk, or drop a file on the page">
             <input

@@ -4,7 +4,7 @@
 use web_sys::File;
 use yew::prelude::*;
 
-use crate::hooks::files::chosen_file;
+use crate::hooks::files::on_file_chosen;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ProgressToolsProps {
@@ -18,14 +18,7 @@ pub struct ProgressToolsProps {
 #[component]
 pub fn ProgressTools(props: &ProgressToolsProps) -> Html {
     let on_export = props.on_export.reform(|_: MouseEvent| ());
-    let onchange = {
-        let on_import = props.on_import.clone();
-        Callback::from(move |event: Event| {
-            if let Some(file) = chosen_file(&event) {
-                on_import.emit(file);
-            }
-        })
-    };
+    let onchange = on_file_chosen(&props.on_import);
     html! {
         <div class="plan-meta progress-tools">
             <button type="button" class="button small export-progress" onclick={on_export}>{ "Export progress" }</button>

@@ -133,8 +133,18 @@ fn carries_files(event: &DragEvent) -> bool {
         .is_some_and(|transfer| transfer.types().iter().any(|kind| kind.as_string().as_deref() == Some("Files")))
 }
 
+/// A file input's `onchange` that hands the chosen file to `on_file`.
+pub fn on_file_chosen(on_file: &Callback<File>) -> Callback<Event> {
+    let on_file = on_file.clone();
+    Callback::from(move |event: Event| {
+        if let Some(file) = chosen_file(&event) {
+            on_file.emit(file);
+        }
+    })
+}
+
 /// The first file of a file input's selection, for the "Open file" button.
-pub fn chosen_file(event: &Event) -> Option<File> {
+fn chosen_file(event: &Event) -> Option<File> {
     let input = event.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
     let file = input.files()?.get(0);
     // Forget the choice, so choosing the same file again (after editing it on disk) reads it again.
