@@ -6,7 +6,7 @@
 //! here. Every plan the planner emits goes through it in the tests.
 
 use crate::model::{Cluster, Component, ComponentId, Failback, MixedFailover, Node, NodeId, Quorum, Service};
-use crate::plan::{Action, Plan};
+use crate::plan::{Action, Plan, RiskKind, RiskLevel};
 
 /// A rule a plan breaks, at a step (1-based; 0 for the end state).
 ///
@@ -66,23 +66,30 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
         replay.step(&step.action).map_err(|(rule, message)| fail(rule, message))?;
         replay.update_accountable().map_err(|(rule, message)| fail(rule, message))?;
         replay.invariants().map_err(|(rule, message)| fail(rule, message))?;
-        // The state the plan shows must be the state the step leads to.
-        let shown = &step.state_after;
-        let matches = shown.nodes.len() == replay.nodes.len()
-            && shown.services.len() == replay.services.len()
-            && shown.nodes.iter().zip(&replay.nodes).all(|(s, r)| s.versions == r.versions && s.up != r.paused)
-            && shown.services.iter().zip(&replay.services).all(|(s, r)| s.node == r.location && s.online == r.online);
-        if !matches {
+        // The risks the plan shows after the step must be the risks of the state it leads to.
+        let mut shown: Vec<_> =
+            plan.risks_after(index).map(|r| (r.service, r.kind, r.level, r.node, r.target)).collect();
+        shown.sort_unstable();
+        let expected = replay.risks().map_err(|(rule, message)| fail(rule, message))?;
+        if shown != expected {
             return Err(fail(
-                "state-after",
-                "the state shown after this step is not the state the step leads to".to_owned(),
+                "risks",
+                format!(
+                    "the risks shown after this step are {shown:?}, but a node failure then would bring {expected:?}"
+                ),
             ));
+        }
+        if step.risk_count != expected.len() {
+            return Err(fail("risks", format!("the step counts {} risks, not {}", step.risk_count, expected.len())));
         }
     }
     replay.end().map_err(|(rule, message)| Violation { step: 0, rule, message })
 }
 
 type Broken = (&'static str, String);
+
+/// A risk as the checker compares it: `(service, kind, level, node, target)`.
+type RiskKey = (usize, RiskKind, RiskLevel, NodeId, Option<NodeId>);
 
 /// The cluster breaks an invariant of a valid cluster (see [`Violation`]).
 fn invariant(what: String) -> Broken {
@@ -307,26 +314,30 @@ impl<'c> Replay<'c> {
         Ok(())
     }
 
-    /// Where an online service would fail over to, if that node runs another release of a component that forbids it.
-    fn forbidden_failover(&self, service: &ServiceReplay<'c>) -> Result<Option<(NodeId, &'c Component)>, Broken> {
-        if !service.online {
-            return Ok(None);
-        }
+    /// Where `service` would fail over to if its node failed now: the first
+    /// other owner that is running and has room.
+    fn failover_target(&self, service: &ServiceReplay<'c>) -> Result<Option<NodeId>, Broken> {
         let here = service.location;
         let hosted = |node: NodeId| self.services.iter().filter(|s| s.location == node).count();
-        let mut target = None;
         for &owner in &service.definition.owners {
             if owner == here {
                 continue;
             }
             let node = self.node(owner)?;
             if !node.paused && node.definition.capacity.is_none_or(|c| hosted(owner) < c as usize) {
-                target = Some((owner, node));
-                break;
+                return Ok(Some(owner));
             }
         }
-        let Some((target, target_node)) = target else { return Ok(None) };
-        let here_node = self.node(here)?;
+        Ok(None)
+    }
+
+    /// Where an online service would fail over to, if that node runs another release of a component that forbids it.
+    fn forbidden_failover(&self, service: &ServiceReplay<'c>) -> Result<Option<(NodeId, &'c Component)>, Broken> {
+        if !service.online {
+            return Ok(None);
+        }
+        let Some(target) = self.failover_target(service)? else { return Ok(None) };
+        let (here_node, target_node) = (self.node(service.location)?, self.node(target)?);
         for &c in &service.definition.uses {
             let component = self.component(c)?;
             if component.mixed_failover == MixedFailover::Forbid && target_node.version(c)? != here_node.version(c)? {
@@ -334,6 +345,42 @@ impl<'c> Replay<'c> {
             }
         }
         Ok(None)
+    }
+
+    /// What a node failure would do now, service by service: `(service,
+    /// kind, level, node, target)`, sorted.
+    fn risks(&self) -> Result<Vec<RiskKey>, Broken> {
+        let mut risks = Vec::new();
+        for (id, service) in self.services.iter().enumerate() {
+            let here = service.location;
+            if !service.online {
+                risks.push((id, RiskKind::Outage, RiskLevel::Info, here, None));
+                continue;
+            }
+            let Some(target) = self.failover_target(service)? else {
+                risks.push((id, RiskKind::NoFailoverTarget, RiskLevel::Warning, here, None));
+                continue;
+            };
+            let (here_node, target_node) = (self.node(here)?, self.node(target)?);
+            let mut level = None;
+            for &c in &service.definition.uses {
+                let component = self.component(c)?;
+                if component.mixed_failover != MixedFailover::Allow
+                    && target_node.version(c)? != here_node.version(c)?
+                {
+                    let forbidden = component.mixed_failover == MixedFailover::Forbid;
+                    level = Some(if forbidden || level == Some(RiskLevel::Error) {
+                        RiskLevel::Error
+                    } else {
+                        RiskLevel::Warning
+                    });
+                }
+            }
+            if let Some(level) = level {
+                risks.push((id, RiskKind::MixedVersionFailover, level, here, Some(target)));
+            }
+        }
+        Ok(risks)
     }
 
     /// Marks the services that are now free of a forbidden mixed failover as accountable.
@@ -416,7 +463,7 @@ mod tests {
 
     #[test]
     fn a_cluster_breaking_its_invariants_is_a_violation_not_a_panic() {
-        let empty = Plan { steps: Vec::new(), summary: Summary::default() };
+        let empty = Plan { steps: Vec::new(), risks: Vec::new(), summary: Summary::default() };
         assert_eq!(check(&pair(), &empty), Ok(()));
         let breakages: [fn(&mut Cluster); 3] =
             [|c| c.services[0].on = 7, |c| c.services[0].uses.push(3), |c| c.nodes[1].versions.clear()];

@@ -12,7 +12,7 @@ use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::model::Cluster;
-use crate::plan::{Plan, RiskKind, Step, Summary};
+use crate::plan::{Plan, Risk, RiskKind, Step, Summary};
 
 /// One difference between the earlier plan and the revised one. Positions are 1-based step numbers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -88,8 +88,8 @@ pub fn compare(before: (&Cluster, &Plan), after: (&Cluster, &Plan)) -> Compariso
     }
     matched.extend(moved);
     matched.sort_by_key(|&(_, (n, _))| n);
-    for ((_, old_step), (n, new_step)) in matched {
-        risk_changes(before.0, old_step, after.0, new_step, n + 1, &mut changes);
+    for ((o, _), (n, new_step)) in matched {
+        risk_changes((before.0, before.1, o), (after.0, after.1, n), &new_step.title, &mut changes);
     }
     changes.sort_by_key(position);
     Comparison { changes, before: before.1.summary.clone(), after: after.1.summary.clone() }
@@ -116,35 +116,38 @@ fn position(change: &Change) -> (usize, u8) {
     }
 }
 
+/// The risks after one step both plans have, compared by kind and service.
+/// Each side is a cluster, its plan and the step's 0-based position in it.
 fn risk_changes(
-    old_cluster: &Cluster,
-    old: &Step,
-    new_cluster: &Cluster,
-    new: &Step,
-    at: usize,
+    (old_cluster, old_plan, old_step): (&Cluster, &Plan, usize),
+    (new_cluster, new_plan, new_step): (&Cluster, &Plan, usize),
+    title: &str,
     changes: &mut Vec<Change>,
 ) {
     let key = |cluster: &Cluster, kind: RiskKind, service: usize| {
         (kind, cluster.services.get(service).map_or("", |s| s.name.as_str()).to_owned())
     };
-    let old_keys: Vec<_> = old.risks.iter().map(|r| key(old_cluster, r.kind, r.service)).collect();
-    let new_keys: Vec<_> = new.risks.iter().map(|r| key(new_cluster, r.kind, r.service)).collect();
-    for (risk, k) in new.risks.iter().zip(&new_keys) {
+    let old: Vec<&Risk> = old_plan.risks_after(old_step).collect();
+    let new: Vec<&Risk> = new_plan.risks_after(new_step).collect();
+    let old_keys: Vec<_> = old.iter().map(|r| key(old_cluster, r.kind, r.service)).collect();
+    let new_keys: Vec<_> = new.iter().map(|r| key(new_cluster, r.kind, r.service)).collect();
+    let at = new_step + 1;
+    for (risk, k) in new.iter().zip(&new_keys) {
         if !old_keys.contains(k) {
             changes.push(Change::RiskAppeared {
                 at,
-                title: new.title.clone(),
+                title: title.to_owned(),
                 kind: risk.kind,
                 service: k.1.clone(),
                 message: risk.message.clone(),
             });
         }
     }
-    for (risk, k) in old.risks.iter().zip(&old_keys) {
+    for (risk, k) in old.iter().zip(&old_keys) {
         if !new_keys.contains(k) {
             changes.push(Change::RiskGone {
                 at,
-                title: new.title.clone(),
+                title: title.to_owned(),
                 kind: risk.kind,
                 service: k.1.clone(),
                 message: risk.message.clone(),

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::fingerprint::fingerprint;
 use crate::model::Cluster;
-use crate::plan::{Action, Blocked, BlockingRule, Outcome, Plan, RiskKind, RiskLevel, Step, Summary};
+use crate::plan::{Action, Blocked, BlockingRule, Outcome, Plan, Risk, RiskKind, RiskLevel, Step, Summary};
 use crate::{Diagnostic, Validation};
 
 /// Everything a shell needs to show for one description.
@@ -78,18 +78,70 @@ fn risk_marker(level: RiskLevel) -> &'static str {
     }
 }
 
+/// What one step does to the plan's risks, for the checklists: the risks
+/// that begin after it, those that stood before it and no longer do (unless
+/// the service has a new one), and how many others still stand. Listing every standing risk at every step
+/// would repeat most of them for many steps (steps × services lines).
+struct StepRisks<'p> {
+    begun: Vec<&'p Risk>,
+    /// Risks cleared by the step, each with the 1-based step it began after.
+    cleared: Vec<(&'p Risk, usize)>,
+    still: usize,
+}
+
+/// [`StepRisks`] for every step of `plan`, in one pass over its risks.
+fn step_risks(plan: &Plan) -> Vec<StepRisks<'_>> {
+    let mut out: Vec<StepRisks<'_>> =
+        plan.steps.iter().map(|_| StepRisks { begun: Vec::new(), cleared: Vec::new(), still: 0 }).collect();
+    for span in &plan.risks {
+        if let Some(step) = out.get_mut(span.first) {
+            step.begun.push(&span.risk);
+        }
+        // Ending with step `last`, it is cleared by the step after.
+        if let Some(step) = out.get_mut(span.last + 1) {
+            step.cleared.push((&span.risk, span.first + 1));
+        }
+    }
+    for (step, risks) in plan.steps.iter().zip(&mut out) {
+        risks.still = step.risk_count.saturating_sub(risks.begun.len());
+        // A service whose risk changes has its new risk listed: that says enough.
+        let begun = &risks.begun;
+        risks.cleared.retain(|(risk, _)| !begun.iter().any(|new| new.service == risk.service));
+    }
+    out
+}
+
+fn service_name(cluster: &Cluster, risk: &Risk) -> String {
+    cluster.service(risk.service).map_or_else(|| format!("service #{}", risk.service), |s| s.name.clone())
+}
+
+fn earlier_risks(still: usize) -> String {
+    if still == 1 { "1 risk from an earlier step".to_owned() } else { format!("{still} risks from earlier steps") }
+}
+
 /// The plan as a plain-text checklist (the CLI's default output).
 pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Upgrade plan for {} (fingerprint {fingerprint})", cluster.name);
     let _ = writeln!(out, "{}\n", summary_line(&plan.summary));
-    for (index, step) in plan.steps.iter().enumerate() {
+    for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
         let _ = writeln!(out, "{:>3}. {}", index + 1, step.title);
         let _ = writeln!(out, "       before: {}", step.details.before);
         let _ = writeln!(out, "       after:  {}", step.details.after);
         let _ = writeln!(out, "       interruption: {} ({})", step.details.interruption, minutes(step.details.minutes));
-        for risk in &step.risks {
+        for risk in risks.begun {
             let _ = writeln!(out, "       {}[{}]: {}", risk_marker(risk.level), risk.kind.as_str(), risk.message);
+        }
+        for (risk, since) in risks.cleared {
+            let _ = writeln!(
+                out,
+                "       cleared[{}]: {} (since step {since})",
+                risk.kind.as_str(),
+                service_name(cluster, risk)
+            );
+        }
+        if risks.still > 0 {
+            let _ = writeln!(out, "       still at risk: {}", earlier_risks(risks.still));
         }
     }
     out
@@ -100,7 +152,7 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
     let mut out = String::new();
     let _ = writeln!(out, "# Upgrade plan: {}\n", escape_markdown(&cluster.name));
     let _ = writeln!(out, "Fingerprint `{fingerprint}` · {}\n", summary_line(&plan.summary));
-    for (index, step) in plan.steps.iter().enumerate() {
+    for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
         let _ = writeln!(out, "- [ ] {}. **{}**", index + 1, escape_markdown(&step.title));
         let _ = writeln!(out, "  - Before: {}", escape_markdown(&step.details.before));
         let _ = writeln!(out, "  - After: {}", escape_markdown(&step.details.after));
@@ -110,7 +162,7 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
             escape_markdown(&step.details.interruption),
             minutes(step.details.minutes)
         );
-        for risk in &step.risks {
+        for risk in risks.begun {
             let _ = writeln!(
                 out,
                 "  - {} `{}`: {}",
@@ -118,6 +170,17 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
                 risk.kind.as_str(),
                 escape_markdown(&risk.message)
             );
+        }
+        for (risk, since) in risks.cleared {
+            let _ = writeln!(
+                out,
+                "  - cleared `{}`: {} (since step {since})",
+                risk.kind.as_str(),
+                escape_markdown(&service_name(cluster, risk))
+            );
+        }
+        if risks.still > 0 {
+            let _ = writeln!(out, "  - still at risk: {}", earlier_risks(risks.still));
         }
     }
     out
@@ -176,6 +239,8 @@ pub struct Document<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// Empty unless the outcome is `ok` (and then empty only when there is nothing to do).
     pub steps: Vec<StepDocument<'a>>,
+    /// What would go wrong if a node failed, each risk with the steps after which it stands.
+    pub risks: Vec<RiskDocument<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<&'a Summary>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,8 +263,8 @@ pub struct StepDocument<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<ComponentChange<'a>>,
     pub details: &'a crate::plan::Details,
-    pub risks: Vec<RiskDocument<'a>>,
-    pub state_after: StateDocument<'a>,
+    /// How many risks stand after this step.
+    pub risk_count: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -218,27 +283,10 @@ pub struct RiskDocument<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<&'a str>,
     pub message: &'a str,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct StateDocument<'a> {
-    pub nodes: Vec<NodeDocument<'a>>,
-    pub services: Vec<ServiceDocument<'a>>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct NodeDocument<'a> {
-    pub name: &'a str,
-    pub up: bool,
-    /// Component name to release.
-    pub versions: std::collections::BTreeMap<&'a str, &'a str>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct ServiceDocument<'a> {
-    pub name: &'a str,
-    pub node: &'a str,
-    pub online: bool,
+    /// The first step (1-based) after which the risk stands.
+    pub first_step: usize,
+    /// The last step (1-based) after which it still stands.
+    pub last_step: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -262,6 +310,7 @@ impl<'a> Document<'a> {
                 fingerprint: None,
                 diagnostics,
                 steps: Vec::new(),
+                risks: Vec::new(),
                 summary: None,
                 blocked: None,
             };
@@ -274,6 +323,7 @@ impl<'a> Document<'a> {
                 fingerprint,
                 diagnostics,
                 steps: Vec::new(),
+                risks: Vec::new(),
                 summary: None,
                 blocked: Some(
                     reasons
@@ -288,13 +338,14 @@ impl<'a> Document<'a> {
                         .collect(),
                 ),
             },
-            Outcome::Planned(plan) => match step_documents(cluster, plan) {
-                Some(steps) => Document {
+            Outcome::Planned(plan) => match step_documents(cluster, plan).zip(risk_documents(cluster, plan)) {
+                Some((steps, risks)) => Document {
                     outcome: "ok",
                     cluster: Some(&cluster.name),
                     fingerprint,
                     diagnostics,
                     steps,
+                    risks,
                     summary: Some(&plan.summary),
                     blocked: None,
                 },
@@ -304,6 +355,7 @@ impl<'a> Document<'a> {
                     fingerprint,
                     diagnostics,
                     steps: Vec::new(),
+                    risks: Vec::new(),
                     summary: None,
                     blocked: Some(vec![BlockedDocument {
                         rule: BlockingRule::SearchBudget.as_str(),
@@ -326,13 +378,38 @@ const PLAN_DOES_NOT_FIT: &str = "internal error: the plan names nodes, services 
 
 /// Every step of `plan` as a document; `None` if one does not fit `cluster`.
 fn step_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Option<Vec<StepDocument<'a>>> {
-    let mut before = crate::plan::State::initial(cluster);
+    let mut replay = plan.replay(cluster);
     let mut steps = Vec::with_capacity(plan.steps.len());
     for (index, step) in plan.steps.iter().enumerate() {
-        steps.push(step_document(cluster, index + 1, step, &before)?);
-        before.clone_from(&step.state_after);
+        steps.push(step_document(cluster, index + 1, step, replay.state())?);
+        replay.advance()?;
     }
     Some(steps)
+}
+
+/// Every risk of `plan` as a document; `None` if one does not fit `cluster`.
+fn risk_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Option<Vec<RiskDocument<'a>>> {
+    let node_name = |n: usize| cluster.node(n).map(|n| n.name.as_str());
+    plan.risks
+        .iter()
+        .map(|span| {
+            let risk = &span.risk;
+            let target = match risk.target {
+                Some(target) => Some(node_name(target)?),
+                None => None,
+            };
+            Some(RiskDocument {
+                kind: risk.kind,
+                level: risk.level,
+                service: cluster.service(risk.service).map(|s| s.name.as_str())?,
+                node: node_name(risk.node)?,
+                target,
+                message: &risk.message,
+                first_step: span.first + 1,
+                last_step: span.last + 1,
+            })
+        })
+        .collect()
 }
 
 fn step_document<'a>(
@@ -343,51 +420,6 @@ fn step_document<'a>(
 ) -> Option<StepDocument<'a>> {
     let node_name = |n: usize| cluster.node(n).map(|n| n.name.as_str());
     let service_name = |s: usize| cluster.service(s).map(|s| s.name.as_str());
-    let risks = step
-        .risks
-        .iter()
-        .map(|r| {
-            let target = match r.target {
-                Some(target) => Some(node_name(target)?),
-                None => None,
-            };
-            Some(RiskDocument {
-                kind: r.kind,
-                level: r.level,
-                service: service_name(r.service)?,
-                node: node_name(r.node)?,
-                target,
-                message: &r.message,
-            })
-        })
-        .collect::<Option<_>>()?;
-    let nodes = step
-        .state_after
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(n, state)| {
-            Some(NodeDocument {
-                name: node_name(n)?,
-                up: state.up,
-                versions: cluster
-                    .components
-                    .iter()
-                    .zip(&state.versions)
-                    .map(|(c, v)| (c.name.as_str(), v.as_str()))
-                    .collect(),
-            })
-        })
-        .collect::<Option<_>>()?;
-    let services = step
-        .state_after
-        .services
-        .iter()
-        .enumerate()
-        .map(|(s, state)| {
-            Some(ServiceDocument { name: service_name(s)?, node: node_name(state.node)?, online: state.online })
-        })
-        .collect::<Option<_>>()?;
     let mut document = StepDocument {
         index,
         action: step.action.name(),
@@ -398,8 +430,7 @@ fn step_document<'a>(
         to: None,
         components: Vec::new(),
         details: &step.details,
-        risks,
-        state_after: StateDocument { nodes, services },
+        risk_count: step.risk_count,
     };
     match &step.action {
         Action::Move { service, from, to } | Action::Verify { service, from, to } => {

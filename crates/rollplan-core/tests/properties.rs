@@ -347,10 +347,19 @@ fn the_checker_catches_a_broken_plan() {
     let mut broken = good.clone();
     broken.steps.remove(0);
     assert_eq!(rule_of(&broken), "upgrade-running-node");
-    // A plan whose recorded state lies.
+    // A plan that hides a risk: EVS1 has no failover target while NODE2 is paused.
     let mut broken = good.clone();
-    broken.steps[0].state_after.nodes[1].up = true;
-    assert_eq!(rule_of(&broken), "state-after");
+    assert_eq!(broken.risks[0].risk.kind, rollplan_core::plan::RiskKind::NoFailoverTarget);
+    broken.risks.remove(0);
+    assert_eq!(rule_of(&broken), "risks");
+    // A plan that says a risk ends before it does.
+    let mut broken = good.clone();
+    broken.risks[0].last = broken.risks[0].first;
+    assert_eq!(rule_of(&broken), "risks");
+    // A plan that miscounts its risks.
+    let mut broken = good.clone();
+    broken.steps[0].risk_count += 1;
+    assert_eq!(rule_of(&broken), "risks");
     // Failing back to old software: right after EVS1 moved to the upgraded NODE2, move it back to NODE1 (still SP1).
     let mut broken = good.clone();
     let moved = broken.steps.iter().position(|s| matches!(s.action, Action::Move { .. })).unwrap();

@@ -10,7 +10,7 @@
 
 use rollplan_core::Cluster;
 use rollplan_core::model::{NodeId, ServiceId};
-use rollplan_core::plan::{Action, Plan, RiskKind, State, Step};
+use rollplan_core::plan::{Action, Plan, Risk, RiskKind, State, Step};
 
 /// Above this many cells the timeline is not drawn: it would take longer to
 /// render than it helps, and nobody reads a picture that size at a glance.
@@ -89,10 +89,16 @@ impl Timeline {
         let legend = legend(cluster, &initial);
         let mut columns = Vec::with_capacity(plan.steps.len() + 1);
         columns.push(column(cluster, &legend, &initial, None, None));
-        for (index, step) in plan.steps.iter().enumerate() {
-            columns.push(column(cluster, &legend, &step.state_after, Some(index), Some(step)));
+        // The plan keeps no state per step: replay it.
+        let mut replay = plan.replay(cluster);
+        let mut index = 0;
+        while let Some(step) = replay.advance() {
+            let risks: Vec<&Risk> = plan.risks_after(index).collect();
+            columns.push(column(cluster, &legend, replay.state(), Some(index), Some((step, &risks))));
+            index += 1;
         }
-        Some(Timeline { legend, columns })
+        // A plan the planner made always replays to the end.
+        (index == plan.steps.len()).then_some(Timeline { legend, columns })
     }
 }
 
@@ -122,7 +128,7 @@ fn column(
     legend: &[ComponentReleases],
     state: &State,
     index: Option<usize>,
-    step: Option<&Step>,
+    step: Option<(&Step, &[&Risk])>,
 ) -> Column {
     let cells = state
         .nodes
@@ -144,8 +150,8 @@ fn column(
                 .map(|(service, state)| Hosted {
                     service,
                     online: state.online,
-                    risk: step.and_then(|step| {
-                        step.risks
+                    risk: step.and_then(|(_, risks)| {
+                        risks
                             .iter()
                             .filter(|risk| risk.service == service)
                             .map(|risk| risk.kind)
@@ -153,13 +159,13 @@ fn column(
                     }),
                 })
                 .collect(),
-            acted_on: step.is_some_and(|step| acts_on(&step.action, node)),
+            acted_on: step.is_some_and(|(step, _)| acts_on(&step.action, node)),
         })
         .collect();
     debug_assert_eq!(cluster.nodes.len(), state.nodes.len());
     Column {
         step: index,
-        risks: step.map_or_else(Vec::new, |step| kinds(step.risks.iter().map(|risk| risk.kind))),
+        risks: step.map_or_else(Vec::new, |(_, risks)| kinds(risks.iter().map(|risk| risk.kind))),
         cells,
     }
 }
@@ -276,35 +282,44 @@ mod tests {
         assert!(last.risks.is_empty());
     }
 
+    /// Each column shows what its step did, and the risks the plan lists after it.
     #[test]
-    fn every_column_matches_the_plan_state() {
+    fn every_column_shows_its_step() {
         for example_file in EXAMPLES {
             let analysis = rollplan_core::analyze(example_file.text, Syntax::detect(example_file.text));
             let (Some(cluster), Some(plan)) = (&analysis.validation.cluster, analysis.plan()) else {
                 continue;
             };
             let timeline = Timeline::new(cluster, plan).unwrap();
-            for (column, step) in timeline.columns[1..].iter().zip(&plan.steps) {
-                for (node, cell) in column.cells.iter().enumerate() {
-                    let state = &step.state_after.nodes[node];
-                    assert_eq!(cell.up, state.up);
-                    for (component, &release) in cell.releases.iter().enumerate() {
-                        assert_eq!(
-                            timeline.legend[component].releases[release], state.versions[component],
-                            "{}",
-                            example_file.name
-                        );
+            assert_eq!(timeline.columns.len(), plan.steps.len() + 1, "{}", example_file.name);
+            for (index, (column, step)) in timeline.columns[1..].iter().zip(&plan.steps).enumerate() {
+                let hosts = |service: usize| {
+                    column.cells.iter().position(|cell| cell.services.iter().any(|h| h.service == service)).unwrap()
+                };
+                match &step.action {
+                    Action::Pause { node } => assert!(!column.cells[*node].up),
+                    Action::Resume { node } => assert!(column.cells[*node].up),
+                    Action::Upgrade { node, components } => {
+                        for &component in components {
+                            let release = column.cells[*node].releases[component];
+                            let legend = &timeline.legend[component];
+                            assert_eq!(legend.releases[release], cluster.components[component].target);
+                        }
                     }
-                    let hosted: Vec<usize> = step
-                        .state_after
-                        .services
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, service)| service.node == node)
-                        .map(|(service, _)| service)
-                        .collect();
-                    assert_eq!(cell.services.iter().map(|h| h.service).collect::<Vec<_>>(), hosted);
+                    Action::Move { service, to, .. } | Action::Verify { service, to, .. } => {
+                        assert_eq!(hosts(*service), *to);
+                    }
+                    Action::Offline { service, node } | Action::Online { service, node } => {
+                        assert_eq!(hosts(*service), *node);
+                        let online = matches!(step.action, Action::Online { .. });
+                        let hosted = column.cells[*node].services.iter().find(|h| h.service == *service).unwrap();
+                        assert_eq!(hosted.online, online);
+                    }
                 }
+                let kinds = kinds(plan.risks_after(index).map(|risk| risk.kind));
+                assert_eq!(column.risks, kinds, "{} step {}", example_file.name, index + 1);
+                let services = column.cells.iter().map(|cell| cell.services.len()).sum::<usize>();
+                assert_eq!(services, cluster.services.len());
             }
         }
     }

@@ -182,8 +182,30 @@ pub struct Step {
     pub action: Action,
     pub title: String,
     pub details: Details,
-    pub risks: Vec<Risk>,
-    pub state_after: State,
+    /// How many risks stand after this step (see [`Plan::risks_after`]).
+    pub risk_count: usize,
+}
+
+/// A risk and the run of steps after which it stands.
+///
+/// Risks are kept as spans rather than as a list per step: in the middle of a
+/// rolling upgrade most services keep the same risk for many steps, so a list
+/// per step grows with steps × services (865,000 entries for 512 nodes),
+/// while spans grow with the changes the steps make.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RiskSpan {
+    pub risk: Risk,
+    /// Index of the first step after which the risk stands.
+    pub first: usize,
+    /// Index of the last step after which it still stands (inclusive).
+    pub last: usize,
+}
+
+impl RiskSpan {
+    /// Whether the risk stands after step `step` (an index into [`Plan::steps`]).
+    pub fn stands_after(&self, step: usize) -> bool {
+        self.first <= step && step <= self.last
+    }
 }
 
 /// Totals for the summary bar and the change ticket.
@@ -208,7 +230,85 @@ pub struct Summary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Plan {
     pub steps: Vec<Step>,
+    /// Every risk of the plan, ordered by the step it begins after, then by service.
+    pub risks: Vec<RiskSpan>,
     pub summary: Summary,
+}
+
+impl Plan {
+    /// What would go wrong if a node failed after step `step` (an index into
+    /// [`Plan::steps`]), service by service. Linear in the plan's risks: fine
+    /// for one step; to walk every step, use [`Plan::risk_changes`].
+    pub fn risks_after(&self, step: usize) -> impl Iterator<Item = &Risk> {
+        let begun = self.risks.partition_point(|span| span.first <= step);
+        self.risks.get(..begun).unwrap_or_default().iter().filter(move |span| span.last >= step).map(|span| &span.risk)
+    }
+
+    /// For each step, the spans that begin after it and those that end with
+    /// it (indices into [`Plan::risks`]): every step's risks in one pass.
+    pub fn risk_changes(&self) -> Vec<RiskChanges> {
+        let mut changes = vec![RiskChanges::default(); self.steps.len()];
+        for (index, span) in self.risks.iter().enumerate() {
+            if let Some(step) = changes.get_mut(span.first) {
+                step.begin.push(index);
+            }
+            if let Some(step) = changes.get_mut(span.last) {
+                step.end.push(index);
+            }
+        }
+        changes
+    }
+
+    /// Replays the plan from the cluster's current state, one step at a time.
+    pub fn replay<'p>(&'p self, cluster: &'p Cluster) -> Replay<'p> {
+        Replay { cluster, steps: self.steps.iter(), state: State::initial(cluster), broken: None }
+    }
+}
+
+/// The risk spans that begin after one step and those that end with it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RiskChanges {
+    pub begin: Vec<usize>,
+    pub end: Vec<usize>,
+}
+
+/// The cluster's state step by step, computed on demand (a plan does not
+/// store it: that would be steps × (nodes + services)).
+#[derive(Debug)]
+pub struct Replay<'p> {
+    cluster: &'p Cluster,
+    steps: std::slice::Iter<'p, Step>,
+    state: State,
+    broken: Option<String>,
+}
+
+impl<'p> Replay<'p> {
+    /// The state after the steps taken so far (the initial state before any).
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Takes the next step; `None` after the last one, or once a step names
+    /// what the cluster does not have (then [`Replay::broken`] says what).
+    pub fn advance(&mut self) -> Option<&'p Step> {
+        if self.broken.is_some() {
+            return None;
+        }
+        let step = self.steps.next()?;
+        match sim::apply_to(self.cluster, &mut self.state, &step.action) {
+            Ok(()) => Some(step),
+            Err(broken) => {
+                self.broken = Some(broken.0);
+                None
+            }
+        }
+    }
+
+    /// Why the replay stopped early, if it did: a plan that does not fit its
+    /// cluster (never one the planner made for it).
+    pub fn broken(&self) -> Option<&str> {
+        self.broken.as_deref()
+    }
 }
 
 /// Which rule makes a plan impossible.
@@ -490,6 +590,57 @@ mod tests {
         assert!(!sim.can_host(0, 5));
         assert_eq!(sim.room(5), 0);
         assert_eq!(sim.intact().unwrap_err().0, "node #5 does not exist");
+    }
+
+    /// The risks recorded step by step (only the services a step touches are
+    /// looked at again) are those of the whole state after every step.
+    #[test]
+    fn incremental_risks_equal_the_risks_of_every_state() {
+        use std::fmt::Write;
+        let mut texts: Vec<String> = [
+            include_str!("../../../../tests/examples/exchange-2003-two-node.yaml"),
+            include_str!("../../../../tests/examples/exchange-2003-scanmail.yaml"),
+            include_str!("../../../../tests/examples/exchange-four-node.yaml"),
+            include_str!("../../../../tests/examples/active-active-two-node.yaml"),
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        // A ring of 12 nodes, capacity 3, two services each owned by the next two nodes (the benchmark's shape).
+        let mut ring = String::from("format: 1\ncomponents:\n  os: {releases: [A, B], target: B}\nnodes:\n");
+        for i in 0..12 {
+            writeln!(ring, "  - {{name: N{i}, versions: {{os: A}}, capacity: 3}}").unwrap();
+        }
+        ring.push_str("services:\n");
+        for i in 0..12 {
+            for k in 0..2 {
+                writeln!(
+                    ring,
+                    "  - {{name: S{i}_{k}, on: N{i}, owners: [N{i}, N{}, N{}]}}",
+                    (i + 1) % 12,
+                    (i + 2) % 12
+                )
+                .unwrap();
+            }
+        }
+        ring.push_str("policy: {quorum: majority, failback: verify}\n");
+        texts.push(ring);
+        for text in &texts {
+            let cluster = crate::validate_as(text, crate::Syntax::Yaml).cluster.unwrap();
+            let Outcome::Planned(plan) = plan(&cluster) else { panic!("no plan for {text}") };
+            assert!(!plan.risks.is_empty());
+            let mut replay = plan.replay(&cluster);
+            let mut index = 0;
+            while replay.advance().is_some() {
+                let mut recorded: Vec<&Risk> = plan.risks_after(index).collect();
+                recorded.sort_by_key(|risk| risk.service);
+                let whole = whatif::risks(&cluster, replay.state()).unwrap();
+                assert_eq!(recorded, whole.iter().collect::<Vec<_>>(), "step {} of {text}", index + 1);
+                assert_eq!(plan.steps[index].risk_count, whole.len());
+                index += 1;
+            }
+            assert_eq!(index, plan.steps.len());
+            assert!(replay.broken().is_none());
+        }
     }
 
     #[test]

@@ -183,25 +183,32 @@ impl<'c> Search<'c, '_> {
         sim.intact()
     }
 
-    /// One pass, no backtracking: for large clusters.
-    fn greedy(&mut self, mut sim: Sim<'c>, mut pending: Vec<NodeId>) -> Result<(), Broken> {
-        while !pending.is_empty() {
-            // Fewest services first; the first that drains onto upgraded nodes is as good as greedy gets.
-            pending.sort_by_key(|&n| (sim.online_on(n).len(), n));
-            let quick = pending.iter().find_map(|&node| {
+    /// One pass, no backtracking: for large clusters. Each round upgrades
+    /// the node with the fewest online services whose drain goes onto
+    /// upgraded nodes (else the best candidate of all). See [`Order`] for
+    /// what keeps a round from re-trying every pending node.
+    fn greedy(&mut self, mut sim: Sim<'c>, pending: Vec<NodeId>) -> Result<(), Broken> {
+        let mut order = Order::new(&sim, &pending, self.components)?;
+        while !order.is_empty() {
+            let quick = order.hopeful().find_map(|node| {
                 let drain = drain(&sim, node, Mode::OntoUpgraded, self.components, Preference::Owners);
                 drain.stranded.is_empty().then_some(drain)
             });
             let chosen = match quick {
                 Some(drain) => drain,
-                None => match candidates(&sim, &pending, self.components).into_iter().next() {
-                    Some(drain) => drain,
-                    None => return self.record_no_room(&sim, &pending),
-                },
+                None => {
+                    let pending = order.pending();
+                    match candidates(&sim, &pending, self.components).into_iter().next() {
+                        Some(drain) => drain,
+                        None => return self.record_no_room(&sim, &pending),
+                    }
+                }
             };
             sim.intact()?;
+            let moved: Vec<ServiceId> = chosen.moves.iter().map(|&(service, _)| service).collect();
+            order.leaving(&sim, &moved)?;
             upgrade_node(&mut sim, &chosen, self.components)?;
-            pending.retain(|&n| n != chosen.node);
+            order.upgraded(&sim, chosen.node, &moved, self.components)?;
         }
         sim.intact()?;
         self.finish_leaf(sim)
@@ -224,6 +231,172 @@ impl<'c> Search<'c, '_> {
     }
 }
 
+/// The greedy pass's pending nodes, fewest online services first, and
+/// which of them could drain onto upgraded nodes at all.
+///
+/// A drain onto upgraded nodes strands any service that has no upgraded,
+/// running owner besides its own node, so a node hosting such a service is
+/// not worth a drain. That changes only when a node is upgraded (for the
+/// services it owns) or a service moves, so a round re-examines only those:
+/// the pass costs about (nodes + services) × log nodes plus the drains it
+/// tries, where trying every pending node each round was nodes².
+struct Order {
+    /// Each node's online services when last counted (its place in `queue`).
+    key: Vec<usize>,
+    queue: BTreeSet<(usize, NodeId)>,
+    /// The part of `queue` whose every online service has an upgraded owner elsewhere.
+    hopeful: BTreeSet<(usize, NodeId)>,
+    /// For each node, the services it owns.
+    owned: Vec<Vec<ServiceId>>,
+    /// Per service: it has an upgraded, running owner other than its node.
+    covered: Vec<bool>,
+    /// Per node: its online services that are not covered.
+    uncovered: Vec<usize>,
+    /// The nodes the services of the current drain leave.
+    left: Vec<NodeId>,
+}
+
+impl Order {
+    fn new(sim: &Sim<'_>, pending: &[NodeId], components: &[ComponentId]) -> Result<Order, Broken> {
+        let cluster = sim.cluster;
+        let mut owned = vec![Vec::new(); cluster.nodes.len()];
+        for (service, definition) in cluster.services.iter().enumerate() {
+            for &owner in &definition.owners {
+                owned.get_mut(owner).ok_or_else(|| Broken::index("node", owner))?.push(service);
+            }
+        }
+        let mut order = Order {
+            key: (0..cluster.nodes.len()).map(|n| sim.online_count(n)).collect(),
+            queue: BTreeSet::new(),
+            hopeful: BTreeSet::new(),
+            owned,
+            covered: vec![false; cluster.services.len()],
+            uncovered: vec![0; cluster.nodes.len()],
+            left: Vec::new(),
+        };
+        for service in 0..cluster.services.len() {
+            let covered = Order::has_upgraded_owner(sim, service, components)?;
+            if let Some(slot) = order.covered.get_mut(service) {
+                *slot = covered;
+            }
+            order.count(sim, service, !covered, true)?;
+        }
+        for &node in pending {
+            let key = (order.key.get(node).copied().ok_or_else(|| Broken::index("node", node))?, node);
+            order.queue.insert(key);
+            if order.uncovered.get(node) == Some(&0) {
+                order.hopeful.insert(key);
+            }
+        }
+        Ok(order)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    fn pending(&self) -> Vec<NodeId> {
+        self.queue.iter().map(|&(_, node)| node).collect()
+    }
+
+    /// The pending nodes worth a drain onto upgraded nodes, fewest online services first.
+    fn hopeful(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.hopeful.iter().map(|&(_, node)| node)
+    }
+
+    fn has_upgraded_owner(sim: &Sim<'_>, service: ServiceId, components: &[ComponentId]) -> Result<bool, Broken> {
+        let here = sim.location(service)?;
+        let definition = sim.cluster.service(service).ok_or_else(|| Broken::index("service", service))?;
+        Ok(definition
+            .owners
+            .iter()
+            .any(|&t| t != here && sim.node_state(t).is_some_and(|n| n.up) && sim.is_done(t, components)))
+    }
+
+    /// Adds (or with `add` false, takes away) an uncovered online `service` to its node's count.
+    fn count(&mut self, sim: &Sim<'_>, service: ServiceId, uncovered: bool, add: bool) -> Result<(), Broken> {
+        let online = sim.service_state(service).ok_or_else(|| Broken::index("service", service))?.online;
+        if uncovered && online {
+            let here = sim.location(service)?;
+            let count = self.uncovered.get_mut(here).ok_or_else(|| Broken::index("node", here))?;
+            *count = if add { *count + 1 } else { count.saturating_sub(1) };
+        }
+        Ok(())
+    }
+
+    /// Before the drain: the services about to move leave their nodes' counts.
+    fn leaving(&mut self, sim: &Sim<'_>, moved: &[ServiceId]) -> Result<(), Broken> {
+        for &service in moved {
+            let covered = self.covered.get(service).copied().unwrap_or_default();
+            self.count(sim, service, !covered, false)?;
+            self.left.push(sim.location(service)?);
+        }
+        Ok(())
+    }
+
+    /// After `node` was upgraded and `moved` services went elsewhere: re-examines
+    /// what that can change and re-keys the nodes services moved between.
+    fn upgraded(
+        &mut self,
+        sim: &Sim<'_>,
+        node: NodeId,
+        moved: &[ServiceId],
+        components: &[ComponentId],
+    ) -> Result<(), Broken> {
+        let key = self.key.get(node).copied().unwrap_or_default();
+        self.queue.remove(&(key, node));
+        self.hopeful.remove(&(key, node));
+        let mut touched: Vec<NodeId> = vec![node];
+        for &service in moved {
+            let covered = Order::has_upgraded_owner(sim, service, components)?;
+            if let Some(slot) = self.covered.get_mut(service) {
+                *slot = covered;
+            }
+            self.count(sim, service, !covered, true)?;
+            touched.push(sim.location(service)?);
+        }
+        let owned = self.owned.get(node).cloned().unwrap_or_default();
+        for service in owned {
+            if moved.contains(&service) {
+                continue;
+            }
+            let was = self.covered.get(service).copied().unwrap_or_default();
+            let now = Order::has_upgraded_owner(sim, service, components)?;
+            if was != now {
+                self.count(sim, service, !was, false)?;
+                self.count(sim, service, !now, true)?;
+                if let Some(slot) = self.covered.get_mut(service) {
+                    *slot = now;
+                }
+                touched.push(sim.location(service)?);
+            }
+        }
+        // The nodes the moves left: their counts and keys changed too.
+        touched.append(&mut self.left);
+        touched.sort_unstable();
+        touched.dedup();
+        for node in touched {
+            self.rekey(sim, node)?;
+        }
+        Ok(())
+    }
+
+    fn rekey(&mut self, sim: &Sim<'_>, node: NodeId) -> Result<(), Broken> {
+        let slot = self.key.get_mut(node).ok_or_else(|| Broken::index("node", node))?;
+        let old = (*slot, node);
+        *slot = sim.online_count(node);
+        let new = (*slot, node);
+        if self.queue.remove(&old) {
+            self.hopeful.remove(&old);
+            self.queue.insert(new);
+            if self.uncovered.get(node) == Some(&0) {
+                self.hopeful.insert(new);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Every node that can be upgraded next, with its drain, best first.
 ///
 /// Each node is offered with its drain in both placement preferences when
@@ -237,11 +410,13 @@ fn candidates(sim: &Sim<'_>, pending: &[NodeId], components: &[ComponentId]) -> 
         &[Mode::OntoUpgraded, Mode::Sideways]
     };
     for &node in pending {
+        // Drains of different nodes always differ: only this node's can repeat.
+        let first = candidates.len();
         for preference in [Preference::Owners, Preference::Roomiest] {
             for &mode in modes {
                 let drain = drain(sim, node, mode, components, preference);
                 if drain.stranded.is_empty() || mode == Mode::Outage {
-                    if !candidates.iter().any(|(known, _)| *known == drain) {
+                    if !candidates.get(first..).unwrap_or_default().iter().any(|(known, _)| *known == drain) {
                         candidates.push((drain, preference));
                     }
                     break;
@@ -360,7 +535,7 @@ impl Matching<'_, '_> {
     /// Already upgraded: tried before the others, since a service parked on a
     /// node not yet upgraded must move again.
     fn done(&self, node: NodeId) -> bool {
-        self.sim.pending(node, self.components).is_empty()
+        self.sim.is_done(node, self.components)
     }
 
     fn eligible(&self, node: NodeId) -> bool {

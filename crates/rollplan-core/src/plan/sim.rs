@@ -188,6 +188,11 @@ impl<'c> Sim<'c> {
             .collect()
     }
 
+    /// How many online services a node has.
+    pub fn online_count(&self, node: NodeId) -> usize {
+        self.located(node).iter().filter(|&&s| self.service_state(s).is_some_and(|state| state.online)).count()
+    }
+
     /// How many more services a node can take; `usize::MAX` when unlimited.
     pub fn room(&self, node: NodeId) -> usize {
         match self.node(node).map(|n| n.capacity) {
@@ -216,6 +221,13 @@ impl<'c> Sim<'c> {
             && self.service(service).is_some_and(|s| s.owners.contains(&node))
             && self.room(node) > 0
             && self.not_older(service, node)
+    }
+
+    /// Whether `node` runs every component of `among` at its target: [`Sim::pending`] is empty.
+    pub fn is_done(&self, node: NodeId, among: &[ComponentId]) -> bool {
+        among.iter().all(|&c| {
+            self.version(node, c).zip(self.component(c)).is_some_and(|(version, component)| version == component.target)
+        })
     }
 
     /// Components of `among` that `node` does not yet run at their target

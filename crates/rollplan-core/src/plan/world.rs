@@ -1,62 +1,216 @@
-//! Turns the planner's actions into steps: each with its text, the state
-//! after it, and what a node failure would do then.
+//! Turns the planner's actions into steps: each with its text, and the risks
+//! a node failure would bring, kept as spans over the steps.
+//!
+//! Linear in the plan: a step recomputes the risks of the services it can
+//! change (the owners of the nodes it touches) rather than of all services,
+//! and the totals are kept as running counts. What a step can change: a
+//! service's risk depends only on its own state and on the state of its
+//! owners (`whatif::risk_of`), and a step changes one service or one node.
+
+use std::collections::BTreeMap;
 
 use super::sim::apply_to;
-use super::{Action, Broken, Plan, State, Step, Summary, details, whatif};
-use crate::model::Cluster;
+use super::{Action, Broken, Plan, RiskSpan, State, Step, Summary, details, whatif};
+use crate::model::{Cluster, NodeId, ServiceId};
 
 /// Replays `actions` from the cluster's current state into a complete plan.
 /// An error only for an action naming what the cluster does not have.
 pub(super) fn record(cluster: &Cluster, actions: Vec<Action>) -> Result<Plan, Broken> {
+    let owned_by = owned_by(cluster)?;
     let mut state = State::initial(cluster);
+    let mut hosted = whatif::hosted(&state)?;
+    let mut totals = Totals::new(cluster, &state);
+    // The span holding each service's current risk, if it has one. A span's
+    // `last` is provisional while it is open and set when it closes, so that
+    // a step costs what it touches, not what stands.
+    let mut open: Vec<Option<usize>> = vec![None; cluster.services.len()];
+    let mut risks: Vec<RiskSpan> = Vec::new();
+    let mut standing = 0usize;
     let mut steps = Vec::with_capacity(actions.len());
-    for action in actions {
+    let mut touched: Vec<ServiceId> = Vec::new();
+    for (index, action) in actions.into_iter().enumerate() {
         let (title, details) = details::describe(cluster, &state, &action)?;
+        totals.count(cluster, &state, &action, details.minutes)?;
         apply_to(cluster, &mut state, &action)?;
-        let risks = whatif::risks(cluster, &state)?;
-        steps.push(Step { action, title, details, risks, state_after: state.clone() });
+        touched.clear();
+        touched_by(&action, &owned_by, &mut hosted, &mut touched)?;
+        if index == 0 {
+            // Nothing is recorded yet: every service's risk is new.
+            touched.clear();
+            touched.extend(0..cluster.services.len());
+        }
+        for &service in &touched {
+            let now = whatif::risk_of(cluster, &state, &hosted, service)?;
+            let slot = open.get_mut(service).ok_or_else(|| Broken::index("service", service))?;
+            let current = slot.and_then(|span| risks.get(span)).map(|span| &span.risk);
+            if current == now.as_ref() {
+                continue;
+            }
+            if let Some(span) = slot.take().and_then(|span| risks.get_mut(span)) {
+                // It stood after the previous step, and no longer does.
+                span.last = index.saturating_sub(1);
+                standing -= 1;
+            }
+            if let Some(risk) = now {
+                *slot = Some(risks.len());
+                risks.push(RiskSpan { risk, first: index, last: index });
+                standing += 1;
+            }
+        }
+        steps.push(Step { action, title, details, risk_count: standing });
     }
-    let summary = summarize(cluster, &steps);
-    Ok(Plan { steps, summary })
+    // What stands after the last step stands to the end.
+    let end = steps.len().saturating_sub(1);
+    for span in open.into_iter().flatten() {
+        if let Some(span) = risks.get_mut(span) {
+            span.last = end;
+        }
+    }
+    Ok(Plan { steps, risks, summary: totals.finish() })
 }
 
-/// The totals of a recorded plan. Every state in it was made from the
-/// cluster, so each has one entry per node and service, and one version per
-/// component.
-fn summarize(cluster: &Cluster, steps: &[Step]) -> Summary {
-    let mut summary = Summary { steps: steps.len(), ..Summary::default() };
-    let mut offline_services = Vec::new();
-    let mut before = State::initial(cluster);
-    for step in steps {
-        if step.action.is_move() {
+/// For each node, the services that may run on it (whose risk its state feeds).
+fn owned_by(cluster: &Cluster) -> Result<Vec<Vec<ServiceId>>, Broken> {
+    let mut owned_by = vec![Vec::new(); cluster.nodes.len()];
+    for (id, service) in cluster.services.iter().enumerate() {
+        for &owner in &service.owners {
+            owned_by.get_mut(owner).ok_or_else(|| Broken::index("node", owner))?.push(id);
+        }
+    }
+    Ok(owned_by)
+}
+
+/// The services whose risk `action` may change, into `touched`; keeps `hosted` up to date.
+fn touched_by(
+    action: &Action,
+    owned_by: &[Vec<ServiceId>],
+    hosted: &mut [usize],
+    touched: &mut Vec<ServiceId>,
+) -> Result<(), Broken> {
+    let owners_of = |node: NodeId| owned_by.get(node).ok_or_else(|| Broken::index("node", node));
+    match action {
+        Action::Move { service, from, to } | Action::Verify { service, from, to } => {
+            for (node, change) in [(*from, -1isize), (*to, 1)] {
+                let count = hosted.get_mut(node).ok_or_else(|| Broken::index("node", node))?;
+                *count = count.checked_add_signed(change).ok_or_else(|| Broken::new("a node hosts fewer than none"))?;
+            }
+            touched.push(*service);
+            touched.extend(owners_of(*from)?);
+            touched.extend(owners_of(*to)?);
+            touched.sort_unstable();
+            touched.dedup();
+        }
+        Action::Pause { node } | Action::Upgrade { node, .. } | Action::Resume { node } => {
+            touched.extend(owners_of(*node)?);
+        }
+        Action::Offline { service, .. } | Action::Online { service, .. } => touched.push(*service),
+    }
+    Ok(())
+}
+
+/// The plan's totals, kept as running counts while the steps are recorded
+/// (recounting the whole state after each step would be steps × nodes).
+struct Totals {
+    summary: Summary,
+    /// Which services some step takes offline.
+    taken_offline: Vec<bool>,
+    /// Services offline in the state before the step being counted.
+    offline_now: usize,
+    /// For each component, how many nodes run each release.
+    releases: Vec<BTreeMap<String, usize>>,
+    /// Components whose nodes run more than one release.
+    mixed_components: usize,
+}
+
+impl Totals {
+    fn new(cluster: &Cluster, state: &State) -> Totals {
+        let mut releases = vec![BTreeMap::new(); cluster.components.len()];
+        for node in &state.nodes {
+            for (counts, version) in releases.iter_mut().zip(&node.versions) {
+                *counts.entry(version.clone()).or_insert(0) += 1;
+            }
+        }
+        let mixed_components = releases.iter().filter(|counts| counts.len() > 1).count();
+        Totals {
+            summary: Summary::default(),
+            taken_offline: vec![false; cluster.services.len()],
+            offline_now: state.services.iter().filter(|s| !s.online).count(),
+            releases,
+            mixed_components,
+        }
+    }
+
+    /// Counts one step; `before` is the state it starts from.
+    fn count(
+        &mut self,
+        cluster: &Cluster,
+        before: &State,
+        action: &Action,
+        minutes: Option<u32>,
+    ) -> Result<(), Broken> {
+        let summary = &mut self.summary;
+        summary.steps += 1;
+        if action.is_move() {
             summary.moves += 1;
         }
-        if let Action::Offline { service, .. } = step.action
-            && !offline_services.contains(&service)
-        {
-            offline_services.push(service);
-        }
-        let minutes = step.details.minutes.unwrap_or_else(|| {
+        let minutes = minutes.unwrap_or_else(|| {
             summary.estimate_incomplete = true;
             0
         });
         summary.estimated_minutes += minutes;
         // A service counts as offline for a step if it is offline before or after it.
-        let offline = before
-            .services
-            .iter()
-            .zip(&step.state_after.services)
-            .filter(|(before, after)| !before.online || !after.online)
-            .count();
-        summary.outage_minutes += minutes * offline as u32;
-        // Mixed: some node runs another release than the first node of some component.
-        if let Some((first, others)) = step.state_after.nodes.split_first()
-            && others.iter().any(|n| n.versions != first.versions)
-        {
-            summary.mixed_version_steps += 1;
+        let mut offline = self.offline_now;
+        match *action {
+            Action::Offline { service, .. } => {
+                let online = before.service(service).ok_or_else(|| Broken::index("service", service))?.online;
+                if let Some(taken) = self.taken_offline.get_mut(service) {
+                    *taken = true;
+                }
+                if online {
+                    offline += 1;
+                    self.offline_now += 1;
+                }
+            }
+            Action::Online { service, .. }
+                if !before.service(service).ok_or_else(|| Broken::index("service", service))?.online =>
+            {
+                self.offline_now = self.offline_now.saturating_sub(1);
+            }
+            _ => {}
         }
-        before.clone_from(&step.state_after);
+        summary.outage_minutes += minutes * offline as u32;
+        if let Action::Upgrade { node, components } = action {
+            let versions = &before.node(*node).ok_or_else(|| Broken::index("node", *node))?.versions;
+            for &c in components {
+                let (Some(component), Some(old), Some(counts)) =
+                    (cluster.component(c), versions.get(c), self.releases.get_mut(c))
+                else {
+                    return Err(Broken::index("component", c));
+                };
+                let was_mixed = counts.len() > 1;
+                if let Some(count) = counts.get_mut(old) {
+                    *count -= 1;
+                    if *count == 0 {
+                        counts.remove(old);
+                    }
+                }
+                *counts.entry(component.target.clone()).or_insert(0) += 1;
+                match (was_mixed, counts.len() > 1) {
+                    (false, true) => self.mixed_components += 1,
+                    (true, false) => self.mixed_components -= 1,
+                    _ => {}
+                }
+            }
+        }
+        // Mixed: after the step, some component runs more than one release.
+        if self.mixed_components > 0 {
+            self.summary.mixed_version_steps += 1;
+        }
+        Ok(())
     }
-    summary.services_offline = offline_services.len();
-    summary
+
+    fn finish(mut self) -> Summary {
+        self.summary.services_offline = self.taken_offline.iter().filter(|&&taken| taken).count();
+        self.summary
+    }
 }

@@ -31,6 +31,9 @@ pub fn StepItem(props: &StepItemProps) -> Html {
     let item = use_node_ref();
     let index = props.index;
     let step = &props.plan.steps[index];
+    // What a node failure would bring after this step, in the description's order of services.
+    let mut risks: Vec<&Risk> = props.plan.risks_after(index).collect();
+    risks.sort_by_key(|risk| risk.service);
 
     // A step picked elsewhere (the timeline) is brought into view.
     {
@@ -56,7 +59,7 @@ pub fn StepItem(props: &StepItemProps) -> Html {
         props.done.then_some("done"),
         props.current.then_some("current"),
         props.selected.then_some("selected"),
-        (!step.risks.is_empty()).then_some("has-risks"),
+        (!risks.is_empty()).then_some("has-risks"),
     );
 
     html! {
@@ -84,14 +87,14 @@ pub fn StepItem(props: &StepItemProps) -> Html {
                     <dt>{ "After" }</dt><dd>{ &details.after }</dd>
                     <dt>{ "Interruption" }</dt><dd>{ &details.interruption }</dd>
                 </dl>
-                if !step.risks.is_empty() {
+                if !risks.is_empty() {
                     <ul class="risks" aria-label="Risks if a node fails after this step">
-                        { for step.risks.iter().take(RISKS_SHOWN).map(risk) }
+                        { for risks.iter().take(RISKS_SHOWN).map(|r| risk(r)) }
                     </ul>
-                    if step.risks.len() > RISKS_SHOWN {
+                    if risks.len() > RISKS_SHOWN {
                         <details class="more-risks">
-                            <summary>{ format!("{} more risks", step.risks.len() - RISKS_SHOWN) }</summary>
-                            <ul class="risks">{ for step.risks.iter().skip(RISKS_SHOWN).map(risk) }</ul>
+                            <summary>{ format!("{} more risks", risks.len() - RISKS_SHOWN) }</summary>
+                            <ul class="risks">{ for risks.iter().skip(RISKS_SHOWN).map(|r| risk(r)) }</ul>
                         </details>
                     }
                 }

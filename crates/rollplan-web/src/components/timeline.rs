@@ -204,7 +204,7 @@ impl View<'_> {
             title.push_str(&services.join(", "));
         }
         if let Some(step) = column.step {
-            for risk in self.props.plan.steps[step].risks.iter().filter(|risk| risk.node == node) {
+            for risk in self.props.plan.risks_after(step).filter(|risk| risk.node == node) {
                 title.push('\n');
                 title.push_str(&risk.message);
             }
