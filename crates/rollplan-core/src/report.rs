@@ -188,9 +188,13 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
 
 /// The heading of a blocked outcome, as the text before and after the
 /// cluster's name (so a page can set the name apart). Running out of search
-/// budget is not proof that no plan exists, and the heading says which.
+/// budget, or an internal error, is not proof that no plan exists, and the
+/// heading says which.
 pub fn blocked_heading(reasons: &[Blocked]) -> (&'static str, &'static str) {
-    if !reasons.is_empty() && reasons.iter().all(|r| r.rule == BlockingRule::SearchBudget) {
+    let all = |rule| !reasons.is_empty() && reasons.iter().all(|r| r.rule == rule);
+    if reasons.iter().any(|r| r.rule == BlockingRule::Internal) {
+        ("No plan for ", ": rollplan met an internal error")
+    } else if all(BlockingRule::SearchBudget) {
         ("No plan found for ", " within the search budget:")
     } else {
         ("No safe plan for ", ":")
@@ -358,7 +362,7 @@ impl<'a> Document<'a> {
                     risks: Vec::new(),
                     summary: None,
                     blocked: Some(vec![BlockedDocument {
-                        rule: BlockingRule::SearchBudget.as_str(),
+                        rule: BlockingRule::Internal.as_str(),
                         service: None,
                         node: None,
                         message: PLAN_DOES_NOT_FIT,
@@ -372,8 +376,7 @@ impl<'a> Document<'a> {
 
 /// Said instead of a plan that names nodes, services or components its
 /// cluster does not have. The planner never makes one; an [`Analysis`]
-/// assembled by hand might hold one. `search-budget` is the planner's rule
-/// for its own broken invariants: no plan is shown, none is ruled out.
+/// assembled by hand might hold one: no plan is shown, none is ruled out.
 const PLAN_DOES_NOT_FIT: &str = "internal error: the plan names nodes, services or components that the cluster does not have, so it is not shown; this is a bug in rollplan, not in the description";
 
 /// Every step of `plan` as a document; `None` if one does not fit `cluster`.
@@ -478,6 +481,10 @@ mod tests {
                 .starts_with("No plan found for P within the search budget:")
         );
         assert!(blocked_text(cluster, &[reason(BlockingRule::NoRoom)]).starts_with("No safe plan for P:"));
+        assert!(
+            blocked_text(cluster, &[reason(BlockingRule::NoRoom), reason(BlockingRule::Internal)])
+                .starts_with("No plan for P: rollplan met an internal error")
+        );
     }
 
     #[test]

@@ -325,6 +325,8 @@ pub enum BlockingRule {
     Failback,
     /// The search ran out of budget before finding any plan (which is not proof that none exists).
     SearchBudget,
+    /// rollplan broke one of its own invariants: a bug, which says nothing about the cluster.
+    Internal,
 }
 
 impl BlockingRule {
@@ -336,6 +338,7 @@ impl BlockingRule {
             BlockingRule::NoRoom => "no-room",
             BlockingRule::Failback => "failback",
             BlockingRule::SearchBudget => "search-budget",
+            BlockingRule::Internal => "internal-error",
         }
     }
 }
@@ -380,12 +383,11 @@ impl Broken {
 }
 
 impl From<Broken> for Blocked {
-    /// `search-budget` is the nearest existing rule: like it, this says that
-    /// no plan was found, not that none exists. (A rule of its own would have
-    /// to be taught to the shells and to docs/plan-format.md.)
+    /// A rule of its own: like `search-budget` it says that no plan was
+    /// found, not that none exists, and it asks for a bug report.
     fn from(broken: Broken) -> Blocked {
         Blocked {
-            rule: BlockingRule::SearchBudget,
+            rule: BlockingRule::Internal,
             service: None,
             node: None,
             message: format!(
@@ -560,7 +562,7 @@ mod tests {
             breakage(&mut cluster);
             let Outcome::Blocked(reasons) = plan(&cluster) else { panic!("{cluster:?} was planned") };
             assert_eq!(reasons.len(), 1);
-            assert_eq!(reasons[0].rule, BlockingRule::SearchBudget);
+            assert_eq!(reasons[0].rule, BlockingRule::Internal);
             assert!(
                 reasons[0].message.contains("internal invariants") && reasons[0].message.contains("inconsistent"),
                 "{}",
