@@ -10,10 +10,12 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { launch } from './browser.mjs';
-import { checkbox, count, eventually, open as openPage, text, tickedSteps } from './helpers.mjs';
+import { checkbox, count, eventually, open as openPage, rollplan, text, tickedSteps } from './helpers.mjs';
 import { BASE_PATH, serveDist } from './serve.mjs';
 
 let server;
@@ -174,3 +176,40 @@ test('prints the checklist, not the editor', async () => {
 function offsetOf(lines, line, column) {
   return lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0) + column - 1;
 }
+
+/** A generated cluster the benchmarks use: `nodes` nodes of capacity 3, two services each, owned by the node and the next two. */
+function ring(nodes) {
+  const lines = ['format: 1', 'cluster: RING', 'components:', '  os: {releases: [A, B], target: B, minutes: 20}', 'nodes:'];
+  for (let i = 0; i < nodes; i++) lines.push(`  - {name: N${i}, versions: {os: A}, capacity: 3}`);
+  lines.push('services:');
+  for (let i = 0; i < nodes; i++) {
+    for (let k = 0; k < 2; k++) lines.push(`  - {name: S${i}_${k}, on: N${i}, owners: [N${i}, N${(i + 1) % nodes}, N${(i + 2) % nodes}]}`);
+  }
+  lines.push('policy: {quorum: majority, failback: verify}', '');
+  return lines.join('\n');
+}
+
+test('a long plan is shown 500 steps at a time, always up to the current step', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, problems } = await open(context);
+  const description = ring(200);
+  const dir = await mkdtemp(join(tmpdir(), 'rollplan-e2e-'));
+  const file = join(dir, 'ring.yaml');
+  await writeFile(file, description);
+  const expected = JSON.parse(rollplan('plan', '--format', 'json', file));
+  const total = expected.summary.steps;
+  assert.ok(total > 1000, `${total} steps`);
+
+  await page.locator('.describe input[type=file]').setInputFiles({ name: 'ring.yaml', mimeType: 'application/yaml', buffer: Buffer.from(description) });
+  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 500));
+  assert.equal(await page.locator('.more-steps').textContent(), `Steps 1 to 500 of ${total} are shown. Show 500 more Show all`);
+  await page.getByRole('button', { name: 'Show 500 more' }).click();
+  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 1000));
+  await page.getByRole('button', { name: 'Show all' }).click();
+  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, total));
+  assert.equal(await page.locator('.more-steps').count(), 0);
+  assert.equal(await page.locator('.checklist > li').last().locator('.step-title').textContent(), expected.steps.at(-1).title);
+
+  assert.deepEqual(await problems(), []);
+  await context.close();
+});

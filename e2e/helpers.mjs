@@ -13,7 +13,7 @@ export const CLI = process.env.ROLLPLAN_CLI ?? fileURLToPath(new URL('../target/
 
 /** Runs `rollplan args...` in the workspace root and returns its standard output; fails unless it exits 0. */
 export function rollplan(...args) {
-  return execFileSync(CLI, args, { cwd: ROOT, encoding: 'utf8' });
+  return execFileSync(CLI, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 }
 
 /** `rollplan args...`'s standard output and exit status (`rollplan compare` exits 1 when plans differ). */
