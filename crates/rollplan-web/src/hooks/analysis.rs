@@ -4,13 +4,13 @@
 //! Validation and planning take well under a millisecond for a real cluster
 //! but can take seconds for a description of hundreds of nodes, and they run
 //! on the page's only thread. So an edit only records the text, and the
-//! analysis follows on a timer for that revision, as long as [`delay_after`]
-//! the cost of the last analysis (validation, planning and rendering the result):
+//! analysis of that revision follows as soon as [`delay_after`] the cost of
+//! the last analysis (validation, planning and rendering the result) allows:
 //!
-//! - under [`IMMEDIATE_BELOW`] (half a frame), none: the analysis runs on the
-//!   next tick (a zero timer, so keystrokes already queued are taken first and
-//!   only the last one is analysed), and the plan follows each keystroke within
-//!   a frame;
+//! - under [`IMMEDIATE_BELOW`] (half a frame), at once: on the next tick (a
+//!   microtask), still in the keystroke's task, so the frame that shows the
+//!   keystroke shows its plan too. (A zero timer would wait for that frame
+//!   first: measured, it put a second frame between keystroke and plan.)
 //! - otherwise once the text has not changed for [`ANALYSIS_DELAY`], or about
 //!   twice the cost (at most [`MAX_ANALYSIS_DELAY`]), so that someone typing
 //!   into a huge description is not interrupted at every short pause;
@@ -26,7 +26,7 @@
 //! which `cargo xtask bench-wasm` reads back (e2e/bench.mjs,
 //! docs/performance.md). Each replaces the previous one of its name, so a long
 //! session accumulates none:
-//! - `rollplan:wait`: from the edit's render to the timer firing (the debounce);
+//! - `rollplan:wait`: from the edit's render to the analysis starting (the debounce; about 0 when at once);
 //! - `rollplan:analyze`: validation and planning (the core, in the reducer);
 //! - `rollplan:render`: from then until the page shows the result (DOM updated);
 //! - `rollplan:paint`: from then until after the next frame is painted;
@@ -104,7 +104,10 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
             if stale {
                 let scheduled_at = now_ms();
                 spawn_local(async move {
-                    sleep(delay_after(shared.last_cost.get())).await;
+                    let delay = delay_after(shared.last_cost.get());
+                    if !delay.is_zero() {
+                        sleep(delay).await;
+                    }
                     if shared.latest.get() != revision {
                         return;
                     }
