@@ -9,10 +9,11 @@
 //     (milliseconds since navigation start) when the checklist's first step
 //     enters the DOM, and again after the next frame is painted. The median of
 //     ROLLPLAN_BENCH_LOADS loads (default 10), after one load to warm up.
-// (b) Keystroke to updated plan in a 64-node description: the generated
-//     description (`rollplan-bench --yaml 64`, the benches' generator) goes into
-//     the editor, then single keystrokes change the plan (a digit typed into,
-//     then deleted from, the component's minutes). The app measures each one
+// (b), (c) Keystroke to updated plan, in the seed (for reference) and in a
+//     64-node description (the budget's case): the generated description
+//     (`rollplan-bench --yaml 64`, the benches' generator) goes into the
+//     editor, then single keystrokes change the plan (a digit typed into,
+//     then deleted from, a component's minutes). The app measures each one
 //     itself (crates/rollplan-web/src/hooks/analysis.rs): User Timing measures
 //     from the input event to the updated plan painted, with the parts (waiting,
 //     analysis, render, paint), read here with performance.getEntriesByName.
@@ -48,7 +49,9 @@ const browser = await launch();
 let broke = false;
 try {
   await pageLoads();
-  await keystrokes();
+  await keystrokes('(b) keystroke to updated plan, the seed (2 nodes, for reference)', 'seed_keystroke', null);
+  const generated = execFileSync(BENCH_BIN, ['--yaml', String(NODES)], { encoding: 'utf8' });
+  await keystrokes(`(c) keystroke to updated plan, ${NODES} nodes`, 'keystroke', generated);
 } catch (error) {
   console.log(`bench.mjs: ${error.stack ?? error}`);
   broke = true;
@@ -114,9 +117,11 @@ async function pageLoads() {
   result('load_painted_max_ms', max(painted));
 }
 
-async function keystrokes() {
-  const description = execFileSync(BENCH_BIN, ['--yaml', String(NODES)], { encoding: 'utf8' });
-  console.log(`(b) keystroke to updated plan, ${NODES} nodes (${description.length} bytes): ${KEYSTROKES} keystrokes after ${WARM_UP_KEYSTROKES} to warm up`);
+/**
+ * Keystrokes into `description` (null: the seed the page starts with), after its first
+ * `minutes: N`; prints each and `result PREFIX_… VALUE` lines.
+ */
+async function keystrokes(title, prefix, description) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
     const page = await context.newPage();
@@ -125,22 +130,28 @@ async function keystrokes() {
     await page.goto(server.url);
     await page.locator('.checklist > li').first().waitFor();
     const editor = page.locator('#description');
-    await editor.fill(description);
-    // Its first analysis waits for typing to pause (its cost is not known yet); the timeline is not
-    // drawn at this size, the checklist is.
-    const last = `Pause N${NODES - 1}`;
-    await page.waitForFunction(
-      (last) =>
-        !document.querySelector('.plan.stale') &&
-        [...document.querySelectorAll('.checklist .step-title')].some((title) => title.textContent === last),
-      last,
-      { timeout: 60_000 },
-    );
+    if (description !== null) {
+      await editor.fill(description);
+      // Its first analysis waits for typing to pause (its cost is not known yet); the timeline is not
+      // drawn at this size, the checklist is.
+      const last = `Pause N${NODES - 1}`;
+      await page.waitForFunction(
+        (last) =>
+          !document.querySelector('.plan.stale') &&
+          [...document.querySelectorAll('.checklist .step-title')].some((title) => title.textContent === last),
+        last,
+        { timeout: 60_000 },
+      );
+    }
+    const text = await editor.inputValue();
+    console.log(`${title} (${text.length} bytes): ${KEYSTROKES} keystrokes after ${WARM_UP_KEYSTROKES} to warm up`);
     const progress = page.locator('.progress-text');
     let shown = await progress.textContent();
 
-    // The cursor after `minutes: 20` (the component's upgrade time): each keystroke changes every step's minutes.
-    const at = description.indexOf('minutes: 20') + 'minutes: 20'.length;
+    // The cursor after the first `minutes: N` (a component's upgrade time): each keystroke changes the plan's minutes.
+    const minutes = /minutes: \d+/.exec(text);
+    if (minutes === null) throw new Error('no `minutes: N` to type into');
+    const at = minutes.index + minutes[0].length;
     await editor.focus();
     await editor.evaluate((area, offset) => area.setSelectionRange(offset, offset), at);
 
@@ -186,12 +197,12 @@ async function keystrokes() {
         `waiting ${fixed(median(of('wait')))}, analysis ${fixed(median(of('analyze')))}, ` +
         `render ${fixed(median(of('render')))}, paint ${fixed(median(of('paint')))}`,
     );
-    result('keystroke_median_ms', median(of('total')));
-    result('keystroke_max_ms', max(of('total')));
-    result('keystroke_wait_ms', median(of('wait')));
-    result('keystroke_analyze_ms', median(of('analyze')));
-    result('keystroke_render_ms', median(of('render')));
-    result('keystroke_paint_ms', median(of('paint')));
+    result(`${prefix}_median_ms`, median(of('total')));
+    result(`${prefix}_max_ms`, max(of('total')));
+    result(`${prefix}_wait_ms`, median(of('wait')));
+    result(`${prefix}_analyze_ms`, median(of('analyze')));
+    result(`${prefix}_render_ms`, median(of('render')));
+    result(`${prefix}_paint_ms`, median(of('paint')));
   } finally {
     await context.close();
   }

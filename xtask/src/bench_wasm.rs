@@ -434,6 +434,18 @@ fn budget(what: &str, value: Option<f64>, limit: f64, unit: &str, missing: &str)
     }
 }
 
+/// The parts of a keystroke's time, from e2e/bench.mjs's `PREFIX_…_ms` results.
+fn parts(result: &impl Fn(&str) -> Option<f64>, prefix: &str) {
+    if let Some(wait) = result(&format!("{prefix}_wait_ms")) {
+        println!(
+            "  of which (medians): waiting {wait:.2} ms (debounce), analysis {} ms, render {} ms, paint {} ms",
+            ms2(result(&format!("{prefix}_analyze_ms"))),
+            ms2(result(&format!("{prefix}_render_ms"))),
+            ms2(result(&format!("{prefix}_paint_ms")))
+        );
+    }
+}
+
 fn print_budgets(sizes: &[usize], native: &Table, wasm: &Table, page: &PageResults) {
     let not_asked = |nodes: usize| {
         if sizes.contains(&nodes) {
@@ -499,14 +511,15 @@ fn print_budgets(sizes: &[usize], native: &Table, wasm: &Table, page: &PageResul
         "ms",
         "no figure (FAILED above)",
     );
-    if let Some(wait) = result("keystroke_wait_ms") {
-        println!(
-            "  of which (medians): waiting {wait:.2} ms (debounce), analysis {} ms, render {} ms, paint {} ms",
-            ms2(result("keystroke_analyze_ms")),
-            ms2(result("keystroke_render_ms")),
-            ms2(result("keystroke_paint_ms"))
-        );
-    }
+    parts(&result, "keystroke");
+    budget(
+        "page: keystroke to updated plan, the seed (reference, median)",
+        result("seed_keystroke_median_ms"),
+        KEYSTROKE_MS,
+        "ms",
+        "no figure (FAILED above)",
+    );
+    parts(&result, "seed_keystroke");
 }
 
 #[cfg(test)]
