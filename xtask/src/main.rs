@@ -5,6 +5,7 @@
 //! Each command first makes sure the tools it needs are installed (tools.rs),
 //! then runs them (cmd.rs); `test` is the list of checks in test.rs.
 
+mod bench_wasm;
 mod cmd;
 mod dist;
 mod fuzz;
@@ -32,7 +33,14 @@ commands:
   fuzz [SECONDS]
           run every fuzz target (cargo-fuzz, libFuzzer) for SECONDS each
           (default 60); installs cargo-fuzz when missing
-  tools   only install missing tools";
+  tools   only install missing tools
+  bench-wasm
+          measure speed (a measurement, not a test: exits 0 when over budget):
+          validate and plan generated clusters natively and as wasm in headless
+          Chromium, side by side with wasm/native and growth against n log n; then
+          the release bundle: navigation to the seed plan, keystroke to plan on 64
+          nodes. ROLLPLAN_BENCH_SIZES=8,64,512 picks sizes (default 8,64,512,4096);
+          see docs/performance.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,6 +57,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        Some("bench-wasm") => bench_wasm(),
         Some("tools") => {
             heading("tools");
             tools::ensure_all(&environment()).map(drop)
@@ -138,6 +147,13 @@ fn gzip_size(env: &Env, path: &Path) -> String {
         .ok()
         .filter(|output| output.status.success())
         .map_or_else(String::new, |output| output.stdout.len().to_string())
+}
+
+fn bench_wasm() -> Result<()> {
+    let env = environment();
+    heading("tools");
+    let browser = tools::ensure_all(&env)?;
+    bench_wasm::run(&env, &browser)
 }
 
 fn serve() -> Result<()> {

@@ -55,6 +55,25 @@ fn steps(root: &Path, browser: &Browser) -> Vec<Step> {
             "cargo",
             &["clippy", "-p", "rollplan-web", "--target", WASM_TARGET, "--all-targets", "--", "-D", "warnings"],
         ),
+        // The browser bench (crates/rollplan-bench/tests/wasm.rs) is only compiled for wasm32;
+        // `cargo xtask bench-wasm` runs it, CI only checks that it builds.
+        Step::new(
+            "clippy (wasm32, rollplan-bench)",
+            "cargo",
+            &[
+                "clippy",
+                "-p",
+                "rollplan-bench",
+                "--target",
+                WASM_TARGET,
+                "--lib",
+                "--bins",
+                "--tests",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
         // The core must stay free of anything that does not compile to wasm32 (files, threads, clocks).
         Step::new("core builds for wasm32", "cargo", &["build", "-p", "rollplan-core", "--target", WASM_TARGET]),
         // The app mounted in real headless Chromium; cargo runs them through wasm-bindgen-test-runner

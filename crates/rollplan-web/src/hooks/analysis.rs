@@ -1,20 +1,44 @@
-//! Analysing the description once typing pauses.
+//! Analysing the description as it is edited: at once when that is quick,
+//! once typing pauses when it is not.
 //!
-//! Validation and planning take a few milliseconds for a real cluster but can
-//! take seconds for a description of hundreds of nodes, and they run on the
-//! page's only thread. Running them on every keystroke would make typing
-//! stutter, so an edit only records the text, and the analysis runs once the
-//! text has not changed for a while: [`ANALYSIS_DELAY`], or longer when the
-//! last analysis was slow ([`delay_after`]), so that someone typing into a
-//! huge description is not interrupted at every short pause.
+//! Validation and planning take well under a millisecond for a real cluster
+//! but can take seconds for a description of hundreds of nodes, and they run
+//! on the page's only thread. So an edit only records the text, and the
+//! analysis of that revision follows as soon as [`delay_after`] the cost of
+//! the last analysis (validation, planning and rendering the result) allows:
 //!
-//! Each keystroke starts a timer for its revision; a timer that wakes up to a
-//! newer revision does nothing. (The reducer would also ignore an analysis of
-//! an old revision, see `state.rs`; skipping the dispatch keeps the measured
-//! cost that of real analyses.)
+//! - under [`IMMEDIATE_BELOW`] (half a frame), at once: on the next tick (a
+//!   microtask), still in the keystroke's task, so the frame that shows the
+//!   keystroke shows its plan too. (A zero timer would wait for that frame
+//!   first: measured, it put a second frame between keystroke and plan.)
+//! - otherwise once the text has not changed for [`ANALYSIS_DELAY`], or about
+//!   twice the cost (at most [`MAX_ANALYSIS_DELAY`]), so that someone typing
+//!   into a huge description is not interrupted at every short pause;
+//! - [`ANALYSIS_DELAY`] while the cost is unknown: before the first timed
+//!   analysis, and after one this hook did not time (the reducer analyses a
+//!   loaded example or file at once).
+//!
+//! A timer that wakes up to a newer revision does nothing. (The reducer would
+//! also ignore an analysis of an old revision, see `state.rs`; skipping the
+//! dispatch keeps the measured cost that of real analyses.)
+//!
+//! Each timed analysis leaves User Timing measures (`performance.measure`),
+//! which `cargo xtask bench-wasm` reads back (e2e/bench.mjs,
+//! docs/performance.md). Each replaces the previous one of its name, so a long
+//! session accumulates none:
+//! - `rollplan:wait`: from the edit's render to the analysis starting (the debounce; about 0 when at once);
+//! - `rollplan:analyze`: validation and planning (the core, in the reducer);
+//! - `rollplan:render`: from then until the page shows the result (DOM updated);
+//! - `rollplan:paint`: from then until after the next frame is painted;
+//! - `rollplan:keystroke-to-plan`: from the edit's `input` event to that paint.
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::time::Duration;
 
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Event, HtmlTextAreaElement, Performance};
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
@@ -26,43 +50,164 @@ pub const ANALYSIS_DELAY: Duration = Duration::from_millis(200);
 /// The longest wait, however slow the analysis: the page must still feel live.
 pub const MAX_ANALYSIS_DELAY: Duration = Duration::from_secs(2);
 
-/// How long typing must pause before analysing, given what the last analysis cost.
+/// An analysis (with its rendering) quicker than this runs on the next tick,
+/// without waiting for typing to pause: half a frame at 60 Hz, so the keystroke,
+/// the analysis and the paint fit in one frame.
+pub const IMMEDIATE_BELOW: Duration = Duration::from_millis(8);
+
+/// How long to wait after an edit before analysing, given what the last
+/// analysis and its rendering cost (`None`: not known).
 ///
-/// Waiting about twice the cost keeps the page responsive for at least two
-/// thirds of the time while someone types into a slow description.
-pub fn delay_after(last_cost: Duration) -> Duration {
-    (last_cost * 2).clamp(ANALYSIS_DELAY, MAX_ANALYSIS_DELAY)
+/// Waiting about twice the cost of a slow analysis keeps the page responsive
+/// for at least two thirds of the time while someone types into it.
+pub fn delay_after(last_cost: Option<Duration>) -> Duration {
+    match last_cost {
+        Some(cost) if cost < IMMEDIATE_BELOW => Duration::ZERO,
+        Some(cost) => (cost * 2).clamp(ANALYSIS_DELAY, MAX_ANALYSIS_DELAY),
+        None => ANALYSIS_DELAY,
+    }
 }
 
-/// Dispatches [`Action::Analyze`] once the text has not changed for a while.
+/// What the timers and effects of one app share.
+#[derive(Debug, Default)]
+struct Shared {
+    /// The newest revision seen.
+    latest: Cell<u64>,
+    /// What the last analysis timed here cost, until one is not timed here.
+    last_cost: Cell<Option<Duration>>,
+    /// When the editor was last edited (the `input` event's time stamp, ms).
+    edited_at: Cell<Option<f64>>,
+    /// The analysis dispatched and not yet seen rendered.
+    running: Cell<Option<Running>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Running {
+    revision: u64,
+    edited_at: Option<f64>,
+    started_at: f64,
+    analysed_at: f64,
+}
+
+/// Dispatches [`Action::Analyze`] after each edit, as soon as [`delay_after`] allows.
 #[hook]
 pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
-    let stale = state.is_stale();
-    let dispatcher = state.dispatcher();
-    // The newest revision seen, and what the last analysis cost: shared with the timers.
-    let latest = use_mut_ref(|| 0_u64);
-    let last_cost = use_mut_ref(|| Duration::ZERO);
-    use_effect_with(state.revision, move |&revision| {
-        *latest.borrow_mut() = revision;
-        if stale {
+    let shared = use_memo((), |()| Shared::default());
+    use_edit_times(shared.clone());
+    {
+        let stale = state.is_stale();
+        let dispatcher = state.dispatcher();
+        let shared = shared.clone();
+        use_effect_with(state.revision, move |&revision| {
+            shared.latest.set(revision);
+            let edited_at = shared.edited_at.take();
+            if stale {
+                let scheduled_at = now_ms();
+                spawn_local(async move {
+                    let delay = delay_after(shared.last_cost.get());
+                    if !delay.is_zero() {
+                        sleep(delay).await;
+                    }
+                    if shared.latest.get() != revision {
+                        return;
+                    }
+                    let started_at = now_ms();
+                    measure("rollplan:wait", scheduled_at, started_at);
+                    dispatcher.dispatch(Action::Analyze { revision });
+                    let analysed_at = now_ms();
+                    measure("rollplan:analyze", started_at, analysed_at);
+                    shared.running.set(Some(Running { revision, edited_at, started_at, analysed_at }));
+                });
+            }
+        });
+    }
+    // Runs once the page shows an analysis: the one timed above, or another.
+    use_effect_with(state.analysis.revision, move |&revision| match shared.running.take() {
+        Some(running) if running.revision == revision => {
+            let rendered_at = now_ms();
+            measure("rollplan:render", running.analysed_at, rendered_at);
+            shared.last_cost.set(Some(Duration::from_secs_f64((rendered_at - running.started_at).max(0.0) / 1000.0)));
             spawn_local(async move {
-                let delay = delay_after(*last_cost.borrow());
-                sleep(delay).await;
-                if *latest.borrow() != revision {
-                    return;
+                next_paint().await;
+                let painted_at = now_ms();
+                measure("rollplan:paint", rendered_at, painted_at);
+                if let Some(edited_at) = running.edited_at {
+                    measure("rollplan:keystroke-to-plan", edited_at, painted_at);
                 }
-                let started = now_ms();
-                dispatcher.dispatch(Action::Analyze { revision });
-                let cost = (now_ms() - started).max(0.0);
-                *last_cost.borrow_mut() = Duration::from_secs_f64(cost / 1000.0);
             });
+        }
+        _ => shared.last_cost.set(None),
+    });
+}
+
+/// Records when the editor is edited: the time stamp of every `input` event
+/// from a textarea (the editor is the page's only one), seen on its way down
+/// (capture), before the editor handles it. A keystroke that waited for a busy
+/// page counts from when it happened, not from when it was handled.
+#[hook]
+fn use_edit_times(shared: Rc<Shared>) {
+    use_effect_with((), move |()| {
+        let listener = web_sys::window().map(|window| {
+            let on_input = Closure::<dyn Fn(Event)>::new(move |event: Event| {
+                if event.target().is_some_and(|target| target.has_type::<HtmlTextAreaElement>()) {
+                    shared.edited_at.set(Some(event.time_stamp()));
+                }
+            });
+            let _ = window.add_event_listener_with_callback_and_bool("input", on_input.as_ref().unchecked_ref(), true);
+            (window, on_input)
+        });
+        move || {
+            if let Some((window, on_input)) = listener {
+                let _ = window.remove_event_listener_with_callback_and_bool(
+                    "input",
+                    on_input.as_ref().unchecked_ref(),
+                    true,
+                );
+            }
         }
     });
 }
 
+/// Resolves after the next frame is painted: an animation frame callback runs
+/// just before the frame's style, layout and paint, and a zero timer set there
+/// runs after them.
+async fn next_paint() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.request_animation_frame(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+    sleep(Duration::ZERO).await;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `performance.measure(name, {start, end})`: web-sys binds this form only as an unstable API.
+    #[wasm_bindgen(catch, js_namespace = performance, js_name = measure)]
+    fn measure_between(name: &str, options: &js_sys::Object) -> Result<JsValue, JsValue>;
+}
+
+/// Records the User Timing measure `name` from `start` to `end` (ms), in place of the previous one.
+fn measure(name: &str, start: f64, end: f64) {
+    let Some(performance) = performance() else {
+        return;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"start".into(), &start.into());
+    let _ = js_sys::Reflect::set(&options, &"end".into(), &end.into());
+    performance.clear_measures_with_measure_name(name);
+    let _ = measure_between(name, &options);
+}
+
+fn performance() -> Option<Performance> {
+    web_sys::window().and_then(|window| window.performance())
+}
+
 /// The page's clock, in milliseconds (0 where there is none, as in native tests).
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
+    performance().map_or(0.0, |performance| performance.now())
 }
 
 #[cfg(test)]
@@ -70,10 +215,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn waits_longer_after_slow_analyses_within_bounds() {
-        assert_eq!(delay_after(Duration::ZERO), ANALYSIS_DELAY);
-        assert_eq!(delay_after(Duration::from_millis(5)), ANALYSIS_DELAY);
-        assert_eq!(delay_after(Duration::from_millis(400)), Duration::from_millis(800));
-        assert_eq!(delay_after(Duration::from_secs(9)), MAX_ANALYSIS_DELAY);
+    fn quick_analyses_run_at_once_and_slow_ones_wait_within_bounds() {
+        assert_eq!(delay_after(Some(Duration::ZERO)), Duration::ZERO);
+        assert_eq!(delay_after(Some(Duration::from_millis(5))), Duration::ZERO);
+        assert_eq!(delay_after(Some(Duration::from_micros(7_999))), Duration::ZERO);
+        assert_eq!(delay_after(Some(IMMEDIATE_BELOW)), ANALYSIS_DELAY);
+        assert_eq!(delay_after(Some(Duration::from_millis(40))), ANALYSIS_DELAY);
+        assert_eq!(delay_after(Some(Duration::from_millis(400))), Duration::from_millis(800));
+        assert_eq!(delay_after(Some(Duration::from_secs(9))), MAX_ANALYSIS_DELAY);
+    }
+
+    #[test]
+    fn an_unknown_cost_waits_for_typing_to_pause() {
+        assert_eq!(delay_after(None), ANALYSIS_DELAY);
     }
 }

@@ -1,0 +1,45 @@
+//! The native table's cases compiled to wasm and timed in headless Chromium
+//! with `performance.now()`: the same generator and the same timing routine
+//! as `src/main.rs`, so `cargo xtask bench-wasm` can print the two side by side
+//! with their ratio. Only meaningful in a release build:
+//!
+//! ```sh
+//! CHROMEDRIVER=/usr/bin/chromedriver \
+//! WASM_BINDGEN_TEST_WEBDRIVER_JSON=$PWD/crates/rollplan-web/webdriver.json \
+//! ROLLPLAN_BENCH_SIZES=8,64 \
+//!   cargo test --release -p rollplan-bench --target wasm32-unknown-unknown --test wasm -- --nocapture
+//! ```
+//!
+//! The sizes are read when the test is compiled (`ROLLPLAN_BENCH_SIZES`, else
+//! 8,64,512,4096): the browser has no environment. Each line is printed as
+//! soon as its size is measured, so a size that fails or runs out of time
+//! leaves the earlier lines standing.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Long enough for Chromium to optimise the hot functions (its compiler works
+/// in the background), on a loaded two-core machine too.
+const WARM_UP_MS: f64 = 2000.0;
+
+#[wasm_bindgen_test]
+#[cfg_attr(debug_assertions, ignore = "a debug build's times mean nothing: cargo test --release")]
+async fn validate_and_plan_generated_clusters() {
+    let sizes = rollplan_bench::sizes(option_env!("ROLLPLAN_BENCH_SIZES")).unwrap();
+    let window = web_sys::window().expect("a browser window");
+    let performance = window.performance().expect("the Performance API");
+    rollplan_bench::warm_up(|| performance.now(), WARM_UP_MS);
+    console_log!("{}", rollplan_bench::HEADER);
+    for nodes in sizes {
+        let row = rollplan_bench::measure(nodes, || performance.now());
+        console_log!("{}", row.line());
+        // Let the page breathe, so the runner sees (and prints) the line now.
+        let tick = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        });
+        let _ = JsFuture::from(tick).await;
+    }
+}
