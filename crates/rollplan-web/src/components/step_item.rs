@@ -14,7 +14,7 @@ use crate::wording::{risk_meaning, step_minutes};
 /// Risks listed in full per step; more are folded away (big clusters list one per service).
 const RISKS_SHOWN: usize = 4;
 
-#[derive(Properties, PartialEq, Debug)]
+#[derive(Properties, Debug)]
 pub struct StepItemProps {
     pub plan: Rc<Plan>,
     pub index: usize,
@@ -24,6 +24,27 @@ pub struct StepItemProps {
     pub selected: bool,
     pub on_done: Callback<(usize, bool)>,
     pub on_select: Callback<usize>,
+}
+
+/// Equal when this step looks the same: its own step, its risks and its
+/// marks, not the whole plan. A new analysis gives a new plan; comparing
+/// only what the step shows lets the steps it did not change skip
+/// rendering (a keystroke in a 64-node description changes a few dozen of
+/// 450 steps), where comparing the plans would re-render all of them.
+impl PartialEq for StepItemProps {
+    fn eq(&self, other: &Self) -> bool {
+        let index = self.index;
+        let same_step = Rc::ptr_eq(&self.plan, &other.plan)
+            || (self.plan.steps.get(index) == other.plan.steps.get(index)
+                && self.plan.risks_after(index).eq(other.plan.risks_after(index)));
+        index == other.index
+            && self.done == other.done
+            && self.current == other.current
+            && self.selected == other.selected
+            && self.on_done == other.on_done
+            && self.on_select == other.on_select
+            && same_step
+    }
 }
 
 #[component]
