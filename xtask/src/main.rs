@@ -9,6 +9,7 @@ mod bench_wasm;
 mod cmd;
 mod dist;
 mod fuzz;
+mod size;
 mod test;
 mod tools;
 
@@ -28,6 +29,8 @@ commands:
   dist    install missing tools, then build the release web app into dist/:
           self-contained (relative URLs, nothing from other origins), with a
           Content-Security-Policy and a service worker for offline use
+  size    build the release bundle, print each file raw and gzipped, and
+          fail when a first visit downloads more than 200 KB gzipped
   serve   install missing tools, then build and serve the web app at
           http://127.0.0.1:8080 (rebuilds on change)
   fuzz [SECONDS]
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
     let result = match command {
         Some("test") => test(),
         Some("dist") => dist(),
+        Some("size") => size(),
         Some("serve") => serve(),
         Some("fuzz") => match args.get(1).map(|s| s.parse::<u32>()) {
             None => fuzz::run(&environment(), 60),
@@ -119,34 +123,16 @@ fn dist() -> Result<()> {
     dist::finish(&dist)?;
     println!("ok    dist/ is self-contained; sw.js lists every file");
     heading("dist/");
-    let mut entries: Vec<_> = std::fs::read_dir(&dist)
-        .map_err(|error| format!("cannot list {}: {error}", dist.display()))?
-        .filter_map(std::result::Result::ok)
-        .filter_map(|entry| Some((entry.file_name().to_string_lossy().into_owned(), entry.metadata().ok()?.len())))
-        .collect();
-    entries.sort();
-    println!("{:>10}  {:>10}  file", "bytes", "gzip -9");
-    let (mut total, mut total_gzipped) = (0, 0);
-    for (name, bytes) in entries {
-        let gzipped = gzip_size(&env, &dist.join(&name));
-        println!("{bytes:>10}  {gzipped:>10}  {name}");
-        total += bytes;
-        total_gzipped += gzipped.parse::<u64>().unwrap_or(0);
-    }
-    println!("{total:>10}  {total_gzipped:>10}  (all, what a first visit downloads)");
+    size::print(&size::measure(&env, &dist)?);
     Ok(())
 }
 
-/// A file's size compressed with `gzip -9`, as a web server would send it; empty without gzip.
-fn gzip_size(env: &Env, path: &Path) -> String {
-    env.command("gzip")
-        .args(["-9", "-c"])
-        .arg(path)
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .map_or_else(String::new, |output| output.stdout.len().to_string())
+/// The release bundle, then its size against the page budget.
+fn size() -> Result<()> {
+    dist()?;
+    let env = environment();
+    heading("page budget: what a first visit downloads, gzipped");
+    size::check(size::print(&size::measure(&env, &env.root.join("dist"))?))
 }
 
 fn bench_wasm() -> Result<()> {
