@@ -9,8 +9,8 @@ use std::fmt::Write;
 use std::ops::Range;
 
 use serde::Serialize;
-use similar::{Algorithm, DiffOp, capture_diff_slices};
 
+use crate::diff::{Op, diff};
 use crate::model::Cluster;
 use crate::plan::{Plan, Risk, RiskKind, Step, Summary};
 
@@ -53,18 +53,13 @@ pub fn compare(before: (&Cluster, &Plan), after: (&Cluster, &Plan)) -> Compariso
     let mut added: Vec<Numbered<'_>> = Vec::new();
     // (earlier, revised) pairs of the same step.
     let mut matched: Vec<(Numbered<'_>, Numbered<'_>)> = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, &old_titles, &new_titles) {
+    for op in diff(&old_titles, &new_titles) {
         match op {
-            DiffOp::Equal { old_index, new_index, len } => {
-                let pairs = numbered(old, old_index..old_index + len).zip(numbered(new, new_index..new_index + len));
-                matched.extend(pairs);
+            Op::Equal { old: o, new: n, len } => {
+                matched.extend(numbered(old, o..o + len).zip(numbered(new, n..n + len)));
             }
-            DiffOp::Delete { old_index, old_len, .. } => removed.extend(numbered(old, old_index..old_index + old_len)),
-            DiffOp::Insert { new_index, new_len, .. } => added.extend(numbered(new, new_index..new_index + new_len)),
-            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                removed.extend(numbered(old, old_index..old_index + old_len));
-                added.extend(numbered(new, new_index..new_index + new_len));
-            }
+            Op::Delete { old: o, len } => removed.extend(numbered(old, o..o + len)),
+            Op::Insert { new: n, len } => added.extend(numbered(new, n..n + len)),
         }
     }
     let mut changes = Vec::new();

@@ -265,10 +265,10 @@ impl Diagnostic {
 
 /// The closest candidate to a misspelt name, for "did you mean" hints.
 pub fn did_you_mean<'c>(wrong: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let wrong_lower = wrong.to_lowercase();
+    let wrong_lower = wrong.to_ascii_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
-        let score = strsim::jaro_winkler(&wrong_lower, &candidate.to_lowercase());
+        let score = strsim::jaro_winkler(&wrong_lower, &candidate.to_ascii_lowercase());
         // Strictly greater: on a tie the earlier (declaration-order) candidate wins.
         if score >= 0.8 && best.is_none_or(|(top, _)| score > top) {
             best = Some((score, candidate));

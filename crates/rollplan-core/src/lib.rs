@@ -39,6 +39,7 @@
 pub mod check;
 pub mod compare;
 pub mod diagnostic;
+mod diff;
 mod fingerprint;
 pub mod link;
 pub mod model;

@@ -13,8 +13,11 @@
 //! [`unreadable_key`] rather than overwritten.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
-use serde_json::{Map, Value, json};
+use rollplan_core::Syntax;
+use rollplan_core::diagnostic::Sink;
+use rollplan_core::syntax::{Key, Node, Value};
 
 /// The record format written today.
 pub const SCHEMA: u64 = 1;
@@ -50,33 +53,89 @@ impl<T> Loaded<T> {
     }
 }
 
-fn encode<T: Into<Value>>(revision: u64, data: T) -> String {
-    json!({ "schema": SCHEMA, "revision": revision, "data": data.into() }).to_string()
+// JSON is read with the core's strict JSON reader and written by hand below:
+// serde_json's `Value` and parser cost 14 KB of gzipped wasm. The text written is
+// serde_json's, byte for byte (keys in sorted order, as its map kept them).
+
+/// A record, with `data` already JSON.
+fn encode(revision: u64, data: &str) -> String {
+    format!("{{\"data\":{data},\"revision\":{revision},\"schema\":{SCHEMA}}}")
 }
 
 /// The record of a description.
 pub fn encode_text(revision: u64, text: &str) -> String {
-    encode(revision, text)
+    encode(revision, &quoted(text))
 }
 
 /// The record of a plan's ticked steps.
 pub fn encode_steps(revision: u64, steps: &Steps) -> String {
-    encode(revision, steps.iter().map(|&step| json!(step)).collect::<Vec<_>>())
+    let list: Vec<String> = steps.iter().map(usize::to_string).collect();
+    encode(revision, &format!("[{}]", list.join(",")))
+}
+
+/// `text` as a JSON string, escaped as `serde_json` escapes it.
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c < ' ' => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `text` as JSON, or what is wrong with it.
+fn parse_json(text: &str) -> Result<Value, String> {
+    let mut sink = Sink::new(text);
+    match rollplan_core::syntax::parse(text, Syntax::Json, &mut sink) {
+        Some(node) => Ok(node.value),
+        None => Err(sink.diagnostics.first().map_or_else(
+            || "it is empty".to_owned(),
+            |error| {
+                let message = error.message.strip_prefix("JSON: ").unwrap_or(&error.message);
+                format!("{message} (line {}, column {})", error.line, error.column)
+            },
+        )),
+    }
+}
+
+/// The value of `name` in an object's fields (the last one, if repeated, as `serde_json` reads it).
+fn field<'v>(fields: &'v [(Key, Node)], name: &str) -> Option<&'v Value> {
+    fields.iter().rev().find(|(key, _)| key.name == name).map(|(_, node)| &node.value)
+}
+
+fn as_u64(value: &Value) -> Option<u64> {
+    match value {
+        Value::Integer(Some(n), _) => u64::try_from(*n).ok(),
+        _ => None,
+    }
 }
 
 /// The record in `raw`: `Ok(None)` when `raw` is not a record at all, `Err` when it is a broken one.
 fn record(raw: &str) -> Result<Option<(u64, Value)>, ()> {
-    let Ok(Value::Object(mut fields)) = serde_json::from_str::<Value>(raw) else {
+    let Ok(Value::Mapping(fields)) = parse_json(raw) else {
         return Ok(None);
     };
-    if !fields.contains_key("schema") {
+    let Some(schema) = field(&fields, "schema") else {
         return Ok(None);
-    }
-    if fields.get("schema").and_then(Value::as_u64) != Some(SCHEMA) {
+    };
+    if as_u64(schema) != Some(SCHEMA) {
         return Err(());
     }
-    let revision = fields.get("revision").and_then(Value::as_u64).ok_or(())?;
-    let data = fields.remove("data").ok_or(())?;
+    let revision = field(&fields, "revision").and_then(as_u64).ok_or(())?;
+    let data = field(&fields, "data").ok_or(())?.clone();
     Ok(Some((revision, data)))
 }
 
@@ -105,9 +164,9 @@ pub fn decode_steps(raw: &str) -> Loaded<Steps> {
         },
         // Schema 0: step numbers separated by spaces.
         Ok(None) if raw.chars().all(|c| c.is_ascii_digit() || c.is_whitespace()) => {
-            match raw.split_whitespace().map(str::parse).collect::<Result<Steps, _>>() {
-                Ok(data) => Loaded::Migrated(Stored { revision: 0, data }),
-                Err(_) => Loaded::Unreadable,
+            match raw.split_whitespace().map(|step| step.parse().ok()).collect::<Option<Vec<usize>>>() {
+                Some(list) => Loaded::Migrated(Stored { revision: 0, data: set(list) }),
+                None => Loaded::Unreadable,
             }
         }
         Err(()) | Ok(None) => Loaded::Unreadable,
@@ -116,7 +175,22 @@ pub fn decode_steps(raw: &str) -> Loaded<Steps> {
 
 /// A JSON list of step numbers.
 fn steps(value: &Value) -> Option<Steps> {
-    value.as_array()?.iter().map(|step| step.as_u64().and_then(|step| usize::try_from(step).ok())).collect()
+    let Value::Sequence(items) = value else {
+        return None;
+    };
+    let list: Option<Vec<usize>> =
+        items.iter().map(|step| as_u64(&step.value).and_then(|step| usize::try_from(step).ok())).collect();
+    list.map(set)
+}
+
+/// The set of `items`, inserted one by one: `collect()` into a `BTreeSet` or
+/// `BTreeMap` sorts first, with a copy of the sort for every element type (4 KB of wasm each).
+pub fn set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for item in items {
+        set.insert(item);
+    }
+    set
 }
 
 /// Where the unreadable value under `key` is kept: the first `<key>-unreadable-<n>` not `taken`.
@@ -195,43 +269,53 @@ const FILE_KIND: &str = "rollplan-progress";
 
 /// The progress file: every plan's ticked steps, by fingerprint.
 pub fn export_progress<'a>(plans: impl IntoIterator<Item = (&'a str, &'a Steps)>) -> String {
-    let plans: Map<String, Value> = plans
-        .into_iter()
-        .map(|(fingerprint, steps)| (fingerprint.to_owned(), steps.iter().map(|&step| json!(step)).collect()))
-        .collect();
-    let file = json!({ "kind": FILE_KIND, "version": 1, "plans": plans });
-    serde_json::to_string_pretty(&file).unwrap_or_default() + "\n"
+    // By fingerprint, as a JSON object's keys are written (and the last of a repeated one kept).
+    let mut sorted = BTreeMap::new();
+    for (fingerprint, steps) in plans {
+        sorted.insert(fingerprint, steps);
+    }
+    // serde_json's pretty layout: two-space indent, `[]` and `{}` when empty.
+    let mut out = format!("{{\n  \"kind\": {},\n  \"plans\": {{", quoted(FILE_KIND));
+    for (n, (fingerprint, steps)) in sorted.iter().enumerate() {
+        out.push_str(if n == 0 { "\n" } else { ",\n" });
+        let _ = write!(out, "    {}: [", quoted(fingerprint));
+        for (i, step) in steps.iter().enumerate() {
+            let _ = write!(out, "{}\n      {step}", if i == 0 { "" } else { "," });
+        }
+        out.push_str(if steps.is_empty() { "]" } else { "\n    ]" });
+    }
+    out.push_str(if sorted.is_empty() { "},\n" } else { "\n  },\n" });
+    out.push_str("  \"version\": 1\n}\n");
+    out
 }
 
 /// Reads a progress file; the error says, as a sentence, what is wrong with it.
 pub fn import_progress(text: &str) -> Result<BTreeMap<String, Steps>, String> {
-    let value: Value = serde_json::from_str(text).map_err(|error| format!("It is not JSON: {error}."))?;
-    let Value::Object(fields) = value else {
+    let value = parse_json(text).map_err(|error| format!("It is not JSON: {error}."))?;
+    let Value::Mapping(fields) = value else {
         return Err("It is not a rollplan progress file: expected a JSON object.".to_owned());
     };
-    if fields.get("kind").and_then(Value::as_str) != Some(FILE_KIND) {
+    if !matches!(field(&fields, "kind"), Some(Value::String(kind)) if kind == FILE_KIND) {
         return Err(format!("It is not a rollplan progress file: \"kind\" must be \"{FILE_KIND}\"."));
     }
-    match fields.get("version").and_then(Value::as_u64) {
+    match field(&fields, "version").and_then(as_u64) {
         Some(1) => {}
         Some(version) => return Err(format!("Version {version} of the progress file is not supported (only 1).")),
         None => return Err("\"version\" is missing or not a number.".to_owned()),
     }
-    let Some(Value::Object(plans)) = fields.get("plans") else {
+    let Some(Value::Mapping(plans)) = field(&fields, "plans") else {
         return Err("\"plans\" must be an object: plan fingerprint → ticked step numbers.".to_owned());
     };
-    plans
-        .iter()
-        .map(|(fingerprint, steps_value)| {
-            if fingerprint.len() != 16 || !fingerprint.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-            {
-                return Err(format!("\"{fingerprint}\" is not a plan fingerprint (16 hex digits)."));
-            }
-            let steps = steps(steps_value)
-                .ok_or_else(|| format!("The steps of plan {fingerprint} must be a list of step numbers."))?;
-            Ok((fingerprint.clone(), steps))
-        })
-        .collect()
+    let mut imported = BTreeMap::new();
+    for (Key { name: fingerprint, .. }, Node { value: steps_value, .. }) in plans {
+        if fingerprint.len() != 16 || !fingerprint.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err(format!("\"{fingerprint}\" is not a plan fingerprint (16 hex digits)."));
+        }
+        let steps = steps(steps_value)
+            .ok_or_else(|| format!("The steps of plan {fingerprint} must be a list of step numbers."))?;
+        imported.insert(fingerprint.clone(), steps);
+    }
+    Ok(imported)
 }
 
 #[cfg(test)]
@@ -250,8 +334,8 @@ mod tests {
     fn records_round_trip() {
         let text = "format: 1\ncluster: {\"schema\": 1}\n";
         assert_eq!(decode_text(&encode_text(4, text)), Loaded::Current(Stored { revision: 4, data: text.to_owned() }));
-        let encoded: Value = serde_json::from_str(&encode_steps(2, &steps(&[0, 3]))).unwrap();
-        assert_eq!(encoded, json!({ "schema": 1, "revision": 2, "data": [0, 3] }));
+        let encoded: serde_json::Value = serde_json::from_str(&encode_steps(2, &steps(&[0, 3]))).unwrap();
+        assert_eq!(encoded, serde_json::json!({ "schema": 1, "revision": 2, "data": [0, 3] }));
         assert_eq!(decode_steps(&encode_steps(2, &steps(&[0, 3]))), Loaded::Current(at(2, &[0, 3])));
         assert_eq!(decode_steps(&encode_steps(9, &Steps::new())), Loaded::Current(at(9, &[])));
     }
@@ -330,6 +414,45 @@ mod tests {
         assert!(is_newer(Some(&at(2, &[])), &at(3, &[1])));
         assert!(!is_newer(Some(&at(3, &[])), &at(3, &[1])));
         assert!(!is_newer(Some(&at(4, &[])), &at(3, &[1])));
+    }
+
+    #[test]
+    fn writes_json_that_serde_json_reads_back() {
+        use serde_json::{Value, from_str, json};
+        let text = "name: \"A\\B\"\n\ttab\r\u{8}\u{c}\u{1}\u{1f}\u{7f} é ✓ / </script>";
+        let read = |json: &str| from_str::<Value>(json).unwrap();
+        assert_eq!(read(&encode_text(3, text)), json!({ "schema": 1, "revision": 3, "data": text }));
+        assert_eq!(encode_steps(2, &steps(&[0, 3])), r#"{"data":[0,3],"revision":2,"schema":1}"#);
+        assert_eq!(encode_steps(9, &steps(&[])), r#"{"data":[],"revision":9,"schema":1}"#);
+        // serde_json's pretty layout (without its `preserve_order` feature, as the app is built: sorted keys).
+        assert_eq!(
+            export_progress([]),
+            "{\n  \"kind\": \"rollplan-progress\",\n  \"plans\": {},\n  \"version\": 1\n}\n"
+        );
+        let (a, b, none) = (steps(&[0, 2, 10]), steps(&[5]), steps(&[]));
+        let file = export_progress([("fedcba9876543210", &b), ("0123456789abcdef", &a), ("00000000000000ff", &none)]);
+        assert_eq!(
+            file,
+            r#"{
+  "kind": "rollplan-progress",
+  "plans": {
+    "00000000000000ff": [],
+    "0123456789abcdef": [
+      0,
+      2,
+      10
+    ],
+    "fedcba9876543210": [
+      5
+    ]
+  },
+  "version": 1
+}
+"#
+        );
+        let expected = json!({ "kind": FILE_KIND, "version": 1, "plans": {
+            "fedcba9876543210": [5], "0123456789abcdef": [0, 2, 10], "00000000000000ff": [] } });
+        assert_eq!(read(&file), expected);
     }
 
     #[test]

@@ -125,7 +125,7 @@ fn other_plan(text: &str, what: &str) -> Result<OtherPlan, Rc<str>> {
 
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+    chars.next().map_or_else(String::new, |first| first.to_ascii_uppercase().to_string() + chars.as_str())
 }
 
 impl State {

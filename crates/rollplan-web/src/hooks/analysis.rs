@@ -126,7 +126,10 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
         Some(running) if running.revision == revision => {
             let rendered_at = now_ms();
             measure("rollplan:render", running.analysed_at, rendered_at);
-            shared.last_cost.set(Some(Duration::from_secs_f64((rendered_at - running.started_at).max(0.0) / 1000.0)));
+            // Whole microseconds (`as` saturates): `from_secs_f64` would bring its panic message along.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let micros = ((rendered_at - running.started_at).max(0.0) * 1000.0) as u64;
+            shared.last_cost.set(Some(Duration::from_micros(micros)));
             spawn_local(async move {
                 next_paint().await;
                 let painted_at = now_ms();

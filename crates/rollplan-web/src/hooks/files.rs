@@ -61,9 +61,13 @@ pub fn use_progress_import(dispatch: Callback<Action>) -> Callback<File> {
 async fn read(file: &File) -> Result<String, String> {
     let limit = rollplan_core::MAX_INPUT_BYTES;
     if file.size() > f64::from(u32::try_from(limit).unwrap_or(u32::MAX)) {
+        // Tenths of a MiB in integers: formatting an `f64` costs 10 KB of wasm.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let tenths = (file.size() * 10.0 / 1_048_576.0).round() as u64;
         return Err(format!(
-            "it is {:.1} MiB, and descriptions are limited to {} MiB",
-            file.size() / 1_048_576.0,
+            "it is {}.{} MiB, and descriptions are limited to {} MiB",
+            tenths / 10,
+            tenths % 10,
             limit / 1_048_576
         ));
     }

@@ -253,7 +253,7 @@ fn save_progress(synced: &Synced, progress: &Progress, problems: &mut Vec<Action
     let Some(storage) = storage() else {
         return synced.fail(problems);
     };
-    let mut plans: BTreeSet<String> = progress.plans().map(|(fingerprint, _)| fingerprint.to_owned()).collect();
+    let mut plans: BTreeSet<String> = record::set(progress.plans().map(|(fingerprint, _)| fingerprint.to_owned()));
     plans.extend(synced.progress.borrow().keys().cloned());
     for fingerprint in plans {
         let ours = progress.done(&fingerprint);
