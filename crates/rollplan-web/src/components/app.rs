@@ -203,7 +203,7 @@ pub fn App() -> Html {
                             on_close_link={callbacks.close_link.clone()}
                         />
                     </div>
-                    { plan_section(&state, &callbacks, &compare_file, progress_tools) }
+                    <div class="plan-body">{ plan_section(&state, &callbacks, &compare_file, progress_tools) }</div>
                 </section>
             </main>
             if drop_zone.active {

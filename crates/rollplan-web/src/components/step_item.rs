@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use rollplan_core::plan::{Plan, Risk, RiskLevel};
-use web_sys::{HtmlElement, HtmlInputElement, ScrollIntoViewOptions, ScrollLogicalPosition};
+use web_sys::{HtmlDetailsElement, HtmlElement, HtmlInputElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 use yew::prelude::*;
 
 use crate::wording::{risk_meaning, step_minutes};
@@ -50,6 +50,16 @@ impl PartialEq for StepItemProps {
 #[component]
 pub fn StepItem(props: &StepItemProps) -> Html {
     let item = use_node_ref();
+    // The folded risks are only rendered once opened: a 64-node plan has
+    // dozens of risks after most of its 450 steps, and rendering all of them
+    // put 100,000 nodes in the page for every keystroke to restyle.
+    let more_open = use_state(|| false);
+    let on_toggle = {
+        let more_open = more_open.clone();
+        Callback::from(move |event: Event| {
+            more_open.set(event.target_dyn_into::<HtmlDetailsElement>().is_some_and(|details| details.open()));
+        })
+    };
     let index = props.index;
     let step = &props.plan.steps[index];
     // What a node failure would bring after this step, in the description's order of services.
@@ -113,9 +123,11 @@ pub fn StepItem(props: &StepItemProps) -> Html {
                         { for risks.iter().take(RISKS_SHOWN).map(|r| risk(r)) }
                     </ul>
                     if risks.len() > RISKS_SHOWN {
-                        <details class="more-risks">
+                        <details class="more-risks" ontoggle={on_toggle}>
                             <summary>{ format!("{} more risks", risks.len() - RISKS_SHOWN) }</summary>
-                            <ul class="risks">{ for risks.iter().skip(RISKS_SHOWN).map(|r| risk(r)) }</ul>
+                            if *more_open {
+                                <ul class="risks">{ for risks.iter().skip(RISKS_SHOWN).map(|r| risk(r)) }</ul>
+                            }
                         </details>
                     }
                 }

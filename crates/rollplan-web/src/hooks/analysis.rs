@@ -7,7 +7,7 @@
 //! analysis of that revision follows as soon as [`delay_after`] the cost of
 //! the last analysis (validation, planning and rendering the result) allows:
 //!
-//! - under [`IMMEDIATE_BELOW`] (half a frame), at once: on the next tick (a
+//! - under [`IMMEDIATE_BELOW`] (two frames), at once: on the next tick (a
 //!   microtask), still in the keystroke's task, so the frame that shows the
 //!   keystroke shows its plan too. (A zero timer would wait for that frame
 //!   first: measured, it put a second frame between keystroke and plan.)
@@ -51,9 +51,12 @@ pub const ANALYSIS_DELAY: Duration = Duration::from_millis(200);
 pub const MAX_ANALYSIS_DELAY: Duration = Duration::from_secs(2);
 
 /// An analysis (with its rendering) quicker than this runs on the next tick,
-/// without waiting for typing to pause: half a frame at 60 Hz, so the keystroke,
-/// the analysis and the paint fit in one frame.
-pub const IMMEDIATE_BELOW: Duration = Duration::from_millis(8);
+/// without waiting for typing to pause: two frames at 60 Hz. Half a frame
+/// (so that keystroke, analysis and paint fit in one) left a 64-node
+/// description, whose analysis and render take about 15 ms, waiting 200 ms
+/// for every keystroke; at once, its plan follows in about 30 ms, and a
+/// keystroke still blocks typing for less than two frames.
+pub const IMMEDIATE_BELOW: Duration = Duration::from_millis(32);
 
 /// How long to wait after an edit before analysing, given what the last
 /// analysis and its rendering cost (`None`: not known).
@@ -221,7 +224,8 @@ mod tests {
     fn quick_analyses_run_at_once_and_slow_ones_wait_within_bounds() {
         assert_eq!(delay_after(Some(Duration::ZERO)), Duration::ZERO);
         assert_eq!(delay_after(Some(Duration::from_millis(5))), Duration::ZERO);
-        assert_eq!(delay_after(Some(Duration::from_micros(7_999))), Duration::ZERO);
+        assert_eq!(delay_after(Some(Duration::from_millis(15))), Duration::ZERO);
+        assert_eq!(delay_after(Some(Duration::from_micros(31_999))), Duration::ZERO);
         assert_eq!(delay_after(Some(IMMEDIATE_BELOW)), ANALYSIS_DELAY);
         assert_eq!(delay_after(Some(Duration::from_millis(40))), ANALYSIS_DELAY);
         assert_eq!(delay_after(Some(Duration::from_millis(400))), Duration::from_millis(800));
