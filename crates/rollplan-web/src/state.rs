@@ -7,8 +7,9 @@
 //!
 //! Typing must never wait for the planner, so an edit only records the text
 //! and bumps [`State::revision`]; the analysis (validation and plan) is a
-//! separate [`Action::Analyze`] for a given revision, which the debounce hook
-//! dispatches once typing pauses. An analysis for a revision that is no longer
+//! separate [`Action::Analyze`] for a given revision, which the analysis hook
+//! dispatches right after the edit when analyses are quick, else once typing
+//! pauses (`hooks/analysis.rs`). An analysis for a revision that is no longer
 //! current is ignored, which is all the cancelling the debounce needs. Loading
 //! an example or a file analyses at once: there is no typing to wait for.
 //!

@@ -2,7 +2,7 @@
 //!
 //! - [`storage`]: the description and the checklist progress live in
 //!   `localStorage`, so a reload or a closed tab loses nothing;
-//! - [`analysis`]: the debounce that analyses the text once typing pauses;
+//! - [`analysis`]: analyses the text after each edit, at once when that is quick, else once typing pauses;
 //! - [`files`]: reading a file the user opens or drops on the page;
 //! - [`link`]: plan links in the address bar;
 //! - [`export`]: the clipboard, downloads and printing;
