@@ -7,9 +7,7 @@
 //! service's risk depends only on its own state and on the state of its
 //! owners (`whatif::risk_of`), and a step changes one service or one node.
 
-use std::collections::BTreeMap;
-
-use super::sim::apply_to;
+use super::sim::Sim;
 use super::{Action, Broken, Plan, RiskSpan, State, Step, Summary, details, whatif};
 use crate::model::{Cluster, NodeId, ServiceId};
 
@@ -17,9 +15,11 @@ use crate::model::{Cluster, NodeId, ServiceId};
 /// An error only for an action naming what the cluster does not have.
 pub(super) fn record(cluster: &Cluster, actions: Vec<Action>) -> Result<Plan, Broken> {
     let owned_by = owned_by(cluster)?;
-    let mut state = State::initial(cluster);
-    let mut hosted = whatif::hosted(&state)?;
-    let mut totals = Totals::new(cluster, &state);
+    // The planner's scratch model replays the actions: it keeps the state,
+    // and counts moves and steps with mixed releases as the search does.
+    let mut sim = Sim::new(cluster)?;
+    let mut hosted = whatif::hosted(&sim.state)?;
+    let mut totals = Totals::new(cluster, &sim.state);
     // The span holding each service's current risk, if it has one. A span's
     // `last` is provisional while it is open and set when it closes, so that
     // a step costs what it touches, not what stands.
@@ -29,9 +29,9 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>) -> Result<Plan, Br
     let mut steps = Vec::with_capacity(actions.len());
     let mut touched: Vec<ServiceId> = Vec::new();
     for (index, action) in actions.into_iter().enumerate() {
-        let (title, details) = details::describe(cluster, &state, &action)?;
-        totals.count(cluster, &state, &action, details.minutes)?;
-        apply_to(cluster, &mut state, &action)?;
+        let (title, details) = details::describe(cluster, &sim.state, &action)?;
+        totals.count(&sim.state, &action, details.minutes)?;
+        sim.apply(action.clone())?;
         touched.clear();
         touched_by(&action, &owned_by, &mut hosted, &mut touched)?;
         if index == 0 {
@@ -40,7 +40,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>) -> Result<Plan, Br
             touched.extend(0..cluster.services.len());
         }
         for &service in &touched {
-            let now = whatif::risk_of(cluster, &state, &hosted, service)?;
+            let now = whatif::risk_of(cluster, &sim.state, &hosted, service)?;
             let slot = open.get_mut(service).ok_or_else(|| Broken::index("service", service))?;
             let current = slot.and_then(|span| risks.get(span)).map(|span| &span.risk);
             if current == now.as_ref() {
@@ -66,7 +66,10 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>) -> Result<Plan, Br
             span.last = end;
         }
     }
-    Ok(Plan { steps, risks, summary: totals.finish() })
+    let mut summary = totals.finish();
+    summary.moves = sim.moves;
+    summary.mixed_version_steps = sim.mixed_steps;
+    Ok(Plan { steps, risks, summary })
 }
 
 /// For each node, the services that may run on it (whose risk its state feeds).
@@ -108,51 +111,30 @@ fn touched_by(
     Ok(())
 }
 
-/// The plan's totals, kept as running counts while the steps are recorded
-/// (recounting the whole state after each step would be steps × nodes).
+/// The plan's totals the sim does not keep, as running counts while the
+/// steps are recorded (recounting the whole state after each step would be
+/// steps × services).
 struct Totals {
     summary: Summary,
     /// Which services some step takes offline.
     taken_offline: Vec<bool>,
     /// Services offline in the state before the step being counted.
     offline_now: usize,
-    /// For each component, how many nodes run each release.
-    releases: Vec<BTreeMap<String, usize>>,
-    /// Components whose nodes run more than one release.
-    mixed_components: usize,
 }
 
 impl Totals {
     fn new(cluster: &Cluster, state: &State) -> Totals {
-        let mut releases = vec![BTreeMap::new(); cluster.components.len()];
-        for node in &state.nodes {
-            for (counts, version) in releases.iter_mut().zip(&node.versions) {
-                *counts.entry(version.clone()).or_insert(0) += 1;
-            }
-        }
-        let mixed_components = releases.iter().filter(|counts| counts.len() > 1).count();
         Totals {
             summary: Summary::default(),
             taken_offline: vec![false; cluster.services.len()],
             offline_now: state.services.iter().filter(|s| !s.online).count(),
-            releases,
-            mixed_components,
         }
     }
 
     /// Counts one step; `before` is the state it starts from.
-    fn count(
-        &mut self,
-        cluster: &Cluster,
-        before: &State,
-        action: &Action,
-        minutes: Option<u32>,
-    ) -> Result<(), Broken> {
+    fn count(&mut self, before: &State, action: &Action, minutes: Option<u32>) -> Result<(), Broken> {
         let summary = &mut self.summary;
         summary.steps += 1;
-        if action.is_move() {
-            summary.moves += 1;
-        }
         let minutes = minutes.unwrap_or_else(|| {
             summary.estimate_incomplete = true;
             0
@@ -179,33 +161,6 @@ impl Totals {
             _ => {}
         }
         summary.outage_minutes += minutes * offline as u32;
-        if let Action::Upgrade { node, components } = action {
-            let versions = &before.node(*node).ok_or_else(|| Broken::index("node", *node))?.versions;
-            for &c in components {
-                let (Some(component), Some(old), Some(counts)) =
-                    (cluster.component(c), versions.get(c), self.releases.get_mut(c))
-                else {
-                    return Err(Broken::index("component", c));
-                };
-                let was_mixed = counts.len() > 1;
-                if let Some(count) = counts.get_mut(old) {
-                    *count -= 1;
-                    if *count == 0 {
-                        counts.remove(old);
-                    }
-                }
-                *counts.entry(component.target.clone()).or_insert(0) += 1;
-                match (was_mixed, counts.len() > 1) {
-                    (false, true) => self.mixed_components += 1,
-                    (true, false) => self.mixed_components -= 1,
-                    _ => {}
-                }
-            }
-        }
-        // Mixed: after the step, some component runs more than one release.
-        if self.mixed_components > 0 {
-            self.summary.mixed_version_steps += 1;
-        }
         Ok(())
     }
 
