@@ -308,40 +308,23 @@ impl<'a> Document<'a> {
     pub fn new(analysis: &'a Analysis) -> Document<'a> {
         let diagnostics = analysis.validation.diagnostics.as_slice();
         let (Some(cluster), Some(outcome)) = (analysis.validation.cluster.as_ref(), analysis.outcome.as_ref()) else {
-            return Document {
-                outcome: "invalid",
-                cluster: None,
-                fingerprint: None,
-                diagnostics,
-                steps: Vec::new(),
-                risks: Vec::new(),
-                summary: None,
-                blocked: None,
-            };
+            return Document::without_plan(diagnostics, None, None);
         };
         let fingerprint = analysis.fingerprint.as_deref();
+        let blocked = |reasons| Document::without_plan(diagnostics, Some((&cluster.name, fingerprint)), Some(reasons));
         match outcome {
-            Outcome::Blocked(reasons) => Document {
-                outcome: "blocked",
-                cluster: Some(&cluster.name),
-                fingerprint,
-                diagnostics,
-                steps: Vec::new(),
-                risks: Vec::new(),
-                summary: None,
-                blocked: Some(
-                    reasons
-                        .iter()
-                        .map(|r| BlockedDocument {
-                            rule: rule_name(r),
-                            service: r.service.as_deref(),
-                            node: r.node.as_deref(),
-                            message: &r.message,
-                            unblock: &r.unblock,
-                        })
-                        .collect(),
-                ),
-            },
+            Outcome::Blocked(reasons) => blocked(
+                reasons
+                    .iter()
+                    .map(|r| BlockedDocument {
+                        rule: rule_name(r),
+                        service: r.service.as_deref(),
+                        node: r.node.as_deref(),
+                        message: &r.message,
+                        unblock: &r.unblock,
+                    })
+                    .collect(),
+            ),
             Outcome::Planned(plan) => match step_documents(cluster, plan).zip(risk_documents(cluster, plan)) {
                 Some((steps, risks)) => Document {
                     outcome: "ok",
@@ -353,23 +336,32 @@ impl<'a> Document<'a> {
                     summary: Some(&plan.summary),
                     blocked: None,
                 },
-                None => Document {
-                    outcome: "blocked",
-                    cluster: Some(&cluster.name),
-                    fingerprint,
-                    diagnostics,
-                    steps: Vec::new(),
-                    risks: Vec::new(),
-                    summary: None,
-                    blocked: Some(vec![BlockedDocument {
-                        rule: BlockingRule::Internal.as_str(),
-                        service: None,
-                        node: None,
-                        message: PLAN_DOES_NOT_FIT,
-                        unblock: &[],
-                    }]),
-                },
+                None => blocked(vec![BlockedDocument {
+                    rule: BlockingRule::Internal.as_str(),
+                    service: None,
+                    node: None,
+                    message: PLAN_DOES_NOT_FIT,
+                    unblock: &[],
+                }]),
             },
+        }
+    }
+
+    /// A document with no plan: `invalid` without a cluster, else `blocked` for `reasons`.
+    fn without_plan(
+        diagnostics: &'a [Diagnostic],
+        cluster: Option<(&'a str, Option<&'a str>)>,
+        reasons: Option<Vec<BlockedDocument<'a>>>,
+    ) -> Document<'a> {
+        Document {
+            outcome: if cluster.is_some() { "blocked" } else { "invalid" },
+            cluster: cluster.map(|(name, _)| name),
+            fingerprint: cluster.and_then(|(_, fingerprint)| fingerprint),
+            diagnostics,
+            steps: Vec::new(),
+            risks: Vec::new(),
+            summary: None,
+            blocked: reasons,
         }
     }
 }
