@@ -189,7 +189,7 @@ function ring(nodes) {
   return lines.join('\n');
 }
 
-test('a long plan is shown 500 steps at a time, always up to the current step', async () => {
+test('a long plan renders the steps near the screen, every step when scrolled to, and all of them in print', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, problems } = await open(context);
   const description = ring(200);
@@ -199,17 +199,68 @@ test('a long plan is shown 500 steps at a time, always up to the current step', 
   const expected = JSON.parse(rollplan('plan', '--format', 'json', file));
   const total = expected.summary.steps;
   assert.ok(total > 1000, `${total} steps`);
+  const steps = page.locator('.checklist > li.step');
+  const numbers = async () => (await steps.evaluateAll((items) => items.map((item) => Number(item.dataset.step))));
 
   await page.locator('.describe input[type=file]').setInputFiles({ name: 'ring.yaml', mimeType: 'application/yaml', buffer: Buffer.from(description) });
-  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 500));
-  assert.equal(await page.locator('.more-steps').textContent(), `Steps 1 to 500 of ${total} are shown. Show 500 more Show all`);
-  await page.getByRole('button', { name: 'Show 500 more' }).click();
-  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 1000));
-  await page.getByRole('button', { name: 'Show all' }).click();
-  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, total));
-  assert.equal(await page.locator('.more-steps').count(), 0);
-  assert.equal(await page.locator('.checklist > li').last().locator('.step-title').textContent(), expected.steps.at(-1).title);
+  await eventually(() => steps.first().getAttribute('aria-setsize'), (size) => assert.equal(size, String(total)));
+  // A screenful and a margin, not the whole plan; the gaps stand for the rest, so the page is as long as all of it.
+  const first = await numbers();
+  assert.ok(first.length >= 5 && first.length < 60, `${first.length} steps rendered`);
+  assert.equal(first[0], 0);
+  const gapSteps = await page.locator('.checklist > li.step-gap').evaluateAll((gaps) => gaps.reduce((sum, gap) => sum + Number(gap.dataset.steps), 0));
+  assert.equal(first.length + gapSteps, total, 'every step is rendered or stood for, once');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollHeight) > total * 100, 'the page is as long as the whole checklist');
 
+  // Scrolling to the end brings the last steps, in their place and order, with their place in the whole list.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await eventually(text(steps.last().locator('.step-title')), (title) => assert.equal(title, expected.steps.at(-1).title));
+  assert.equal(await steps.last().getAttribute('aria-posinset'), String(total));
+  const last = await numbers();
+  assert.equal(last[0], 0, 'the current step stays rendered');
+  assert.deepEqual(last.slice(1), [...last.slice(1)].sort((a, b) => a - b));
+  assert.equal(last.at(-1), total - 1);
+  assert.ok(await steps.last().isVisible());
+  // Half way: the step on screen is the one the plan has there.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+  await eventually(
+    () => page.evaluate(() => {
+      const onScreen = [...document.querySelectorAll('.checklist > li.step')].find((item) => {
+        const box = item.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= innerHeight;
+      });
+      return onScreen ? [Number(onScreen.dataset.step), onScreen.querySelector('.step-title').textContent] : null;
+    }),
+    (seen) => {
+      assert.ok(seen && seen[0] > total / 4 && seen[0] < (total * 3) / 4, JSON.stringify(seen));
+      assert.equal(seen[1], expected.steps[seen[0]].title);
+    },
+  );
+
+  // Printed, every step is there.
+  await page.emulateMedia({ media: 'print' });
+  await eventually(count(steps), (n) => assert.equal(n, total));
+  await page.emulateMedia({ media: 'screen' });
+  await eventually(count(steps), (n) => assert.ok(n < 60, `${n} steps rendered after printing`));
+
+  assert.deepEqual(await problems(), []);
+  await context.close();
+});
+
+test('a timeline column far down a long checklist brings its step into view', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, problems } = await open(context);
+  // Drawn (nodes x steps within the timeline's limit), and long enough for the checklist to render only part.
+  await page.locator('#description').fill(ring(24));
+  const total = Number(await eventually(() => page.locator('.checklist > li.step').first().getAttribute('aria-setsize'), (size) => assert.ok(Number(size) > 120, size)));
+  await page.locator('.timeline-grid button[data-step]').last().click();
+  const lastStep = page.locator(`.checklist > li.step[data-step="${total - 1}"]`);
+  await eventually(() => lastStep.getAttribute('class'), (classes) => assert.match(classes, /selected/));
+  await eventually(() => lastStep.isVisible(), (visible) => assert.ok(visible));
+  await eventually(
+    () => lastStep.evaluate((item) => item.getBoundingClientRect().top < innerHeight && item.getBoundingClientRect().bottom > 0),
+    (inView) => assert.ok(inView, 'scrolled into view'),
+  );
   assert.deepEqual(await problems(), []);
   await context.close();
 });

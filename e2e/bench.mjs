@@ -133,13 +133,12 @@ async function keystrokes(title, prefix, description) {
     if (description !== null) {
       await editor.fill(description);
       // Its first analysis waits for typing to pause (its cost is not known yet); the timeline is not
-      // drawn at this size, the checklist is.
-      const last = `Pause N${NODES - 1}`;
+      // drawn at this size, the checklist is (the steps near the screen: it is a long one).
       await page.waitForFunction(
-        (last) =>
+        (nodes) =>
           !document.querySelector('.plan.stale') &&
-          [...document.querySelectorAll('.checklist .step-title')].some((title) => title.textContent === last),
-        last,
+          Number(document.querySelector('.checklist > li.step')?.getAttribute('aria-setsize')) > nodes * 4,
+        NODES,
         { timeout: 60_000 },
       );
     }

@@ -8,14 +8,18 @@
 //! of Yew:
 //! - [`state`]: the state and its transitions, plain Rust, unit-tested natively,
 //!   with the pure helpers it and the views use: [`progress`] (ticks per plan),
-//!   [`record`] (what storage holds, versioned), [`timeline`] (the picture as data), [`text_position`] (line/column to
-//!   textarea offsets) and [`wording`]; plan links ([`sharing`]), comparing
-//!   plans ([`review`]) and what the export buttons download ([`export`]);
+//!   [`record`] (what storage holds, versioned), [`timeline`] (the picture as
+//!   data), [`step_window`] (which steps of a long checklist are rendered),
+//!   [`text_position`] (line/column to textarea offsets) and [`wording`]; plan
+//!   links ([`sharing`]), comparing plans ([`review`]) and what the export
+//!   buttons download ([`export`]);
 //! - `reducer`: the `yew::Reducible` adapter for that state;
 //! - [`hooks`]: the browser at the edge: storage, the analysis debounce, files,
-//!   the address bar, the clipboard, downloads, the service worker;
-//! - [`components`]: one component per file; only [`App`] holds state, the
-//!   others get props and callbacks.
+//!   the address bar, the clipboard, downloads, the service worker, the
+//!   checklist's view of the screen;
+//! - [`components`]: one component per file; only [`App`] holds the app's
+//!   state, the others get props and callbacks (the checklist keeps what is
+//!   on screen, which is a view's own business).
 //!
 //! Text from descriptions (names, versions) is rendered as text nodes only,
 //! never as HTML.
@@ -29,6 +33,7 @@ mod reducer;
 pub mod review;
 pub mod sharing;
 pub mod state;
+pub mod step_window;
 pub mod text_position;
 pub mod timeline;
 pub mod wording;

@@ -1,8 +1,9 @@
 //! The plan as a numbered checklist, one [`StepItem`] per step.
 //!
-//! Long plans are shown a page at a time: a 4,096-node cluster has about
-//! 28,000 steps, and rendering all of them at once would freeze the page for
-//! seconds. The steps up to the current and the selected one are always shown.
+//! A long plan renders only the steps near the screen, with a gap for the
+//! others (`step_window.rs` says why and how): a 64-node cluster's 450 steps,
+//! or a 4,096-node one's 28,000, cost a keystroke or a scroll what a screenful
+//! costs. Short plans, and any plan being printed, are rendered whole.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -10,7 +11,10 @@ use std::rc::Rc;
 use rollplan_core::plan::Plan;
 use yew::prelude::*;
 
+use crate::components::step_gap::StepGap;
 use crate::components::step_item::StepItem;
+use crate::hooks::viewport::{use_measured_steps, use_printing, use_viewport};
+use crate::step_window::{self, Heights, Piece, WINDOW_ABOVE};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ChecklistProps {
@@ -24,66 +28,61 @@ pub struct ChecklistProps {
     pub on_select: Callback<usize>,
 }
 
-/// Steps rendered at first, and added by each "Show more".
-pub const STEPS_AT_ONCE: usize = 500;
-
-/// How many steps to render: at least `limit`, enough to include `needed`
-/// (the current and selected steps), never more than the plan has.
-pub fn steps_shown(total: usize, limit: usize, needed: Option<usize>) -> usize {
-    limit.max(needed.map_or(0, |index| index + 1)).min(total)
-}
+/// What is taken to be on screen (px from the list's top) before the first reading.
+const FIRST_SCREEN: f64 = 1_000.0;
 
 #[component]
 pub fn Checklist(props: &ChecklistProps) -> Html {
-    let limit = use_state(|| STEPS_AT_ONCE);
     let total = props.plan.steps.len();
-    let shown = steps_shown(total, *limit, props.current.max(props.selected));
-    let more = {
-        let limit = limit.clone();
-        Callback::from(move |_: MouseEvent| limit.set(shown + STEPS_AT_ONCE))
+    let printing = use_printing();
+    let windowed = total > WINDOW_ABOVE && !printing;
+    let list = use_node_ref();
+    let viewport = use_viewport(&list, windowed);
+    let heights = use_mut_ref(Heights::default);
+    heights.borrow_mut().fit(props.plan.steps.iter().map(|step| step.risk_count));
+    let rerender = use_force_update();
+    let on_measured = {
+        let heights = heights.clone();
+        Callback::from(move |measured: Vec<(usize, f64)>| {
+            let mut table = heights.borrow_mut();
+            // Every measurement is recorded (no short-circuit); one that changed the layout re-renders.
+            let changed =
+                measured.into_iter().fold(false, |changed, (step, height)| table.measure(step, height) | changed);
+            if changed {
+                rerender.force_update();
+            }
+        })
     };
-    let all = {
-        let limit = limit.clone();
-        Callback::from(move |_: MouseEvent| limit.set(total))
+    use_measured_steps(&list, windowed, on_measured);
+
+    let pieces = if windowed {
+        let table = heights.borrow();
+        let (top, bottom) = viewport.map_or((0.0, FIRST_SCREEN), |viewport| (viewport.top, viewport.bottom));
+        let pinned: Vec<usize> = props.current.into_iter().chain(props.selected).collect();
+        step_window::pieces(&table, step_window::window(&table, top, bottom), &pinned)
+    } else {
+        (0..total).map(Piece::Step).collect()
     };
     html! {
-        <>
-        <ol class="checklist" aria-label="Upgrade steps">
-            { for (0..shown).map(|index| html! {
-                <StepItem
-                    key={index}
-                    plan={props.plan.clone()}
-                    {index}
-                    done={props.done.contains(&index)}
-                    current={props.current == Some(index)}
-                    selected={props.selected == Some(index)}
-                    on_done={props.on_done.clone()}
-                    on_select={props.on_select.clone()}
-                />
+        <ol class="checklist" ref={list} aria-label="Upgrade steps">
+            { for pieces.into_iter().map(|piece| match piece {
+                Piece::Step(index) => html! {
+                    <StepItem
+                        key={index}
+                        plan={props.plan.clone()}
+                        {index}
+                        done={props.done.contains(&index)}
+                        current={props.current == Some(index)}
+                        selected={props.selected == Some(index)}
+                        {printing}
+                        on_done={props.on_done.clone()}
+                        on_select={props.on_select.clone()}
+                    />
+                },
+                Piece::Gap { first, count, height } => html! {
+                    <StepGap key={format!("gap-{first}")} steps={count} {height} />
+                },
             }) }
         </ol>
-        if shown < total {
-            <p class="more-steps">
-                { format!("Steps 1 to {shown} of {total} are shown. ") }
-                <button type="button" onclick={more}>{ format!("Show {} more", STEPS_AT_ONCE.min(total - shown)) }</button>
-                { " " }
-                <button type="button" onclick={all}>{ "Show all" }</button>
-            </p>
-        }
-        </>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_plans_are_shown_a_page_at_a_time_but_always_up_to_the_current_step() {
-        assert_eq!(steps_shown(30, STEPS_AT_ONCE, None), 30);
-        assert_eq!(steps_shown(28_000, STEPS_AT_ONCE, None), STEPS_AT_ONCE);
-        assert_eq!(steps_shown(28_000, STEPS_AT_ONCE, Some(2_000)), 2_001);
-        assert_eq!(steps_shown(28_000, 1_000, Some(10)), 1_000);
-        assert_eq!(steps_shown(28_000, usize::MAX, None), 28_000);
     }
 }

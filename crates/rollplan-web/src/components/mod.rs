@@ -1,5 +1,6 @@
-//! The app's components, one per file. Only `App` holds state; the others
-//! get props and callbacks.
+//! The app's components, one per file. Only `App` holds the app's state; the
+//! others get props and callbacks, and keep at most what only their view
+//! needs (a step's folded risks opened, which steps are on screen).
 
 pub mod app;
 pub mod blocked;
@@ -20,6 +21,7 @@ pub mod plan_summary;
 pub mod progress_tools;
 pub mod share_tools;
 pub mod shared_banner;
+pub mod step_gap;
 pub mod step_item;
 pub mod storage_notice;
 pub mod timeline;

@@ -9,12 +9,11 @@ use rollplan_core::plan::{Plan, Risk, RiskLevel};
 use web_sys::{HtmlDetailsElement, HtmlElement, HtmlInputElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 use yew::prelude::*;
 
+use crate::step_window::RISKS_SHOWN;
 use crate::wording::{risk_meaning, step_minutes};
 
-/// Risks listed in full per step; more are folded away (big clusters list one per service).
-const RISKS_SHOWN: usize = 4;
-
 #[derive(Properties, Debug)]
+#[allow(clippy::struct_excessive_bools)] // independent marks of one step, each a prop
 pub struct StepItemProps {
     pub plan: Rc<Plan>,
     pub index: usize,
@@ -22,6 +21,8 @@ pub struct StepItemProps {
     /// The first step not done: what to do next.
     pub current: bool,
     pub selected: bool,
+    /// The page is being printed: folded risks are printed too.
+    pub printing: bool,
     pub on_done: Callback<(usize, bool)>,
     pub on_select: Callback<usize>,
 }
@@ -41,6 +42,7 @@ impl PartialEq for StepItemProps {
             && self.done == other.done
             && self.current == other.current
             && self.selected == other.selected
+            && self.printing == other.printing
             && self.on_done == other.on_done
             && self.on_select == other.on_select
             && same_step
@@ -94,7 +96,15 @@ pub fn StepItem(props: &StepItemProps) -> Html {
     );
 
     html! {
-        <li {class} ref={item} aria-current={props.current.then_some("step")}>
+        // Its place in the whole list, for assistive technology: a long checklist renders only some steps.
+        <li
+            {class}
+            ref={item}
+            aria-current={props.current.then_some("step")}
+            aria-posinset={(index + 1).to_string()}
+            aria-setsize={props.plan.steps.len().to_string()}
+            data-step={index.to_string()}
+        >
             <div class="step-head">
                 <label class="step-check">
                     <input
@@ -125,7 +135,7 @@ pub fn StepItem(props: &StepItemProps) -> Html {
                     if risks.len() > RISKS_SHOWN {
                         <details class="more-risks" ontoggle={on_toggle}>
                             <summary>{ format!("{} more risks", risks.len() - RISKS_SHOWN) }</summary>
-                            if *more_open {
+                            if *more_open || props.printing {
                                 <ul class="risks">{ for risks.iter().skip(RISKS_SHOWN).map(|r| risk(r)) }</ul>
                             }
                         </details>

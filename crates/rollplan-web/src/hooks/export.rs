@@ -56,13 +56,27 @@ pub fn use_exports(state: &UseReducerHandle<State>) -> Rc<Exports> {
                 })
             },
             json: Callback::from(move |()| save(&export::json(&text()))),
-            print: Callback::from(|()| {
-                if let Some(window) = web_sys::window() {
-                    let _ = window.print();
-                }
-            }),
+            print: Callback::from(|()| print()),
         }
     })
+}
+
+/// Asks the browser to print once the page is rendered for printing. The
+/// `beforeprint` event the browser sends from inside `window.print()` comes
+/// too late for anything to render before the page is printed, so the page
+/// sends itself one first (a long checklist then renders every step, see
+/// `hooks/viewport.rs`) and prints after that render.
+fn print() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(event) = Event::new("beforeprint") {
+        let _ = window.dispatch_event(&event);
+    }
+    spawn_local(async move {
+        sleep(Duration::ZERO).await;
+        let _ = window.print();
+    });
 }
 
 /// Puts a link to `text` on the clipboard where the browser allows it (secure

@@ -7,7 +7,8 @@
 //! - [`link`]: plan links in the address bar;
 //! - [`export`]: the clipboard, downloads and printing;
 //! - [`offline`]: registering the service worker of a `cargo xtask dist` bundle;
-//! - [`style`]: data-dependent styles through the CSSOM (the CSP forbids `style` attributes).
+//! - [`style`]: data-dependent styles through the CSSOM (the CSP forbids `style` attributes);
+//! - [`viewport`]: what part of a long checklist is on screen, its steps' heights, printing.
 //!
 //! Everything else in the app is plain state (`state.rs`) and rendering.
 
@@ -18,6 +19,7 @@ pub mod link;
 pub mod offline;
 pub mod storage;
 pub mod style;
+pub mod viewport;
 
 use yew::prelude::*;
 
