@@ -132,8 +132,12 @@ pub fn window(heights: &Heights, top: f64, bottom: f64) -> Range<usize> {
 /// every run of steps in between. Pinned steps beyond the plan are ignored.
 pub fn pieces(heights: &Heights, window: Range<usize>, pinned: &[usize]) -> Vec<Piece> {
     let count = heights.len();
-    // A set rather than a sorted vector: the app already has this set's code, a sort would add its own.
-    let shown: BTreeSet<usize> = window.chain(pinned.iter().copied()).filter(|&step| step < count).collect();
+    // Inserted one by one: collecting into a set, or sorting a vector, would
+    // bring the bundle a sort of its own (3 KB) for at most two pinned steps.
+    let mut shown = BTreeSet::new();
+    for step in window.chain(pinned.iter().copied()).filter(|&step| step < count) {
+        shown.insert(step);
+    }
     let mut pieces = Vec::with_capacity(shown.len() + 2);
     let mut next = 0;
     for step in shown.into_iter().chain(std::iter::once(count)) {

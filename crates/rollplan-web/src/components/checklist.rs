@@ -11,9 +11,8 @@ use std::rc::Rc;
 use rollplan_core::plan::Plan;
 use yew::prelude::*;
 
-use crate::components::step_gap::StepGap;
 use crate::components::step_item::StepItem;
-use crate::hooks::viewport::{use_measured_steps, use_printing, use_viewport};
+use crate::hooks::viewport::{use_printing, use_step_heights, use_viewport};
 use crate::step_window::{self, Heights, Piece, WINDOW_ABOVE};
 
 #[derive(Properties, PartialEq, Debug)]
@@ -53,7 +52,7 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
             }
         })
     };
-    use_measured_steps(&list, windowed, on_measured);
+    use_step_heights(&list, windowed, on_measured);
 
     let pieces = if windowed {
         let table = heights.borrow();
@@ -79,10 +78,23 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
                         on_select={props.on_select.clone()}
                     />
                 },
+                // Room for steps not rendered, as tall as they are (sized by `use_step_heights`).
                 Piece::Gap { first, count, height } => html! {
-                    <StepGap key={format!("gap-{first}")} steps={count} {height} />
+                    <li
+                        key={format!("gap-{first}")}
+                        class="step-gap"
+                        aria-hidden="true"
+                        data-steps={count.to_string()}
+                        data-height={whole_pixels(height).to_string()}
+                    ></li>
                 },
             }) }
         </ol>
     }
+}
+
+/// Whole pixels: formatting an `f64` would add kilobytes to the bundle, for no visible difference.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn whole_pixels(height: f64) -> u64 {
+    height.round().max(0.0) as u64
 }

@@ -21,7 +21,6 @@ pub mod plan_summary;
 pub mod progress_tools;
 pub mod share_tools;
 pub mod shared_banner;
-pub mod step_gap;
 pub mod step_item;
 pub mod storage_notice;
 pub mod timeline;

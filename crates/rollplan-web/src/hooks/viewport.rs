@@ -9,7 +9,7 @@ use std::rc::Rc;
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{Element, MediaQueryList, ResizeObserver, ResizeObserverEntry, Window};
+use web_sys::{Element, HtmlElement, MediaQueryList, ResizeObserver, ResizeObserverEntry, Window};
 use yew::prelude::*;
 
 /// The part of a list that is on screen, in px from the list's top (negative
@@ -177,15 +177,18 @@ pub fn use_printing() -> bool {
     *printing
 }
 
-/// Measures the rendered steps of `list` (its children with a `data-step`
-/// index) once they are laid out and whenever their size changes, and hands
-/// `on_measured` each one's height: from its top to the next step's (its
-/// border box and its bottom margin).
+/// Keeps the heights of `list`'s items in step with the table: sizes each
+/// gap (an item with a `data-height`, px) and measures each rendered step
+/// (an item with a `data-step` index) once it is laid out and whenever its
+/// size changes, handing `on_measured` its height from its top to the next
+/// step's (border box and bottom margin).
 ///
-/// A `ResizeObserver` reports after layout and before paint, so measuring
-/// forces no extra layout; each render re-observes the items it rendered.
+/// Gaps are sized through the CSSOM: the page's Content-Security-Policy
+/// refuses `style` attributes. A `ResizeObserver` reports after layout and
+/// before paint, so measuring forces no extra layout; each render
+/// re-observes the steps it rendered.
 #[hook]
-pub fn use_measured_steps(list: &NodeRef, enabled: bool, on_measured: Callback<Vec<(usize, f64)>>) {
+pub fn use_step_heights(list: &NodeRef, enabled: bool, on_measured: Callback<Vec<(usize, f64)>>) {
     let latest = use_mut_ref(|| on_measured.clone());
     *latest.borrow_mut() = on_measured;
     let observer = use_memo(enabled, move |&enabled| {
@@ -207,13 +210,24 @@ pub fn use_measured_steps(list: &NodeRef, enabled: bool, on_measured: Callback<V
     });
     let list = list.clone();
     use_effect(move || {
-        if let (Some(Observer { observer, .. }), Some(list)) = (observer.as_ref(), list.cast::<Element>()) {
-            observer.disconnect();
-            if let Ok(items) = list.query_selector_all(":scope > [data-step]") {
-                for item in (0..items.length()).filter_map(|index| items.item(index)) {
-                    if let Ok(item) = item.dyn_into::<Element>() {
-                        observer.observe(&item);
-                    }
+        let Some(observer) = observer.as_ref() else {
+            return;
+        };
+        let Some(list) = list.cast::<Element>() else {
+            return;
+        };
+        observer.observer.disconnect();
+        let items = list.children();
+        for item in (0..items.length()).filter_map(|index| items.item(index)) {
+            if item.has_attribute("data-step") {
+                observer.observer.observe(&item);
+            } else if let (Some(height), Some(item)) =
+                (item.get_attribute("data-height"), item.dyn_ref::<HtmlElement>())
+            {
+                let style = item.style();
+                let height = format!("{height}px");
+                if style.get_property_value("height").ok().as_deref() != Some(height.as_str()) {
+                    let _ = style.set_property("height", &height);
                 }
             }
         }
