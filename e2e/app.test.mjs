@@ -237,6 +237,21 @@ test('a long plan renders the steps near the screen, every step when scrolled to
     },
   );
 
+  // From the keyboard: Tab moves through the steps past the first window's end, rendering them as it goes.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await eventually(numbers, (shown) => assert.equal(shown[1], 1));
+  const windowEnd = (await numbers()).at(-1);
+  await page.locator('.checklist > li.step[data-step="0"] input[type=checkbox]').focus();
+  const focusedStep = () => page.evaluate(() => Number(document.activeElement.closest('.checklist > li.step')?.dataset.step ?? -1));
+  let reached = 0;
+  for (let press = 0; press < 40; press++) {
+    await page.keyboard.press('Tab');
+    const step = await focusedStep();
+    assert.ok(step >= reached, `Tab left the steps in order: at step ${step} after ${reached}`);
+    reached = step;
+  }
+  assert.ok(reached > windowEnd + 10, `Tab reached step ${reached}, the first window ended at ${windowEnd}`);
+
   // Printed, every step is there.
   await page.emulateMedia({ media: 'print' });
   await eventually(count(steps), (n) => assert.equal(n, total));
