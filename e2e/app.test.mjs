@@ -252,10 +252,20 @@ test('a long plan renders the steps near the screen, every step when scrolled to
   }
   assert.ok(reached > windowEnd + 10, `Tab reached step ${reached}, the first window ended at ${windowEnd}`);
 
-  // Printed, every step is there.
+  // Printed, every step is there: with the browser's print (media print), and with the Print button,
+  // which renders them before it asks the browser to print (window.print, here a stand-in noting the steps).
   await page.emulateMedia({ media: 'print' });
   await eventually(count(steps), (n) => assert.equal(n, total));
   await page.emulateMedia({ media: 'screen' });
+  await eventually(count(steps), (n) => assert.ok(n < 60, `${n} steps rendered after printing`));
+  await page.evaluate(() => {
+    window.print = () => {
+      window.__printedSteps = document.querySelectorAll('.checklist > li.step').length;
+    };
+  });
+  await page.getByRole('button', { name: 'Print' }).click();
+  await eventually(() => page.evaluate(() => window.__printedSteps), (printed) => assert.equal(printed, total));
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
   await eventually(count(steps), (n) => assert.ok(n < 60, `${n} steps rendered after printing`));
 
   assert.deepEqual(await problems(), []);

@@ -335,7 +335,7 @@ test('exports the CLI\'s Markdown and JSON, prints, and copies a link (or shows 
   assert.deepEqual(await download('JSON'), { name: 'EXCH-CL1-plan.json', content: rollplan('plan', '--format', 'json', SEED) });
 
   await page.getByRole('button', { name: 'Print' }).click();
-  assert.equal(await page.evaluate(() => window.__printed), 1);
+  await eventually(() => page.evaluate(() => window.__printed), (printed) => assert.equal(printed, 1));
 
   // Copy link: on the clipboard, with its length; the same link as `rollplan link`.
   const link = rollplan('link', SEED, '--base', server.url).trim();
