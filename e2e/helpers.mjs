@@ -26,8 +26,9 @@ export function rollplanStatus(...args) {
 /**
  * A new page in `context` that records failures: page errors, console errors,
  * dialogs (an `alert` is what a script injection would show), requests to any
- * origin but the app's, and Content-Security-Policy violations (recorded in
- * the page from its first moment, before the app runs). `problems()` returns
+ * origin but the app's, and Content-Security-Policy violations and error events
+ * that are not exceptions (recorded in the page from its first moment, before
+ * the app runs). `problems()` returns
  * them all; a test ends with `assert.deepEqual(await problems(), [])`.
  */
 export async function newPage(context, server) {
@@ -38,6 +39,11 @@ export async function newPage(context, server) {
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (event) => {
       window.__violations.push(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);
+    });
+    // Errors that are not exceptions (those are page errors), such as a ResizeObserver loop.
+    window.__errors = [];
+    window.addEventListener('error', (event) => {
+      if (event.error == null) window.__errors.push(event.message);
     });
   });
   page.on('pageerror', (error) => seen.push(`page error: ${error.message}`));
@@ -54,8 +60,14 @@ export async function newPage(context, server) {
     if (!url.startsWith(`${origin}/`) && !url.startsWith(`blob:${origin}/`)) seen.push(`request outside the app: ${url}`);
   });
   const problems = async () => {
-    const violations = page.isClosed() ? [] : await page.evaluate(() => window.__violations ?? []).catch(() => []);
-    return [...seen, ...violations.map((violation) => `CSP violation: ${violation}`)];
+    const [violations, errors] = page.isClosed()
+      ? [[], []]
+      : await page.evaluate(() => [window.__violations ?? [], window.__errors ?? []]).catch(() => [[], []]);
+    return [
+      ...seen,
+      ...violations.map((violation) => `CSP violation: ${violation}`),
+      ...errors.map((error) => `error event: ${error}`),
+    ];
   };
   return { page, problems };
 }

@@ -5,11 +5,13 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::time::Duration;
 
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{Element, HtmlElement, MediaQueryList, ResizeObserver, ResizeObserverEntry, Window};
+use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
 /// The part of a list that is on screen, in px from the list's top (negative
@@ -201,9 +203,19 @@ pub fn use_step_heights(list: &NodeRef, enabled: bool, on_measured: Callback<Vec
                 .filter_map(|entry| entry.dyn_into::<ResizeObserverEntry>().ok())
                 .filter_map(|entry| measure(&entry.target()))
                 .collect();
-            if !measured.is_empty() {
-                latest.borrow().emit(measured);
+            if measured.is_empty() {
+                return;
             }
+            // Handed over in a task of its own, after this frame: a render
+            // right away (Yew renders in a microtask) would change what is
+            // observed while the browser delivers observations, which it
+            // reports as an error ("ResizeObserver loop completed with
+            // undelivered notifications").
+            let latest = latest.clone();
+            spawn_local(async move {
+                sleep(Duration::ZERO).await;
+                latest.borrow().emit(measured);
+            });
         });
         let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
         Some(Observer { observer, _on_resize: on_resize })
