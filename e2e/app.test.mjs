@@ -272,13 +272,25 @@ test('a long plan renders the steps near the screen, every step when scrolled to
   await context.close();
 });
 
-test('a timeline column far down a long checklist brings its step into view', async () => {
+test('a long timeline renders the columns in view; End selects the last step and brings it into view', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, problems } = await open(context);
   // Drawn (nodes x steps within the timeline's limit), and long enough for the checklist to render only part.
   await page.locator('#description').fill(ring(24));
   const total = Number(await eventually(() => page.locator('.checklist > li.step').first().getAttribute('aria-setsize'), (size) => assert.ok(Number(size) > 120, size)));
-  await page.locator('.timeline-grid button[data-step]').last().click();
+  const columns = page.locator('.timeline-grid thead button[data-step]');
+  const rendered = async () => columns.evaluateAll((buttons) => buttons.map((button) => Number(button.dataset.step)));
+  const first = await eventually(rendered, (steps) => assert.ok(steps.length > 5 && steps.length < 60, `${steps.length} columns`));
+  assert.ok(await page.locator('.timeline-grid .column-gap').count() > 0);
+  // Scrolled sideways to the end, the last steps' columns are there.
+  await page.locator('.timeline-scroll').evaluate((scroller) => { scroller.scrollLeft = scroller.scrollWidth; });
+  await eventually(rendered, (steps) => assert.equal(steps.at(-1), total - 1));
+  await page.locator('.timeline-scroll').evaluate((scroller) => { scroller.scrollLeft = 0; });
+  await eventually(rendered, (steps) => assert.deepEqual(steps, first));
+
+  await columns.first().focus();
+  await page.keyboard.press('End');
+  await eventually(() => page.evaluate(() => document.activeElement.dataset.step), (step) => assert.equal(step, String(total - 1)));
   const lastStep = page.locator(`.checklist > li.step[data-step="${total - 1}"]`);
   await eventually(() => lastStep.getAttribute('class'), (classes) => assert.match(classes, /selected/));
   await eventually(() => lastStep.isVisible(), (visible) => assert.ok(visible));

@@ -9,7 +9,7 @@
 //! - [`state`]: the state and its transitions, plain Rust, unit-tested natively,
 //!   with the pure helpers it and the views use: [`progress`] (ticks per plan),
 //!   [`record`] (what storage holds, versioned), [`timeline`] (the picture as
-//!   data), [`step_window`] (which steps of a long checklist are rendered),
+//!   data), [`list_window`] (which steps of a long checklist are rendered),
 //!   [`text_position`] (line/column to textarea offsets) and [`wording`]; plan
 //!   links ([`sharing`]), comparing plans ([`review`]) and what the export
 //!   buttons download ([`export`]);
@@ -27,13 +27,13 @@
 pub mod components;
 pub mod export;
 pub mod hooks;
+pub mod list_window;
 pub mod progress;
 pub mod record;
 mod reducer;
 pub mod review;
 pub mod sharing;
 pub mod state;
-pub mod step_window;
 pub mod text_position;
 pub mod timeline;
 pub mod wording;

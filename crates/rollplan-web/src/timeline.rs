@@ -16,6 +16,17 @@ use rollplan_core::plan::{Action, Plan, Risk, RiskKind, State, Step};
 /// render than it helps, and nobody reads a picture that size at a glance.
 pub const MAX_CELLS: usize = 6_000;
 
+/// Timelines of more columns than this render only the columns near the
+/// view (`list_window.rs`), in columns of one width.
+pub const WINDOW_COLUMNS_ABOVE: usize = 40;
+
+/// In a windowed timeline, a column's width and the node names' (rem), and
+/// the space between columns (px): `.timeline-grid.windowed` in style.css
+/// sets the same.
+pub const COLUMN_REM: f64 = 4.5;
+pub const NAMES_REM: f64 = 7.0;
+pub const SPACING_PX: f64 = 3.0;
+
 /// Up to this many nodes, the timeline stays in view (sticky) above the
 /// checklist as it scrolls, so a selected column and its step are seen
 /// together; a taller timeline would leave no room for the checklist.

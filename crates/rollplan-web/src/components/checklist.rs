@@ -1,7 +1,7 @@
 //! The plan as a numbered checklist, one [`StepItem`] per step.
 //!
 //! A long plan renders only the steps near the screen, with a gap for the
-//! others (`step_window.rs` says why and how): a 64-node cluster's 450 steps,
+//! others (`list_window.rs` says why and how): a 64-node cluster's 450 steps,
 //! or a 4,096-node one's 28,000, cost a keystroke or a scroll what a screenful
 //! costs. Short plans, and any plan being printed, are rendered whole.
 
@@ -12,8 +12,9 @@ use rollplan_core::plan::Plan;
 use yew::prelude::*;
 
 use crate::components::step_item::StepItem;
+use crate::hooks::style::use_data_sizes;
 use crate::hooks::viewport::{use_printing, use_step_heights, use_viewport};
-use crate::step_window::{self, Heights, Piece, WINDOW_ABOVE};
+use crate::list_window::{self, Piece, Sizes, WINDOW_ABOVE};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ChecklistProps {
@@ -37,7 +38,7 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
     let windowed = total > WINDOW_ABOVE && !printing;
     let list = use_node_ref();
     let viewport = use_viewport(&list, windowed);
-    let heights = use_mut_ref(Heights::default);
+    let heights = use_mut_ref(Sizes::default);
     heights.borrow_mut().fit(props.plan.steps.iter().map(|step| step.risk_count));
     let rerender = use_force_update();
     let on_measured = {
@@ -53,12 +54,13 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
         })
     };
     use_step_heights(&list, windowed, on_measured);
+    use_data_sizes(&list);
 
     let pieces = if windowed {
         let table = heights.borrow();
-        let (top, bottom) = viewport.map_or((0.0, FIRST_SCREEN), |viewport| (viewport.top, viewport.bottom));
+        let (top, bottom) = viewport.map_or((0.0, FIRST_SCREEN), |viewport| (viewport.start, viewport.end));
         let pinned: Vec<usize> = props.current.into_iter().chain(props.selected).collect();
-        step_window::pieces(&table, step_window::window(&table, top, bottom), &pinned)
+        list_window::pieces(&table, list_window::window(&table, top, bottom), &pinned)
     } else {
         (0..total).map(Piece::Step).collect()
     };
@@ -78,14 +80,14 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
                         on_select={props.on_select.clone()}
                     />
                 },
-                // Room for steps not rendered, as tall as they are (sized by `use_step_heights`).
-                Piece::Gap { first, count, height } => html! {
+                // Room for steps not rendered, as tall as they are (sized by `use_data_sizes`).
+                Piece::Gap { first, count, size } => html! {
                     <li
                         key={format!("gap-{first}")}
                         class="step-gap"
                         aria-hidden="true"
                         data-steps={count.to_string()}
-                        data-height={whole_pixels(height).to_string()}
+                        data-height={whole_pixels(size).to_string()}
                     ></li>
                 },
             }) }

@@ -9,7 +9,7 @@ use rollplan_core::plan::{Plan, Risk, RiskLevel};
 use web_sys::{HtmlDetailsElement, HtmlElement, HtmlInputElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 use yew::prelude::*;
 
-use crate::step_window::RISKS_SHOWN;
+use crate::list_window::RISKS_SHOWN;
 use crate::wording::{risk_meaning, step_minutes};
 
 #[derive(Properties, Debug)]

@@ -8,19 +8,29 @@
 //! the step in the checklist; the arrow keys move between them.
 //!
 //! The picture is computed by [`crate::timeline`]; this file only draws it.
+//! A long plan's timeline renders only the columns near the view (and the
+//! current and selected steps'), with a gap column standing for the others,
+//! in columns of one width (see `list_window.rs`).
 //! Names are rendered as text nodes.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
+use std::time::Duration;
 
 use rollplan_core::Cluster;
 use rollplan_core::plan::{Plan, RiskKind};
-use web_sys::HtmlElement;
+use web_sys::{FocusOptions, HtmlElement};
+use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
 use crate::components::timeline_legend::TimelineLegend;
-use crate::hooks::style::use_style_property;
-use crate::timeline::{Cell, Column, ComponentReleases, MAX_STICKY_NODES, Timeline as Picture, short_release};
+use crate::hooks::style::{use_data_sizes, use_style_property};
+use crate::hooks::viewport::{Viewport, use_sideways_viewport};
+use crate::list_window::{self, Piece, Sizes};
+use crate::timeline::{
+    COLUMN_REM, Cell, Column, ComponentReleases, MAX_STICKY_NODES, NAMES_REM, SPACING_PX, Timeline as Picture,
+    WINDOW_COLUMNS_ABOVE, short_release,
+};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TimelineProps {
@@ -37,9 +47,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let picture = use_memo((props.cluster.clone(), props.plan.clone()), |(cluster, plan)| Picture::new(cluster, plan));
     let header = use_node_ref();
     let grid = use_node_ref();
+    let scroller = use_node_ref();
     // As wide as the panel, up to this: a short plan's cells stay cell-sized.
     let columns = picture.as_ref().as_ref().map_or(0, |picture| picture.columns.len());
     use_style_property(&grid, "--max-width", format!("{}rem", 6 + 6 * columns));
+    // A long plan's timeline renders the columns near the view, the current and selected ones.
+    let windowed = columns > WINDOW_COLUMNS_ABOVE;
+    let viewport = use_sideways_viewport(&scroller, windowed);
+    use_data_sizes(&scroller);
+    let layout = Layout::of(columns, windowed, viewport, [props.current, props.selected]);
     let Some(picture) = picture.as_ref() else {
         return html! {
             <section class="timeline too-big" aria-labelledby="timeline-heading">
@@ -62,19 +78,40 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             <p class="timeline-help muted">
                 { "One row per node, one column per step: each cell is the node after that step. Select a column to see its step." }
             </p>
-            <div class="timeline-scroll">
-                <table class="timeline-grid" ref={grid}>
+            <div class="timeline-scroll" ref={scroller}>
+                <table
+                    class={classes!("timeline-grid", windowed.then_some("windowed"))}
+                    ref={grid}
+                    data-width={layout.width.map(|width| width.to_string())}
+                >
+                    if windowed {
+                        <colgroup>
+                            <col class="names-col" />
+                            { for layout.pieces.iter().map(|piece| match *piece {
+                                Piece::Step(column) => html! { <col key={column} class="column-col" /> },
+                                Piece::Gap { first, size, .. } => html! {
+                                    <col key={format!("gap-{first}")} class="gap-col" data-width={layout.gap_width(size).to_string()} />
+                                },
+                            }) }
+                        </colgroup>
+                    }
                     <thead>
                         <tr ref={header.clone()}>
                             <th scope="col" class="corner">{ "Node" }</th>
-                            { for picture.columns.iter().map(|column| view.column_header(column)) }
+                            { for layout.pieces.iter().map(|piece| match *piece {
+                                Piece::Step(column) => view.column_header(&picture.columns[column]),
+                                Piece::Gap { .. } => html! { <th class="column-gap" aria-hidden="true"></th> },
+                            }) }
                         </tr>
                     </thead>
                     <tbody>
                         { for props.cluster.nodes.iter().enumerate().map(|(node, definition)| html! {
                             <tr>
                                 <th scope="row" class="node-name">{ &definition.name }</th>
-                                { for picture.columns.iter().map(|column| view.cell(node, column)) }
+                                { for layout.pieces.iter().map(|piece| match *piece {
+                                    Piece::Step(column) => view.cell(node, &picture.columns[column]),
+                                    Piece::Gap { .. } => html! { <td class="column-gap"></td> },
+                                }) }
                             </tr>
                         }) }
                     </tbody>
@@ -83,6 +120,45 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             <TimelineLegend legend={picture.legend.clone()} />
         </section>
     }
+}
+
+/// Which columns are rendered, and how wide the table and its gaps are (px) when windowed.
+struct Layout {
+    pieces: Vec<Piece>,
+    /// The table's width when windowed (its layout is fixed then).
+    width: Option<u64>,
+    spacing: f64,
+}
+
+impl Layout {
+    /// `columns` columns (the start and one per step); when `windowed`, those
+    /// near `viewport` and the columns of the `pinned` steps.
+    fn of(columns: usize, windowed: bool, viewport: Option<Viewport>, pinned: [Option<usize>; 2]) -> Layout {
+        if !windowed {
+            return Layout { pieces: (0..columns).map(Piece::Step).collect(), width: None, spacing: 0.0 };
+        }
+        let rem = viewport.map_or(16.0, |viewport| viewport.rem);
+        let names = NAMES_REM * rem + SPACING_PX;
+        let sizes = Sizes::uniform(columns, COLUMN_REM * rem + SPACING_PX);
+        // The columns start after the node names; before the first reading, a screen's worth.
+        let (start, end) = viewport.map_or((0.0, 1_280.0), |viewport| (viewport.start - names, viewport.end - names));
+        // A step's column comes after the starting state's.
+        let pinned: Vec<usize> = pinned.into_iter().flatten().map(|step| step + 1).collect();
+        let pieces = list_window::pieces(&sizes, list_window::window(&sizes, start, end), &pinned);
+        let width = whole_pixels(names + sizes.sum(0..columns) + SPACING_PX);
+        Layout { pieces, width: Some(width), spacing: SPACING_PX }
+    }
+
+    /// A gap's column standing for columns that take `size` px with their spacing: the spacing after the last stays.
+    fn gap_width(&self, size: f64) -> u64 {
+        whole_pixels(size - self.spacing)
+    }
+}
+
+/// Whole pixels: formatting an `f64` would add kilobytes to the bundle, for no visible difference.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn whole_pixels(size: f64) -> u64 {
+    size.round().max(0.0) as u64
 }
 
 /// What drawing one timeline needs, so the per-column and per-cell functions stay small.
@@ -234,14 +310,38 @@ pub fn risk_glyph(kind: RiskKind) -> &'static str {
     }
 }
 
-/// Moves keyboard focus to the header button of `step`.
+/// Moves keyboard focus to the header button of `step`: at once when its
+/// column is rendered, else once it is (a long timeline renders the columns
+/// near the view and the selected one, which Home and End select far away).
 fn focus_column(header: &NodeRef, step: usize) {
-    let Some(row) = header.cast::<HtmlElement>() else {
-        return;
-    };
-    if let Ok(Some(button)) = row.query_selector(&format!("button[data-step=\"{step}\"]"))
-        && let Some(button) = wasm_bindgen::JsCast::dyn_ref::<HtmlElement>(&button)
-    {
+    if let Some(button) = column_button(header, step) {
         let _ = button.focus();
+        return;
     }
+    let header = header.clone();
+    spawn_local(async move {
+        sleep(Duration::ZERO).await;
+        let Some(button) = column_button(&header, step) else {
+            return;
+        };
+        // Scrolled into view sideways only: the page itself already shows
+        // the selected step in the checklist, as after any other selection.
+        let scroller = button.closest(".timeline-scroll").ok().flatten();
+        if let Some(scroller) = scroller {
+            let offset = button.get_bounding_client_rect().left() - scroller.get_bounding_client_rect().left();
+            #[allow(clippy::cast_possible_truncation)] // pixels, well within i32
+            let centred = (offset - f64::from(scroller.client_width()) / 2.0) as i32;
+            scroller.set_scroll_left(scroller.scroll_left() + centred);
+        }
+        let options = FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = button.focus_with_options(&options);
+    });
+}
+
+/// The header button of `step`, if its column is rendered.
+fn column_button(header: &NodeRef, step: usize) -> Option<HtmlElement> {
+    let row = header.cast::<HtmlElement>()?;
+    let button = row.query_selector(&format!("button[data-step=\"{step}\"]")).ok().flatten()?;
+    wasm_bindgen::JsCast::dyn_into::<HtmlElement>(button).ok()
 }

@@ -3,9 +3,12 @@
 //! The page's Content-Security-Policy (`style-src 'self'`, no `'unsafe-inline'`)
 //! refuses `style="…"` attributes, which is how Yew would write them; setting
 //! a property on `element.style` is allowed. The stylesheet reads these as
-//! custom properties (`--timeline-rows`, `--max-width`, `--line`).
+//! custom properties (`--timeline-rows`, `--max-width`, `--line`), and the
+//! gaps of long lists take their size from a `data-height` or `data-width`
+//! attribute ([`use_data_sizes`]).
 
-use web_sys::HtmlElement;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 /// Keeps the CSS property `name` of the element `node` at `value`, after every render.
@@ -20,6 +23,39 @@ pub fn use_style_property(node: &NodeRef, name: &'static str, value: String) {
             let style = element.style();
             if style.get_property_value(name).ok().as_deref() != Some(value.as_str()) {
                 let _ = style.set_property(name, &value);
+            }
+        }
+    });
+}
+
+/// After every render, gives each element in `container` (itself included)
+/// with a `data-height` or `data-width` attribute (whole px) that height or
+/// width: the gaps standing for what a long list does not render
+/// (`list_window.rs`), which Yew would size with a refused `style` attribute.
+#[hook]
+pub fn use_data_sizes(container: &NodeRef) {
+    let container = container.clone();
+    use_effect(move || {
+        let Some(container) = container.cast::<Element>() else {
+            return;
+        };
+        let Ok(sized) = container.query_selector_all("[data-height], [data-width]") else {
+            return;
+        };
+        let elements =
+            (0..sized.length()).filter_map(|index| sized.item(index)).filter_map(|node| node.dyn_into().ok());
+        for element in std::iter::once(container.clone()).chain(elements) {
+            let Some(element) = element.dyn_ref::<HtmlElement>() else {
+                continue;
+            };
+            for property in ["height", "width"] {
+                if let Some(size) = element.get_attribute(&format!("data-{property}")) {
+                    let value = format!("{size}px");
+                    let style = element.style();
+                    if style.get_property_value(property).ok().as_deref() != Some(value.as_str()) {
+                        let _ = style.set_property(property, &value);
+                    }
+                }
             }
         }
     });

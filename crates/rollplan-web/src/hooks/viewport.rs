@@ -1,7 +1,7 @@
-//! What a long checklist needs from the browser to render only the steps
-//! near the screen (`step_window.rs` does the arithmetic): which part of the
-//! list is on screen, how tall its rendered steps are, and whether the page
-//! is being printed (then every step is rendered).
+//! What long lists need from the browser to render only the items near the
+//! screen (`list_window.rs` does the arithmetic): which part of the checklist
+//! is on screen, and of the timeline's columns; how tall the rendered steps
+//! are; and whether the page is being printed (then every step is rendered).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -10,37 +10,83 @@ use std::time::Duration;
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{Element, HtmlElement, MediaQueryList, ResizeObserver, ResizeObserverEntry, Window};
+use web_sys::{Element, MediaQueryList, ResizeObserver, ResizeObserverEntry, Window};
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
-/// The part of a list that is on screen, in px from the list's top (negative
-/// when the list starts below the top of the screen).
+/// The part of a list that is on screen, in px from the list's start
+/// (negative when the list starts below or right of the screen's edge).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Viewport {
-    pub top: f64,
-    pub bottom: f64,
+    pub start: f64,
+    pub end: f64,
+    /// Pixels per rem (the root font size), for lists sized in rem.
+    pub rem: f64,
 }
 
 /// Scroll positions are rounded down to this many px, so that scrolling
-/// re-renders the checklist once per this distance rather than every frame;
-/// the window's margin of a screen on each side covers the difference.
+/// re-renders a list once per this distance rather than every frame; the
+/// window's margin of a screen on each side covers the difference.
 const QUANTUM: f64 = 128.0;
 
-/// The part of `list` on screen, kept up to date as the page (or anything in
-/// it) scrolls or is resized, and after each render (what is above the list
-/// may have grown); read once per frame at most. `None` while `enabled` is
-/// false, or before the first reading.
+/// The part of `list` on screen down the page, kept up to date as the page
+/// (or anything in it) scrolls or is resized, and after each render (what
+/// is above the list may have grown); read once per frame at most. `None`
+/// while `enabled` is false, or before the first reading.
 #[hook]
 pub fn use_viewport(list: &NodeRef, enabled: bool) -> Option<Viewport> {
+    use_watched(list, enabled, down_the_page)
+}
+
+/// The part of `scroller`'s content in view as it scrolls sideways: the
+/// timeline's columns. As [`use_viewport`] otherwise.
+#[hook]
+pub fn use_sideways_viewport(scroller: &NodeRef, enabled: bool) -> Option<Viewport> {
+    use_watched(scroller, enabled, sideways)
+}
+
+/// How a viewport is read from the window and the element watched.
+type Read = fn(&Window, &Element) -> Option<Viewport>;
+
+fn down_the_page(window: &Window, list: &Element) -> Option<Viewport> {
+    let height = window.inner_height().ok()?.as_f64()?;
+    let start = quantised(-list.get_bounding_client_rect().top());
+    // The rounding hides up to a quantum at the end: count it in.
+    Some(Viewport { start, end: start + height + QUANTUM, rem: rem(window) })
+}
+
+#[allow(clippy::unnecessary_wraps)] // a `Read`, as `down_the_page` is
+fn sideways(window: &Window, scroller: &Element) -> Option<Viewport> {
+    let start = quantised(f64::from(scroller.scroll_left()));
+    Some(Viewport { start, end: start + f64::from(scroller.client_width()) + QUANTUM, rem: rem(window) })
+}
+
+fn quantised(position: f64) -> f64 {
+    (position / QUANTUM).floor() * QUANTUM
+}
+
+/// The root font size in px (16 unless the user changed it).
+fn rem(window: &Window) -> f64 {
+    window
+        .document()
+        .and_then(|document| document.document_element())
+        .and_then(|root| window.get_computed_style(&root).ok().flatten())
+        .and_then(|style| style.get_property_value("font-size").ok())
+        .map(|size| js_sys::parse_float(&size))
+        .filter(|size| size.is_finite() && *size > 0.0)
+        .unwrap_or(16.0)
+}
+
+#[hook]
+fn use_watched(node: &NodeRef, enabled: bool, read: Read) -> Option<Viewport> {
     let viewport = use_state_eq(|| None);
     let watcher = use_mut_ref(|| None::<Rc<Watcher>>);
     {
-        let list = list.clone();
+        let node = node.clone();
         let viewport = viewport.clone();
         let watcher = watcher.clone();
         use_effect_with(enabled, move |&enabled| {
-            let watching = if enabled { Watcher::start(list, viewport) } else { None };
+            let watching = if enabled { Watcher::start(node, viewport, read) } else { None };
             watcher.replace(watching.clone());
             move || {
                 watcher.replace(None);
@@ -62,7 +108,8 @@ pub fn use_viewport(list: &NodeRef, enabled: bool) -> Option<Viewport> {
 /// Reads the viewport at the next animation frame after any scroll, resize or render.
 struct Watcher {
     window: Window,
-    list: NodeRef,
+    node: NodeRef,
+    read: Read,
     viewport: UseStateHandle<Option<Viewport>>,
     /// The pending frame's request id.
     frame: Cell<Option<i32>>,
@@ -71,11 +118,12 @@ struct Watcher {
 }
 
 impl Watcher {
-    fn start(list: NodeRef, viewport: UseStateHandle<Option<Viewport>>) -> Option<Rc<Self>> {
+    fn start(node: NodeRef, viewport: UseStateHandle<Option<Viewport>>, read: Read) -> Option<Rc<Self>> {
         let window = web_sys::window()?;
         let watcher = Rc::new(Watcher {
             window: window.clone(),
-            list,
+            node,
+            read,
             viewport,
             frame: Cell::new(None),
             on_frame: RefCell::new(None),
@@ -88,7 +136,8 @@ impl Watcher {
             move || {
                 if let Some(watcher) = weak.upgrade() {
                     watcher.frame.set(None);
-                    watcher.viewport.set(watcher.read());
+                    let element = watcher.node.cast::<Element>();
+                    watcher.viewport.set(element.and_then(|element| (watcher.read)(&watcher.window, &element)));
                 }
             }
         })));
@@ -120,14 +169,6 @@ impl Watcher {
         {
             self.frame.set(Some(id));
         }
-    }
-
-    fn read(&self) -> Option<Viewport> {
-        let list = self.list.cast::<Element>()?;
-        let height = self.window.inner_height().ok()?.as_f64()?;
-        let top = (-list.get_bounding_client_rect().top() / QUANTUM).floor() * QUANTUM;
-        // The rounding hides up to a quantum at the bottom: count it in.
-        Some(Viewport { top, bottom: top + height + QUANTUM })
     }
 
     /// Stops listening, and cancels a pending frame (its closure is about to be dropped).
@@ -179,16 +220,13 @@ pub fn use_printing() -> bool {
     *printing
 }
 
-/// Keeps the heights of `list`'s items in step with the table: sizes each
-/// gap (an item with a `data-height`, px) and measures each rendered step
-/// (an item with a `data-step` index) once it is laid out and whenever its
-/// size changes, handing `on_measured` its height from its top to the next
-/// step's (border box and bottom margin).
+/// Measures each rendered step of `list` (an item with a `data-step`
+/// index) once it is laid out and whenever its size changes, handing
+/// `on_measured` its height from its top to the next step's (border box and
+/// bottom margin).
 ///
-/// Gaps are sized through the CSSOM: the page's Content-Security-Policy
-/// refuses `style` attributes. A `ResizeObserver` reports after layout and
-/// before paint, so measuring forces no extra layout; each render
-/// re-observes the steps it rendered.
+/// A `ResizeObserver` reports after layout and before paint, so measuring
+/// forces no extra layout; each render re-observes the steps it rendered.
 #[hook]
 pub fn use_step_heights(list: &NodeRef, enabled: bool, on_measured: Callback<Vec<(usize, f64)>>) {
     let latest = use_mut_ref(|| on_measured.clone());
@@ -233,14 +271,6 @@ pub fn use_step_heights(list: &NodeRef, enabled: bool, on_measured: Callback<Vec
         for item in (0..items.length()).filter_map(|index| items.item(index)) {
             if item.has_attribute("data-step") {
                 observer.observer.observe(&item);
-            } else if let (Some(height), Some(item)) =
-                (item.get_attribute("data-height"), item.dyn_ref::<HtmlElement>())
-            {
-                let style = item.style();
-                let height = format!("{height}px");
-                if style.get_property_value("height").ok().as_deref() != Some(height.as_str()) {
-                    let _ = style.set_property("height", &height);
-                }
             }
         }
     });

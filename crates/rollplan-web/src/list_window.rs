@@ -1,19 +1,23 @@
-//! Which steps of a long checklist are rendered: those near the screen.
+//! Which items of a long list are rendered: those near the screen. The
+//! checklist's steps, down the page, and the timeline's columns, across it.
 //!
 //! A 64-node cluster's plan has about 450 steps, a 4,096-node one 28,000.
 //! Rendering them all made every keystroke re-render, restyle and lay out
 //! hundreds of steps nobody can see (measured at 64 nodes: 20.5 ms from
-//! keystroke to painted plan with every step rendered, 12.9 ms with 40). So a
-//! long checklist renders only the steps within a screen of the visible part,
-//! plus the current and the selected step, and an empty gap as tall as the
-//! steps it stands for fills each run in between: the scroll bar, the page's
-//! length and every step's position stay what they would be.
+//! keystroke to painted plan with every step rendered, 12.9 ms with 40). The
+//! timeline of a 24-node cluster has 4,000 cells, and ticking a step
+//! re-rendered all of them (about 200 ms). So a long list renders only the
+//! items within a screen of the visible part, plus the current and the
+//! selected one, and an empty gap as large as the items it stands for fills
+//! each run in between: the scroll bar, the list's length and every item's
+//! position stay what they would be.
 //!
-//! Heights are per step, from the top of one step to the top of the next:
-//! estimated from the step's risks until it has been rendered, then measured
-//! (`hooks/viewport.rs` measures, this file only does the arithmetic).
+//! Sizes are per item, from the start of one to the start of the next. The
+//! checklist's steps are estimated from their risks until rendered, then
+//! measured (`hooks/viewport.rs` measures, this file only does the
+//! arithmetic); the timeline's columns all have one width.
 //!
-//! Short plans (up to [`WINDOW_ABOVE`] steps, every real cluster of a few
+//! Short lists (up to [`WINDOW_ABOVE`] steps, every real cluster of a few
 //! dozen nodes) are rendered whole, so the browser's find-in-page sees all of
 //! their text; the print view renders every step whatever the length.
 
@@ -47,35 +51,41 @@ pub fn estimated_height(risks: usize) -> f64 {
     STEP_HEIGHT + FIRST_RISK_HEIGHT + MORE_RISK_HEIGHT * (listed - 1) as f64 + folded
 }
 
-/// Every step's height: measured where it has been rendered, estimated elsewhere.
+/// Every item's size along the list: a step's height, measured where it has
+/// been rendered and estimated elsewhere, or a timeline column's width.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Heights {
-    heights: Vec<f64>,
+pub struct Sizes {
+    sizes: Vec<f64>,
 }
 
-impl Heights {
+impl Sizes {
+    /// `count` items of `size` each.
+    pub fn uniform(count: usize, size: f64) -> Self {
+        Sizes { sizes: vec![size; count] }
+    }
+
     /// Fits the table to a plan whose steps have these risk counts: a step
     /// measured before keeps its height (a new analysis of an edited text
     /// mostly has the same steps), new steps are estimated, and steps beyond
     /// the plan's end are dropped.
     pub fn fit(&mut self, risk_counts: impl ExactSizeIterator<Item = usize>) {
         let count = risk_counts.len();
-        self.heights.truncate(count);
-        let known = self.heights.len();
-        self.heights.extend(risk_counts.skip(known).map(estimated_height));
+        self.sizes.truncate(count);
+        let known = self.sizes.len();
+        self.sizes.extend(risk_counts.skip(known).map(estimated_height));
     }
 
     pub fn len(&self) -> usize {
-        self.heights.len()
+        self.sizes.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heights.is_empty()
+        self.sizes.is_empty()
     }
 
     /// Records a measured height; returns whether it differs enough from the one known to re-render.
     pub fn measure(&mut self, step: usize, height: f64) -> bool {
-        match self.heights.get_mut(step) {
+        match self.sizes.get_mut(step) {
             Some(known) if height.is_finite() && height > 0.0 && (*known - height).abs() >= MEASURE_TOLERANCE => {
                 *known = height;
                 true
@@ -86,18 +96,18 @@ impl Heights {
 
     /// The total height of `steps`.
     pub fn sum(&self, steps: Range<usize>) -> f64 {
-        self.heights.get(steps).map_or(0.0, |heights| heights.iter().sum())
+        self.sizes.get(steps).map_or(0.0, |sizes| sizes.iter().sum())
     }
 
     /// The steps that overlap `top..bottom` (px from the list's top); empty
     /// when that lies wholly above or below the list.
     pub fn overlapping(&self, top: f64, bottom: f64) -> Range<usize> {
-        let mut first = self.heights.len();
-        let mut end = self.heights.len();
+        let mut first = self.sizes.len();
+        let mut end = self.sizes.len();
         let mut at = 0.0;
-        for (index, height) in self.heights.iter().enumerate() {
-            let next = at + height;
-            if first == self.heights.len() && next > top {
+        for (index, size) in self.sizes.iter().enumerate() {
+            let next = at + size;
+            if first == self.sizes.len() && next > top {
                 first = index;
             }
             if at >= bottom {
@@ -113,25 +123,25 @@ impl Heights {
 /// What the checklist renders, in order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Piece {
-    /// A step, rendered.
+    /// An item, rendered.
     Step(usize),
-    /// Room for the steps `first..first + count`, not rendered.
-    Gap { first: usize, count: usize, height: f64 },
+    /// Room for the items `first..first + count`, not rendered.
+    Gap { first: usize, count: usize, size: f64 },
 }
 
 /// The steps the visible part of the list (`top..bottom`, px from the
 /// list's top) needs: those on screen and those within a screen above and
 /// below it, so that scrolling or pressing Tab finds the next ones rendered.
-pub fn window(heights: &Heights, top: f64, bottom: f64) -> Range<usize> {
+pub fn window(sizes: &Sizes, top: f64, bottom: f64) -> Range<usize> {
     let screen = (bottom - top).max(0.0);
-    heights.overlapping(top - screen, bottom + screen)
+    sizes.overlapping(top - screen, bottom + screen)
 }
 
 /// The checklist as rendered: the steps of `window` and the `pinned` ones
 /// (the current and the selected step, wherever they are), with a gap for
 /// every run of steps in between. Pinned steps beyond the plan are ignored.
-pub fn pieces(heights: &Heights, window: Range<usize>, pinned: &[usize]) -> Vec<Piece> {
-    let count = heights.len();
+pub fn pieces(sizes: &Sizes, window: Range<usize>, pinned: &[usize]) -> Vec<Piece> {
+    let count = sizes.len();
     // Inserted one by one: collecting into a set, or sorting a vector, would
     // bring the bundle a sort of its own (3 KB) for at most two pinned steps.
     let mut shown = BTreeSet::new();
@@ -142,7 +152,7 @@ pub fn pieces(heights: &Heights, window: Range<usize>, pinned: &[usize]) -> Vec<
     let mut next = 0;
     for step in shown.into_iter().chain(std::iter::once(count)) {
         if step > next {
-            pieces.push(Piece::Gap { first: next, count: step - next, height: heights.sum(next..step) });
+            pieces.push(Piece::Gap { first: next, count: step - next, size: sizes.sum(next..step) });
         }
         if step < count {
             pieces.push(Piece::Step(step));
@@ -156,14 +166,14 @@ pub fn pieces(heights: &Heights, window: Range<usize>, pinned: &[usize]) -> Vec<
 mod tests {
     use super::*;
 
-    fn heights(risk_counts: &[usize]) -> Heights {
-        let mut heights = Heights::default();
+    fn heights(risk_counts: &[usize]) -> Sizes {
+        let mut heights = Sizes::default();
         heights.fit(risk_counts.iter().copied());
         heights
     }
 
     /// `count` steps of 100 px each.
-    fn even(count: usize) -> Heights {
+    fn even(count: usize) -> Sizes {
         let mut table = heights(&vec![0; count]);
         for step in 0..count {
             table.measure(step, 100.0);
@@ -223,10 +233,10 @@ mod tests {
         assert_eq!(
             pieces(&table, 3..5, &[]),
             vec![
-                Piece::Gap { first: 0, count: 3, height: 300.0 },
+                Piece::Gap { first: 0, count: 3, size: 300.0 },
                 Piece::Step(3),
                 Piece::Step(4),
-                Piece::Gap { first: 5, count: 5, height: 500.0 },
+                Piece::Gap { first: 5, count: 5, size: 500.0 },
             ]
         );
         assert_eq!(pieces(&table, 0..10, &[]), (0..10).map(Piece::Step).collect::<Vec<_>>());
@@ -239,16 +249,16 @@ mod tests {
             pieces(&table, 3..5, &[8, 4, 0, 42]),
             vec![
                 Piece::Step(0),
-                Piece::Gap { first: 1, count: 2, height: 200.0 },
+                Piece::Gap { first: 1, count: 2, size: 200.0 },
                 Piece::Step(3),
                 Piece::Step(4),
-                Piece::Gap { first: 5, count: 3, height: 300.0 },
+                Piece::Gap { first: 5, count: 3, size: 300.0 },
                 Piece::Step(8),
-                Piece::Gap { first: 9, count: 1, height: 100.0 },
+                Piece::Gap { first: 9, count: 1, size: 100.0 },
             ]
         );
-        assert_eq!(pieces(&table, 0..0, &[]), vec![Piece::Gap { first: 0, count: 10, height: 1000.0 }]);
-        assert_eq!(pieces(&Heights::default(), 0..5, &[2]), vec![]);
+        assert_eq!(pieces(&table, 0..0, &[]), vec![Piece::Gap { first: 0, count: 10, size: 1000.0 }]);
+        assert_eq!(pieces(&Sizes::default(), 0..5, &[2]), vec![]);
     }
 
     /// Whatever is rendered, the pieces cover every step once, in order, and
@@ -270,7 +280,7 @@ mod tests {
                                 next += 1;
                                 height += table.sum(step..step + 1);
                             }
-                            Piece::Gap { first, count, height: gap } => {
+                            Piece::Gap { first, count, size: gap } => {
                                 assert_eq!(first, next);
                                 assert!(count > 0);
                                 next += count;
