@@ -17,6 +17,9 @@
 //     itself (crates/rollplan-web/src/hooks/analysis.rs): User Timing measures
 //     from the input event to the updated plan painted, with the parts (waiting,
 //     analysis, render, paint), read here with performance.getEntriesByName.
+// (d) Tick to painted page, for reference (no budget): ticking a step in a
+//     24-node cluster's plan, whose timeline (24 rows) and checklist both
+//     show it; from the checkbox's click to after the next frame is painted.
 //
 // By hand: cargo xtask dist && cargo build --release -p rollplan-bench && node e2e/bench.mjs
 
@@ -52,6 +55,7 @@ try {
   await keystrokes('(b) keystroke to updated plan, the seed (2 nodes, for reference)', 'seed_keystroke', null);
   const generated = execFileSync(BENCH_BIN, ['--yaml', String(NODES)], { encoding: 'utf8' });
   await keystrokes(`(c) keystroke to updated plan, ${NODES} nodes`, 'keystroke', generated);
+  await ticks();
 } catch (error) {
   console.log(`bench.mjs: ${error.stack ?? error}`);
   broke = true;
@@ -202,6 +206,46 @@ async function keystrokes(title, prefix, description) {
     result(`${prefix}_analyze_ms`, median(of('analyze')));
     result(`${prefix}_render_ms`, median(of('render')));
     result(`${prefix}_paint_ms`, median(of('paint')));
+  } finally {
+    await context.close();
+  }
+}
+
+/** (d): ticks of the first step's checkbox (on, off, ...), each timed in the page to the painted frame. */
+async function ticks() {
+  const nodes = 24;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(server.url);
+    await page.locator('.checklist > li').first().waitFor();
+    await page.locator('#description').fill(execFileSync(BENCH_BIN, ['--yaml', String(nodes)], { encoding: 'utf8' }));
+    await page.waitForFunction(
+      (nodes) => !document.querySelector('.plan.stale') && document.querySelectorAll('.timeline-grid tbody tr').length === nodes,
+      nodes,
+      { timeout: 60_000 },
+    );
+    const cells = await page.locator('.timeline-grid td.cell').count();
+    console.log(`(d) tick to painted page, ${nodes} nodes (timeline with ${cells} cells rendered): ${KEYSTROKES} ticks after ${WARM_UP_KEYSTROKES} to warm up`);
+    const measured = [];
+    for (let i = 0; i < WARM_UP_KEYSTROKES + KEYSTROKES; i++) {
+      const took = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const start = performance.now();
+            document.querySelector('.checklist > li.step input[type=checkbox]').click();
+            requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start), 0));
+          }),
+      );
+      if (i >= WARM_UP_KEYSTROKES) measured.push(took);
+      await page.waitForTimeout(50);
+    }
+    if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
+    console.log(`  median: tick to painted page ${fixed(median(measured))} (slowest ${fixed(max(measured))})`);
+    result('tick_median_ms', median(measured));
+    result('tick_max_ms', max(measured));
   } finally {
     await context.close();
   }

@@ -520,6 +520,13 @@ fn print_budgets(sizes: &[usize], native: &Table, wasm: &Table, page: &PageResul
         "no figure (FAILED above)",
     );
     parts(&result, "seed_keystroke");
+    // No budget: how long ticking a step takes with a 24-row timeline on the page.
+    if let Some(median) = result("tick_median_ms") {
+        println!(
+            "page: tick to painted page, 24 nodes (reference, no budget): median {median:.2} ms, slowest {} ms",
+            ms2(result("tick_max_ms"))
+        );
+    }
 }
 
 #[cfg(test)]
