@@ -3,6 +3,14 @@
 //! Variations", 1986, section 4b: find the middle snake, recurse on both
 //! halves). Exact, not heuristic: the matched elements are a longest common
 //! subsequence. About 2 KB of wasm, where the `similar` crate cost 35 KB.
+//!
+//! The search costs O((N + M) · D) for D deletions and insertions: nothing
+//! for two alike plans, O(N · M) for two unrelated ones. The caller bounds D
+//! with `max_edits`: a script that would be longer is not searched for, and
+//! everything between the common prefix and suffix is deleted and inserted
+//! instead, in O((N + M) · `max_edits`). Any script of at most `max_edits`
+//! edits is still found exactly, so the bound changes nothing for sequences
+//! that have much in common.
 
 /// One run of the edit script. Indices are 0-based positions in the sequence named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,14 +23,20 @@ pub(crate) enum Op {
     Insert { new: usize, len: usize },
 }
 
-/// The edit script turning `old` into `new`, in order.
-pub(crate) fn diff<T: PartialEq>(old: &[T], new: &[T]) -> Vec<Op> {
+/// The shortest edit script turning `old` into `new`, in order, if it has at
+/// most `max_edits` deletions and insertions; otherwise a script that keeps
+/// their common prefix and suffix and replaces everything between.
+pub(crate) fn diff<T: PartialEq>(old: &[T], new: &[T], max_edits: usize) -> Vec<Op> {
     let mut ops = Vec::new();
-    conquer(old, 0, new, 0, &mut ops);
+    // The middle snake of a script of D edits is found by the D.div_ceil(2)-th
+    // round of the search, and each half of the split needs no more edits
+    // than the whole: only the outermost search can run out of rounds.
+    let rounds = max_edits.div_ceil(2).saturating_add(1);
+    conquer(old, 0, new, 0, rounds, &mut ops);
     ops
 }
 
-fn conquer<T: PartialEq>(a: &[T], a0: usize, b: &[T], b0: usize, ops: &mut Vec<Op>) {
+fn conquer<T: PartialEq>(a: &[T], a0: usize, b: &[T], b0: usize, rounds: usize, ops: &mut Vec<Op>) {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (a, b) = (a.get(prefix..).unwrap_or_default(), b.get(prefix..).unwrap_or_default());
     let suffix = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
@@ -31,18 +45,21 @@ fn conquer<T: PartialEq>(a: &[T], a0: usize, b: &[T], b0: usize, ops: &mut Vec<O
         ops.push(Op::Equal { old: a0, new: b0, len: prefix });
     }
     let (a0, b0) = (a0 + prefix, b0 + prefix);
-    if a.is_empty() || b.is_empty() {
-        if !a.is_empty() {
-            ops.push(Op::Delete { old: a0, len: a.len() });
+    // Both non-empty, no common prefix or suffix: the split is strictly inside, so both halves are smaller.
+    let split = if a.is_empty() || b.is_empty() { None } else { middle(a, b, rounds) };
+    match split {
+        Some((x, y)) => {
+            conquer(a.get(..x).unwrap_or_default(), a0, b.get(..y).unwrap_or_default(), b0, rounds, ops);
+            conquer(a.get(x..).unwrap_or_default(), a0 + x, b.get(y..).unwrap_or_default(), b0 + y, rounds, ops);
         }
-        if !b.is_empty() {
-            ops.push(Op::Insert { new: b0, len: b.len() });
+        None => {
+            if !a.is_empty() {
+                ops.push(Op::Delete { old: a0, len: a.len() });
+            }
+            if !b.is_empty() {
+                ops.push(Op::Insert { new: b0, len: b.len() });
+            }
         }
-    } else {
-        // Both non-empty, no common prefix or suffix: the split is strictly inside, so both halves are smaller.
-        let (x, y) = middle(a, b);
-        conquer(a.get(..x).unwrap_or_default(), a0, b.get(..y).unwrap_or_default(), b0, ops);
-        conquer(a.get(x..).unwrap_or_default(), a0 + x, b.get(y..).unwrap_or_default(), b0 + y, ops);
     }
     if suffix > 0 {
         ops.push(Op::Equal { old: a0 + a.len(), new: b0 + b.len(), len: suffix });
@@ -50,9 +67,10 @@ fn conquer<T: PartialEq>(a: &[T], a0: usize, b: &[T], b0: usize, ops: &mut Vec<O
 }
 
 /// A point on a shortest edit path through `a` and `b` (both non-empty), where
-/// the forward and the reverse searches meet.
+/// the forward and the reverse searches meet; `None` if they do not meet
+/// within `rounds` rounds (a path longer than about 2 × `rounds` edits).
 #[allow(clippy::cast_possible_wrap, clippy::cast_sign_loss)]
-fn middle<T: PartialEq>(a: &[T], b: &[T]) -> (usize, usize) {
+fn middle<T: PartialEq>(a: &[T], b: &[T], rounds: usize) -> Option<(usize, usize)> {
     let (n, m) = (a.len() as isize, b.len() as isize);
     let max = (n + m + 1) / 2;
     let width = 2 * max + 2;
@@ -73,7 +91,7 @@ fn middle<T: PartialEq>(a: &[T], b: &[T]) -> (usize, usize) {
     let delta = n - m;
     let odd = delta % 2 != 0;
     let (mut k1_start, mut k1_end, mut k2_start, mut k2_end) = (0, 0, 0, 0);
-    for d in 0..max {
+    for d in 0..max.min(isize::try_from(rounds).unwrap_or(isize::MAX)) {
         let mut k1 = -d + k1_start;
         while k1 <= d - k1_end {
             let at = max + k1;
@@ -95,7 +113,7 @@ fn middle<T: PartialEq>(a: &[T], b: &[T]) -> (usize, usize) {
             } else if odd {
                 let x2 = get(&reverse, max + delta - k1);
                 if x2 != -1 && x1 >= n - x2 {
-                    return (x1 as usize, y1 as usize);
+                    return Some((x1 as usize, y1 as usize));
                 }
             }
             k1 += 2;
@@ -122,24 +140,29 @@ fn middle<T: PartialEq>(a: &[T], b: &[T]) -> (usize, usize) {
                 let k1 = delta - k2;
                 let x1 = get(&forward, max + k1);
                 if x1 != -1 && x1 >= n - x2 {
-                    return (x1 as usize, (x1 - k1) as usize);
+                    return Some((x1 as usize, (x1 - k1) as usize));
                 }
             }
             k2 += 2;
         }
     }
-    // Not reached (the searches always meet by d = max); a split that still ends: all deleted, all inserted.
-    (a.len(), 0)
+    // Out of rounds (or, never, past d = max where the searches always meet).
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::{Op, diff};
 
-    /// Replays the script: every element accounted for once, equal runs really equal.
+    /// Replays the exact script: every element accounted for once, equal runs really equal.
     fn check(a: &[u8], b: &[u8]) -> usize {
+        replay(a, b, &diff(a, b, usize::MAX))
+    }
+
+    /// Replays a script and gives the number of elements it keeps.
+    fn replay(a: &[u8], b: &[u8], ops: &[Op]) -> usize {
         let (mut i, mut j, mut common) = (0, 0, 0);
-        for op in diff(a, b) {
+        for &op in ops {
             match op {
                 Op::Equal { old, new, len } => {
                     assert_eq!((old, new), (i, j));
@@ -200,5 +223,45 @@ mod tests {
                 assert_eq!(check(a, b), lcs(a, b), "{a:?} {b:?}");
             }
         }
+    }
+
+    /// Within the bound the script is the exact one; past it, the common
+    /// prefix and suffix are kept and everything between is replaced.
+    #[test]
+    fn a_bounded_diff_is_exact_within_the_bound_and_replaces_the_middle_past_it() {
+        let words: Vec<Vec<u8>> = (0..7)
+            .flat_map(|len| {
+                (0..1 << len).map(move |bits: u32| (0..len).map(|i| b'a' + (bits >> i & 1) as u8).collect())
+            })
+            .collect();
+        for a in &words {
+            for b in &words {
+                let exact = diff(a, b, usize::MAX);
+                let edits = a.len() + b.len() - 2 * lcs(a, b);
+                for max_edits in 0..=edits + 1 {
+                    let bounded = diff(a, b, max_edits);
+                    if edits <= max_edits {
+                        assert_eq!(bounded, exact, "{a:?} {b:?} within {max_edits}");
+                        continue;
+                    }
+                    let kept = replay(a, b, &bounded);
+                    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+                    let suffix =
+                        a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+                    assert!(bounded == exact || kept == prefix + suffix, "{a:?} {b:?} past {max_edits}: {bounded:?}");
+                }
+            }
+        }
+        // Two unrelated sequences past the bound: nothing in common is looked for.
+        let (a, b) = (b"xabcdefy".as_slice(), b"xfedcbay".as_slice());
+        assert_eq!(
+            diff(a, b, 2),
+            [
+                Op::Equal { old: 0, new: 0, len: 1 },
+                Op::Delete { old: 1, len: 6 },
+                Op::Insert { new: 1, len: 6 },
+                Op::Equal { old: 7, new: 7, len: 1 }
+            ]
+        );
     }
 }

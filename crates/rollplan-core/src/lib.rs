@@ -36,6 +36,14 @@
     )
 )]
 
+// The unit tests share the integration tests' generator of arbitrary
+// clusters, which names this crate as they do.
+#[cfg(test)]
+extern crate self as rollplan_core;
+#[cfg(test)]
+#[path = "../tests/common/arbitrary.rs"]
+mod arbitrary;
+
 pub mod check;
 pub mod compare;
 pub mod diagnostic;
