@@ -12,6 +12,9 @@ use std::time::Instant;
 use crate::cmd::{self, Env, Result};
 use crate::tools::{Browser, WASM_TARGET};
 
+/// The property tests' seed in CI (any fixed number; changing it draws other cases).
+const PROPERTY_SEED: &str = "20261125";
+
 /// One check: a name for the heading and the summary, and the command to run.
 #[derive(Debug)]
 struct Step {
@@ -47,7 +50,10 @@ fn steps(root: &Path, browser: &Browser) -> Vec<Step> {
         // `--no-fail-fast` shows every failing test binary in one run; the step still fails.
         // Seconds, and a diff that is nobody's fault is cheaper to catch first.
         Step::new("formatting (cargo fmt --check)", "cargo", &["fmt", "--all", "--", "--check"]),
-        Step::new("native tests", "cargo", &["test", "--workspace", "--no-fail-fast"]),
+        // The property tests draw the same cases on every run here, so CI is
+        // repeatable; `cargo test` by hand draws new ones, to find what these miss.
+        Step::new("native tests", "cargo", &["test", "--workspace", "--no-fail-fast"])
+            .env("PROPTEST_RNG_SEED", PROPERTY_SEED),
         Step::new("clippy (native)", "cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
         // The browser tests (crates/rollplan-web/tests/browser.rs) are only compiled for wasm32.
         Step::new(
