@@ -65,6 +65,17 @@ try {
 }
 process.exit(broke ? 1 : 0);
 
+/** A fresh context (nothing cached or stored) with the app showing the seed's plan, and the page errors seen. */
+async function appShowingSeed() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(server.url);
+  await page.locator('.checklist > li').first().waitFor();
+  return { context, page, errors };
+}
+
 /** One first visit: the Performance API's times of the first step in the DOM, and painted. */
 async function loadOnce() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -126,13 +137,8 @@ async function pageLoads() {
  * `minutes: N`; prints each and `result PREFIX_… VALUE` lines.
  */
 async function keystrokes(title, prefix, description) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { context, page, errors } = await appShowingSeed();
   try {
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(server.url);
-    await page.locator('.checklist > li').first().waitFor();
     const editor = page.locator('#description');
     if (description !== null) {
       await editor.fill(description);
@@ -214,13 +220,8 @@ async function keystrokes(title, prefix, description) {
 /** (d): ticks of the first step's checkbox (on, off, ...), each timed in the page to the painted frame. */
 async function ticks() {
   const nodes = 24;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { context, page, errors } = await appShowingSeed();
   try {
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(server.url);
-    await page.locator('.checklist > li').first().waitFor();
     await page.locator('#description').fill(execFileSync(BENCH_BIN, ['--yaml', String(nodes)], { encoding: 'utf8' }));
     await page.waitForFunction(
       (nodes) => !document.querySelector('.plan.stale') && document.querySelectorAll('.timeline-grid tbody tr').length === nodes,
