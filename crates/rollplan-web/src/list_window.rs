@@ -120,6 +120,13 @@ impl Sizes {
     }
 }
 
+/// A gap's size as whole pixels, for its `data-height` or `data-width`:
+/// formatting an `f64` would add kilobytes to the bundle, for no visible difference.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+pub fn whole_pixels(size: f64) -> u64 {
+    size.round().max(0.0) as u64
+}
+
 /// What the checklist renders, in order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Piece {

@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::components::step_item::StepItem;
 use crate::hooks::style::use_data_sizes;
 use crate::hooks::viewport::{use_printing, use_step_heights, use_viewport};
-use crate::list_window::{self, Piece, Sizes, WINDOW_ABOVE};
+use crate::list_window::{self, Piece, Sizes, WINDOW_ABOVE, whole_pixels};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ChecklistProps {
@@ -93,10 +93,4 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
             }) }
         </ol>
     }
-}
-
-/// Whole pixels: formatting an `f64` would add kilobytes to the bundle, for no visible difference.
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-fn whole_pixels(height: f64) -> u64 {
-    height.round().max(0.0) as u64
 }

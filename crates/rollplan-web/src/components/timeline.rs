@@ -26,7 +26,7 @@ use yew::prelude::*;
 use crate::components::timeline_legend::TimelineLegend;
 use crate::hooks::style::{use_data_sizes, use_style_property};
 use crate::hooks::viewport::{Viewport, use_sideways_viewport};
-use crate::list_window::{self, Piece, Sizes};
+use crate::list_window::{self, Piece, Sizes, whole_pixels};
 use crate::timeline::{
     COLUMN_REM, Cell, Column, ComponentReleases, MAX_STICKY_NODES, NAMES_REM, SPACING_PX, Timeline as Picture,
     WINDOW_COLUMNS_ABOVE, short_release,
@@ -153,12 +153,6 @@ impl Layout {
     fn gap_width(&self, size: f64) -> u64 {
         whole_pixels(size - self.spacing)
     }
-}
-
-/// Whole pixels: formatting an `f64` would add kilobytes to the bundle, for no visible difference.
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-fn whole_pixels(size: f64) -> u64 {
-    size.round().max(0.0) as u64
 }
 
 /// What drawing one timeline needs, so the per-column and per-cell functions stay small.

@@ -20,10 +20,7 @@ pub fn use_style_property(node: &NodeRef, name: &'static str, value: String) {
     let node = node.clone();
     use_effect(move || {
         if let Some(element) = node.cast::<HtmlElement>() {
-            let style = element.style();
-            if style.get_property_value(name).ok().as_deref() != Some(value.as_str()) {
-                let _ = style.set_property(name, &value);
-            }
+            set_style(&element, name, &value);
         }
     });
 }
@@ -50,13 +47,17 @@ pub fn use_data_sizes(container: &NodeRef) {
             };
             for property in ["height", "width"] {
                 if let Some(size) = element.get_attribute(&format!("data-{property}")) {
-                    let value = format!("{size}px");
-                    let style = element.style();
-                    if style.get_property_value(property).ok().as_deref() != Some(value.as_str()) {
-                        let _ = style.set_property(property, &value);
-                    }
+                    set_style(element, property, &format!("{size}px"));
                 }
             }
         }
     });
+}
+
+/// Sets the CSS property `name` of `element` to `value`, unless it has it already.
+fn set_style(element: &HtmlElement, name: &str, value: &str) {
+    let style = element.style();
+    if style.get_property_value(name).ok().as_deref() != Some(value) {
+        let _ = style.set_property(name, value);
+    }
 }

@@ -70,11 +70,16 @@ fn rem(window: &Window) -> f64 {
     window
         .document()
         .and_then(|document| document.document_element())
-        .and_then(|root| window.get_computed_style(&root).ok().flatten())
-        .and_then(|style| style.get_property_value("font-size").ok())
-        .map(|size| js_sys::parse_float(&size))
-        .filter(|size| size.is_finite() && *size > 0.0)
+        .and_then(|root| computed_px(window, &root, "font-size"))
+        .filter(|size| *size > 0.0)
         .unwrap_or(16.0)
+}
+
+/// The computed value of a length property of `element`, in px.
+fn computed_px(window: &Window, element: &Element, property: &str) -> Option<f64> {
+    let value = window.get_computed_style(element).ok().flatten()?.get_property_value(property).ok()?;
+    // JavaScript's parseFloat reads "7.2px": Rust's float parser would add kilobytes to the bundle.
+    Some(js_sys::parse_float(&value)).filter(|px| px.is_finite())
 }
 
 #[hook]
@@ -291,12 +296,6 @@ impl Drop for Observer {
 /// A rendered step's index and height, margin included.
 fn measure(item: &Element) -> Option<(usize, f64)> {
     let step = item.get_attribute("data-step")?.parse().ok()?;
-    let margin = web_sys::window()
-        .and_then(|window| window.get_computed_style(item).ok().flatten())
-        .and_then(|style| style.get_property_value("margin-bottom").ok())
-        // JavaScript's parseFloat reads "7.2px": Rust's float parser would add kilobytes to the bundle.
-        .map(|margin| js_sys::parse_float(&margin))
-        .filter(|margin| margin.is_finite())
-        .unwrap_or(0.0);
+    let margin = web_sys::window().and_then(|window| computed_px(&window, item, "margin-bottom")).unwrap_or(0.0);
     Some((step, item.get_bounding_client_rect().height() + margin))
 }
