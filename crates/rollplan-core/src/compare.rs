@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::diff::{Op, diff};
 use crate::model::Cluster;
-use crate::plan::{Plan, RiskChanges, RiskKind, Step, Summary};
+use crate::plan::{Action, Plan, RiskChanges, RiskKind, Step, Summary};
 
 /// Past this many steps removed and added, the plans are not aligned step by
 /// step: everything between their common first and last steps is reported as
@@ -67,10 +67,12 @@ impl Comparison {
 /// Compares an earlier plan with a revised one.
 pub fn compare(before: (&Cluster, &Plan), after: (&Cluster, &Plan)) -> Comparison {
     let (old, new) = (&before.1.steps, &after.1.steps);
-    // Titles as numbers: the diff compares them O((N + M) · D) times.
+    // Steps as numbers: the diff compares them O((N + M) · D) times. A
+    // drain or failback is the same step only if it makes the same moves.
+    let (old_keys, new_keys) = (step_keys(before.0, old), step_keys(after.0, new));
     let mut titles: HashMap<&str, usize> = HashMap::new();
-    let old_titles: Vec<usize> = old.iter().map(|s| intern(&mut titles, &s.title)).collect();
-    let new_titles: Vec<usize> = new.iter().map(|s| intern(&mut titles, &s.title)).collect();
+    let old_titles: Vec<usize> = old_keys.iter().map(|key| intern(&mut titles, key)).collect();
+    let new_titles: Vec<usize> = new_keys.iter().map(|key| intern(&mut titles, key)).collect();
     let mut removed: Vec<(usize, usize)> = Vec::new();
     let mut added: Vec<(usize, usize)> = Vec::new();
     // (earlier, revised) positions of the same step, increasing in both.
@@ -140,6 +142,23 @@ pub fn compare(before: (&Cluster, &Plan), after: (&Cluster, &Plan)) -> Compariso
 fn intern<'s>(ids: &mut HashMap<&'s str, usize>, text: &'s str) -> usize {
     let next = ids.len();
     *ids.entry(text).or_insert(next)
+}
+
+/// What makes two steps the same: the title, and for a step of several
+/// moves every service and where it goes (a title names only the count).
+fn step_keys(cluster: &Cluster, steps: &[Step]) -> Vec<String> {
+    steps
+        .iter()
+        .map(|step| {
+            let mut key = step.title.clone();
+            if let Action::Drain { moves, .. } | Action::Failback { moves, .. } = &step.action {
+                for m in moves {
+                    let _ = write!(key, "\u{1f}{}>{}", cluster.service(m.service).name, cluster.node(m.to).name);
+                }
+            }
+            key
+        })
+        .collect()
 }
 
 /// The titles in `range`, each with its 0-based position. The ranges come
@@ -219,7 +238,7 @@ impl<'p> Sweep<'p> {
                 .risks
                 .iter()
                 .map(|span| {
-                    let name = cluster.services.get(span.risk.service).map_or("", |s| s.name.as_str());
+                    let name = cluster.services().get(span.risk.service).map_or("", |s| s.name.as_str());
                     let next = ids.len();
                     let id = *ids.entry((span.risk.kind, name)).or_insert(next);
                     if id == next {
@@ -376,6 +395,7 @@ mod tests {
     use proptest::prelude::*;
     use proptest::test_runner::TestRunner;
 
+    use super::step_keys;
     use super::{Change, Comparison, compare, position};
     use crate::arbitrary;
     use crate::diff::{Op, diff};
@@ -387,8 +407,9 @@ mod tests {
     // (no bound: it never applies to these small plans anyway).
     fn reference(before: (&Cluster, &Plan), after: (&Cluster, &Plan)) -> Comparison {
         let (old, new) = (&before.1.steps, &after.1.steps);
-        let old_titles: Vec<&str> = old.iter().map(|s| s.title.as_str()).collect();
-        let new_titles: Vec<&str> = new.iter().map(|s| s.title.as_str()).collect();
+        let (old_keys, new_keys) = (step_keys(before.0, old), step_keys(after.0, new));
+        let old_titles: Vec<&str> = old_keys.iter().map(String::as_str).collect();
+        let new_titles: Vec<&str> = new_keys.iter().map(String::as_str).collect();
         let mut removed: Vec<Numbered<'_>> = Vec::new();
         let mut added: Vec<Numbered<'_>> = Vec::new();
         // (earlier, revised) pairs of the same step.
@@ -405,14 +426,12 @@ mod tests {
         let mut changes = Vec::new();
         // A removed step whose title is added elsewhere moved.
         let mut moved: Vec<(Numbered<'_>, Numbered<'_>)> = Vec::new();
-        removed.retain(|&(o, old_step)| {
-            match added.iter().position(|&(_, new_step)| new_step.title == old_step.title) {
-                Some(found) => {
-                    moved.push(((o, old_step), added.remove(found)));
-                    false
-                }
-                None => true,
+        removed.retain(|&(o, old_step)| match added.iter().position(|&(n, _)| new_keys[n] == old_keys[o]) {
+            Some(found) => {
+                moved.push(((o, old_step), added.remove(found)));
+                false
             }
+            None => true,
         });
         for &(o, step) in &removed {
             changes.push(Change::Removed { at: o + 1, title: step.title.clone() });
@@ -451,8 +470,8 @@ mod tests {
         title: &str,
         changes: &mut Vec<Change>,
     ) {
-        let key = |cluster: &Cluster, kind: RiskKind, service: usize| {
-            (kind, cluster.services.get(service).map_or("", |s| s.name.as_str()).to_owned())
+        let key = |cluster: &Cluster, kind: RiskKind, service: crate::model::ServiceId| {
+            (kind, cluster.services().get(service).map_or("", |s| s.name.as_str()).to_owned())
         };
         let old: Vec<&Risk> = old_plan.risks_after(old_step).collect();
         let new: Vec<&Risk> = new_plan.risks_after(new_step).collect();
@@ -488,14 +507,13 @@ mod tests {
     /// steps), changes a capacity, the failback policy or the outage policy,
     /// reorders a service's owners, or drops a service.
     fn revise(cluster: &Cluster, edits: &[(u8, usize, usize)]) -> Cluster {
-        let mut revised = cluster.clone();
-        let nodes = revised.nodes.len();
+        let (_, components, mut nodes, mut services, mut policy) = cluster.to_parts();
+        let count = nodes.len();
         for &(what, x, y) in edits {
-            let services = revised.services.len();
             match what {
                 0 => {
-                    let (i, j) = (x % nodes, y % nodes);
-                    revised.nodes.swap(i, j);
+                    let (i, j) = (x % count, y % count);
+                    nodes.swap(i, j);
                     let swap = |n: usize| {
                         if n == i {
                             j
@@ -505,28 +523,26 @@ mod tests {
                             n
                         }
                     };
-                    for service in &mut revised.services {
+                    for service in &mut services {
                         service.on = swap(service.on);
-                        service.owners.iter_mut().for_each(|owner| *owner = swap(*owner));
+                        // Every node, in declaration order, is now another order.
+                        let owners = service.owners.get_or_insert_with(|| (0..count).collect());
+                        owners.iter_mut().for_each(|owner| *owner = swap(*owner));
                     }
                 }
-                1 => revised.nodes[x % nodes].capacity = (y % 5 < 4).then_some((y % 5) as u32),
-                2 => revised.policy.failback = [Failback::None, Failback::Original, Failback::Verify][y % 3],
-                3 if services > 0 => revised.services[x % services].owners.rotate_left(1),
-                4 => {
-                    revised.services.pop();
+                1 => nodes[x % count].capacity = (y % 5 < 4).then_some((y % 5) as u32),
+                2 => policy.failback = [Failback::None, Failback::Original, Failback::Verify][y % 3],
+                3 if !services.is_empty() => {
+                    let len = services.len();
+                    services[x % len].owners.get_or_insert_with(|| (0..count).collect()).rotate_left(1);
                 }
-                _ => revised.policy.allow_outage = !revised.policy.allow_outage,
+                4 => {
+                    services.pop();
+                }
+                _ => policy.allow_outage = !policy.allow_outage,
             }
         }
-        // Valid descriptions never start over capacity.
-        for n in 0..nodes {
-            let hosted = revised.services.iter().filter(|s| s.on == n).count() as u32;
-            if let Some(capacity) = revised.nodes[n].capacity.as_mut() {
-                *capacity = (*capacity).max(hosted);
-            }
-        }
-        revised
+        arbitrary::Draft { components, nodes, services, policy }.build()
     }
 
     /// Mostly a cluster and a revision of it; sometimes two unrelated clusters.

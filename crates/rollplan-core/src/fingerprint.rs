@@ -1,9 +1,13 @@
-//! A short, stable identity for a plan: SHA-256 over the normalised
-//! description and the planner version.
+//! A short, stable identity for a plan: SHA-256 over a canonical
+//! serialisation of the normalised description and the planner version.
 //!
-//! Normalised means the validated [`Cluster`] with every default filled in, so
-//! the same cluster written in YAML, TOML or JSON, with comments or without,
-//! gets the same fingerprint; any change that can change the plan changes it.
+//! Normalised means the validated [`Cluster`] with every default filled in,
+//! so the same cluster written in YAML, TOML or JSON, with comments or
+//! without, gets the same fingerprint; any change that can change the plan
+//! changes it. The serialisation ([`canonical`]) is written out field by
+//! field, with every value spelt as the description spells it, so that
+//! renaming a Rust type or variant changes nothing and another tool can
+//! recompute it from docs/plan-format.md.
 
 use std::fmt::Write;
 
@@ -12,44 +16,111 @@ use sha2::{Digest, Sha256};
 use crate::model::Cluster;
 use crate::plan::PLANNER_VERSION;
 
+/// The version of the serialisation below: bumped if its layout ever changes.
+const SERIALISATION: &str = "rollplan-fingerprint/1";
+
 /// 16 hex digits (64 bits): enough to tell two plans apart by eye in a change ticket.
 pub fn fingerprint(cluster: &Cluster) -> String {
-    let mut hasher = Sha256::new();
-    let mut field = |text: &str| {
-        // Length-prefixed, so no two different field sequences encode alike.
-        hasher.update((text.len() as u64).to_le_bytes());
-        hasher.update(text.as_bytes());
-    };
-    field("rollplan-planner");
-    field(PLANNER_VERSION);
-    field(&cluster.name);
-    for component in &cluster.components {
-        field("component");
-        field(&component.name);
-        field(&component.title);
-        field(&component.releases.join("\u{1f}"));
-        field(&component.target);
-        field(&format!(
-            "{}/{:?}/{}/{:?}",
-            component.rolling, component.mixed_failover, component.reboot, component.minutes
-        ));
-    }
-    for node in &cluster.nodes {
-        field("node");
-        field(&node.name);
-        field(&node.versions.join("\u{1f}"));
-        field(&format!("{:?}", node.capacity));
-    }
-    for service in &cluster.services {
-        field("service");
-        field(&service.name);
-        field(&format!("{}/{:?}/{:?}", service.on, service.owners, service.uses));
-    }
-    let policy = &cluster.policy;
-    field(&format!("{}/{:?}/{:?}/{}", policy.max_down, policy.quorum, policy.failback, policy.allow_outage));
-    let digest = hasher.finalize();
+    let digest = Sha256::digest(canonical(cluster));
     digest.iter().take(8).fold(String::with_capacity(16), |mut hex, byte| {
         let _ = write!(hex, "{byte:02x}");
         hex
     })
+}
+
+/// The bytes the fingerprint hashes: a sequence of netstrings (`<length in
+/// bytes, decimal>:<UTF-8 text>,`), in the order docs/plan-format.md gives.
+pub fn canonical(cluster: &Cluster) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut field = |text: &str| {
+        out.extend_from_slice(text.len().to_string().as_bytes());
+        out.push(b':');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b',');
+    };
+    let count = |n: usize| n.to_string();
+    let flag = |b: bool| if b { "true" } else { "false" };
+    let optional = |value: Option<u32>| value.map_or_else(String::new, |v| v.to_string());
+    field(SERIALISATION);
+    field(PLANNER_VERSION);
+    field(cluster.name());
+    field(&count(cluster.components().len()));
+    for component in cluster.components() {
+        field(&component.name);
+        field(&component.title);
+        field(&count(component.releases.len()));
+        for release in &component.releases {
+            field(release);
+        }
+        field(&component.target);
+        field(flag(component.rolling));
+        field(component.mixed_failover.as_str());
+        field(flag(component.reboot));
+        field(&optional(component.minutes));
+    }
+    field(&count(cluster.nodes().len()));
+    for node in cluster.nodes() {
+        field(&node.name);
+        for version in &node.versions {
+            field(version);
+        }
+        field(&optional(node.capacity));
+    }
+    field(&count(cluster.services().len()));
+    for service in cluster.services() {
+        field(&service.name);
+        field(&cluster.node(service.on).name);
+        match service.owners.as_listed() {
+            None => field("*"),
+            Some(list) => {
+                field(&count(list.len()));
+                for &owner in list {
+                    field(&cluster.node(owner).name);
+                }
+            }
+        }
+        field(&count(service.uses.len()));
+        for &component in &service.uses {
+            field(&cluster.component(component).name);
+        }
+    }
+    let policy = cluster.policy();
+    field(&policy.max_down.to_string());
+    field(policy.quorum.as_str());
+    field(policy.failback.as_str());
+    field(flag(policy.allow_outage));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = include_str!("../../../tests/examples/exchange-2003-two-node.yaml");
+
+    /// The seed's fingerprint, pinned: it changes only with the planner's
+    /// version or the serialisation (both documented), never with a rename in the code.
+    #[test]
+    fn the_seed_fingerprint_is_pinned() {
+        let cluster = crate::validate_as(SEED, crate::Syntax::Yaml).cluster.unwrap();
+        assert_eq!(fingerprint(&cluster), "b7b03c13aebb2c4d");
+    }
+
+    #[test]
+    fn the_serialisation_reads_as_documented() {
+        let cluster = crate::validate_as(SEED, crate::Syntax::Yaml).cluster.unwrap();
+        let text = String::from_utf8(canonical(&cluster)).unwrap();
+        assert!(text.starts_with("22:rollplan-fingerprint/1,1:2,"), "{text}");
+        assert!(text.ends_with("1:1,4:disk,6:verify,5:false,"), "{text}");
+    }
+
+    #[test]
+    fn owners_written_out_in_full_are_the_default() {
+        let implicit = "format: 1\ncomponents:\n  app: {target: '2.0'}\nnodes:\n  - {name: A, versions: {app: '1.0'}}\n  - {name: B, versions: {app: '1.0'}}\nservices:\n  - {name: S, on: A}\npolicy: {quorum: disk}\n";
+        let explicit = implicit.replace("on: A}", "on: A, owners: [A, B]}");
+        let reordered = implicit.replace("on: A}", "on: A, owners: [B, A]}");
+        let print = |text: &str| fingerprint(&crate::validate_as(text, crate::Syntax::Yaml).cluster.unwrap());
+        assert_eq!(print(implicit), print(&explicit));
+        assert_ne!(print(implicit), print(&reordered));
+    }
 }

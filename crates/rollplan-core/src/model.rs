@@ -1,30 +1,176 @@
-//! The validated cluster: plain data with references resolved to indices.
+//! The validated cluster: plain data with references resolved to typed ids.
 //!
-//! A `Cluster` only exists once validation found no errors, so the planner and
-//! the checker may rely on its invariants: names are unique, every index is in
-//! range, every node has a version for every component, no target is older
-//! than a node's version, every service runs on one of its owners.
+//! A [`Cluster`] is sealed. Its fields are private, and the only way to make
+//! one is [`Cluster::new`], which validation calls and which checks every
+//! invariant the planner relies on: every node has one version per
+//! component, every id is in range, every service runs on one of its owners.
+//! The ids ([`NodeId`], [`ServiceId`], [`ComponentId`]) are handed out by a
+//! cluster only, so code holding a cluster and its ids indexes without
+//! checks (see [`IdVec`]). Mixing the ids of two clusters is a programming
+//! error, like indexing one vector with another's positions; input never can.
 
 use std::cmp::Ordering;
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::{Index, IndexMut};
 
 use serde::Serialize;
 
 use crate::version;
 
-/// Index into [`Cluster::nodes`].
-pub type NodeId = usize;
-/// Index into [`Cluster::services`].
-pub type ServiceId = usize;
-/// Index into [`Cluster::components`].
-pub type ComponentId = usize;
+/// A typed index: what [`IdVec`] is indexed by.
+pub trait Id: Copy + Ord {
+    /// The position in the cluster's list (declaration order).
+    fn index(self) -> usize;
+    #[doc(hidden)]
+    fn from_index(index: usize) -> Self;
+}
+
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(u32);
+
+        impl Id for $name {
+            fn index(self) -> usize {
+                self.0 as usize
+            }
+            fn from_index(index: usize) -> Self {
+                // Bounded by the input limits (10,000 nodes, 100,000 services).
+                $name(index as u32)
+            }
+        }
+
+        impl $name {
+            /// The position in the cluster's list (declaration order).
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}#{}", stringify!($name), self.0)
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// A node of one cluster.
+    NodeId
+);
+typed_id!(
+    /// A service of one cluster.
+    ServiceId
+);
+typed_id!(
+    /// A component of one cluster.
+    ComponentId
+);
+
+/// One value per node (or service, or component) of one cluster, indexed by
+/// its typed id. Made only from a cluster ([`Cluster::per_node`] and the
+/// like), so it has exactly one entry per id that cluster hands out.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct IdVec<I, T> {
+    items: Vec<T>,
+    #[serde(skip)]
+    id: PhantomData<fn() -> I>,
+}
+
+impl<I: Id, T> IdVec<I, T> {
+    pub(crate) fn from_vec(items: Vec<T>) -> Self {
+        IdVec { items, id: PhantomData }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The entry of an id, or `None` for an id of another, larger cluster.
+    pub fn get(&self, id: I) -> Option<&T> {
+        self.items.get(id.index())
+    }
+
+    /// The entry of an id, or `None` for an id of another, larger cluster.
+    pub fn get_mut(&mut self, id: I) -> Option<&mut T> {
+        self.items.get_mut(id.index())
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+
+    /// Every id with its entry, in declaration order.
+    pub fn iter_ids(&self) -> impl DoubleEndedIterator<Item = (I, &T)> + ExactSizeIterator {
+        self.items.iter().enumerate().map(|(index, item)| (I::from_index(index), item))
+    }
+
+    pub fn ids(&self) -> impl DoubleEndedIterator<Item = I> + ExactSizeIterator + use<I, T> {
+        (0..self.items.len()).map(I::from_index)
+    }
+
+    pub fn as_slice(&self) -> &[T] {
+        &self.items
+    }
+
+    /// A vector with the same ids and `f` of each entry.
+    pub fn map<'a, U>(&'a self, f: impl FnMut(&'a T) -> U) -> IdVec<I, U> {
+        IdVec::from_vec(self.items.iter().map(f).collect())
+    }
+
+    /// A vector with the same ids and `f` of each id and entry.
+    pub fn map_ids<'a, U>(&'a self, mut f: impl FnMut(I, &'a T) -> U) -> IdVec<I, U> {
+        IdVec::from_vec(self.iter_ids().map(|(id, item)| f(id, item)).collect())
+    }
+}
+
+impl<I: Id, T: fmt::Debug> fmt::Debug for IdVec<I, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.items).finish()
+    }
+}
+
+// The one place ids index: every `IdVec` has one entry per id of its cluster
+// (see the module documentation), so only an id of another cluster can miss.
+#[allow(clippy::indexing_slicing)]
+impl<I: Id, T> Index<I> for IdVec<I, T> {
+    type Output = T;
+    fn index(&self, id: I) -> &T {
+        &self.items[id.index()]
+    }
+}
+
+#[allow(clippy::indexing_slicing)]
+impl<I: Id, T> IndexMut<I> for IdVec<I, T> {
+    fn index_mut(&mut self, id: I) -> &mut T {
+        &mut self.items[id.index()]
+    }
+}
+
+impl<'a, I: Id, T> IntoIterator for &'a IdVec<I, T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Cluster {
-    pub name: String,
-    pub components: Vec<Component>,
-    pub nodes: Vec<Node>,
-    pub services: Vec<Service>,
-    pub policy: Policy,
+    name: String,
+    components: IdVec<ComponentId, Component>,
+    nodes: IdVec<NodeId, Node>,
+    services: IdVec<ServiceId, Service>,
+    policy: Policy,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -52,15 +198,79 @@ impl Component {
         let rank = |v: &str| self.releases.iter().position(|release| release == v);
         rank(a).cmp(&rank(b))
     }
+
+    /// Whether the component needs a planned outage: it cannot be upgraded
+    /// while its services run (`rolling: false`), or no running service may
+    /// have a failover target on another release of it (`mixed_failover: forbid`).
+    pub fn needs_outage(&self) -> bool {
+        !self.rolling || self.mixed_failover == MixedFailover::Forbid
+    }
 }
 
+/// A node as a description gives it. In a [`Cluster`] it has exactly one
+/// version per component.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Node {
     pub name: String,
-    /// The current version of each component, indexed by [`ComponentId`].
+    /// The current version of each component, in the order of the components.
     pub versions: Vec<String>,
     /// How many services the node can host at once; `None` is unlimited.
     pub capacity: Option<u32>,
+}
+
+impl Node {
+    /// The node's current version of `component` ("" only for a node outside a cluster).
+    pub fn version(&self, component: ComponentId) -> &str {
+        self.versions.get(component.index()).map_or("", String::as_str)
+    }
+}
+
+/// Where a service may run, in preference order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(into = "Option<Vec<NodeId>>")]
+pub struct Owners {
+    /// `None`: every node, in declaration order (`owners` left out).
+    listed: Option<Vec<NodeId>>,
+    /// The listed owners sorted, for membership in O(log n).
+    sorted: Vec<NodeId>,
+}
+
+impl From<Owners> for Option<Vec<NodeId>> {
+    fn from(owners: Owners) -> Self {
+        owners.listed
+    }
+}
+
+impl Owners {
+    /// Every node of the cluster, in declaration order.
+    pub fn any() -> Owners {
+        Owners { listed: None, sorted: Vec::new() }
+    }
+
+    fn listed(list: Vec<NodeId>) -> Owners {
+        let mut sorted = list.clone();
+        sorted.sort_unstable();
+        Owners { listed: Some(list), sorted }
+    }
+
+    /// Whether every node may run the service (in declaration order).
+    pub fn is_any(&self) -> bool {
+        self.listed.is_none()
+    }
+
+    /// The owners as listed, in preference order; `None` when every node is one.
+    pub fn as_listed(&self) -> Option<&[NodeId]> {
+        self.listed.as_deref()
+    }
+
+    pub fn contains(&self, node: NodeId) -> bool {
+        self.listed.is_none() || self.sorted.binary_search(&node).is_ok()
+    }
+
+    /// How many nodes may run the service, in a cluster of `nodes` nodes.
+    pub fn count(&self, nodes: usize) -> usize {
+        self.listed.as_ref().map_or(nodes, Vec::len)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -69,9 +279,22 @@ pub struct Service {
     /// The node hosting the service now.
     pub on: NodeId,
     /// Possible owners, in preference order. Never empty; contains `on`.
-    pub owners: Vec<NodeId>,
+    pub owners: Owners,
     /// Components the service depends on.
     pub uses: Vec<ComponentId>,
+}
+
+/// A service as code builds it by hand, with positions for references:
+/// [`Cluster::new`] checks them and makes a [`Service`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceParts {
+    pub name: String,
+    /// Position of the node hosting it now.
+    pub on: usize,
+    /// Positions of its owners in preference order; `None` for every node.
+    pub owners: Option<Vec<usize>>,
+    /// Positions of the components it uses.
+    pub uses: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -100,6 +323,17 @@ pub enum MixedFailover {
     Forbid,
 }
 
+impl MixedFailover {
+    /// The value as the description writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MixedFailover::Allow => "allow",
+            MixedFailover::Warn => "warn",
+            MixedFailover::Forbid => "forbid",
+        }
+    }
+}
+
 /// How the cluster keeps quorum while nodes are down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -123,6 +357,14 @@ impl Quorum {
             Quorum::Witness => "witness",
             Quorum::Disk => "disk",
             Quorum::None => "no",
+        }
+    }
+
+    /// The value as the description writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Quorum::None => "none",
+            other => other.describe(),
         }
     }
 
@@ -155,70 +397,180 @@ pub enum Failback {
     Verify,
 }
 
-impl Node {
-    /// The node's current version of component `component`.
-    pub fn version(&self, component: ComponentId) -> Option<&str> {
-        self.versions.get(component).map(String::as_str)
+impl Failback {
+    /// The value as the description writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Failback::None => "none",
+            Failback::Original => "original",
+            Failback::Verify => "verify",
+        }
     }
 }
 
 impl Cluster {
-    /// The node with index `id`; `None` only for an index from elsewhere.
-    pub fn node(&self, id: NodeId) -> Option<&Node> {
-        self.nodes.get(id)
-    }
-
-    /// The service with index `id`; `None` only for an index from elsewhere.
-    pub fn service(&self, id: ServiceId) -> Option<&Service> {
-        self.services.get(id)
-    }
-
-    /// The component with index `id`; `None` only for an index from elsewhere.
-    pub fn component(&self, id: ComponentId) -> Option<&Component> {
-        self.components.get(id)
-    }
-
-    /// Whether node `node` already runs the target of every component.
-    pub fn node_at_target(&self, node: NodeId) -> bool {
-        self.nodes.get(node).is_some_and(|n| {
-            n.versions.iter().zip(&self.components).all(|(version, component)| *version == component.target)
-        })
-    }
-
-    /// What breaks the index invariants of a valid cluster, if anything: a
-    /// node without exactly one version per component, or a service whose
-    /// node, owners or components are out of range.
+    /// The one way to make a cluster: checks the invariants every user of a
+    /// cluster relies on (one version per component on every node, every
+    /// reference in range, owners never empty and holding the node a service
+    /// runs on), or says which one fails. Validation makes clusters through
+    /// here; so may code and tests.
     ///
-    /// A cluster from validation never has such a problem. The fields are
-    /// public, though, so a cluster built in code might; the planner asks
-    /// this first and answers with a `Blocked` reason rather than plan from
-    /// references that lead nowhere.
-    pub fn inconsistency(&self) -> Option<String> {
-        let (nodes, components) = (self.nodes.len(), self.components.len());
-        if let Some(node) = self.nodes.iter().find(|n| n.versions.len() != components) {
-            return Some(format!(
-                "node `{}` has {} versions for {components} components",
+    /// An owners list naming every node in declaration order is stored as
+    /// "every node", as if `owners` had been left out: the two mean the same.
+    pub fn new(
+        name: String,
+        components: Vec<Component>,
+        nodes: Vec<Node>,
+        services: Vec<ServiceParts>,
+        policy: Policy,
+    ) -> Result<Cluster, String> {
+        let (node_count, component_count) = (nodes.len(), components.len());
+        if let Some(node) = nodes.iter().find(|n| n.versions.len() != component_count) {
+            return Err(format!(
+                "node `{}` has {} versions for {component_count} components",
                 node.name,
                 node.versions.len()
             ));
         }
-        for service in &self.services {
-            if service.on >= nodes {
-                return Some(format!(
-                    "service `{}` runs on node #{}, but there are {nodes} nodes",
-                    service.name, service.on
+        let node_id = |service: &str, position: usize| {
+            (position < node_count)
+                .then(|| NodeId::from_index(position))
+                .ok_or_else(|| format!("service `{service}` names node #{position}, but there are {node_count} nodes"))
+        };
+        let mut resolved = Vec::with_capacity(services.len());
+        for parts in services {
+            let ServiceParts { name, on, owners, uses } = parts;
+            let on = node_id(&name, on)?;
+            let owners = match owners {
+                None => Owners::any(),
+                Some(list) => {
+                    let list = list.into_iter().map(|o| node_id(&name, o)).collect::<Result<Vec<_>, _>>()?;
+                    let every_node = list.len() == node_count && list.iter().enumerate().all(|(i, o)| o.index() == i);
+                    if every_node { Owners::any() } else { Owners::listed(list) }
+                }
+            };
+            if !owners.contains(on) {
+                return Err(format!("service `{name}` runs on node #{}, which is not among its owners", on.index()));
+            }
+            if let Some(&c) = uses.iter().find(|&&c| c >= component_count) {
+                return Err(format!(
+                    "service `{name}` uses component #{c}, but there are {component_count} components"
                 ));
             }
-            if let Some(owner) = service.owners.iter().find(|&&o| o >= nodes) {
-                return Some(format!("service `{}` has owner #{owner}, but there are {nodes} nodes", service.name));
-            }
-            if let Some(component) = service.uses.iter().find(|&&c| c >= components) {
-                return Some(format!(
-                    "service `{}` uses component #{component}, but there are {components} components",
-                    service.name
-                ));
-            }
+            let uses = uses.into_iter().map(ComponentId::from_index).collect();
+            resolved.push(Service { name, on, owners, uses });
         }
-        None
+        Ok(Cluster {
+            name,
+            components: IdVec::from_vec(components),
+            nodes: IdVec::from_vec(nodes),
+            services: IdVec::from_vec(resolved),
+            policy,
+        })
+    }
+
+    /// The parts this cluster was made of, to change and make another.
+    pub fn to_parts(&self) -> (String, Vec<Component>, Vec<Node>, Vec<ServiceParts>, Policy) {
+        let services = self
+            .services
+            .iter()
+            .map(|s| ServiceParts {
+                name: s.name.clone(),
+                on: s.on.index(),
+                owners: s.owners.as_listed().map(|list| list.iter().map(|o| o.index()).collect()),
+                uses: s.uses.iter().map(|c| c.index()).collect(),
+            })
+            .collect();
+        (
+            self.name.clone(),
+            self.components.as_slice().to_vec(),
+            self.nodes.as_slice().to_vec(),
+            services,
+            self.policy.clone(),
+        )
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn components(&self) -> &IdVec<ComponentId, Component> {
+        &self.components
+    }
+
+    pub fn nodes(&self) -> &IdVec<NodeId, Node> {
+        &self.nodes
+    }
+
+    pub fn services(&self) -> &IdVec<ServiceId, Service> {
+        &self.services
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+
+    pub fn service(&self, id: ServiceId) -> &Service {
+        &self.services[id]
+    }
+
+    pub fn component(&self, id: ComponentId) -> &Component {
+        &self.components[id]
+    }
+
+    pub fn node_ids(&self) -> impl DoubleEndedIterator<Item = NodeId> + ExactSizeIterator + use<> {
+        self.nodes.ids()
+    }
+
+    pub fn service_ids(&self) -> impl DoubleEndedIterator<Item = ServiceId> + ExactSizeIterator + use<> {
+        self.services.ids()
+    }
+
+    pub fn component_ids(&self) -> impl DoubleEndedIterator<Item = ComponentId> + ExactSizeIterator + use<> {
+        self.components.ids()
+    }
+
+    /// The node with this name.
+    pub fn node_named(&self, name: &str) -> Option<NodeId> {
+        self.nodes.iter_ids().find(|(_, node)| node.name == name).map(|(id, _)| id)
+    }
+
+    /// The service with this name.
+    pub fn service_named(&self, name: &str) -> Option<ServiceId> {
+        self.services.iter_ids().find(|(_, service)| service.name == name).map(|(id, _)| id)
+    }
+
+    /// One `value` per node, indexed by [`NodeId`].
+    pub fn per_node<T: Clone>(&self, value: T) -> IdVec<NodeId, T> {
+        IdVec::from_vec(vec![value; self.nodes.len()])
+    }
+
+    /// One `value` per service, indexed by [`ServiceId`].
+    pub fn per_service<T: Clone>(&self, value: T) -> IdVec<ServiceId, T> {
+        IdVec::from_vec(vec![value; self.services.len()])
+    }
+
+    /// One `value` per component, indexed by [`ComponentId`].
+    pub fn per_component<T: Clone>(&self, value: T) -> IdVec<ComponentId, T> {
+        IdVec::from_vec(vec![value; self.components.len()])
+    }
+
+    /// Whether node `node` already runs the target of every component.
+    pub fn node_at_target(&self, node: NodeId) -> bool {
+        let node = &self.nodes[node];
+        self.components.iter_ids().all(|(id, component)| node.version(id) == component.target)
+    }
+
+    /// The owners of a service in preference order, with every node spelt out.
+    /// Linear in the owners: for the cases that need each one.
+    pub fn owners_of(&self, service: ServiceId) -> impl Iterator<Item = NodeId> + '_ {
+        let owners = &self.services[service].owners;
+        let listed = owners.as_listed().map(|list| list.iter().copied());
+        let every = owners.is_any().then(|| self.node_ids());
+        listed.into_iter().flatten().chain(every.into_iter().flatten())
     }
 }

@@ -112,7 +112,26 @@ fn step_risks(plan: &Plan) -> Vec<StepRisks<'_>> {
 }
 
 fn service_name(cluster: &Cluster, risk: &Risk) -> String {
-    cluster.service(risk.service).map_or_else(|| format!("service #{}", risk.service), |s| s.name.clone())
+    cluster.service(risk.service).name.clone()
+}
+
+/// The moves of a drain or failback, one line each: "EVS1 from NODE1 to NODE2".
+/// A single move's title says it all, so it has none.
+fn move_lines(cluster: &Cluster, action: &Action) -> Vec<String> {
+    match action {
+        Action::Drain { moves, .. } | Action::Failback { moves, .. } => moves
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} from {} to {}",
+                    cluster.service(m.service).name,
+                    cluster.node(m.from).name,
+                    cluster.node(m.to).name
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn earlier_risks(still: usize) -> String {
@@ -122,10 +141,13 @@ fn earlier_risks(still: usize) -> String {
 /// The plan as a plain-text checklist (the CLI's default output).
 pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Upgrade plan for {} (fingerprint {fingerprint})", cluster.name);
+    let _ = writeln!(out, "Upgrade plan for {} (fingerprint {fingerprint})", cluster.name());
     let _ = writeln!(out, "{}\n", summary_line(&plan.summary));
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
         let _ = writeln!(out, "{:>3}. {}", index + 1, step.title);
+        for line in move_lines(cluster, &step.action) {
+            let _ = writeln!(out, "       - {line}");
+        }
         let _ = writeln!(out, "       before: {}", step.details.before);
         let _ = writeln!(out, "       after:  {}", step.details.after);
         let _ = writeln!(out, "       interruption: {} ({})", step.details.interruption, minutes(step.details.minutes));
@@ -150,10 +172,13 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
 /// The plan as a Markdown checklist to paste into a change ticket.
 pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Upgrade plan: {}\n", escape_markdown(&cluster.name));
+    let _ = writeln!(out, "# Upgrade plan: {}\n", escape_markdown(cluster.name()));
     let _ = writeln!(out, "Fingerprint `{fingerprint}` · {}\n", summary_line(&plan.summary));
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
         let _ = writeln!(out, "- [ ] {}. **{}**", index + 1, escape_markdown(&step.title));
+        for line in move_lines(cluster, &step.action) {
+            let _ = writeln!(out, "  - [ ] {}", escape_markdown(&line));
+        }
         let _ = writeln!(out, "  - Before: {}", escape_markdown(&step.details.before));
         let _ = writeln!(out, "  - After: {}", escape_markdown(&step.details.after));
         let _ = writeln!(
@@ -205,7 +230,7 @@ pub fn blocked_heading(reasons: &[Blocked]) -> (&'static str, &'static str) {
 pub fn blocked_text(cluster: &Cluster, reasons: &[Blocked]) -> String {
     let mut out = String::new();
     let (before, after) = blocked_heading(reasons);
-    let _ = writeln!(out, "{before}{}{after}", cluster.name);
+    let _ = writeln!(out, "{before}{}{after}", cluster.name());
     for reason in reasons {
         let _ = writeln!(out, "  blocked[{}]: {}", rule_name(reason), reason.message);
         for change in &reason.unblock {
@@ -266,6 +291,9 @@ pub struct StepDocument<'a> {
     pub to: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<ComponentChange<'a>>,
+    /// A drain's or failback's moves, in the order they are carried out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moves: Vec<MoveDocument<'a>>,
     pub details: &'a crate::plan::Details,
     /// How many risks stand after this step.
     pub risk_count: usize,
@@ -275,6 +303,13 @@ pub struct StepDocument<'a> {
 pub struct ComponentChange<'a> {
     pub name: &'a str,
     pub from: String,
+    pub to: &'a str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MoveDocument<'a> {
+    pub service: &'a str,
+    pub from: &'a str,
     pub to: &'a str,
 }
 
@@ -311,7 +346,7 @@ impl<'a> Document<'a> {
             return Document::without_plan(diagnostics, None, None);
         };
         let fingerprint = analysis.fingerprint.as_deref();
-        let blocked = |reasons| Document::without_plan(diagnostics, Some((&cluster.name, fingerprint)), Some(reasons));
+        let blocked = |reasons| Document::without_plan(diagnostics, Some((cluster.name(), fingerprint)), Some(reasons));
         match outcome {
             Outcome::Blocked(reasons) => blocked(
                 reasons
@@ -325,24 +360,15 @@ impl<'a> Document<'a> {
                     })
                     .collect(),
             ),
-            Outcome::Planned(plan) => match step_documents(cluster, plan).zip(risk_documents(cluster, plan)) {
-                Some((steps, risks)) => Document {
-                    outcome: "ok",
-                    cluster: Some(&cluster.name),
-                    fingerprint,
-                    diagnostics,
-                    steps,
-                    risks,
-                    summary: Some(&plan.summary),
-                    blocked: None,
-                },
-                None => blocked(vec![BlockedDocument {
-                    rule: BlockingRule::Internal.as_str(),
-                    service: None,
-                    node: None,
-                    message: PLAN_DOES_NOT_FIT,
-                    unblock: &[],
-                }]),
+            Outcome::Planned(plan) => Document {
+                outcome: "ok",
+                cluster: Some(cluster.name()),
+                fingerprint,
+                diagnostics,
+                steps: step_documents(cluster, plan),
+                risks: risk_documents(cluster, plan),
+                summary: Some(&plan.summary),
+                blocked: None,
             },
         }
     }
@@ -366,43 +392,34 @@ impl<'a> Document<'a> {
     }
 }
 
-/// Said instead of a plan that names nodes, services or components its
-/// cluster does not have. The planner never makes one; an [`Analysis`]
-/// assembled by hand might hold one: no plan is shown, none is ruled out.
-const PLAN_DOES_NOT_FIT: &str = "internal error: the plan names nodes, services or components that the cluster does not have, so it is not shown; this is a bug in rollplan, not in the description";
-
-/// Every step of `plan` as a document; `None` if one does not fit `cluster`.
-fn step_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Option<Vec<StepDocument<'a>>> {
+/// Every step of `plan` as a document.
+fn step_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Vec<StepDocument<'a>> {
     let mut replay = plan.replay(cluster);
     let mut steps = Vec::with_capacity(plan.steps.len());
     for (index, step) in plan.steps.iter().enumerate() {
-        steps.push(step_document(cluster, index + 1, step, replay.state())?);
-        replay.advance()?;
+        steps.push(step_document(cluster, index + 1, step, replay.state()));
+        replay.advance();
     }
-    Some(steps)
+    steps
 }
 
-/// Every risk of `plan` as a document; `None` if one does not fit `cluster`.
-fn risk_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Option<Vec<RiskDocument<'a>>> {
-    let node_name = |n: usize| cluster.node(n).map(|n| n.name.as_str());
+/// Every risk of `plan` as a document.
+fn risk_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Vec<RiskDocument<'a>> {
+    let node_name = |n| cluster.node(n).name.as_str();
     plan.risks
         .iter()
         .map(|span| {
             let risk = &span.risk;
-            let target = match risk.target {
-                Some(target) => Some(node_name(target)?),
-                None => None,
-            };
-            Some(RiskDocument {
+            RiskDocument {
                 kind: risk.kind,
                 level: risk.level,
-                service: cluster.service(risk.service).map(|s| s.name.as_str())?,
-                node: node_name(risk.node)?,
-                target,
+                service: &cluster.service(risk.service).name,
+                node: node_name(risk.node),
+                target: risk.target.map(node_name),
                 message: &risk.message,
                 first_step: span.first + 1,
                 last_step: span.last + 1,
-            })
+            }
         })
         .collect()
 }
@@ -412,9 +429,9 @@ fn step_document<'a>(
     index: usize,
     step: &'a Step,
     before: &crate::plan::State,
-) -> Option<StepDocument<'a>> {
-    let node_name = |n: usize| cluster.node(n).map(|n| n.name.as_str());
-    let service_name = |s: usize| cluster.service(s).map(|s| s.name.as_str());
+) -> StepDocument<'a> {
+    let node_name = |n| cluster.node(n).name.as_str();
+    let service_name = |s| cluster.service(s).name.as_str();
     let mut document = StepDocument {
         index,
         action: step.action.name(),
@@ -424,37 +441,49 @@ fn step_document<'a>(
         from: None,
         to: None,
         components: Vec::new(),
+        moves: Vec::new(),
         details: &step.details,
         risk_count: step.risk_count,
     };
     match &step.action {
         Action::Move { service, from, to } | Action::Verify { service, from, to } => {
-            document.service = Some(service_name(*service)?);
-            document.from = Some(node_name(*from)?);
-            document.to = Some(node_name(*to)?);
+            document.service = Some(service_name(*service));
+            document.from = Some(node_name(*from));
+            document.to = Some(node_name(*to));
         }
-        Action::Pause { node } | Action::Resume { node } => document.node = Some(node_name(*node)?),
+        Action::Drain { node, moves } | Action::Failback { node, moves, .. } => {
+            document.node = Some(node_name(*node));
+            document.moves = moves
+                .iter()
+                .map(|m| MoveDocument {
+                    service: service_name(m.service),
+                    from: node_name(m.from),
+                    to: node_name(m.to),
+                })
+                .collect();
+        }
+        Action::Pause { node } | Action::Resume { node } => document.node = Some(node_name(*node)),
         Action::Upgrade { node, components } => {
-            document.node = Some(node_name(*node)?);
-            let node_before = before.node(*node)?;
+            document.node = Some(node_name(*node));
+            let node_before = before.node(*node);
             document.components = components
                 .iter()
                 .map(|&c| {
-                    let component = cluster.component(c)?;
-                    Some(ComponentChange {
+                    let component = cluster.component(c);
+                    ComponentChange {
                         name: &component.name,
-                        from: node_before.version(c)?.to_owned(),
+                        from: node_before.version(c).to_owned(),
                         to: &component.target,
-                    })
+                    }
                 })
-                .collect::<Option<_>>()?;
+                .collect();
         }
         Action::Offline { service, node } | Action::Online { service, node } => {
-            document.service = Some(service_name(*service)?);
-            document.node = Some(node_name(*node)?);
+            document.service = Some(service_name(*service));
+            document.node = Some(node_name(*node));
         }
     }
-    Some(document)
+    document
 }
 
 #[cfg(test)]
@@ -477,17 +506,5 @@ mod tests {
             blocked_text(cluster, &[reason(BlockingRule::NoRoom), reason(BlockingRule::Internal)])
                 .starts_with("No plan for P: rollplan met an internal error")
         );
-    }
-
-    #[test]
-    fn a_plan_that_does_not_fit_its_cluster_is_not_shown() {
-        let mut analysis = analyze(PAIR, crate::Syntax::Yaml);
-        assert_eq!(Document::new(&analysis).outcome, "ok");
-        let Some(Outcome::Planned(plan)) = analysis.outcome.as_mut() else { panic!("no plan") };
-        plan.steps[0].action = Action::Pause { node: 9 };
-        let document = Document::new(&analysis);
-        assert_eq!(document.outcome, "blocked");
-        assert!(document.steps.is_empty());
-        assert_eq!(document.blocked.unwrap()[0].message, PLAN_DOES_NOT_FIT);
     }
 }

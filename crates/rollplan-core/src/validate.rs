@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic, Sink, Span, did_you_mean};
-use crate::model::{Cluster, Component, ComponentId, Node, NodeId, Policy, Quorum, Service, ServiceId};
+use crate::model::{
+    Cluster, Component, ComponentId, IdVec, Node, NodeId, Policy, Quorum, Service, ServiceId, ServiceParts,
+};
 use crate::read::{RawDescription, Text, read};
 use crate::syntax::{Syntax, Value, parse};
 use crate::version::is_dotted_numeric;
@@ -79,6 +81,8 @@ fn check(text: &str, syntax: Syntax, sink: &mut Sink<'_>) -> Option<Cluster> {
         component_spans: Vec::new(),
         node_spans: Vec::new(),
         service_spans: Vec::new(),
+        node_paths: Vec::new(),
+        service_paths: Vec::new(),
         policy_spans: (Span::default(), Span::default()),
     };
     let cluster = resolver.resolve(raw)?;
@@ -130,6 +134,11 @@ struct Resolver<'s, 't> {
     component_spans: Vec<ComponentSpans>,
     node_spans: Vec<NodeSpans>,
     service_spans: Vec<Span>,
+    /// The paths of resolved nodes and services in the description
+    /// (`nodes[3]`): a position among the resolved ones can differ from the
+    /// position written, after a skipped duplicate.
+    node_paths: Vec<String>,
+    service_paths: Vec<String>,
     /// Spans of `policy.max_down` and `policy.quorum` (empty when defaulted).
     policy_spans: (Span, Span),
 }
@@ -143,15 +152,18 @@ impl Resolver<'_, '_> {
     // same order, so an index of one always has its spans. Were one missing,
     // the diagnostic would still be reported, at the start of the text.
 
-    fn node_span(&self, node: NodeId) -> NodeSpans {
+    // Before the cluster exists, nodes, services and components are known by
+    // their position among the resolved ones; the ids of the cluster are the same positions.
+
+    fn node_span(&self, node: usize) -> NodeSpans {
         self.node_spans.get(node).copied().unwrap_or_default()
     }
 
-    fn service_span(&self, service: ServiceId) -> Span {
+    fn service_span(&self, service: usize) -> Span {
         self.service_spans.get(service).copied().unwrap_or_default()
     }
 
-    fn component_span(&self, component: ComponentId) -> ComponentSpans {
+    fn component_span(&self, component: usize) -> ComponentSpans {
         self.component_spans.get(component).copied().unwrap_or_default()
     }
 
@@ -215,7 +227,7 @@ impl Resolver<'_, '_> {
 
         // Nodes: unique names, one known version per component, no downgrade.
         let mut nodes: Vec<Node> = Vec::with_capacity(raw_nodes.len());
-        let mut node_index: HashMap<String, NodeId> = HashMap::with_capacity(raw_nodes.len());
+        let mut node_index: HashMap<String, usize> = HashMap::with_capacity(raw_nodes.len());
         for raw in &raw_nodes {
             let Some(name) = &raw.name else { continue };
             if let Some(&first) = node_index.get(&name.value) {
@@ -288,6 +300,7 @@ impl Resolver<'_, '_> {
             }
             node_index.insert(name.value.clone(), nodes.len());
             self.node_spans.push(NodeSpans { name: name.span, capacity: raw.capacity.map(|c| c.span) });
+            self.node_paths.push(raw.path.clone());
             nodes.push(Node {
                 name: name.value.clone(),
                 versions: versions.into_iter().map(Option::unwrap_or_default).collect(),
@@ -302,7 +315,7 @@ impl Resolver<'_, '_> {
         let node_names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
 
         // Services: unique names, known nodes and components, running on an owner.
-        let mut services: Vec<Service> = Vec::with_capacity(raw_services.len());
+        let mut services: Vec<ServiceParts> = Vec::with_capacity(raw_services.len());
         let mut service_index: HashMap<String, usize> = HashMap::with_capacity(raw_services.len());
         for raw in &raw_services {
             let Some(name) = &raw.name else { continue };
@@ -325,15 +338,18 @@ impl Resolver<'_, '_> {
                 .on
                 .as_ref()
                 .and_then(|on| Some((self.node_ref(on, &node_index, &node_names, &format!("{}.on", raw.path))?, on)));
+            // Left out: every node (kept as such, not spelt out: 10,000 nodes would make that huge).
             let owners = match &raw.owners {
-                None => Some((0..nodes.len()).collect()),
-                Some(list) => self.ref_list(
-                    list,
-                    &format!("{}.owners", raw.path),
-                    "node",
-                    |text| node_index.get(text).copied(),
-                    &node_names,
-                ),
+                None => Some(None),
+                Some(list) => self
+                    .ref_list(
+                        list,
+                        &format!("{}.owners", raw.path),
+                        Reference::Node,
+                        |text| node_index.get(text).copied(),
+                        &node_names,
+                    )
+                    .map(Some),
             };
             let uses = match &raw.uses {
                 None => Some((0..components.len()).collect()),
@@ -347,14 +363,14 @@ impl Resolver<'_, '_> {
                     self.ref_list(
                         &known,
                         &format!("{}.uses", raw.path),
-                        "component",
+                        Reference::Component,
                         |text| component_names.iter().position(|c| *c == text),
                         &component_names,
                     )
                 }
             };
             let (Some((on, on_text)), Some(owners), Some(uses)) = (on, owners, uses) else { continue };
-            if owners.is_empty() {
+            if owners.as_ref().is_some_and(Vec::is_empty) {
                 self.sink
                     .report(
                         Code::InvalidValue,
@@ -365,7 +381,7 @@ impl Resolver<'_, '_> {
                     .hint("name at least the node it runs on, or leave `owners` out to allow every node");
                 continue;
             }
-            if !owners.contains(&on) {
+            if owners.as_ref().is_some_and(|list| !list.contains(&on)) {
                 // `on` was resolved by this very name, so it is the node's name.
                 let on_name = &on_text.value;
                 self.sink
@@ -378,7 +394,8 @@ impl Resolver<'_, '_> {
                     .hint(format!("add {on_name} to `owners`, or correct `on`"));
                 continue;
             }
-            services.push(Service { name: name.value.clone(), on, owners, uses });
+            self.service_paths.push(raw.path.clone());
+            services.push(ServiceParts { name: name.value.clone(), on, owners, uses });
         }
 
         // Capacity as things stand.
@@ -393,11 +410,12 @@ impl Resolver<'_, '_> {
                 && hosted > capacity as usize
             {
                 let names: Vec<&str> = services.iter().filter(|s| s.on == id).map(|s| s.name.as_str()).collect();
+                let path = self.node_paths.get(id).map_or_else(|| format!("nodes[{id}]"), Clone::clone);
                 self.sink
                     .report(
                         Code::OverCapacity,
                         span,
-                        format!("nodes[{id}].capacity"),
+                        format!("{path}.capacity"),
                         format!(
                             "node `{}` hosts {hosted} services ({}) but has capacity {capacity}",
                             node.name,
@@ -421,8 +439,28 @@ impl Resolver<'_, '_> {
         };
         self.policy_spans = (raw_policy.max_down.span, raw_policy.quorum.span);
         let name = cluster.map_or_else(|| "cluster".to_owned(), |t| t.value);
-        Some(Cluster { name, components, nodes, services, policy })
+        // Every reference was resolved above, so the cluster's own check passes;
+        // were it ever to fail, that is said rather than a cluster made.
+        match Cluster::new(name, components, nodes, services, policy) {
+            Ok(cluster) => Some(cluster),
+            Err(why) => {
+                self.sink.report(
+                    Code::InvalidValue,
+                    Span::default(),
+                    "",
+                    format!("internal error: the description resolved to an inconsistent cluster ({why}); please report this"),
+                );
+                None
+            }
+        }
     }
+}
+
+/// What a list of names refers to.
+#[derive(Clone, Copy)]
+enum Reference {
+    Node,
+    Component,
 }
 
 /// Adds "did you mean" to a diagnostic about an unknown name, or lists the known ones.
@@ -453,7 +491,7 @@ impl Resolver<'_, '_> {
         };
     }
 
-    fn node_ref(&mut self, text: &Text, index: &HashMap<String, NodeId>, names: &[&str], path: &str) -> Option<NodeId> {
+    fn node_ref(&mut self, text: &Text, index: &HashMap<String, usize>, names: &[&str], path: &str) -> Option<usize> {
         if let Some(&id) = index.get(&text.value) {
             return Some(id);
         }
@@ -468,30 +506,34 @@ impl Resolver<'_, '_> {
         &mut self,
         list: &[Text],
         path: &str,
-        what: &str,
+        what: Reference,
         lookup: impl Fn(&str) -> Option<usize>,
         names: &[&str],
     ) -> Option<Vec<usize>> {
         let mut ids = Vec::with_capacity(list.len());
+        let mut seen = std::collections::HashSet::with_capacity(list.len());
         let mut complete = true;
         for (index, text) in list.iter().enumerate() {
             let item_path = format!("{path}[{index}]");
             match lookup(&text.value) {
-                Some(id) if ids.contains(&id) => {
+                Some(id) if !seen.insert(id) => {
                     self.sink
                         .report(Code::DuplicateEntry, text.span, item_path, format!("`{}` is listed twice", text.value))
                         .hint("remove the repeated entry");
                 }
                 Some(id) => ids.push(id),
                 None => {
-                    let code = if what == "node" { Code::UnknownNode } else { Code::UnknownComponent };
+                    let (code, singular, plural) = match what {
+                        Reference::Node => (Code::UnknownNode, "node", "nodes"),
+                        Reference::Component => (Code::UnknownComponent, "component", "components"),
+                    };
                     let diagnostic = self.sink.report(
                         code,
                         text.span,
                         item_path,
-                        format!("there is no {what} named `{}`", text.value),
+                        format!("there is no {singular} named `{}`", text.value),
                     );
-                    hint_name(diagnostic, &text.value, names, if what == "node" { "nodes" } else { "components" });
+                    hint_name(diagnostic, &text.value, names, plural);
                     complete = false;
                 }
             }
@@ -501,22 +543,21 @@ impl Resolver<'_, '_> {
 
     /// Warnings about the cluster's situation: valid, but worth knowing before planning.
     fn situation(&mut self, cluster: &Cluster) {
-        let needs_upgrade: Vec<bool> = (0..cluster.nodes.len()).map(|n| !cluster.node_at_target(n)).collect();
-        for (id, component) in cluster.components.iter().enumerate() {
+        let needs_upgrade = cluster.nodes().map_ids(|n, _| !cluster.node_at_target(n));
+        for (id, component) in cluster.components().iter_ids() {
             self.mixed_versions(cluster, id, component);
-            // Each node has a version of each component: validation just gave it one.
             let ordered = component.releases.is_empty()
                 && !cluster
-                    .nodes
+                    .nodes()
                     .iter()
-                    .filter_map(|n| n.version(id))
+                    .map(|n| n.version(id))
                     .chain([component.target.as_str()])
                     .all(is_dotted_numeric);
             if ordered {
                 self.sink
                     .report(
                         Code::UnorderedVersions,
-                        self.component_span(id).name,
+                        self.component_span(id.index()).name,
                         format!("components.{}", component.name),
                         format!(
                             "the versions of `{}` are not dotted numbers, and it has no `releases` to order them",
@@ -526,12 +567,12 @@ impl Resolver<'_, '_> {
                     .hint("add `releases: [oldest, ..., newest]` so that rollplan knows which version is newer");
             }
         }
-        if !needs_upgrade.contains(&true) {
+        if !needs_upgrade.iter().any(|&needs| needs) {
             self.sink.report(
                 Code::NothingToDo,
                 Span::default(),
                 "",
-                format!("every node of {} already runs every target: there is nothing to upgrade", cluster.name),
+                format!("every node of {} already runs every target: there is nothing to upgrade", cluster.name()),
             );
             return;
         }
@@ -542,8 +583,8 @@ impl Resolver<'_, '_> {
 
     fn mixed_versions(&mut self, cluster: &Cluster, component: ComponentId, definition: &Component) {
         let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-        // Each node has a version of each component: validation just gave it one.
-        for (node, version) in cluster.nodes.iter().filter_map(|n| Some((n, n.version(component)?))) {
+        for node in cluster.nodes() {
+            let version = node.version(component);
             match groups.iter_mut().find(|(v, _)| *v == version) {
                 Some((_, names)) => names.push(&node.name),
                 None => groups.push((version, vec![&node.name])),
@@ -558,7 +599,7 @@ impl Resolver<'_, '_> {
         self.sink
             .report(
                 Code::MixedVersions,
-                self.component_span(component).name,
+                self.component_span(component.index()).name,
                 format!("components.{name}"),
                 format!("the cluster already runs mixed releases of `{name}` ({}): failover between them may already be unsafe", who.join("; ")),
             )
@@ -566,18 +607,17 @@ impl Resolver<'_, '_> {
     }
 
     fn non_rolling(&mut self, cluster: &Cluster) {
-        for (id, component) in cluster.components.iter().enumerate() {
-            let pending = cluster.nodes.iter().any(|n| n.version(id) != Some(component.target.as_str()));
-            let forbid = component.mixed_failover == crate::model::MixedFailover::Forbid;
-            if (component.rolling && !forbid) || !pending {
+        for (id, component) in cluster.components().iter_ids() {
+            let pending = cluster.nodes().iter().any(|n| n.version(id) != component.target);
+            if !component.needs_outage() || !pending {
                 continue;
             }
             let affected: Vec<&str> =
-                cluster.services.iter().filter(|s| s.uses.contains(&id)).map(|s| s.name.as_str()).collect();
+                cluster.services().iter().filter(|s| s.uses.contains(&id)).map(|s| s.name.as_str()).collect();
             if affected.is_empty() {
                 continue;
             }
-            let spans = self.component_span(id);
+            let spans = self.component_span(id.index());
             let (span, field, why) = if component.rolling {
                 (spans.mixed_failover, "mixed_failover", "forbids failover between its releases, so")
             } else {
@@ -593,67 +633,83 @@ impl Resolver<'_, '_> {
                     affected.join(", ")
                 ),
             );
-            if !cluster.policy.allow_outage {
+            if !cluster.policy().allow_outage {
                 diagnostic.hint("no plan is possible unless `policy.allow_outage: true` permits that planned outage");
             }
         }
     }
 
     /// Can every upgraded node's services go somewhere while it is down?
-    /// Linear in nodes and services: each node's matching looks only at the
-    /// owners its services name (a vector of every node's room per node was
-    /// nodes², 0.2 s at 4,096 nodes).
-    fn failover_room(&mut self, cluster: &Cluster, needs_upgrade: &[bool]) {
-        let mut on_node: Vec<Vec<ServiceId>> = vec![Vec::new(); cluster.nodes.len()];
-        for (service_id, service) in cluster.services.iter().enumerate() {
-            if let Some(list) = on_node.get_mut(service.on) {
-                list.push(service_id);
+    /// Linear in nodes, services and the owners listed: services with listed
+    /// owners are matched to room on those owners, and services whose owners
+    /// are every node then need as many free slots anywhere else (any slot
+    /// fits them, so matching the others first never costs them one).
+    fn failover_room(&mut self, cluster: &Cluster, needs_upgrade: &IdVec<NodeId, bool>) {
+        let mut on_node = cluster.per_node(Vec::new());
+        for (service_id, service) in cluster.services().iter_ids() {
+            on_node[service.on].push(service_id);
+        }
+        let spare =
+            |node: NodeId| cluster.node(node).capacity.map(|c| (c as usize).saturating_sub(on_node[node].len()));
+        // Free slots in the whole cluster, and how many nodes have no capacity.
+        let (mut total_spare, mut unlimited) = (0usize, 0usize);
+        for node in cluster.node_ids() {
+            match spare(node) {
+                Some(free) => total_spare += free,
+                None => unlimited += 1,
             }
         }
-        for ((node_id, node), (&needs_upgrade, here)) in
-            cluster.nodes.iter().enumerate().zip(needs_upgrade.iter().zip(&on_node))
-        {
-            if !needs_upgrade {
+        for (node_id, node) in cluster.nodes().iter_ids() {
+            if !needs_upgrade[node_id] {
                 continue;
             }
-            let mut movable = Vec::new();
-            for &service_id in here {
-                let Some(service) = cluster.services.get(service_id) else { continue };
-                if service.owners.len() == 1 {
-                    self.sink
-                        .report(
-                            Code::SingleOwner,
-                            self.service_span(service_id),
-                            format!("services[{service_id}].owners"),
-                            format!(
-                                "service `{}` can only run on `{}`, so it is offline while that node is upgraded",
-                                service.name, node.name
-                            ),
-                        )
-                        .hint("add another node to its `owners`, or allow the outage with `policy.allow_outage: true`");
-                } else {
-                    movable.push(service);
+            let mut listed = Vec::new();
+            let mut anywhere = 0usize;
+            for &service_id in &on_node[node_id] {
+                let service = cluster.service(service_id);
+                match service.owners.as_listed() {
+                    Some([_]) => {
+                        self.sink
+                            .report(
+                                Code::SingleOwner,
+                                self.service_span(service_id.index()),
+                                format!("{}.owners", self.service_path(service_id)),
+                                format!(
+                                    "service `{}` can only run on `{}`, so it is offline while that node is upgraded",
+                                    service.name, node.name
+                                ),
+                            )
+                            .hint("add another node to its `owners`, or allow the outage with `policy.allow_outage: true`");
+                    }
+                    Some(_) => listed.push(service),
+                    None if cluster.nodes().len() == 1 => {}
+                    None => anywhere += 1,
                 }
             }
-            if movable.is_empty() {
+            if listed.is_empty() && anywhere == 0 {
                 continue;
             }
+            let movable = listed.len() + anywhere;
             // Spare room on every other node, then a bipartite matching of services to room.
-            let spare = |id: NodeId| {
-                let (Some(other), Some(hosted)) = (cluster.nodes.get(id), on_node.get(id)) else { return 0 };
-                if id == node_id {
-                    0
-                } else {
-                    other.capacity.map_or(movable.len(), |c| (c as usize).saturating_sub(hosted.len()))
-                }
-            };
-            if let Some(service) = unmatched(&movable, spare) {
-                let name = &service.name;
+            let room = |id: NodeId| if id == node_id { 0 } else { spare(id).unwrap_or(movable) };
+            let (matched, unmatched_service) = match_to_room(&listed, room);
+            let others_unlimited = unlimited - usize::from(spare(node_id).is_none());
+            let others_spare = total_spare - spare(node_id).unwrap_or(0);
+            let short = unmatched_service.map(|service| service.name.clone()).or_else(|| {
+                (anywhere > 0 && others_unlimited == 0 && others_spare.saturating_sub(matched) < anywhere).then(|| {
+                    on_node[node_id]
+                        .iter()
+                        .map(|&s| cluster.service(s))
+                        .find(|s| s.owners.is_any())
+                        .map_or_else(String::new, |s| s.name.clone())
+                })
+            });
+            if let Some(name) = short {
                 self.sink
                     .report(
                         Code::NoSpareCapacity,
-                        self.node_span(node_id).name,
-                        format!("nodes[{node_id}]"),
+                        self.node_span(node_id.index()).name,
+                        self.node_path(node_id),
                         format!("while `{}` is upgraded, no other owner of `{name}` has room for it", node.name),
                     )
                     .hint(format!("raise the `capacity` of another owner of {name}, add an owner, or allow an outage"));
@@ -661,10 +717,18 @@ impl Resolver<'_, '_> {
         }
     }
 
+    fn node_path(&self, node: NodeId) -> String {
+        self.node_paths.get(node.index()).cloned().unwrap_or_else(|| format!("nodes[{}]", node.index()))
+    }
+
+    fn service_path(&self, service: ServiceId) -> String {
+        self.service_paths.get(service.index()).cloned().unwrap_or_else(|| format!("services[{}]", service.index()))
+    }
+
     fn quorum(&mut self, cluster: &Cluster) {
-        let nodes = cluster.nodes.len();
-        let max_down = cluster.policy.max_down as usize;
-        let quorum = cluster.policy.quorum;
+        let nodes = cluster.nodes().len();
+        let max_down = cluster.policy().max_down as usize;
+        let quorum = cluster.policy().quorum;
         let (max_down_span, quorum_span) = self.policy_spans;
         if !quorum.holds(nodes, nodes.saturating_sub(1)) {
             let span = if quorum_span == Span::default() { max_down_span } else { quorum_span };
@@ -701,28 +765,32 @@ impl Resolver<'_, '_> {
     }
 }
 
-/// The first service that cannot be given a slot, matching each service to
-/// one of its owners with room (`spare(node)` slots), by augmenting paths.
-/// Only the owners the services name get a room.
-fn unmatched<'c>(services: &[&'c Service], spare: impl Fn(NodeId) -> usize) -> Option<&'c Service> {
+/// How many of `services` get a slot, and the first that cannot, matching
+/// each service to one of its listed owners with room (`spare(node)` slots),
+/// by augmenting paths. Only the owners the services name get a room.
+fn match_to_room<'c>(services: &[&'c Service], spare: impl Fn(NodeId) -> usize) -> (usize, Option<&'c Service>) {
     let mut rooms: BTreeMap<NodeId, Room<'c>> = BTreeMap::new();
     for &service in services {
-        for &owner in &service.owners {
+        for &owner in service.owners.as_listed().unwrap_or_default() {
             rooms.entry(owner).or_insert_with(|| Room { spare: spare(owner), placed: Vec::new(), visited: false });
         }
     }
+    let mut matched = 0;
     for &service in services {
-        for room in rooms.values_mut() {
-            room.visited = false;
+        for &owner in service.owners.as_listed().unwrap_or_default() {
+            if let Some(room) = rooms.get_mut(&owner) {
+                room.visited = false;
+            }
         }
         if !place(service, &mut rooms) {
-            return Some(service);
+            return (matched, Some(service));
         }
+        matched += 1;
     }
-    None
+    (matched, None)
 }
 
-/// One node's room in [`unmatched`].
+/// One node's room in [`match_to_room`].
 struct Room<'c> {
     /// Slots it offers.
     spare: usize,
@@ -733,7 +801,7 @@ struct Room<'c> {
 }
 
 fn place<'c>(service: &'c Service, rooms: &mut BTreeMap<NodeId, Room<'c>>) -> bool {
-    for &node in &service.owners {
+    for &node in service.owners.as_listed().unwrap_or_default() {
         // Every owner of a service being matched has a room; one without offers none.
         let Some(room) = rooms.get_mut(&node) else { continue };
         if room.visited || room.spare == 0 {

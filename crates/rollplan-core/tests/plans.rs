@@ -55,16 +55,26 @@ fn outline(path: &str) -> Vec<String> {
     let plan = analysis.plan().unwrap();
     plan.steps
         .iter()
-        .filter_map(|step| match step.action {
-            Action::Upgrade { node, .. } => Some(format!("upgrade {}", cluster.nodes[node].name)),
+        .filter_map(|step| match step.action.clone() {
+            Action::Upgrade { node, .. } => Some(format!("upgrade {}", cluster.node(node).name)),
             Action::Move { service, from, to } => Some(format!(
                 "move {} {}>{}",
-                cluster.services[service].name, cluster.nodes[from].name, cluster.nodes[to].name
+                cluster.service(service).name,
+                cluster.node(from).name,
+                cluster.node(to).name
             )),
             Action::Verify { service, from, to } => Some(format!(
                 "verify {} {}>{}",
-                cluster.services[service].name, cluster.nodes[from].name, cluster.nodes[to].name
+                cluster.service(service).name,
+                cluster.node(from).name,
+                cluster.node(to).name
             )),
+            Action::Drain { node, ref moves } => {
+                Some(format!("drain {} ({} moves)", cluster.node(node).name, moves.len()))
+            }
+            Action::Failback { node, ref moves, .. } => {
+                Some(format!("failback {} ({} moves)", cluster.node(node).name, moves.len()))
+            }
             _ => None,
         })
         .collect()

@@ -1,52 +1,56 @@
 //! Phase 2: services return to the nodes they started on (`failback: original`
-//! or `verify`).
+//! or `verify`), one `failback` step per node.
 //!
 //! Services whose home node was upgraded last go first: the rolling phase only
 //! parks services on nodes upgraded before their own, so the last-upgraded
-//! node's guests are the first whose home is free. Should a cycle remain
+//! node's guests are the first whose home is free. The services going home
+//! to one node one after the other are one step. Should a cycle remain
 //! (after sideways moves), one service steps aside to a node with room.
 
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
 use super::sim::Sim;
-use super::{Action, Blocked, BlockingRule, Broken, NoPlan};
-use crate::model::{Failback, NodeId, ServiceId};
+use super::{Action, Blocked, BlockingRule, Move, NoPlan};
+use crate::model::{Failback, IdVec, NodeId, ServiceId};
 
 pub(super) fn run(sim: &mut Sim<'_>) -> Result<(), NoPlan> {
-    let policy = sim.cluster.policy.failback;
+    let policy = sim.cluster.policy().failback;
     if policy == Failback::None {
         return Ok(());
     }
-    let mut away = Away::new(sim)?;
+    let verify = policy == Failback::Verify;
+    let mut away = Away::new(sim);
     // Bounded: each round moves a service home, or breaks one cycle.
-    let services = sim.cluster.services.len();
+    let services = sim.cluster.services().len();
     for _ in 0..(2 * services + 2) {
         let Some(first) = away.first() else { return Ok(()) };
         if let Some(service) = away.first_ready() {
-            let (from, to) = (sim.location(service)?, home(sim, service)?);
-            sim.apply(if policy == Failback::Verify {
-                Action::Verify { service, from, to }
-            } else {
-                Action::Move { service, from, to }
-            })?;
-            away.moved(sim, service, from, to)?;
+            let home = sim.cluster.service(service).on;
+            let mut moves = Vec::new();
+            let mut next = Some(service);
+            while let Some(service) = next.filter(|&s| sim.cluster.service(s).on == home) {
+                let step = Move { service, from: sim.location(service), to: home };
+                sim.shift(step);
+                away.moved(sim, step);
+                moves.push(step);
+                next = away.first_ready();
+            }
+            sim.record(match moves.as_slice() {
+                [Move { service, from, to }] if verify => Action::Verify { service: *service, from: *from, to: *to },
+                [Move { service, from, to }] => Action::Move { service: *service, from: *from, to: *to },
+                _ => Action::Failback { node: home, moves, verify },
+            });
             continue;
         }
         // A cycle: step one service aside to any node with room that is not its home.
-        let mut aside = None;
-        for service in away.in_order() {
-            let (here, definition) = (sim.location(service)?, sim.cluster.service(service));
-            let owners = definition.map(|d| d.owners.as_slice()).unwrap_or_default();
-            if let Some(to) = owners.iter().copied().find(|&t| t != here && sim.can_host(service, t)) {
-                aside = Some((service, here, to));
-                break;
-            }
-        }
+        let aside = away.in_order().into_iter().find_map(|service| {
+            sim.first_host(service, None).map(|to| Move { service, from: sim.location(service), to })
+        });
         match aside {
-            Some((service, from, to)) => {
-                sim.apply(Action::Move { service, from, to })?;
-                away.moved(sim, service, from, to)?;
+            Some(step) => {
+                sim.apply(Action::Move { service: step.service, from: step.from, to: step.to });
+                away.moved(sim, step);
             }
             None => return Err(stuck(sim, first)),
         }
@@ -58,10 +62,6 @@ pub(super) fn run(sim: &mut Sim<'_>) -> Result<(), NoPlan> {
     }
 }
 
-fn home(sim: &Sim<'_>, service: ServiceId) -> Result<NodeId, Broken> {
-    sim.cluster.service(service).map(|s| s.on).ok_or_else(|| Broken::index("service", service))
-}
-
 /// The order services go home in: those whose home was upgraded last first, then by declaration.
 type Turn = (Reverse<usize>, ServiceId);
 
@@ -71,40 +71,36 @@ type Turn = (Reverse<usize>, ServiceId);
 /// (and the one that moved) can change; recomputing everything each round
 /// would be services² log services.
 struct Away {
-    turn: Vec<Turn>,
+    turn: IdVec<ServiceId, Turn>,
     order: BTreeSet<Turn>,
     ready: BTreeSet<Turn>,
     /// For each node, the away services whose home it is.
-    homed: Vec<Vec<ServiceId>>,
+    homed: IdVec<NodeId, Vec<ServiceId>>,
 }
 
 impl Away {
-    fn new(sim: &Sim<'_>) -> Result<Away, Broken> {
+    fn new(sim: &Sim<'_>) -> Away {
         let cluster = sim.cluster;
-        let mut upgraded = vec![usize::MAX; cluster.nodes.len()];
+        let mut upgraded = cluster.per_node(usize::MAX);
         for (position, &node) in sim.upgrade_order.iter().enumerate() {
-            if let Some(slot) = upgraded.get_mut(node) {
-                *slot = (*slot).min(position);
-            }
+            upgraded[node] = upgraded[node].min(position);
         }
         let mut away = Away {
-            turn: Vec::with_capacity(cluster.services.len()),
+            turn: cluster.services().map_ids(|id, s| (Reverse(upgraded[s.on]), id)),
             order: BTreeSet::new(),
             ready: BTreeSet::new(),
-            homed: vec![Vec::new(); cluster.nodes.len()],
+            homed: cluster.per_node(Vec::new()),
         };
-        for (service, definition) in cluster.services.iter().enumerate() {
-            let position = upgraded.get(definition.on).copied().ok_or_else(|| Broken::index("node", definition.on))?;
-            let turn = (Reverse(position), service);
-            away.turn.push(turn);
-            let state = sim.service_state(service).ok_or_else(|| Broken::index("service", service))?;
+        for (service, definition) in cluster.services().iter_ids() {
+            let state = sim.state.service(service);
             if state.online && state.node != definition.on {
-                away.order.insert(turn);
-                away.homed.get_mut(definition.on).ok_or_else(|| Broken::index("node", definition.on))?.push(service);
-                away.update(sim, service)?;
+                away.order.insert(away.turn[service]);
+                away.homed[definition.on].push(service);
+                away.update(sim, service);
             }
         }
-        Ok(away)
+        sim.work.add(cluster.services().len());
+        away
     }
 
     fn first(&self) -> Option<ServiceId> {
@@ -120,42 +116,38 @@ impl Away {
     }
 
     /// Whether `service`'s home can take it now.
-    fn update(&mut self, sim: &Sim<'_>, service: ServiceId) -> Result<(), Broken> {
-        let turn = *self.turn.get(service).ok_or_else(|| Broken::index("service", service))?;
-        if self.order.contains(&turn) && sim.can_host(service, home(sim, service)?) {
+    fn update(&mut self, sim: &Sim<'_>, service: ServiceId) {
+        sim.work.add(1);
+        let turn = self.turn[service];
+        if self.order.contains(&turn) && sim.can_host(service, sim.cluster.service(service).on) {
             self.ready.insert(turn);
         } else {
             self.ready.remove(&turn);
         }
-        Ok(())
     }
 
-    /// Takes note that `service` moved from `from` to `to`.
-    fn moved(&mut self, sim: &Sim<'_>, service: ServiceId, from: NodeId, to: NodeId) -> Result<(), Broken> {
-        if to == home(sim, service)? {
-            let turn = *self.turn.get(service).ok_or_else(|| Broken::index("service", service))?;
-            self.order.remove(&turn);
+    /// Takes note that a service moved.
+    fn moved(&mut self, sim: &Sim<'_>, step: Move) {
+        let Move { service, from, to } = step;
+        if to == sim.cluster.service(service).on {
+            self.order.remove(&self.turn[service]);
         }
-        self.update(sim, service)?;
+        self.update(sim, service);
         for node in [from, to] {
-            let homed = self.homed.get(node).ok_or_else(|| Broken::index("node", node))?.clone();
-            for other in homed {
-                self.update(sim, other)?;
+            let homed = std::mem::take(&mut self.homed[node]);
+            for &other in &homed {
+                self.update(sim, other);
             }
+            self.homed[node] = homed;
         }
-        Ok(())
     }
 }
 
-/// Why `service` cannot return home, unless the sim met a broken invariant
-/// on the way (then that is the reason).
+/// Why `service` cannot return home.
 fn stuck(sim: &Sim<'_>, service: ServiceId) -> NoPlan {
-    let Some(service) = sim.cluster.service(service) else { return Broken::index("service", service).into() };
-    if let Err(broken) = sim.intact() {
-        return broken.into();
-    }
-    let Some(home) = sim.cluster.node(service.on) else { return Broken::index("node", service.on).into() };
-    let (name, home) = (&service.name, &home.name);
+    let service = sim.cluster.service(service);
+    let home = &sim.cluster.node(service.on).name;
+    let name = &service.name;
     NoPlan::Blocked(Blocked {
         rule: BlockingRule::Failback,
         service: Some(name.clone()),

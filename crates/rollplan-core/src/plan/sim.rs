@@ -2,26 +2,45 @@
 //! with no text and no risks, cheap to clone for the search in [`super::rolling`].
 //! [`super::world::record`] replays the chosen actions into full steps.
 //!
-//! Every index the planner uses comes from the cluster (checked by
-//! [`Cluster::inconsistency`] before planning) or from this state, which is
-//! built from the cluster and never changes shape. So no lookup here fails;
-//! should one fail anyway, it is never papered over. Actions return the
-//! [`Broken`] invariant as an error. The queries the search asks thousands of
-//! times (`can_host`, `room`, `pending`, ...) answer conservatively (cannot
-//! host, no room, not done) and note the broken invariant in the sim, and the
-//! search calls [`Sim::intact`] before it trusts a result or draws a verdict
-//! from one, so the note always turns into a [`super::Blocked`] reason that
-//! says what broke.
+//! Besides the state it keeps the indexes that make every question the
+//! planner asks cost about log n, whatever the shape of the cluster: the
+//! services on each node, and the nodes that are up and have room, ordered
+//! by declaration and by room, apart for upgraded and other nodes. A service
+//! whose owners were left out (every node) finds a node with room there
+//! instead of looking at every node.
 
-use std::cell::OnceCell;
-use std::collections::BTreeMap;
+use std::cell::Cell;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Action, Broken, NodeState, ServiceState, State};
-use crate::model::{Cluster, Component, ComponentId, Node, NodeId, Service, ServiceId};
+use super::{Action, Move, State};
+use crate::model::{Cluster, ComponentId, IdVec, NodeId, ServiceId};
+
+/// The planner's work so far, in looks at a node or a service (see [`super::plan_counting`]).
+#[derive(Debug, Default)]
+pub(super) struct Work(Cell<u64>);
+
+impl Work {
+    pub fn add(&self, amount: usize) {
+        self.0.set(self.0.get().saturating_add(amount as u64));
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.get()
+    }
+}
+
+/// Where an upgraded (`done`) or other node sits in the room indexes.
+const DONE: usize = 0;
+const NOT_DONE: usize = 1;
+
+/// Room of a node without a capacity.
+pub(super) const UNLIMITED: usize = usize::MAX;
 
 #[derive(Clone)]
 pub(super) struct Sim<'c> {
     pub cluster: &'c Cluster,
+    pub work: &'c Work,
     pub state: State,
     pub actions: Vec<Action>,
     /// Nodes in the order their (first) upgrade finished, for failback order.
@@ -31,91 +50,104 @@ pub(super) struct Sim<'c> {
     pub moves: usize,
     /// Actions after which nodes ran different releases of some component.
     pub mixed_steps: usize,
+    /// The components of the rolling phase: a node is done when it runs all their targets.
+    rolling: &'c [ComponentId],
     /// Per component: how many nodes run each release (to tell "mixed" in O(1)).
-    release_counts: Vec<BTreeMap<String, usize>>,
-    /// Per node: the services located there, online or not (kept in step with `state`).
-    located: Vec<Vec<ServiceId>>,
-    /// The first broken invariant a query met (see the module documentation).
-    broken: OnceCell<Broken>,
+    release_counts: IdVec<ComponentId, BTreeMap<String, usize>>,
+    /// Components whose nodes run more than one release.
+    mixed_components: usize,
+    /// Per node: the services located there, online or not, in id order.
+    located: IdVec<NodeId, BTreeSet<ServiceId>>,
+    /// Per node: how many of them are online.
+    online: IdVec<NodeId, usize>,
+    /// Per node: whether it runs every rolling component's target.
+    done: IdVec<NodeId, bool>,
+    /// Per node: its key in the room indexes, if it is up and has room.
+    indexed: IdVec<NodeId, Option<(usize, usize)>>,
+    /// Up nodes with room, by declaration order: `[DONE]` and `[NOT_DONE]`.
+    free_by_order: [BTreeSet<NodeId>; 2],
+    /// The same nodes, roomiest first (unlimited first of all).
+    free_by_room: [BTreeSet<(Reverse<usize>, NodeId)>; 2],
 }
 
 impl<'c> Sim<'c> {
-    /// The cluster as it is now. Fails only for a cluster that breaks its index invariants.
-    pub fn new(cluster: &'c Cluster) -> Result<Self, Broken> {
-        let mut release_counts = vec![BTreeMap::new(); cluster.components.len()];
-        for node in &cluster.nodes {
-            for (counts, version) in release_counts.iter_mut().zip(&node.versions) {
-                *counts.entry(version.clone()).or_insert(0) += 1;
+    /// The cluster as it is now; `rolling` are the components the rolling phase upgrades.
+    pub fn new(cluster: &'c Cluster, rolling: &'c [ComponentId], work: &'c Work) -> Self {
+        let mut release_counts = cluster.per_component(BTreeMap::new());
+        for node in cluster.nodes() {
+            for c in cluster.component_ids() {
+                *release_counts[c].entry(node.version(c).to_owned()).or_insert(0) += 1;
             }
         }
-        let mut located = vec![Vec::new(); cluster.nodes.len()];
-        for (id, service) in cluster.services.iter().enumerate() {
-            located.get_mut(service.on).ok_or_else(|| Broken::index("node", service.on))?.push(id);
+        let mixed_components = release_counts.iter().filter(|counts| counts.len() > 1).count();
+        let mut located = cluster.per_node(BTreeSet::new());
+        let mut online = cluster.per_node(0usize);
+        for (id, service) in cluster.services().iter_ids() {
+            located[service.on].insert(id);
+            online[service.on] += 1;
         }
-        Ok(Sim {
+        let done = cluster.nodes().map(|node| rolling.iter().all(|&c| node.version(c) == cluster.component(c).target));
+        let mut sim = Sim {
             cluster,
+            work,
             state: State::initial(cluster),
             actions: Vec::new(),
             upgrade_order: Vec::new(),
             offline_count: 0,
             moves: 0,
             mixed_steps: 0,
+            rolling,
             release_counts,
+            mixed_components,
             located,
-            broken: OnceCell::new(),
-        })
-    }
-
-    /// `Ok` unless a query met a broken invariant; then that invariant, which
-    /// outweighs any plan or verdict drawn from this sim.
-    pub fn intact(&self) -> Result<(), Broken> {
-        match self.broken.get() {
-            Some(broken) => Err(broken.clone()),
-            None => Ok(()),
+            online,
+            done,
+            indexed: cluster.per_node(None),
+            free_by_order: [BTreeSet::new(), BTreeSet::new()],
+            free_by_room: [BTreeSet::new(), BTreeSet::new()],
+        };
+        for node in cluster.node_ids() {
+            sim.reindex(node);
         }
+        work.add(cluster.nodes().len() + cluster.services().len());
+        sim
     }
 
-    /// Notes a broken invariant (the first one is kept) and returns `None`.
-    fn lost<T>(&self, broken: Broken) -> Option<T> {
-        let _ = self.broken.set(broken);
-        None
+    /// The components of the rolling phase.
+    pub fn rolling(&self) -> &'c [ComponentId] {
+        self.rolling
     }
 
-    /// Node `id` of the cluster.
-    pub fn node(&self, id: NodeId) -> Option<&'c Node> {
-        self.cluster.node(id).or_else(|| self.lost(Broken::index("node", id)))
+    /// Puts `node` where it now belongs in the room indexes.
+    fn reindex(&mut self, node: NodeId) {
+        let room = self.room(node);
+        let key = (self.state.node(node).up && room > 0).then(|| (usize::from(!self.done[node]), room));
+        if self.indexed[node] == key {
+            return;
+        }
+        if let Some((group, room)) = self.indexed[node] {
+            if let (Some(by_order), Some(by_room)) =
+                (self.free_by_order.get_mut(group), self.free_by_room.get_mut(group))
+            {
+                by_order.remove(&node);
+                by_room.remove(&(Reverse(room), node));
+            }
+        }
+        if let Some((group, room)) = key {
+            if let (Some(by_order), Some(by_room)) =
+                (self.free_by_order.get_mut(group), self.free_by_room.get_mut(group))
+            {
+                by_order.insert(node);
+                by_room.insert((Reverse(room), node));
+            }
+        }
+        self.indexed[node] = key;
+        self.work.add(1);
     }
 
-    /// Service `id` of the cluster.
-    pub fn service(&self, id: ServiceId) -> Option<&'c Service> {
-        self.cluster.service(id).or_else(|| self.lost(Broken::index("service", id)))
-    }
-
-    /// Component `id` of the cluster.
-    pub fn component(&self, id: ComponentId) -> Option<&'c Component> {
-        self.cluster.component(id).or_else(|| self.lost(Broken::index("component", id)))
-    }
-
-    /// The current state of node `id`.
-    pub fn node_state(&self, id: NodeId) -> Option<&NodeState> {
-        self.state.node(id).or_else(|| self.lost(Broken::index("node", id)))
-    }
-
-    /// The current state of service `id`.
-    pub fn service_state(&self, id: ServiceId) -> Option<&ServiceState> {
-        self.state.service(id).or_else(|| self.lost(Broken::index("service", id)))
-    }
-
-    /// The release of `component` that `node` runs now.
-    fn version(&self, node: NodeId, component: ComponentId) -> Option<&str> {
-        self.node_state(node)?
-            .version(component)
-            .or_else(|| self.lost(Broken::new(format!("node #{node} has no version of component #{component}"))))
-    }
-
-    /// The node service `service` is on now; an error only for a broken invariant.
-    pub fn location(&self, service: ServiceId) -> Result<NodeId, Broken> {
-        self.state.service(service).map(|s| s.node).ok_or_else(|| Broken::index("service", service))
+    /// The node service `service` is on now.
+    pub fn location(&self, service: ServiceId) -> NodeId {
+        self.state.service(service).node
     }
 
     /// The cost the search minimises, most important first.
@@ -123,154 +155,193 @@ impl<'c> Sim<'c> {
         (self.offline_count, self.moves, self.mixed_steps, self.actions.len())
     }
 
-    /// Applies one action; an error (and no plan) only for an action naming
-    /// what the cluster does not have.
-    pub fn apply(&mut self, action: Action) -> Result<(), Broken> {
-        if let Action::Upgrade { node, components } = &action {
-            for &c in components {
-                let (Some(counts), Some(old), Some(component)) = (
-                    self.release_counts.get_mut(c),
-                    self.state.node(*node).and_then(|n| n.version(c)),
-                    self.cluster.component(c),
-                ) else {
-                    return Err(Broken::new(format!(
-                        "the upgrade of node #{node} names component #{c}, which it does not have"
-                    )));
-                };
-                if let Some(count) = counts.get_mut(old) {
-                    *count -= 1;
-                    if *count == 0 {
-                        counts.remove(old);
-                    }
-                }
-                *counts.entry(component.target.clone()).or_insert(0) += 1;
-            }
+    fn relocate(&mut self, step: Move) {
+        let Move { service, from, to } = step;
+        self.located[from].remove(&service);
+        self.located[to].insert(service);
+        if self.state.service(service).online {
+            self.online[from] -= 1;
+            self.online[to] += 1;
         }
-        if let Action::Move { service, from, to } | Action::Verify { service, from, to } = action {
-            self.located.get_mut(from).ok_or_else(|| Broken::index("node", from))?.retain(|&s| s != service);
-            let list = self.located.get_mut(to).ok_or_else(|| Broken::index("node", to))?;
-            let at = list.partition_point(|&s| s < service);
-            list.insert(at, service);
-        }
-        apply_to(self.cluster, &mut self.state, &action)?;
-        if self.release_counts.iter().any(|counts| counts.len() > 1) {
-            self.mixed_steps += 1;
-        }
-        match &action {
-            Action::Upgrade { node, .. } if !self.upgrade_order.contains(node) => self.upgrade_order.push(*node),
-            Action::Offline { .. } => self.offline_count += 1,
-            a if a.is_move() => self.moves += 1,
-            _ => {}
-        }
-        self.actions.push(action);
-        Ok(())
+        self.state.services[service].node = to;
+        self.reindex(from);
+        self.reindex(to);
     }
 
-    /// The services located on a node, online or offline.
-    fn located(&self, node: NodeId) -> &[ServiceId] {
-        match self.located.get(node) {
-            Some(services) => services,
-            None => self.lost(Broken::index("node", node)).unwrap_or_default(),
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        self.effect(&action);
+        self.record(action);
+    }
+
+    /// Moves one service now, as part of a step that [`Sim::record`] notes
+    /// once all its moves are made (a drain places each service knowing
+    /// where the ones before it went).
+    pub fn shift(&mut self, step: Move) {
+        self.relocate(step);
+    }
+
+    /// Notes a step whose effect is already made: its moves through [`Sim::shift`].
+    pub fn record(&mut self, action: Action) {
+        if self.mixed_components > 0 {
+            self.mixed_steps += 1;
         }
+        self.moves += action.move_count();
+        self.actions.push(action);
+    }
+
+    fn effect(&mut self, action: &Action) {
+        let cluster = self.cluster;
+        match &action {
+            Action::Move { service, from, to } | Action::Verify { service, from, to } => {
+                self.relocate(Move { service: *service, from: *from, to: *to });
+            }
+            Action::Drain { moves, .. } | Action::Failback { moves, .. } => {
+                for &step in moves {
+                    self.relocate(step);
+                }
+            }
+            Action::Pause { node } | Action::Resume { node } => {
+                self.state.apply(cluster, action);
+                self.reindex(*node);
+            }
+            Action::Upgrade { node, components } => {
+                for &c in components {
+                    let counts = &mut self.release_counts[c];
+                    let was_mixed = counts.len() > 1;
+                    let old = self.state.node(*node).version(c);
+                    if let Some(count) = counts.get_mut(old) {
+                        *count -= 1;
+                        if *count == 0 {
+                            counts.remove(old);
+                        }
+                    }
+                    *counts.entry(cluster.component(c).target.clone()).or_insert(0) += 1;
+                    let is_mixed = counts.len() > 1;
+                    self.mixed_components = self.mixed_components + usize::from(is_mixed) - usize::from(was_mixed);
+                }
+                self.state.apply(cluster, action);
+                let node = *node;
+                self.done[node] =
+                    self.rolling.iter().all(|&c| self.state.node(node).version(c) == cluster.component(c).target);
+                self.reindex(node);
+                if !self.upgrade_order.contains(&node) {
+                    self.upgrade_order.push(node);
+                }
+            }
+            Action::Offline { service, node } => {
+                if self.state.service(*service).online {
+                    self.online[*node] -= 1;
+                }
+                self.state.apply(cluster, action);
+                self.offline_count += 1;
+            }
+            Action::Online { service, node } => {
+                if !self.state.service(*service).online {
+                    self.online[*node] += 1;
+                }
+                self.state.apply(cluster, action);
+            }
+        }
+    }
+
+    /// The services located on a node, online or offline, in id order.
+    pub fn located_on(&self, node: NodeId) -> impl Iterator<Item = ServiceId> + '_ {
+        self.located[node].iter().copied()
     }
 
     /// Services located on a node, online or offline (both count against capacity).
     pub fn hosted(&self, node: NodeId) -> usize {
-        self.located(node).len()
+        self.located[node].len()
     }
 
     /// Online services on a node, in declaration order.
     pub fn online_on(&self, node: NodeId) -> Vec<ServiceId> {
-        self.located(node)
-            .iter()
-            .copied()
-            .filter(|&s| self.service_state(s).is_some_and(|state| state.online))
-            .collect()
+        self.work.add(self.located[node].len());
+        self.located[node].iter().copied().filter(|&s| self.state.service(s).online).collect()
     }
 
     /// How many online services a node has.
     pub fn online_count(&self, node: NodeId) -> usize {
-        self.located(node).iter().filter(|&&s| self.service_state(s).is_some_and(|state| state.online)).count()
+        self.online[node]
     }
 
-    /// How many more services a node can take; `usize::MAX` when unlimited.
+    /// How many more services a node can take; [`UNLIMITED`] when it has no capacity.
     pub fn room(&self, node: NodeId) -> usize {
-        match self.node(node).map(|n| n.capacity) {
-            Some(Some(capacity)) => (capacity as usize).saturating_sub(self.hosted(node)),
-            Some(None) => usize::MAX,
-            None => 0,
+        match self.cluster.node(node).capacity {
+            Some(capacity) => (capacity as usize).saturating_sub(self.hosted(node)),
+            None => UNLIMITED,
         }
     }
 
     /// Whether moving `service` to `to` keeps the no-older-release rule.
     pub fn not_older(&self, service: ServiceId, to: NodeId) -> bool {
-        let (Some(state), Some(definition)) = (self.service_state(service), self.service(service)) else {
-            return false;
-        };
-        let from = state.node;
-        definition.uses.iter().all(|&c| match (self.component(c), self.version(to, c), self.version(from, c)) {
-            (Some(component), Some(new), Some(old)) => component.compare(new, old).is_ge(),
-            _ => false,
-        })
+        let from = self.location(service);
+        let (to_state, from_state) = (self.state.node(to), self.state.node(from));
+        self.cluster
+            .service(service)
+            .uses
+            .iter()
+            .all(|&c| self.cluster.component(c).compare(to_state.version(c), from_state.version(c)).is_ge())
     }
 
     /// Whether `node` may take `service` now: an up owner, with room, not older, not where it is.
     pub fn can_host(&self, service: ServiceId, node: NodeId) -> bool {
-        self.node_state(node).is_some_and(|n| n.up)
-            && self.service_state(service).is_some_and(|s| s.node != node)
-            && self.service(service).is_some_and(|s| s.owners.contains(&node))
+        self.state.node(node).up
+            && self.location(service) != node
+            && self.cluster.service(service).owners.contains(node)
             && self.room(node) > 0
             && self.not_older(service, node)
     }
 
-    /// Whether `node` runs every component of `among` at its target: [`Sim::pending`] is empty.
-    pub fn is_done(&self, node: NodeId, among: &[ComponentId]) -> bool {
-        among.iter().all(|&c| {
-            self.version(node, c).zip(self.component(c)).is_some_and(|(version, component)| version == component.target)
-        })
+    /// The first owner of `service`, in its preference order, that [`Sim::can_host`] it
+    /// and is not `besides`. Owners left out (every node) are looked up in the room index.
+    pub fn first_host(&self, service: ServiceId, besides: Option<NodeId>) -> Option<NodeId> {
+        let owners = &self.cluster.service(service).owners;
+        let fits = |t: NodeId| {
+            self.work.add(1);
+            Some(t) != besides && self.can_host(service, t)
+        };
+        match owners.as_listed() {
+            Some(list) => list.iter().copied().find(|&t| fits(t)),
+            None => self.free_in_order().find(|&t| fits(t)),
+        }
     }
 
-    /// Components of `among` that `node` does not yet run at their target
-    /// (a component it cannot be asked about counts as pending).
+    /// Whether `node` runs every rolling component at its target.
+    pub fn is_done(&self, node: NodeId) -> bool {
+        self.done[node]
+    }
+
+    /// Components of `among` that `node` does not yet run at their target.
     pub fn pending(&self, node: NodeId, among: &[ComponentId]) -> Vec<ComponentId> {
-        among
-            .iter()
-            .copied()
-            .filter(|&c| {
-                self.version(node, c)
-                    .zip(self.component(c))
-                    .is_none_or(|(version, component)| version != component.target)
-            })
-            .collect()
+        let state = self.state.node(node);
+        among.iter().copied().filter(|&c| state.version(c) != self.cluster.component(c).target).collect()
+    }
+
+    /// Up nodes with room, upgraded (`done`) or not, in declaration order.
+    pub fn free_by_order(&self, done: bool) -> impl Iterator<Item = NodeId> + '_ {
+        self.free_by_order.get(if done { DONE } else { NOT_DONE }).into_iter().flatten().copied()
+    }
+
+    /// Up nodes with room, upgraded (`done`) or not, roomiest first.
+    pub fn free_by_room(&self, done: bool) -> impl Iterator<Item = NodeId> + '_ {
+        self.free_by_room.get(if done { DONE } else { NOT_DONE }).into_iter().flatten().map(|&(_, node)| node)
+    }
+
+    /// Every up node with room, in declaration order.
+    pub fn free_in_order(&self) -> impl Iterator<Item = NodeId> + '_ {
+        merge(self.free_by_order(true), self.free_by_order(false))
     }
 }
 
-/// The state change of one action; an error only for an action naming a
-/// node, service or component that `state` does not have.
-pub(super) fn apply_to(cluster: &Cluster, state: &mut State, action: &Action) -> Result<(), Broken> {
-    fn node(state: &mut State, id: NodeId) -> Result<&mut NodeState, Broken> {
-        state.nodes.get_mut(id).ok_or_else(|| Broken::index("node", id))
-    }
-    fn service(state: &mut State, id: ServiceId) -> Result<&mut ServiceState, Broken> {
-        state.services.get_mut(id).ok_or_else(|| Broken::index("service", id))
-    }
-    match action {
-        Action::Move { service: s, to, .. } | Action::Verify { service: s, to, .. } => service(state, *s)?.node = *to,
-        Action::Pause { node: n } => node(state, *n)?.up = false,
-        Action::Upgrade { node: n, components } => {
-            let versions = &mut node(state, *n)?.versions;
-            for &c in components {
-                let (Some(version), Some(component)) = (versions.get_mut(c), cluster.component(c)) else {
-                    return Err(Broken::new(format!(
-                        "the upgrade of node #{n} names component #{c}, which it does not have"
-                    )));
-                };
-                version.clone_from(&component.target);
-            }
-        }
-        Action::Resume { node: n } => node(state, *n)?.up = true,
-        Action::Offline { service: s, .. } => service(state, *s)?.online = false,
-        Action::Online { service: s, .. } => service(state, *s)?.online = true,
-    }
-    Ok(())
+/// Two ascending iterators as one ascending iterator.
+fn merge<I: Iterator<Item = NodeId>>(a: I, b: I) -> impl Iterator<Item = NodeId> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if x <= y => a.next(),
+        (Some(_), Some(_)) => b.next(),
+        (Some(_), None) => a.next(),
+        (None, _) => b.next(),
+    })
 }

@@ -1,82 +1,182 @@
 //! "If a node failed now": where each online service would go, and what is at risk.
+//!
+//! A service fails over to the first of its owners, other than its node,
+//! that is up and has room for one more service. [`Targets`] keeps that
+//! answer for every service as the plan goes, and says after each step which
+//! services' answers may have changed, so that recording a plan costs what
+//! its steps change rather than steps × services.
 
-use super::{Broken, Risk, RiskKind, RiskLevel, State};
-use crate::model::{Cluster, MixedFailover, NodeId, Service, ServiceId};
+use std::collections::BTreeSet;
 
-/// Where `service` would fail over from `here` if that node failed in
-/// `state`: the first owner, in preference order, other than `here`, that is
-/// up and has room for one more service (`hosted` counts services per node,
-/// offline ones included: they count against capacity). An error only for an
-/// owner the state does not have.
-pub fn failover_target(
-    cluster: &Cluster,
-    state: &State,
-    hosted: &[usize],
-    service: &Service,
-    here: NodeId,
-) -> Result<Option<NodeId>, Broken> {
-    for &owner in &service.owners {
-        if owner == here {
-            continue;
+use super::{Risk, RiskKind, RiskLevel, State};
+use crate::model::{Cluster, IdVec, MixedFailover, NodeId, ServiceId};
+
+/// Every service's failover target, kept up to date step by step.
+pub(super) struct Targets {
+    /// Services (online or not) on each node: they count against capacity.
+    hosted: IdVec<NodeId, usize>,
+    /// Nodes that are up and have room for one more service.
+    available: BTreeSet<NodeId>,
+    /// Per service with listed owners: its current target and that target's
+    /// position in its list (the list's length when there is none).
+    target: IdVec<ServiceId, Option<NodeId>>,
+    position: IdVec<ServiceId, usize>,
+    /// Per node: the services with listed owners whose target it is.
+    targeted_by: IdVec<NodeId, BTreeSet<ServiceId>>,
+    /// Per node: the services with listed owners that list it, with its position there.
+    listed_by: IdVec<NodeId, Vec<(ServiceId, usize)>>,
+    /// Services whose owners are every node: they fail over to the first
+    /// available node, or the second when they are on the first.
+    anywhere: Vec<ServiceId>,
+}
+
+impl Targets {
+    pub fn new(cluster: &Cluster, state: &State) -> Targets {
+        let mut hosted = cluster.per_node(0usize);
+        for service in &state.services {
+            hosted[service.node] += 1;
         }
-        let (Some(owner_state), Some(node), Some(&count)) = (state.node(owner), cluster.node(owner), hosted.get(owner))
-        else {
-            return Err(Broken::index("node", owner));
+        let mut listed_by = cluster.per_node(Vec::new());
+        let mut anywhere = Vec::new();
+        for (id, service) in cluster.services().iter_ids() {
+            match service.owners.as_listed() {
+                Some(list) => {
+                    for (position, &owner) in list.iter().enumerate() {
+                        listed_by[owner].push((id, position));
+                    }
+                }
+                None => anywhere.push(id),
+            }
+        }
+        let mut targets = Targets {
+            hosted,
+            available: BTreeSet::new(),
+            target: cluster.per_service(None),
+            position: cluster.per_service(usize::MAX),
+            targeted_by: cluster.per_node(BTreeSet::new()),
+            listed_by,
+            anywhere,
         };
-        if owner_state.up && node.capacity.is_none_or(|capacity| count < capacity as usize) {
-            return Ok(Some(owner));
+        for node in cluster.node_ids() {
+            if targets.is_available(cluster, state, node) {
+                targets.available.insert(node);
+            }
+        }
+        for service in cluster.service_ids() {
+            targets.retarget(cluster, state, service);
+        }
+        targets
+    }
+
+    fn is_available(&self, cluster: &Cluster, state: &State, node: NodeId) -> bool {
+        state.node(node).up && cluster.node(node).capacity.is_none_or(|c| self.hosted[node] < c as usize)
+    }
+
+    /// The first two available nodes: the targets of services whose owners are every node.
+    fn first_two(&self) -> (Option<NodeId>, Option<NodeId>) {
+        let mut first = self.available.iter().copied();
+        (first.next(), first.next())
+    }
+
+    /// Where `service` would fail over to now.
+    pub fn target_of(&self, cluster: &Cluster, state: &State, service: ServiceId) -> Option<NodeId> {
+        if cluster.service(service).owners.is_any() {
+            let here = state.service(service).node;
+            let (first, second) = self.first_two();
+            if first == Some(here) { second } else { first }
+        } else {
+            self.target[service]
         }
     }
-    Ok(None)
-}
 
-/// The risks of a state, service by service in declaration order. An error
-/// only for a state that does not fit the cluster. The planner records risks
-/// incrementally ([`super::world`]); this whole-state form is its reference.
-#[cfg(test)]
-pub fn risks(cluster: &Cluster, state: &State) -> Result<Vec<Risk>, Broken> {
-    let hosted = hosted(state)?;
-    let mut risks = Vec::new();
-    for id in 0..cluster.services.len() {
-        risks.extend(risk_of(cluster, state, &hosted, id)?);
+    /// Works out the target of a service with listed owners afresh; returns
+    /// how many owners it looked at.
+    pub fn retarget(&mut self, cluster: &Cluster, state: &State, service: ServiceId) -> usize {
+        let Some(list) = cluster.service(service).owners.as_listed() else { return 1 };
+        let here = state.service(service).node;
+        let found = list.iter().enumerate().find(|&(_, &owner)| owner != here && self.available.contains(&owner));
+        if let Some(old) = self.target[service] {
+            self.targeted_by[old].remove(&service);
+        }
+        let (position, target) = match found {
+            Some((position, &owner)) => (position, Some(owner)),
+            None => (list.len(), None),
+        };
+        self.target[service] = target;
+        self.position[service] = position;
+        if let Some(target) = target {
+            self.targeted_by[target].insert(service);
+        }
+        position + 1
     }
-    Ok(risks)
-}
 
-/// How many services (online or not) each node hosts in `state`.
-pub fn hosted(state: &State) -> Result<Vec<usize>, Broken> {
-    let mut hosted = vec![0usize; state.nodes.len()];
-    for service in &state.services {
-        *hosted.get_mut(service.node).ok_or_else(|| Broken::index("node", service.node))? += 1;
+    /// After a step changed `state`: a service moved (`moved`, from and to),
+    /// or a node went up or down (`nodes`). Notes where availability changed
+    /// and adds to `dirty` every service whose target may have changed. The
+    /// services that moved are the caller's to add.
+    pub fn after_step(
+        &mut self,
+        cluster: &Cluster,
+        state: &State,
+        moved: &[(NodeId, NodeId)],
+        nodes: &[NodeId],
+        dirty: &mut Vec<ServiceId>,
+    ) {
+        let before = self.first_two();
+        let mut touched: Vec<NodeId> = nodes.to_vec();
+        for &(from, to) in moved {
+            self.hosted[from] = self.hosted[from].saturating_sub(1);
+            self.hosted[to] += 1;
+            touched.push(from);
+            touched.push(to);
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for node in touched {
+            let now = self.is_available(cluster, state, node);
+            if now == self.available.contains(&node) {
+                continue;
+            }
+            if now {
+                self.available.insert(node);
+                // Services that list this node before their current target now prefer it.
+                for &(service, position) in &self.listed_by[node] {
+                    if position < self.position[service] {
+                        dirty.push(service);
+                    }
+                }
+            } else {
+                self.available.remove(&node);
+                dirty.extend(self.targeted_by[node].iter().copied());
+            }
+        }
+        if self.first_two() != before {
+            dirty.extend(self.anywhere.iter().copied());
+        }
     }
-    Ok(hosted)
 }
 
-/// The risk of service `id` in `state`, if it has one. It depends only on
-/// the service's own state and on the state of its owners (which include the
-/// node it runs on): that is what lets [`super::world`] recompute only the
-/// services a step touches. `hosted` is [`hosted`] of `state`.
-pub fn risk_of(cluster: &Cluster, state: &State, hosted: &[usize], id: ServiceId) -> Result<Option<Risk>, Broken> {
-    let (Some(service), Some(service_state)) = (cluster.service(id), state.service(id)) else {
-        return Err(Broken::index("service", id));
-    };
+/// The risk of service `id` in `state`, if it has one, given where it would
+/// fail over to. It depends only on the service's own state, its node's and
+/// its target's: that is what lets [`super::world`] recompute only the
+/// services whose target or node a step changed.
+pub(super) fn risk_of(cluster: &Cluster, state: &State, id: ServiceId, target: Option<NodeId>) -> Option<Risk> {
+    let service = cluster.service(id);
+    let service_state = state.service(id);
     let here = service_state.node;
-    let (Some(here_node), Some(here_state)) = (cluster.node(here), state.node(here)) else {
-        return Err(Broken::index("node", here));
-    };
-    let node_name = &here_node.name;
+    let node_name = &cluster.node(here).name;
     if !service_state.online {
-        return Ok(Some(Risk {
+        return Some(Risk {
             kind: RiskKind::Outage,
             level: RiskLevel::Info,
             service: id,
             node: here,
             target: None,
             message: format!("{} is offline (planned outage): clients cannot reach it", service.name),
-        }));
+        });
     }
-    let Some(target) = failover_target(cluster, state, hosted, service, here)? else {
-        return Ok(Some(Risk {
+    let Some(target) = target else {
+        return Some(Risk {
             kind: RiskKind::NoFailoverTarget,
             level: RiskLevel::Warning,
             service: id,
@@ -86,21 +186,14 @@ pub fn risk_of(cluster: &Cluster, state: &State, hosted: &[usize], id: ServiceId
                 "If {node_name} fails now, {} has no node to fail over to: it stays down until {node_name} is back",
                 service.name
             ),
-        }));
+        });
     };
-    let (Some(target_node), Some(target_state)) = (cluster.node(target), state.node(target)) else {
-        return Err(Broken::index("node", target));
-    };
+    let (here_state, target_state) = (state.node(here), state.node(target));
     // The worst policy among the used components whose releases differ.
     let mut worst: Option<(MixedFailover, String)> = None;
     for &c in &service.uses {
-        let (Some(component), Some(mine), Some(theirs)) =
-            (cluster.component(c), here_state.version(c), target_state.version(c))
-        else {
-            return Err(Broken::new(format!(
-                "component #{c} is missing from the cluster or from the state of node #{here} or #{target}"
-            )));
-        };
+        let component = cluster.component(c);
+        let (mine, theirs) = (here_state.version(c), target_state.version(c));
         if mine == theirs || component.mixed_failover == MixedFailover::Allow {
             continue;
         }
@@ -116,14 +209,14 @@ pub fn risk_of(cluster: &Cluster, state: &State, hosted: &[usize], id: ServiceId
             None => worst = Some((component.mixed_failover, what)),
         }
     }
-    let Some((policy, what)) = worst else { return Ok(None) };
-    let target_name = &target_node.name;
+    let (policy, what) = worst?;
+    let target_name = &cluster.node(target).name;
     let (level, verdict) = if policy == MixedFailover::Forbid {
         (RiskLevel::Error, "failover across these releases is forbidden")
     } else {
         (RiskLevel::Warning, "failover across revisions may not work")
     };
-    Ok(Some(Risk {
+    Some(Risk {
         kind: RiskKind::MixedVersionFailover,
         level,
         service: id,
@@ -133,5 +226,27 @@ pub fn risk_of(cluster: &Cluster, state: &State, hosted: &[usize], id: ServiceId
             "If {node_name} fails now, {} fails over to {target_name}, which runs {what}: {verdict}",
             service.name
         ),
-    }))
+    })
+}
+
+/// The risks of a state, service by service in declaration order, worked out
+/// from scratch: the reference the incremental recording is tested against.
+#[cfg(test)]
+pub(super) fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
+    let mut hosted = cluster.per_node(0usize);
+    for service in &state.services {
+        hosted[service.node] += 1;
+    }
+    cluster
+        .service_ids()
+        .filter_map(|id| {
+            let here = state.service(id).node;
+            let target = cluster.owners_of(id).find(|&owner| {
+                owner != here
+                    && state.node(owner).up
+                    && cluster.node(owner).capacity.is_none_or(|c| hosted[owner] < c as usize)
+            });
+            risk_of(cluster, state, id, target)
+        })
+        .collect()
 }

@@ -6,7 +6,7 @@
 #![allow(dead_code)] // Each user takes its own subset.
 
 use proptest::prelude::*;
-use rollplan_core::model::{Cluster, Component, Failback, MixedFailover, Node, Policy, Quorum, Service};
+use rollplan_core::model::{Cluster, Component, Failback, MixedFailover, Node, Policy, Quorum, ServiceParts};
 
 pub const RELEASES: [&str; 3] = ["R0", "R1", "R2"];
 
@@ -30,10 +30,36 @@ pub fn component() -> impl Strategy<Value = Component> {
         })
 }
 
-/// Raw material for one service: its node, owners (as a bit set and a rotation), uses.
+/// Raw material for one service: its node, owners (as a bit set and a
+/// rotation; a bit set of 0 leaves them out: every node), uses.
 pub type ServiceSeed = (usize, u32, usize, u32);
 
-/// A valid cluster of `nodes` nodes (2–12), up to 20 services, random capacities, owners, versions and policy.
+/// The parts of a cluster before [`Cluster::new`] checks them, so that a
+/// generator can still adjust them.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    pub components: Vec<Component>,
+    pub nodes: Vec<Node>,
+    pub services: Vec<ServiceParts>,
+    pub policy: Policy,
+}
+
+impl Draft {
+    /// Raises capacities so that no node starts over capacity (as in a valid
+    /// description), then makes the cluster.
+    pub fn build(mut self) -> Cluster {
+        for (n, node) in self.nodes.iter_mut().enumerate() {
+            let hosted = self.services.iter().filter(|s| s.on == n).count() as u32;
+            if let Some(capacity) = node.capacity.as_mut() {
+                *capacity = (*capacity).max(hosted);
+            }
+        }
+        Cluster::new("P".into(), self.components, self.nodes, self.services, self.policy).expect("a consistent draft")
+    }
+}
+
+/// A valid cluster of `nodes` nodes (2–12), up to 20 services, random
+/// capacities, owners (some left out, meaning every node), versions and policy.
 pub fn cluster(max_nodes: usize, max_services: usize) -> impl Strategy<Value = Cluster> {
     (
         prop::collection::vec(component(), 1..=3),
@@ -68,36 +94,29 @@ pub fn cluster(max_nodes: usize, max_services: usize) -> impl Strategy<Value = C
                     })
                     .collect();
                 let services = services_from(&service_seeds, node_count, components.len());
-                let mut cluster = Cluster {
-                    name: "P".into(),
-                    components,
-                    nodes,
-                    services,
-                    policy: Policy { max_down, quorum, failback, allow_outage },
-                };
-                // Valid descriptions never start over capacity.
-                for n in 0..node_count {
-                    let hosted = cluster.services.iter().filter(|s| s.on == n).count() as u32;
-                    if let Some(capacity) = cluster.nodes[n].capacity.as_mut() {
-                        *capacity = (*capacity).max(hosted);
-                    }
-                }
-                cluster
+                Draft { components, nodes, services, policy: Policy { max_down, quorum, failback, allow_outage } }
+                    .build()
             },
         )
 }
 
-pub fn services_from(seeds: &[ServiceSeed], nodes: usize, components: usize) -> Vec<Service> {
+/// Services from seeds. One seed in eight leaves `owners` out (every node,
+/// in declaration order); the others list a subset, rotated, which for some
+/// bit sets is every node in another order (a long list).
+pub fn services_from(seeds: &[ServiceSeed], nodes: usize, components: usize) -> Vec<ServiceParts> {
     seeds
         .iter()
         .enumerate()
         .map(|(i, &(on, owner_bits, rotation, use_bits))| {
             let on = on % nodes;
-            let mut owners: Vec<usize> = (0..nodes).filter(|&n| n == on || owner_bits & (1 << n) != 0).collect();
-            let len = owners.len();
-            owners.rotate_left(rotation % len);
+            let owners = (owner_bits % 8 != 0).then(|| {
+                let mut owners: Vec<usize> = (0..nodes).filter(|&n| n == on || owner_bits & (1 << n) != 0).collect();
+                let len = owners.len();
+                owners.rotate_left(rotation % len);
+                owners
+            });
             let uses: Vec<usize> = (0..components).filter(|&c| use_bits & (1 << c) != 0).collect();
-            Service { name: format!("S{i}"), on, owners, uses }
+            ServiceParts { name: format!("S{i}"), on, owners, uses }
         })
         .collect()
 }

@@ -1,0 +1,349 @@
+//! Where the services of a node go while it is upgraded: one drain.
+//!
+//! A bipartite matching of the node's online services to room on their other
+//! owners. A service whose owners are listed tries them in preference order
+//! (home first, when its home is upgraded: a service sent home early needs
+//! no failback), and a full owner may pass a service placed there on, or ask
+//! one of its residents to move along (one extra move), so that a tight
+//! cluster still finds a placement whenever shuffling makes one. A service
+//! whose owners were left out (every node) takes the first node with room
+//! from the sim's room index: shuffling can never help it, since a slot
+//! another service could move to is a slot it could take itself. So a drain
+//! costs about its services and the owners they list, times log n, whatever
+//! the size of the cluster.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::sim::Sim;
+use super::{Blocked, BlockingRule, Move};
+use crate::model::{NodeId, ServiceId};
+
+/// How a node's services leave it for its upgrade, worst last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Mode {
+    /// Every service moves to an already-upgraded node.
+    OntoUpgraded,
+    /// Some service moves to a node that is not upgraded yet (it moves again later).
+    Sideways,
+    /// Some service has nowhere to go and waits offline (only when outages are allowed).
+    Outage,
+}
+
+/// Which upgraded node a drained service tries first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Preference {
+    /// The service's `owners` order: what the administrator asked for.
+    Owners,
+    /// The roomiest node first (unlimited capacity first): keeps tight nodes
+    /// free for services that can go nowhere else. Tried only by the search.
+    Roomiest,
+}
+
+/// Where each service of a node goes while it is upgraded.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Drain {
+    pub node: NodeId,
+    pub mode: Mode,
+    /// The moves, in an order that never overfills a node.
+    pub moves: Vec<Move>,
+    /// Services with nowhere to go.
+    pub stranded: Vec<ServiceId>,
+}
+
+/// Plans where the online services of `node` go in a given mode.
+pub(super) fn drain(sim: &Sim<'_>, node: NodeId, mode: Mode, preference: Preference) -> Drain {
+    let services = sim.online_on(node);
+    let mut matching = Matching {
+        sim,
+        drained: node,
+        onto_upgraded_only: mode == Mode::OntoUpgraded,
+        preference,
+        spare: services.len() + 1,
+        free: BTreeMap::new(),
+        placed: BTreeMap::new(),
+        evicted: BTreeSet::new(),
+    };
+    // Residents are asked to move along (an extra move each) only for services
+    // that find no place otherwise.
+    let mut stranded = Vec::new();
+    for &service in &services {
+        let listed = !sim.cluster.service(service).owners.is_any();
+        let placed = matching.place(service, &mut Vec::new(), false)
+            || (listed && matching.place(service, &mut Vec::new(), true));
+        if !placed {
+            stranded.push(service);
+        }
+    }
+    let (moves, stuck) = matching.ordered_moves();
+    stranded.extend(stuck);
+    stranded.sort_unstable();
+    let mode =
+        if mode == Mode::Sideways && moves.iter().all(|m| sim.is_done(m.to)) { Mode::OntoUpgraded } else { mode };
+    let mode = if mode == Mode::Outage && stranded.is_empty() { Mode::Sideways } else { mode };
+    Drain { node, mode, moves, stranded }
+}
+
+/// The matching's working state. It touches only the nodes it visits (maps,
+/// not per-node vectors), so a drain costs in proportion to the services
+/// and owners involved, not to the size of the cluster.
+struct Matching<'s, 'c> {
+    sim: &'s Sim<'c>,
+    /// The node being drained: never a destination.
+    drained: NodeId,
+    /// Only already-upgraded nodes may receive services.
+    onto_upgraded_only: bool,
+    preference: Preference,
+    /// More free slots than this are never needed (unlimited capacity counts as this).
+    spare: usize,
+    /// Free slots left on the nodes visited so far.
+    free: BTreeMap<NodeId, usize>,
+    /// Services placed on each node by this drain (drained ones and moved residents).
+    placed: BTreeMap<NodeId, Vec<ServiceId>>,
+    /// Residents asked to move along.
+    evicted: BTreeSet<ServiceId>,
+}
+
+impl Matching<'_, '_> {
+    fn eligible(&self, node: NodeId) -> bool {
+        node != self.drained && self.sim.state.node(node).up && (!self.onto_upgraded_only || self.sim.is_done(node))
+    }
+
+    /// Whether `service`'s home may take it: sending it home now saves its failback.
+    fn home_first(&self, service: ServiceId) -> Option<NodeId> {
+        let home = self.sim.cluster.service(service).on;
+        (home != self.sim.location(service) && self.sim.is_done(home) && self.eligible(home)).then_some(home)
+    }
+
+    /// Free slots left on `node` in this drain.
+    fn free_slots(&mut self, node: NodeId) -> &mut usize {
+        let (sim, spare) = (self.sim, self.spare);
+        self.free.entry(node).or_insert_with(|| sim.room(node).min(spare))
+    }
+
+    /// Where a service with listed owners may go, best first.
+    fn listed_candidates(&self, service: ServiceId, list: &[NodeId]) -> Vec<NodeId> {
+        let here = self.sim.location(service);
+        let home = self.home_first(service);
+        self.sim.work.add(list.len());
+        let mut candidates: Vec<NodeId> =
+            list.iter().copied().filter(|&t| t != here && self.eligible(t) && self.sim.not_older(service, t)).collect();
+        // Upgraded nodes first; the sort is stable, so owners' order decides
+        // within each group unless the roomiest node is preferred.
+        let done = |t: NodeId| !self.sim.is_done(t);
+        match self.preference {
+            Preference::Owners => candidates.sort_by_key(|&t| (done(t), Some(t) != home)),
+            Preference::Roomiest => {
+                candidates.sort_by_key(|&t| (done(t), Some(t) != home, std::cmp::Reverse(self.sim.room(t))));
+            }
+        }
+        candidates
+    }
+
+    fn place(&mut self, service: ServiceId, visited: &mut Vec<NodeId>, evict: bool) -> bool {
+        match self.sim.cluster.service(service).owners.as_listed() {
+            Some(list) => self.place_listed(service, list, visited, evict),
+            None => self.place_anywhere(service),
+        }
+    }
+
+    /// A service whose owners are every node: home if it may, else the first
+    /// node with a free slot in the preferred order.
+    fn place_anywhere(&mut self, service: ServiceId) -> bool {
+        let here = self.sim.location(service);
+        let sim = self.sim;
+        let upgraded = match self.preference {
+            Preference::Owners => Box::new(sim.free_by_order(true)) as Box<dyn Iterator<Item = NodeId>>,
+            Preference::Roomiest => Box::new(sim.free_by_room(true)),
+        };
+        let others = match (self.onto_upgraded_only, self.preference) {
+            (true, _) => Box::new(std::iter::empty()) as Box<dyn Iterator<Item = NodeId>>,
+            (false, Preference::Owners) => Box::new(sim.free_by_order(false)),
+            (false, Preference::Roomiest) => Box::new(sim.free_by_room(false)),
+        };
+        let candidates = self.home_first(service).into_iter().chain(upgraded).chain(others);
+        for target in candidates {
+            sim.work.add(1);
+            if target == here || !self.eligible(target) || !sim.not_older(service, target) {
+                continue;
+            }
+            let free = self.free_slots(target);
+            if *free > 0 {
+                *free -= 1;
+                self.placed.entry(target).or_default().push(service);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn place_listed(&mut self, service: ServiceId, list: &[NodeId], visited: &mut Vec<NodeId>, evict: bool) -> bool {
+        for target in self.listed_candidates(service, list) {
+            if visited.contains(&target) {
+                continue;
+            }
+            visited.push(target);
+            let free = self.free_slots(target);
+            if *free > 0 {
+                *free -= 1;
+                self.placed.entry(target).or_default().push(service);
+                return true;
+            }
+            let here: Vec<ServiceId> = self.placed.get(&target).cloned().unwrap_or_default();
+            for (slot, other) in here.into_iter().enumerate() {
+                if self.place(other, visited, evict) {
+                    if let Some(list) = self.placed.get_mut(&target)
+                        && let Some(entry) = list.get_mut(slot)
+                    {
+                        *entry = service;
+                    }
+                    return true;
+                }
+            }
+            if !evict {
+                continue;
+            }
+            let residents: Vec<ServiceId> =
+                self.sim.online_on(target).into_iter().filter(|r| !self.evicted.contains(r)).collect();
+            for resident in residents {
+                self.evicted.insert(resident);
+                if self.place(resident, visited, evict) {
+                    self.placed.entry(target).or_default().push(service);
+                    return true;
+                }
+                self.evicted.remove(&resident);
+            }
+        }
+        false
+    }
+
+    /// The moves in an order that never overfills a node: a move goes once
+    /// its destination has room (the lowest ready one first). Residents
+    /// passing services around in a circle (A to B, B to A) cancel out first:
+    /// they can simply stay. Moves that still cannot be ordered are left out,
+    /// and their drained services returned as stranded (the plan never
+    /// contains an impossible move).
+    fn ordered_moves(&self) -> (Vec<Move>, Vec<ServiceId>) {
+        let sim = self.sim;
+        let mut pending: Vec<(ServiceId, NodeId)> =
+            self.placed.iter().flat_map(|(&t, list)| list.iter().map(move |&s| (s, t))).collect();
+        pending.sort_unstable();
+        let resident = |s: ServiceId| self.evicted.contains(&s);
+        while let Some(cycle) = resident_cycle(&pending, resident, |s| sim.location(s)) {
+            let mut index = 0;
+            pending.retain(|_| {
+                index += 1;
+                !cycle.contains(&(index - 1))
+            });
+        }
+        let mut hosted: BTreeMap<NodeId, usize> = BTreeMap::new();
+        let count = |hosted: &mut BTreeMap<NodeId, usize>, n: NodeId| *hosted.entry(n).or_insert_with(|| sim.hosted(n));
+        let capacity = |n: NodeId| sim.cluster.node(n).capacity.map_or(usize::MAX, |c| c as usize);
+        // Ready moves by position; moves waiting for room, by destination.
+        let mut ready: BTreeSet<usize> = (0..pending.len()).collect();
+        let mut waiting: BTreeMap<NodeId, Vec<usize>> = BTreeMap::new();
+        let mut ordered = Vec::with_capacity(pending.len());
+        let mut done = vec![false; pending.len()];
+        while let Some(index) = ready.pop_first() {
+            let Some(&(service, to)) = pending.get(index) else { continue };
+            sim.work.add(1);
+            if count(&mut hosted, to) >= capacity(to) {
+                waiting.entry(to).or_default().push(index);
+                continue;
+            }
+            let from = sim.location(service);
+            let left = count(&mut hosted, from);
+            hosted.insert(from, left.saturating_sub(1));
+            let arrived = count(&mut hosted, to);
+            hosted.insert(to, arrived + 1);
+            ordered.push(Move { service, from, to });
+            if let Some(slot) = done.get_mut(index) {
+                *slot = true;
+            }
+            ready.extend(waiting.remove(&from).unwrap_or_default());
+        }
+        let stuck =
+            pending.iter().zip(&done).filter(|&(&(s, _), &done)| !done && !resident(s)).map(|(&(s, _), _)| s).collect();
+        (ordered, stuck)
+    }
+}
+
+/// Indices into `moves` of residents that pass their places around in a circle, if any.
+fn resident_cycle(
+    moves: &[(ServiceId, NodeId)],
+    resident: impl Fn(ServiceId) -> bool,
+    from: impl Fn(ServiceId) -> NodeId,
+) -> Option<Vec<usize>> {
+    let residents: Vec<usize> = (0..moves.len()).filter(|&i| moves.get(i).is_some_and(|&(s, _)| resident(s))).collect();
+    for &first in &residents {
+        let Some(&(service, to)) = moves.get(first) else { continue };
+        let start = from(service);
+        let mut path = vec![first];
+        let mut at = to;
+        while path.len() <= residents.len() {
+            if at == start {
+                return Some(path);
+            }
+            let Some((next, next_to)) = residents
+                .iter()
+                .filter_map(|&i| moves.get(i).map(|&(r, t)| (i, r, t)))
+                .find(|&(i, r, _)| from(r) == at && !path.contains(&i))
+                .map(|(i, _, t)| (i, t))
+            else {
+                break;
+            };
+            path.push(next);
+            at = next_to;
+        }
+    }
+    None
+}
+
+/// Why `drain`, the least bad one, leaves no way forward. Its first stranded
+/// service is the one to blame; `None` for a drain that strands none (which
+/// was never a dead end).
+pub(super) fn no_room(sim: &Sim<'_>, drain: &Drain) -> Option<Blocked> {
+    let cluster = sim.cluster;
+    let &service = drain.stranded.first()?;
+    let definition = cluster.service(service);
+    let node = &cluster.node(drain.node).name;
+    let name = &definition.name;
+    let others: Option<Vec<&str>> = definition
+        .owners
+        .as_listed()
+        .map(|list| list.iter().filter(|&&o| o != drain.node).map(|&o| cluster.node(o).name.as_str()).collect());
+    let mut unblock = Vec::new();
+    let message = match &others {
+        Some(others) if others.is_empty() => {
+            unblock.push(format!("add another node to the `owners` of {name}"));
+            format!("{name} can only run on {node}, so it has nowhere to go while {node} is upgraded")
+        }
+        Some(others) => {
+            let whom = if others.len() == 1 { "it has" } else { "one of them has" };
+            unblock.push(format!("raise the `capacity` of {} so {whom} room for {name}", others.join(" or ")));
+            unblock.push(format!("add another node with room to the `owners` of {name}"));
+            format!(
+                "while {node} is upgraded, {name} has nowhere to go: its other owners ({}) have no room or run older software",
+                others.join(", ")
+            )
+        }
+        None if cluster.nodes().len() < 2 => {
+            unblock.push("add a node to the cluster".to_owned());
+            format!("{name} can only run on {node}, so it has nowhere to go while {node} is upgraded")
+        }
+        None => {
+            unblock.push(format!("raise the `capacity` of another node so that it has room for {name}"));
+            unblock.push("add a node to the cluster".to_owned());
+            format!(
+                "while {node} is upgraded, {name} has nowhere to go: every other node has no room or runs older software"
+            )
+        }
+    };
+    unblock.push("allow a planned outage: `policy.allow_outage: true`".to_owned());
+    Some(Blocked {
+        rule: BlockingRule::NoRoom,
+        service: Some(name.clone()),
+        node: Some(node.clone()),
+        message,
+        unblock,
+    })
+}
