@@ -177,7 +177,10 @@ function offsetOf(lines, line, column) {
   return lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0) + column - 1;
 }
 
-/** A generated cluster the benchmarks use: `nodes` nodes of capacity 3, two services each, owned by the node and the next two. */
+/**
+ * The benchmarks' `ring` shape at two services a node (`rollplan-bench --yaml ring:NODES`, another cluster name):
+ * `nodes` nodes of capacity 3, two services each, owned by the node and the next two.
+ */
 function ring(nodes) {
   const lines = ['format: 1', 'cluster: RING', 'components:', '  os: {releases: [A, B], target: B, minutes: 20}', 'nodes:'];
   for (let i = 0; i < nodes; i++) lines.push(`  - {name: N${i}, versions: {os: A}, capacity: 3}`);

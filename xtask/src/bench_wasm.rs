@@ -5,21 +5,25 @@
 //! PASS or OVER, and the command fails only when something broke (a build, the
 //! browser, a crash, a generated cluster without a plan), never for being slow.
 //!
-//! 1. Native: `rollplan-bench SIZE` (release), one process per size, under a
+//! 1. Native: `rollplan-bench CASE` (release), one process per case, under a
 //!    time limit (`ROLLPLAN_BENCH_TIMEOUT` seconds, default 120) and, where
 //!    `prlimit` exists, a memory limit (`ROLLPLAN_BENCH_MEMORY_MB`, default half
-//!    the RAM): a size that is too slow or too big is reported as such instead
+//!    the RAM): a case that is too slow or too big is reported as such instead
 //!    of hanging the machine. Work slower than 3 s a run is timed once.
 //! 2. Wasm: the same cases and timing (crates/rollplan-bench/tests/wasm.rs),
 //!    built with `--release` and run in headless Chromium by
 //!    wasm-bindgen-test-runner, timed with `performance.now()`.
-//! 3. Both side by side: wasm/native per size, and the growth from one size to
-//!    the next against n log n of nodes plus services.
+//! 3. Both side by side: wasm/native per case, and per shape the growth from
+//!    one node count to the next (2 services a node) against n log n of items
+//!    (nodes, services and owner entries written).
 //! 4. The page: the release bundle (`cargo xtask dist`), then e2e/bench.mjs in
 //!    Chromium: navigation to the rendered seed plan, and keystroke to updated
 //!    plan in a 64-node description.
 //!
-//! Sizes: `ROLLPLAN_BENCH_SIZES` (default 8,64,512,4096).
+//! Cases: `ROLLPLAN_BENCH_CASES` (e.g. `any-owner:64x20,ring:512`), else the
+//! ring sizes of `ROLLPLAN_BENCH_SIZES`, else every shape at 64x20, 64, 512
+//! and 4096. `rollplan-bench --list` resolves them, so that the shapes, their
+//! names and their items are known in one place.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader, Read as _};
@@ -30,35 +34,66 @@ use std::time::{Duration, Instant};
 use crate::cmd::{Env, Result};
 use crate::tools::{Browser, WASM_TARGET};
 
-const DEFAULT_SIZES: &[usize] = &[8, 64, 512, 4096];
-/// The generated clusters give each service three distinct owners.
-const MIN_NODES: usize = 3;
-/// Nodes plus services of a generated cluster of `n` nodes (two services per node).
-const fn items(nodes: usize) -> usize {
-    nodes * 3
-}
-
 // The budgets (the issue's), in milliseconds.
-const BROWSER_64_MS: f64 = 5.0;
+/// The 64-node ring (2 services a node) in the browser.
+const BROWSER_RING_64_MS: f64 = 5.0;
+/// Every shape's 64 nodes of 20 services each: one frame in the browser...
+const BROWSER_MANY_SERVICES_MS: f64 = 16.0;
+/// ...and half of it natively.
+const NATIVE_MANY_SERVICES_MS: f64 = 8.0;
+/// Every shape's 4,096 nodes natively.
 const NATIVE_4096_MS: f64 = 1000.0;
 const WASM_OVER_NATIVE: f64 = 2.0;
 const LOAD_MS: f64 = 300.0;
 const KEYSTROKE_MS: f64 = 16.0;
 
+/// The services a node of a case hosts when its name does not say (`ring:64`).
+const DEFAULT_PER_NODE: usize = 2;
+
 const DEFAULT_TIMEOUT_SECONDS: u64 = 120;
 
-/// One size's two medians in one environment, or why there are none.
+/// A case as `rollplan-bench --list` prints it: its name, nodes and items;
+/// the shape and K are read from the name (`SHAPE:NODES` or `SHAPE:NODESxK`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Case {
+    name: String,
+    shape: String,
+    nodes: usize,
+    per_node: usize,
+    items: usize,
+}
+
+/// The shape, node count and K of a case's name.
+fn parse_name(name: &str) -> Option<(&str, usize, usize)> {
+    let (shape, size) = name.split_once(':')?;
+    let (nodes, per_node) = match size.split_once('x') {
+        Some((nodes, per_node)) => (nodes, per_node.parse().ok()?),
+        None => (size, DEFAULT_PER_NODE),
+    };
+    Some((shape, nodes.parse().ok()?, per_node))
+}
+
+/// A line of `rollplan-bench --list`: case, nodes, items.
+fn parse_case(line: &str) -> Option<Case> {
+    let mut fields = line.split_whitespace();
+    let name = fields.next()?;
+    let (shape, nodes, per_node) = parse_name(name)?;
+    let listed_nodes: usize = fields.next()?.parse().ok()?;
+    let items = fields.next()?.parse().ok()?;
+    (listed_nodes == nodes).then(|| Case { name: name.to_owned(), shape: shape.to_owned(), nodes, per_node, items })
+}
+
+/// One case's two medians in one environment, or why there are none.
 #[derive(Debug, Clone)]
 struct Measured {
     validate: Option<f64>,
     plan: std::result::Result<f64, String>,
 }
 
-type Table = BTreeMap<usize, Measured>;
+/// Measurements by case name.
+type Table = BTreeMap<String, Measured>;
 
 pub fn run(env: &Env, browser: &Browser) -> Result<()> {
-    let sizes = sizes(std::env::var("ROLLPLAN_BENCH_SIZES").ok().as_deref())?;
-    let list = sizes.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
     let timeout = Duration::from_secs(
         std::env::var("ROLLPLAN_BENCH_TIMEOUT")
             .ok()
@@ -69,16 +104,19 @@ pub fn run(env: &Env, browser: &Browser) -> Result<()> {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| env.root.join("target"), PathBuf::from);
     let mut broken = Vec::new();
 
-    crate::heading(&format!("native: validate and plan generated clusters of {list} nodes (release build)"));
+    crate::heading("native: validate and plan generated clusters (release build)");
     env.run("cargo", &["build", "--release", "--quiet", "-p", "rollplan-bench", "--bin", "rollplan-bench"])?;
     let bench = target.join("release").join("rollplan-bench");
-    let native = native_table(env, &bench, &sizes, timeout, &mut broken);
+    let cases = list_cases(env, &bench)?;
+    let list = cases.iter().map(|case| case.name.as_str()).collect::<Vec<_>>().join(",");
+    println!("cases: {list}");
+    let native = native_table(env, &bench, &cases, timeout, &mut broken);
 
-    crate::heading(&format!("wasm in headless Chromium: the same clusters ({list} nodes), release build"));
-    let wasm = wasm_table(env, browser, &list, timeout * u32::try_from(sizes.len()).unwrap_or(u32::MAX), &mut broken)?;
+    crate::heading("wasm in headless Chromium: the same cases, release build");
+    let wasm = wasm_table(env, browser, &cases, timeout * u32::try_from(cases.len()).unwrap_or(u32::MAX), &mut broken)?;
 
     crate::heading("side by side (medians, ms)");
-    print_side_by_side(&sizes, &native, &wasm);
+    print_side_by_side(&cases, &native, &wasm);
 
     crate::heading("the page: release bundle (cargo xtask dist)");
     crate::dist()?;
@@ -86,7 +124,7 @@ pub fn run(env: &Env, browser: &Browser) -> Result<()> {
     let page = page_results(env, browser, &bench, &mut broken)?;
 
     crate::heading("budgets");
-    print_budgets(&sizes, &native, &wasm, &page);
+    print_budgets(&cases, &native, &wasm, &page);
     if broken.is_empty() {
         println!("\nbench-wasm: measured; OVER marks what is over budget (a measurement, not a test: exit 0)");
         Ok(())
@@ -98,48 +136,58 @@ pub fn run(env: &Env, browser: &Browser) -> Result<()> {
     }
 }
 
-/// The sizes to measure: a comma-separated list of node counts, or the default.
-fn sizes(list: Option<&str>) -> Result<Vec<usize>> {
-    let Some(list) = list.filter(|list| !list.trim().is_empty()) else {
-        return Ok(DEFAULT_SIZES.to_vec());
-    };
-    list.split(',')
-        .map(|size| match size.trim().parse::<usize>() {
-            Ok(nodes) if nodes >= MIN_NODES => Ok(nodes),
-            _ => Err(format!("ROLLPLAN_BENCH_SIZES={list:?}: {size:?} is not a node count of at least {MIN_NODES}")),
-        })
-        .collect()
+/// The cases to measure, as `rollplan-bench --list` resolves them from
+/// `ROLLPLAN_BENCH_CASES` or `ROLLPLAN_BENCH_SIZES` (inherited) or its default.
+fn list_cases(env: &Env, bench: &Path) -> Result<Vec<Case>> {
+    let output = env
+        .command(bench)
+        .arg("--list")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|error| format!("could not start {}: {error}", bench.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!("rollplan-bench --list: {}", stderr.lines().next().unwrap_or("failed")));
+    }
+    let cases: Vec<Case> = stdout.lines().filter_map(parse_case).collect();
+    if cases.is_empty() {
+        return Err(format!("rollplan-bench --list printed no case: {stdout:?}"));
+    }
+    Ok(cases)
 }
 
-/// A line of rollplan-bench's table: nodes, nodes+services, validate ms, then
+/// A line of rollplan-bench's table: case, nodes, items, validate ms, then
 /// validate+plan ms or `FAILED` and the reason.
-fn parse_row(line: &str) -> Option<(usize, Measured)> {
+fn parse_row(line: &str) -> Option<(String, Measured)> {
     let mut fields = line.split_whitespace();
-    let nodes = fields.next()?.parse().ok()?;
+    let name = fields.next()?;
+    parse_name(name)?;
+    let _nodes: usize = fields.next()?.parse().ok()?;
     let _items: usize = fields.next()?.parse().ok()?;
     let validate = fields.next()?.parse().ok()?;
     let plan = match fields.next()? {
         "FAILED" => Err(fields.collect::<Vec<_>>().join(" ")),
         plan => Ok(plan.parse().ok()?),
     };
-    Some((nodes, Measured { validate: Some(validate), plan }))
+    Some((name.to_owned(), Measured { validate: Some(validate), plan }))
 }
 
 fn failed(reason: String) -> Measured {
     Measured { validate: None, plan: Err(reason) }
 }
 
-/// Runs `rollplan-bench SIZE` for each size in a process of its own, within the limits.
-fn native_table(env: &Env, bench: &Path, sizes: &[usize], timeout: Duration, broken: &mut Vec<String>) -> Table {
+/// Runs `rollplan-bench CASE` for each case in a process of its own, within the limits.
+fn native_table(env: &Env, bench: &Path, cases: &[Case], timeout: Duration, broken: &mut Vec<String>) -> Table {
     let memory_mb = memory_limit_mb();
     let prlimit = env.which("prlimit");
     match (memory_mb, &prlimit) {
-        (Some(mb), Some(_)) => println!("limits per size: {} s, {mb} MiB of memory (prlimit --as)", timeout.as_secs()),
-        _ => println!("limits per size: {} s (no memory limit: prlimit or /proc/meminfo missing)", timeout.as_secs()),
+        (Some(mb), Some(_)) => println!("limits per case: {} s, {mb} MiB of memory (prlimit --as)", timeout.as_secs()),
+        _ => println!("limits per case: {} s (no memory limit: prlimit or /proc/meminfo missing)", timeout.as_secs()),
     }
     println!("{HEADER}");
     let mut table = Table::new();
-    for &nodes in sizes {
+    for case in cases {
         let mut command = match (memory_mb, &prlimit) {
             (Some(mb), Some(prlimit)) => {
                 let mut command = env.command(prlimit);
@@ -148,7 +196,7 @@ fn native_table(env: &Env, bench: &Path, sizes: &[usize], timeout: Duration, bro
             }
             _ => env.command(bench),
         };
-        command.arg(nodes.to_string());
+        command.arg(&case.name);
         let measured = match run_limited(&mut command, timeout) {
             Err(error) => failed(error),
             Ok(Outcome::TimedOut { stdout }) => stdout.lines().find_map(parse_row).map_or_else(
@@ -166,29 +214,27 @@ fn native_table(env: &Env, bench: &Path, sizes: &[usize], timeout: Duration, bro
                 )),
             },
         };
-        match &measured.plan {
-            Ok(_) => println!("{}", row_line(nodes, &measured)),
-            Err(reason) => {
-                println!("{}", row_line(nodes, &measured));
-                if !reason.starts_with("TIMEOUT") && !reason.starts_with("OUT OF MEMORY") {
-                    broken.push(format!("native, {nodes} nodes: {reason}"));
-                }
-            }
+        println!("{}", row_line(case, &measured));
+        if let Err(reason) = &measured.plan
+            && !reason.starts_with("TIMEOUT")
+            && !reason.starts_with("OUT OF MEMORY")
+        {
+            broken.push(format!("native, {}: {reason}", case.name));
         }
-        table.insert(nodes, measured);
+        table.insert(case.name.clone(), measured);
     }
     table
 }
 
-const HEADER: &str = "   nodes  nodes+services   validate ms  validate+plan ms";
+const HEADER: &str = "case                     nodes     items   validate ms  validate+plan ms";
 
-fn row_line(nodes: usize, measured: &Measured) -> String {
+fn row_line(case: &Case, measured: &Measured) -> String {
     let validate = measured.validate.map_or_else(|| "-".to_owned(), |ms| format!("{ms:.3}"));
     let plan = match &measured.plan {
         Ok(ms) => format!("{ms:.3}"),
         Err(reason) => format!("FAILED  {reason}"),
     };
-    format!("{nodes:>8}  {:>14}  {validate:>12}  {plan:>16}", items(nodes))
+    format!("{:<22}  {:>5}  {:>8}  {validate:>12}  {plan:>16}", case.name, case.nodes, case.items)
 }
 
 /// Half the machine's memory, or `ROLLPLAN_BENCH_MEMORY_MB`.
@@ -253,14 +299,21 @@ fn run_limited(command: &mut Command, timeout: Duration) -> Result<Outcome> {
 }
 
 /// Builds and runs tests/wasm.rs in headless Chromium; its output is shown as it comes and read.
-fn wasm_table(env: &Env, browser: &Browser, list: &str, timeout: Duration, broken: &mut Vec<String>) -> Result<Table> {
+fn wasm_table(
+    env: &Env,
+    browser: &Browser,
+    cases: &[Case],
+    timeout: Duration,
+    broken: &mut Vec<String>,
+) -> Result<Table> {
+    let list = cases.iter().map(|case| case.name.as_str()).collect::<Vec<_>>().join(",");
     let test = |extra: &[&str]| {
         let mut command = env.command("cargo");
         command
             .args(["test", "--release", "-p", "rollplan-bench", "--target", WASM_TARGET, "--test", "wasm"])
             .args(extra)
             // Read when the test is compiled: the browser has no environment.
-            .env("ROLLPLAN_BENCH_SIZES", list)
+            .env("ROLLPLAN_BENCH_CASES", &list)
             .env("CHROMEDRIVER", &browser.chromedriver)
             .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", env.root.join("crates/rollplan-web/webdriver.json"))
             .env("WASM_BINDGEN_TEST_TIMEOUT", (timeout.as_secs() + 60).to_string());
@@ -277,30 +330,31 @@ fn wasm_table(env: &Env, browser: &Browser, list: &str, timeout: Duration, broke
     if let Some(stdout) = child.stdout.take() {
         for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
             println!("{line}");
-            if let Some((nodes, measured)) = parse_row(&line) {
-                table.insert(nodes, measured);
+            if let Some((name, measured)) = parse_row(&line) {
+                table.insert(name, measured);
             }
         }
     }
     let status = child.wait().map_err(|error| format!("waiting for cargo test: {error}"))?;
-    let missing: Vec<usize> = sizes(Some(list))?.into_iter().filter(|nodes| !table.contains_key(nodes)).collect();
+    let missing: Vec<&str> =
+        cases.iter().map(|case| case.name.as_str()).filter(|name| !table.contains_key(*name)).collect();
     if !status.success() {
-        println!("the wasm bench stopped ({status}); sizes without a line failed or ran out of time (output above)");
+        println!("the wasm bench stopped ({status}); cases without a line failed or ran out of time (output above)");
     }
-    for nodes in &missing {
+    for name in &missing {
         table.insert(
-            *nodes,
+            (*name).to_owned(),
             failed(format!("no result from the browser (failed, out of memory or over {} s)", timeout.as_secs())),
         );
     }
     if table.values().all(|measured| measured.plan.is_err()) {
-        broken.push("wasm: no size was measured in the browser".to_owned());
+        broken.push("wasm: no case was measured in the browser".to_owned());
     }
-    for (nodes, measured) in &table {
+    for (name, measured) in &table {
         if let Err(reason) = &measured.plan
-            && !missing.contains(nodes)
+            && !missing.contains(&name.as_str())
         {
-            broken.push(format!("wasm, {nodes} nodes: {reason}"));
+            broken.push(format!("wasm, {name}: {reason}"));
         }
     }
     Ok(table)
@@ -325,35 +379,72 @@ fn times(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_owned(), |ratio| format!("{ratio:.2}x"))
 }
 
-fn plan_ms(table: &Table, nodes: usize) -> Option<f64> {
-    table.get(&nodes).and_then(|measured| measured.plan.as_ref().ok().copied())
+fn plan_ms(table: &Table, case: &str) -> Option<f64> {
+    table.get(case).and_then(|measured| measured.plan.as_ref().ok().copied())
 }
 
-fn validate_ms(table: &Table, nodes: usize) -> Option<f64> {
-    table.get(&nodes).and_then(|measured| measured.validate)
+fn validate_ms(table: &Table, case: &str) -> Option<f64> {
+    table.get(case).and_then(|measured| measured.validate)
 }
 
-/// How much n log n grows from `from` to `to` nodes (n: nodes plus services).
+/// Reads one of a case's medians from a table.
+type Median = fn(&Table, &str) -> Option<f64>;
+
+/// The two medians of a row, by name, for the loops that do the same to both.
+const MEASURES: [(&str, Median); 2] = [("validate", validate_ms), ("validate+plan", plan_ms)];
+
+/// How much n log n grows from `from` to `to` items.
 fn n_log_n_growth(from: usize, to: usize) -> f64 {
-    let n_log_n = |nodes: usize| {
-        let n = f64::from(u32::try_from(items(nodes)).unwrap_or(u32::MAX));
+    let n_log_n = |items: usize| {
+        let n = f64::from(u32::try_from(items).unwrap_or(u32::MAX));
         n * n.ln()
     };
     n_log_n(to) / n_log_n(from)
 }
 
-fn print_side_by_side(sizes: &[usize], native: &Table, wasm: &Table) {
-    println!("{:>8}  {:>8}  {:>31}  {:>37}", "", "", "validate", "validate + plan");
+/// The shapes among the cases, in the order they first appear.
+fn shapes(cases: &[Case]) -> Vec<&str> {
+    let mut shapes: Vec<&str> = Vec::new();
+    for case in cases {
+        if !shapes.contains(&case.shape.as_str()) {
+            shapes.push(&case.shape);
+        }
+    }
+    shapes
+}
+
+/// Per shape, its successive node counts at 2 services a node (64 → 512,
+/// 512 → 4096): how the time grows with the cluster, K held still.
+fn growth_pairs(cases: &[Case]) -> Vec<(&Case, &Case)> {
+    let mut pairs = Vec::new();
+    for shape in shapes(cases) {
+        let mut sizes: Vec<&Case> =
+            cases.iter().filter(|case| case.shape == shape && case.per_node == DEFAULT_PER_NODE).collect();
+        sizes.sort_by_key(|case| case.nodes);
+        sizes.dedup_by_key(|case| case.nodes);
+        pairs.extend(sizes.windows(2).map(|pair| (pair[0], pair[1])));
+    }
+    pairs
+}
+
+/// A growth's name: `any-owner: 512 → 4096`.
+fn growth_name(from: &Case, to: &Case) -> String {
+    format!("{}: {} → {}", from.shape, from.nodes, to.nodes)
+}
+
+fn print_side_by_side(cases: &[Case], native: &Table, wasm: &Table) {
+    println!("{:<22}  {:>8}  {:>31}  {:>37}", "", "", "validate", "validate + plan");
     println!(
-        "{:>8}  {:>8}  {:>9} {:>9} {:>11}  {:>11} {:>11} {:>13}",
-        "nodes", "n+s", "native", "wasm", "wasm/native", "native", "wasm", "wasm/native"
+        "{:<22}  {:>8}  {:>9} {:>9} {:>11}  {:>11} {:>11} {:>13}",
+        "case", "items", "native", "wasm", "wasm/native", "native", "wasm", "wasm/native"
     );
-    for &nodes in sizes {
-        let (nv, wv) = (validate_ms(native, nodes), validate_ms(wasm, nodes));
-        let (np, wp) = (plan_ms(native, nodes), plan_ms(wasm, nodes));
+    for case in cases {
+        let name = case.name.as_str();
+        let (nv, wv) = (validate_ms(native, name), validate_ms(wasm, name));
+        let (np, wp) = (plan_ms(native, name), plan_ms(wasm, name));
         println!(
-            "{nodes:>8}  {:>8}  {:>9} {:>9} {:>11}  {:>11} {:>11} {:>13}",
-            items(nodes),
+            "{name:<22}  {:>8}  {:>9} {:>9} {:>11}  {:>11} {:>11} {:>13}",
+            case.items,
             ms(nv),
             ms(wv),
             times(ratio(wv, nv)),
@@ -363,25 +454,23 @@ fn print_side_by_side(sizes: &[usize], native: &Table, wasm: &Table) {
         );
     }
     for (environment, table) in [("native", native), ("wasm", wasm)] {
-        for (nodes, measured) in table {
+        for (name, measured) in table {
             if let Err(reason) = &measured.plan {
-                println!("{environment}, {nodes} nodes: {reason}");
+                println!("{environment}, {name}: {reason}");
             }
         }
     }
-    println!("\ngrowth from one size to the next (time ratio), against n log n of nodes+services:");
+    println!("\ngrowth per shape from one node count to the next (time ratio), against n log n of items:");
     println!(
-        "{:>13}  {:>9}  {:>9} {:>9}  {:>11} {:>11}",
-        "nodes", "n log n", "validate", "(wasm)", "valid.+plan", "(wasm)"
+        "{:<26}  {:>9}  {:>9} {:>9}  {:>11} {:>11}",
+        "shape: nodes", "n log n", "validate", "(wasm)", "valid.+plan", "(wasm)"
     );
-    for pair in sizes.windows(2) {
-        let [from, to] = [pair[0], pair[1]];
-        let growth =
-            |value: fn(&Table, usize) -> Option<f64>, table: &Table| ratio(value(table, to), value(table, from));
+    for (from, to) in growth_pairs(cases) {
+        let growth = |value: Median, table: &Table| ratio(value(table, &to.name), value(table, &from.name));
         println!(
-            "{:>13}  {:>9}  {:>9} {:>9}  {:>11} {:>11}",
-            format!("{from} → {to}"),
-            format!("{:.1}x", n_log_n_growth(from, to)),
+            "{:<26}  {:>9}  {:>9} {:>9}  {:>11} {:>11}",
+            growth_name(from, to),
+            format!("{:.1}x", n_log_n_growth(from.items, to.items)),
             times(growth(validate_ms, native)),
             times(growth(validate_ms, wasm)),
             times(growth(plan_ms, native)),
@@ -428,9 +517,9 @@ fn verdict(value: f64, limit: f64) -> &'static str {
 fn budget(what: &str, value: Option<f64>, limit: f64, unit: &str, missing: &str) {
     match value {
         Some(value) => {
-            println!("{what:<56} {value:>9.2} {unit:<2} < {limit:>6.1} {unit:<2}  {}", verdict(value, limit));
+            println!("{what:<62} {value:>9.2} {unit:<2} < {limit:>6.1} {unit:<2}  {}", verdict(value, limit));
         }
-        None => println!("{what:<56} {missing}"),
+        None => println!("{what:<62} {missing}"),
     }
 }
 
@@ -446,43 +535,64 @@ fn parts(result: &impl Fn(&str) -> Option<f64>, prefix: &str) {
     }
 }
 
-fn print_budgets(sizes: &[usize], native: &Table, wasm: &Table, page: &PageResults) {
-    let not_asked = |nodes: usize| {
-        if sizes.contains(&nodes) {
+fn print_budgets(cases: &[Case], native: &Table, wasm: &Table, page: &PageResults) {
+    let not_asked = |name: &str| {
+        if cases.iter().any(|case| case.name == name) {
             "no figure (FAILED above)".to_owned()
         } else {
-            format!("not measured (ROLLPLAN_BENCH_SIZES has no {nodes})")
+            format!("not measured (no {name} among the cases)")
         }
     };
-    budget("64-node validate+plan in the browser (wasm)", plan_ms(wasm, 64), BROWSER_64_MS, "ms", &not_asked(64));
+    budget(
+        "ring:64 validate+plan in the browser (wasm)",
+        plan_ms(wasm, "ring:64"),
+        BROWSER_RING_64_MS,
+        "ms",
+        &not_asked("ring:64"),
+    );
     budget(
         "64-node analysis in the page (web bundle, median)",
         page.get("keystroke_analyze_ms").copied(),
-        BROWSER_64_MS,
+        BROWSER_RING_64_MS,
         "ms",
         "no figure (e2e/bench.mjs FAILED above)",
     );
-    budget("4,096-node validate+plan natively", plan_ms(native, 4096), NATIVE_4096_MS, "ms", &not_asked(4096));
-    for &nodes in sizes {
-        for (what, value) in [("validate", validate_ms as fn(&Table, usize) -> Option<f64>), ("validate+plan", plan_ms)]
-        {
+    for shape in shapes(cases) {
+        let many = format!("{shape}:64x20");
+        budget(
+            &format!("{many} validate+plan in the browser (wasm)"),
+            plan_ms(wasm, &many),
+            BROWSER_MANY_SERVICES_MS,
+            "ms",
+            &not_asked(&many),
+        );
+        budget(
+            &format!("{many} validate+plan natively"),
+            plan_ms(native, &many),
+            NATIVE_MANY_SERVICES_MS,
+            "ms",
+            &not_asked(&many),
+        );
+        let big = format!("{shape}:4096");
+        budget(&format!("{big} validate+plan natively"), plan_ms(native, &big), NATIVE_4096_MS, "ms", &not_asked(&big));
+    }
+    for case in cases {
+        for (what, value) in MEASURES {
             budget(
-                &format!("wasm/native, {what}, {nodes} nodes"),
-                ratio(value(wasm, nodes), value(native, nodes)),
+                &format!("wasm/native, {what}, {}", case.name),
+                ratio(value(wasm, &case.name), value(native, &case.name)),
                 WASM_OVER_NATIVE,
                 "x",
                 "no figure (FAILED above)",
             );
         }
     }
-    for pair in sizes.windows(2) {
-        let [from, to] = [pair[0], pair[1]];
-        let bound = n_log_n_growth(from, to);
-        for (what, value) in [("validate", validate_ms as fn(&Table, usize) -> Option<f64>), ("validate+plan", plan_ms)]
-        {
+    for (from, to) in growth_pairs(cases) {
+        let bound = n_log_n_growth(from.items, to.items);
+        for (what, value) in MEASURES {
             budget(
-                &format!("growth {from} → {to} nodes, {what}, native"),
-                ratio(value(native, to), value(native, from)),
+                &format!("growth {}, {what}, native", growth_name(from, to)),
+                ratio(value(native, &to.name), value(native, &from.name)),
                 bound,
                 "x",
                 "no figure (FAILED above)",
@@ -531,29 +641,47 @@ fn print_budgets(sizes: &[usize], native: &Table, wasm: &Table, page: &PageResul
 
 #[cfg(test)]
 mod tests {
-    use super::{n_log_n_growth, parse_row, sizes};
+    use super::{Case, growth_pairs, n_log_n_growth, parse_case, parse_name, parse_row};
 
     #[test]
     fn reads_rollplan_bench_lines() {
-        let (nodes, row) = parse_row("      64             192         1.108            11.348  25x5, 25x1").unwrap();
-        assert_eq!((nodes, row.validate, row.plan), (64, Some(1.108), Ok(11.348)));
-        let (_, row) = parse_row("  4096  12288  90.5  FAILED  no plan: search-budget").unwrap();
+        let (name, row) =
+            parse_row("any-owner:64x20            64      1344         1.108            11.348  25x5, 25x1").unwrap();
+        assert_eq!((name.as_str(), row.validate, row.plan), ("any-owner:64x20", Some(1.108), Ok(11.348)));
+        let (name, row) = parse_row("ring:4096  4096  28672  90.5  FAILED  no plan: search-budget").unwrap();
+        assert_eq!(name, "ring:4096");
         assert_eq!(row.plan, Err("no plan: search-budget".to_owned()));
-        assert!(parse_row("   nodes  nodes+services   validate ms  validate+plan ms").is_none());
+        assert!(parse_row("case                     nodes     items   validate ms  validate+plan ms").is_none());
         assert!(parse_row("running 1 test").is_none());
+        assert!(parse_row("      64             192         1.108            11.348  25x5, 25x1").is_none());
     }
 
     #[test]
-    fn sizes_from_the_environment() {
-        assert_eq!(sizes(None).unwrap(), [8, 64, 512, 4096]);
-        assert_eq!(sizes(Some("8, 64")).unwrap(), [8, 64]);
-        assert!(sizes(Some("8,,64")).is_err());
-        assert!(sizes(Some("1")).is_err());
+    fn reads_case_names_and_the_list() {
+        assert_eq!(parse_name("any-owner-tight:64x20"), Some(("any-owner-tight", 64, 20)));
+        assert_eq!(parse_name("ring:512"), Some(("ring", 512, 2)));
+        assert_eq!(parse_name("512"), None);
+        assert_eq!(parse_name("ring:64x"), None);
+        let case = parse_case("uneven:4096 4096 12296").unwrap();
+        assert_eq!((case.shape.as_str(), case.nodes, case.per_node, case.items), ("uneven", 4096, 2, 12296));
+        assert!(parse_case("uneven:4096 64 12296").is_none());
+    }
+
+    #[test]
+    fn growth_is_per_shape_between_successive_node_counts_of_two_services_a_node() {
+        let cases: Vec<Case> =
+            ["ring:64x20 64 1", "ring:512 512 1", "ring:64 64 1", "uneven:64 64 1", "ring:4096 4096 1"]
+                .iter()
+                .map(|line| parse_case(line).unwrap())
+                .collect();
+        let pairs: Vec<(&str, &str)> =
+            growth_pairs(&cases).into_iter().map(|(from, to)| (from.name.as_str(), to.name.as_str())).collect();
+        assert_eq!(pairs, [("ring:64", "ring:512"), ("ring:512", "ring:4096")]);
     }
 
     #[test]
     fn n_log_n_grows_a_little_faster_than_n() {
-        let growth = n_log_n_growth(64, 512);
+        let growth = n_log_n_growth(192, 1536);
         assert!(growth > 8.0 && growth < 12.0, "{growth}");
     }
 }

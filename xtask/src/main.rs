@@ -42,8 +42,9 @@ commands:
           validate and plan generated clusters natively and as wasm in headless
           Chromium, side by side with wasm/native and growth against n log n; then
           the release bundle: navigation to the seed plan, keystroke to plan on 64
-          nodes. ROLLPLAN_BENCH_SIZES=8,64,512 picks sizes (default 8,64,512,4096);
-          see docs/performance.md";
+          nodes. ROLLPLAN_BENCH_CASES=any-owner:64x20,ring:512 picks cases
+          (SHAPE:NODES or SHAPE:NODESxK; ROLLPLAN_BENCH_SIZES=8,64 picks ring sizes;
+          default: every shape at 64x20, 64, 512 and 4096); see docs/performance.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

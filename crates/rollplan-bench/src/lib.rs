@@ -1,71 +1,285 @@
 //! Benchmark clusters for rollplan, and the timing every measurement of them shares.
 //!
-//! One generator ([`cluster`]) makes the descriptions that the criterion bench
-//! (`benches/plan.rs`), the native table (`src/main.rs`) and the browser table
-//! (`tests/wasm.rs`: wasm in headless Chromium) analyse, and one routine
+//! One generator ([`Case::description`]: a [`Shape`], a node count and K
+//! services a node, written `SHAPE:NODES` or `SHAPE:NODESxK`) makes the
+//! descriptions that the criterion bench (`benches/plan.rs`), the native table
+//! (`src/main.rs`) and the browser table (`tests/wasm.rs`: wasm in headless
+//! Chromium) analyse, so all three measure the same cases, and one routine
 //! ([`time`]) times them. The routine has no clock of its own: it is handed one
 //! (`Instant` natively, `performance.now()` in the browser), so the native and
 //! the wasm figures are the same statistic of the same work, and `cargo xtask
 //! bench-wasm` can set them side by side. See docs/performance.md.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::hint::black_box;
+use std::str::FromStr;
 
 use rollplan_core::{Syntax, analyze, validate_as};
 
-/// The sizes measured when none are asked for, in nodes.
-pub const DEFAULT_SIZES: &[usize] = &[8, 64, 512, 4096];
+/// Services a node hosts (K) when a case does not say: `ring:64` is `ring:64x2`.
+pub const DEFAULT_PER_NODE: usize = 2;
 
-/// Services per node in a generated cluster.
-pub const SERVICES_PER_NODE: usize = 2;
-
-/// The smallest cluster [`cluster`] makes: each service has three distinct owners.
+/// The smallest cluster a case may have: a `ring` service has three distinct owners.
 pub const MIN_NODES: usize = 3;
 
-/// A description of `nodes` nodes in YAML, the text the browser would analyse.
+/// How many nodes own a `long-owners` service (L): its own node and the next L - 1.
 ///
-/// Every node has capacity 3 and runs two services, each owned by its node and
-/// the next two (wrapping around); one component goes from release A to B,
-/// majority quorum, failback `verify`.
-pub fn cluster(nodes: usize) -> String {
-    let mut text = String::from(
-        "format: 1\ncluster: GENERATED\ncomponents:\n  os: {releases: [A, B], target: B, minutes: 20}\nnodes:\n",
-    );
-    for i in 0..nodes {
-        let _ = writeln!(text, "  - {{name: N{i}, versions: {{os: A}}, capacity: 3}}");
-    }
-    text.push_str("services:\n");
-    for i in 0..nodes {
-        for k in 0..SERVICES_PER_NODE {
-            let _ = writeln!(
-                text,
-                "  - {{name: S{i}_{k}, on: N{i}, owners: [N{i}, N{}, N{}]}}",
-                (i + 1) % nodes,
-                (i + 2) % nodes
-            );
+/// The rule is the largest of 32, 24, 16, 8 with which the 4,096-node K = 2
+/// description stays under the core's input limit (1 MiB,
+/// `rollplan_core::MAX_INPUT_BYTES`), so that the biggest default case is
+/// still a description the core reads. Owner lists are most of its bytes even
+/// written compactly (`[N1,N2,N3]`), and the core's YAML reader does not
+/// expand aliases, so lists cannot be shared: 16 owners a service is over the
+/// limit, and 8 is the largest step that fits. A test checks both.
+pub const LONG_OWNERS: usize = 8;
+
+/// In an `uneven` cluster one node in this many hosts services (this many
+/// times K), the others none: the same number of services as a cluster of K
+/// a node, piled up on few nodes.
+pub const UNEVEN_EVERY: usize = 25;
+
+/// How a generated cluster is laid out: which nodes host which services, who
+/// may own them, and how much room there is. Each one stresses the planner in
+/// its own way; all of them are valid descriptions that get a plan (a test
+/// checks every shape at 3, 8 and 64 nodes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Shape {
+    /// Capacity K + ceil(K/2), K services a node, each owned by its node and
+    /// the next two (wrapping): each neighbour has room for half of a node's
+    /// services. At K = 2 it is the cluster every earlier measurement used.
+    Ring,
+    /// `owners` left out (every node may run every service) and no
+    /// `capacity` (unlimited): the widest choice of failover target.
+    AnyOwner,
+    /// `owners` left out, every node of capacity K; all but the last node
+    /// full, the last one empty: an N+1 cluster, exactly one spare node's room.
+    AnyOwnerTight,
+    /// Each service owned by its node and the next [`LONG_OWNERS`] - 1
+    /// (wrapping), written out; capacity as in `ring`: long owner lists to read,
+    /// check and choose from.
+    LongOwners,
+    /// `owners` left out, unlimited capacity, and the services piled up on
+    /// one node in [`UNEVEN_EVERY`]: few nodes with many services each.
+    Uneven,
+    /// `owners` left out, unlimited capacity, and every odd-indexed node
+    /// already on the target release: an upgrade interrupted halfway.
+    HalfDone,
+}
+
+impl Shape {
+    /// Every shape, in the order the default cases and the tables list them.
+    pub const ALL: [Shape; 6] =
+        [Shape::Ring, Shape::AnyOwner, Shape::AnyOwnerTight, Shape::LongOwners, Shape::Uneven, Shape::HalfDone];
+
+    /// The name a case is written with (`any-owner:64x20`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Ring => "ring",
+            Shape::AnyOwner => "any-owner",
+            Shape::AnyOwnerTight => "any-owner-tight",
+            Shape::LongOwners => "long-owners",
+            Shape::Uneven => "uneven",
+            Shape::HalfDone => "half-done",
         }
     }
-    text.push_str("policy: {quorum: majority, failback: verify}\n");
-    text
+
+    /// Each node's capacity, or `None` for unlimited (`capacity` left out).
+    fn capacity(self, per_node: usize) -> Option<usize> {
+        match self {
+            Shape::Ring | Shape::LongOwners => Some(per_node + per_node.div_ceil(2)),
+            Shape::AnyOwnerTight => Some(per_node),
+            Shape::AnyOwner | Shape::Uneven | Shape::HalfDone => None,
+        }
+    }
+
+    /// How many services node `node` of `nodes` hosts.
+    fn hosted_on(self, node: usize, nodes: usize, per_node: usize) -> usize {
+        match self {
+            Shape::AnyOwnerTight if node == nodes - 1 => 0,
+            Shape::Uneven if node.is_multiple_of(UNEVEN_EVERY) => UNEVEN_EVERY * per_node,
+            Shape::Uneven => 0,
+            _ => per_node,
+        }
+    }
+
+    /// How many owners a service lists (its node and the next ones), or
+    /// `None` when `owners` is left out; and what separates them.
+    fn owners(self, nodes: usize) -> Option<(usize, &'static str)> {
+        match self {
+            // ", ": byte for byte the text of the measurements before shapes existed.
+            Shape::Ring => Some((3.min(nodes), ", ")),
+            // Compact: the owner lists are most of the description (see LONG_OWNERS).
+            Shape::LongOwners => Some((LONG_OWNERS.min(nodes), ",")),
+            Shape::AnyOwner | Shape::AnyOwnerTight | Shape::Uneven | Shape::HalfDone => None,
+        }
+    }
+
+    /// The release node `node` runs now.
+    fn release_of(self, node: usize) -> &'static str {
+        match self {
+            Shape::HalfDone if node % 2 == 1 => "B",
+            _ => "A",
+        }
+    }
 }
 
-/// What the work grows with: nodes plus services.
-pub fn items(nodes: usize) -> usize {
-    nodes * (1 + SERVICES_PER_NODE)
+impl fmt::Display for Shape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
-/// The sizes to measure: a comma-separated list (`ROLLPLAN_BENCH_SIZES`), or
-/// [`DEFAULT_SIZES`] when there is none or it is blank.
-pub fn sizes(list: Option<&str>) -> Result<Vec<usize>, String> {
-    let Some(list) = list.filter(|list| !list.trim().is_empty()) else {
-        return Ok(DEFAULT_SIZES.to_vec());
-    };
-    list.split(',')
-        .map(|size| match size.trim().parse::<usize>() {
-            Ok(nodes) if nodes >= MIN_NODES => Ok(nodes),
-            _ => Err(format!("bad size {size:?} in {list:?}: sizes are node counts of at least {MIN_NODES}")),
+impl FromStr for Shape {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Shape::ALL.into_iter().find(|shape| shape.name() == name).ok_or_else(|| {
+            let names: Vec<&str> = Shape::ALL.iter().map(|shape| shape.name()).collect();
+            format!("no shape {name:?}: the shapes are {}", names.join(", "))
+        })
+    }
+}
+
+/// One generated cluster to measure: a shape, a node count and K services a
+/// node. Written `SHAPE:NODES` (K = 2) or `SHAPE:NODESxK`, e.g.
+/// `any-owner:64x20`; a plain `NODES` is a `ring`, as sizes were written
+/// before shapes existed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Case {
+    pub shape: Shape,
+    pub nodes: usize,
+    /// Services a node hosts (K); some shapes spread them unevenly.
+    pub per_node: usize,
+}
+
+impl Case {
+    /// A case of `nodes` nodes with the default K.
+    pub const fn new(shape: Shape, nodes: usize) -> Case {
+        Case { shape, nodes, per_node: DEFAULT_PER_NODE }
+    }
+
+    /// The description in YAML, the text the browser would analyse: one
+    /// component going from release A to B, majority quorum, failback
+    /// `verify`, nodes `N{i}` and services `S{i}_{k}` laid out by the shape.
+    pub fn description(&self) -> String {
+        let Case { shape, nodes, per_node } = *self;
+        let mut text = String::from(
+            "format: 1\ncluster: GENERATED\ncomponents:\n  os: {releases: [A, B], target: B, minutes: 20}\nnodes:\n",
+        );
+        for i in 0..nodes {
+            let release = shape.release_of(i);
+            let _ = match shape.capacity(per_node) {
+                Some(capacity) => {
+                    writeln!(text, "  - {{name: N{i}, versions: {{os: {release}}}, capacity: {capacity}}}")
+                }
+                None => writeln!(text, "  - {{name: N{i}, versions: {{os: {release}}}}}"),
+            };
+        }
+        text.push_str("services:\n");
+        for i in 0..nodes {
+            let owners = shape.owners(nodes).map(|(count, separator)| {
+                let names: Vec<String> = (0..count).map(|next| format!("N{}", (i + next) % nodes)).collect();
+                names.join(separator)
+            });
+            for k in 0..shape.hosted_on(i, nodes, per_node) {
+                let _ = match &owners {
+                    Some(owners) => writeln!(text, "  - {{name: S{i}_{k}, on: N{i}, owners: [{owners}]}}"),
+                    None => writeln!(text, "  - {{name: S{i}_{k}, on: N{i}}}"),
+                };
+            }
+        }
+        text.push_str("policy: {quorum: majority, failback: verify}\n");
+        text
+    }
+
+    /// Services in the description.
+    pub fn services(&self) -> usize {
+        (0..self.nodes).map(|node| self.shape.hosted_on(node, self.nodes, self.per_node)).sum()
+    }
+
+    /// What the work grows with: nodes, services and the owner entries
+    /// written out (none where `owners` is left out, though the core then
+    /// lets every node own the service: that cost is the planner's to show).
+    pub fn items(&self) -> usize {
+        let services = self.services();
+        let owners = self.shape.owners(self.nodes).map_or(0, |(count, _)| count);
+        self.nodes + services + services * owners
+    }
+}
+
+impl fmt::Display for Case {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Case { shape, nodes, per_node } = self;
+        if *per_node == DEFAULT_PER_NODE {
+            write!(f, "{shape}:{nodes}")
+        } else {
+            write!(f, "{shape}:{nodes}x{per_node}")
+        }
+    }
+}
+
+impl FromStr for Case {
+    type Err = String;
+
+    fn from_str(written: &str) -> Result<Self, Self::Err> {
+        let bad = |why: &str| format!("bad case {written:?}: {why}");
+        let (shape, size) = match written.split_once(':') {
+            Some((shape, size)) => (shape.parse::<Shape>().map_err(|error| bad(&error))?, size),
+            None => (Shape::Ring, written),
+        };
+        let (nodes, per_node) = match size.split_once('x') {
+            Some((nodes, per_node)) => (nodes, Some(per_node)),
+            None => (size, None),
+        };
+        let nodes = match nodes.parse::<usize>() {
+            Ok(nodes) if nodes >= MIN_NODES => nodes,
+            _ => return Err(bad(&format!("cases are SHAPE:NODES or SHAPE:NODESxK, with at least {MIN_NODES} nodes"))),
+        };
+        let per_node = match per_node.map(str::parse::<usize>) {
+            None => DEFAULT_PER_NODE,
+            Some(Ok(per_node)) if per_node >= 1 => per_node,
+            Some(_) => return Err(bad("K, the services a node hosts, is a count of at least 1")),
+        };
+        Ok(Case { shape, nodes, per_node })
+    }
+}
+
+/// The cases measured when none are asked for: for every shape, 64 nodes at
+/// K = 20 (many services on few nodes, the size people type into the page)
+/// and 64, 512 and 4,096 nodes at K = 2 (how the time grows with the cluster).
+pub fn default_cases() -> Vec<Case> {
+    Shape::ALL
+        .into_iter()
+        .flat_map(|shape| {
+            [
+                Case { shape, nodes: 64, per_node: 20 },
+                Case::new(shape, 64),
+                Case::new(shape, 512),
+                Case::new(shape, 4096),
+            ]
         })
         .collect()
+}
+
+/// The cases to measure: a comma-separated list (`ROLLPLAN_BENCH_CASES`), or
+/// [`default_cases`] when there is none or it is blank.
+pub fn cases(list: Option<&str>) -> Result<Vec<Case>, String> {
+    let Some(list) = list.filter(|list| !list.trim().is_empty()) else {
+        return Ok(default_cases());
+    };
+    list.split(',').map(|case| case.trim().parse()).collect()
+}
+
+/// The cases the environment asks for: `ROLLPLAN_BENCH_CASES` when it is set
+/// and not blank, else `ROLLPLAN_BENCH_SIZES` (its older name, for ring sizes:
+/// a plain number is a `ring`), else the default. Handed the two values rather
+/// than reading them, since the browser has no environment (tests/wasm.rs
+/// reads them when it is compiled).
+pub fn cases_from(cases_variable: Option<&str>, sizes_variable: Option<&str>) -> Result<Vec<Case>, String> {
+    match cases_variable.filter(|list| !list.trim().is_empty()) {
+        Some(list) => cases(Some(list)).map_err(|error| format!("ROLLPLAN_BENCH_CASES: {error}")),
+        None => cases(sizes_variable).map_err(|error| format!("ROLLPLAN_BENCH_SIZES: {error}")),
+    }
 }
 
 /// Work slower than this (ms, one run) is run once only: a big size reports
@@ -144,7 +358,7 @@ pub fn median(values: &mut [f64]) -> f64 {
 /// functions are optimised in the background, so without this the first
 /// measurements would time the baseline code.
 pub fn warm_up(now: impl Fn() -> f64, ms: f64) {
-    let texts = [cluster(8), cluster(64)];
+    let texts = [Case::new(Shape::Ring, 8).description(), Case::new(Shape::Ring, 64).description()];
     let started = now();
     while now() - started < ms {
         for text in &texts {
@@ -153,26 +367,29 @@ pub fn warm_up(now: impl Fn() -> f64, ms: f64) {
     }
 }
 
-/// One size's measurement: validation alone, and validation and planning.
+/// One case's measurement: validation alone, and validation and planning.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub nodes: usize,
+    pub case: Case,
     pub validate: Timing,
     /// Why there is no time, if the generated cluster did not get a plan.
     pub plan: Result<Timing, String>,
 }
 
-/// The table's header; [`Row::line`] lines up under it.
-pub const HEADER: &str = "   nodes  nodes+services   validate ms  validate+plan ms  runs (samples x batch)";
+/// The table's header; [`Row::line`] lines up under it. `items`: nodes,
+/// services and owner entries written ([`Case::items`]).
+pub const HEADER: &str =
+    "case                     nodes     items   validate ms  validate+plan ms  runs (samples x batch)";
 
 impl Row {
-    /// One line of the table: nodes, nodes+services, the two medians in ms,
+    /// One line of the table: the case, nodes, items, the two medians in ms,
     /// then how they were sampled; `FAILED` and the reason in place of the
     /// plan's time when there is none. Whitespace-separated, so that scripts
-    /// (`cargo xtask bench-wasm`) read the first four fields.
+    /// (`cargo xtask bench-wasm`) read the first five fields.
     pub fn line(&self) -> String {
-        let Row { nodes, validate, plan } = self;
-        let start = format!("{nodes:>8}  {:>14}  {:>12.3}", items(*nodes), validate.median_ms);
+        let Row { case, validate, plan } = self;
+        let start =
+            format!("{:<22}  {:>5}  {:>8}  {:>12.3}", case.to_string(), case.nodes, case.items(), validate.median_ms);
         match plan {
             Ok(plan) => format!(
                 "{start}  {:>16.3}  {}x{}, {}x{}",
@@ -183,10 +400,10 @@ impl Row {
     }
 }
 
-/// Measures one size with the clock `now` (ms): validation, then validation
+/// Measures one case with the clock `now` (ms): validation, then validation
 /// and planning (`analyze`, what the app runs on every change).
-pub fn measure(nodes: usize, now: impl Fn() -> f64) -> Row {
-    let text = cluster(nodes);
+pub fn measure(case: Case, now: impl Fn() -> f64) -> Row {
+    let text = case.description();
     let validate = time(&now, || {
         black_box(validate_as(black_box(&text), Syntax::Yaml));
     });
@@ -207,7 +424,7 @@ pub fn measure(nodes: usize, now: impl Fn() -> f64) -> Row {
         }
         black_box(analysis);
     });
-    Row { nodes, validate, plan: failure.map_or(Ok(plan), Err) }
+    Row { case, validate, plan: failure.map_or(Ok(plan), Err) }
 }
 
 #[cfg(test)]
@@ -216,24 +433,139 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn generated_clusters_validate_and_plan() {
-        for nodes in [MIN_NODES, 8, 64] {
-            let analysis = analyze(&cluster(nodes), Syntax::Yaml);
-            assert!(analysis.validation.diagnostics.iter().all(|d| !d.is_error()), "{nodes} nodes");
-            assert!(analysis.plan().is_some(), "{nodes} nodes have a plan");
+    /// The generator as it was before shapes, kept to hold `ring` to it:
+    /// earlier figures were measured on exactly this text.
+    fn cluster_before_shapes(nodes: usize) -> String {
+        let mut text = String::from(
+            "format: 1\ncluster: GENERATED\ncomponents:\n  os: {releases: [A, B], target: B, minutes: 20}\nnodes:\n",
+        );
+        for i in 0..nodes {
+            let _ = writeln!(text, "  - {{name: N{i}, versions: {{os: A}}, capacity: 3}}");
         }
-        assert_eq!(cluster(8).matches("owners:").count(), 16);
-        assert_eq!(items(8), 24);
+        text.push_str("services:\n");
+        for i in 0..nodes {
+            for k in 0..2 {
+                let _ = writeln!(
+                    text,
+                    "  - {{name: S{i}_{k}, on: N{i}, owners: [N{i}, N{}, N{}]}}",
+                    (i + 1) % nodes,
+                    (i + 2) % nodes
+                );
+            }
+        }
+        text.push_str("policy: {quorum: majority, failback: verify}\n");
+        text
     }
 
     #[test]
-    fn sizes_default_or_from_a_list() {
-        assert_eq!(sizes(None).unwrap(), DEFAULT_SIZES);
-        assert_eq!(sizes(Some(" ")).unwrap(), DEFAULT_SIZES);
-        assert_eq!(sizes(Some("8, 64")).unwrap(), [8, 64]);
-        assert!(sizes(Some("8,x")).is_err());
-        assert!(sizes(Some("2")).is_err());
+    fn ring_at_two_services_a_node_is_the_text_measured_before() {
+        for nodes in [MIN_NODES, 8, 64, 512, 4096] {
+            assert_eq!(Case::new(Shape::Ring, nodes).description(), cluster_before_shapes(nodes), "{nodes} nodes");
+        }
+    }
+
+    #[test]
+    fn every_shape_validates_and_plans() {
+        for shape in Shape::ALL {
+            let cases = [(MIN_NODES, 2), (8, 2), (64, 2), (64, 20)];
+            for case in cases.map(|(nodes, per_node)| Case { shape, nodes, per_node }) {
+                let analysis = analyze(&case.description(), Syntax::Yaml);
+                let errors: Vec<_> = analysis.validation.diagnostics.iter().filter(|d| d.is_error()).collect();
+                assert!(errors.is_empty(), "{case}: {errors:?}");
+                assert!(analysis.plan().is_some(), "{case} has no plan: {:?}", analysis.blocked());
+            }
+        }
+    }
+
+    /// Nodes, services and owner entries, counted in the text itself.
+    fn items_in(text: &str) -> usize {
+        let nodes = text.matches("{name: N").count();
+        let services = text.matches("{name: S").count();
+        let owners: usize =
+            text.split("owners: [").skip(1).map(|rest| rest[..rest.find(']').unwrap()].split(',').count()).sum();
+        nodes + services + owners
+    }
+
+    #[test]
+    fn items_count_what_is_written() {
+        for shape in Shape::ALL {
+            for (nodes, per_node) in [(MIN_NODES, 2), (8, 2), (64, 2), (64, 20), (100, 3)] {
+                let case = Case { shape, nodes, per_node };
+                assert_eq!(case.items(), items_in(&case.description()), "{case}");
+            }
+        }
+        assert_eq!(Case::new(Shape::Ring, 8).items(), 8 + 16 + 48);
+        assert_eq!(Case::new(Shape::AnyOwner, 8).items(), 8 + 16);
+        assert_eq!(Case::new(Shape::AnyOwnerTight, 8).items(), 8 + 14);
+        assert_eq!(Case::new(Shape::Uneven, 51).items(), 51 + 3 * 50);
+    }
+
+    #[test]
+    fn shapes_lay_out_what_they_say() {
+        let tight = Case { shape: Shape::AnyOwnerTight, nodes: 4, per_node: 5 }.description();
+        assert_eq!(tight.matches("capacity: 5}").count(), 4);
+        assert_eq!(tight.matches("on: N3}").count(), 0);
+        assert_eq!(tight.matches("on: N2}").count(), 5);
+        let half = Case::new(Shape::HalfDone, 5).description();
+        assert_eq!(half.matches("{os: B}").count(), 2);
+        assert!(half.contains("{name: N1, versions: {os: B}}"));
+        let uneven = Case::new(Shape::Uneven, 26).description();
+        assert_eq!(uneven.matches("on: N0}").count(), 50);
+        assert_eq!(uneven.matches("on: N25}").count(), 50);
+        assert_eq!(uneven.matches("on: N1}").count(), 0);
+        let long = Case::new(Shape::LongOwners, 10).description();
+        assert!(long.contains("{name: S9_1, on: N9, owners: [N9,N0,N1,N2,N3,N4,N5,N6]}"));
+        assert!(long.contains("capacity: 3}"));
+        let few = Case::new(Shape::LongOwners, MIN_NODES).description();
+        assert!(few.contains("owners: [N2,N0,N1]}"));
+    }
+
+    #[test]
+    fn long_owners_is_the_longest_step_that_fits_the_input_limit() {
+        let biggest = Case::new(Shape::LongOwners, 4096).description();
+        assert!(biggest.len() < rollplan_core::MAX_INPUT_BYTES, "{} bytes", biggest.len());
+        // One step up (the steps are 32, 24, 16, 8) would not fit: each service
+        // writes 8 more owners, each a name and a comma.
+        let step_up: usize =
+            (0..4096).map(|i| 2 * (0..8).map(|next| format!("N{},", (i + 8 + next) % 4096).len()).sum::<usize>()).sum();
+        assert!(biggest.len() + step_up > rollplan_core::MAX_INPUT_BYTES);
+    }
+
+    #[test]
+    fn cases_are_written_by_name() {
+        let case: Case = "any-owner:64x20".parse().unwrap();
+        assert_eq!(case, Case { shape: Shape::AnyOwner, nodes: 64, per_node: 20 });
+        assert_eq!(case.to_string(), "any-owner:64x20");
+        assert_eq!("64".parse::<Case>().unwrap(), Case::new(Shape::Ring, 64));
+        assert_eq!("ring:64x2".parse::<Case>().unwrap().to_string(), "ring:64");
+        for shape in Shape::ALL {
+            assert_eq!(shape.name().parse::<Shape>(), Ok(shape));
+            assert_eq!(Case::new(shape, 512).to_string().parse::<Case>(), Ok(Case::new(shape, 512)));
+        }
+        for bad in ["square:64", "ring:2", "ring:64x0", "ring:", "64x", "x", "ring:64x2x3", ""] {
+            assert!(bad.parse::<Case>().is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn cases_default_or_from_a_list() {
+        let default = cases(None).unwrap();
+        assert_eq!(default.len(), 4 * Shape::ALL.len());
+        assert_eq!(
+            default[..4].iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["ring:64x20", "ring:64", "ring:512", "ring:4096"]
+        );
+        assert_eq!(cases(Some(" ")).unwrap(), default);
+        assert_eq!(
+            cases(Some("8, any-owner:64x20")).unwrap(),
+            [Case::new(Shape::Ring, 8), Case { shape: Shape::AnyOwner, nodes: 64, per_node: 20 }]
+        );
+        assert!(cases(Some("8,x")).is_err());
+        assert!(cases(Some("2")).is_err());
+        assert_eq!(cases_from(None, Some("8,64")).unwrap(), [Case::new(Shape::Ring, 8), Case::new(Shape::Ring, 64)]);
+        assert_eq!(cases_from(Some("uneven:64"), Some("8")).unwrap(), [Case::new(Shape::Uneven, 64)]);
+        assert_eq!(cases_from(Some(""), None).unwrap(), default);
+        assert!(cases_from(Some("ring:1"), None).unwrap_err().starts_with("ROLLPLAN_BENCH_CASES"));
     }
 
     #[test]
@@ -271,11 +603,12 @@ mod tests {
     #[test]
     fn a_row_is_one_parseable_line() {
         let timing = Timing { median_ms: 1.5, samples: 25, batch: 4 };
-        let row = Row { nodes: 64, validate: timing, plan: Ok(timing) };
+        let case = Case { shape: Shape::AnyOwnerTight, nodes: 64, per_node: 20 };
+        let row = Row { case, validate: timing, plan: Ok(timing) };
         let line = row.line();
         let fields: Vec<&str> = line.split_whitespace().collect();
-        assert_eq!(fields[..4], ["64", "192", "1.500", "1.500"]);
+        assert_eq!(fields[..5], ["any-owner-tight:64x20", "64", "1324", "1.500", "1.500"]);
         let failed = Row { plan: Err("no plan: x".to_owned()), ..row };
-        assert_eq!(failed.line().split_whitespace().nth(3), Some("FAILED"));
+        assert_eq!(failed.line().split_whitespace().nth(4), Some("FAILED"));
     }
 }

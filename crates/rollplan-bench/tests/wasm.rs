@@ -6,13 +6,14 @@
 //! ```sh
 //! CHROMEDRIVER=/usr/bin/chromedriver \
 //! WASM_BINDGEN_TEST_WEBDRIVER_JSON=$PWD/crates/rollplan-web/webdriver.json \
-//! ROLLPLAN_BENCH_SIZES=8,64 \
+//! ROLLPLAN_BENCH_CASES=ring:64,any-owner:64x20 \
 //!   cargo test --release -p rollplan-bench --target wasm32-unknown-unknown --test wasm -- --nocapture
 //! ```
 //!
-//! The sizes are read when the test is compiled (`ROLLPLAN_BENCH_SIZES`, else
-//! 8,64,512,4096): the browser has no environment. Each line is printed as
-//! soon as its size is measured, so a size that fails or runs out of time
+//! The cases are read when the test is compiled (`ROLLPLAN_BENCH_CASES`, else
+//! the ring sizes of `ROLLPLAN_BENCH_SIZES`, else every shape at 64x20, 64,
+//! 512 and 4096): the browser has no environment. Each line is printed as
+//! soon as its case is measured, so a case that fails or runs out of time
 //! leaves the earlier lines standing.
 #![cfg(target_arch = "wasm32")]
 
@@ -28,13 +29,14 @@ const WARM_UP_MS: f64 = 2000.0;
 #[wasm_bindgen_test]
 #[cfg_attr(debug_assertions, ignore = "a debug build's times mean nothing: cargo test --release")]
 async fn validate_and_plan_generated_clusters() {
-    let sizes = rollplan_bench::sizes(option_env!("ROLLPLAN_BENCH_SIZES")).unwrap();
+    let cases = rollplan_bench::cases_from(option_env!("ROLLPLAN_BENCH_CASES"), option_env!("ROLLPLAN_BENCH_SIZES"))
+        .unwrap_or_else(|error| panic!("{error}"));
     let window = web_sys::window().expect("a browser window");
     let performance = window.performance().expect("the Performance API");
     rollplan_bench::warm_up(|| performance.now(), WARM_UP_MS);
     console_log!("{}", rollplan_bench::HEADER);
-    for nodes in sizes {
-        let row = rollplan_bench::measure(nodes, || performance.now());
+    for case in cases {
+        let row = rollplan_bench::measure(case, || performance.now());
         console_log!("{}", row.line());
         // Let the page breathe, so the runner sees (and prints) the line now.
         let tick = js_sys::Promise::new(&mut |resolve, _| {
