@@ -177,6 +177,6 @@ fn compare_reports_differences_and_exits_1() {
     let different = rollplan(&["compare", &seed, &repo("tests/examples/active-active-two-node.yaml")]);
     assert_eq!(different.status.code(), Some(1));
     let text = stdout(&different);
-    assert!(text.contains("+ added as step 5: Move EVS1 from NODE2 to NODE1"), "{text}");
+    assert!(text.contains("+ added as step 5: Drain NODE2: move 2 services to NODE1"), "{text}");
     assert!(text.contains("- removed (was step 8): Move EVS1 back from NODE2 to NODE1 to verify NODE1"), "{text}");
 }

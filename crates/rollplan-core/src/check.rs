@@ -5,6 +5,10 @@
 //! of the planner's reasoning or helpers, so a planner bug is not mirrored
 //! here. Every plan the planner emits goes through it in the tests.
 
+// Every id a step names is looked up with `get` first (a plan is checked,
+// not trusted); the tables are then indexed by ids known to be in range.
+#![allow(clippy::indexing_slicing)]
+
 use crate::model::{
     Cluster, Component, ComponentId, Failback, IdVec, MixedFailover, Node, NodeId, Quorum, Service, ServiceId,
 };

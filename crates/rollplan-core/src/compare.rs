@@ -527,7 +527,9 @@ mod tests {
                         service.on = swap(service.on);
                         // Every node, in declaration order, is now another order.
                         let owners = service.owners.get_or_insert_with(|| (0..count).collect());
-                        owners.iter_mut().for_each(|owner| *owner = swap(*owner));
+                        for owner in owners.iter_mut() {
+                            *owner = swap(*owner);
+                        }
                     }
                 }
                 1 => nodes[x % count].capacity = (y % 5 < 4).then_some((y % 5) as u32),

@@ -117,7 +117,7 @@ fn service_name(cluster: &Cluster, risk: &Risk) -> String {
 
 /// The moves of a drain or failback, one line each: "EVS1 from NODE1 to NODE2".
 /// A single move's title says it all, so it has none.
-fn move_lines(cluster: &Cluster, action: &Action) -> Vec<String> {
+pub fn move_lines(cluster: &Cluster, action: &Action) -> Vec<String> {
     match action {
         Action::Drain { moves, .. } | Action::Failback { moves, .. } => moves
             .iter()

@@ -644,6 +644,7 @@ impl Resolver<'_, '_> {
     /// owners are matched to room on those owners, and services whose owners
     /// are every node then need as many free slots anywhere else (any slot
     /// fits them, so matching the others first never costs them one).
+    #[allow(clippy::indexing_slicing)] // per-node tables of this cluster, indexed by its own ids
     fn failover_room(&mut self, cluster: &Cluster, needs_upgrade: &IdVec<NodeId, bool>) {
         let mut on_node = cluster.per_node(Vec::new());
         for (service_id, service) in cluster.services().iter_ids() {

@@ -972,6 +972,7 @@ fn plan_format_md_examples_are_real_output() {
     for path in [
         "tests/examples/exchange-2003-two-node.yaml",
         "tests/examples/exchange-2003-scanmail.yaml",
+        "tests/examples/active-active-two-node.yaml",
         "tests/cases/no-spare-capacity.yaml",
         "tests/cases/unknown-node.yaml",
     ] {
@@ -988,6 +989,8 @@ fn plan_format_md_tables_list_every_field() {
     for path in [
         "tests/examples/exchange-2003-two-node.yaml",
         "tests/examples/exchange-2003-scanmail.yaml",
+        "tests/examples/active-active-two-node.yaml",
+        "tests/cases/farm-16-nodes.yaml",
         "tests/cases/no-spare-capacity.yaml",
         "tests/cases/unknown-node.yaml",
         "tests/cases/nothing-to-do.yaml",
@@ -1043,7 +1046,7 @@ fn plan_format_md_tables_list_every_field() {
     // Every action and every kind of risk, as the plans name them.
     let actions: BTreeSet<String> =
         documents.iter().flat_map(steps).map(|s| s["action"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(actions.len(), 7, "the examples use every action: {actions:?}");
+    assert_eq!(actions.len(), 9, "the examples use every action: {actions:?}");
     let documented: BTreeSet<String> = first_column(&tables(section(&items, "Steps"))[1]).into_iter().collect();
     assert_eq!(documented, actions, "the actions in docs/plan-format.md");
     let kinds: BTreeSet<String> = documents

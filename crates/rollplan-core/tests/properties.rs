@@ -271,7 +271,7 @@ fn the_checker_catches_a_broken_plan() {
         Policy { quorum: Quorum::Disk, ..Policy::default() },
     )
     .unwrap();
-    let (node1, node2) = (cluster.node_named("NODE1").unwrap(), cluster.node_named("NODE2").unwrap());
+    let (first, second) = (cluster.node_named("NODE1").unwrap(), cluster.node_named("NODE2").unwrap());
     let evs1 = cluster.service_named("EVS1").unwrap();
     let Outcome::Planned(good) = plan(&cluster) else { panic!("the seed has a plan") };
     assert_eq!(check(&cluster, &good), Ok(()));
@@ -307,29 +307,29 @@ fn the_checker_catches_a_broken_plan() {
     let moved = broken.steps.iter().position(|s| matches!(s.action, Action::Move { .. })).unwrap();
     broken.steps.truncate(moved + 1);
     let mut back = broken.steps[moved].clone();
-    back.action = Action::Move { service: evs1, from: node2, to: node1 };
+    back.action = Action::Move { service: evs1, from: second, to: first };
     broken.steps.push(back);
     assert_eq!(rule_of(&broken), "older-release");
     // Exceeding max_down: pause both nodes.
     let mut broken = good.clone();
     let mut second_pause = broken.steps[0].clone();
-    second_pause.action = Action::Pause { node: node1 };
+    second_pause.action = Action::Pause { node: first };
     broken.steps.insert(1, second_pause);
     assert!(matches!(rule_of(&broken), "max-down" | "service-on-paused-node"));
     // A drain that moves nothing, and one that moves a service onto the node it drains.
     let mut broken = good.clone();
-    broken.steps[0].action = Action::Drain { node: node1, moves: Vec::new() };
+    broken.steps[0].action = Action::Drain { node: first, moves: Vec::new() };
     assert_eq!(rule_of(&broken), "drain-nothing");
     let mut broken = good.clone();
     let moved = broken.steps.iter().position(|s| matches!(s.action, Action::Move { .. })).unwrap();
     broken.steps[moved].action =
-        Action::Drain { node: node2, moves: vec![Move { service: evs1, from: node1, to: node2 }] };
+        Action::Drain { node: second, moves: vec![Move { service: evs1, from: first, to: second }] };
     assert_eq!(rule_of(&broken), "drain-onto-node");
     // A failback to a node that is not the service's home.
     let mut broken = good;
     let last = broken.steps.len() - 1;
     broken.steps[last].action =
-        Action::Failback { node: node2, moves: vec![Move { service: evs1, from: node2, to: node2 }], verify: true };
+        Action::Failback { node: second, moves: vec![Move { service: evs1, from: second, to: second }], verify: true };
     assert_eq!(rule_of(&broken), "failback");
 }
 

@@ -26,7 +26,7 @@ pub fn markdown(text: &str) -> Option<Download> {
     let plan = analysis.plan()?;
     let fingerprint = analysis.fingerprint.as_deref()?;
     Some(Download {
-        name: format!("{}-plan.md", file_stem(&cluster.name)),
+        name: format!("{}-plan.md", file_stem(cluster.name())),
         mime: "text/markdown;charset=utf-8",
         content: report::plan_markdown(cluster, plan, fingerprint),
     })
@@ -40,7 +40,7 @@ pub fn json(text: &str) -> Download {
     let mut content = serde_json::to_string_pretty(&document).unwrap_or_default();
     content.push('\n');
     let stem =
-        analysis.validation.cluster.as_ref().map_or_else(|| "rollplan".to_owned(), |cluster| file_stem(&cluster.name));
+        analysis.validation.cluster.as_ref().map_or_else(|| "rollplan".to_owned(), |cluster| file_stem(cluster.name()));
     Download { name: format!("{stem}-plan.json"), mime: "application/json", content }
 }
 
@@ -88,7 +88,7 @@ mod tests {
         assert!(download.content.ends_with("}\n"));
         let value: serde_json::Value = serde_json::from_str(&download.content).unwrap();
         assert_eq!(value["outcome"], "ok");
-        assert_eq!(value["fingerprint"], "2cd81c98c2c5fa17");
+        assert_eq!(value["fingerprint"], "b7b03c13aebb2c4d");
         assert_eq!(value["steps"][0]["title"], "Pause NODE2");
 
         let invalid = json("format: 1\n");

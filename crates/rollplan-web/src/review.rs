@@ -112,7 +112,7 @@ fn other_plan(text: &str, what: &str) -> Result<OtherPlan, Rc<str>> {
         return Err(format!(
             "{} describes {}, for which there is no safe plan to compare with.",
             capitalised(what),
-            cluster.name
+            cluster.name()
         )
         .into());
     };

@@ -538,7 +538,7 @@ mod tests {
         assert_eq!(state.counts().0, 0);
         assert!(!state.is_stale());
         let cluster = state.analysis.cluster.as_ref().expect("the seed is valid");
-        assert_eq!(cluster.nodes.len(), 2);
+        assert_eq!(cluster.nodes().len(), 2);
         let plan = state.analysis.plan.as_ref().expect("the seed has a plan");
         assert_eq!(plan.steps[0].title, "Pause NODE2");
         assert_eq!(state.current_step(), Some(0));
@@ -642,7 +642,7 @@ mod tests {
         assert!(state.apply(Action::LoadExample(four.name.to_owned())));
         assert_eq!(&*state.text, four.text);
         assert!(!state.is_stale(), "no debounce for a picked example");
-        assert_eq!(state.analysis.cluster.as_ref().map(|cluster| cluster.nodes.len()), Some(4));
+        assert_eq!(state.analysis.cluster.as_ref().map(|cluster| cluster.nodes().len()), Some(4));
         let before = state.clone();
         assert!(!state.apply(Action::LoadExample("no-such.yaml".to_owned())));
         assert_eq!(state, before);

@@ -93,7 +93,7 @@ pub struct Hosted {
 impl Timeline {
     /// The picture of `plan`, or `None` when it is too big to draw (see [`MAX_CELLS`]).
     pub fn new(cluster: &Cluster, plan: &Plan) -> Option<Timeline> {
-        if cluster.nodes.len() * (plan.steps.len() + 1) > MAX_CELLS {
+        if cluster.nodes().len() * (plan.steps.len() + 1) > MAX_CELLS {
             return None;
         }
         let initial = State::initial(cluster);
@@ -117,14 +117,13 @@ impl Timeline {
 /// Plans only ever move a node to the target, so no other release occurs.
 fn legend(cluster: &Cluster, initial: &State) -> Vec<ComponentReleases> {
     cluster
-        .components
-        .iter()
-        .enumerate()
-        .map(|(index, component)| {
+        .components()
+        .iter_ids()
+        .map(|(id, component)| {
             let mut releases: Vec<String> = initial
                 .nodes
                 .iter()
-                .map(|node| node.versions[index].clone())
+                .map(|node| node.version(id).to_owned())
                 .chain(std::iter::once(component.target.clone()))
                 .collect();
             releases.sort_by(|a, b| component.compare(a, b).then_with(|| a.cmp(b)));
@@ -143,8 +142,7 @@ fn column(
 ) -> Column {
     let cells = state
         .nodes
-        .iter()
-        .enumerate()
+        .iter_ids()
         .map(|(node, node_state)| Cell {
             releases: node_state
                 .versions
@@ -155,8 +153,7 @@ fn column(
             up: node_state.up,
             services: state
                 .services
-                .iter()
-                .enumerate()
+                .iter_ids()
                 .filter(|(_, service)| service.node == node)
                 .map(|(service, state)| Hosted {
                     service,
@@ -173,7 +170,7 @@ fn column(
             acted_on: step.is_some_and(|(step, _)| acts_on(&step.action, node)),
         })
         .collect();
-    debug_assert_eq!(cluster.nodes.len(), state.nodes.len());
+    debug_assert_eq!(cluster.nodes().len(), state.nodes.len());
     Column {
         step: index,
         risks: step.map_or_else(Vec::new, |(_, risks)| kinds(risks.iter().map(|risk| risk.kind))),
@@ -223,6 +220,9 @@ pub const LABEL_CHARS: usize = 6;
 pub fn acts_on(action: &Action, node: NodeId) -> bool {
     match action {
         Action::Move { from, to, .. } | Action::Verify { from, to, .. } => *from == node || *to == node,
+        Action::Drain { node: acted, moves } | Action::Failback { node: acted, moves, .. } => {
+            *acted == node || moves.iter().any(|m| m.from == node || m.to == node)
+        }
         Action::Pause { node: acted }
         | Action::Upgrade { node: acted, .. }
         | Action::Resume { node: acted }
@@ -246,7 +246,7 @@ mod tests {
     }
 
     fn node(cluster: &Cluster, name: &str) -> usize {
-        cluster.nodes.iter().position(|node| node.name == name).unwrap()
+        cluster.node_named(name).unwrap().index()
     }
 
     #[test]
@@ -265,7 +265,8 @@ mod tests {
         assert_eq!(now.step, None);
         assert!(now.risks.is_empty());
         assert_eq!(now.cells[node1].releases, [0]);
-        assert_eq!(now.cells[node1].services, [Hosted { service: 0, online: true, risk: None }]);
+        let evs1 = cluster.service_named("EVS1").unwrap();
+        assert_eq!(now.cells[node1].services, [Hosted { service: evs1, online: true, risk: None }]);
         assert!(now.cells[node2].services.is_empty());
         assert!(now.cells.iter().all(|cell| cell.up && !cell.acted_on));
 
@@ -304,33 +305,36 @@ mod tests {
             let timeline = Timeline::new(cluster, plan).unwrap();
             assert_eq!(timeline.columns.len(), plan.steps.len() + 1, "{}", example_file.name);
             for (index, (column, step)) in timeline.columns[1..].iter().zip(&plan.steps).enumerate() {
-                let hosts = |service: usize| {
+                let hosts = |service| {
                     column.cells.iter().position(|cell| cell.services.iter().any(|h| h.service == service)).unwrap()
                 };
                 match &step.action {
-                    Action::Pause { node } => assert!(!column.cells[*node].up),
-                    Action::Resume { node } => assert!(column.cells[*node].up),
+                    Action::Pause { node } => assert!(!column.cells[node.index()].up),
+                    Action::Resume { node } => assert!(column.cells[node.index()].up),
                     Action::Upgrade { node, components } => {
                         for &component in components {
-                            let release = column.cells[*node].releases[component];
-                            let legend = &timeline.legend[component];
-                            assert_eq!(legend.releases[release], cluster.components[component].target);
+                            let release = column.cells[node.index()].releases[component.index()];
+                            let legend = &timeline.legend[component.index()];
+                            assert_eq!(legend.releases[release], cluster.component(component).target);
                         }
                     }
-                    Action::Move { service, to, .. } | Action::Verify { service, to, .. } => {
-                        assert_eq!(hosts(*service), *to);
+                    Action::Move { .. } | Action::Verify { .. } | Action::Drain { .. } | Action::Failback { .. } => {
+                        for step in step.action.moves() {
+                            assert_eq!(hosts(step.service), step.to.index());
+                        }
                     }
                     Action::Offline { service, node } | Action::Online { service, node } => {
-                        assert_eq!(hosts(*service), *node);
+                        assert_eq!(hosts(*service), node.index());
                         let online = matches!(step.action, Action::Online { .. });
-                        let hosted = column.cells[*node].services.iter().find(|h| h.service == *service).unwrap();
+                        let hosted =
+                            column.cells[node.index()].services.iter().find(|h| h.service == *service).unwrap();
                         assert_eq!(hosted.online, online);
                     }
                 }
                 let kinds = kinds(plan.risks_after(index).map(|risk| risk.kind));
                 assert_eq!(column.risks, kinds, "{} step {}", example_file.name, index + 1);
                 let services = column.cells.iter().map(|cell| cell.services.len()).sum::<usize>();
-                assert_eq!(services, cluster.services.len());
+                assert_eq!(services, cluster.services().len());
             }
         }
     }
@@ -365,11 +369,17 @@ mod tests {
 
     #[test]
     fn moves_act_on_both_nodes() {
-        let action = Action::Move { service: 0, from: 1, to: 2 };
-        assert!(acts_on(&action, 1));
-        assert!(acts_on(&action, 2));
-        assert!(!acts_on(&action, 0));
-        assert!(acts_on(&Action::Upgrade { node: 3, components: vec![0] }, 3));
+        let (cluster, _) = example("exchange-four-node.yaml");
+        let [n0, n1, n2, n3] = [0, 1, 2, 3].map(|i| cluster.node_ids().nth(i).unwrap());
+        let service = cluster.service_ids().next().unwrap();
+        let action = Action::Move { service, from: n1, to: n2 };
+        assert!(acts_on(&action, n1));
+        assert!(acts_on(&action, n2));
+        assert!(!acts_on(&action, n0));
+        let component = cluster.component_ids().next().unwrap();
+        assert!(acts_on(&Action::Upgrade { node: n3, components: vec![component] }, n3));
+        let drain = Action::Drain { node: n0, moves: vec![rollplan_core::plan::Move { service, from: n0, to: n3 }] };
+        assert!(acts_on(&drain, n0) && acts_on(&drain, n3) && !acts_on(&drain, n1));
     }
 
     #[test]

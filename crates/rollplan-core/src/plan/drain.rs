@@ -298,6 +298,9 @@ fn resident_cycle(
     None
 }
 
+/// A service that may run on every node has them named in a message while there are at most this many.
+const NAMED_OWNERS: usize = 8;
+
 /// Why `drain`, the least bad one, leaves no way forward. Its first stranded
 /// service is the one to blame; `None` for a drain that strands none (which
 /// was never a dead end).
@@ -307,10 +310,11 @@ pub(super) fn no_room(sim: &Sim<'_>, drain: &Drain) -> Option<Blocked> {
     let definition = cluster.service(service);
     let node = &cluster.node(drain.node).name;
     let name = &definition.name;
-    let others: Option<Vec<&str>> = definition
-        .owners
-        .as_listed()
-        .map(|list| list.iter().filter(|&&o| o != drain.node).map(|&o| cluster.node(o).name.as_str()).collect());
+    // Every node may run it: the others are named while they are few.
+    let named = definition.owners.as_listed().is_some() || cluster.nodes().len() <= NAMED_OWNERS;
+    let others: Option<Vec<&str>> = named.then(|| {
+        cluster.owners_of(service).filter(|&o| o != drain.node).map(|o| cluster.node(o).name.as_str()).collect()
+    });
     let mut unblock = Vec::new();
     let message = match &others {
         Some(others) if others.is_empty() => {

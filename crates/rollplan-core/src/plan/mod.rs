@@ -14,6 +14,12 @@
 //! after it and its [`whatif`] risks. The planner trusts none of this: the
 //! independent [`crate::check`] module replays plans in tests.
 
+// The planner indexes per-node and per-service tables by the typed ids its
+// cluster hands out (`IdVec`), which are in range by construction
+// (`Cluster::new`): the crate-wide ban on indexing guards positions that can
+// come from input, and these cannot.
+#![allow(clippy::indexing_slicing)]
+
 mod details;
 mod drain;
 mod failback;
@@ -599,8 +605,9 @@ mod tests {
 
     #[test]
     fn an_inconsistent_cluster_is_refused_where_it_is_made() {
+        type Breakage = fn(&mut Vec<Node>, &mut Vec<ServiceParts>);
         let (name, components, nodes, services, policy) = pair().to_parts();
-        let breakages: [fn(&mut Vec<Node>, &mut Vec<ServiceParts>); 4] = [
+        let breakages: [Breakage; 4] = [
             |_, s| s[0].on = 7,
             |_, s| s[0].owners = Some(vec![1]),
             |_, s| s[0].uses.push(3),

@@ -83,7 +83,7 @@ impl Order {
             left: Vec::new(),
         };
         for service in cluster.service_ids() {
-            order.covered[service] = order.has_upgraded_owner(sim, service);
+            order.covered[service] = Order::has_upgraded_owner(sim, service);
             order.count(sim, service, 1);
         }
         for &node in pending {
@@ -117,7 +117,7 @@ impl Order {
     }
 
     /// Whether a service with listed owners has an upgraded, running owner besides its node.
-    fn has_upgraded_owner(&self, sim: &Sim<'_>, service: ServiceId) -> bool {
+    fn has_upgraded_owner(sim: &Sim<'_>, service: ServiceId) -> bool {
         let Some(list) = sim.cluster.service(service).owners.as_listed() else { return false };
         let here = sim.location(service);
         sim.work.add(list.len());
@@ -159,7 +159,7 @@ impl Order {
         }
         let mut touched: Vec<NodeId> = vec![node];
         for &service in moved {
-            self.covered[service] = self.has_upgraded_owner(sim, service);
+            self.covered[service] = Order::has_upgraded_owner(sim, service);
             self.count(sim, service, 1);
             touched.push(sim.location(service));
         }
@@ -168,7 +168,7 @@ impl Order {
             if moved.contains(&service) {
                 continue;
             }
-            let now = self.has_upgraded_owner(sim, service);
+            let now = Order::has_upgraded_owner(sim, service);
             if self.covered[service] != now {
                 self.count(sim, service, -1);
                 self.covered[service] = now;

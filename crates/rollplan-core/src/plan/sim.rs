@@ -125,21 +125,19 @@ impl<'c> Sim<'c> {
         if self.indexed[node] == key {
             return;
         }
-        if let Some((group, room)) = self.indexed[node] {
-            if let (Some(by_order), Some(by_room)) =
+        if let Some((group, room)) = self.indexed[node]
+            && let (Some(by_order), Some(by_room)) =
                 (self.free_by_order.get_mut(group), self.free_by_room.get_mut(group))
-            {
-                by_order.remove(&node);
-                by_room.remove(&(Reverse(room), node));
-            }
+        {
+            by_order.remove(&node);
+            by_room.remove(&(Reverse(room), node));
         }
-        if let Some((group, room)) = key {
-            if let (Some(by_order), Some(by_room)) =
+        if let Some((group, room)) = key
+            && let (Some(by_order), Some(by_room)) =
                 (self.free_by_order.get_mut(group), self.free_by_room.get_mut(group))
-            {
-                by_order.insert(node);
-                by_room.insert((Reverse(room), node));
-            }
+        {
+            by_order.insert(node);
+            by_room.insert((Reverse(room), node));
         }
         self.indexed[node] = key;
         self.work.add(1);
@@ -339,9 +337,8 @@ impl<'c> Sim<'c> {
 fn merge<I: Iterator<Item = NodeId>>(a: I, b: I) -> impl Iterator<Item = NodeId> {
     let (mut a, mut b) = (a.peekable(), b.peekable());
     std::iter::from_fn(move || match (a.peek(), b.peek()) {
-        (Some(x), Some(y)) if x <= y => a.next(),
-        (Some(_), Some(_)) => b.next(),
-        (Some(_), None) => a.next(),
+        (Some(x), Some(y)) if x > y => b.next(),
+        (Some(_), _) => a.next(),
         (None, _) => b.next(),
     })
 }

@@ -84,7 +84,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work) -> Pl
 fn affected(action: &Action, sim: &Sim<'_>, targets: &mut Targets, dirty: &mut Vec<ServiceId>) {
     let (cluster, state) = (sim.cluster, &sim.state);
     let moves = action.moves();
-    let moved: Vec<(NodeId, NodeId)> = moves.iter().map(|m| (m.from, m.to)).collect();
+    let between: Vec<(NodeId, NodeId)> = moves.iter().map(|m| (m.from, m.to)).collect();
     dirty.extend(moves.iter().map(|m| m.service));
     let nodes: Vec<NodeId> = match action {
         Action::Pause { node } | Action::Resume { node } => vec![*node],
@@ -99,7 +99,7 @@ fn affected(action: &Action, sim: &Sim<'_>, targets: &mut Targets, dirty: &mut V
         }
         _ => Vec::new(),
     };
-    targets.after_step(cluster, state, &moved, &nodes, dirty);
+    targets.after_step(cluster, state, &between, &nodes, dirty);
 }
 
 /// The plan's totals the sim does not keep, as running counts while the

@@ -114,7 +114,7 @@ pub fn App() -> Html {
     let analysis = &state.analysis;
     // The sticky timeline's height, for where steps scroll to (see style.css).
     let plan = use_node_ref();
-    let rows = analysis.cluster.as_ref().map_or(0, |cluster| cluster.nodes.len());
+    let rows = analysis.cluster.as_ref().map_or(0, |cluster| cluster.nodes().len());
     use_style_property(&plan, "--timeline-rows", rows.to_string());
 
     html! {
@@ -145,7 +145,7 @@ pub fn App() -> Html {
             if let Some(shared) = &state.shared {
                 <SharedBanner
                     shared={shared.clone()}
-                    cluster={analysis.cluster.as_ref().map(|cluster| AttrValue::from(cluster.name.clone()))}
+                    cluster={analysis.cluster.as_ref().map(|cluster| AttrValue::from(cluster.name().to_owned()))}
                     fingerprint={analysis.fingerprint.clone().map(AttrValue::from)}
                     on_keep={callbacks.keep_shared.clone()}
                     on_cancel={callbacks.cancel_keep_shared.clone()}
@@ -193,7 +193,7 @@ pub fn App() -> Html {
                     <div class="panel-heading">
                         <h2 id="plan-heading"><span class="stage">{ "3" }</span>{ "Upgrade plan" }
                             if let Some(cluster) = &analysis.cluster {
-                                { " for " }<span class="cluster-name">{ &cluster.name }</span>
+                                { " for " }<span class="cluster-name">{ cluster.name() }</span>
                             }
                         </h2>
                         <ShareTools
@@ -242,7 +242,7 @@ fn plan_section(
         return html! { <p class="muted no-plan">{ "The plan appears once the description has no errors." }</p> };
     };
     if let Some(reasons) = &analysis.blocked {
-        return html! { <BlockedReasons cluster={AttrValue::from(cluster.name.clone())} reasons={reasons.clone()} /> };
+        return html! { <BlockedReasons cluster={AttrValue::from(cluster.name().to_owned())} reasons={reasons.clone()} /> };
     }
     let (Some(plan), Some(fingerprint)) = (&analysis.plan, &analysis.fingerprint) else {
         return Html::default();
@@ -277,7 +277,7 @@ fn plan_section(
                 on_select={callbacks.select.clone()}
             />
             <h3 class="checklist-heading">{ "Checklist" }</h3>
-            <Checklist plan={plan.clone()} {done} {current} selected={state.selected} on_done={callbacks.set_done.clone()} on_select={callbacks.select.clone()} />
+            <Checklist cluster={cluster.clone()} plan={plan.clone()} {done} {current} selected={state.selected} on_done={callbacks.set_done.clone()} on_select={callbacks.select.clone()} />
         </>
     }
 }

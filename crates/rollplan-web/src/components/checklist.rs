@@ -15,9 +15,12 @@ use crate::components::step_item::StepItem;
 use crate::hooks::style::use_data_sizes;
 use crate::hooks::viewport::{use_printing, use_step_heights, use_viewport};
 use crate::list_window::{self, Piece, Sizes, WINDOW_ABOVE, whole_pixels};
+use rollplan_core::Cluster;
+use rollplan_core::report::move_lines;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ChecklistProps {
+    pub cluster: Rc<Cluster>,
     pub plan: Rc<Plan>,
     pub done: Rc<BTreeSet<usize>>,
     /// The first step not done.
@@ -71,6 +74,7 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
                     <StepItem
                         key={index}
                         plan={props.plan.clone()}
+                        moves={Rc::<[String]>::from(props.plan.steps.get(index).map(|step| move_lines(&props.cluster, &step.action)).unwrap_or_default())}
                         {index}
                         done={props.done.contains(&index)}
                         current={props.current == Some(index)}

@@ -10,12 +10,17 @@ use web_sys::{HtmlDetailsElement, HtmlElement, HtmlInputElement, ScrollIntoViewO
 use yew::prelude::*;
 
 use crate::list_window::RISKS_SHOWN;
+
+/// A drain or failback of up to this many services shows its moves unfolded.
+const MOVES_SHOWN: usize = 6;
 use crate::wording::{risk_meaning, step_minutes};
 
 #[derive(Properties, Debug)]
 #[allow(clippy::struct_excessive_bools)] // independent marks of one step, each a prop
 pub struct StepItemProps {
     pub plan: Rc<Plan>,
+    /// A drain's or failback's moves, one line each ("EVS1 from NODE1 to NODE2").
+    pub moves: Rc<[String]>,
     pub index: usize,
     pub done: bool,
     /// The first step not done: what to do next.
@@ -39,6 +44,7 @@ impl PartialEq for StepItemProps {
             || (self.plan.steps.get(index) == other.plan.steps.get(index)
                 && self.plan.risks_after(index).eq(other.plan.risks_after(index)));
         index == other.index
+            && self.moves == other.moves
             && self.done == other.done
             && self.current == other.current
             && self.selected == other.selected
@@ -123,6 +129,12 @@ pub fn StepItem(props: &StepItemProps) -> Html {
                 <span class="step-minutes">{ step_minutes(details.minutes) }</span>
             </div>
             <div class="step-body" onclick={select}>
+                if !props.moves.is_empty() {
+                    <details class="moves" open={props.moves.len() <= MOVES_SHOWN || props.printing}>
+                        <summary>{ format!("{} services move", props.moves.len()) }</summary>
+                        <ol class="moves">{ for props.moves.iter().map(|line| html! { <li>{ line }</li> }) }</ol>
+                    </details>
+                }
                 <dl class="step-details">
                     <dt>{ "Before" }</dt><dd>{ &details.before }</dd>
                     <dt>{ "After" }</dt><dd>{ &details.after }</dd>

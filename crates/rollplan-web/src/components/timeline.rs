@@ -18,6 +18,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use rollplan_core::Cluster;
+use rollplan_core::model::NodeId;
 use rollplan_core::plan::{Plan, RiskKind};
 use web_sys::{FocusOptions, HtmlElement};
 use yew::platform::{spawn_local, time::sleep};
@@ -62,7 +63,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <h3 id="timeline-heading">{ "Timeline" }</h3>
                 <p class="muted">
                     { format!("Not drawn: {} nodes over {} steps is too big to read at a glance; the checklist below has every step.",
-                        props.cluster.nodes.len(), props.plan.steps.len()) }
+                        props.cluster.nodes().len(), props.plan.steps.len()) }
                 </p>
             </section>
         };
@@ -73,7 +74,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let view = View { props, picture, header: &header, focus_step };
 
     html! {
-        <section class={classes!("timeline", (props.cluster.nodes.len() <= MAX_STICKY_NODES).then_some("sticky"))} aria-labelledby="timeline-heading">
+        <section class={classes!("timeline", (props.cluster.nodes().len() <= MAX_STICKY_NODES).then_some("sticky"))} aria-labelledby="timeline-heading">
             <h3 id="timeline-heading">{ "Timeline" }</h3>
             <p class="timeline-help muted">
                 { "One row per node, one column per step: each cell is the node after that step. Select a column to see its step." }
@@ -105,7 +106,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                         </tr>
                     </thead>
                     <tbody>
-                        { for props.cluster.nodes.iter().enumerate().map(|(node, definition)| html! {
+                        { for props.cluster.nodes().iter_ids().map(|(node, definition)| html! {
                             <tr>
                                 <th scope="row" class="node-name">{ &definition.name }</th>
                                 { for layout.pieces.iter().map(|piece| match *piece {
@@ -226,8 +227,8 @@ impl View<'_> {
         }
     }
 
-    fn cell(&self, node: usize, column: &Column) -> Html {
-        let cell = &column.cells[node];
+    fn cell(&self, node: NodeId, column: &Column) -> Html {
+        let cell = &column.cells[node.index()];
         let class = classes!(
             "cell",
             self.column_classes(column),
@@ -246,7 +247,7 @@ impl View<'_> {
                 { for cell.services.iter().map(|hosted| html! {
                     <span class={classes!("service-chip", (!hosted.online).then_some("offline"), hosted.risk.map(RiskKind::as_str))}>
                         if let Some(kind) = hosted.risk { { risk_glyph(kind) } }
-                        { &self.props.cluster.services[hosted.service].name }
+                        { &self.props.cluster.service(hosted.service).name }
                     </span>
                 }) }
             </td>
@@ -254,7 +255,7 @@ impl View<'_> {
     }
 
     /// The cell in words, for the tooltip: who, when, what runs, and what a failure would do.
-    fn cell_title(&self, node: usize, column: &Column, cell: &Cell) -> String {
+    fn cell_title(&self, node: NodeId, column: &Column, cell: &Cell) -> String {
         let cluster = &self.props.cluster;
         let when = column.step.map_or_else(|| "now".to_owned(), |step| format!("after step {}", step + 1));
         let releases: Vec<String> = cell
@@ -263,13 +264,13 @@ impl View<'_> {
             .zip(&self.picture.legend)
             .map(|(&release, legend)| format!("{} {}", legend.title, legend.releases[release]))
             .collect();
-        let mut title = format!("{} {when}: {}", cluster.nodes[node].name, releases.join(", "));
+        let mut title = format!("{} {when}: {}", cluster.node(node).name, releases.join(", "));
         if !cell.up {
             title.push_str("; paused");
         }
         if !cell.services.is_empty() {
             let services: Vec<&str> =
-                cell.services.iter().map(|hosted| cluster.services[hosted.service].name.as_str()).collect();
+                cell.services.iter().map(|hosted| cluster.service(hosted.service).name.as_str()).collect();
             title.push_str("; hosts ");
             title.push_str(&services.join(", "));
         }
