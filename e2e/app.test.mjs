@@ -195,7 +195,7 @@ function ring(nodes) {
 test('a long plan renders the steps near the screen, every step when scrolled to, and all of them in print', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, problems } = await open(context);
-  const description = ring(200);
+  const description = ring(240);
   const dir = await mkdtemp(join(tmpdir(), 'rollplan-e2e-'));
   const file = join(dir, 'ring.yaml');
   await writeFile(file, description);
@@ -279,7 +279,7 @@ test('a long timeline renders the columns in view; End selects the last step and
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, problems } = await open(context);
   // Drawn (nodes x steps within the timeline's limit), and long enough for the checklist to render only part.
-  await page.locator('#description').fill(ring(24));
+  await page.locator('#description').fill(ring(32));
   const total = Number(await eventually(() => page.locator('.checklist > li.step').first().getAttribute('aria-setsize'), (size) => assert.ok(Number(size) > 120, size)));
   const columns = page.locator('.timeline-grid thead button[data-step]');
   const rendered = async () => columns.evaluateAll((buttons) => buttons.map((button) => Number(button.dataset.step)));
