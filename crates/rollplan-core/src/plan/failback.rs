@@ -66,16 +66,24 @@ pub(super) fn run(sim: &mut Sim<'_>) -> Result<(), NoPlan> {
 type Turn = (Reverse<usize>, ServiceId);
 
 /// The online services away from home, in the order they go home, and
-/// which of them their home could take now. Kept up to date move by move:
-/// a move changes the room of two nodes, so only the services homed there
-/// (and the one that moved) can change; recomputing everything each round
-/// would be services² log services.
+/// which of them their home could take now. Kept up to date move by move,
+/// in time logarithmic in the services: whether a service could go home,
+/// room aside, changes only when it moves (nodes neither pause nor change
+/// releases during failback), and a home's room changes only when a service
+/// moves onto or off it. So each home keeps its eligible services, and a
+/// home with room offers its first one; re-examining every service homed on
+/// the two nodes a move touches would cost a node's services per move, and a
+/// node of 500 services squared.
 struct Away {
     turn: IdVec<ServiceId, Turn>,
     order: BTreeSet<Turn>,
+    /// Per home node: its away services that could go home now, room aside.
+    eligible: IdVec<NodeId, BTreeSet<ServiceId>>,
+    /// The first eligible service of every home that is up and has room;
+    /// the first of these is the first service that can go home.
     ready: BTreeSet<Turn>,
-    /// For each node, the away services whose home it is.
-    homed: IdVec<NodeId, Vec<ServiceId>>,
+    /// Each home's entry in `ready`, if any.
+    offered: IdVec<NodeId, Option<Turn>>,
 }
 
 impl Away {
@@ -88,18 +96,21 @@ impl Away {
         let mut away = Away {
             turn: cluster.services().map_ids(|id, s| (Reverse(upgraded[s.on]), id)),
             order: BTreeSet::new(),
+            eligible: cluster.per_node(BTreeSet::new()),
             ready: BTreeSet::new(),
-            homed: cluster.per_node(Vec::new()),
+            offered: cluster.per_node(None),
         };
         for (service, definition) in cluster.services().iter_ids() {
             let state = sim.state.service(service);
             if state.online && state.node != definition.on {
                 away.order.insert(away.turn[service]);
-                away.homed[definition.on].push(service);
                 away.update(sim, service);
             }
         }
-        sim.work.add(cluster.services().len());
+        for node in cluster.node_ids() {
+            away.offer(sim, node);
+        }
+        sim.work.add(cluster.services().len() + cluster.nodes().len());
         away
     }
 
@@ -115,30 +126,47 @@ impl Away {
         self.order.iter().map(|&(_, service)| service).collect()
     }
 
-    /// Whether `service`'s home can take it now.
+    /// Whether `service` is away and could go home now, its home's room aside.
     fn update(&mut self, sim: &Sim<'_>, service: ServiceId) {
         sim.work.add(1);
-        let turn = self.turn[service];
-        if self.order.contains(&turn) && sim.can_host(service, sim.cluster.service(service).on) {
-            self.ready.insert(turn);
+        let home = sim.cluster.service(service).on;
+        if self.order.contains(&self.turn[service])
+            && sim.location(service) != home
+            && sim.cluster.service(service).owners.contains(home)
+            && sim.not_older(service, home)
+        {
+            self.eligible[home].insert(service);
         } else {
-            self.ready.remove(&turn);
+            self.eligible[home].remove(&service);
+        }
+    }
+
+    /// Puts `node`'s first eligible service in `ready` if the node is up and has room.
+    fn offer(&mut self, sim: &Sim<'_>, node: NodeId) {
+        sim.work.add(1);
+        let open = sim.state.node(node).up && sim.room(node) > 0;
+        let first = self.eligible[node].first().filter(|_| open).map(|&service| self.turn[service]);
+        if first != self.offered[node] {
+            if let Some(old) = self.offered[node] {
+                self.ready.remove(&old);
+            }
+            if let Some(new) = first {
+                self.ready.insert(new);
+            }
+            self.offered[node] = first;
         }
     }
 
     /// Takes note that a service moved.
     fn moved(&mut self, sim: &Sim<'_>, step: Move) {
         let Move { service, from, to } = step;
-        if to == sim.cluster.service(service).on {
+        let home = sim.cluster.service(service).on;
+        if to == home {
             self.order.remove(&self.turn[service]);
         }
         self.update(sim, service);
-        for node in [from, to] {
-            let homed = std::mem::take(&mut self.homed[node]);
-            for &other in &homed {
-                self.update(sim, other);
-            }
-            self.homed[node] = homed;
+        for node in [from, to, home] {
+            self.offer(sim, node);
         }
     }
 }
