@@ -238,8 +238,8 @@ impl Reader<'_, '_> {
         let mut fields = Fields { entries: Vec::with_capacity(entries.len()) };
         for entry in entries {
             let key = &entry.0;
-            let field_path = join(path, &key.name);
             if !known.contains(&key.name.as_str()) {
+                let field_path = join(path, &key.name);
                 let where_ = if path.is_empty() { "at the top level".to_owned() } else { format!("in `{path}`") };
                 let diagnostic = self.sink.report(
                     Code::UnknownField,
@@ -337,8 +337,12 @@ impl Reader<'_, '_> {
 
     fn text_list(&mut self, node: &Node, path: &str) -> Option<Vec<Text>> {
         let items = self.sequence(node, path)?;
-        let texts: Vec<Text> =
-            items.iter().enumerate().filter_map(|(i, item)| self.text(item, &format!("{path}[{i}]"))).collect();
+        // The item's path is spelt out only for a diagnostic: most items are plain text.
+        let texts: Vec<Text> = items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| plain_text(item).or_else(|| self.text(item, &format!("{path}[{i}]"))))
+            .collect();
         Some(texts)
     }
 
@@ -561,6 +565,19 @@ impl Reader<'_, '_> {
             policy.allow_outage = value;
         }
         policy
+    }
+}
+
+/// The node as text when [`Reader::text`] would take it without a word: the
+/// common case, which needs no path.
+fn plain_text(node: &Node) -> Option<Text> {
+    match &node.value {
+        Value::String(text) | Value::Integer(_, text) | Value::Float(text)
+            if !text.trim().is_empty() && !text.chars().any(char::is_control) =>
+        {
+            Some(Text { value: text.clone(), span: node.span })
+        }
+        _ => None,
     }
 }
 

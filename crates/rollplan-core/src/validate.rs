@@ -511,14 +511,21 @@ impl Resolver<'_, '_> {
         names: &[&str],
     ) -> Option<Vec<usize>> {
         let mut ids = Vec::with_capacity(list.len());
-        let mut seen = std::collections::HashSet::with_capacity(list.len());
+        // A short list is searched; only a long one pays for a set.
+        let mut seen = (list.len() > 16).then(|| std::collections::HashSet::with_capacity(list.len()));
         let mut complete = true;
         for (index, text) in list.iter().enumerate() {
-            let item_path = format!("{path}[{index}]");
-            match lookup(&text.value) {
-                Some(id) if !seen.insert(id) => {
+            // Spelt out only for a diagnostic.
+            let item_path = || format!("{path}[{index}]");
+            let id = lookup(&text.value);
+            let repeated = id.is_some_and(|id| match &mut seen {
+                Some(seen) => !seen.insert(id),
+                None => ids.contains(&id),
+            });
+            match id {
+                Some(_) if repeated => {
                     self.sink
-                        .report(Code::DuplicateEntry, text.span, item_path, format!("`{}` is listed twice", text.value))
+                        .report(Code::DuplicateEntry, text.span, item_path(), format!("`{}` is listed twice", text.value))
                         .hint("remove the repeated entry");
                 }
                 Some(id) => ids.push(id),
@@ -530,7 +537,7 @@ impl Resolver<'_, '_> {
                     let diagnostic = self.sink.report(
                         code,
                         text.span,
-                        item_path,
+                        item_path(),
                         format!("there is no {singular} named `{}`", text.value),
                     );
                     hint_name(diagnostic, &text.value, names, plural);
