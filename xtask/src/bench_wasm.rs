@@ -299,6 +299,11 @@ fn run_limited(command: &mut Command, timeout: Duration) -> Result<Outcome> {
 }
 
 /// Builds and runs tests/wasm.rs in headless Chromium; its output is shown as it comes and read.
+///
+/// A case that takes the browser down (wasm32 runs out of its 4 GiB, say)
+/// ends the run: it is the first case without a line, and it is marked as
+/// failed; the cases after it get a run of their own, so one case that
+/// cannot be measured does not cost the figures of the others.
 fn wasm_table(
     env: &Env,
     browser: &Browser,
@@ -306,6 +311,60 @@ fn wasm_table(
     timeout: Duration,
     broken: &mut Vec<String>,
 ) -> Result<Table> {
+    let mut table = Table::new();
+    // Cases without a line are measurements (out of memory, out of time), not breakage.
+    let mut unmeasured: Vec<String> = Vec::new();
+    let mut pending: Vec<&Case> = cases.iter().collect();
+    while !pending.is_empty() {
+        let status = wasm_run(env, browser, &pending, timeout, &mut table)?;
+        let missing: Vec<&Case> = pending.iter().copied().filter(|case| !table.contains_key(&case.name)).collect();
+        let Some((stopped_at, rest)) = missing.split_first() else { break };
+        if status.success() {
+            // Finished without a line for them: nothing a rerun would change.
+            for case in &missing {
+                table.insert(case.name.clone(), failed("no result from the browser".to_owned()));
+                unmeasured.push(case.name.clone());
+            }
+            break;
+        }
+        println!(
+            "the wasm bench stopped ({status}) during {}: it failed, ran out of memory or took over {} s \
+             (output above); {} cases left to measure",
+            stopped_at.name,
+            timeout.as_secs(),
+            rest.len()
+        );
+        table.insert(
+            stopped_at.name.clone(),
+            failed(format!(
+                "the browser stopped during this case (failed, out of memory or over {} s)",
+                timeout.as_secs()
+            )),
+        );
+        unmeasured.push(stopped_at.name.clone());
+        pending = rest.to_vec();
+    }
+    if table.values().all(|measured| measured.plan.is_err()) {
+        broken.push("wasm: no case was measured in the browser".to_owned());
+    }
+    for (name, measured) in &table {
+        if let Err(reason) = &measured.plan
+            && !unmeasured.contains(name)
+        {
+            broken.push(format!("wasm, {name}: {reason}"));
+        }
+    }
+    Ok(table)
+}
+
+/// One run of the wasm bench over `cases`; the lines it prints go into `table`.
+fn wasm_run(
+    env: &Env,
+    browser: &Browser,
+    cases: &[&Case],
+    timeout: Duration,
+    table: &mut Table,
+) -> Result<std::process::ExitStatus> {
     let list = cases.iter().map(|case| case.name.as_str()).collect::<Vec<_>>().join(",");
     let test = |extra: &[&str]| {
         let mut command = env.command("cargo");
@@ -321,12 +380,13 @@ fn wasm_table(
     };
     crate::cmd::run(&mut test(&["--no-run"]))?;
     let mut command = test(&["--", "--nocapture"]);
-    println!("$ cargo test --release -p rollplan-bench --target {WASM_TARGET} --test wasm -- --nocapture");
+    println!(
+        "$ ROLLPLAN_BENCH_CASES={list} cargo test --release -p rollplan-bench --target {WASM_TARGET} --test wasm -- --nocapture"
+    );
     let mut child = command
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|error| format!("could not start cargo test for the wasm bench: {error}"))?;
-    let mut table = Table::new();
     if let Some(stdout) = child.stdout.take() {
         for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
             println!("{line}");
@@ -335,29 +395,7 @@ fn wasm_table(
             }
         }
     }
-    let status = child.wait().map_err(|error| format!("waiting for cargo test: {error}"))?;
-    let missing: Vec<&str> =
-        cases.iter().map(|case| case.name.as_str()).filter(|name| !table.contains_key(*name)).collect();
-    if !status.success() {
-        println!("the wasm bench stopped ({status}); cases without a line failed or ran out of time (output above)");
-    }
-    for name in &missing {
-        table.insert(
-            (*name).to_owned(),
-            failed(format!("no result from the browser (failed, out of memory or over {} s)", timeout.as_secs())),
-        );
-    }
-    if table.values().all(|measured| measured.plan.is_err()) {
-        broken.push("wasm: no case was measured in the browser".to_owned());
-    }
-    for (name, measured) in &table {
-        if let Err(reason) = &measured.plan
-            && !missing.contains(&name.as_str())
-        {
-            broken.push(format!("wasm, {name}: {reason}"));
-        }
-    }
-    Ok(table)
+    child.wait().map_err(|error| format!("waiting for cargo test: {error}"))
 }
 
 fn ms(value: Option<f64>) -> String {

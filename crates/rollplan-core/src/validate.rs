@@ -525,7 +525,12 @@ impl Resolver<'_, '_> {
             match id {
                 Some(_) if repeated => {
                     self.sink
-                        .report(Code::DuplicateEntry, text.span, item_path(), format!("`{}` is listed twice", text.value))
+                        .report(
+                            Code::DuplicateEntry,
+                            text.span,
+                            item_path(),
+                            format!("`{}` is listed twice", text.value),
+                        )
                         .hint("remove the repeated entry");
                 }
                 Some(id) => ids.push(id),
