@@ -10,7 +10,9 @@ use serde::Serialize;
 
 use crate::fingerprint::fingerprint;
 use crate::model::Cluster;
-use crate::plan::{Action, Blocked, BlockingRule, Outcome, Plan, Risk, RiskKind, RiskLevel, Step, Summary};
+use crate::plan::{
+    Action, Blocked, BlockingRule, MAX_RISK_SPANS, Outcome, Plan, Risk, RiskKind, RiskLevel, Step, Summary,
+};
 use crate::{Diagnostic, Validation};
 
 /// Everything a shell needs to show for one description.
@@ -60,14 +62,44 @@ fn summary_line(summary: &Summary) -> String {
     } else {
         format!("about {} min", summary.estimated_minutes)
     };
+    let risks = summary
+        .risks_through_step
+        .map(|through| format!(", what-if risks worked out for steps 1 to {through} only"))
+        .unwrap_or_default();
     format!(
-        "{}, {}, {} offline ({} outage minutes), {} with mixed versions, {estimate}",
+        "{}, {}, {} offline ({} outage minutes), {} with mixed versions, {estimate}{risks}",
         plural(summary.steps, "step", "steps"),
         plural(summary.moves, "move", "moves"),
         plural(summary.services_offline, "service", "services"),
         summary.outage_minutes,
         plural(summary.mixed_version_steps, "step", "steps"),
     )
+}
+
+/// What a checklist says at the first step whose risks were not worked out.
+pub fn risks_cut_line(plan: &Plan) -> Option<String> {
+    plan.summary.risks_through_step.map(|through| {
+        format!(
+            "What-if risks are not worked out from here on: steps 1 to {through} already have more than {} \
+             (owners left out and room for few services make every step change where every service would \
+             fail over). Give the cluster room for another node's services, or list the services' owners, \
+             to see them all.",
+            thousands(MAX_RISK_SPANS)
+        )
+    })
+}
+
+/// 1000000 -> "1,000,000".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 fn risk_marker(level: RiskLevel) -> &'static str {
@@ -97,8 +129,11 @@ fn step_risks(plan: &Plan) -> Vec<StepRisks<'_>> {
         if let Some(step) = out.get_mut(span.first) {
             step.begun.push(&span.risk);
         }
-        // Ending with step `last`, it is cleared by the step after.
-        if let Some(step) = out.get_mut(span.last + 1) {
+        // Ending with step `last`, it is cleared by the step after (unless
+        // it ends because the risks stop being worked out there).
+        if Some(span.last + 1) != plan.summary.risks_through_step
+            && let Some(step) = out.get_mut(span.last + 1)
+        {
             step.cleared.push((&span.risk, span.first + 1));
         }
     }
@@ -143,8 +178,14 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Upgrade plan for {} (fingerprint {fingerprint})", cluster.name());
     let _ = writeln!(out, "{}\n", summary_line(&plan.summary));
+    let cut = plan.summary.risks_through_step;
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
         let _ = writeln!(out, "{:>3}. {}", index + 1, step.title);
+        if Some(index) == cut
+            && let Some(line) = risks_cut_line(plan)
+        {
+            let _ = writeln!(out, "       note: {line}");
+        }
         for line in move_lines(cluster, &step.action) {
             let _ = writeln!(out, "       - {line}");
         }
@@ -174,8 +215,14 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
     let mut out = String::new();
     let _ = writeln!(out, "# Upgrade plan: {}\n", escape_markdown(cluster.name()));
     let _ = writeln!(out, "Fingerprint `{fingerprint}` · {}\n", summary_line(&plan.summary));
+    let cut = plan.summary.risks_through_step;
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
         let _ = writeln!(out, "- [ ] {}. **{}**", index + 1, escape_markdown(&step.title));
+        if Some(index) == cut
+            && let Some(line) = risks_cut_line(plan)
+        {
+            let _ = writeln!(out, "  - Note: {}", escape_markdown(&line));
+        }
         for line in move_lines(cluster, &step.action) {
             let _ = writeln!(out, "  - [ ] {}", escape_markdown(&line));
         }

@@ -34,6 +34,13 @@ use serde::Serialize;
 
 use crate::model::{Cluster, ComponentId, IdVec, NodeId, ServiceId};
 
+/// The most risk spans a plan records, about 200 MB. Past it, the risks of
+/// the later steps are not worked out ([`Summary::risks_through_step`]), so
+/// that a cluster whose what-if changes for every service at every step
+/// (owners left out and room for one node's services only) still gets its
+/// plan, and the page its answer, rather than running out of memory.
+pub const MAX_RISK_SPANS: usize = 1_000_000;
+
 /// Bumped whenever the planner may produce a different plan for the same description.
 pub const PLANNER_VERSION: &str = "2";
 
@@ -290,6 +297,11 @@ pub struct Summary {
     pub estimated_minutes: u32,
     /// Whether some step's duration is unknown (a component without `minutes`), so the estimate is a lower bound.
     pub estimate_incomplete: bool,
+    /// Set only when the what-if analysis outgrew [`MAX_RISK_SPANS`]: the
+    /// risks are worked out for the first this-many steps, and the later
+    /// steps list none, which does not mean that they have none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risks_through_step: Option<usize>,
 }
 
 /// A complete, safe upgrade sequence.
@@ -479,6 +491,13 @@ pub fn plan(cluster: &Cluster) -> Outcome {
 /// Tests hold the planner to a bound on it, so that work that grows faster
 /// than the cluster fails them deterministically, whatever the machine.
 pub fn plan_counting(cluster: &Cluster) -> (Outcome, u64) {
+    plan_with_risk_limit(cluster, MAX_RISK_SPANS)
+}
+
+/// [`plan_counting`] with another limit on the risk spans than
+/// [`MAX_RISK_SPANS`], so that tests can reach it with small clusters.
+#[doc(hidden)]
+pub fn plan_with_risk_limit(cluster: &Cluster, risk_limit: usize) -> (Outcome, u64) {
     let blocked = preconditions(cluster);
     if !blocked.is_empty() {
         return (Outcome::Blocked(blocked), 0);
@@ -487,7 +506,7 @@ pub fn plan_counting(cluster: &Cluster) -> (Outcome, u64) {
     let windowed = window::window_components(cluster);
     let rolling: Vec<ComponentId> = cluster.component_ids().filter(|c| !windowed.contains(c)).collect();
     let outcome = match search(cluster, &rolling, &windowed, &work) {
-        Ok(best) => Outcome::Planned(world::record(cluster, best.actions, &work)),
+        Ok(best) => Outcome::Planned(world::record(cluster, best.actions, &work, risk_limit)),
         Err(no_plan) => Outcome::Blocked(vec![no_plan.into()]),
     };
     (outcome, work.total())
@@ -685,5 +704,57 @@ mod tests {
             assert_eq!(index, plan.steps.len());
             assert!(crate::check::check(&cluster, &plan).is_ok(), "{text}");
         }
+    }
+
+    /// Past its limit on risk spans a plan still has every step: the risks
+    /// of the steps up to the one that passed it are those of the plan
+    /// without a limit, the later steps show none, the summary, the
+    /// checklists and the checker say so.
+    #[test]
+    fn a_plan_past_its_risk_limit_keeps_its_steps_and_says_where_the_risks_stop() {
+        use std::fmt::Write;
+        // Owners left out and room for one node's services: every step moves
+        // the only room, so every service's target changes at every step.
+        let mut text = String::from("format: 1\ncomponents:\n  os: {releases: [A, B], target: B}\nnodes:\n");
+        for i in 0..12 {
+            writeln!(text, "  - {{name: N{i}, versions: {{os: A}}, capacity: 2}}").unwrap();
+        }
+        text.push_str("services:\n");
+        for i in 0..11 {
+            for k in 0..2 {
+                writeln!(text, "  - {{name: S{i}_{k}, on: N{i}}}").unwrap();
+            }
+        }
+        text.push_str("policy: {quorum: majority, failback: verify}\n");
+        let cluster = crate::validate_as(&text, crate::Syntax::Yaml).cluster.unwrap();
+        let Outcome::Planned(whole) = plan(&cluster) else { panic!("no plan") };
+        assert_eq!(whole.summary.risks_through_step, None);
+        let limit = whole.risks.len() / 3;
+        let Outcome::Planned(cut) = plan_with_risk_limit(&cluster, limit).0 else { panic!("no plan") };
+        let through = cut.summary.risks_through_step.expect("the limit is passed");
+        assert!(through > 0 && through < cut.steps.len(), "{through}");
+        assert!(cut.risks.len() > limit && cut.risks.len() < whole.risks.len());
+        assert_eq!(cut.steps.len(), whole.steps.len());
+        for (index, (a, b)) in cut.steps.iter().zip(&whole.steps).enumerate() {
+            assert_eq!((&a.action, &a.title), (&b.action, &b.title));
+            if index < through {
+                assert_eq!(a.risk_count, b.risk_count);
+                assert_eq!(cut.risks_after(index).collect::<Vec<_>>(), whole.risks_after(index).collect::<Vec<_>>());
+            } else {
+                assert_eq!(a.risk_count, 0);
+                assert_eq!(cut.risks_after(index).count(), 0);
+            }
+        }
+        assert!(crate::check::check(&cluster, &cut).is_ok());
+        let text = crate::report::plan_text(&cluster, &cut, "f");
+        assert!(text.contains(&format!("what-if risks worked out for steps 1 to {through} only")), "{text}");
+        let note = text.lines().position(|line| line.contains("note: What-if risks are not worked out")).unwrap();
+        assert!(text.lines().nth(note - 1).unwrap().starts_with(&format!("{:>3}. ", through + 1)));
+        // The risks end there because they stop being worked out, not because they clear.
+        assert!(text.lines().skip(note).all(|line| !line.contains("cleared[")), "{text}");
+        // The checker refuses risks shown past the point the summary names.
+        let mut lying = cut.clone();
+        lying.summary.risks_through_step = Some(through - 1);
+        assert_eq!(crate::check::check(&cluster, &lying).unwrap_err().rule, "risks");
     }
 }

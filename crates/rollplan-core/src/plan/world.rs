@@ -14,7 +14,11 @@ use super::{Action, Plan, RiskSpan, State, Step, Summary, details};
 use crate::model::{Cluster, NodeId, ServiceId};
 
 /// Replays `actions` from the cluster's current state into a complete plan.
-pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work) -> Plan {
+///
+/// Once the plan holds more than `risk_limit` risk spans, the risks of the
+/// steps after the one that passed it are not worked out: the open spans end
+/// there and the summary says so.
+pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_limit: usize) -> Plan {
     // The planner's scratch model replays the actions: it keeps the state,
     // and counts moves and steps with mixed releases as the search does.
     let mut sim = Sim::new(cluster, &[], work);
@@ -28,10 +32,15 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work) -> Pl
     let mut standing = 0usize;
     let mut steps = Vec::with_capacity(actions.len());
     let mut dirty: Vec<ServiceId> = Vec::new();
+    let mut risks_through: Option<usize> = None;
     for (index, action) in actions.into_iter().enumerate() {
         let (title, details) = details::describe(cluster, &sim.state, &action);
         totals.count(&sim.state, &action, details.minutes);
         sim.apply(action.clone());
+        if risks_through.is_some() {
+            steps.push(Step { action, title, details, risk_count: 0 });
+            continue;
+        }
         dirty.clear();
         affected(&action, &sim, &mut targets, &mut dirty);
         if index == 0 {
@@ -65,15 +74,19 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work) -> Pl
             }
         }
         steps.push(Step { action, title, details, risk_count: standing });
+        if risks.len() > risk_limit {
+            risks_through = Some(steps.len());
+        }
     }
-    // What stands after the last step stands to the end.
-    let end = steps.len().saturating_sub(1);
+    // What stands after the last step with risks worked out stands to its end.
+    let end = risks_through.unwrap_or(steps.len()).saturating_sub(1);
     for span in open.into_iter().flatten() {
         if let Some(span) = risks.get_mut(span) {
             span.last = end;
         }
     }
     let mut summary = totals.finish();
+    summary.risks_through_step = risks_through.filter(|&through| through < steps.len());
     summary.moves = sim.moves;
     summary.mixed_version_steps = sim.mixed_steps;
     Plan { steps, risks, summary }

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use rollplan_core::plan::Plan;
+use rollplan_core::report::risks_cut_line;
 use yew::prelude::*;
 
 use crate::wording::{duration, estimate, plural};
@@ -74,6 +75,9 @@ pub fn PlanSummary(props: &PlanSummaryProps) -> Html {
                     <button type="button" class="button small" onclick={on_clear} disabled={done == 0}>{ "Untick all" }</button>
                 }
             </div>
+            if let Some(line) = risks_cut_line(&props.plan) {
+                <p class="notice risks-cut" role="note">{ line }</p>
+            }
             <p class="visually-hidden" aria-live="polite">{ plural(done, "step done", "steps done") }</p>
         </div>
     }
