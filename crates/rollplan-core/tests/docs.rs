@@ -998,6 +998,14 @@ fn plan_format_md_tables_list_every_field() {
     ] {
         documents.push(plan_document(path));
     }
+    // A plan past its limit on risk spans (reached here with a tiny limit) says where its risks stop.
+    let mut cut = analyze(&read("tests/cases/farm-16-nodes.yaml"), Syntax::Yaml);
+    let cluster = cut.validation.cluster.as_ref().unwrap();
+    cut.outcome = Some(rollplan_core::plan::plan_with_risk_limit(cluster, 1).0);
+    assert!(
+        matches!(&cut.outcome, Some(rollplan_core::plan::Outcome::Planned(p)) if p.summary.risks_through_step.is_some())
+    );
+    documents.push(serde_json::to_value(Document::new(&cut)).unwrap());
     let outcomes: BTreeSet<&str> = documents.iter().map(|d| d["outcome"].as_str().unwrap()).collect();
     assert_eq!(outcomes, BTreeSet::from(["ok", "blocked", "invalid"]));
     let keys = |select: &dyn Fn(&Json) -> Vec<Json>| -> BTreeSet<String> {
