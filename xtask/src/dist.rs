@@ -52,7 +52,8 @@ pub fn finish(dist: &Path) -> Result<()> {
     }
 
     let mut names = files(dist)?;
-    names.retain(|name| name != SERVICE_WORKER);
+    // Precompressed copies are the same files in another encoding: the host picks one, not the page.
+    names.retain(|name| name != SERVICE_WORKER && !crate::compress::is_copy(name));
     let mut contents = Vec::with_capacity(names.len());
     for name in &names {
         let path = dist.join(name);
@@ -391,9 +392,11 @@ const wasm = await init({ module_or_path: './rollplan-web-f851_bg.wasm' });
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("index.html"), TRUNK_OUTPUT).unwrap();
         std::fs::write(dir.join("style-62bf.css"), "body{}").unwrap();
+        // A precompressed copy left from an earlier build is not the page's to fetch.
+        std::fs::write(dir.join("style-62bf.css.br"), "br").unwrap();
         finish(&dir).unwrap();
         let names = files(&dir).unwrap();
-        assert_eq!(names.len(), 4, "{names:?}");
+        assert_eq!(names.len(), 5, "{names:?}");
         let loader = names.iter().find(|name| name.starts_with("start-")).unwrap();
         let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
         assert!(page.contains(&format!("src=\"./{loader}\"")));
@@ -401,6 +404,7 @@ const wasm = await init({ module_or_path: './rollplan-web-f851_bg.wasm' });
         assert!(worker.contains(&format!("  '{loader}',")));
         assert!(worker.contains("  'index.html',"));
         assert!(!worker.contains("'sw.js'"));
+        assert!(worker.contains("  'style-62bf.css',") && !worker.contains(".br'"), "{worker}");
         assert!(finish(&dir).is_err(), "a finished dist/ is not finished again");
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -7,6 +7,7 @@
 
 mod bench_wasm;
 mod cmd;
+mod compress;
 mod dist;
 mod fuzz;
 mod size;
@@ -28,9 +29,11 @@ commands:
           of that bundle served on 127.0.0.1 in Chromium
   dist    install missing tools, then build the release web app into dist/:
           self-contained (relative URLs, nothing from other origins), with a
-          Content-Security-Policy and a service worker for offline use
-  size    build the release bundle, print each file raw and gzipped, and
-          fail when a first visit downloads more than 200 KB gzipped
+          Content-Security-Policy, a service worker for offline use, and a
+          .gz and a .br copy of each file for hosts that serve them
+  size    build the release bundle, print each file raw, gzipped and in
+          Brotli, and fail when a first visit downloads more than 360 KiB
+          gzipped
   serve   install missing tools, then build and serve the web app at
           http://127.0.0.1:8080 (rebuilds on change)
   fuzz [SECONDS]
@@ -123,6 +126,9 @@ fn dist() -> Result<()> {
     heading("dist/: loader out of index.html, Content-Security-Policy, service worker");
     dist::finish(&dist)?;
     println!("ok    dist/ is self-contained; sw.js lists every file");
+    heading("dist/: precompressed copies (.gz, .br) for hosts that serve them");
+    let written = compress::precompress(&env, &dist)?;
+    println!("ok    {written} copies written beside the files they compress");
     heading("dist/");
     size::print(&size::measure(&env, &dist)?);
     Ok(())

@@ -56,12 +56,28 @@ pub fn extend_path(env: &mut Env) {
     }
 }
 
-/// Everything `trunk build` needs: the wasm target, Trunk, wasm-bindgen, wasm-opt.
+/// Everything `trunk build` needs (the wasm target, Trunk, wasm-bindgen,
+/// wasm-opt), and gzip and brotli for the precompressed copies.
 pub fn ensure_web_build(env: &Env) -> Result<()> {
     ensure_wasm_target(env)?;
     ensure_trunk(env)?;
     ensure_wasm_bindgen(env)?;
-    ensure_wasm_opt(env)
+    ensure_wasm_opt(env)?;
+    ensure_compressors(env)
+}
+
+/// gzip (in every Debian) and brotli (the Debian package `brotli`).
+fn ensure_compressors(env: &Env) -> Result<()> {
+    let missing: Vec<&str> = ["gzip", "brotli"].into_iter().filter(|tool| env.which(tool).is_none()).collect();
+    if !missing.is_empty() {
+        install_debian_packages(
+            env,
+            &format!("{} (for dist/'s precompressed copies)", missing.join(" and ")),
+            &missing,
+        )?;
+    }
+    println!("ok    gzip and brotli");
+    Ok(())
 }
 
 /// The web build's tools, a headless browser and its driver (chromedriver),
