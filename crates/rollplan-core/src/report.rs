@@ -9,9 +9,10 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::fingerprint::fingerprint;
-use crate::model::Cluster;
+use crate::model::{Cluster, NodeId, ServiceId};
 use crate::plan::{
     Action, Blocked, BlockingRule, MAX_RISK_SPANS, Outcome, Plan, Risk, RiskKind, RiskLevel, Step, Summary,
+    risk_message, service_names,
 };
 use crate::{Diagnostic, Validation};
 
@@ -140,14 +141,75 @@ fn step_risks(plan: &Plan) -> Vec<StepRisks<'_>> {
     for (step, risks) in plan.steps.iter().zip(&mut out) {
         risks.still = step.risk_count.saturating_sub(risks.begun.len());
         // A service whose risk changes has its new risk listed: that says enough.
-        let begun = &risks.begun;
-        risks.cleared.retain(|(risk, _)| !begun.iter().any(|new| new.service == risk.service));
+        let mut renewed: Vec<ServiceId> = risks.begun.iter().map(|risk| risk.service).collect();
+        renewed.sort_unstable();
+        risks.cleared.retain(|(risk, _)| renewed.binary_search(&risk.service).is_err());
     }
     out
 }
 
-fn service_name(cluster: &Cluster, risk: &Risk) -> String {
-    cluster.service(risk.service).name.clone()
+/// Risks of one step that read as one line: the same kind, level, node,
+/// target and releases, for one or more services on that node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RiskLine {
+    pub kind: RiskKind,
+    pub level: RiskLevel,
+    /// In the description's order.
+    pub services: Vec<ServiceId>,
+    /// "If NODE5 fails now, 20 services (VM1, VM2, VM3 and 17 more) fail over to ...".
+    pub message: String,
+}
+
+/// `risks` (of one step) as lines: the risks of a node's services that
+/// would fare alike make one line, so that a node of 20 virtual machines
+/// reads as one line rather than twenty. Lines are in the description's
+/// order of their first service.
+pub fn risk_lines<'p>(cluster: &Cluster, risks: impl IntoIterator<Item = &'p Risk>) -> Vec<RiskLine> {
+    fn key(risk: &Risk) -> (NodeId, RiskKind, RiskLevel, Option<NodeId>, &str) {
+        (risk.node, risk.kind, risk.level, risk.target, risk.releases.as_str())
+    }
+    let mut risks: Vec<&Risk> = risks.into_iter().collect();
+    risks.sort_by(|a, b| key(a).cmp(&key(b)).then(a.service.cmp(&b.service)));
+    let mut groups: Vec<Vec<&Risk>> = Vec::new();
+    for risk in risks {
+        match groups.last_mut() {
+            Some(same) if same.first().is_some_and(|first| key(first) == key(risk)) => same.push(risk),
+            _ => groups.push(vec![risk]),
+        }
+    }
+    let mut lines: Vec<RiskLine> = groups
+        .into_iter()
+        .filter_map(|group| {
+            let first = *group.first()?;
+            let services: Vec<ServiceId> = group.iter().map(|risk| risk.service).collect();
+            let message = if services.len() == 1 {
+                first.message.clone()
+            } else {
+                risk_message(cluster, first.kind, first.level, first.node, first.target, &first.releases, &services)
+            };
+            Some(RiskLine { kind: first.kind, level: first.level, services, message })
+        })
+        .collect();
+    lines.sort_by_key(|line| line.services.first().copied());
+    lines
+}
+
+/// Cleared risks as lines: those of one kind that began after the same step make one.
+fn cleared_lines(cluster: &Cluster, cleared: &[(&Risk, usize)]) -> Vec<(RiskKind, String, usize)> {
+    let mut lines: Vec<(RiskKind, usize, Vec<ServiceId>)> = Vec::new();
+    for &(risk, since) in cleared {
+        match lines.iter_mut().find(|(kind, at, _)| *kind == risk.kind && *at == since) {
+            Some((_, _, services)) => services.push(risk.service),
+            None => lines.push((risk.kind, since, vec![risk.service])),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(kind, since, mut services)| {
+            services.sort_unstable();
+            (kind, service_names(cluster, &services), since)
+        })
+        .collect()
 }
 
 /// The moves of a drain or failback, one line each: "EVS1 from NODE1 to NODE2".
@@ -192,16 +254,11 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
         let _ = writeln!(out, "       before: {}", step.details.before);
         let _ = writeln!(out, "       after:  {}", step.details.after);
         let _ = writeln!(out, "       interruption: {} ({})", step.details.interruption, minutes(step.details.minutes));
-        for risk in risks.begun {
-            let _ = writeln!(out, "       {}[{}]: {}", risk_marker(risk.level), risk.kind.as_str(), risk.message);
+        for line in risk_lines(cluster, risks.begun.iter().copied()) {
+            let _ = writeln!(out, "       {}[{}]: {}", risk_marker(line.level), line.kind.as_str(), line.message);
         }
-        for (risk, since) in risks.cleared {
-            let _ = writeln!(
-                out,
-                "       cleared[{}]: {} (since step {since})",
-                risk.kind.as_str(),
-                service_name(cluster, risk)
-            );
+        for (kind, services, since) in cleared_lines(cluster, &risks.cleared) {
+            let _ = writeln!(out, "       cleared[{}]: {services} (since step {since})", kind.as_str());
         }
         if risks.still > 0 {
             let _ = writeln!(out, "       still at risk: {}", earlier_risks(risks.still));
@@ -234,22 +291,18 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
             escape_markdown(&step.details.interruption),
             minutes(step.details.minutes)
         );
-        for risk in risks.begun {
+        for line in risk_lines(cluster, risks.begun.iter().copied()) {
             let _ = writeln!(
                 out,
                 "  - {} `{}`: {}",
-                risk_marker(risk.level),
-                risk.kind.as_str(),
-                escape_markdown(&risk.message)
+                risk_marker(line.level),
+                line.kind.as_str(),
+                escape_markdown(&line.message)
             );
         }
-        for (risk, since) in risks.cleared {
-            let _ = writeln!(
-                out,
-                "  - cleared `{}`: {} (since step {since})",
-                risk.kind.as_str(),
-                escape_markdown(&service_name(cluster, risk))
-            );
+        for (kind, services, since) in cleared_lines(cluster, &risks.cleared) {
+            let _ =
+                writeln!(out, "  - cleared `{}`: {} (since step {since})", kind.as_str(), escape_markdown(&services));
         }
         if risks.still > 0 {
             let _ = writeln!(out, "  - still at risk: {}", earlier_risks(risks.still));

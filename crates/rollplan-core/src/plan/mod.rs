@@ -30,6 +30,8 @@ mod whatif;
 mod window;
 mod world;
 
+pub use whatif::{risk_message, service_names};
+
 use serde::Serialize;
 
 use crate::model::{Cluster, ComponentId, IdVec, NodeId, ServiceId};
@@ -162,6 +164,10 @@ pub struct Risk {
     pub node: NodeId,
     /// Where it would fail over to, if anywhere.
     pub target: Option<NodeId>,
+    /// For a mixed-version failover, the releases that differ ("os A while
+    /// N5 runs B"); empty otherwise. With the kind, level, node and target it
+    /// tells which risks of one node read alike ([`crate::report::risk_lines`]).
+    pub releases: String,
     /// One line for a person: "If NODE1 fails now, EVS1 fails over to NODE2, which ...".
     pub message: String,
 }

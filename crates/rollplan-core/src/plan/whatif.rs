@@ -164,30 +164,17 @@ pub(super) fn risk_of(cluster: &Cluster, state: &State, id: ServiceId, target: O
     let service = cluster.service(id);
     let service_state = state.service(id);
     let here = service_state.node;
-    let node_name = &cluster.node(here).name;
+    let risk = |kind, level, target, releases: String| {
+        let message = risk_message(cluster, kind, level, here, target, &releases, &[id]);
+        Some(Risk { kind, level, service: id, node: here, target, releases, message })
+    };
     if !service_state.online {
-        return Some(Risk {
-            kind: RiskKind::Outage,
-            level: RiskLevel::Info,
-            service: id,
-            node: here,
-            target: None,
-            message: format!("{} is offline (planned outage): clients cannot reach it", service.name),
-        });
+        return risk(RiskKind::Outage, RiskLevel::Info, None, String::new());
     }
     let Some(target) = target else {
-        return Some(Risk {
-            kind: RiskKind::NoFailoverTarget,
-            level: RiskLevel::Warning,
-            service: id,
-            node: here,
-            target: None,
-            message: format!(
-                "If {node_name} fails now, {} has no node to fail over to: it stays down until {node_name} is back",
-                service.name
-            ),
-        });
+        return risk(RiskKind::NoFailoverTarget, RiskLevel::Warning, None, String::new());
     };
+    let node_name = &cluster.node(here).name;
     let (here_state, target_state) = (state.node(here), state.node(target));
     // The worst policy among the used components whose releases differ.
     let mut worst: Option<(MixedFailover, String)> = None;
@@ -209,24 +196,65 @@ pub(super) fn risk_of(cluster: &Cluster, state: &State, id: ServiceId, target: O
             None => worst = Some((component.mixed_failover, what)),
         }
     }
-    let (policy, what) = worst?;
-    let target_name = &cluster.node(target).name;
-    let (level, verdict) = if policy == MixedFailover::Forbid {
-        (RiskLevel::Error, "failover across these releases is forbidden")
-    } else {
-        (RiskLevel::Warning, "failover across revisions may not work")
-    };
-    Some(Risk {
-        kind: RiskKind::MixedVersionFailover,
-        level,
-        service: id,
-        node: here,
-        target: Some(target),
-        message: format!(
-            "If {node_name} fails now, {} fails over to {target_name}, which runs {what}: {verdict}",
-            service.name
-        ),
-    })
+    let (policy, releases) = worst?;
+    let level = if policy == MixedFailover::Forbid { RiskLevel::Error } else { RiskLevel::Warning };
+    risk(RiskKind::MixedVersionFailover, level, Some(target), releases)
+}
+
+/// The sentence for a risk that `services` (on `node`, not empty) share.
+/// One service reads "If NODE1 fails now, EVS1 fails over to NODE2, which
+/// runs ..."; several are named, the first three and how many more ("20
+/// services (VM1, VM2, VM3 and 17 more) fail over to ..."), so that the
+/// risks of a node's services read as one line in a checklist.
+pub fn risk_message(
+    cluster: &Cluster,
+    kind: RiskKind,
+    level: RiskLevel,
+    node: NodeId,
+    target: Option<NodeId>,
+    releases: &str,
+    services: &[ServiceId],
+) -> String {
+    let node_name = &cluster.node(node).name;
+    let one = services.len() == 1;
+    let names = service_names(cluster, services);
+    match kind {
+        RiskKind::Outage => {
+            let (are, it) = if one { ("is", "it") } else { ("are", "them") };
+            format!("{names} {are} offline (planned outage): clients cannot reach {it}")
+        }
+        RiskKind::NoFailoverTarget => {
+            let (has, stays) = if one { ("has", "it stays") } else { ("have", "they stay") };
+            format!(
+                "If {node_name} fails now, {names} {has} no node to fail over to: {stays} down until {node_name} is back"
+            )
+        }
+        RiskKind::MixedVersionFailover => {
+            let target_name = target.map_or("", |t| cluster.node(t).name.as_str());
+            let fails = if one { "fails" } else { "fail" };
+            let verdict = if level == RiskLevel::Error {
+                "failover across these releases is forbidden"
+            } else {
+                "failover across revisions may not work"
+            };
+            format!("If {node_name} fails now, {names} {fails} over to {target_name}, which runs {releases}: {verdict}")
+        }
+    }
+}
+
+/// "EVS1", "EVS1 and EVS2", "EVS1, EVS2 and EVS3", "20 services (EVS1, EVS2, EVS3 and 17 more)".
+pub fn service_names(cluster: &Cluster, services: &[ServiceId]) -> String {
+    let name = |id: &ServiceId| cluster.service(*id).name.as_str();
+    match services {
+        [] => String::new(),
+        [one] => name(one).to_owned(),
+        [a, b] => format!("{} and {}", name(a), name(b)),
+        [a, b, c] => format!("{}, {} and {}", name(a), name(b), name(c)),
+        [a, b, c, ..] => {
+            let (count, more) = (services.len(), services.len() - 3);
+            format!("{count} services ({}, {}, {} and {more} more)", name(a), name(b), name(c))
+        }
+    }
 }
 
 /// The risks of a state, service by service in declaration order, worked out

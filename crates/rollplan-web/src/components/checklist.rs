@@ -16,7 +16,7 @@ use crate::hooks::style::use_data_sizes;
 use crate::hooks::viewport::{use_printing, use_step_heights, use_viewport};
 use crate::list_window::{self, Piece, Sizes, WINDOW_ABOVE, whole_pixels};
 use rollplan_core::Cluster;
-use rollplan_core::report::move_lines;
+use rollplan_core::report::{RiskLine, move_lines, risk_lines};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ChecklistProps {
@@ -75,6 +75,7 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
                         key={index}
                         plan={props.plan.clone()}
                         moves={Rc::<[String]>::from(props.plan.steps.get(index).map(|step| move_lines(&props.cluster, &step.action)).unwrap_or_default())}
+                        risks={Rc::<[RiskLine]>::from(risk_lines(&props.cluster, props.plan.risks_after(index)))}
                         {index}
                         done={props.done.contains(&index)}
                         current={props.current == Some(index)}

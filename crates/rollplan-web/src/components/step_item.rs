@@ -5,7 +5,8 @@
 
 use std::rc::Rc;
 
-use rollplan_core::plan::{Plan, Risk, RiskLevel};
+use rollplan_core::plan::{Plan, RiskLevel};
+use rollplan_core::report::RiskLine;
 use web_sys::{HtmlDetailsElement, HtmlElement, HtmlInputElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 use yew::prelude::*;
 
@@ -21,6 +22,9 @@ pub struct StepItemProps {
     pub plan: Rc<Plan>,
     /// A drain's or failback's moves, one line each ("EVS1 from NODE1 to NODE2").
     pub moves: Rc<[String]>,
+    /// What a node failure would bring after this step, a line for the
+    /// services of a node that would fare alike (`report::risk_lines`).
+    pub risks: Rc<[RiskLine]>,
     pub index: usize,
     pub done: bool,
     /// The first step not done: what to do next.
@@ -40,11 +44,11 @@ pub struct StepItemProps {
 impl PartialEq for StepItemProps {
     fn eq(&self, other: &Self) -> bool {
         let index = self.index;
-        let same_step = Rc::ptr_eq(&self.plan, &other.plan)
-            || (self.plan.steps.get(index) == other.plan.steps.get(index)
-                && self.plan.risks_after(index).eq(other.plan.risks_after(index)));
+        let same_step =
+            Rc::ptr_eq(&self.plan, &other.plan) || self.plan.steps.get(index) == other.plan.steps.get(index);
         index == other.index
             && self.moves == other.moves
+            && self.risks == other.risks
             && self.done == other.done
             && self.current == other.current
             && self.selected == other.selected
@@ -70,9 +74,7 @@ pub fn StepItem(props: &StepItemProps) -> Html {
     };
     let index = props.index;
     let step = &props.plan.steps[index];
-    // What a node failure would bring after this step, in the description's order of services.
-    let mut risks: Vec<&Risk> = props.plan.risks_after(index).collect();
-    risks.sort_by_key(|risk| risk.service);
+    let risks = &props.risks;
 
     // A step picked elsewhere (the timeline) is brought into view.
     {
@@ -142,13 +144,13 @@ pub fn StepItem(props: &StepItemProps) -> Html {
                 </dl>
                 if !risks.is_empty() {
                     <ul class="risks" aria-label="Risks if a node fails after this step">
-                        { for risks.iter().take(RISKS_SHOWN).map(|r| risk(r)) }
+                        { for risks.iter().take(RISKS_SHOWN).map(risk) }
                     </ul>
                     if risks.len() > RISKS_SHOWN {
                         <details class="more-risks" ontoggle={on_toggle}>
                             <summary>{ format!("{} more risks", risks.len() - RISKS_SHOWN) }</summary>
                             if *more_open || props.printing {
-                                <ul class="risks">{ for risks.iter().skip(RISKS_SHOWN).map(|r| risk(r)) }</ul>
+                                <ul class="risks">{ for risks.iter().skip(RISKS_SHOWN).map(risk) }</ul>
                             }
                         </details>
                     }
@@ -158,7 +160,7 @@ pub fn StepItem(props: &StepItemProps) -> Html {
     }
 }
 
-fn risk(risk: &Risk) -> Html {
+fn risk(risk: &RiskLine) -> Html {
     let level = match risk.level {
         RiskLevel::Error => "error",
         RiskLevel::Warning => "warning",
