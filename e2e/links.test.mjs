@@ -15,7 +15,7 @@ import { deflateRawSync } from 'node:zlib';
 
 import { launch } from './browser.mjs';
 import { count, eventually, newPage, open, rollplan, rollplanStatus, ROOT, saved, text } from './helpers.mjs';
-import { DIST, serveDist } from './serve.mjs';
+import { BASE_PATH, DIST, serveDist } from './serve.mjs';
 
 const SEED = 'tests/examples/exchange-2003-two-node.yaml';
 const FOUR = 'tests/examples/exchange-four-node.yaml';
@@ -164,7 +164,11 @@ test('after one visit the app works with the server gone', async () => {
     // The service worker is installed (every file cached) and controls the page.
     await page.evaluate(() => navigator.serviceWorker.ready);
     await eventually(() => page.evaluate(() => navigator.serviceWorker.controller !== null), (controlled) => assert.ok(controlled));
-    const built = (await readdir(DIST)).filter((name) => name !== 'sw.js').sort();
+    // The precompressed copies (.br, .gz) are the same files: the host picks one, the worker caches the file.
+    const built = (await readdir(DIST)).filter((name) => name !== 'sw.js' && !/\.(br|gz)$/.test(name)).sort();
+    // Served as the README sets a host up: the wasm in Brotli, which Chromium accepts.
+    const wasm = built.find((name) => name.endsWith('.wasm'));
+    assert.equal(own.encodings.get(`${BASE_PATH}${wasm}`), 'br', JSON.stringify([...own.encodings]));
     const cached = await page.evaluate(async () => {
       const names = await caches.keys();
       const cache = await caches.open(names.find((name) => name.startsWith('rollplan ')));
@@ -206,6 +210,10 @@ test('a new deployment replaces the old one: the page at once, the offline copy 
     const worker = join(deployed, 'sw.js');
     const version = /const VERSION = '([0-9a-f]{16})';/.exec(await readFile(worker, 'utf8'))[1];
     await writeFile(worker, (await readFile(worker, 'utf8')).replace(version, 'feedfacefeedface'));
+    // A real deployment brings their precompressed copies too; these edits make the old ones stale.
+    for (const stale of ['index.html', 'sw.js'].flatMap((name) => [`${name}.br`, `${name}.gz`])) {
+      await rm(join(deployed, stale), { force: true });
+    }
 
     // Online, the page is the new one at once (the page itself is fetched network-first)...
     await page.reload();

@@ -25,14 +25,24 @@ const TYPES = {
   '.png': 'image/png',
 };
 
+/** Precompressed copies `cargo xtask dist` writes, most preferred first, as nginx's `brotli_static` and `gzip_static` pick them. */
+const PRECOMPRESSED = [
+  ['br', '.br'],
+  ['gzip', '.gz'],
+];
+
 /**
- * Serves `dist` (default: dist/) on a free port. Returns `{ url, requests, close }`: the
+ * Serves `dist` (default: dist/) on a free port. Returns `{ url, requests, encodings, close }`: the
  * app's URL, every path requested so far (to check that the page asks for
- * nothing but its own files), and a function that stops the server (and
- * drops open connections: the offline test needs it gone).
+ * nothing but its own files), the content encoding each path was last sent
+ * with (`identity` when none), and a function that stops the server (and
+ * drops open connections: the offline test needs it gone). Like a host set
+ * up as the README says, it sends a file's precompressed copy when the
+ * browser accepts its encoding.
  */
 export async function serveDist(dist = DIST) {
   const requests = [];
+  const encodings = new Map();
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
     requests.push(path);
@@ -47,11 +57,26 @@ export async function serveDist(dist = DIST) {
       return;
     }
     try {
-      const body = await readFile(file);
-      response.writeHead(200, {
+      const headers = {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
-      });
+        vary: 'accept-encoding',
+      };
+      const accepted = String(request.headers['accept-encoding'] ?? '');
+      let body = null;
+      let encoding = 'identity';
+      for (const [name, suffix] of PRECOMPRESSED) {
+        if (!accepted.includes(name)) continue;
+        body = await readFile(file + suffix).catch(() => null);
+        if (body !== null) {
+          encoding = name;
+          headers['content-encoding'] = name;
+          break;
+        }
+      }
+      body ??= await readFile(file);
+      encodings.set(path, encoding);
+      response.writeHead(200, headers);
       response.end(body);
     } catch {
       response.writeHead(404).end();
@@ -62,6 +87,7 @@ export async function serveDist(dist = DIST) {
   return {
     url: `http://127.0.0.1:${port}${BASE_PATH}`,
     requests,
+    encodings,
     // Drops the browser's kept-alive connections too, so the server is really gone at once.
     close: () =>
       new Promise((done) => {
