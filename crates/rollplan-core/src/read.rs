@@ -29,7 +29,7 @@ pub struct At<T> {
 #[derive(Debug, Default)]
 pub struct RawDescription {
     pub cluster: Option<Text>,
-    /// `None` when the field is missing; reported already.
+    /// Empty when the field is missing (reported already).
     pub components: Vec<RawComponent>,
     pub components_span: Span,
     pub nodes: Vec<RawNode>,

@@ -36,7 +36,8 @@ use serde::Serialize;
 
 use crate::model::{Cluster, ComponentId, IdVec, NodeId, ServiceId};
 
-/// The most risk spans a plan records, about 200 MB. Past it, the risks of
+/// The most risk spans a plan records (what they cost is in
+/// docs/performance.md). Past it, the risks of
 /// the later steps are not worked out ([`Summary::risks_through_step`]), so
 /// that a cluster whose what-if changes for every service at every step
 /// (owners left out and room for one node's services only) still gets its
@@ -269,7 +270,7 @@ pub struct Step {
 ///
 /// Risks are kept as spans rather than as a list per step: in the middle of a
 /// rolling upgrade most services keep the same risk for many steps, so a list
-/// per step grows with steps × services (865,000 entries for 512 nodes),
+/// per step grows with steps × services,
 /// while spans grow with the changes the steps make.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RiskSpan {
