@@ -207,7 +207,7 @@ fn cleared_lines(cluster: &Cluster, cleared: &[(&Risk, usize)]) -> Vec<(RiskKind
         .into_iter()
         .map(|(kind, since, mut services)| {
             services.sort_unstable();
-            (kind, service_names(cluster, &services), since)
+            (kind, service_names(cluster, &services).into_owned(), since)
         })
         .collect()
 }

@@ -6,6 +6,7 @@
 //! services' answers may have changed, so that recording a plan costs what
 //! its steps change rather than steps × services.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use super::{Risk, RiskKind, RiskLevel, State};
@@ -243,16 +244,17 @@ pub fn risk_message(
 }
 
 /// "EVS1", "EVS1 and EVS2", "EVS1, EVS2 and EVS3", "20 services (EVS1, EVS2, EVS3 and 17 more)".
-pub fn service_names(cluster: &Cluster, services: &[ServiceId]) -> String {
+/// One name is borrowed: a risk of one service, the common case, costs no copy of it.
+pub fn service_names<'c>(cluster: &'c Cluster, services: &[ServiceId]) -> Cow<'c, str> {
     let name = |id: &ServiceId| cluster.service(*id).name.as_str();
     match services {
-        [] => String::new(),
-        [one] => name(one).to_owned(),
-        [a, b] => format!("{} and {}", name(a), name(b)),
-        [a, b, c] => format!("{}, {} and {}", name(a), name(b), name(c)),
+        [] => Cow::Borrowed(""),
+        [one] => Cow::Borrowed(name(one)),
+        [a, b] => Cow::Owned(format!("{} and {}", name(a), name(b))),
+        [a, b, c] => Cow::Owned(format!("{}, {} and {}", name(a), name(b), name(c))),
         [a, b, c, ..] => {
             let (count, more) = (services.len(), services.len() - 3);
-            format!("{count} services ({}, {}, {} and {more} more)", name(a), name(b), name(c))
+            Cow::Owned(format!("{count} services ({}, {}, {} and {more} more)", name(a), name(b), name(c)))
         }
     }
 }
