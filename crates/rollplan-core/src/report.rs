@@ -9,7 +9,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::fingerprint::fingerprint;
-use crate::model::{Cluster, NodeId, ServiceId};
+use crate::model::{Cluster, ServiceId};
 use crate::plan::{
     Action, Blocked, BlockingRule, MAX_RISK_SPANS, Outcome, Plan, Risk, RiskKind, RiskLevel, Step, Summary,
     risk_message, service_names,
@@ -165,23 +165,44 @@ pub struct RiskLine {
 /// reads as one line rather than twenty. Lines are in the description's
 /// order of their first service.
 pub fn risk_lines<'p>(cluster: &Cluster, risks: impl IntoIterator<Item = &'p Risk>) -> Vec<RiskLine> {
-    fn key(risk: &Risk) -> (NodeId, RiskKind, RiskLevel, Option<NodeId>, &str) {
-        (risk.node, risk.kind, risk.level, risk.target, risk.releases.as_str())
-    }
-    let mut risks: Vec<&Risk> = risks.into_iter().collect();
-    risks.sort_by(|a, b| key(a).cmp(&key(b)).then(a.service.cmp(&b.service)));
+    let risks: Vec<&Risk> = risks.into_iter().collect();
+    // Each sort of a new type is another copy of the sort's code in the
+    // page's wasm, so this one sorts pairs of integers: (node, target), then
+    // (kind, level, position). Risks alike sit together; their releases
+    // (few per node and target) are told apart below.
+    let mut order: Vec<(u64, u64)> = risks
+        .iter()
+        .enumerate()
+        .map(|(position, risk)| {
+            let target = risk.target.map_or(u64::from(u32::MAX), |t| t.index() as u64);
+            let kind = risk.kind as u64;
+            let level = risk.level as u64;
+            ((risk.node.index() as u64) << 32 | target, kind << 40 | level << 32 | position as u64)
+        })
+        .collect();
+    order.sort_unstable();
     let mut groups: Vec<Vec<&Risk>> = Vec::new();
-    for risk in risks {
-        match groups.last_mut() {
-            Some(same) if same.first().is_some_and(|first| key(first) == key(risk)) => same.push(risk),
-            _ => groups.push(vec![risk]),
+    let mut run_start = 0;
+    for (at, &(alike, rest)) in order.iter().enumerate() {
+        let Some(&risk) = risks.get((rest & u64::from(u32::MAX)) as usize) else { continue };
+        let same_run = at > 0 && order.get(at - 1).is_some_and(|&(a, r)| a == alike && r >> 32 == rest >> 32);
+        if !same_run {
+            run_start = groups.len();
+        }
+        let same_releases = groups
+            .get_mut(run_start..)
+            .and_then(|run| run.iter_mut().find(|group| group.first().is_some_and(|f| f.releases == risk.releases)));
+        match same_releases {
+            Some(group) => group.push(risk),
+            None => groups.push(vec![risk]),
         }
     }
     let mut lines: Vec<RiskLine> = groups
         .into_iter()
         .filter_map(|group| {
             let first = *group.first()?;
-            let services: Vec<ServiceId> = group.iter().map(|risk| risk.service).collect();
+            let mut services: Vec<ServiceId> = group.iter().map(|risk| risk.service).collect();
+            services.sort_unstable();
             let message = if services.len() == 1 {
                 first.message.clone()
             } else {
@@ -190,8 +211,15 @@ pub fn risk_lines<'p>(cluster: &Cluster, risks: impl IntoIterator<Item = &'p Ris
             Some(RiskLine { kind: first.kind, level: first.level, services, message })
         })
         .collect();
-    lines.sort_by_key(|line| line.services.first().copied());
-    lines
+    // In the description's order of each line's first service: the same kind of sort again.
+    let mut by_first: Vec<(u64, u64)> = lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| (line.services.first().map_or(u64::MAX, |s| s.index() as u64), index as u64))
+        .collect();
+    by_first.sort_unstable();
+    let mut slots: Vec<Option<RiskLine>> = lines.drain(..).map(Some).collect();
+    by_first.iter().filter_map(|&(_, index)| slots.get_mut(index as usize).and_then(Option::take)).collect()
 }
 
 /// Cleared risks as lines: those of one kind that began after the same step make one.
@@ -606,5 +634,64 @@ mod tests {
             blocked_text(cluster, &[reason(BlockingRule::NoRoom), reason(BlockingRule::Internal)])
                 .starts_with("No plan for P: rollplan met an internal error")
         );
+    }
+
+    /// Every step's risks, as lines: each risk in exactly one line, a
+    /// line's risks alike (node, kind, level, target, releases) and lines of
+    /// one node never alike, lines in the order of their first service, and
+    /// a line of one risk worded as the risk itself.
+    #[test]
+    fn risk_lines_partition_a_steps_risks_into_alike_groups() {
+        use std::fmt::Write as _;
+        // Services on one node that use different components: alike targets, different releases.
+        let mut text = String::from(
+            "format: 1\ncomponents:\n  os: {releases: [A, B], target: B}\n  app: {releases: ['1', '2'], target: '2'}\nnodes:\n",
+        );
+        for i in 0..6 {
+            writeln!(text, "  - {{name: N{i}, versions: {{os: A, app: '1'}}, capacity: 6}}").unwrap();
+        }
+        text.push_str("services:\n");
+        for i in 0..6 {
+            for k in 0..4 {
+                let uses = if k % 2 == 0 { "[os]" } else { "[os, app]" };
+                writeln!(text, "  - {{name: S{i}_{k}, on: N{i}, uses: {uses}}}").unwrap();
+            }
+        }
+        text.push_str("policy: {quorum: majority, failback: verify}\n");
+        let mut seen_mixed_line = false;
+        for text in [text.as_str(), include_str!("../../../tests/cases/farm-16-nodes.yaml")] {
+            let analysis = analyze(text, crate::Syntax::Yaml);
+            let (Some(cluster), Some(plan)) = (analysis.validation.cluster.as_ref(), analysis.plan()) else {
+                panic!("no plan")
+            };
+            for index in 0..plan.steps.len() {
+                let risks: Vec<&Risk> = plan.risks_after(index).collect();
+                let lines = risk_lines(cluster, risks.iter().copied());
+                let mut covered: Vec<ServiceId> = lines.iter().flat_map(|line| line.services.clone()).collect();
+                covered.sort_unstable();
+                let mut expected: Vec<ServiceId> = risks.iter().map(|risk| risk.service).collect();
+                expected.sort_unstable();
+                assert_eq!(covered, expected, "step {index}: every risk in exactly one line");
+                let of = |service: ServiceId| risks.iter().find(|risk| risk.service == service).copied().unwrap();
+                let alike = |a: &Risk, b: &Risk| {
+                    (a.node, a.kind, a.level, a.target, &a.releases) == (b.node, b.kind, b.level, b.target, &b.releases)
+                };
+                for (n, line) in lines.iter().enumerate() {
+                    let first = of(line.services[0]);
+                    assert!(line.services.windows(2).all(|w| w[0] < w[1]));
+                    assert!(line.services.iter().all(|&s| alike(of(s), first)), "step {index}: {line:?}");
+                    if line.services.len() == 1 {
+                        assert_eq!(line.message, first.message);
+                    } else {
+                        seen_mixed_line |= first.kind == RiskKind::MixedVersionFailover;
+                    }
+                    for other in lines.get(n + 1..).unwrap_or_default() {
+                        assert!(!alike(of(other.services[0]), first), "step {index}: two lines alike");
+                        assert!(other.services[0] > line.services[0], "step {index}: lines out of order");
+                    }
+                }
+            }
+        }
+        assert!(seen_mixed_line, "a line of several mixed-version risks was exercised");
     }
 }
