@@ -4,6 +4,7 @@
 //! web app's export are the same text, and the page says "blocked" in the
 //! same words as the command line.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -11,7 +12,7 @@ use serde::Serialize;
 use crate::fingerprint::fingerprint;
 use crate::model::{Cluster, ServiceId};
 use crate::plan::{
-    Action, Blocked, BlockingRule, MAX_RISK_SPANS, Outcome, Plan, Risk, RiskKind, RiskLevel, Step, Summary,
+    Action, Blocked, BlockingRule, MAX_RISK_SPANS, Outcome, Plan, Risk, RiskKind, RiskLevel, RiskSpan, Step, Summary,
     risk_message, service_names,
 };
 use crate::{Diagnostic, Validation};
@@ -162,45 +163,16 @@ pub struct RiskLine {
 
 /// `risks` (of one step) as lines: the risks of a node's services that
 /// would fare alike make one line, so that a node of 20 virtual machines
-/// reads as one line rather than twenty. Lines are in the description's
-/// order of their first service.
+/// reads as one line rather than twenty. Lines are in the order of their
+/// first risk as given ([`Plan::risks_after`]: by the step it began after,
+/// then by service), and a line's services in the description's order.
 pub fn risk_lines<'p>(cluster: &Cluster, risks: impl IntoIterator<Item = &'p Risk>) -> Vec<RiskLine> {
     let risks: Vec<&Risk> = risks.into_iter().collect();
-    // Each sort of a new type is another copy of the sort's code in the
-    // page's wasm, so this one sorts pairs of integers: (node, target), then
-    // (kind, level, position). Risks alike sit together; their releases
-    // (few per node and target) are told apart below.
-    let mut order: Vec<(u64, u64)> = risks
-        .iter()
-        .enumerate()
-        .map(|(position, risk)| {
-            let target = risk.target.map_or(u64::from(u32::MAX), |t| t.index() as u64);
-            let kind = risk.kind as u64;
-            let level = risk.level as u64;
-            ((risk.node.index() as u64) << 32 | target, kind << 40 | level << 32 | position as u64)
-        })
-        .collect();
-    order.sort_unstable();
-    let mut groups: Vec<Vec<&Risk>> = Vec::new();
-    let mut run_start = 0;
-    for (at, &(alike, rest)) in order.iter().enumerate() {
-        let Some(&risk) = risks.get((rest & u64::from(u32::MAX)) as usize) else { continue };
-        let same_run = at > 0 && order.get(at - 1).is_some_and(|&(a, r)| a == alike && r >> 32 == rest >> 32);
-        if !same_run {
-            run_start = groups.len();
-        }
-        let same_releases = groups
-            .get_mut(run_start..)
-            .and_then(|run| run.iter_mut().find(|group| group.first().is_some_and(|f| f.releases == risk.releases)));
-        match same_releases {
-            Some(group) => group.push(risk),
-            None => groups.push(vec![risk]),
-        }
-    }
-    let mut lines: Vec<RiskLine> = groups
+    let target = |risk: &Risk| risk.target.map_or(u64::from(u32::MAX), |t| t.index() as u64);
+    group_alike(&risks, |risk| (risk.node.index() as u64) << 32 | target(risk), |a, b| alike(a, b))
         .into_iter()
         .filter_map(|group| {
-            let first = *group.first()?;
+            let first = **group.first()?;
             let mut services: Vec<ServiceId> = group.iter().map(|risk| risk.service).collect();
             services.sort_unstable();
             let message = if services.len() == 1 {
@@ -210,16 +182,47 @@ pub fn risk_lines<'p>(cluster: &Cluster, risks: impl IntoIterator<Item = &'p Ris
             };
             Some(RiskLine { kind: first.kind, level: first.level, services, message })
         })
-        .collect();
-    // In the description's order of each line's first service: the same kind of sort again.
-    let mut by_first: Vec<(u64, u64)> = lines
+        .collect()
+}
+
+/// Whether two risks read alike: the same node, kind, level, target and releases.
+fn alike(a: &Risk, b: &Risk) -> bool {
+    (a.node, a.kind, a.level, a.target, &a.releases) == (b.node, b.kind, b.level, b.target, &b.releases)
+}
+
+/// `items` in groups of those with the same `coarse` key that are `alike`
+/// (to the group's first), each group in the items' order, the groups in
+/// the order of their first item. Both orders come from sorting pairs of
+/// integers: each new type a page sorts is another copy of the sort's code
+/// in its wasm. `coarse` only brings candidates together (keys that collide
+/// cost grouping, not correctness); `alike` decides.
+fn group_alike<T>(items: &[T], coarse: impl Fn(&T) -> u64, alike: impl Fn(&T, &T) -> bool) -> Vec<Vec<&T>> {
+    let mut order: Vec<(u64, u64)> = items.iter().enumerate().map(|(i, item)| (coarse(item), i as u64)).collect();
+    order.sort_unstable();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let (mut run_start, mut previous) = (0, None);
+    for &(key, index) in &order {
+        let (index, Some(item)) = (index as usize, items.get(index as usize)) else { continue };
+        if previous != Some(key) {
+            (run_start, previous) = (groups.len(), Some(key));
+        }
+        let like = groups.get_mut(run_start..).and_then(|run| {
+            run.iter_mut()
+                .find(|group| group.first().and_then(|&f| items.get(f)).is_some_and(|first| alike(first, item)))
+        });
+        match like {
+            Some(group) => group.push(index),
+            None => groups.push(vec![index]),
+        }
+    }
+    let mut firsts: Vec<(u64, u64)> =
+        groups.iter().enumerate().map(|(g, group)| (group.first().map_or(u64::MAX, |&i| i as u64), g as u64)).collect();
+    firsts.sort_unstable();
+    firsts
         .iter()
-        .enumerate()
-        .map(|(index, line)| (line.services.first().map_or(u64::MAX, |s| s.index() as u64), index as u64))
-        .collect();
-    by_first.sort_unstable();
-    let mut slots: Vec<Option<RiskLine>> = lines.drain(..).map(Some).collect();
-    by_first.iter().filter_map(|&(_, index)| slots.get_mut(index as usize).and_then(Option::take)).collect()
+        .filter_map(|&(_, g)| groups.get(g as usize))
+        .map(|group| group.iter().filter_map(|&i| items.get(i)).collect())
+        .collect()
 }
 
 /// Cleared risks as lines: those of one kind that began after the same step make one.
@@ -445,11 +448,12 @@ pub struct MoveDocument<'a> {
 pub struct RiskDocument<'a> {
     pub kind: RiskKind,
     pub level: RiskLevel,
-    pub service: &'a str,
+    /// The services on `node` that share this risk for the same steps, in the description's order.
+    pub services: Vec<&'a str>,
     pub node: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<&'a str>,
-    pub message: &'a str,
+    pub message: Cow<'a, str>,
     /// The first step (1-based) after which the risk stands.
     pub first_step: usize,
     /// The last step (1-based) after which it still stands.
@@ -531,23 +535,44 @@ fn step_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Vec<StepDocument<
     steps
 }
 
-/// Every risk of `plan` as a document.
+/// Every risk of `plan` as a document: the risks of a node's services that
+/// read alike and stand after the same steps are one document, so that a
+/// node of 20 virtual machines drained together is one entry, not twenty
+/// repeating the same sentence. Each risk of the plan is in exactly one.
 fn risk_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Vec<RiskDocument<'a>> {
     let node_name = |n| cluster.node(n).name.as_str();
-    plan.risks
-        .iter()
-        .map(|span| {
-            let risk = &span.risk;
-            RiskDocument {
+    let steps = |span: &RiskSpan| (span.first as u64 & 0x1f_ffff) << 43 | (span.last as u64 & 0x1f_ffff) << 22;
+    let coarse = |span: &RiskSpan| steps(span) | (span.risk.node.index() as u64 & 0x3f_ffff);
+    let same = |a: &RiskSpan, b: &RiskSpan| a.first == b.first && a.last == b.last && alike(&a.risk, &b.risk);
+    group_alike(&plan.risks, coarse, same)
+        .into_iter()
+        .filter_map(|group| {
+            let first = *group.first()?;
+            let risk = &first.risk;
+            let services: Vec<ServiceId> = group.iter().map(|span| span.risk.service).collect();
+            let message = if services.len() == 1 {
+                Cow::Borrowed(risk.message.as_str())
+            } else {
+                Cow::Owned(risk_message(
+                    cluster,
+                    risk.kind,
+                    risk.level,
+                    risk.node,
+                    risk.target,
+                    &risk.releases,
+                    &services,
+                ))
+            };
+            Some(RiskDocument {
                 kind: risk.kind,
                 level: risk.level,
-                service: &cluster.service(risk.service).name,
+                services: services.iter().map(|&s| cluster.service(s).name.as_str()).collect(),
                 node: node_name(risk.node),
                 target: risk.target.map(node_name),
-                message: &risk.message,
-                first_step: span.first + 1,
-                last_step: span.last + 1,
-            }
+                message,
+                first_step: first.first + 1,
+                last_step: first.last + 1,
+            })
         })
         .collect()
 }
@@ -638,8 +663,8 @@ mod tests {
 
     /// Every step's risks, as lines: each risk in exactly one line, a
     /// line's risks alike (node, kind, level, target, releases) and lines of
-    /// one node never alike, lines in the order of their first service, and
-    /// a line of one risk worded as the risk itself.
+    /// one node never alike, lines in the order of their first risk, and a
+    /// line of one risk worded as the risk itself.
     #[test]
     fn risk_lines_partition_a_steps_risks_into_alike_groups() {
         use std::fmt::Write as _;
@@ -685,9 +710,12 @@ mod tests {
                     } else {
                         seen_mixed_line |= first.kind == RiskKind::MixedVersionFailover;
                     }
+                    // Where a line's first risk stands among the risks given.
+                    let at =
+                        |line: &RiskLine| risks.iter().position(|risk| line.services.contains(&risk.service)).unwrap();
                     for other in lines.get(n + 1..).unwrap_or_default() {
                         assert!(!alike(of(other.services[0]), first), "step {index}: two lines alike");
-                        assert!(other.services[0] > line.services[0], "step {index}: lines out of order");
+                        assert!(at(other) > at(line), "step {index}: lines out of order");
                     }
                 }
             }
