@@ -227,18 +227,15 @@ fn group_alike<T>(items: &[T], coarse: impl Fn(&T) -> u64, alike: impl Fn(&T, &T
 
 /// Cleared risks as lines: those of one kind that began after the same step make one.
 fn cleared_lines(cluster: &Cluster, cleared: &[(&Risk, usize)]) -> Vec<(RiskKind, String, usize)> {
-    let mut lines: Vec<(RiskKind, usize, Vec<ServiceId>)> = Vec::new();
-    for &(risk, since) in cleared {
-        match lines.iter_mut().find(|(kind, at, _)| *kind == risk.kind && *at == since) {
-            Some((_, _, services)) => services.push(risk.service),
-            None => lines.push((risk.kind, since, vec![risk.service])),
-        }
-    }
-    lines
+    let coarse = |&(risk, since): &(&Risk, usize)| (risk.kind as u64) << 32 | since as u64;
+    let same = |a: &(&Risk, usize), b: &(&Risk, usize)| a.0.kind == b.0.kind && a.1 == b.1;
+    group_alike(cleared, coarse, same)
         .into_iter()
-        .map(|(kind, since, mut services)| {
+        .filter_map(|group| {
+            let &&(first, since) = group.first()?;
+            let mut services: Vec<ServiceId> = group.iter().map(|(risk, _)| risk.service).collect();
             services.sort_unstable();
-            (kind, service_names(cluster, &services).into_owned(), since)
+            Some((first.kind, service_names(cluster, &services).into_owned(), since))
         })
         .collect()
 }
