@@ -647,6 +647,25 @@ mod tests {
         }
     }
 
+    /// A cluster of `nodes` nodes whose first `hosting` nodes run `per_node`
+    /// services each, with owners left out; `capacity` is appended to every
+    /// node (`""` for none, `", capacity: 3"`).
+    fn owners_left_out(nodes: usize, hosting: usize, per_node: usize, capacity: &str) -> String {
+        use std::fmt::Write;
+        let mut text = String::from("format: 1\ncomponents:\n  os: {releases: [A, B], target: B}\nnodes:\n");
+        for i in 0..nodes {
+            writeln!(text, "  - {{name: N{i}, versions: {{os: A}}{capacity}}}").unwrap();
+        }
+        text.push_str("services:\n");
+        for i in 0..hosting {
+            for k in 0..per_node {
+                writeln!(text, "  - {{name: S{i}_{k}, on: N{i}}}").unwrap();
+            }
+        }
+        text.push_str("policy: {quorum: majority, failback: verify}\n");
+        text
+    }
+
     /// The risks recorded step by step (only the services a step touches are
     /// looked at again) are those of the whole state after every step.
     #[test]
@@ -680,18 +699,7 @@ mod tests {
         ring.push_str("policy: {quorum: majority, failback: verify}\n");
         // Owners left out, tight and unlimited: every service's target is the first node with room.
         for capacity in ["", ", capacity: 3"] {
-            let mut any = String::from("format: 1\ncomponents:\n  os: {releases: [A, B], target: B}\nnodes:\n");
-            for i in 0..10 {
-                writeln!(any, "  - {{name: N{i}, versions: {{os: A}}{capacity}}}").unwrap();
-            }
-            any.push_str("services:\n");
-            for i in 0..9 {
-                for k in 0..3 {
-                    writeln!(any, "  - {{name: S{i}_{k}, on: N{i}}}").unwrap();
-                }
-            }
-            any.push_str("policy: {quorum: majority, failback: verify}\n");
-            texts.push(any);
+            texts.push(owners_left_out(10, 9, 3, capacity));
         }
         texts.push(ring);
         for text in &texts {
@@ -719,20 +727,9 @@ mod tests {
     /// checklists and the checker say so.
     #[test]
     fn a_plan_past_its_risk_limit_keeps_its_steps_and_says_where_the_risks_stop() {
-        use std::fmt::Write;
         // Owners left out and room for one node's services: every step moves
         // the only room, so every service's target changes at every step.
-        let mut text = String::from("format: 1\ncomponents:\n  os: {releases: [A, B], target: B}\nnodes:\n");
-        for i in 0..12 {
-            writeln!(text, "  - {{name: N{i}, versions: {{os: A}}, capacity: 2}}").unwrap();
-        }
-        text.push_str("services:\n");
-        for i in 0..11 {
-            for k in 0..2 {
-                writeln!(text, "  - {{name: S{i}_{k}, on: N{i}}}").unwrap();
-            }
-        }
-        text.push_str("policy: {quorum: majority, failback: verify}\n");
+        let text = owners_left_out(12, 11, 2, ", capacity: 2");
         let cluster = crate::validate_as(&text, crate::Syntax::Yaml).cluster.unwrap();
         let Outcome::Planned(whole) = plan(&cluster) else { panic!("no plan") };
         assert_eq!(whole.summary.risks_through_step, None);
