@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::diff::{Op, diff};
 use crate::model::Cluster;
-use crate::plan::{Action, Plan, RiskChanges, RiskKind, Step, Summary};
+use crate::plan::{Action, AtRisk, Plan, Risk, RiskChanges, RiskKind, Step, Summary};
 
 /// Past this many steps removed and added, the plans are not aligned step by
 /// step: everything between their common first and last steps is reported as
@@ -194,7 +194,7 @@ struct Sweep<'p> {
     new: Side<'p>,
     presence: Presence,
     /// Each key's service name.
-    names: Vec<&'p str>,
+    names: Vec<String>,
 }
 
 /// One plan, its spans by key, and its cursor.
@@ -231,16 +231,17 @@ enum Which {
 
 impl<'p> Sweep<'p> {
     fn new(before: (&'p Cluster, &'p Plan), after: (&'p Cluster, &'p Plan)) -> Self {
-        let mut ids: HashMap<(RiskKind, &'p str), usize> = HashMap::new();
+        let mut ids: HashMap<(RiskKind, bool, String), usize> = HashMap::new();
         let mut names = Vec::new();
         let mut side = |(cluster, plan): (&'p Cluster, &'p Plan)| {
             let keys = plan
                 .risks
                 .iter()
                 .map(|span| {
-                    let name = cluster.services().get(span.risk.service).map_or("", |s| s.name.as_str());
+                    let name = at_risk(cluster, &span.risk);
                     let next = ids.len();
-                    let id = *ids.entry((span.risk.kind, name)).or_insert(next);
+                    let spread = span.risk.node().is_none();
+                    let id = *ids.entry((span.risk.kind, spread, name.clone())).or_insert(next);
                     if id == next {
                         names.push(name);
                     }
@@ -279,7 +280,7 @@ impl<'p> Sweep<'p> {
         gone.sort_unstable();
         let at = n + 1;
         let title = self.new.plan.steps.get(n).map_or("", |s| s.title.as_str());
-        let service = |key: usize| self.names.get(key).copied().unwrap_or_default().to_owned();
+        let service = |key: usize| self.names.get(key).cloned().unwrap_or_default();
         for (span, key) in appeared {
             if let Some(span) = self.new.plan.risks.get(span) {
                 let (kind, message) = (span.risk.kind, span.risk.message.clone());
@@ -298,6 +299,16 @@ impl<'p> Sweep<'p> {
                 changes.push(Change::RiskGone { at, title: title.to_owned(), kind, service: service(key), message });
             }
         }
+    }
+}
+
+/// Who a risk is about, as the comparison keys and names it: the service;
+/// for services on several nodes, which it does not name, its sentence (the
+/// target, the releases and how many).
+fn at_risk(cluster: &Cluster, risk: &Risk) -> String {
+    match risk.at {
+        AtRisk::Service { service, .. } => cluster.services().get(service).map_or("", |s| s.name.as_str()).to_owned(),
+        AtRisk::Nodes { .. } => risk.message.clone(),
     }
 }
 
@@ -395,12 +406,13 @@ mod tests {
     use proptest::prelude::*;
     use proptest::test_runner::TestRunner;
 
+    use super::at_risk;
     use super::step_keys;
     use super::{Change, Comparison, compare, position};
     use crate::arbitrary;
     use crate::diff::{Op, diff};
     use crate::model::{Cluster, Failback};
-    use crate::plan::{Outcome, Plan, Risk, RiskKind, Step, plan};
+    use crate::plan::{Outcome, Plan, Risk, Step, plan};
 
     // The reference: the comparison before the sweep (quadratic in steps and
     // risks), as it was but for its name and the diff's explicit `usize::MAX`
@@ -470,13 +482,11 @@ mod tests {
         title: &str,
         changes: &mut Vec<Change>,
     ) {
-        let key = |cluster: &Cluster, kind: RiskKind, service: crate::model::ServiceId| {
-            (kind, cluster.services().get(service).map_or("", |s| s.name.as_str()).to_owned())
-        };
+        let key = |cluster: &Cluster, risk: &Risk| (risk.kind, risk.node().is_none(), at_risk(cluster, risk));
         let old: Vec<&Risk> = old_plan.risks_after(old_step).collect();
         let new: Vec<&Risk> = new_plan.risks_after(new_step).collect();
-        let old_keys: Vec<_> = old.iter().map(|r| key(old_cluster, r.kind, r.service)).collect();
-        let new_keys: Vec<_> = new.iter().map(|r| key(new_cluster, r.kind, r.service)).collect();
+        let old_keys: Vec<_> = old.iter().map(|r| key(old_cluster, r)).collect();
+        let new_keys: Vec<_> = new.iter().map(|r| key(new_cluster, r)).collect();
         let at = new_step + 1;
         for (risk, k) in new.iter().zip(&new_keys) {
             if !old_keys.contains(k) {
@@ -484,7 +494,7 @@ mod tests {
                     at,
                     title: title.to_owned(),
                     kind: risk.kind,
-                    service: k.1.clone(),
+                    service: k.2.clone(),
                     message: risk.message.clone(),
                 });
             }
@@ -495,7 +505,7 @@ mod tests {
                     at,
                     title: title.to_owned(),
                     kind: risk.kind,
-                    service: k.1.clone(),
+                    service: k.2.clone(),
                     message: risk.message.clone(),
                 });
             }

@@ -92,7 +92,7 @@ pub fn risks_cut_line(plan: &Plan) -> Option<String> {
 }
 
 /// 1000000 -> "1,000,000".
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
@@ -120,13 +120,19 @@ struct StepRisks<'p> {
     begun: Vec<&'p Risk>,
     /// Risks cleared by the step, each with the 1-based step it began after.
     cleared: Vec<(&'p Risk, usize)>,
+    /// The services with a risk that begins after the step, sorted.
+    renewed: Vec<ServiceId>,
+    /// Services at risk since an earlier step.
     still: usize,
 }
 
 /// [`StepRisks`] for every step of `plan`, in one pass over its risks.
 fn step_risks(plan: &Plan) -> Vec<StepRisks<'_>> {
-    let mut out: Vec<StepRisks<'_>> =
-        plan.steps.iter().map(|_| StepRisks { begun: Vec::new(), cleared: Vec::new(), still: 0 }).collect();
+    let mut out: Vec<StepRisks<'_>> = plan
+        .steps
+        .iter()
+        .map(|_| StepRisks { begun: Vec::new(), cleared: Vec::new(), renewed: Vec::new(), still: 0 })
+        .collect();
     for span in &plan.risks {
         if let Some(step) = out.get_mut(span.first) {
             step.begun.push(&span.risk);
@@ -140,23 +146,33 @@ fn step_risks(plan: &Plan) -> Vec<StepRisks<'_>> {
         }
     }
     for (step, risks) in plan.steps.iter().zip(&mut out) {
-        risks.still = step.risk_count.saturating_sub(risks.begun.len());
-        // A service whose risk changes has its new risk listed: that says enough.
-        let mut renewed: Vec<ServiceId> = risks.begun.iter().map(|risk| risk.service).collect();
-        renewed.sort_unstable();
-        risks.cleared.retain(|(risk, _)| renewed.binary_search(&risk.service).is_err());
+        risks.still = step.risk_count.saturating_sub(risks.begun.iter().map(|risk| risk.count()).sum());
+        // A service whose risk changes has its new risk listed: that says
+        // enough. So does a new risk of services on several nodes for the
+        // one it follows.
+        risks.renewed = risks.begun.iter().flat_map(|risk| risk.services().iter().copied()).collect();
+        risks.renewed.sort_unstable();
+        let spread_begun = risks.begun.iter().any(|risk| risk.node().is_none());
+        let renewed = &risks.renewed;
+        risks.cleared.retain(|(risk, _)| match risk.node() {
+            Some(_) => risk.services().iter().any(|s| renewed.binary_search(s).is_err()),
+            None => !spread_begun,
+        });
     }
     out
 }
 
 /// Risks of one step that read as one line: the same kind, level, node,
-/// target and releases, for one or more services on that node.
+/// target and releases, for one or more services on that node; or one risk
+/// of services on several nodes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RiskLine {
     pub kind: RiskKind,
     pub level: RiskLevel,
-    /// In the description's order.
+    /// In the description's order; empty for services on several nodes.
     pub services: Vec<ServiceId>,
+    /// How many services are at risk.
+    pub count: usize,
     /// "If NODE5 fails now, 20 services (VM1, VM2, VM3 and 17 more) fail over to ...".
     pub message: String,
 }
@@ -169,25 +185,31 @@ pub struct RiskLine {
 pub fn risk_lines<'p>(cluster: &Cluster, risks: impl IntoIterator<Item = &'p Risk>) -> Vec<RiskLine> {
     let risks: Vec<&Risk> = risks.into_iter().collect();
     let target = |risk: &Risk| risk.target.map_or(u64::from(u32::MAX), |t| t.index() as u64);
-    group_alike(&risks, |risk| (risk.node.index() as u64) << 32 | target(risk), |a, b| alike(a, b))
+    let node = |risk: &Risk| risk.node().map_or(u64::from(u32::MAX), |n| n.index() as u64);
+    group_alike(&risks, |risk| node(risk) << 32 | target(risk), |a, b| alike(a, b))
         .into_iter()
         .filter_map(|group| {
             let first = **group.first()?;
-            let mut services: Vec<ServiceId> = group.iter().map(|risk| risk.service).collect();
+            let mut services: Vec<ServiceId> = group.iter().flat_map(|risk| risk.services().iter().copied()).collect();
             services.sort_unstable();
-            let message = if services.len() == 1 {
-                first.message.clone()
-            } else {
-                risk_message(cluster, first.kind, first.level, first.node, first.target, &first.releases, &services)
+            let count = group.iter().map(|risk| risk.count()).sum();
+            let message = match first.node() {
+                Some(node) if group.len() > 1 => {
+                    risk_message(cluster, first.kind, first.level, node, first.target, &first.releases, &services)
+                }
+                _ => first.message.clone(),
             };
-            Some(RiskLine { kind: first.kind, level: first.level, services, message })
+            Some(RiskLine { kind: first.kind, level: first.level, services, count, message })
         })
         .collect()
 }
 
-/// Whether two risks read alike: the same node, kind, level, target and releases.
+/// Whether two risks read alike: on the same node, with the same kind,
+/// level, target and releases. Risks of services on several nodes read
+/// alike with none: each is one line already.
 fn alike(a: &Risk, b: &Risk) -> bool {
-    (a.node, a.kind, a.level, a.target, &a.releases) == (b.node, b.kind, b.level, b.target, &b.releases)
+    a.node().is_some()
+        && (a.node(), a.kind, a.level, a.target, &a.releases) == (b.node(), b.kind, b.level, b.target, &b.releases)
 }
 
 /// `items` in groups of those with the same `coarse` key that are `alike`
@@ -225,17 +247,29 @@ fn group_alike<T>(items: &[T], coarse: impl Fn(&T) -> u64, alike: impl Fn(&T, &T
         .collect()
 }
 
-/// Cleared risks as lines: those of one kind that began after the same step make one.
-fn cleared_lines(cluster: &Cluster, cleared: &[(&Risk, usize)]) -> Vec<(RiskKind, String, usize)> {
+/// Cleared risks as lines: those of one kind that began after the same step
+/// make one, naming the services cleared that have no new risk (`renewed`).
+fn cleared_lines(cluster: &Cluster, risks: &StepRisks<'_>) -> Vec<(RiskKind, String, usize)> {
     let coarse = |&(risk, since): &(&Risk, usize)| (risk.kind as u64) << 32 | since as u64;
     let same = |a: &(&Risk, usize), b: &(&Risk, usize)| a.0.kind == b.0.kind && a.1 == b.1;
-    group_alike(cleared, coarse, same)
+    group_alike(&risks.cleared, coarse, same)
         .into_iter()
         .filter_map(|group| {
             let &&(first, since) = group.first()?;
-            let mut services: Vec<ServiceId> = group.iter().map(|(risk, _)| risk.service).collect();
+            let mut services: Vec<ServiceId> = group
+                .iter()
+                .flat_map(|(risk, _)| risk.services().iter().copied())
+                .filter(|s| risks.renewed.binary_search(s).is_err())
+                .collect();
             services.sort_unstable();
-            Some((first.kind, service_names(cluster, &services).into_owned(), since))
+            let spread: usize =
+                group.iter().filter(|(risk, _)| risk.node().is_none()).map(|(risk, _)| risk.count()).sum();
+            let mut names = service_names(cluster, &services).into_owned();
+            if spread > 0 {
+                let others = format!("{} services that any node may run", thousands(spread));
+                names = if names.is_empty() { others } else { format!("{names}, and {others}") };
+            }
+            Some((first.kind, names, since))
         })
         .collect()
 }
@@ -285,7 +319,7 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
         for line in risk_lines(cluster, risks.begun.iter().copied()) {
             let _ = writeln!(out, "       {}[{}]: {}", risk_marker(line.level), line.kind.as_str(), line.message);
         }
-        for (kind, services, since) in cleared_lines(cluster, &risks.cleared) {
+        for (kind, services, since) in cleared_lines(cluster, &risks) {
             let _ = writeln!(out, "       cleared[{}]: {services} (since step {since})", kind.as_str());
         }
         if risks.still > 0 {
@@ -328,7 +362,7 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
                 escape_markdown(&line.message)
             );
         }
-        for (kind, services, since) in cleared_lines(cluster, &risks.cleared) {
+        for (kind, services, since) in cleared_lines(cluster, &risks) {
             let _ =
                 writeln!(out, "  - cleared `{}`: {} (since step {since})", kind.as_str(), escape_markdown(&services));
         }
@@ -445,9 +479,14 @@ pub struct MoveDocument<'a> {
 pub struct RiskDocument<'a> {
     pub kind: RiskKind,
     pub level: RiskLevel,
-    /// The services on `node` that share this risk for the same steps, in the description's order.
+    /// How many services are at risk.
+    pub service_count: usize,
+    /// The services on `node` that share this risk for the same steps, in
+    /// the description's order; none for services on several nodes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<&'a str>,
-    pub node: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<&'a str>,
     pub message: Cow<'a, str>,
@@ -539,32 +578,35 @@ fn step_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Vec<StepDocument<
 fn risk_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Vec<RiskDocument<'a>> {
     let node_name = |n| cluster.node(n).name.as_str();
     let steps = |span: &RiskSpan| (span.first as u64 & 0x1f_ffff) << 43 | (span.last as u64 & 0x1f_ffff) << 22;
-    let coarse = |span: &RiskSpan| steps(span) | (span.risk.node.index() as u64 & 0x3f_ffff);
+    let node = |span: &RiskSpan| span.risk.node().map_or(0x3f_ffff, |n| n.index() as u64 & 0x3f_ffff);
+    let coarse = |span: &RiskSpan| steps(span) | node(span);
     let same = |a: &RiskSpan, b: &RiskSpan| a.first == b.first && a.last == b.last && alike(&a.risk, &b.risk);
     group_alike(&plan.risks, coarse, same)
         .into_iter()
         .filter_map(|group| {
             let first = *group.first()?;
             let risk = &first.risk;
-            let services: Vec<ServiceId> = group.iter().map(|span| span.risk.service).collect();
-            let message = if services.len() == 1 {
-                Cow::Borrowed(risk.message.as_str())
-            } else {
-                Cow::Owned(risk_message(
+            let mut services: Vec<ServiceId> =
+                group.iter().flat_map(|span| span.risk.services().iter().copied()).collect();
+            services.sort_unstable();
+            let message = match risk.node() {
+                Some(node) if group.len() > 1 => Cow::Owned(risk_message(
                     cluster,
                     risk.kind,
                     risk.level,
-                    risk.node,
+                    node,
                     risk.target,
                     &risk.releases,
                     &services,
-                ))
+                )),
+                _ => Cow::Borrowed(risk.message.as_str()),
             };
             Some(RiskDocument {
                 kind: risk.kind,
                 level: risk.level,
+                service_count: group.iter().map(|span| span.risk.count()).sum(),
                 services: services.iter().map(|&s| cluster.service(s).name.as_str()).collect(),
-                node: node_name(risk.node),
+                node: risk.node().map(node_name),
                 target: risk.target.map(node_name),
                 message,
                 first_step: first.first + 1,
@@ -673,10 +715,13 @@ mod tests {
             writeln!(text, "  - {{name: N{i}, versions: {{os: A, app: '1'}}, capacity: 6}}").unwrap();
         }
         text.push_str("services:\n");
+        // Owners listed, every node, each service its own risk: the lines group them.
         for i in 0..6 {
+            let owners: Vec<String> = (0..6).map(|o| format!("N{}", (i + o) % 6)).collect();
+            let owners = owners.join(", ");
             for k in 0..4 {
                 let uses = if k % 2 == 0 { "[os]" } else { "[os, app]" };
-                writeln!(text, "  - {{name: S{i}_{k}, on: N{i}, uses: {uses}}}").unwrap();
+                writeln!(text, "  - {{name: S{i}_{k}, on: N{i}, uses: {uses}, owners: [{owners}]}}").unwrap();
             }
         }
         text.push_str("policy: {quorum: majority, failback: verify}\n");
@@ -691,13 +736,22 @@ mod tests {
                 let lines = risk_lines(cluster, risks.iter().copied());
                 let mut covered: Vec<ServiceId> = lines.iter().flat_map(|line| line.services.clone()).collect();
                 covered.sort_unstable();
-                let mut expected: Vec<ServiceId> = risks.iter().map(|risk| risk.service).collect();
+                let mut expected: Vec<ServiceId> = risks.iter().flat_map(|risk| risk.services().to_vec()).collect();
                 expected.sort_unstable();
                 assert_eq!(covered, expected, "step {index}: every risk in exactly one line");
-                let of = |service: ServiceId| risks.iter().find(|risk| risk.service == service).copied().unwrap();
+                let of = |service: ServiceId| risks.iter().find(|risk| risk.services() == [service]).copied().unwrap();
                 let alike = |a: &Risk, b: &Risk| {
-                    (a.node, a.kind, a.level, a.target, &a.releases) == (b.node, b.kind, b.level, b.target, &b.releases)
+                    (a.node(), a.kind, a.level, a.target, &a.releases)
+                        == (b.node(), b.kind, b.level, b.target, &b.releases)
                 };
+                // Risks of services on several nodes are a line each, as they are.
+                let spread: Vec<&RiskLine> = lines.iter().filter(|line| line.services.is_empty()).collect();
+                let spread_risks: Vec<&&Risk> = risks.iter().filter(|risk| risk.node().is_none()).collect();
+                assert_eq!(spread.len(), spread_risks.len());
+                for (line, risk) in spread.iter().zip(spread_risks) {
+                    assert_eq!((&line.message, line.count), (&risk.message, risk.count()));
+                }
+                let lines: Vec<RiskLine> = lines.into_iter().filter(|line| !line.services.is_empty()).collect();
                 for (n, line) in lines.iter().enumerate() {
                     let first = of(line.services[0]);
                     assert!(line.services.windows(2).all(|w| w[0] < w[1]));
@@ -708,8 +762,12 @@ mod tests {
                         seen_mixed_line |= first.kind == RiskKind::MixedVersionFailover;
                     }
                     // Where a line's first risk stands among the risks given.
-                    let at =
-                        |line: &RiskLine| risks.iter().position(|risk| line.services.contains(&risk.service)).unwrap();
+                    let at = |line: &RiskLine| {
+                        risks
+                            .iter()
+                            .position(|risk| risk.services().first().is_some_and(|s| line.services.contains(s)))
+                            .unwrap()
+                    };
                     for other in lines.get(n + 1..).unwrap_or_default() {
                         assert!(!alike(of(other.services[0]), first), "step {index}: two lines alike");
                         assert!(at(other) > at(line), "step {index}: lines out of order");

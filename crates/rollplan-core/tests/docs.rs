@@ -991,6 +991,7 @@ fn plan_format_md_tables_list_every_field() {
         "tests/examples/exchange-2003-scanmail.yaml",
         "tests/examples/active-active-two-node.yaml",
         "tests/cases/farm-16-nodes.yaml",
+        "tests/cases/owners-left-out-tight.yaml",
         "tests/cases/no-spare-capacity.yaml",
         "tests/cases/unknown-node.yaml",
         "tests/cases/nothing-to-do.yaml",

@@ -10,7 +10,7 @@
 
 use rollplan_core::Cluster;
 use rollplan_core::model::{NodeId, ServiceId};
-use rollplan_core::plan::{Action, Plan, Risk, RiskKind, State, Step};
+use rollplan_core::plan::{Action, Plan, Risk, RiskKind, State, Step, risk_kinds};
 
 /// Above this many cells the timeline is not drawn: it would take longer to
 /// render than it helps, and nobody reads a picture that size at a glance.
@@ -140,6 +140,10 @@ fn column(
     index: Option<usize>,
     step: Option<(&Step, &[&Risk])>,
 ) -> Column {
+    // Each service's risk, worked out for this state: a risk of services on
+    // several nodes counts them rather than naming them. The checker holds
+    // the plan's risks to the same state.
+    let service_kinds = step.map(|_| risk_kinds(cluster, state));
     let cells = state
         .nodes
         .iter_ids()
@@ -158,13 +162,7 @@ fn column(
                 .map(|(service, state)| Hosted {
                     service,
                     online: state.online,
-                    risk: step.and_then(|(_, risks)| {
-                        risks
-                            .iter()
-                            .filter(|risk| risk.service == service)
-                            .map(|risk| risk.kind)
-                            .max_by_key(|&kind| severity(kind))
-                    }),
+                    risk: service_kinds.as_ref().and_then(|kinds| kinds[service]),
                 })
                 .collect(),
             acted_on: step.is_some_and(|(step, _)| acts_on(&step.action, node)),

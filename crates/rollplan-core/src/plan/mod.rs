@@ -26,11 +26,13 @@ mod failback;
 mod order;
 mod rolling;
 mod sim;
+mod unlisted;
 mod whatif;
 mod window;
 mod world;
 
-pub use whatif::{risk_message, service_names};
+pub use unlisted::spread_message;
+pub use whatif::{risk_kinds, risk_message, service_names};
 
 use serde::Serialize;
 
@@ -160,10 +162,9 @@ pub enum RiskLevel {
 pub struct Risk {
     pub kind: RiskKind,
     pub level: RiskLevel,
-    pub service: ServiceId,
-    /// The node the service runs on (or sits on, offline).
-    pub node: NodeId,
-    /// Where it would fail over to, if anywhere.
+    /// The services at risk.
+    pub at: AtRisk,
+    /// Where they would fail over to, if anywhere.
     pub target: Option<NodeId>,
     /// For a mixed-version failover, the releases that differ ("os A while
     /// N5 runs B"); empty otherwise. With the kind, level, node and target it
@@ -171,6 +172,53 @@ pub struct Risk {
     pub releases: String,
     /// One line for a person: "If NODE1 fails now, EVS1 fails over to NODE2, which ...".
     pub message: String,
+}
+
+/// The services a risk is about.
+///
+/// A service with listed owners, or one offline, has a risk of its own. The
+/// online services whose owners are left out (every node may run them) all
+/// fail over to the first node with room, so whenever that room moves, all
+/// their risks change at once: kept one per service, a cluster with room for
+/// one node's services only would record nodes x services risks. Those that
+/// would fare alike (the same kind, target and releases) on several nodes
+/// are one risk that counts them, which costs what the groups change; on
+/// one node, each keeps a risk of its own, so that services drained onto a
+/// node one step after another begin a risk each rather than renaming the
+/// whole group at every step ([`unlisted`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "scope")]
+pub enum AtRisk {
+    /// One service, on its node.
+    Service { service: ServiceId, node: NodeId },
+    /// `services` online services whose owners are left out, on more than one node.
+    Nodes { services: usize },
+}
+
+impl Risk {
+    /// The node of the service at risk; `None` for services on several nodes.
+    pub fn node(&self) -> Option<NodeId> {
+        match self.at {
+            AtRisk::Service { node, .. } => Some(node),
+            AtRisk::Nodes { .. } => None,
+        }
+    }
+
+    /// The service at risk, as a slice (empty for services on several nodes).
+    pub fn services(&self) -> &[ServiceId] {
+        match &self.at {
+            AtRisk::Service { service, .. } => std::slice::from_ref(service),
+            AtRisk::Nodes { .. } => &[],
+        }
+    }
+
+    /// How many services are at risk.
+    pub fn count(&self) -> usize {
+        match self.at {
+            AtRisk::Service { .. } => 1,
+            AtRisk::Nodes { services } => services,
+        }
+    }
 }
 
 /// One node's state after a step.
@@ -709,11 +757,14 @@ mod tests {
             let mut replay = plan.replay(&cluster);
             let mut index = 0;
             while replay.advance().is_some() {
-                let mut recorded: Vec<&Risk> = plan.risks_after(index).collect();
-                recorded.sort_by_key(|risk| risk.service);
+                let mut recorded: Vec<String> = plan.risks_after(index).map(|risk| format!("{risk:?}")).collect();
                 let whole = whatif::risks(&cluster, replay.state());
-                assert_eq!(recorded, whole.iter().collect::<Vec<_>>(), "step {} of {text}", index + 1);
-                assert_eq!(plan.steps[index].risk_count, whole.len());
+                let mut expected: Vec<String> = whole.iter().map(|risk| format!("{risk:?}")).collect();
+                recorded.sort_unstable();
+                expected.sort_unstable();
+                assert_eq!(recorded, expected, "step {} of {text}", index + 1);
+                let count: usize = whole.iter().map(Risk::count).sum();
+                assert_eq!(plan.steps[index].risk_count, count);
                 index += 1;
             }
             assert_eq!(index, plan.steps.len());

@@ -9,8 +9,8 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use super::{Risk, RiskKind, RiskLevel, State};
-use crate::model::{Cluster, IdVec, MixedFailover, NodeId, ServiceId};
+use super::{AtRisk, Risk, RiskKind, RiskLevel, State};
+use crate::model::{Cluster, ComponentId, IdVec, MixedFailover, NodeId, ServiceId};
 
 /// Every service's failover target, kept up to date step by step.
 pub(super) struct Targets {
@@ -26,9 +26,6 @@ pub(super) struct Targets {
     targeted_by: IdVec<NodeId, BTreeSet<ServiceId>>,
     /// Per node: the services with listed owners that list it, with its position there.
     listed_by: IdVec<NodeId, Vec<(ServiceId, usize)>>,
-    /// Services whose owners are every node: they fail over to the first
-    /// available node, or the second when they are on the first.
-    anywhere: Vec<ServiceId>,
 }
 
 impl Targets {
@@ -38,15 +35,9 @@ impl Targets {
             hosted[service.node] += 1;
         }
         let mut listed_by = cluster.per_node(Vec::new());
-        let mut anywhere = Vec::new();
         for (id, service) in cluster.services().iter_ids() {
-            match service.owners.as_listed() {
-                Some(list) => {
-                    for (position, &owner) in list.iter().enumerate() {
-                        listed_by[owner].push((id, position));
-                    }
-                }
-                None => anywhere.push(id),
+            for (position, &owner) in service.owners.as_listed().unwrap_or_default().iter().enumerate() {
+                listed_by[owner].push((id, position));
             }
         }
         let mut targets = Targets {
@@ -56,7 +47,6 @@ impl Targets {
             position: cluster.per_service(usize::MAX),
             targeted_by: cluster.per_node(BTreeSet::new()),
             listed_by,
-            anywhere,
         };
         for node in cluster.node_ids() {
             if targets.is_available(cluster, state, node) {
@@ -73,8 +63,9 @@ impl Targets {
         state.node(node).up && cluster.node(node).capacity.is_none_or(|c| self.hosted[node] < c as usize)
     }
 
-    /// The first two available nodes: the targets of services whose owners are every node.
-    fn first_two(&self) -> (Option<NodeId>, Option<NodeId>) {
+    /// The first two available nodes: the targets of services whose owners
+    /// are every node (the second for those on the first).
+    pub fn first_two(&self) -> (Option<NodeId>, Option<NodeId>) {
         let mut first = self.available.iter().copied();
         (first.next(), first.next())
     }
@@ -113,8 +104,9 @@ impl Targets {
 
     /// After a step changed `state`: a service moved (`moved`, from and to),
     /// or a node went up or down (`nodes`). Notes where availability changed
-    /// and adds to `dirty` every service whose target may have changed. The
-    /// services that moved are the caller's to add.
+    /// and adds to `dirty` every service with listed owners whose target may
+    /// have changed. The services that moved are the caller's to add; those
+    /// whose owners are left out are [`super::unlisted`]'s.
     pub fn after_step(
         &mut self,
         cluster: &Cluster,
@@ -123,7 +115,6 @@ impl Targets {
         nodes: &[NodeId],
         dirty: &mut Vec<ServiceId>,
     ) {
-        let before = self.first_two();
         let mut touched: Vec<NodeId> = nodes.to_vec();
         for &(from, to) in moved {
             self.hosted[from] = self.hosted[from].saturating_sub(1);
@@ -151,55 +142,86 @@ impl Targets {
                 dirty.extend(self.targeted_by[node].iter().copied());
             }
         }
-        if self.first_two() != before {
-            dirty.extend(self.anywhere.iter().copied());
-        }
     }
 }
 
-/// The risk of service `id` in `state`, if it has one, given where it would
-/// fail over to. It depends only on the service's own state, its node's and
-/// its target's: that is what lets [`super::world`] recompute only the
-/// services whose target or node a step changed.
+/// Whether the risk of service `id` is its own: it is, unless it is online
+/// and its owners are left out ([`super::unlisted`] keeps those).
+pub(super) fn has_own_risk(cluster: &Cluster, state: &State, id: ServiceId) -> bool {
+    !state.service(id).online || !cluster.service(id).owners.is_any()
+}
+
+/// The risk of service `id` in `state`, if it has one of its own
+/// ([`has_own_risk`]), given where it would fail over to. It depends only on
+/// the service's own state, its node's and its target's: that is what lets
+/// [`super::world`] recompute only the services whose target or node a step
+/// changed.
 pub(super) fn risk_of(cluster: &Cluster, state: &State, id: ServiceId, target: Option<NodeId>) -> Option<Risk> {
+    if !has_own_risk(cluster, state, id) {
+        return None;
+    }
+    service_risk(cluster, state, id, target)
+}
+
+/// The risk of service `id` failing over to `target` (or to nowhere), as
+/// one service's: for a service with a risk of its own, or one whose owners
+/// are left out whose group is on its node alone ([`super::unlisted`]).
+pub(super) fn service_risk(cluster: &Cluster, state: &State, id: ServiceId, target: Option<NodeId>) -> Option<Risk> {
     let service = cluster.service(id);
-    let service_state = state.service(id);
-    let here = service_state.node;
+    let here = state.service(id).node;
     let risk = |kind, level, target, releases: String| {
         let message = risk_message(cluster, kind, level, here, target, &releases, &[id]);
-        Some(Risk { kind, level, service: id, node: here, target, releases, message })
+        Some(Risk { kind, level, at: AtRisk::Service { service: id, node: here }, target, releases, message })
     };
-    if !service_state.online {
+    if !state.service(id).online {
         return risk(RiskKind::Outage, RiskLevel::Info, None, String::new());
     }
     let Some(target) = target else {
         return risk(RiskKind::NoFailoverTarget, RiskLevel::Warning, None, String::new());
     };
-    let node_name = &cluster.node(here).name;
-    let (here_state, target_state) = (state.node(here), state.node(target));
-    // The worst policy among the used components whose releases differ.
-    let mut worst: Option<(MixedFailover, String)> = None;
-    for &c in &service.uses {
-        let component = cluster.component(c);
-        let (mine, theirs) = (here_state.version(c), target_state.version(c));
-        if mine == theirs || component.mixed_failover == MixedFailover::Allow {
-            continue;
-        }
-        let what = format!("{} {theirs} while {node_name} runs {mine}", component.title);
-        match &mut worst {
-            Some((policy, text)) => {
-                if component.mixed_failover == MixedFailover::Forbid {
-                    *policy = MixedFailover::Forbid;
-                }
-                text.push_str(", and ");
-                text.push_str(&what);
-            }
-            None => worst = Some((component.mixed_failover, what)),
-        }
-    }
-    let (policy, releases) = worst?;
-    let level = if policy == MixedFailover::Forbid { RiskLevel::Error } else { RiskLevel::Warning };
+    let differing = differing_releases(cluster, state, &service.uses, here, target);
+    let level = mixed_level(cluster, &differing)?;
+    let releases = releases_text(cluster, &differing, Some(here));
     risk(RiskKind::MixedVersionFailover, level, Some(target), releases)
+}
+
+/// A component whose release differs between a service's node and its
+/// failover target, where that matters (`mixed_failover` is not `allow`):
+/// `(component, the node's release, the target's release)`.
+pub(super) type Differing<'s> = (ComponentId, &'s str, &'s str);
+
+/// The releases that differ between `here` and `target` among `uses`, in `uses`' order.
+pub(super) fn differing_releases<'s>(
+    cluster: &Cluster,
+    state: &'s State,
+    uses: &[ComponentId],
+    here: NodeId,
+    target: NodeId,
+) -> Vec<Differing<'s>> {
+    let (here_state, target_state) = (state.node(here), state.node(target));
+    uses.iter()
+        .filter(|&&c| cluster.component(c).mixed_failover != MixedFailover::Allow)
+        .map(|&c| (c, here_state.version(c), target_state.version(c)))
+        .filter(|(_, mine, theirs)| mine != theirs)
+        .collect()
+}
+
+/// How serious failing over across `differing` releases is: an error when
+/// some component forbids it; `None` when nothing differs.
+pub(super) fn mixed_level(cluster: &Cluster, differing: &[Differing<'_>]) -> Option<RiskLevel> {
+    let forbidden = differing.iter().any(|&(c, ..)| cluster.component(c).mixed_failover == MixedFailover::Forbid);
+    (!differing.is_empty()).then_some(if forbidden { RiskLevel::Error } else { RiskLevel::Warning })
+}
+
+/// "os B while NODE1 runs A, and db 2 while NODE1 runs 1"; without a node
+/// (services on several nodes), "os B while they run A".
+pub(super) fn releases_text(cluster: &Cluster, differing: &[Differing<'_>], here: Option<NodeId>) -> String {
+    let runs = here.map_or_else(|| "they run".to_owned(), |node| format!("{} runs", cluster.node(node).name));
+    let parts: Vec<String> = differing
+        .iter()
+        .map(|&(c, mine, theirs)| format!("{} {theirs} while {runs} {mine}", cluster.component(c).title))
+        .collect();
+    parts.join(", and ")
 }
 
 /// The sentence for a risk that `services` (on `node`, not empty) share.
@@ -259,24 +281,81 @@ pub fn service_names<'c>(cluster: &'c Cluster, services: &[ServiceId]) -> Cow<'c
     }
 }
 
-/// The risks of a state, service by service in declaration order, worked out
-/// from scratch: the reference the incremental recording is tested against.
-#[cfg(test)]
-pub(super) fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
+/// The kind of risk each service has in `state`, worked out from scratch
+/// (hosted services counted once, then each service's target found): for a
+/// picture of one state, such as the page's timeline, where a risk of
+/// services on several nodes ([`AtRisk::Nodes`]) does not name them.
+pub fn risk_kinds(cluster: &Cluster, state: &State) -> IdVec<ServiceId, Option<RiskKind>> {
     let mut hosted = cluster.per_node(0usize);
     for service in &state.services {
         hosted[service.node] += 1;
     }
-    cluster
-        .service_ids()
-        .filter_map(|id| {
-            let here = state.service(id).node;
-            let target = cluster.owners_of(id).find(|&owner| {
-                owner != here
-                    && state.node(owner).up
-                    && cluster.node(owner).capacity.is_none_or(|c| hosted[owner] < c as usize)
-            });
-            risk_of(cluster, state, id, target)
-        })
-        .collect()
+    let available =
+        |node: NodeId| state.node(node).up && cluster.node(node).capacity.is_none_or(|c| hosted[node] < c as usize);
+    let mut first_two = cluster.node_ids().filter(|&node| available(node));
+    let (first, second) = (first_two.next(), first_two.next());
+    cluster.services().map_ids(|id, service| {
+        let here = state.service(id).node;
+        if !state.service(id).online {
+            return Some(RiskKind::Outage);
+        }
+        let target = match service.owners.as_listed() {
+            Some(list) => list.iter().copied().find(|&owner| owner != here && available(owner)),
+            None if first == Some(here) => second,
+            None => first,
+        };
+        let Some(target) = target else { return Some(RiskKind::NoFailoverTarget) };
+        mixed_level(cluster, &differing_releases(cluster, state, &service.uses, here, target))
+            .map(|_| RiskKind::MixedVersionFailover)
+    })
+}
+
+/// The risks of a state worked out from scratch: the reference the
+/// incremental recording is tested against. A service with listed owners,
+/// or offline, has its own risk; the others are grouped by how they would
+/// fare (kind, level, target, differing releases): a group on one node is
+/// one risk per service, a group on several nodes one risk that counts them.
+#[cfg(test)]
+pub(super) fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
+    use std::collections::BTreeMap;
+    type Fate<'s> = (RiskKind, RiskLevel, Option<NodeId>, Vec<Differing<'s>>);
+    let mut hosted = cluster.per_node(0usize);
+    for service in &state.services {
+        hosted[service.node] += 1;
+    }
+    let mut all = Vec::new();
+    let mut groups: BTreeMap<Fate<'_>, Vec<(ServiceId, Option<NodeId>)>> = BTreeMap::new();
+    for id in cluster.service_ids() {
+        let here = state.service(id).node;
+        let target = cluster.owners_of(id).find(|&owner| {
+            owner != here
+                && state.node(owner).up
+                && cluster.node(owner).capacity.is_none_or(|c| hosted[owner] < c as usize)
+        });
+        if has_own_risk(cluster, state, id) {
+            all.extend(risk_of(cluster, state, id, target));
+            continue;
+        }
+        let fate = match target {
+            None => (RiskKind::NoFailoverTarget, RiskLevel::Warning, None, Vec::new()),
+            Some(target) => {
+                let differing = differing_releases(cluster, state, &cluster.service(id).uses, here, target);
+                let Some(level) = mixed_level(cluster, &differing) else { continue };
+                (RiskKind::MixedVersionFailover, level, Some(target), differing)
+            }
+        };
+        groups.entry(fate).or_default().push((id, target));
+    }
+    for ((kind, level, target, differing), members) in groups {
+        let node = state.service(members[0].0).node;
+        if members.iter().all(|&(s, _)| state.service(s).node == node) {
+            all.extend(members.iter().filter_map(|&(s, target)| service_risk(cluster, state, s, target)));
+        } else {
+            let releases = releases_text(cluster, &differing, None);
+            let count = members.len();
+            let message = super::unlisted::spread_message(cluster, kind, level, count, target, &releases);
+            all.push(Risk { kind, level, at: AtRisk::Nodes { services: count }, target, releases, message });
+        }
+    }
+    all
 }

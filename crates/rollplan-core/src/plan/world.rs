@@ -8,7 +8,10 @@
 //! drain or a failback is one step: its moves are made, then the risks are
 //! looked at once.
 
+use std::collections::BTreeMap;
+
 use super::sim::{Sim, Work};
+use super::unlisted::{self, GroupKey, Groups, Unlisted};
 use super::whatif::{self, Targets};
 use super::{Action, Plan, RiskSpan, State, Step, Summary, details};
 use crate::model::{Cluster, NodeId, ServiceId};
@@ -23,6 +26,11 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     // and counts moves and steps with mixed releases as the search does.
     let mut sim = Sim::new(cluster, &[], work);
     let mut targets = Targets::new(cluster, &sim.state);
+    let mut unlisted = Unlisted::new(cluster, &sim.state);
+    // The groups of services whose owners are left out after the previous
+    // step, and the span of each on several nodes.
+    let mut groups = Groups::new();
+    let mut open_groups: BTreeMap<GroupKey, (usize, usize)> = BTreeMap::new();
     let mut totals = Totals::new(cluster, &sim.state);
     // The span holding each service's current risk, if it has one. A span's
     // `last` is provisional while it is open and set when it closes, so that
@@ -37,6 +45,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
         let (title, details) = details::describe(cluster, &sim.state, &action);
         totals.count(&sim.state, &action, details.minutes);
         sim.apply(action.clone());
+        unlisted.after_step(&sim, &action);
         if risks_through.is_some() {
             steps.push(Step { action, title, details, risk_count: 0 });
             continue;
@@ -48,15 +57,34 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
             dirty.clear();
             dirty.extend(cluster.service_ids());
         }
+        for &service in &dirty {
+            work.add(targets.retarget(cluster, &sim.state, service));
+        }
+        // The groups of services whose owners are left out: one that comes
+        // to a single node or leaves one has its services looked at again.
+        let previous = std::mem::replace(&mut groups, unlisted.groups(cluster, &targets));
+        work.add(groups.len() + previous.len());
+        let single = |groups: &Groups, key: &GroupKey| groups.get(key).and_then(|group| group.node);
+        for key in previous.keys().chain(groups.keys()) {
+            let (was, now) = (single(&previous, key), single(&groups, key));
+            if was != now {
+                for node in [was, now].into_iter().flatten() {
+                    let before = dirty.len();
+                    dirty.extend(sim.located_on(node));
+                    work.add(dirty.len() - before);
+                }
+            }
+        }
         dirty.sort_unstable();
         dirty.dedup();
         work.add(dirty.len());
         for &service in &dirty {
-            work.add(targets.retarget(cluster, &sim.state, service));
-        }
-        for &service in &dirty {
-            let target = targets.target_of(cluster, &sim.state, service);
-            let now = whatif::risk_of(cluster, &sim.state, service, target);
+            let now = if whatif::has_own_risk(cluster, &sim.state, service) {
+                let target = targets.target_of(cluster, &sim.state, service);
+                whatif::risk_of(cluster, &sim.state, service, target)
+            } else {
+                unlisted.member_risk(cluster, &sim.state, &targets, &groups, service)
+            };
             let Some(slot) = open.get_mut(service.index()) else { continue };
             let current = slot.and_then(|span| risks.get(span)).map(|span| &span.risk);
             if current == now.as_ref() {
@@ -73,14 +101,37 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
                 standing += 1;
             }
         }
-        steps.push(Step { action, title, details, risk_count: standing });
+        // The groups on several nodes: one whose count changed is a new risk.
+        let mut grouped = 0;
+        let mut still_open = BTreeMap::new();
+        for (key, group) in groups.iter().filter(|(_, group)| group.node.is_none()) {
+            grouped += group.count;
+            let span = match open_groups.remove(key) {
+                Some((count, span)) if count == group.count => span,
+                ended => {
+                    if let Some(span) = ended.and_then(|(_, span)| risks.get_mut(span)) {
+                        span.last = index.saturating_sub(1);
+                    }
+                    let risk = unlisted::group_risk(cluster, key, group.count);
+                    risks.push(RiskSpan { risk, first: index, last: index });
+                    risks.len() - 1
+                }
+            };
+            still_open.insert(key.clone(), (group.count, span));
+        }
+        for (_, span) in std::mem::replace(&mut open_groups, still_open).into_values() {
+            if let Some(span) = risks.get_mut(span) {
+                span.last = index.saturating_sub(1);
+            }
+        }
+        steps.push(Step { action, title, details, risk_count: standing + grouped });
         if risks.len() > risk_limit {
             risks_through = Some(steps.len());
         }
     }
     // What stands after the last step with risks worked out stands to its end.
     let end = risks_through.unwrap_or(steps.len()).saturating_sub(1);
-    for span in open.into_iter().flatten() {
+    for span in open.into_iter().flatten().chain(open_groups.into_values().map(|(_, span)| span)) {
         if let Some(span) = risks.get_mut(span) {
             span.last = end;
         }

@@ -18,8 +18,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use rollplan_core::Cluster;
-use rollplan_core::model::NodeId;
-use rollplan_core::plan::{Plan, RiskKind};
+use rollplan_core::model::{NodeId, ServiceId};
+use rollplan_core::plan::{Plan, Risk, RiskKind};
 use web_sys::{FocusOptions, HtmlElement};
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
@@ -275,7 +275,22 @@ impl View<'_> {
             title.push_str(&services.join(", "));
         }
         if let Some(step) = column.step {
-            for risk in self.props.plan.risks_after(step).filter(|risk| risk.node == node) {
+            let risks: Vec<&Risk> = self.props.plan.risks_after(step).collect();
+            let mut named: Vec<ServiceId> = Vec::new();
+            for risk in risks.iter().filter(|risk| risk.node() == Some(node)) {
+                title.push('\n');
+                title.push_str(&risk.message);
+                named.extend_from_slice(risk.services());
+            }
+            // Services at risk that no risk of this node names are in a risk
+            // of services on several nodes: say those of their kinds.
+            let unnamed: Vec<RiskKind> = cell
+                .services
+                .iter()
+                .filter(|hosted| !named.contains(&hosted.service))
+                .filter_map(|hosted| hosted.risk)
+                .collect();
+            for risk in risks.iter().filter(|risk| risk.node().is_none() && unnamed.contains(&risk.kind)) {
                 title.push('\n');
                 title.push_str(&risk.message);
             }

@@ -1,0 +1,290 @@
+//! The risks of the online services whose owners are left out, kept by group.
+//!
+//! Such a service fails over to the first node that is up and has room, or
+//! the second when it is on the first ([`Targets::first_two`]). When the room
+//! moves, every one of them gets another target at once; with room for one
+//! node's services only, that is at every step. One risk per service would
+//! then cost nodes x services per plan; here the risk is one per group of
+//! services that would fare alike (the same kind, level, target and
+//! differing releases), and a step costs what it changes in the groups.
+//!
+//! The services are counted per (release class of their node, the
+//! components they use): every service in one such count that is not on the
+//! first node with room fares alike, and so does every one on it. So the
+//! groups come from those counts, whatever the number of nodes.
+//!
+//! A group on one node is not one risk but one per service, like the risks
+//! of services with listed owners: a node that services are drained onto
+//! one at a time would otherwise have its whole group, renamed, as a new
+//! risk at every step. [`super::world`] looks at a service again when it
+//! moves, or when its group comes to or leaves a single node.
+
+use std::collections::BTreeMap;
+
+use super::sim::Sim;
+use super::whatif::{Targets, mixed_level, releases_text, service_risk};
+use super::{Action, AtRisk, Risk, RiskKind, RiskLevel, State};
+use crate::model::{Cluster, ComponentId, IdVec, NodeId, ServiceId};
+
+/// What tells a group of services apart: how they would fare.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct GroupKey {
+    kind: RiskKind,
+    level: RiskLevel,
+    target: Option<NodeId>,
+    /// `(component, their release, the target's)` for each release that differs.
+    differing: Vec<(ComponentId, String, String)>,
+}
+
+/// A group as counted: how many services, and their node while they are on one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Counted {
+    pub count: usize,
+    pub node: Option<NodeId>,
+}
+
+/// The groups at risk after a step, by how they would fare.
+pub(super) type Groups = BTreeMap<GroupKey, Counted>;
+
+/// The online services whose owners are left out, counted per node, per
+/// release class and per set of components used.
+pub(super) struct Unlisted {
+    /// Each node's release class: nodes that run the same releases share one.
+    class: IdVec<NodeId, usize>,
+    class_ids: BTreeMap<Vec<String>, usize>,
+    /// The releases of each class, by component.
+    class_releases: Vec<Vec<String>>,
+    /// Each service's set of components used (`usize::MAX` for a service with listed owners).
+    uses: IdVec<ServiceId, usize>,
+    uses_lists: Vec<Vec<ComponentId>>,
+    /// Per (release class, uses): how many such services, in all and on each node.
+    counts: BTreeMap<(usize, usize), OnNodes>,
+}
+
+#[derive(Default)]
+struct OnNodes {
+    total: usize,
+    on: BTreeMap<NodeId, usize>,
+}
+
+impl Unlisted {
+    pub fn new(cluster: &Cluster, state: &State) -> Unlisted {
+        let mut uses_ids: BTreeMap<&[ComponentId], usize> = BTreeMap::new();
+        let mut uses_lists = Vec::new();
+        let uses = cluster.services().map(|service| {
+            if !service.owners.is_any() {
+                return usize::MAX;
+            }
+            let next = uses_ids.len();
+            let id = *uses_ids.entry(service.uses.as_slice()).or_insert(next);
+            if id == next {
+                uses_lists.push(service.uses.clone());
+            }
+            id
+        });
+        let mut unlisted = Unlisted {
+            class: cluster.per_node(0),
+            class_ids: BTreeMap::new(),
+            class_releases: Vec::new(),
+            uses,
+            uses_lists,
+            counts: BTreeMap::new(),
+        };
+        for node in cluster.node_ids() {
+            unlisted.class[node] = unlisted.class_of(state, node);
+        }
+        for (service, service_state) in state.services.iter_ids() {
+            if service_state.online {
+                unlisted.add(service, service_state.node, 1);
+            }
+        }
+        unlisted
+    }
+
+    fn class_of(&mut self, state: &State, node: NodeId) -> usize {
+        let releases: Vec<String> = state.node(node).versions.iter().cloned().collect();
+        let next = self.class_ids.len();
+        let id = *self.class_ids.entry(releases.clone()).or_insert(next);
+        if id == next {
+            self.class_releases.push(releases);
+        }
+        id
+    }
+
+    /// Counts `service` on `node` once more (`delta` 1) or once less (-1);
+    /// services with listed owners are not counted.
+    fn add(&mut self, service: ServiceId, node: NodeId, delta: isize) {
+        let uses = self.uses[service];
+        if uses == usize::MAX {
+            return;
+        }
+        let key = (self.class[node], uses);
+        let counted = self.counts.entry(key).or_default();
+        counted.total = counted.total.saturating_add_signed(delta);
+        let count = counted.on.entry(node).or_insert(0);
+        *count = count.saturating_add_signed(delta);
+        if *count == 0 {
+            counted.on.remove(&node);
+            if counted.on.is_empty() {
+                self.counts.remove(&key);
+            }
+        }
+    }
+
+    /// Follows `action`, already applied to `sim` (a service moved while
+    /// offline is not counted before or after).
+    pub fn after_step(&mut self, sim: &Sim<'_>, action: &Action) {
+        let state = &sim.state;
+        for m in action.moves() {
+            if state.service(m.service).online {
+                self.add(m.service, m.from, -1);
+                self.add(m.service, m.to, 1);
+            }
+        }
+        match *action {
+            Action::Offline { service, .. } => self.add(service, state.service(service).node, -1),
+            Action::Online { service, .. } => self.add(service, state.service(service).node, 1),
+            Action::Upgrade { node, .. } => {
+                let online: Vec<ServiceId> = sim.located_on(node).filter(|&s| state.service(s).online).collect();
+                for &service in &online {
+                    self.add(service, node, -1);
+                }
+                self.class[node] = self.class_of(state, node);
+                for &service in &online {
+                    self.add(service, node, 1);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The groups at risk now, by key: a few per release class, whatever
+    /// the number of nodes or services.
+    pub fn groups(&self, cluster: &Cluster, targets: &Targets) -> Groups {
+        let (first, second) = targets.first_two();
+        let mut groups = Groups::new();
+        let mut join = |key: Option<GroupKey>, count: usize, node: Option<NodeId>| {
+            let Some(key) = key else { return };
+            groups
+                .entry(key)
+                .and_modify(|group| {
+                    group.count += count;
+                    if group.node != node {
+                        group.node = None;
+                    }
+                })
+                .or_insert(Counted { count, node });
+        };
+        for (&(class, uses), counted) in &self.counts {
+            let (total, on_nodes) = (counted.total, &counted.on);
+            let on_first = first.and_then(|f| on_nodes.get(&f)).copied().unwrap_or(0);
+            // Those not on the first node with room fail over to it; those on it, to the second.
+            if total > on_first {
+                let mut elsewhere = on_nodes.keys().filter(|&&n| Some(n) != first);
+                let one_node = match (elsewhere.next(), elsewhere.next()) {
+                    (Some(&node), None) => Some(node),
+                    _ => None,
+                };
+                join(self.key(cluster, class, uses, first), total - on_first, one_node);
+            }
+            if on_first > 0 {
+                join(self.key(cluster, class, uses, second), on_first, first);
+            }
+        }
+        groups
+    }
+
+    /// The risk of `service` as its own, when its owners are left out, it is
+    /// online, and its group is on its node alone; `None` otherwise (its
+    /// group's risk, if any, covers it).
+    pub fn member_risk(
+        &self,
+        cluster: &Cluster,
+        state: &State,
+        targets: &Targets,
+        groups: &Groups,
+        service: ServiceId,
+    ) -> Option<Risk> {
+        let uses = *self.uses.get(service)?;
+        let here = state.service(service).node;
+        if uses == usize::MAX || !state.service(service).online {
+            return None;
+        }
+        let (first, second) = targets.first_two();
+        let target = if first == Some(here) { second } else { first };
+        let key = self.key(cluster, self.class[here], uses, target)?;
+        (groups.get(&key)?.node == Some(here)).then(|| service_risk(cluster, state, service, target)).flatten()
+    }
+
+    /// How services of (`class`, `uses`) failing over to `target` fare: `None` when safely.
+    fn key(&self, cluster: &Cluster, class: usize, uses: usize, target: Option<NodeId>) -> Option<GroupKey> {
+        let Some(target) = target else {
+            return Some(GroupKey {
+                kind: RiskKind::NoFailoverTarget,
+                level: RiskLevel::Warning,
+                target: None,
+                differing: Vec::new(),
+            });
+        };
+        let (mine, theirs) = (self.class_releases.get(class)?, self.class_releases.get(self.class[target])?);
+        let differing: Vec<(ComponentId, String, String)> = self
+            .uses_lists
+            .get(uses)?
+            .iter()
+            .filter(|&&c| cluster.component(c).mixed_failover != crate::model::MixedFailover::Allow)
+            .filter_map(|&c| {
+                let (m, t) = (mine.get(c.index())?, theirs.get(c.index())?);
+                (m != t).then(|| (c, m.clone(), t.clone()))
+            })
+            .collect();
+        let borrowed: Vec<(ComponentId, &str, &str)> =
+            differing.iter().map(|(c, m, t)| (*c, m.as_str(), t.as_str())).collect();
+        let level = mixed_level(cluster, &borrowed)?;
+        Some(GroupKey { kind: RiskKind::MixedVersionFailover, level, target: Some(target), differing })
+    }
+}
+
+/// The risk of a group on several nodes, with its sentence.
+pub(super) fn group_risk(cluster: &Cluster, key: &GroupKey, count: usize) -> Risk {
+    let differing: Vec<(ComponentId, &str, &str)> =
+        key.differing.iter().map(|(c, m, t)| (*c, m.as_str(), t.as_str())).collect();
+    let releases = releases_text(cluster, &differing, None);
+    let message = spread_message(cluster, key.kind, key.level, count, key.target, &releases);
+    Risk {
+        kind: key.kind,
+        level: key.level,
+        at: AtRisk::Nodes { services: count },
+        target: key.target,
+        releases,
+        message,
+    }
+}
+
+/// The sentence for `count` services whose owners are left out, on several nodes.
+pub fn spread_message(
+    cluster: &Cluster,
+    kind: RiskKind,
+    level: RiskLevel,
+    count: usize,
+    target: Option<NodeId>,
+    releases: &str,
+) -> String {
+    let who = format!("{} services that any node may run, on several nodes", crate::report::thousands(count));
+    match kind {
+        RiskKind::NoFailoverTarget => format!(
+            "If a node fails now, its services have no node to fail over to (no other node is up with room): they stay down until it is back ({who})"
+        ),
+        RiskKind::MixedVersionFailover => {
+            let target_name = target.map_or("", |t| cluster.node(t).name.as_str());
+            let verdict = if level == RiskLevel::Error {
+                "failover across these releases is forbidden"
+            } else {
+                "failover across revisions may not work"
+            };
+            format!(
+                "If a node fails now, its services fail over to {target_name}, which runs {releases}: {verdict} ({who})"
+            )
+        }
+        RiskKind::Outage => format!("{who} are offline (planned outage)"),
+    }
+}
