@@ -37,6 +37,11 @@ pub(super) enum Preference {
     /// The roomiest node first (unlimited capacity first): keeps tight nodes
     /// free for services that can go nowhere else. Tried only by the search.
     Roomiest,
+    /// For a service that may run anywhere, upgraded nodes that no service
+    /// with listed owners names first: leaves the room of the others to the
+    /// services that can go nowhere else. Tried only by the search for the
+    /// best order (its scan past named nodes is linear in them).
+    Unclaimed,
 }
 
 /// Where each service of a node goes while it is upgraded.
@@ -131,7 +136,7 @@ impl Matching<'_, '_> {
         // within each group unless the roomiest node is preferred.
         let done = |t: NodeId| !self.sim.is_done(t);
         match self.preference {
-            Preference::Owners => candidates.sort_by_key(|&t| (done(t), Some(t) != home)),
+            Preference::Owners | Preference::Unclaimed => candidates.sort_by_key(|&t| (done(t), Some(t) != home)),
             Preference::Roomiest => {
                 candidates.sort_by_key(|&t| (done(t), Some(t) != home, std::cmp::Reverse(self.sim.room(t))));
             }
@@ -151,15 +156,19 @@ impl Matching<'_, '_> {
     fn place_anywhere(&mut self, service: ServiceId) -> bool {
         let here = self.sim.location(service);
         let sim = self.sim;
-        let upgraded = match self.preference {
-            Preference::Owners => Box::new(sim.free_by_order(true)) as Box<dyn Iterator<Item = NodeId>>,
-            Preference::Roomiest => Box::new(sim.free_by_room(true)),
+        let in_order = |done: bool| -> Box<dyn Iterator<Item = NodeId>> {
+            match self.preference {
+                Preference::Owners => Box::new(sim.free_by_order(done)),
+                Preference::Roomiest => Box::new(sim.free_by_room(done)),
+                Preference::Unclaimed => Box::new(
+                    sim.free_by_order(done)
+                        .filter(|&n| !sim.is_claimed(n))
+                        .chain(sim.free_by_order(done).filter(|&n| sim.is_claimed(n))),
+                ),
+            }
         };
-        let others = match (self.onto_upgraded_only, self.preference) {
-            (true, _) => Box::new(std::iter::empty()) as Box<dyn Iterator<Item = NodeId>>,
-            (false, Preference::Owners) => Box::new(sim.free_by_order(false)),
-            (false, Preference::Roomiest) => Box::new(sim.free_by_room(false)),
-        };
+        let upgraded = in_order(true);
+        let others = if self.onto_upgraded_only { Box::new(std::iter::empty()) } else { in_order(false) };
         let candidates = self.home_first(service).into_iter().chain(upgraded).chain(others);
         for target in candidates {
             sim.work.add(1);

@@ -103,7 +103,7 @@ impl<'c> Search<'c, '_> {
             return Ok(());
         }
         self.budget = self.budget.saturating_sub(pending.len());
-        let candidates = candidates(&sim, &pending, |node| (0, 0, node));
+        let candidates = candidates(&sim, &pending, |node| (0, 0, node), SEARCHED);
         if candidates.is_empty() {
             // Every pending node strands a service and outages are not allowed.
             return self.record_no_room(&sim, &pending);
@@ -170,7 +170,7 @@ impl<'c> Search<'c, '_> {
                 Some(drain) => drain,
                 None => {
                     let pending = order.pending();
-                    match candidates(&sim, &pending, |node| order.key(node)).into_iter().next() {
+                    match candidates(&sim, &pending, |node| order.key(node), GREEDY).into_iter().next() {
                         Some(drain) => drain,
                         None => return self.record_no_room(&sim, &pending),
                     }
@@ -201,13 +201,24 @@ impl<'c> Search<'c, '_> {
     }
 }
 
+/// The placement preferences the search for the best order tries, and
+/// those the greedy pass for large clusters falls back on.
+const SEARCHED: &[Preference] = &[Preference::Owners, Preference::Roomiest, Preference::Unclaimed];
+const GREEDY: &[Preference] = &[Preference::Owners, Preference::Roomiest];
+
 /// Every node that can be upgraded next, with its drain, best first (ties
 /// broken by `key`, the order the nodes are preferred in).
 ///
-/// Each node is offered with its drain in both placement preferences when
+/// Each node is offered with its drain in each placement preference when
 /// they differ, owners' order first, so the search can find where a roomier
-/// choice saves moves later while the greedy path stays the administrator's.
-fn candidates(sim: &Sim<'_>, pending: &[NodeId], key: impl Fn(NodeId) -> Key) -> Vec<Drain> {
+/// choice, or one that leaves named nodes free, saves moves later while the
+/// greedy path stays the administrator's.
+fn candidates(
+    sim: &Sim<'_>,
+    pending: &[NodeId],
+    key: impl Fn(NodeId) -> Key,
+    preferences: &[Preference],
+) -> Vec<Drain> {
     let mut candidates: Vec<(Drain, Preference)> = Vec::new();
     let modes: &[Mode] = if sim.cluster.policy().allow_outage {
         &[Mode::OntoUpgraded, Mode::Sideways, Mode::Outage]
@@ -217,7 +228,10 @@ fn candidates(sim: &Sim<'_>, pending: &[NodeId], key: impl Fn(NodeId) -> Key) ->
     for &node in pending {
         // Drains of different nodes always differ: only this node's can repeat.
         let first = candidates.len();
-        for preference in [Preference::Owners, Preference::Roomiest] {
+        for &preference in preferences {
+            if preference == Preference::Unclaimed && !sim.any_claimed() {
+                continue;
+            }
             for &mode in modes {
                 let drain = drain(sim, node, mode, preference);
                 if drain.stranded.is_empty() || mode == Mode::Outage {

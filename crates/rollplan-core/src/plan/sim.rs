@@ -12,6 +12,7 @@
 use std::cell::Cell;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use super::{Action, Move, State};
 use crate::model::{Cluster, ComponentId, IdVec, NodeId, ServiceId};
@@ -68,6 +69,9 @@ pub(super) struct Sim<'c> {
     free_by_order: [BTreeSet<NodeId>; 2],
     /// The same nodes, roomiest first (unlimited first of all).
     free_by_room: [BTreeSet<(Reverse<usize>, NodeId)>; 2],
+    /// Per node: whether some service with listed owners names it (shared by clones).
+    claimed: Rc<IdVec<NodeId, bool>>,
+    any_claimed: bool,
 }
 
 impl<'c> Sim<'c> {
@@ -87,6 +91,12 @@ impl<'c> Sim<'c> {
             online[service.on] += 1;
         }
         let done = cluster.nodes().map(|node| rolling.iter().all(|&c| node.version(c) == cluster.component(c).target));
+        let mut claimed = cluster.per_node(false);
+        for service in cluster.services() {
+            for &owner in service.owners.as_listed().unwrap_or_default() {
+                claimed[owner] = true;
+            }
+        }
         let mut sim = Sim {
             cluster,
             work,
@@ -105,6 +115,8 @@ impl<'c> Sim<'c> {
             indexed: cluster.per_node(None),
             free_by_order: [BTreeSet::new(), BTreeSet::new()],
             free_by_room: [BTreeSet::new(), BTreeSet::new()],
+            any_claimed: claimed.iter().any(|&c| c),
+            claimed: Rc::new(claimed),
         };
         for node in cluster.node_ids() {
             sim.reindex(node);
@@ -325,6 +337,17 @@ impl<'c> Sim<'c> {
     /// Up nodes with room, upgraded (`done`) or not, roomiest first.
     pub fn free_by_room(&self, done: bool) -> impl Iterator<Item = NodeId> + '_ {
         self.free_by_room.get(if done { DONE } else { NOT_DONE }).into_iter().flatten().map(|&(_, node)| node)
+    }
+
+    /// Whether some service with listed owners names `node`: a service that
+    /// may run anywhere is better placed elsewhere, leaving it the room.
+    pub fn is_claimed(&self, node: NodeId) -> bool {
+        self.claimed[node]
+    }
+
+    /// Whether any service with listed owners names a node.
+    pub fn any_claimed(&self) -> bool {
+        self.any_claimed
     }
 
     /// Every up node with room, in declaration order.
