@@ -292,6 +292,24 @@ mod tests {
         assert!(last.risks.is_empty());
     }
 
+    /// With owners left out, a risk of services on several nodes counts them
+    /// rather than naming them; the cells still mark each service at risk:
+    /// as many as the step counts, each with a kind the step has.
+    #[test]
+    fn services_in_a_risk_of_several_nodes_are_marked() {
+        let text = include_str!("../../../tests/cases/owners-left-out-tight.yaml");
+        let analysis = rollplan_core::analyze(text, Syntax::Yaml);
+        let (Some(cluster), Some(plan)) = (&analysis.validation.cluster, analysis.plan()) else { panic!("a plan") };
+        assert!(plan.risks.iter().any(|span| span.risk.node().is_none()), "a risk of services on several nodes");
+        let timeline = Timeline::new(cluster, plan).unwrap();
+        for (index, (column, step)) in timeline.columns[1..].iter().zip(&plan.steps).enumerate() {
+            let marked: Vec<RiskKind> =
+                column.cells.iter().flat_map(|cell| cell.services.iter().filter_map(|hosted| hosted.risk)).collect();
+            assert_eq!(marked.len(), step.risk_count, "step {}", index + 1);
+            assert!(marked.iter().all(|kind| column.risks.contains(kind)), "step {}", index + 1);
+        }
+    }
+
     /// Each column shows what its step did, and the risks the plan lists after it.
     #[test]
     fn every_column_shows_its_step() {
