@@ -20,6 +20,7 @@
 //! moves, or when its group comes to or leaves a single node.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use super::sim::Sim;
 use super::whatif::{Targets, mixed_level, releases_text, service_risk};
@@ -51,17 +52,20 @@ pub(super) type Groups = BTreeMap<GroupKey, Counted>;
 pub(super) struct Unlisted {
     /// Each node's release class: nodes that run the same releases share one.
     class: IdVec<NodeId, usize>,
-    class_ids: BTreeMap<Vec<String>, usize>,
+    /// Each class's releases joined into one string, to its class. Keys of
+    /// one map type the page already has (`BTreeMap<String, usize>`): each
+    /// other key type is another copy of the B-tree's code in the wasm.
+    class_ids: BTreeMap<String, usize>,
     /// The releases of each class, by component.
     class_releases: Vec<Vec<String>>,
     /// Each service's set of components used (`usize::MAX` for a service with listed owners).
     uses: IdVec<ServiceId, usize>,
     uses_lists: Vec<Vec<ComponentId>>,
-    /// Per (release class, uses): how many such services, in all and on each node.
-    counts: BTreeMap<(usize, usize), OnNodes>,
+    /// Per release class, per uses: how many such services, in all and on each node.
+    counts: Vec<Vec<OnNodes>>,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct OnNodes {
     total: usize,
     on: BTreeMap<NodeId, usize>,
@@ -69,14 +73,18 @@ struct OnNodes {
 
 impl Unlisted {
     pub fn new(cluster: &Cluster, state: &State) -> Unlisted {
-        let mut uses_ids: BTreeMap<&[ComponentId], usize> = BTreeMap::new();
+        let mut uses_ids: BTreeMap<String, usize> = BTreeMap::new();
         let mut uses_lists = Vec::new();
         let uses = cluster.services().map(|service| {
             if !service.owners.is_any() {
                 return usize::MAX;
             }
             let next = uses_ids.len();
-            let id = *uses_ids.entry(service.uses.as_slice()).or_insert(next);
+            let key = service.uses.iter().fold(String::new(), |mut key, c| {
+                let _ = write!(key, "{},", c.index());
+                key
+            });
+            let id = *uses_ids.entry(key).or_insert(next);
             if id == next {
                 uses_lists.push(service.uses.clone());
             }
@@ -88,7 +96,7 @@ impl Unlisted {
             class_releases: Vec::new(),
             uses,
             uses_lists,
-            counts: BTreeMap::new(),
+            counts: Vec::new(),
         };
         for node in cluster.node_ids() {
             unlisted.class[node] = unlisted.class_of(state, node);
@@ -102,11 +110,16 @@ impl Unlisted {
     }
 
     fn class_of(&mut self, state: &State, node: NodeId) -> usize {
-        let releases: Vec<String> = state.node(node).versions.iter().cloned().collect();
+        let versions = &state.node(node).versions;
+        // Each release with its length before it: no two classes read alike.
+        let key = versions.iter().fold(String::new(), |mut key, release| {
+            let _ = write!(key, "{}:{release}", release.len());
+            key
+        });
         let next = self.class_ids.len();
-        let id = *self.class_ids.entry(releases.clone()).or_insert(next);
+        let id = *self.class_ids.entry(key).or_insert(next);
         if id == next {
-            self.class_releases.push(releases);
+            self.class_releases.push(versions.iter().cloned().collect());
         }
         id
     }
@@ -118,16 +131,20 @@ impl Unlisted {
         if uses == usize::MAX {
             return;
         }
-        let key = (self.class[node], uses);
-        let counted = self.counts.entry(key).or_default();
+        let class = self.class[node];
+        if self.counts.len() <= class {
+            self.counts.resize(class + 1, Vec::new());
+        }
+        let per_uses = &mut self.counts[class];
+        if per_uses.len() <= uses {
+            per_uses.resize(uses + 1, OnNodes::default());
+        }
+        let counted = &mut per_uses[uses];
         counted.total = counted.total.saturating_add_signed(delta);
         let count = counted.on.entry(node).or_insert(0);
         *count = count.saturating_add_signed(delta);
         if *count == 0 {
             counted.on.remove(&node);
-            if counted.on.is_empty() {
-                self.counts.remove(&key);
-            }
         }
     }
 
@@ -175,7 +192,10 @@ impl Unlisted {
                 })
                 .or_insert(Counted { count, node });
         };
-        for (&(class, uses), counted) in &self.counts {
+        let counts = self.counts.iter().enumerate().flat_map(|(class, per_uses)| {
+            per_uses.iter().enumerate().map(move |(uses, counted)| (class, uses, counted))
+        });
+        for (class, uses, counted) in counts.filter(|(_, _, counted)| counted.total > 0) {
             let (total, on_nodes) = (counted.total, &counted.on);
             let on_first = first.and_then(|f| on_nodes.get(&f)).copied().unwrap_or(0);
             // Those not on the first node with room fail over to it; those on it, to the second.

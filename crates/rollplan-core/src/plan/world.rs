@@ -30,7 +30,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     // The groups of services whose owners are left out after the previous
     // step, and the span of each on several nodes.
     let mut groups = Groups::new();
-    let mut open_groups: BTreeMap<GroupKey, (usize, usize)> = BTreeMap::new();
+    let mut open_groups: BTreeMap<GroupKey, usize> = BTreeMap::new();
     let mut totals = Totals::new(cluster, &sim.state);
     // The span holding each service's current risk, if it has one. A span's
     // `last` is provisional while it is open and set when it closes, so that
@@ -107,9 +107,9 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
         for (key, group) in groups.iter().filter(|(_, group)| group.node.is_none()) {
             grouped += group.count;
             let span = match open_groups.remove(key) {
-                Some((count, span)) if count == group.count => span,
+                Some(span) if risks.get(span).is_some_and(|span| span.risk.count() == group.count) => span,
                 ended => {
-                    if let Some(span) = ended.and_then(|(_, span)| risks.get_mut(span)) {
+                    if let Some(span) = ended.and_then(|span| risks.get_mut(span)) {
                         span.last = index.saturating_sub(1);
                     }
                     let risk = unlisted::group_risk(cluster, key, group.count);
@@ -117,9 +117,9 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
                     risks.len() - 1
                 }
             };
-            still_open.insert(key.clone(), (group.count, span));
+            still_open.insert(key.clone(), span);
         }
-        for (_, span) in std::mem::replace(&mut open_groups, still_open).into_values() {
+        for span in std::mem::replace(&mut open_groups, still_open).into_values() {
             if let Some(span) = risks.get_mut(span) {
                 span.last = index.saturating_sub(1);
             }
@@ -131,7 +131,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     }
     // What stands after the last step with risks worked out stands to its end.
     let end = risks_through.unwrap_or(steps.len()).saturating_sub(1);
-    for span in open.into_iter().flatten().chain(open_groups.into_values().map(|(_, span)| span)) {
+    for span in open.into_iter().flatten().chain(open_groups.into_values()) {
         if let Some(span) = risks.get_mut(span) {
             span.last = end;
         }
