@@ -464,6 +464,9 @@ mod tests {
         }
     }
 
+    /// Every shape plans, and the independent checker replays each plan:
+    /// its steps and the risks it shows after each one, the shapes the
+    /// planner's fast paths were written for included.
     #[test]
     fn every_shape_validates_and_plans() {
         for shape in Shape::ALL {
@@ -472,7 +475,13 @@ mod tests {
                 let analysis = analyze(&case.description(), Syntax::Yaml);
                 let errors: Vec<_> = analysis.validation.diagnostics.iter().filter(|d| d.is_error()).collect();
                 assert!(errors.is_empty(), "{case}: {errors:?}");
-                assert!(analysis.plan().is_some(), "{case} has no plan: {:?}", analysis.blocked());
+                let (Some(cluster), Some(plan)) = (&analysis.validation.cluster, analysis.plan()) else {
+                    panic!("{case} has no plan: {:?}", analysis.blocked())
+                };
+                assert_eq!(plan.summary.risks_through_step, None, "{case}: risks worked out to the end");
+                if let Err(violation) = rollplan_core::check::check(cluster, plan) {
+                    panic!("{case}: the checker rejects the plan: {violation:?}");
+                }
             }
         }
     }
