@@ -38,9 +38,11 @@ pub(super) enum Preference {
     /// free for services that can go nowhere else. Tried only by the search.
     Roomiest,
     /// For a service that may run anywhere, upgraded nodes that no service
-    /// with listed owners names first: leaves the room of the others to the
-    /// services that can go nowhere else. Tried only by the search for the
-    /// best order (its scan past named nodes is linear in them).
+    /// with listed owners names first, and the residents with the fewest
+    /// owners asked to move along first: leaves the
+    /// room of the named nodes to the services that can go nowhere else.
+    /// Tried only by the search for the best order (its scan past named
+    /// nodes is linear in them).
     Unclaimed,
 }
 
@@ -211,8 +213,16 @@ impl Matching<'_, '_> {
             if !evict {
                 continue;
             }
-            let residents: Vec<ServiceId> =
+            let mut residents: Vec<ServiceId> =
                 self.sim.online_on(target).into_iter().filter(|r| !self.evicted.contains(r)).collect();
+            if self.preference == Preference::Unclaimed {
+                // The residents with the fewest owners move along first: the
+                // room they take is room they need anyway, where one with
+                // more choice would take a slot they cannot do without.
+                let choice =
+                    |r: ServiceId| self.sim.cluster.service(r).owners.as_listed().map_or(usize::MAX, <[_]>::len);
+                residents.sort_by_key(|&r| choice(r));
+            }
             for resident in residents {
                 self.evicted.insert(resident);
                 if self.place(resident, visited, evict) {
