@@ -42,7 +42,9 @@ struct ServiceReplay<'c> {
     accountable: bool,
 }
 
-struct Replay<'c> {
+/// The cluster as the checker replays it (named apart from the planner's
+/// `plan::Replay`, which it must not use).
+struct CheckedCluster<'c> {
     cluster: &'c Cluster,
     nodes: IdVec<NodeId, NodeReplay<'c>>,
     services: IdVec<ServiceId, ServiceReplay<'c>>,
@@ -50,7 +52,7 @@ struct Replay<'c> {
 
 /// Replays `plan` step by step; `Ok` when every step and the end state keep every rule.
 pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
-    let mut replay = Replay {
+    let mut replay = CheckedCluster {
         cluster,
         nodes: cluster.nodes().map(|n| NodeReplay {
             definition: n,
@@ -125,7 +127,7 @@ fn reference() -> Broken {
     ("reference", "the step names a service, node or component that the cluster does not have".to_owned())
 }
 
-impl<'c> Replay<'c> {
+impl<'c> CheckedCluster<'c> {
     fn node_name(&self, node: NodeId) -> &'c str {
         &self.cluster.node(node).name
     }

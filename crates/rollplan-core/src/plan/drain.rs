@@ -46,6 +46,14 @@ pub(super) enum Preference {
     Unclaimed,
 }
 
+/// Whether a full node's residents may be asked to move along (an extra
+/// move each) to make room for a drained service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Residents {
+    Stay,
+    MoveAlong,
+}
+
 /// Where each service of a node goes while it is upgraded.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Drain {
@@ -75,8 +83,8 @@ pub(super) fn drain(sim: &Sim<'_>, node: NodeId, mode: Mode, preference: Prefere
     let mut stranded = Vec::new();
     for &service in &services {
         let listed = !sim.cluster.service(service).owners.is_any();
-        let placed = matching.place(service, &mut Vec::new(), false)
-            || (listed && matching.place(service, &mut Vec::new(), true));
+        let placed = matching.place(service, &mut Vec::new(), Residents::Stay)
+            || (listed && matching.place(service, &mut Vec::new(), Residents::MoveAlong));
         if !placed {
             stranded.push(service);
         }
@@ -146,9 +154,9 @@ impl Matching<'_, '_> {
         candidates
     }
 
-    fn place(&mut self, service: ServiceId, visited: &mut Vec<NodeId>, evict: bool) -> bool {
+    fn place(&mut self, service: ServiceId, visited: &mut Vec<NodeId>, residents: Residents) -> bool {
         match self.sim.cluster.service(service).owners.as_listed() {
-            Some(list) => self.place_listed(service, list, visited, evict),
+            Some(list) => self.place_listed(service, list, visited, residents),
             None => self.place_anywhere(service),
         }
     }
@@ -187,7 +195,13 @@ impl Matching<'_, '_> {
         false
     }
 
-    fn place_listed(&mut self, service: ServiceId, list: &[NodeId], visited: &mut Vec<NodeId>, evict: bool) -> bool {
+    fn place_listed(
+        &mut self,
+        service: ServiceId,
+        list: &[NodeId],
+        visited: &mut Vec<NodeId>,
+        residents: Residents,
+    ) -> bool {
         for target in self.listed_candidates(service, list) {
             if visited.contains(&target) {
                 continue;
@@ -201,7 +215,7 @@ impl Matching<'_, '_> {
             }
             let here: Vec<ServiceId> = self.placed.get(&target).cloned().unwrap_or_default();
             for (slot, other) in here.into_iter().enumerate() {
-                if self.place(other, visited, evict) {
+                if self.place(other, visited, residents) {
                     if let Some(list) = self.placed.get_mut(&target)
                         && let Some(entry) = list.get_mut(slot)
                     {
@@ -210,10 +224,10 @@ impl Matching<'_, '_> {
                     return true;
                 }
             }
-            if !evict {
+            if residents == Residents::Stay {
                 continue;
             }
-            let mut residents: Vec<ServiceId> =
+            let mut movable: Vec<ServiceId> =
                 self.sim.online_on(target).into_iter().filter(|r| !self.evicted.contains(r)).collect();
             if self.preference == Preference::Unclaimed {
                 // The residents with the fewest owners move along first: the
@@ -221,11 +235,11 @@ impl Matching<'_, '_> {
                 // more choice would take a slot they cannot do without.
                 let choice =
                     |r: ServiceId| self.sim.cluster.service(r).owners.as_listed().map_or(usize::MAX, <[_]>::len);
-                residents.sort_by_key(|&r| choice(r));
+                movable.sort_by_key(|&r| choice(r));
             }
-            for resident in residents {
+            for resident in movable {
                 self.evicted.insert(resident);
-                if self.place(resident, visited, evict) {
+                if self.place(resident, visited, residents) {
                     self.placed.entry(target).or_default().push(service);
                     return true;
                 }
