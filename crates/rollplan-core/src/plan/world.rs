@@ -4,9 +4,11 @@
 //! Linear in what the steps change: after a step only the services it can
 //! affect have their risk recomputed (those that moved, went on or offline,
 //! sit on a node that was upgraded, or whose failover target it changed, as
-//! [`whatif::Targets`] tells), and the totals are kept as running counts. A
-//! drain or a failback is one step: its moves are made, then the risks are
-//! looked at once.
+//! [`whatif::Targets`] tells), and the totals are kept as running counts.
+//! The services whose owners are left out are counted by group
+//! ([`unlisted`]): a group on several nodes is one span, ended when its count
+//! changes. A drain or a failback is one step: its moves are made, then the
+//! risks are looked at once.
 
 use std::collections::BTreeMap;
 
