@@ -85,8 +85,8 @@ pub struct Cell {
 pub struct Hosted {
     pub service: ServiceId,
     pub online: bool,
-    /// What is unsafe for the service at this point, if anything: the most
-    /// serious of its risks after the step (see [`severity`]).
+    /// What is unsafe for the service at this point, if anything: its risk
+    /// after the step (a service has at most one).
     pub risk: Option<RiskKind>,
 }
 
@@ -173,17 +173,6 @@ fn column(
         step: index,
         risks: step.map_or_else(Vec::new, |(_, risks)| kinds(risks.iter().map(|risk| risk.kind))),
         cells,
-    }
-}
-
-/// How much a risk kind matters to the people using the service: being offline
-/// is certain, having no failover target is an outage if the node fails, and
-/// failing over across releases may still work.
-pub fn severity(kind: RiskKind) -> u8 {
-    match kind {
-        RiskKind::MixedVersionFailover => 1,
-        RiskKind::NoFailoverTarget => 2,
-        RiskKind::Outage => 3,
     }
 }
 

@@ -257,9 +257,7 @@ impl Unlisted {
                 (m != t).then(|| (c, m.clone(), t.clone()))
             })
             .collect();
-        let borrowed: Vec<(ComponentId, &str, &str)> =
-            differing.iter().map(|(c, m, t)| (*c, m.as_str(), t.as_str())).collect();
-        let level = mixed_level(cluster, &borrowed)?;
+        let level = mixed_level(cluster, differing.iter().map(|d| d.0))?;
         Some(GroupKey { kind: RiskKind::MixedVersionFailover, level, target: Some(target), differing })
     }
 }

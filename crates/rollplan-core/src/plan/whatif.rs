@@ -151,21 +151,12 @@ pub(super) fn has_own_risk(cluster: &Cluster, state: &State, id: ServiceId) -> b
     !state.service(id).online || !cluster.service(id).owners.is_any()
 }
 
-/// The risk of service `id` in `state`, if it has one of its own
-/// ([`has_own_risk`]), given where it would fail over to. It depends only on
-/// the service's own state, its node's and its target's: that is what lets
-/// [`super::world`] recompute only the services whose target or node a step
-/// changed.
-pub(super) fn risk_of(cluster: &Cluster, state: &State, id: ServiceId, target: Option<NodeId>) -> Option<Risk> {
-    if !has_own_risk(cluster, state, id) {
-        return None;
-    }
-    service_risk(cluster, state, id, target)
-}
-
 /// The risk of service `id` failing over to `target` (or to nowhere), as
-/// one service's: for a service with a risk of its own, or one whose owners
-/// are left out whose group is on its node alone ([`super::unlisted`]).
+/// one service's: for a service with a risk of its own ([`has_own_risk`]),
+/// or one whose owners are left out whose group is on its node alone
+/// ([`super::unlisted`]). It depends only on the service's own state, its
+/// node's and its target's: that is what lets [`super::world`] recompute
+/// only the services whose target or node a step changed.
 pub(super) fn service_risk(cluster: &Cluster, state: &State, id: ServiceId, target: Option<NodeId>) -> Option<Risk> {
     let service = cluster.service(id);
     let here = state.service(id).node;
@@ -180,7 +171,7 @@ pub(super) fn service_risk(cluster: &Cluster, state: &State, id: ServiceId, targ
         return risk(RiskKind::NoFailoverTarget, RiskLevel::Warning, None, String::new());
     };
     let differing = differing_releases(cluster, state, &service.uses, here, target);
-    let level = mixed_level(cluster, &differing)?;
+    let level = mixed_level(cluster, differing.iter().map(|d| d.0))?;
     let releases = releases_text(cluster, &differing, Some(here));
     risk(RiskKind::MixedVersionFailover, level, Some(target), releases)
 }
@@ -206,11 +197,15 @@ pub(super) fn differing_releases<'s>(
         .collect()
 }
 
-/// How serious failing over across `differing` releases is: an error when
-/// some component forbids it; `None` when nothing differs.
-pub(super) fn mixed_level(cluster: &Cluster, differing: &[Differing<'_>]) -> Option<RiskLevel> {
-    let forbidden = differing.iter().any(|&(c, ..)| cluster.component(c).mixed_failover == MixedFailover::Forbid);
-    (!differing.is_empty()).then_some(if forbidden { RiskLevel::Error } else { RiskLevel::Warning })
+/// How serious failing over across releases that differ in `components`
+/// is: an error when one of them forbids it; `None` when none differs.
+pub(super) fn mixed_level(cluster: &Cluster, components: impl IntoIterator<Item = ComponentId>) -> Option<RiskLevel> {
+    let mut level = None;
+    for c in components {
+        let forbidden = cluster.component(c).mixed_failover == MixedFailover::Forbid;
+        level = Some(if forbidden || level == Some(RiskLevel::Error) { RiskLevel::Error } else { RiskLevel::Warning });
+    }
+    level
 }
 
 /// "os B while NODE1 runs A, and db 2 while NODE1 runs 1"; without a node
@@ -286,6 +281,21 @@ pub fn service_names<'c>(cluster: &'c Cluster, services: &[ServiceId]) -> Cow<'c
 /// picture of one state, such as the page's timeline, where a risk of
 /// services on several nodes ([`AtRisk::Nodes`]) does not name them.
 pub fn risk_kinds(cluster: &Cluster, state: &State) -> IdVec<ServiceId, Option<RiskKind>> {
+    let targets = targets_from_scratch(cluster, state);
+    cluster.services().map_ids(|id, service| {
+        if !state.service(id).online {
+            return Some(RiskKind::Outage);
+        }
+        let Some(target) = targets[id] else { return Some(RiskKind::NoFailoverTarget) };
+        let differing = differing_releases(cluster, state, &service.uses, state.service(id).node, target);
+        mixed_level(cluster, differing.iter().map(|d| d.0)).map(|_| RiskKind::MixedVersionFailover)
+    })
+}
+
+/// Where each service would fail over to in `state`, worked out from
+/// scratch: the first of its owners (the first two up nodes with room, for
+/// owners left out) other than its node.
+fn targets_from_scratch(cluster: &Cluster, state: &State) -> IdVec<ServiceId, Option<NodeId>> {
     let mut hosted = cluster.per_node(0usize);
     for service in &state.services {
         hosted[service.node] += 1;
@@ -296,17 +306,11 @@ pub fn risk_kinds(cluster: &Cluster, state: &State) -> IdVec<ServiceId, Option<R
     let (first, second) = (first_two.next(), first_two.next());
     cluster.services().map_ids(|id, service| {
         let here = state.service(id).node;
-        if !state.service(id).online {
-            return Some(RiskKind::Outage);
-        }
-        let target = match service.owners.as_listed() {
+        match service.owners.as_listed() {
             Some(list) => list.iter().copied().find(|&owner| owner != here && available(owner)),
             None if first == Some(here) => second,
             None => first,
-        };
-        let Some(target) = target else { return Some(RiskKind::NoFailoverTarget) };
-        mixed_level(cluster, &differing_releases(cluster, state, &service.uses, here, target))
-            .map(|_| RiskKind::MixedVersionFailover)
+        }
     })
 }
 
@@ -319,28 +323,20 @@ pub fn risk_kinds(cluster: &Cluster, state: &State) -> IdVec<ServiceId, Option<R
 pub(super) fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
     use std::collections::BTreeMap;
     type Fate<'s> = (RiskKind, RiskLevel, Option<NodeId>, Vec<Differing<'s>>);
-    let mut hosted = cluster.per_node(0usize);
-    for service in &state.services {
-        hosted[service.node] += 1;
-    }
+    let targets = targets_from_scratch(cluster, state);
     let mut all = Vec::new();
     let mut groups: BTreeMap<Fate<'_>, Vec<(ServiceId, Option<NodeId>)>> = BTreeMap::new();
     for id in cluster.service_ids() {
-        let here = state.service(id).node;
-        let target = cluster.owners_of(id).find(|&owner| {
-            owner != here
-                && state.node(owner).up
-                && cluster.node(owner).capacity.is_none_or(|c| hosted[owner] < c as usize)
-        });
+        let (here, target) = (state.service(id).node, targets[id]);
         if has_own_risk(cluster, state, id) {
-            all.extend(risk_of(cluster, state, id, target));
+            all.extend(service_risk(cluster, state, id, target));
             continue;
         }
         let fate = match target {
             None => (RiskKind::NoFailoverTarget, RiskLevel::Warning, None, Vec::new()),
             Some(target) => {
                 let differing = differing_releases(cluster, state, &cluster.service(id).uses, here, target);
-                let Some(level) = mixed_level(cluster, &differing) else { continue };
+                let Some(level) = mixed_level(cluster, differing.iter().map(|d| d.0)) else { continue };
                 (RiskKind::MixedVersionFailover, level, Some(target), differing)
             }
         };

@@ -83,7 +83,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
         for &service in &dirty {
             let now = if whatif::has_own_risk(cluster, &sim.state, service) {
                 let target = targets.target_of(cluster, &sim.state, service);
-                whatif::risk_of(cluster, &sim.state, service, target)
+                whatif::service_risk(cluster, &sim.state, service, target)
             } else {
                 unlisted.member_risk(cluster, &sim.state, &targets, &groups, service)
             };
