@@ -33,8 +33,8 @@ pub fn fingerprint(cluster: &Cluster) -> String {
 pub fn canonical(cluster: &Cluster) -> Vec<u8> {
     let mut out = Vec::new();
     let mut field = |text: &str| {
-        out.extend_from_slice(text.len().to_string().as_bytes());
-        out.push(b':');
+        // Written into the buffer: a `String` per field was a tenth of the allocations of planning.
+        let _ = std::io::Write::write_fmt(&mut out, format_args!("{}:", text.len()));
         out.extend_from_slice(text.as_bytes());
         out.push(b',');
     };

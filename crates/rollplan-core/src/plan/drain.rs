@@ -135,25 +135,6 @@ impl Matching<'_, '_> {
         self.free.entry(node).or_insert_with(|| sim.room(node).min(spare))
     }
 
-    /// Where a service with listed owners may go, best first.
-    fn listed_candidates(&self, service: ServiceId, list: &[NodeId]) -> Vec<NodeId> {
-        let here = self.sim.location(service);
-        let home = self.home_first(service);
-        self.sim.work.add(list.len());
-        let mut candidates: Vec<NodeId> =
-            list.iter().copied().filter(|&t| t != here && self.eligible(t) && self.sim.not_older(service, t)).collect();
-        // Upgraded nodes first; the sort is stable, so owners' order decides
-        // within each group unless the roomiest node is preferred.
-        let done = |t: NodeId| !self.sim.is_done(t);
-        match self.preference {
-            Preference::Owners | Preference::Unclaimed => candidates.sort_by_key(|&t| (done(t), Some(t) != home)),
-            Preference::Roomiest => {
-                candidates.sort_by_key(|&t| (done(t), Some(t) != home, std::cmp::Reverse(self.sim.room(t))));
-            }
-        }
-        candidates
-    }
-
     fn place(&mut self, service: ServiceId, visited: &mut Vec<NodeId>, residents: Residents) -> bool {
         match self.sim.cluster.service(service).owners.as_listed() {
             Some(list) => self.place_listed(service, list, visited, residents),
@@ -195,6 +176,11 @@ impl Matching<'_, '_> {
         false
     }
 
+    /// A service with listed owners tries its home first when that saves a
+    /// failback, then its upgraded owners, then the others, each in owners'
+    /// order (or the roomiest first). Whether a node may take it is asked
+    /// only of nodes this search has not visited yet: in a search that
+    /// fails, most have been.
     fn place_listed(
         &mut self,
         service: ServiceId,
@@ -202,8 +188,29 @@ impl Matching<'_, '_> {
         visited: &mut Vec<NodeId>,
         residents: Residents,
     ) -> bool {
-        for target in self.listed_candidates(service, list) {
-            if visited.contains(&target) {
+        let (sim, here, home) = (self.sim, self.sim.location(service), self.home_first(service));
+        sim.work.add(list.len());
+        let in_pass = move |pass: u8, t: NodeId| match pass {
+            0 => Some(t) == home,
+            1 => Some(t) != home && sim.is_done(t),
+            _ => !sim.is_done(t),
+        };
+        let last_pass = if self.onto_upgraded_only { 1 } else { 2 };
+        let in_order = (0..=last_pass).flat_map(move |pass| list.iter().copied().filter(move |&t| in_pass(pass, t)));
+        let (mut lazy, mut sorted);
+        let candidates: &mut dyn Iterator<Item = NodeId> = if self.preference == Preference::Roomiest {
+            let mut roomiest: Vec<NodeId> = in_order.collect();
+            // Stable: home first, then upgraded nodes, as above; the roomiest first within each.
+            roomiest.sort_by_key(|&t| (!sim.is_done(t), Some(t) != home, std::cmp::Reverse(sim.room(t))));
+            sorted = roomiest.into_iter();
+            &mut sorted
+        } else {
+            lazy = in_order;
+            &mut lazy
+        };
+        for target in candidates {
+            if target == here || visited.contains(&target) || !self.eligible(target) || !sim.not_older(service, target)
+            {
                 continue;
             }
             visited.push(target);
@@ -213,8 +220,11 @@ impl Matching<'_, '_> {
                 self.placed.entry(target).or_default().push(service);
                 return true;
             }
-            let here: Vec<ServiceId> = self.placed.get(&target).cloned().unwrap_or_default();
-            for (slot, other) in here.into_iter().enumerate() {
+            // Pass a service placed here on. Nothing is placed on `target`
+            // meanwhile (it is visited), so its list stands while it is read.
+            let placed_here = self.placed.get(&target).map_or(0, Vec::len);
+            for slot in 0..placed_here {
+                let Some(&other) = self.placed.get(&target).and_then(|list| list.get(slot)) else { break };
                 if self.place(other, visited, residents) {
                     if let Some(list) = self.placed.get_mut(&target)
                         && let Some(entry) = list.get_mut(slot)

@@ -110,9 +110,14 @@ impl Order {
         self.key[node]
     }
 
+    /// Whether some upgraded node is up (a service may be drained onto it).
+    pub fn anything_upgraded(&self) -> bool {
+        self.upgraded_up > 0
+    }
+
     /// The pending nodes worth a drain onto upgraded nodes, in order.
     pub fn hopeful(&self) -> impl Iterator<Item = NodeId> + '_ {
-        let anything_upgraded = self.upgraded_up > 0;
+        let anything_upgraded = self.anything_upgraded();
         self.hopeful.iter().map(|&(_, _, node)| node).filter(move |&node| anything_upgraded || self.anywhere[node] == 0)
     }
 

@@ -170,7 +170,9 @@ impl<'c> Search<'c, '_> {
                 Some(drain) => drain,
                 None => {
                     let pending = order.pending();
-                    match candidates(&sim, &pending, |node| order.key(node), GREEDY).into_iter().next() {
+                    // With no upgraded node up, no drain that moves a service is onto upgraded nodes.
+                    let floor = if order.anything_upgraded() { Mode::OntoUpgraded } else { Mode::Sideways };
+                    match best_candidate(&sim, &pending, |node| order.key(node), floor) {
                         Some(drain) => drain,
                         None => return self.record_no_room(&sim, &pending),
                     }
@@ -219,32 +221,71 @@ fn candidates(
     key: impl Fn(NodeId) -> Key,
     preferences: &[Preference],
 ) -> Vec<Drain> {
-    let mut candidates: Vec<(Drain, Preference)> = Vec::new();
+    let mut candidates: Vec<(Drain, Preference)> =
+        pending.iter().flat_map(|&node| node_drains(sim, node, preferences)).collect();
+    candidates.sort_by_key(|(d, preference)| rank(d, key(d.node), *preference));
+    candidates.into_iter().map(|(drain, _)| drain).collect()
+}
+
+/// The greedy pass's fallback: the first of [`candidates`] with the
+/// [`GREEDY`] preferences, without draining every pending node. A node whose
+/// drains cannot beat the best one found is skipped: a drain that strands
+/// nothing moves each of the node's online services at least once and is
+/// not in a better mode than `floor`, so the node's online count bounds its
+/// rank from below. In the first round of a large cluster (nothing upgraded
+/// yet, every node drained sideways) that skips all but the first nodes.
+fn best_candidate(sim: &Sim<'_>, pending: &[NodeId], key: impl Fn(NodeId) -> Key, floor: Mode) -> Option<Drain> {
+    let mut best: Option<(Rank, Drain)> = None;
+    for &node in pending {
+        let online = sim.online_count(node);
+        let floor = if online == 0 { Mode::OntoUpgraded } else { floor };
+        let bound = (floor, 0, online, key(node), Preference::Owners);
+        if best.as_ref().is_some_and(|(rank, _)| *rank <= bound) {
+            continue;
+        }
+        for (drain, preference) in node_drains(sim, node, GREEDY) {
+            let rank = rank(&drain, key(node), preference);
+            if best.as_ref().is_none_or(|(best, _)| rank < *best) {
+                best = Some((rank, drain));
+            }
+        }
+    }
+    best.map(|(_, drain)| drain)
+}
+
+/// How good a candidate drain is, best lowest: its mode, services stranded,
+/// moves, then the node's place in the order and the preference it was found with.
+type Rank = (Mode, usize, usize, Key, Preference);
+
+fn rank(drain: &Drain, key: Key, preference: Preference) -> Rank {
+    (drain.mode, drain.stranded.len(), drain.moves.len(), key, preference)
+}
+
+/// `node`'s drain in each of `preferences` (in the first mode that strands
+/// nothing, else as an outage where outages are allowed), those that repeat
+/// an earlier one left out.
+fn node_drains(sim: &Sim<'_>, node: NodeId, preferences: &[Preference]) -> Vec<(Drain, Preference)> {
     let modes: &[Mode] = if sim.cluster.policy().allow_outage {
         &[Mode::OntoUpgraded, Mode::Sideways, Mode::Outage]
     } else {
         &[Mode::OntoUpgraded, Mode::Sideways]
     };
-    for &node in pending {
-        // Drains of different nodes always differ: only this node's can repeat.
-        let first = candidates.len();
-        for &preference in preferences {
-            if preference == Preference::Unclaimed && !sim.any_claimed() {
-                continue;
-            }
-            for &mode in modes {
-                let drain = drain(sim, node, mode, preference);
-                if drain.stranded.is_empty() || mode == Mode::Outage {
-                    if !candidates.get(first..).unwrap_or_default().iter().any(|(known, _)| *known == drain) {
-                        candidates.push((drain, preference));
-                    }
-                    break;
+    let mut drains: Vec<(Drain, Preference)> = Vec::new();
+    for &preference in preferences {
+        if preference == Preference::Unclaimed && !sim.any_claimed() {
+            continue;
+        }
+        for &mode in modes {
+            let drain = drain(sim, node, mode, preference);
+            if drain.stranded.is_empty() || mode == Mode::Outage {
+                if !drains.iter().any(|(known, _)| *known == drain) {
+                    drains.push((drain, preference));
                 }
+                break;
             }
         }
     }
-    candidates.sort_by_key(|(d, preference)| (d.mode, d.stranded.len(), d.moves.len(), key(d.node), *preference));
-    candidates.into_iter().map(|(drain, _)| drain).collect()
+    drains
 }
 
 /// Drains, pauses, upgrades and resumes one node.

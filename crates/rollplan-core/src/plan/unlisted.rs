@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::sim::Sim;
-use super::whatif::{Targets, mixed_level, releases_text, service_risk};
+use super::whatif::{Recomputed, Targets, mixed_level, recompute_risk, releases_text};
 use super::{Action, AtRisk, Risk, RiskKind, RiskLevel, State};
 use crate::model::{Cluster, ComponentId, IdVec, NodeId, ServiceId};
 
@@ -224,16 +224,21 @@ impl Unlisted {
         targets: &Targets,
         groups: &Groups,
         service: ServiceId,
-    ) -> Option<Risk> {
-        let uses = *self.uses.get(service)?;
+        current: Option<&Risk>,
+    ) -> Recomputed {
+        let none = || if current.is_none() { Recomputed::Unchanged } else { Recomputed::Now(None) };
+        let Some(&uses) = self.uses.get(service) else { return none() };
         let here = state.service(service).node;
         if uses == usize::MAX || !state.service(service).online {
-            return None;
+            return none();
         }
         let (first, second) = targets.first_two();
         let target = if first == Some(here) { second } else { first };
-        let key = self.key(cluster, self.class[here], uses, target)?;
-        (groups.get(&key)?.node == Some(here)).then(|| service_risk(cluster, state, service, target)).flatten()
+        let alone = self
+            .key(cluster, self.class[here], uses, target)
+            .and_then(|key| groups.get(&key))
+            .is_some_and(|group| group.node == Some(here));
+        if alone { recompute_risk(cluster, state, service, target, current) } else { none() }
     }
 
     /// How services of (`class`, `uses`) failing over to `target` fare: `None` when safely.

@@ -151,29 +151,55 @@ pub(super) fn has_own_risk(cluster: &Cluster, state: &State, id: ServiceId) -> b
     !state.service(id).online || !cluster.service(id).owners.is_any()
 }
 
+/// A service's risk worked out again after a step.
+pub(super) enum Recomputed {
+    /// It is the risk it had.
+    Unchanged,
+    /// It is this one now (`None`: it has none).
+    Now(Option<Risk>),
+}
+
 /// The risk of service `id` failing over to `target` (or to nowhere), as
 /// one service's: for a service with a risk of its own ([`has_own_risk`]),
 /// or one whose owners are left out whose group is on its node alone
 /// ([`super::unlisted`]). It depends only on the service's own state, its
 /// node's and its target's: that is what lets [`super::world`] recompute
 /// only the services whose target or node a step changed.
-pub(super) fn service_risk(cluster: &Cluster, state: &State, id: ServiceId, target: Option<NodeId>) -> Option<Risk> {
-    let service = cluster.service(id);
+///
+/// `Unchanged` when that risk is `current` still: most of the risks looked
+/// at again after a step stand, and those are compared without writing
+/// their text.
+pub(super) fn recompute_risk(
+    cluster: &Cluster,
+    state: &State,
+    id: ServiceId,
+    target: Option<NodeId>,
+    current: Option<&Risk>,
+) -> Recomputed {
     let here = state.service(id).node;
-    let risk = |kind, level, target, releases: String| {
-        let message = risk_message(cluster, kind, level, here, target, &releases, &[id]);
-        Some(Risk { kind, level, at: AtRisk::Service { service: id, node: here }, target, releases, message })
+    let at = AtRisk::Service { service: id, node: here };
+    let (kind, level, target, differing) = if !state.service(id).online {
+        (RiskKind::Outage, RiskLevel::Info, None, Vec::new())
+    } else if let Some(target) = target {
+        let differing = differing_releases(cluster, state, &cluster.service(id).uses, here, target);
+        let Some(level) = mixed_level(cluster, differing.iter().map(|d| d.0)) else {
+            return if current.is_none() { Recomputed::Unchanged } else { Recomputed::Now(None) };
+        };
+        (RiskKind::MixedVersionFailover, level, Some(target), differing)
+    } else {
+        (RiskKind::NoFailoverTarget, RiskLevel::Warning, None, Vec::new())
     };
-    if !state.service(id).online {
-        return risk(RiskKind::Outage, RiskLevel::Info, None, String::new());
+    if let Some(current) = current
+        && (current.kind, current.level, &current.at, current.target) == (kind, level, &at, target)
+        && releases_pieces(cluster, &differing, Some(here))
+            .try_fold(current.releases.as_str(), |rest, piece| rest.strip_prefix(piece))
+            .is_some_and(str::is_empty)
+    {
+        return Recomputed::Unchanged;
     }
-    let Some(target) = target else {
-        return risk(RiskKind::NoFailoverTarget, RiskLevel::Warning, None, String::new());
-    };
-    let differing = differing_releases(cluster, state, &service.uses, here, target);
-    let level = mixed_level(cluster, differing.iter().map(|d| d.0))?;
-    let releases = releases_text(cluster, &differing, Some(here));
-    risk(RiskKind::MixedVersionFailover, level, Some(target), releases)
+    let releases: String = releases_pieces(cluster, &differing, Some(here)).collect();
+    let message = risk_message(cluster, kind, level, here, target, &releases, &[id]);
+    Recomputed::Now(Some(Risk { kind, level, at, target, releases, message }))
 }
 
 /// A component whose release differs between a service's node and its
@@ -211,12 +237,24 @@ pub(super) fn mixed_level(cluster: &Cluster, components: impl IntoIterator<Item 
 /// "os B while NODE1 runs A, and db 2 while NODE1 runs 1"; without a node
 /// (services on several nodes), "os B while they run A".
 pub(super) fn releases_text(cluster: &Cluster, differing: &[Differing<'_>], here: Option<NodeId>) -> String {
-    let runs = here.map_or_else(|| "they run".to_owned(), |node| format!("{} runs", cluster.node(node).name));
-    let parts: Vec<String> = differing
-        .iter()
-        .map(|&(c, mine, theirs)| format!("{} {theirs} while {runs} {mine}", cluster.component(c).title))
-        .collect();
-    parts.join(", and ")
+    releases_pieces(cluster, differing, here).collect()
+}
+
+/// The pieces [`releases_text`] joins, in order: a risk that stands is
+/// compared with them piece by piece, without writing the text again.
+fn releases_pieces<'a>(
+    cluster: &'a Cluster,
+    differing: &'a [Differing<'a>],
+    here: Option<NodeId>,
+) -> impl Iterator<Item = &'a str> + 'a {
+    let runs: [&str; 2] = match here {
+        Some(node) => [cluster.node(node).name.as_str(), " runs "],
+        None => ["they run ", ""],
+    };
+    differing.iter().enumerate().flat_map(move |(index, &(c, mine, theirs))| {
+        let and = if index == 0 { "" } else { ", and " };
+        [and, cluster.component(c).title.as_str(), " ", theirs, " while ", runs[0], runs[1], mine]
+    })
 }
 
 /// The sentence for a risk that `services` (on `node`, not empty) share.
@@ -323,6 +361,10 @@ fn targets_from_scratch(cluster: &Cluster, state: &State) -> IdVec<ServiceId, Op
 pub(super) fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
     use std::collections::BTreeMap;
     type Fate<'s> = (RiskKind, RiskLevel, Option<NodeId>, Vec<Differing<'s>>);
+    let service_risk = |cluster, state, id, target| match recompute_risk(cluster, state, id, target, None) {
+        Recomputed::Now(risk) => risk,
+        Recomputed::Unchanged => None,
+    };
     let targets = targets_from_scratch(cluster, state);
     let mut all = Vec::new();
     let mut groups: BTreeMap<Fate<'_>, Vec<(ServiceId, Option<NodeId>)>> = BTreeMap::new();

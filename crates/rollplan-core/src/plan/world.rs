@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use super::sim::{Sim, Work};
 use super::unlisted::{self, GroupKey, Groups, Unlisted};
-use super::whatif::{self, Targets};
+use super::whatif::{self, Recomputed, Targets};
 use super::{Action, Plan, RiskSpan, State, Step, Summary, details};
 use crate::model::{Cluster, NodeId, ServiceId};
 
@@ -81,17 +81,15 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
         dirty.dedup();
         work.add(dirty.len());
         for &service in &dirty {
-            let now = if whatif::has_own_risk(cluster, &sim.state, service) {
-                let target = targets.target_of(cluster, &sim.state, service);
-                whatif::service_risk(cluster, &sim.state, service, target)
-            } else {
-                unlisted.member_risk(cluster, &sim.state, &targets, &groups, service)
-            };
             let Some(slot) = open.get_mut(service.index()) else { continue };
             let current = slot.and_then(|span| risks.get(span)).map(|span| &span.risk);
-            if current == now.as_ref() {
-                continue;
-            }
+            let recomputed = if whatif::has_own_risk(cluster, &sim.state, service) {
+                let target = targets.target_of(cluster, &sim.state, service);
+                whatif::recompute_risk(cluster, &sim.state, service, target, current)
+            } else {
+                unlisted.member_risk(cluster, &sim.state, &targets, &groups, service, current)
+            };
+            let Recomputed::Now(now) = recomputed else { continue };
             if let Some(span) = slot.take().and_then(|span| risks.get_mut(span)) {
                 // It stood after the previous step, and no longer does.
                 span.last = index.saturating_sub(1);
