@@ -38,6 +38,10 @@ pub const LONG_OWNERS: usize = 8;
 /// a node, piled up on few nodes.
 pub const UNEVEN_EVERY: usize = 25;
 
+/// How many nodes own a `mixed` service whose owners are listed: its own
+/// node and the next three, as a Hyper-V administrator might set preferred owners.
+pub const MIXED_OWNERS: usize = 4;
+
 /// How a generated cluster is laid out: which nodes host which services, who
 /// may own them, and how much room there is. Each one stresses the planner in
 /// its own way; all of them are valid descriptions that get a plan (a test
@@ -64,12 +68,24 @@ pub enum Shape {
     /// `owners` left out, unlimited capacity, and every odd-indexed node
     /// already on the target release: an upgrade interrupted halfway.
     HalfDone,
+    /// Every node full (capacity K) but the last, which is empty; half of
+    /// each node's services with `owners` left out, the other half owned by
+    /// their node and the next [`MIXED_OWNERS`] - 1: both kinds competing for
+    /// the one spare node's room.
+    Mixed,
 }
 
 impl Shape {
     /// Every shape, in the order the default cases and the tables list them.
-    pub const ALL: [Shape; 6] =
-        [Shape::Ring, Shape::AnyOwner, Shape::AnyOwnerTight, Shape::LongOwners, Shape::Uneven, Shape::HalfDone];
+    pub const ALL: [Shape; 7] = [
+        Shape::Ring,
+        Shape::AnyOwner,
+        Shape::AnyOwnerTight,
+        Shape::LongOwners,
+        Shape::Uneven,
+        Shape::HalfDone,
+        Shape::Mixed,
+    ];
 
     /// The name a case is written with (`any-owner:64x20`).
     pub fn name(self) -> &'static str {
@@ -80,6 +96,7 @@ impl Shape {
             Shape::LongOwners => "long-owners",
             Shape::Uneven => "uneven",
             Shape::HalfDone => "half-done",
+            Shape::Mixed => "mixed",
         }
     }
 
@@ -87,7 +104,7 @@ impl Shape {
     fn capacity(self, per_node: usize) -> Option<usize> {
         match self {
             Shape::Ring | Shape::LongOwners => Some(per_node + per_node.div_ceil(2)),
-            Shape::AnyOwnerTight => Some(per_node),
+            Shape::AnyOwnerTight | Shape::Mixed => Some(per_node),
             Shape::AnyOwner | Shape::Uneven | Shape::HalfDone => None,
         }
     }
@@ -95,22 +112,23 @@ impl Shape {
     /// How many services node `node` of `nodes` hosts.
     fn hosted_on(self, node: usize, nodes: usize, per_node: usize) -> usize {
         match self {
-            Shape::AnyOwnerTight if node == nodes - 1 => 0,
+            Shape::AnyOwnerTight | Shape::Mixed if node == nodes - 1 => 0,
             Shape::Uneven if node.is_multiple_of(UNEVEN_EVERY) => UNEVEN_EVERY * per_node,
             Shape::Uneven => 0,
             _ => per_node,
         }
     }
 
-    /// How many owners a service lists (its node and the next ones), or
-    /// `None` when `owners` is left out; and what separates them.
-    fn owners(self, nodes: usize) -> Option<(usize, &'static str)> {
+    /// How many owners service `k` of a node lists (its node and the next
+    /// ones), or `None` when `owners` is left out; and what separates them.
+    fn owners(self, nodes: usize, k: usize) -> Option<(usize, &'static str)> {
         match self {
             // ", ": byte for byte the text of the measurements before shapes existed.
             Shape::Ring => Some((3.min(nodes), ", ")),
             // Compact: the owner lists are most of the description (see LONG_OWNERS).
             Shape::LongOwners => Some((LONG_OWNERS.min(nodes), ",")),
-            Shape::AnyOwner | Shape::AnyOwnerTight | Shape::Uneven | Shape::HalfDone => None,
+            Shape::Mixed if k % 2 == 1 => Some((MIXED_OWNERS.min(nodes), ",")),
+            Shape::AnyOwner | Shape::AnyOwnerTight | Shape::Uneven | Shape::HalfDone | Shape::Mixed => None,
         }
     }
 
@@ -177,11 +195,11 @@ impl Case {
         }
         text.push_str("services:\n");
         for i in 0..nodes {
-            let owners = shape.owners(nodes).map(|(count, separator)| {
-                let names: Vec<String> = (0..count).map(|next| format!("N{}", (i + next) % nodes)).collect();
-                names.join(separator)
-            });
             for k in 0..shape.hosted_on(i, nodes, per_node) {
+                let owners = shape.owners(nodes, k).map(|(count, separator)| {
+                    let names: Vec<String> = (0..count).map(|next| format!("N{}", (i + next) % nodes)).collect();
+                    names.join(separator)
+                });
                 let _ = match &owners {
                     Some(owners) => writeln!(text, "  - {{name: S{i}_{k}, on: N{i}, owners: [{owners}]}}"),
                     None => writeln!(text, "  - {{name: S{i}_{k}, on: N{i}}}"),
@@ -201,9 +219,11 @@ impl Case {
     /// written out (none where `owners` is left out, though the core then
     /// lets every node own the service: that cost is the planner's to show).
     pub fn items(&self) -> usize {
-        let services = self.services();
-        let owners = self.shape.owners(self.nodes).map_or(0, |(count, _)| count);
-        self.nodes + services + services * owners
+        let owners: usize = (0..self.nodes)
+            .flat_map(|node| 0..self.shape.hosted_on(node, self.nodes, self.per_node))
+            .map(|k| self.shape.owners(self.nodes, k).map_or(0, |(count, _)| count))
+            .sum();
+        self.nodes + self.services() + owners
     }
 }
 

@@ -88,7 +88,7 @@ mod tests {
         assert!(download.content.ends_with("}\n"));
         let value: serde_json::Value = serde_json::from_str(&download.content).unwrap();
         assert_eq!(value["outcome"], "ok");
-        assert_eq!(value["fingerprint"], "09f1c75c988da94d");
+        assert_eq!(value["fingerprint"], "dd73da81af3281a3");
         assert_eq!(value["steps"][0]["title"], "Pause NODE2");
 
         let invalid = json("format: 1\n");

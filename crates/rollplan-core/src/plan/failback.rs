@@ -29,12 +29,12 @@ pub(super) fn run(sim: &mut Sim<'_>) -> Result<(), NoPlan> {
             let home = sim.cluster.service(service).on;
             let mut moves = Vec::new();
             let mut next = Some(service);
-            while let Some(service) = next.filter(|&s| sim.cluster.service(s).on == home) {
+            while let Some(service) = next {
                 let step = Move { service, from: sim.location(service), to: home };
                 sim.shift(step);
                 away.moved(sim, step);
                 moves.push(step);
-                next = away.first_ready();
+                next = away.offered_by(home);
             }
             sim.record(match moves.as_slice() {
                 [Move { service, from, to }] if verify => Action::Verify { service: *service, from: *from, to: *to },
@@ -65,6 +65,13 @@ pub(super) fn run(sim: &mut Sim<'_>) -> Result<(), NoPlan> {
 /// The order services go home in: those whose home was upgraded last first, then by declaration.
 type Turn = (Reverse<usize>, ServiceId);
 
+/// Which home takes its services back next, first lowest: a home with room
+/// for all of its services that could come back goes in one step, in
+/// [`Turn`] order; only when none has, the home that takes the most back at
+/// once. Taking a few back whenever a slot frees would make a cluster with
+/// one node's room to spare fail back one service a step.
+type Offer = (bool, Reverse<usize>, Turn);
+
 /// The online services away from home, in the order they go home, and
 /// which of them their home could take now. Kept up to date move by move,
 /// in time logarithmic in the services: whether a service could go home,
@@ -80,10 +87,10 @@ struct Away {
     /// Per home node: its away services that could go home now, room aside.
     eligible: IdVec<NodeId, BTreeSet<ServiceId>>,
     /// The first eligible service of every home that is up and has room;
-    /// the first of these is the first service that can go home.
-    ready: BTreeSet<Turn>,
+    /// the first of these is the first service that goes home.
+    ready: BTreeSet<Offer>,
     /// Each home's entry in `ready`, if any.
-    offered: IdVec<NodeId, Option<Turn>>,
+    offered: IdVec<NodeId, Option<Offer>>,
 }
 
 impl Away {
@@ -119,7 +126,12 @@ impl Away {
     }
 
     fn first_ready(&self) -> Option<ServiceId> {
-        self.ready.first().map(|&(_, service)| service)
+        self.ready.first().map(|&(_, _, (_, service))| service)
+    }
+
+    /// The service `home` would take back now, if any.
+    fn offered_by(&self, home: NodeId) -> Option<ServiceId> {
+        self.offered[home].map(|(_, _, (_, service))| service)
     }
 
     fn in_order(&self) -> Vec<ServiceId> {
@@ -144,8 +156,12 @@ impl Away {
     /// Puts `node`'s first eligible service in `ready` if the node is up and has room.
     fn offer(&mut self, sim: &Sim<'_>, node: NodeId) {
         sim.work.add(1);
-        let open = sim.state.node(node).up && sim.room(node) > 0;
-        let first = self.eligible[node].first().filter(|_| open).map(|&service| self.turn[service]);
+        let (room, waiting) = (sim.room(node), self.eligible[node].len());
+        let open = sim.state.node(node).up && room > 0;
+        let first = self.eligible[node].first().filter(|_| open).map(|&service| {
+            let partial = room < waiting;
+            (partial, Reverse(if partial { room } else { 0 }), self.turn[service])
+        });
         if first != self.offered[node] {
             if let Some(old) = self.offered[node] {
                 self.ready.remove(&old);

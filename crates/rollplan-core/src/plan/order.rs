@@ -1,5 +1,6 @@
-//! The greedy pass's order of nodes: fewest online services first, then the
-//! nodes that are the usual failover target of fewest services, and which of
+//! The greedy pass's order of nodes: fewest online services first, then
+//! those whose services would go to owners they list earliest, then the
+//! nodes that are the usual failover target of fewest services; and which of
 //! them could drain onto upgraded nodes at all.
 //!
 //! Upgrading the common failover targets last keeps every service's failover
@@ -21,9 +22,19 @@ use std::collections::BTreeSet;
 use super::sim::Sim;
 use crate::model::{IdVec, NodeId, ServiceId};
 
-/// A pending node's place in the order: online services, then how many
-/// services fail over to it in the steady state, then declaration order.
-pub(super) type Key = (usize, usize, NodeId);
+/// A pending node's place in the order: online services, then how far
+/// down their owners lists its services would go (the sum of the positions
+/// of their first upgraded owners), then how many services fail over to it
+/// in the steady state, then declaration order.
+///
+/// The second part grows the upgraded part of a cluster along its owners
+/// lists: in a full cluster with one spare node, whose services list the
+/// next nodes, the node beside the last one upgraded drains into it whole,
+/// where declaration order would skip ahead, and the nodes skipped later
+/// find their upgraded owners full and ask residents to move along (extra
+/// moves, and failbacks of one service a step). Services whose owners are
+/// left out add nothing to it, so for them the steady-state rule decides.
+pub(super) type Key = (usize, usize, usize, NodeId);
 
 pub(super) struct Order {
     /// Each node's key when last counted (its place in `queue`).
@@ -35,10 +46,14 @@ pub(super) struct Order {
     weight: IdVec<NodeId, usize>,
     /// For each node, the services with listed owners that list it.
     owned: IdVec<NodeId, Vec<ServiceId>>,
-    /// Per service with listed owners: it has an upgraded, running owner other than its node.
-    covered: IdVec<ServiceId, bool>,
+    /// Per service with listed owners: where in its list its first
+    /// upgraded, running owner other than its node is (the list's length
+    /// when there is none: it is not covered).
+    covered_at: IdVec<ServiceId, usize>,
     /// Per node: its online services with listed owners that are not covered.
     uncovered: IdVec<NodeId, usize>,
+    /// Per node: the sum of `covered_at` over its online services with listed owners.
+    reach: IdVec<NodeId, usize>,
     /// Per node: its online services whose owners are every node.
     anywhere: IdVec<NodeId, usize>,
     /// Upgraded nodes that are up: a service whose owners are every node is
@@ -71,23 +86,24 @@ impl Order {
         }
         let upgraded_up = cluster.node_ids().filter(|&n| sim.is_done(n) && sim.state.node(n).up).count();
         let mut order = Order {
-            key: cluster.nodes().map_ids(|node, _| (0, 0, node)),
+            key: cluster.nodes().map_ids(|node, _| (0, 0, 0, node)),
             queue: BTreeSet::new(),
             hopeful: BTreeSet::new(),
             weight,
             owned,
-            covered: cluster.per_service(false),
+            covered_at: cluster.per_service(0),
             uncovered: cluster.per_node(0),
+            reach: cluster.per_node(0),
             anywhere: cluster.per_node(0),
             upgraded_up,
             left: Vec::new(),
         };
         for service in cluster.service_ids() {
-            order.covered[service] = Order::has_upgraded_owner(sim, service);
+            order.covered_at[service] = Order::first_upgraded_owner(sim, service);
             order.count(sim, service, 1);
         }
         for &node in pending {
-            order.key[node] = (sim.online_count(node), order.weight[node], node);
+            order.key[node] = order.current_key(sim, node);
             let key = order.key[node];
             order.queue.insert(key);
             if order.uncovered[node] == 0 {
@@ -102,7 +118,7 @@ impl Order {
     }
 
     pub fn pending(&self) -> Vec<NodeId> {
-        self.queue.iter().map(|&(_, _, node)| node).collect()
+        self.queue.iter().map(|&(_, _, _, node)| node).collect()
     }
 
     /// A node's place in the order.
@@ -118,15 +134,29 @@ impl Order {
     /// The pending nodes worth a drain onto upgraded nodes, in order.
     pub fn hopeful(&self) -> impl Iterator<Item = NodeId> + '_ {
         let anything_upgraded = self.anything_upgraded();
-        self.hopeful.iter().map(|&(_, _, node)| node).filter(move |&node| anything_upgraded || self.anywhere[node] == 0)
+        self.hopeful
+            .iter()
+            .map(|&(_, _, _, node)| node)
+            .filter(move |&node| anything_upgraded || self.anywhere[node] == 0)
+    }
+
+    /// Where in its owners list a service with listed owners has its first
+    /// upgraded, running owner besides its node; the list's length if nowhere.
+    fn first_upgraded_owner(sim: &Sim<'_>, service: ServiceId) -> usize {
+        let Some(list) = sim.cluster.service(service).owners.as_listed() else { return 0 };
+        let here = sim.location(service);
+        sim.work.add(list.len());
+        list.iter().position(|&t| t != here && sim.state.node(t).up && sim.is_done(t)).unwrap_or(list.len())
     }
 
     /// Whether a service with listed owners has an upgraded, running owner besides its node.
-    fn has_upgraded_owner(sim: &Sim<'_>, service: ServiceId) -> bool {
-        let Some(list) = sim.cluster.service(service).owners.as_listed() else { return false };
-        let here = sim.location(service);
-        sim.work.add(list.len());
-        list.iter().any(|&t| t != here && sim.state.node(t).up && sim.is_done(t))
+    fn is_covered(&self, sim: &Sim<'_>, service: ServiceId) -> bool {
+        let listed = sim.cluster.service(service).owners.as_listed().map_or(0, <[NodeId]>::len);
+        self.covered_at[service] < listed
+    }
+
+    fn current_key(&self, sim: &Sim<'_>, node: NodeId) -> Key {
+        (sim.online_count(node), self.reach[node], self.weight[node], node)
     }
 
     /// Adds (`sign` 1) or takes away (`sign` -1) an online `service` from its node's counts.
@@ -135,14 +165,15 @@ impl Order {
             return;
         }
         let here = sim.location(service);
-        let slot = if sim.cluster.service(service).owners.is_any() {
-            &mut self.anywhere[here]
-        } else if self.covered[service] {
+        if sim.cluster.service(service).owners.is_any() {
+            self.anywhere[here] = self.anywhere[here].saturating_add_signed(sign);
             return;
-        } else {
-            &mut self.uncovered[here]
-        };
-        *slot = slot.saturating_add_signed(sign);
+        }
+        let at = self.covered_at[service].cast_signed();
+        self.reach[here] = self.reach[here].saturating_add_signed(sign * at);
+        if !self.is_covered(sim, service) {
+            self.uncovered[here] = self.uncovered[here].saturating_add_signed(sign);
+        }
     }
 
     /// Before the drain: the services about to move leave their nodes' counts.
@@ -164,7 +195,7 @@ impl Order {
         }
         let mut touched: Vec<NodeId> = vec![node];
         for &service in moved {
-            self.covered[service] = Order::has_upgraded_owner(sim, service);
+            self.covered_at[service] = Order::first_upgraded_owner(sim, service);
             self.count(sim, service, 1);
             touched.push(sim.location(service));
         }
@@ -173,10 +204,10 @@ impl Order {
             if moved.contains(&service) {
                 continue;
             }
-            let now = Order::has_upgraded_owner(sim, service);
-            if self.covered[service] != now {
+            let now = Order::first_upgraded_owner(sim, service);
+            if self.covered_at[service] != now {
                 self.count(sim, service, -1);
-                self.covered[service] = now;
+                self.covered_at[service] = now;
                 self.count(sim, service, 1);
                 touched.push(sim.location(service));
             }
@@ -193,7 +224,7 @@ impl Order {
 
     fn rekey(&mut self, sim: &Sim<'_>, node: NodeId) {
         let old = self.key[node];
-        let new = (sim.online_count(node), self.weight[node], node);
+        let new = self.current_key(sim, node);
         self.key[node] = new;
         if self.queue.remove(&old) {
             self.hopeful.remove(&old);

@@ -103,7 +103,7 @@ impl<'c> Search<'c, '_> {
             return Ok(());
         }
         self.budget = self.budget.saturating_sub(pending.len());
-        let candidates = candidates(&sim, &pending, |node| (0, 0, node), SEARCHED);
+        let candidates = candidates(&sim, &pending, |node| (0, 0, 0, node), SEARCHED);
         if candidates.is_empty() {
             // Every pending node strands a service and outages are not allowed.
             return self.record_no_room(&sim, &pending);
