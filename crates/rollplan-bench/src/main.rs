@@ -22,7 +22,7 @@ usage: rollplan-bench [CASE...]         time validate and validate+plan of gener
 
 A CASE is SHAPE:NODES (2 services a node) or SHAPE:NODESxK (K services a node),
 e.g. any-owner:64x20; a plain NODES is ring:NODES. Shapes: ring, any-owner,
-any-owner-tight, long-owners, uneven, half-done. Without cases: $ROLLPLAN_BENCH_CASES
+any-owner-tight, long-owners, uneven, half-done, mixed. Without cases: $ROLLPLAN_BENCH_CASES
 (comma-separated), else $ROLLPLAN_BENCH_SIZES (ring sizes), else for every shape
 SHAPE:64x20, SHAPE:64, SHAPE:512 and SHAPE:4096.";
 
