@@ -168,10 +168,7 @@ mod tests {
         assert_eq!(scalar("6.5".into(), false), Value::String("6.5".into()));
         assert_eq!(scalar("6.5.7638.1".into(), true), Value::String("6.5.7638.1".into()));
         assert_eq!(scalar("12".into(), true), Value::Integer(Some(12), "12".into()));
-        assert_eq!(
-            scalar("99999999999999999999".into(), true),
-            Value::Integer(None, "99999999999999999999".into())
-        );
+        assert_eq!(scalar("99999999999999999999".into(), true), Value::Integer(None, "99999999999999999999".into()));
         assert_eq!(scalar("on".into(), true), Value::String("on".into()));
         assert_eq!(scalar("~".into(), true), Value::Null);
         assert_eq!(scalar("1e3".into(), true), Value::Float("1e3".into()));
