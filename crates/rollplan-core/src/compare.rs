@@ -199,6 +199,7 @@ struct Sweep<'p> {
 
 /// One plan, its spans by key, and its cursor.
 struct Side<'p> {
+    cluster: &'p Cluster,
     plan: &'p Plan,
     /// The key of each span; `None` for a span that stands after no step (last before first).
     keys: Vec<Option<usize>>,
@@ -248,7 +249,7 @@ impl<'p> Sweep<'p> {
                     (span.first <= span.last).then_some(id)
                 })
                 .collect();
-            Side { plan, keys, events: plan.risk_changes(), at: 0 }
+            Side { cluster, plan, keys, events: plan.risk_changes(), at: 0 }
         };
         let (old, new) = (side(before), side(after));
         let mut standing = Vec::new();
@@ -283,7 +284,7 @@ impl<'p> Sweep<'p> {
         let service = |key: usize| self.names.get(key).cloned().unwrap_or_default();
         for (span, key) in appeared {
             if let Some(span) = self.new.plan.risks.get(span) {
-                let (kind, message) = (span.risk.kind, span.risk.message.clone());
+                let (kind, message) = (span.risk.kind, span.risk.message(self.new.cluster));
                 changes.push(Change::RiskAppeared {
                     at,
                     title: title.to_owned(),
@@ -295,7 +296,7 @@ impl<'p> Sweep<'p> {
         }
         for (span, key) in gone {
             if let Some(span) = self.old.plan.risks.get(span) {
-                let (kind, message) = (span.risk.kind, span.risk.message.clone());
+                let (kind, message) = (span.risk.kind, span.risk.message(self.old.cluster));
                 changes.push(Change::RiskGone { at, title: title.to_owned(), kind, service: service(key), message });
             }
         }
@@ -308,7 +309,7 @@ impl<'p> Sweep<'p> {
 fn at_risk(cluster: &Cluster, risk: &Risk) -> String {
     match risk.at {
         AtRisk::Service { service, .. } => cluster.services().get(service).map_or("", |s| s.name.as_str()).to_owned(),
-        AtRisk::Nodes { .. } => risk.message.clone(),
+        AtRisk::Nodes { .. } => risk.message(cluster),
     }
 }
 
@@ -495,7 +496,7 @@ mod tests {
                     title: title.to_owned(),
                     kind: risk.kind,
                     service: k.2.clone(),
-                    message: risk.message.clone(),
+                    message: risk.message(new_cluster),
                 });
             }
         }
@@ -506,7 +507,7 @@ mod tests {
                     title: title.to_owned(),
                     kind: risk.kind,
                     service: k.2.clone(),
-                    message: risk.message.clone(),
+                    message: risk.message(old_cluster),
                 });
             }
         }

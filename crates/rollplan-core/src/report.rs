@@ -197,7 +197,7 @@ pub fn risk_lines<'p>(cluster: &Cluster, risks: impl IntoIterator<Item = &'p Ris
                 Some(node) if group.len() > 1 => {
                     risk_message(cluster, first.kind, first.level, node, first.target, &first.releases, &services)
                 }
-                _ => first.message.clone(),
+                _ => first.message(cluster),
             };
             Some(RiskLine { kind: first.kind, level: first.level, services, count, message })
         })
@@ -599,7 +599,7 @@ fn risk_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Vec<RiskDocument<
                     &risk.releases,
                     &services,
                 )),
-                _ => Cow::Borrowed(risk.message.as_str()),
+                _ => Cow::Owned(risk.message(cluster)),
             };
             Some(RiskDocument {
                 kind: risk.kind,
@@ -749,7 +749,7 @@ mod tests {
                 let spread_risks: Vec<&&Risk> = risks.iter().filter(|risk| risk.node().is_none()).collect();
                 assert_eq!(spread.len(), spread_risks.len());
                 for (line, risk) in spread.iter().zip(spread_risks) {
-                    assert_eq!((&line.message, line.count), (&risk.message, risk.count()));
+                    assert_eq!((&line.message, line.count), (&risk.message(cluster), risk.count()));
                 }
                 let lines: Vec<RiskLine> = lines.into_iter().filter(|line| !line.services.is_empty()).collect();
                 for (n, line) in lines.iter().enumerate() {
@@ -757,7 +757,7 @@ mod tests {
                     assert!(line.services.windows(2).all(|w| w[0] < w[1]));
                     assert!(line.services.iter().all(|&s| alike(of(s), first)), "step {index}: {line:?}");
                     if line.services.len() == 1 {
-                        assert_eq!(line.message, first.message);
+                        assert_eq!(line.message, first.message(cluster));
                     } else {
                         seen_mixed_line |= first.kind == RiskKind::MixedVersionFailover;
                     }

@@ -170,8 +170,6 @@ pub struct Risk {
     /// N5 runs B"); empty otherwise. With the kind, level, node and target it
     /// tells which risks of one node read alike ([`crate::report::risk_lines`]).
     pub releases: String,
-    /// One line for a person: "If NODE1 fails now, EVS1 fails over to NODE2, which ...".
-    pub message: String,
 }
 
 /// The services a risk is about.
@@ -196,6 +194,20 @@ pub enum AtRisk {
 }
 
 impl Risk {
+    /// One line for a person: "If NODE1 fails now, EVS1 fails over to NODE2,
+    /// which ...". Written when it is shown, not when the risk is recorded:
+    /// a plan records many more risks than a page or a report shows.
+    pub fn message(&self, cluster: &Cluster) -> String {
+        match self.at {
+            AtRisk::Service { service, node } => {
+                risk_message(cluster, self.kind, self.level, node, self.target, &self.releases, &[service])
+            }
+            AtRisk::Nodes { services } => {
+                spread_message(cluster, self.kind, self.level, services, self.target, &self.releases)
+            }
+        }
+    }
+
     /// The node of the service at risk; `None` for services on several nodes.
     pub fn node(&self) -> Option<NodeId> {
         match self.at {

@@ -271,15 +271,12 @@ impl Unlisted {
 pub(super) fn group_risk(cluster: &Cluster, key: &GroupKey, count: usize) -> Risk {
     let differing: Vec<(ComponentId, &str, &str)> =
         key.differing.iter().map(|(c, m, t)| (*c, m.as_str(), t.as_str())).collect();
-    let releases = releases_text(cluster, &differing, None);
-    let message = spread_message(cluster, key.kind, key.level, count, key.target, &releases);
     Risk {
         kind: key.kind,
         level: key.level,
         at: AtRisk::Nodes { services: count },
         target: key.target,
-        releases,
-        message,
+        releases: releases_text(cluster, &differing, None),
     }
 }
 

@@ -198,8 +198,7 @@ pub(super) fn recompute_risk(
         return Recomputed::Unchanged;
     }
     let releases: String = releases_pieces(cluster, &differing, Some(here)).collect();
-    let message = risk_message(cluster, kind, level, here, target, &releases, &[id]);
-    Recomputed::Now(Some(Risk { kind, level, at, target, releases, message }))
+    Recomputed::Now(Some(Risk { kind, level, at, target, releases }))
 }
 
 /// A component whose release differs between a service's node and its
@@ -390,9 +389,7 @@ pub(super) fn risks(cluster: &Cluster, state: &State) -> Vec<Risk> {
             all.extend(members.iter().filter_map(|&(s, target)| service_risk(cluster, state, s, target)));
         } else {
             let releases = releases_text(cluster, &differing, None);
-            let count = members.len();
-            let message = super::unlisted::spread_message(cluster, kind, level, count, target, &releases);
-            all.push(Risk { kind, level, at: AtRisk::Nodes { services: count }, target, releases, message });
+            all.push(Risk { kind, level, at: AtRisk::Nodes { services: members.len() }, target, releases });
         }
     }
     all

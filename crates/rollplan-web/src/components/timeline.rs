@@ -279,7 +279,7 @@ impl View<'_> {
             let mut named: Vec<ServiceId> = Vec::new();
             for risk in risks.iter().filter(|risk| risk.node() == Some(node)) {
                 title.push('\n');
-                title.push_str(&risk.message);
+                title.push_str(&risk.message(cluster));
                 named.extend_from_slice(risk.services());
             }
             // Services at risk that no risk of this node names are in a risk
@@ -292,7 +292,7 @@ impl View<'_> {
                 .collect();
             for risk in risks.iter().filter(|risk| risk.node().is_none() && unnamed.contains(&risk.kind)) {
                 title.push('\n');
-                title.push_str(&risk.message);
+                title.push_str(&risk.message(cluster));
             }
         }
         title
