@@ -161,7 +161,7 @@ fn plan(file: &str, format: PlanFormat) -> ExitCode {
     let mut out = stdout.lock();
     if format == PlanFormat::Json {
         let document = rollplan_core::report::Document::new(&analysis);
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+        let _ = writeln!(out, "{}", rollplan_core::json_text::json_text(&document));
     } else {
         // Diagnostics on standard error keep standard output a clean checklist.
         let color = render::color_wanted() && std::io::stderr().is_terminal();
@@ -217,7 +217,7 @@ fn validate(files: &[String], format: DiagnosticFormat) -> ExitCode {
         DiagnosticFormat::Json => {
             let document =
                 serde_json::json!({ "files": results, "errors": errors, "warnings": warnings, "notes": notes });
-            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+            let _ = writeln!(out, "{}", rollplan_core::json_text::json_text(&document));
         }
     }
     if unreadable {

@@ -9,6 +9,7 @@
 //!
 //! Putting the file on disk is `hooks/export.rs`.
 
+use rollplan_core::json_text::json_text;
 use rollplan_core::{Syntax, analyze, report};
 
 /// A file to download.
@@ -36,8 +37,7 @@ pub fn markdown(text: &str) -> Option<Download> {
 pub fn json(text: &str) -> Download {
     let analysis = analyze(text, Syntax::detect(text));
     let document = report::Document::new(&analysis);
-    // Serialising plain data with string keys cannot fail; an empty file would say something went wrong.
-    let mut content = serde_json::to_string_pretty(&document).unwrap_or_default();
+    let mut content = json_text(&document);
     content.push('\n');
     let stem =
         analysis.validation.cluster.as_ref().map_or_else(|| "rollplan".to_owned(), |cluster| file_stem(cluster.name()));
