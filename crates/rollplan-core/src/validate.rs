@@ -13,7 +13,7 @@ use crate::diagnostic::{Code, Diagnostic, Sink, Span, did_you_mean};
 use crate::model::{
     Cluster, Component, ComponentId, IdVec, Node, NodeId, Policy, Quorum, Service, ServiceId, ServiceParts,
 };
-use crate::read::{RawDescription, Text, read};
+use crate::read::{Path, RawDescription, Text, read};
 use crate::syntax::{Syntax, Value, parse};
 use crate::version::is_dotted_numeric;
 
@@ -244,7 +244,8 @@ impl Resolver<'_, '_> {
             }
             let mut versions: Vec<Option<String>> = vec![None; components.len()];
             for (component, version) in &raw.versions {
-                let path = format!("{}.versions.{}", raw.path, component.value);
+                // Spelt out only for a diagnostic.
+                let path = || format!("{}.versions.{}", raw.path, component.value);
                 let found =
                     components.iter().zip(&target_known).enumerate().find(|(_, (c, _))| c.name == component.value);
                 let Some((id, (definition, &target_known))) = found else {
@@ -254,7 +255,7 @@ impl Resolver<'_, '_> {
                     let diagnostic = self.sink.report(
                         Code::UnknownComponent,
                         component.span,
-                        path,
+                        path(),
                         format!(
                             "node `{}` has a version of `{}`, which is not among the components",
                             name.value, component.value
@@ -264,13 +265,13 @@ impl Resolver<'_, '_> {
                     continue;
                 };
                 if !definition.releases.is_empty() && !definition.releases.contains(&version.value) {
-                    self.unknown_release(version, &definition.name, &definition.releases, &path);
+                    self.unknown_release(version, &definition.name, &definition.releases, &path());
                 } else if target_known && definition.compare(&version.value, &definition.target).is_gt() {
                     self.sink
                         .report(
                             Code::Downgrade,
                             version.span,
-                            path,
+                            path(),
                             format!(
                                 "node `{}` runs {} {}, newer than the target {}",
                                 name.value, definition.name, version.value, definition.target
@@ -337,14 +338,14 @@ impl Resolver<'_, '_> {
             let on = raw
                 .on
                 .as_ref()
-                .and_then(|on| Some((self.node_ref(on, &node_index, &node_names, &format!("{}.on", raw.path))?, on)));
+                .and_then(|on| Some((self.node_ref(on, &node_index, &node_names, Path::field(&raw.path, "on"))?, on)));
             // Left out: every node (kept as such, not spelt out: 10,000 nodes would make that huge).
             let owners = match &raw.owners {
                 None => Some(None),
                 Some(list) => self
                     .ref_list(
                         list,
-                        &format!("{}.owners", raw.path),
+                        Path::field(&raw.path, "owners"),
                         Reference::Node,
                         |text| node_index.get(text).copied(),
                         &node_names,
@@ -362,7 +363,7 @@ impl Resolver<'_, '_> {
                     let known: Vec<Text> = known.into_iter().cloned().collect();
                     self.ref_list(
                         &known,
-                        &format!("{}.uses", raw.path),
+                        Path::field(&raw.path, "uses"),
                         Reference::Component,
                         |text| component_names.iter().position(|c| *c == text),
                         &component_names,
@@ -491,7 +492,13 @@ impl Resolver<'_, '_> {
         };
     }
 
-    fn node_ref(&mut self, text: &Text, index: &HashMap<String, usize>, names: &[&str], path: &str) -> Option<usize> {
+    fn node_ref(
+        &mut self,
+        text: &Text,
+        index: &HashMap<String, usize>,
+        names: &[&str],
+        path: Path<'_>,
+    ) -> Option<usize> {
         if let Some(&id) = index.get(&text.value) {
             return Some(id);
         }
@@ -505,7 +512,7 @@ impl Resolver<'_, '_> {
     fn ref_list(
         &mut self,
         list: &[Text],
-        path: &str,
+        path: Path<'_>,
         what: Reference,
         lookup: impl Fn(&str) -> Option<usize>,
         names: &[&str],
