@@ -96,12 +96,8 @@ struct Away {
 impl Away {
     fn new(sim: &Sim<'_>) -> Away {
         let cluster = sim.cluster;
-        let mut upgraded = cluster.per_node(usize::MAX);
-        for (position, &node) in sim.upgrade_order.iter().enumerate() {
-            upgraded[node] = upgraded[node].min(position);
-        }
         let mut away = Away {
-            turn: cluster.services().map_ids(|id, s| (Reverse(upgraded[s.on]), id)),
+            turn: cluster.services().map_ids(|id, s| (Reverse(sim.upgrade_rank[s.on]), id)),
             order: BTreeSet::new(),
             eligible: cluster.per_node(BTreeSet::new()),
             ready: BTreeSet::new(),

@@ -44,8 +44,10 @@ pub(super) struct Sim<'c> {
     pub work: &'c Work,
     pub state: State,
     pub actions: Vec<Action>,
-    /// Nodes in the order their (first) upgrade finished, for failback order.
-    pub upgrade_order: Vec<NodeId>,
+    /// Each node's place in the order first upgrades finished (`usize::MAX`
+    /// while it has none), for failback order; and how many nodes have one.
+    pub upgrade_rank: IdVec<NodeId, usize>,
+    upgraded_nodes: usize,
     /// Services taken offline so far, and moves so far: the search's running cost.
     pub offline_count: usize,
     pub moves: usize,
@@ -102,7 +104,8 @@ impl<'c> Sim<'c> {
             work,
             state: State::initial(cluster),
             actions: Vec::new(),
-            upgrade_order: Vec::new(),
+            upgrade_rank: cluster.per_node(usize::MAX),
+            upgraded_nodes: 0,
             offline_count: 0,
             moves: 0,
             mixed_steps: 0,
@@ -235,8 +238,9 @@ impl<'c> Sim<'c> {
                 self.done[node] =
                     self.rolling.iter().all(|&c| self.state.node(node).version(c) == cluster.component(c).target);
                 self.reindex(node);
-                if !self.upgrade_order.contains(&node) {
-                    self.upgrade_order.push(node);
+                if self.upgrade_rank[node] == usize::MAX {
+                    self.upgrade_rank[node] = self.upgraded_nodes;
+                    self.upgraded_nodes += 1;
                 }
             }
             Action::Offline { service, node } => {
