@@ -33,7 +33,7 @@ pub fn fingerprint(cluster: &Cluster) -> String {
 pub fn canonical(cluster: &Cluster) -> Vec<u8> {
     let mut out = Vec::new();
     let mut field = |text: &str| {
-        // Written into the buffer: a `String` per field was a tenth of the allocations of planning.
+        // Written into the buffer: a `String` per field was a large share of the allocations of planning.
         let _ = std::io::Write::write_fmt(&mut out, format_args!("{}:", text.len()));
         out.extend_from_slice(text.as_bytes());
         out.push(b',');

@@ -3,9 +3,9 @@
 //! in it, each element compact.
 //!
 //! Pretty-printing a plan puts every field of every step and risk on a line
-//! of its own, about 40% of the bytes of a large plan in indentation; one
-//! line per step is as easy to read, to `grep` and to compare with `diff`,
-//! and any JSON reader reads it alike.
+//! of its own, and a large plan's bytes go to indentation; one line per
+//! step is as easy to read, to `grep` and to compare with `diff`, and any
+//! JSON reader reads it alike (docs/performance.md has the sizes).
 
 use std::io;
 

@@ -102,7 +102,7 @@ pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
     // `$schema` lets JSON editors find docs/rollplan.schema.json; it means nothing to the plan.
     let fields = reader.mapping(
         root,
-        Path::top(""),
+        FieldPath::top(""),
         &["format", "cluster", "components", "nodes", "services", "policy", "$schema"],
     )?;
     let mut description = RawDescription::default();
@@ -134,13 +134,13 @@ pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
                 return None;
             }
             other => {
-                reader.wrong_type(node, Path::top("format"), "a whole number (the format version, 1)", other);
+                reader.wrong_type(node, FieldPath::top("format"), "a whole number (the format version, 1)", other);
                 return None;
             }
         },
     }
 
-    description.cluster = fields.get("cluster").and_then(|(_, node)| reader.text(node, Path::top("cluster")));
+    description.cluster = fields.get("cluster").and_then(|(_, node)| reader.text(node, FieldPath::top("cluster")));
 
     match fields.get("components") {
         None => {
@@ -156,7 +156,7 @@ pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
         }
         Some((key, node)) => {
             description.components_span = key.span;
-            if let Some(entries) = reader.entries(node, Path::top("components")) {
+            if let Some(entries) = reader.entries(node, FieldPath::top("components")) {
                 for (name, value) in entries {
                     let path = format!("components.{}", name.name);
                     if let Some(component) = reader.component(name, value, path) {
@@ -176,7 +176,7 @@ pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
         }
         Some((key, node)) => {
             description.nodes_span = key.span;
-            if let Some(items) = reader.sequence(node, Path::top("nodes")) {
+            if let Some(items) = reader.sequence(node, FieldPath::top("nodes")) {
                 for (index, item) in items.iter().enumerate() {
                     if let Some(parsed) = reader.node(item, format!("nodes[{index}]")) {
                         description.nodes.push(parsed);
@@ -187,7 +187,7 @@ pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
     }
 
     if let Some((_, node)) = fields.get("services")
-        && let Some(items) = reader.sequence(node, Path::top("services"))
+        && let Some(items) = reader.sequence(node, FieldPath::top("services"))
     {
         for (index, item) in items.iter().enumerate() {
             if let Some(parsed) = reader.service(item, format!("services[{index}]")) {
@@ -228,7 +228,7 @@ struct Reader<'s, 't> {
 }
 
 impl Reader<'_, '_> {
-    fn wrong_type(&mut self, node: &Node, path: Path<'_>, expected: &str, found: &Value) {
+    fn wrong_type(&mut self, node: &Node, path: FieldPath<'_>, expected: &str, found: &Value) {
         let found = match found {
             Value::String(text) if text.len() <= 40 => format!("the text \"{text}\""),
             Value::Integer(_, text) | Value::Float(text) => format!("the number {text}"),
@@ -243,7 +243,7 @@ impl Reader<'_, '_> {
     }
 
     /// The node as a mapping whose keys are all in `known`; reports unknown and duplicate keys.
-    fn mapping<'n>(&mut self, node: &'n Node, path: Path<'_>, known: &[&str]) -> Option<Fields<'n>> {
+    fn mapping<'n>(&mut self, node: &'n Node, path: FieldPath<'_>, known: &[&str]) -> Option<Fields<'n>> {
         let entries = self.entries(node, path)?;
         let mut fields = Fields { entries: Vec::with_capacity(entries.len()) };
         for entry in entries {
@@ -269,7 +269,7 @@ impl Reader<'_, '_> {
     }
 
     /// The entries of a mapping, with duplicate keys reported (the first one wins).
-    fn entries<'n>(&mut self, node: &'n Node, path: Path<'_>) -> Option<Vec<&'n (Key, Node)>> {
+    fn entries<'n>(&mut self, node: &'n Node, path: FieldPath<'_>) -> Option<Vec<&'n (Key, Node)>> {
         let Value::Mapping(entries) = &node.value else {
             if path.is_top_level() {
                 self.sink
@@ -304,7 +304,7 @@ impl Reader<'_, '_> {
         Some(seen)
     }
 
-    fn sequence<'n>(&mut self, node: &'n Node, path: Path<'_>) -> Option<&'n [Node]> {
+    fn sequence<'n>(&mut self, node: &'n Node, path: FieldPath<'_>) -> Option<&'n [Node]> {
         match &node.value {
             Value::Sequence(items) => Some(items),
             other => {
@@ -315,7 +315,7 @@ impl Reader<'_, '_> {
     }
 
     /// Text; numbers are accepted as written (`target: 7.0` in YAML is a number, but means "7.0").
-    fn text(&mut self, node: &Node, path: Path<'_>) -> Option<Text> {
+    fn text(&mut self, node: &Node, path: FieldPath<'_>) -> Option<Text> {
         match &node.value {
             Value::String(text) | Value::Integer(_, text) | Value::Float(text) => {
                 if text.trim().is_empty() {
@@ -345,18 +345,20 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn text_list(&mut self, node: &Node, path: Path<'_>) -> Option<Vec<Text>> {
+    fn text_list(&mut self, node: &Node, path: FieldPath<'_>) -> Option<Vec<Text>> {
         let items = self.sequence(node, path)?;
         // The item's path is spelt out only for a diagnostic: most items are plain text.
         let texts: Vec<Text> = items
             .iter()
             .enumerate()
-            .filter_map(|(i, item)| plain_text(item).or_else(|| self.text(item, Path::top(&format!("{path}[{i}]")))))
+            .filter_map(|(i, item)| {
+                plain_text(item).or_else(|| self.text(item, FieldPath::top(&format!("{path}[{i}]"))))
+            })
             .collect();
         Some(texts)
     }
 
-    fn bool(&mut self, node: &Node, path: Path<'_>) -> Option<bool> {
+    fn bool(&mut self, node: &Node, path: FieldPath<'_>) -> Option<bool> {
         match &node.value {
             Value::Bool(flag) => Some(*flag),
             other => {
@@ -366,7 +368,7 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn count(&mut self, node: &Node, path: Path<'_>, min: u32) -> Option<u32> {
+    fn count(&mut self, node: &Node, path: FieldPath<'_>, min: u32) -> Option<u32> {
         match &node.value {
             Value::Integer(Some(number), _) => match u32::try_from(*number) {
                 Ok(count) if count >= min => Some(count),
@@ -406,7 +408,7 @@ impl Reader<'_, '_> {
     }
 
     /// One of a fixed set of words.
-    fn choice<T: Copy>(&mut self, node: &Node, path: Path<'_>, choices: &[(&str, T)]) -> Option<T> {
+    fn choice<T: Copy>(&mut self, node: &Node, path: FieldPath<'_>, choices: &[(&str, T)]) -> Option<T> {
         let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
         let Value::String(word) = &node.value else {
             self.wrong_type(node, path, &format!("one of {}", names.join(", ")), &node.value);
@@ -430,30 +432,30 @@ impl Reader<'_, '_> {
     fn component(&mut self, name: &Key, node: &Node, path: String) -> Option<RawComponent> {
         let fields = self.mapping(
             node,
-            Path::top(&path),
+            FieldPath::top(&path),
             &["title", "releases", "target", "rolling", "mixed_failover", "reboot", "minutes"],
         )?;
         let field = |name: &str| fields.get(name).map(|(_, node)| node);
         let mut component = RawComponent {
             name: Text { value: name.name.clone(), span: name.span },
-            title: field("title").and_then(|n| self.text(n, Path::field(&path, "title"))),
-            releases: field("releases").and_then(|n| self.text_list(n, Path::field(&path, "releases"))),
-            target: field("target").and_then(|n| self.text(n, Path::field(&path, "target"))),
+            title: field("title").and_then(|n| self.text(n, FieldPath::field(&path, "title"))),
+            releases: field("releases").and_then(|n| self.text_list(n, FieldPath::field(&path, "releases"))),
+            target: field("target").and_then(|n| self.text(n, FieldPath::field(&path, "target"))),
             rolling: At { value: true, span: name.span },
             mixed_failover: At { value: MixedFailover::Warn, span: name.span },
-            reboot: field("reboot").and_then(|n| self.bool(n, Path::field(&path, "reboot"))).unwrap_or(true),
-            minutes: field("minutes").and_then(|n| self.count(n, Path::field(&path, "minutes"), 0)),
+            reboot: field("reboot").and_then(|n| self.bool(n, FieldPath::field(&path, "reboot"))).unwrap_or(true),
+            minutes: field("minutes").and_then(|n| self.count(n, FieldPath::field(&path, "minutes"), 0)),
             path: path.clone(),
         };
         if let Some(node) = field("rolling")
-            && let Some(rolling) = self.bool(node, Path::field(&path, "rolling"))
+            && let Some(rolling) = self.bool(node, FieldPath::field(&path, "rolling"))
         {
             component.rolling = At { value: rolling, span: node.span };
         }
         if let Some(node) = field("mixed_failover") {
             let choices =
                 [("allow", MixedFailover::Allow), ("warn", MixedFailover::Warn), ("forbid", MixedFailover::Forbid)];
-            if let Some(choice) = self.choice(node, Path::field(&path, "mixed_failover"), &choices) {
+            if let Some(choice) = self.choice(node, FieldPath::field(&path, "mixed_failover"), &choices) {
                 component.mixed_failover = At { value: choice, span: node.span };
             }
         }
@@ -471,9 +473,9 @@ impl Reader<'_, '_> {
     }
 
     fn node(&mut self, node: &Node, path: String) -> Option<RawNode> {
-        let fields = self.mapping(node, Path::top(&path), &["name", "versions", "capacity"])?;
+        let fields = self.mapping(node, FieldPath::top(&path), &["name", "versions", "capacity"])?;
         let name = match fields.get("name") {
-            Some((_, n)) => self.text(n, Path::field(&path, "name")),
+            Some((_, n)) => self.text(n, FieldPath::field(&path, "name")),
             None => {
                 self.sink.report(
                     Code::MissingField,
@@ -490,27 +492,27 @@ impl Reader<'_, '_> {
         if let Some((key, value)) = fields.get("versions") {
             versions_span = key.span;
             let versions_path = join(&path, "versions");
-            let entries = self.entries(value, Path::top(&versions_path));
+            let entries = self.entries(value, FieldPath::top(&versions_path));
             versions_readable = entries.is_some();
             if let Some(entries) = entries {
                 for (component, version) in entries {
-                    if let Some(version) = self.text(version, Path::field(&versions_path, &component.name)) {
+                    if let Some(version) = self.text(version, FieldPath::field(&versions_path, &component.name)) {
                         versions.push((Text { value: component.name.clone(), span: component.span }, version));
                     }
                 }
             }
         }
         let capacity = fields.get("capacity").and_then(|(_, n)| {
-            let value = self.count(n, Path::field(&path, "capacity"), 0)?;
+            let value = self.count(n, FieldPath::field(&path, "capacity"), 0)?;
             Some(At { value, span: n.span })
         });
         Some(RawNode { name, versions, versions_span, versions_readable, capacity, path })
     }
 
     fn service(&mut self, node: &Node, path: String) -> Option<RawService> {
-        let fields = self.mapping(node, Path::top(&path), &["name", "on", "owners", "uses"])?;
+        let fields = self.mapping(node, FieldPath::top(&path), &["name", "on", "owners", "uses"])?;
         let name = match fields.get("name") {
-            Some((_, n)) => self.text(n, Path::field(&path, "name")),
+            Some((_, n)) => self.text(n, FieldPath::field(&path, "name")),
             None => {
                 self.sink.report(
                     Code::MissingField,
@@ -522,7 +524,7 @@ impl Reader<'_, '_> {
             }
         };
         let on = match fields.get("on") {
-            Some((_, n)) => self.text(n, Path::field(&path, "on")),
+            Some((_, n)) => self.text(n, FieldPath::field(&path, "on")),
             None => {
                 let span = name.as_ref().map_or(node.span.start_only(), |n| n.span);
                 let who = name.as_ref().map_or("this service".to_owned(), |n| format!("service `{}`", n.value));
@@ -537,19 +539,20 @@ impl Reader<'_, '_> {
                 None
             }
         };
-        let owners = fields.get("owners").and_then(|(_, n)| self.text_list(n, Path::field(&path, "owners")));
-        let uses = fields.get("uses").and_then(|(_, n)| self.text_list(n, Path::field(&path, "uses")));
+        let owners = fields.get("owners").and_then(|(_, n)| self.text_list(n, FieldPath::field(&path, "owners")));
+        let uses = fields.get("uses").and_then(|(_, n)| self.text_list(n, FieldPath::field(&path, "uses")));
         Some(RawService { name, on, owners, uses, span: node.span, path })
     }
 
     fn policy(&mut self, node: &Node) -> RawPolicy {
         let mut policy = RawPolicy::default();
-        let Some(fields) = self.mapping(node, Path::top("policy"), &["max_down", "quorum", "failback", "allow_outage"])
+        let Some(fields) =
+            self.mapping(node, FieldPath::top("policy"), &["max_down", "quorum", "failback", "allow_outage"])
         else {
             return policy;
         };
         if let Some((_, n)) = fields.get("max_down")
-            && let Some(value) = self.count(n, Path::top("policy.max_down"), 1)
+            && let Some(value) = self.count(n, FieldPath::top("policy.max_down"), 1)
         {
             policy.max_down = At { value, span: n.span };
         }
@@ -560,18 +563,18 @@ impl Reader<'_, '_> {
                 ("disk", Quorum::Disk),
                 ("none", Quorum::None),
             ];
-            if let Some(value) = self.choice(n, Path::top("policy.quorum"), &choices) {
+            if let Some(value) = self.choice(n, FieldPath::top("policy.quorum"), &choices) {
                 policy.quorum = At { value, span: n.span };
             }
         }
         if let Some((_, n)) = fields.get("failback") {
             let choices = [("none", Failback::None), ("original", Failback::Original), ("verify", Failback::Verify)];
-            if let Some(value) = self.choice(n, Path::top("policy.failback"), &choices) {
+            if let Some(value) = self.choice(n, FieldPath::top("policy.failback"), &choices) {
                 policy.failback = value;
             }
         }
         if let Some((_, n)) = fields.get("allow_outage")
-            && let Some(value) = self.bool(n, Path::top("policy.allow_outage"))
+            && let Some(value) = self.bool(n, FieldPath::top("policy.allow_outage"))
         {
             policy.allow_outage = value;
         }
@@ -594,22 +597,22 @@ fn plain_text(node: &Node) -> Option<Text> {
 
 /// Where a value is, `parent.field` (or `field` alone), spelt out only when
 /// a diagnostic names it: most values are fine, and writing every field's
-/// path was a tenth of reading a large description.
+/// path out was a measurable part of reading a large description.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Path<'a> {
+pub(crate) struct FieldPath<'a> {
     parent: &'a str,
     field: &'a str,
 }
 
-impl<'a> Path<'a> {
+impl<'a> FieldPath<'a> {
     /// A path written out already (`nodes`, `services[3]`; `""` for the top level).
-    pub(crate) const fn top(path: &'a str) -> Path<'a> {
-        Path { parent: "", field: path }
+    pub(crate) const fn top(path: &'a str) -> FieldPath<'a> {
+        FieldPath { parent: "", field: path }
     }
 
     /// `field` of the value at `parent`.
-    pub(crate) const fn field(parent: &'a str, field: &'a str) -> Path<'a> {
-        Path { parent, field }
+    pub(crate) const fn field(parent: &'a str, field: &'a str) -> FieldPath<'a> {
+        FieldPath { parent, field }
     }
 
     fn is_top_level(self) -> bool {
@@ -622,13 +625,13 @@ impl<'a> Path<'a> {
     }
 }
 
-impl From<Path<'_>> for String {
-    fn from(path: Path<'_>) -> String {
+impl From<FieldPath<'_>> for String {
+    fn from(path: FieldPath<'_>) -> String {
         path.to_string()
     }
 }
 
-impl fmt::Display for Path<'_> {
+impl fmt::Display for FieldPath<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.parent.is_empty(), self.field.is_empty()) {
             (true, _) => f.write_str(self.field),

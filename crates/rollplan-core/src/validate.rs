@@ -13,7 +13,7 @@ use crate::diagnostic::{Code, Diagnostic, Sink, Span, did_you_mean};
 use crate::model::{
     Cluster, Component, ComponentId, IdVec, Node, NodeId, Policy, Quorum, Service, ServiceId, ServiceParts,
 };
-use crate::read::{Path, RawDescription, Text, read};
+use crate::read::{FieldPath, RawDescription, Text, read};
 use crate::syntax::{Syntax, Value, parse};
 use crate::version::is_dotted_numeric;
 
@@ -335,17 +335,16 @@ impl Resolver<'_, '_> {
             service_index.insert(name.value.clone(), services.len());
             self.service_spans.push(name.span);
             // The node it runs on, with the text naming it.
-            let on = raw
-                .on
-                .as_ref()
-                .and_then(|on| Some((self.node_ref(on, &node_index, &node_names, Path::field(&raw.path, "on"))?, on)));
+            let on = raw.on.as_ref().and_then(|on| {
+                Some((self.node_ref(on, &node_index, &node_names, FieldPath::field(&raw.path, "on"))?, on))
+            });
             // Left out: every node (kept as such, not spelt out: 10,000 nodes would make that huge).
             let owners = match &raw.owners {
                 None => Some(None),
                 Some(list) => self
                     .ref_list(
                         list,
-                        Path::field(&raw.path, "owners"),
+                        FieldPath::field(&raw.path, "owners"),
                         Reference::Node,
                         |text| node_index.get(text).copied(),
                         &node_names,
@@ -363,7 +362,7 @@ impl Resolver<'_, '_> {
                     let known: Vec<Text> = known.into_iter().cloned().collect();
                     self.ref_list(
                         &known,
-                        Path::field(&raw.path, "uses"),
+                        FieldPath::field(&raw.path, "uses"),
                         Reference::Component,
                         |text| component_names.iter().position(|c| *c == text),
                         &component_names,
@@ -497,7 +496,7 @@ impl Resolver<'_, '_> {
         text: &Text,
         index: &HashMap<String, usize>,
         names: &[&str],
-        path: Path<'_>,
+        path: FieldPath<'_>,
     ) -> Option<usize> {
         if let Some(&id) = index.get(&text.value) {
             return Some(id);
@@ -512,7 +511,7 @@ impl Resolver<'_, '_> {
     fn ref_list(
         &mut self,
         list: &[Text],
-        path: Path<'_>,
+        path: FieldPath<'_>,
         what: Reference,
         lookup: impl Fn(&str) -> Option<usize>,
         names: &[&str],
