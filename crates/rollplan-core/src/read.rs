@@ -621,7 +621,7 @@ impl<'a> FieldPath<'a> {
 
     /// The last segment, for messages: `services[0].on` -> `on`.
     fn leaf(self) -> &'a str {
-        leaf(if self.field.is_empty() { self.parent } else { self.field })
+        leaf(self.field)
     }
 }
 
@@ -633,11 +633,8 @@ impl From<FieldPath<'_>> for String {
 
 impl fmt::Display for FieldPath<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.parent.is_empty(), self.field.is_empty()) {
-            (true, _) => f.write_str(self.field),
-            (false, true) => f.write_str(self.parent),
-            (false, false) => write!(f, "{}.{}", self.parent, self.field),
-        }
+        // As `join` spells it: a field with an empty name still gets its dot.
+        if self.parent.is_empty() { f.write_str(self.field) } else { write!(f, "{}.{}", self.parent, self.field) }
     }
 }
 
@@ -648,4 +645,23 @@ fn join(path: &str, field: &str) -> String {
 /// The last segment of a path, for messages: `services[0].on` -> `on`, `nodes[2]` -> `nodes[2]`.
 fn leaf(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A path is spelt as `join` spells it, and its message names its last segment.
+    #[test]
+    fn field_paths_read_as_joined_paths() {
+        let cases =
+            [("", "components"), ("nodes[0]", "name"), ("nodes[0].versions", ""), ("", "services[0].owners[1]")];
+        for (parent, field) in cases {
+            let path = FieldPath::field(parent, field);
+            assert_eq!(path.to_string(), join(parent, field));
+            assert_eq!(path.leaf(), leaf(&join(parent, field)));
+        }
+        assert!(FieldPath::top("").is_top_level());
+        assert!(!FieldPath::field("nodes[0].versions", "").is_top_level());
+    }
 }
