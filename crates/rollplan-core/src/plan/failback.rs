@@ -1,11 +1,12 @@
 //! Phase 2: services return to the nodes they started on (`failback: original`
-//! or `verify`), one `failback` step per node.
+//! or `verify`), a `failback` step per node when it has room for them.
 //!
-//! Services whose home node was upgraded last go first: the rolling phase only
-//! parks services on nodes upgraded before their own, so the last-upgraded
-//! node's guests are the first whose home is free. The services going home
-//! to one node one after the other are one step. Should a cycle remain
-//! (after sideways moves), one service steps aside to a node with room.
+//! A node with room for all of its services that can come back takes them
+//! in one step, the node upgraded last first: the rolling phase only parks
+//! services on nodes upgraded before their own, so the last-upgraded node's
+//! guests are the first whose home is free. Only when no node has that room
+//! does the one that takes the most back at once go first. Should a cycle
+//! remain (after sideways moves), one service steps aside to a node with room.
 
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
