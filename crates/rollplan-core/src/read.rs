@@ -21,6 +21,14 @@ pub struct Text {
     pub span: Span,
 }
 
+/// A name in a list (`owners`, `uses`), borrowed from the syntax tree: the
+/// validator only looks it up, so a long owners list costs no copies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NameRef<'n> {
+    pub value: &'n str,
+    pub span: Span,
+}
+
 /// A value with the span it was read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct At<T> {
@@ -29,14 +37,14 @@ pub struct At<T> {
 }
 
 #[derive(Debug, Default)]
-pub struct RawDescription {
+pub struct RawDescription<'n> {
     pub cluster: Option<Text>,
     /// Empty when the field is missing (reported already).
     pub components: Vec<RawComponent>,
     pub components_span: Span,
     pub nodes: Vec<RawNode>,
     pub nodes_span: Span,
-    pub services: Vec<RawService>,
+    pub services: Vec<RawService<'n>>,
     pub policy: RawPolicy,
 }
 
@@ -67,11 +75,11 @@ pub struct RawNode {
 }
 
 #[derive(Debug)]
-pub struct RawService {
+pub struct RawService<'n> {
     pub name: Option<Text>,
     pub on: Option<Text>,
-    pub owners: Option<Vec<Text>>,
-    pub uses: Option<Vec<Text>>,
+    pub owners: Option<Vec<NameRef<'n>>>,
+    pub uses: Option<Vec<NameRef<'n>>>,
     pub span: Span,
     pub path: String,
 }
@@ -97,7 +105,7 @@ impl Default for RawPolicy {
 
 /// Reads the document; `None` only when nothing more can sensibly be checked
 /// (not a mapping, or an unsupported format version).
-pub fn read(root: &Node, sink: &mut Sink<'_>) -> Option<RawDescription> {
+pub fn read<'n>(root: &'n Node, sink: &mut Sink<'_>) -> Option<RawDescription<'n>> {
     let mut reader = Reader { sink };
     // `$schema` lets JSON editors find docs/rollplan.schema.json; it means nothing to the plan.
     let fields = reader.mapping(
@@ -358,6 +366,23 @@ impl Reader<'_, '_> {
         Some(texts)
     }
 
+    /// [`Reader::text_list`], borrowing each name from the tree.
+    fn name_list<'n>(&mut self, node: &'n Node, path: FieldPath<'_>) -> Option<Vec<NameRef<'n>>> {
+        let items = self.sequence(node, path)?;
+        let names: Vec<NameRef<'n>> = items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                plain_name(item).or_else(|| {
+                    // `text` reports why: it accepts nothing that `plain_name` refuses.
+                    let _ = self.text(item, FieldPath::top(&format!("{path}[{i}]")));
+                    None
+                })
+            })
+            .collect();
+        Some(names)
+    }
+
     fn bool(&mut self, node: &Node, path: FieldPath<'_>) -> Option<bool> {
         match &node.value {
             Value::Bool(flag) => Some(*flag),
@@ -509,7 +534,7 @@ impl Reader<'_, '_> {
         Some(RawNode { name, versions, versions_span, versions_readable, capacity, path })
     }
 
-    fn service(&mut self, node: &Node, path: String) -> Option<RawService> {
+    fn service<'n>(&mut self, node: &'n Node, path: String) -> Option<RawService<'n>> {
         let fields = self.mapping(node, FieldPath::top(&path), &["name", "on", "owners", "uses"])?;
         let name = match fields.get("name") {
             Some((_, n)) => self.text(n, FieldPath::field(&path, "name")),
@@ -539,8 +564,8 @@ impl Reader<'_, '_> {
                 None
             }
         };
-        let owners = fields.get("owners").and_then(|(_, n)| self.text_list(n, FieldPath::field(&path, "owners")));
-        let uses = fields.get("uses").and_then(|(_, n)| self.text_list(n, FieldPath::field(&path, "uses")));
+        let owners = fields.get("owners").and_then(|(_, n)| self.name_list(n, FieldPath::field(&path, "owners")));
+        let uses = fields.get("uses").and_then(|(_, n)| self.name_list(n, FieldPath::field(&path, "uses")));
         Some(RawService { name, on, owners, uses, span: node.span, path })
     }
 
@@ -585,11 +610,16 @@ impl Reader<'_, '_> {
 /// The node as text when [`Reader::text`] would take it without a word: the
 /// common case, which needs no path.
 fn plain_text(node: &Node) -> Option<Text> {
+    plain_name(node).map(|name| Text { value: name.value.to_owned(), span: name.span })
+}
+
+/// [`plain_text`], borrowed.
+fn plain_name(node: &Node) -> Option<NameRef<'_>> {
     match &node.value {
         Value::String(text) | Value::Integer(_, text) | Value::Float(text)
             if !text.trim().is_empty() && !text.chars().any(char::is_control) =>
         {
-            Some(Text { value: text.clone(), span: node.span })
+            Some(NameRef { value: text, span: node.span })
         }
         _ => None,
     }

@@ -13,7 +13,7 @@ use crate::diagnostic::{Code, Diagnostic, Sink, Span, did_you_mean};
 use crate::model::{
     Cluster, Component, ComponentId, IdVec, Node, NodeId, Policy, Quorum, Service, ServiceId, ServiceParts,
 };
-use crate::read::{FieldPath, RawDescription, Text, read};
+use crate::read::{FieldPath, NameRef, RawDescription, Text, read};
 use crate::syntax::{Syntax, Value, parse};
 use crate::version::is_dotted_numeric;
 
@@ -167,7 +167,7 @@ impl Resolver<'_, '_> {
         self.component_spans.get(component).copied().unwrap_or_default()
     }
 
-    fn resolve(&mut self, raw: RawDescription) -> Option<Cluster> {
+    fn resolve(&mut self, raw: RawDescription<'_>) -> Option<Cluster> {
         let RawDescription {
             cluster,
             components: raw_components,
@@ -355,11 +355,11 @@ impl Resolver<'_, '_> {
                 None => Some((0..components.len()).collect()),
                 Some(list) => {
                     // Names of declared-but-broken components resolve to nothing, silently.
-                    let known: Vec<&Text> = list
+                    let known: Vec<NameRef<'_>> = list
                         .iter()
-                        .filter(|t| component_names.contains(&t.value.as_str()) || !declared.contains(&t.value))
+                        .copied()
+                        .filter(|t| component_names.contains(&t.value) || !declared.iter().any(|d| d == t.value))
                         .collect();
-                    let known: Vec<Text> = known.into_iter().cloned().collect();
                     self.ref_list(
                         &known,
                         FieldPath::field(&raw.path, "uses"),
@@ -510,7 +510,7 @@ impl Resolver<'_, '_> {
     /// Resolves a list of names; unknown ones are errors, repeated ones warnings (and dropped).
     fn ref_list(
         &mut self,
-        list: &[Text],
+        list: &[NameRef<'_>],
         path: FieldPath<'_>,
         what: Reference,
         lookup: impl Fn(&str) -> Option<usize>,
@@ -523,7 +523,7 @@ impl Resolver<'_, '_> {
         for (index, text) in list.iter().enumerate() {
             // Spelt out only for a diagnostic.
             let item_path = || format!("{path}[{index}]");
-            let id = lookup(&text.value);
+            let id = lookup(text.value);
             let repeated = id.is_some_and(|id| match &mut seen {
                 Some(seen) => !seen.insert(id),
                 None => ids.contains(&id),
@@ -551,7 +551,7 @@ impl Resolver<'_, '_> {
                         item_path(),
                         format!("there is no {singular} named `{}`", text.value),
                     );
-                    hint_name(diagnostic, &text.value, names, plural);
+                    hint_name(diagnostic, text.value, names, plural);
                     complete = false;
                 }
             }
