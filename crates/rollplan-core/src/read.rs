@@ -353,22 +353,16 @@ impl Reader<'_, '_> {
         }
     }
 
+    /// A list of text, each item [`Reader::text`] (those that are not are reported and left out).
     fn text_list(&mut self, node: &Node, path: FieldPath<'_>) -> Option<Vec<Text>> {
-        let items = self.sequence(node, path)?;
-        // The item's path is spelt out only for a diagnostic: most items are plain text.
-        let texts: Vec<Text> = items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| {
-                plain_text(item).or_else(|| self.text(item, FieldPath::top(&format!("{path}[{i}]"))))
-            })
-            .collect();
-        Some(texts)
+        let names = self.name_list(node, path)?;
+        Some(names.into_iter().map(|name| Text { value: name.value.to_owned(), span: name.span }).collect())
     }
 
     /// [`Reader::text_list`], borrowing each name from the tree.
     fn name_list<'n>(&mut self, node: &'n Node, path: FieldPath<'_>) -> Option<Vec<NameRef<'n>>> {
         let items = self.sequence(node, path)?;
+        // The item's path is spelt out only for a diagnostic: most items are plain text.
         let names: Vec<NameRef<'n>> = items
             .iter()
             .enumerate()
@@ -609,11 +603,6 @@ impl Reader<'_, '_> {
 
 /// The node as text when [`Reader::text`] would take it without a word: the
 /// common case, which needs no path.
-fn plain_text(node: &Node) -> Option<Text> {
-    plain_name(node).map(|name| Text { value: name.value.to_owned(), span: name.span })
-}
-
-/// [`plain_text`], borrowed.
 fn plain_name(node: &Node) -> Option<NameRef<'_>> {
     match &node.value {
         Value::String(text) | Value::Integer(_, text) | Value::Float(text)

@@ -4,7 +4,6 @@
 //! web app's export are the same text, and the page says "blocked" in the
 //! same words as the command line.
 
-use std::borrow::Cow;
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -193,15 +192,22 @@ pub fn risk_lines<'p>(cluster: &Cluster, risks: impl IntoIterator<Item = &'p Ris
             let mut services: Vec<ServiceId> = group.iter().flat_map(|risk| risk.services().iter().copied()).collect();
             services.sort_unstable();
             let count = group.iter().map(|risk| risk.count()).sum();
-            let message = match first.node() {
-                Some(node) if group.len() > 1 => {
-                    risk_message(cluster, first.kind, first.level, node, first.target, &first.releases, &services)
-                }
-                _ => first.message(cluster),
-            };
+            let message = group_message(cluster, first, &services, group.len());
             Some(RiskLine { kind: first.kind, level: first.level, services, count, message })
         })
         .collect()
+}
+
+/// The sentence of a group of `size` risks that read alike, `first` one of
+/// them and `services` theirs, in order: the risk's own when it is alone,
+/// else one naming the group's services.
+fn group_message(cluster: &Cluster, first: &Risk, services: &[ServiceId], size: usize) -> String {
+    match first.node() {
+        Some(node) if size > 1 => {
+            risk_message(cluster, first.kind, first.level, node, first.target, &first.releases, services)
+        }
+        _ => first.message(cluster),
+    }
 }
 
 /// Whether two risks read alike: on the same node, with the same kind,
@@ -489,7 +495,7 @@ pub struct RiskDocument<'a> {
     pub node: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<&'a str>,
-    pub message: Cow<'a, str>,
+    pub message: String,
     /// The first step (1-based) after which the risk stands.
     pub first_step: usize,
     /// The last step (1-based) after which it still stands.
@@ -589,18 +595,7 @@ fn risk_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Vec<RiskDocument<
             let mut services: Vec<ServiceId> =
                 group.iter().flat_map(|span| span.risk.services().iter().copied()).collect();
             services.sort_unstable();
-            let message = match risk.node() {
-                Some(node) if group.len() > 1 => Cow::Owned(risk_message(
-                    cluster,
-                    risk.kind,
-                    risk.level,
-                    node,
-                    risk.target,
-                    &risk.releases,
-                    &services,
-                )),
-                _ => Cow::Owned(risk.message(cluster)),
-            };
+            let message = group_message(cluster, risk, &services, group.len());
             Some(RiskDocument {
                 kind: risk.kind,
                 level: risk.level,

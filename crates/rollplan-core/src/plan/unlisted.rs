@@ -226,7 +226,7 @@ impl Unlisted {
         service: ServiceId,
         current: Option<&Risk>,
     ) -> Recomputed {
-        let none = || if current.is_none() { Recomputed::Unchanged } else { Recomputed::Now(None) };
+        let none = || Recomputed::none(current);
         let Some(&uses) = self.uses.get(service) else { return none() };
         let here = state.service(service).node;
         if uses == usize::MAX || !state.service(service).online {

@@ -159,6 +159,13 @@ pub(super) enum Recomputed {
     Now(Option<Risk>),
 }
 
+impl Recomputed {
+    /// The service has no risk now; `current` is the one it had, if any.
+    pub(super) fn none(current: Option<&Risk>) -> Recomputed {
+        if current.is_none() { Recomputed::Unchanged } else { Recomputed::Now(None) }
+    }
+}
+
 /// The risk of service `id` failing over to `target` (or to nowhere), as
 /// one service's: for a service with a risk of its own ([`has_own_risk`]),
 /// or one whose owners are left out whose group is on its node alone
@@ -183,7 +190,7 @@ pub(super) fn recompute_risk(
     } else if let Some(target) = target {
         let differing = differing_releases(cluster, state, &cluster.service(id).uses, here, target);
         let Some(level) = mixed_level(cluster, differing.iter().map(|d| d.0)) else {
-            return if current.is_none() { Recomputed::Unchanged } else { Recomputed::Now(None) };
+            return Recomputed::none(current);
         };
         (RiskKind::MixedVersionFailover, level, Some(target), differing)
     } else {
