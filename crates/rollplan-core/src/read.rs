@@ -9,7 +9,7 @@ use std::fmt;
 
 use crate::diagnostic::{Code, Sink, Span, did_you_mean};
 use crate::model::{Failback, MixedFailover, Quorum};
-use crate::syntax::{Key, Node, Value};
+use crate::syntax::{Key, Tree, Value};
 
 /// The format versions this build reads.
 pub const SUPPORTED_FORMATS: &[i64] = &[1];
@@ -105,7 +105,7 @@ impl Default for RawPolicy {
 
 /// Reads the document; `None` only when nothing more can sensibly be checked
 /// (not a mapping, or an unsupported format version).
-pub fn read<'n>(root: &'n Node, sink: &mut Sink<'_>) -> Option<RawDescription<'n>> {
+pub fn read<'n>(root: &'n Tree<'n>, sink: &mut Sink<'_>) -> Option<RawDescription<'n>> {
     let mut reader = Reader { sink };
     // `$schema` lets JSON editors find docs/rollplan.schema.json; it means nothing to the plan.
     let fields = reader.mapping(
@@ -214,19 +214,13 @@ fn supported_list() -> String {
     SUPPORTED_FORMATS.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
-impl Span {
-    fn start_only(self) -> Span {
-        Span::new(self.start, self.start)
-    }
-}
-
 /// The fields of one mapping, checked against the names it may have.
 struct Fields<'n> {
-    entries: Vec<&'n (Key, Node)>,
+    entries: Vec<&'n (Key<'n>, Tree<'n>)>,
 }
 
 impl<'n> Fields<'n> {
-    fn get(&self, name: &str) -> Option<&'n (Key, Node)> {
+    fn get(&self, name: &str) -> Option<&'n (Key<'n>, Tree<'n>)> {
         self.entries.iter().copied().find(|(key, _)| key.name == name)
     }
 }
@@ -236,7 +230,7 @@ struct Reader<'s, 't> {
 }
 
 impl Reader<'_, '_> {
-    fn wrong_type(&mut self, node: &Node, path: FieldPath<'_>, expected: &str, found: &Value) {
+    fn wrong_type(&mut self, node: &Tree<'_>, path: FieldPath<'_>, expected: &str, found: &Value<'_>) {
         let found = match found {
             Value::String(text) if text.len() <= 40 => format!("the text \"{text}\""),
             Value::Integer(_, text) | Value::Float(text) => format!("the number {text}"),
@@ -251,12 +245,12 @@ impl Reader<'_, '_> {
     }
 
     /// The node as a mapping whose keys are all in `known`; reports unknown and duplicate keys.
-    fn mapping<'n>(&mut self, node: &'n Node, path: FieldPath<'_>, known: &[&str]) -> Option<Fields<'n>> {
+    fn mapping<'n>(&mut self, node: &'n Tree<'n>, path: FieldPath<'_>, known: &[&str]) -> Option<Fields<'n>> {
         let entries = self.entries(node, path)?;
         let mut fields = Fields { entries: Vec::with_capacity(entries.len()) };
         for entry in entries {
             let key = &entry.0;
-            if !known.contains(&key.name.as_str()) {
+            if !known.contains(&key.name.as_ref()) {
                 let field_path = join(&path.to_string(), &key.name);
                 let where_ = if path.is_top_level() { "at the top level".to_owned() } else { format!("in `{path}`") };
                 let diagnostic = self.sink.report(
@@ -277,7 +271,7 @@ impl Reader<'_, '_> {
     }
 
     /// The entries of a mapping, with duplicate keys reported (the first one wins).
-    fn entries<'n>(&mut self, node: &'n Node, path: FieldPath<'_>) -> Option<Vec<&'n (Key, Node)>> {
+    fn entries<'n>(&mut self, node: &'n Tree<'n>, path: FieldPath<'_>) -> Option<Vec<&'n (Key<'n>, Tree<'n>)>> {
         let Value::Mapping(entries) = &node.value else {
             if path.is_top_level() {
                 self.sink
@@ -293,7 +287,7 @@ impl Reader<'_, '_> {
             }
             return None;
         };
-        let mut seen: Vec<&(Key, Node)> = Vec::with_capacity(entries.len());
+        let mut seen: Vec<&(Key<'_>, Tree<'_>)> = Vec::with_capacity(entries.len());
         for entry in entries {
             if let Some(first) = seen.iter().find(|(key, _)| key.name == entry.0.name) {
                 let (line, _) = self.sink.line_index().line_column(self.sink.text(), first.0.span.start);
@@ -312,7 +306,7 @@ impl Reader<'_, '_> {
         Some(seen)
     }
 
-    fn sequence<'n>(&mut self, node: &'n Node, path: FieldPath<'_>) -> Option<&'n [Node]> {
+    fn sequence<'n>(&mut self, node: &'n Tree<'n>, path: FieldPath<'_>) -> Option<&'n [Tree<'n>]> {
         match &node.value {
             Value::Sequence(items) => Some(items),
             other => {
@@ -323,7 +317,7 @@ impl Reader<'_, '_> {
     }
 
     /// Text; numbers are accepted as written (`target: 7.0` in YAML is a number, but means "7.0").
-    fn text(&mut self, node: &Node, path: FieldPath<'_>) -> Option<Text> {
+    fn text(&mut self, node: &Tree<'_>, path: FieldPath<'_>) -> Option<Text> {
         match &node.value {
             Value::String(text) | Value::Integer(_, text) | Value::Float(text) => {
                 if text.trim().is_empty() {
@@ -344,7 +338,7 @@ impl Reader<'_, '_> {
                     );
                     return None;
                 }
-                Some(Text { value: text.clone(), span: node.span })
+                Some(Text { value: text.to_string(), span: node.span })
             }
             other => {
                 self.wrong_type(node, path, "text", other);
@@ -354,13 +348,13 @@ impl Reader<'_, '_> {
     }
 
     /// A list of text, each item [`Reader::text`] (those that are not are reported and left out).
-    fn text_list(&mut self, node: &Node, path: FieldPath<'_>) -> Option<Vec<Text>> {
+    fn text_list(&mut self, node: &Tree<'_>, path: FieldPath<'_>) -> Option<Vec<Text>> {
         let names = self.name_list(node, path)?;
         Some(names.into_iter().map(|name| Text { value: name.value.to_owned(), span: name.span }).collect())
     }
 
     /// [`Reader::text_list`], borrowing each name from the tree.
-    fn name_list<'n>(&mut self, node: &'n Node, path: FieldPath<'_>) -> Option<Vec<NameRef<'n>>> {
+    fn name_list<'n>(&mut self, node: &'n Tree<'n>, path: FieldPath<'_>) -> Option<Vec<NameRef<'n>>> {
         let items = self.sequence(node, path)?;
         // The item's path is spelt out only for a diagnostic: most items are plain text.
         let names: Vec<NameRef<'n>> = items
@@ -377,7 +371,7 @@ impl Reader<'_, '_> {
         Some(names)
     }
 
-    fn bool(&mut self, node: &Node, path: FieldPath<'_>) -> Option<bool> {
+    fn bool(&mut self, node: &Tree<'_>, path: FieldPath<'_>) -> Option<bool> {
         match &node.value {
             Value::Bool(flag) => Some(*flag),
             other => {
@@ -387,7 +381,7 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn count(&mut self, node: &Node, path: FieldPath<'_>, min: u32) -> Option<u32> {
+    fn count(&mut self, node: &Tree<'_>, path: FieldPath<'_>, min: u32) -> Option<u32> {
         match &node.value {
             Value::Integer(Some(number), _) => match u32::try_from(*number) {
                 Ok(count) if count >= min => Some(count),
@@ -427,7 +421,7 @@ impl Reader<'_, '_> {
     }
 
     /// One of a fixed set of words.
-    fn choice<T: Copy>(&mut self, node: &Node, path: FieldPath<'_>, choices: &[(&str, T)]) -> Option<T> {
+    fn choice<T: Copy>(&mut self, node: &Tree<'_>, path: FieldPath<'_>, choices: &[(&str, T)]) -> Option<T> {
         let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
         let Value::String(word) = &node.value else {
             self.wrong_type(node, path, &format!("one of {}", names.join(", ")), &node.value);
@@ -448,7 +442,7 @@ impl Reader<'_, '_> {
         None
     }
 
-    fn component(&mut self, name: &Key, node: &Node, path: String) -> Option<RawComponent> {
+    fn component(&mut self, name: &Key<'_>, node: &Tree<'_>, path: String) -> Option<RawComponent> {
         let fields = self.mapping(
             node,
             FieldPath::top(&path),
@@ -456,7 +450,7 @@ impl Reader<'_, '_> {
         )?;
         let field = |name: &str| fields.get(name).map(|(_, node)| node);
         let mut component = RawComponent {
-            name: Text { value: name.name.clone(), span: name.span },
+            name: Text { value: name.name.to_string(), span: name.span },
             title: field("title").and_then(|n| self.text(n, FieldPath::field(&path, "title"))),
             releases: field("releases").and_then(|n| self.text_list(n, FieldPath::field(&path, "releases"))),
             target: field("target").and_then(|n| self.text(n, FieldPath::field(&path, "target"))),
@@ -491,7 +485,7 @@ impl Reader<'_, '_> {
         Some(component)
     }
 
-    fn node(&mut self, node: &Node, path: String) -> Option<RawNode> {
+    fn node(&mut self, node: &Tree<'_>, path: String) -> Option<RawNode> {
         let fields = self.mapping(node, FieldPath::top(&path), &["name", "versions", "capacity"])?;
         let name = match fields.get("name") {
             Some((_, n)) => self.text(n, FieldPath::field(&path, "name")),
@@ -516,7 +510,7 @@ impl Reader<'_, '_> {
             if let Some(entries) = entries {
                 for (component, version) in entries {
                     if let Some(version) = self.text(version, FieldPath::field(&versions_path, &component.name)) {
-                        versions.push((Text { value: component.name.clone(), span: component.span }, version));
+                        versions.push((Text { value: component.name.to_string(), span: component.span }, version));
                     }
                 }
             }
@@ -528,7 +522,7 @@ impl Reader<'_, '_> {
         Some(RawNode { name, versions, versions_span, versions_readable, capacity, path })
     }
 
-    fn service<'n>(&mut self, node: &'n Node, path: String) -> Option<RawService<'n>> {
+    fn service<'n>(&mut self, node: &'n Tree<'n>, path: String) -> Option<RawService<'n>> {
         let fields = self.mapping(node, FieldPath::top(&path), &["name", "on", "owners", "uses"])?;
         let name = match fields.get("name") {
             Some((_, n)) => self.text(n, FieldPath::field(&path, "name")),
@@ -563,7 +557,7 @@ impl Reader<'_, '_> {
         Some(RawService { name, on, owners, uses, span: node.span, path })
     }
 
-    fn policy(&mut self, node: &Node) -> RawPolicy {
+    fn policy(&mut self, node: &Tree<'_>) -> RawPolicy {
         let mut policy = RawPolicy::default();
         let Some(fields) =
             self.mapping(node, FieldPath::top("policy"), &["max_down", "quorum", "failback", "allow_outage"])
@@ -603,7 +597,7 @@ impl Reader<'_, '_> {
 
 /// The node as text when [`Reader::text`] would take it without a word: the
 /// common case, which needs no path.
-fn plain_name(node: &Node) -> Option<NameRef<'_>> {
+fn plain_name<'n>(node: &'n Tree<'n>) -> Option<NameRef<'n>> {
     match &node.value {
         Value::String(text) | Value::Integer(_, text) | Value::Float(text)
             if !text.trim().is_empty() && !text.chars().any(char::is_control) =>

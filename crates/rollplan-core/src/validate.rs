@@ -14,7 +14,7 @@ use crate::model::{
     Cluster, Component, ComponentId, IdVec, Node, NodeId, Policy, Quorum, Service, ServiceId, ServiceParts,
 };
 use crate::read::{FieldPath, NameRef, RawDescription, Text, read};
-use crate::syntax::{Syntax, Value, parse};
+use crate::syntax::{Syntax, Tree, Value, parse};
 use crate::version::is_dotted_numeric;
 
 /// Largest description read, in bytes.
@@ -91,11 +91,11 @@ fn check(text: &str, syntax: Syntax, sink: &mut Sink<'_>) -> Option<Cluster> {
 }
 
 /// Refuses descriptions with more nodes or services than the limits, before reading them.
-fn exceeds_count_limits(root: &crate::syntax::Node, sink: &mut Sink<'_>) -> bool {
+fn exceeds_count_limits(root: &Tree<'_>, sink: &mut Sink<'_>) -> bool {
     let Value::Mapping(entries) = &root.value else { return false };
     let mut exceeded = false;
     for (key, value) in entries {
-        let limit = match key.name.as_str() {
+        let limit = match key.name.as_ref() {
             "nodes" => MAX_NODES,
             "services" => MAX_SERVICES,
             _ => continue,
@@ -106,7 +106,7 @@ fn exceeds_count_limits(root: &crate::syntax::Node, sink: &mut Sink<'_>) -> bool
             sink.report(
                 Code::InputTooLarge,
                 key.span,
-                key.name.clone(),
+                key.name.to_string(),
                 format!("{} {} listed; the limit is {limit}", items.len(), key.name),
             );
             exceeded = true;

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use rollplan_core::diagnostic::Sink;
 use rollplan_core::model::Quorum;
 use rollplan_core::report::{Document, blocked_text, plan_markdown, plan_text};
-use rollplan_core::syntax::{Node, Value};
+use rollplan_core::syntax::{Tree, Value};
 use rollplan_core::{Code, Diagnostic, Severity, Syntax, analyze, validate_as};
 use serde_json::{Map, Value as Json, json};
 
@@ -633,7 +633,7 @@ fn tree(text: &str, syntax: Syntax) -> Option<Json> {
     rollplan_core::syntax::parse(text, syntax, &mut sink).map(|node| to_json(&node))
 }
 
-fn to_json(node: &Node) -> Json {
+fn to_json(node: &Tree<'_>) -> Json {
     match &node.value {
         // Aliases and dates: no field takes them, like null.
         Value::Null | Value::Other(_) => Json::Null,
@@ -643,13 +643,13 @@ fn to_json(node: &Node) -> Json {
             .parse::<f64>()
             .ok()
             .and_then(serde_json::Number::from_f64)
-            .map_or_else(|| Json::String(text.clone()), Json::Number),
-        Value::String(text) => Json::String(text.clone()),
+            .map_or_else(|| Json::String(text.to_string()), Json::Number),
+        Value::String(text) => Json::String(text.to_string()),
         Value::Sequence(items) => Json::Array(items.iter().map(to_json).collect()),
         Value::Mapping(entries) => {
             let mut map = Map::new();
             for (key, value) in entries {
-                map.entry(key.name.clone()).or_insert_with(|| to_json(value));
+                map.entry(key.name.to_string()).or_insert_with(|| to_json(value));
             }
             Json::Object(map)
         }

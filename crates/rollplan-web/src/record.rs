@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 
 use rollplan_core::Syntax;
 use rollplan_core::diagnostic::Sink;
-use rollplan_core::syntax::{Key, Node, Value};
+use rollplan_core::syntax::{Key, Tree, Value};
 
 /// The record format written today.
 pub const SCHEMA: u64 = 1;
@@ -97,7 +97,7 @@ fn quoted(text: &str) -> String {
 }
 
 /// `text` as JSON, or what is wrong with it.
-fn parse_json(text: &str) -> Result<Value, String> {
+fn parse_json(text: &str) -> Result<Value<'_>, String> {
     let mut sink = Sink::new(text);
     match rollplan_core::syntax::parse(text, Syntax::Json, &mut sink) {
         Some(node) => Ok(node.value),
@@ -112,11 +112,11 @@ fn parse_json(text: &str) -> Result<Value, String> {
 }
 
 /// The value of `name` in an object's fields (the last one, if repeated, as `serde_json` reads it).
-fn field<'v>(fields: &'v [(Key, Node)], name: &str) -> Option<&'v Value> {
+fn field<'v, 's>(fields: &'v [(Key<'s>, Tree<'s>)], name: &str) -> Option<&'v Value<'s>> {
     fields.iter().rev().find(|(key, _)| key.name == name).map(|(_, node)| &node.value)
 }
 
-fn as_u64(value: &Value) -> Option<u64> {
+fn as_u64(value: &Value<'_>) -> Option<u64> {
     match value {
         Value::Integer(Some(n), _) => u64::try_from(*n).ok(),
         _ => None,
@@ -124,7 +124,7 @@ fn as_u64(value: &Value) -> Option<u64> {
 }
 
 /// The record in `raw`: `Ok(None)` when `raw` is not a record at all, `Err` when it is a broken one.
-fn record(raw: &str) -> Result<Option<(u64, Value)>, ()> {
+fn record(raw: &str) -> Result<Option<(u64, Value<'_>)>, ()> {
     let Ok(Value::Mapping(fields)) = parse_json(raw) else {
         return Ok(None);
     };
@@ -147,7 +147,7 @@ fn looks_like_record(raw: &str) -> bool {
 /// Reads a saved description.
 pub fn decode_text(raw: &str) -> Loaded<String> {
     match record(raw) {
-        Ok(Some((revision, Value::String(data)))) => Loaded::Current(Stored { revision, data }),
+        Ok(Some((revision, Value::String(data)))) => Loaded::Current(Stored { revision, data: data.into_owned() }),
         Ok(Some(_)) | Err(()) => Loaded::Unreadable,
         Ok(None) if looks_like_record(raw) => Loaded::Unreadable,
         // Schema 0: the description as it was typed (which may well be JSON, but not a record).
@@ -174,7 +174,7 @@ pub fn decode_steps(raw: &str) -> Loaded<Steps> {
 }
 
 /// A JSON list of step numbers.
-fn steps(value: &Value) -> Option<Steps> {
+fn steps(value: &Value<'_>) -> Option<Steps> {
     let Value::Sequence(items) = value else {
         return None;
     };
@@ -307,13 +307,13 @@ pub fn import_progress(text: &str) -> Result<BTreeMap<String, Steps>, String> {
         return Err("\"plans\" must be an object: plan fingerprint → ticked step numbers.".to_owned());
     };
     let mut imported = BTreeMap::new();
-    for (Key { name: fingerprint, .. }, Node { value: steps_value, .. }) in plans {
+    for (Key { name: fingerprint, .. }, Tree { value: steps_value, .. }) in plans {
         if fingerprint.len() != 16 || !fingerprint.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
             return Err(format!("\"{fingerprint}\" is not a plan fingerprint (16 hex digits)."));
         }
         let steps = steps(steps_value)
             .ok_or_else(|| format!("The steps of plan {fingerprint} must be a list of step numbers."))?;
-        imported.insert(fingerprint.clone(), steps);
+        imported.insert(fingerprint.to_string(), steps);
     }
     Ok(imported)
 }

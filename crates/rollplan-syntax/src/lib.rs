@@ -1,16 +1,52 @@
 //! From text to a tree of spanned values, whatever the format.
 //!
 //! Each format has its own front end (a trusted parser underneath); all of them
-//! produce the same [`Node`] tree so that reading the model and reporting
-//! located errors is written once. The tree keeps every key's and value's byte
-//! span, scalars keep their source text (so `6.50` stays `6.50`, not 6.5), and
+//! produce the same [`Tree`] so that reading the model and reporting located
+//! errors is written once. The tree keeps every key's and value's byte span,
+//! scalars keep their source text (so `6.50` stays `6.50`, not 6.5), and
 //! mapping keys keep their order and duplicates (so duplicates can be reported).
+//!
+//! Text in the tree borrows from the description wherever it reads exactly as
+//! written (nearly every name: owner lists are most of a large description),
+//! so building the tree and dropping it cost an allocation only for the text a
+//! parser had to unescape.
+
+//!
+//! This crate knows text and nothing of clusters: no field names, no
+//! diagnostic codes. A text that does not parse is a [`SyntaxError`] (what and
+//! where); the core turns it into a diagnostic.
+
+// No reachable panic on any input, as in the core (ARCHITECTURE.md).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::todo,
+    clippy::unimplemented
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 mod json;
+mod position;
 mod toml;
 mod yaml;
 
-use crate::diagnostic::{Code, Sink, Span};
+use std::borrow::Cow;
+
+pub use position::{LineIndex, Span};
 
 /// Maximum nesting of mappings and sequences in a description.
 pub const MAX_DEPTH: usize = 64;
@@ -77,36 +113,37 @@ impl Syntax {
     }
 }
 
-/// A value with the span of its source text.
+/// A value with the span of its source text: the root of a description's
+/// syntax tree, or any value inside it. (Not a cluster's node: that is `model::Node`.)
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub value: Value,
+pub struct Tree<'s> {
+    pub value: Value<'s>,
     pub span: Span,
 }
 
 /// A mapping key with its span.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Key {
-    pub name: String,
+pub struct Key<'s> {
+    pub name: Cow<'s, str>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'s> {
     Null,
     Bool(bool),
     /// An integer; `None` when it does not fit an i64. The text is kept as written.
-    Integer(Option<i64>, String),
+    Integer(Option<i64>, Cow<'s, str>),
     /// Any other number (fractions, exponents), kept as written.
-    Float(String),
-    String(String),
+    Float(Cow<'s, str>),
+    String(Cow<'s, str>),
     /// A value the format has but the description never uses (TOML dates, YAML aliases).
     Other(&'static str),
-    Sequence(Vec<Node>),
-    Mapping(Vec<(Key, Node)>),
+    Sequence(Vec<Tree<'s>>),
+    Mapping(Vec<(Key<'s>, Tree<'s>)>),
 }
 
-impl Value {
+impl Value<'_> {
     /// What to call this kind of value in a message.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -122,27 +159,59 @@ impl Value {
     }
 }
 
-/// Parses `text` in `syntax` into a tree, reporting syntax errors to `sink`.
-///
-/// Returns `None` when the text is not well-formed; the error is then in `sink`.
-pub fn parse(text: &str, syntax: Syntax, sink: &mut Sink<'_>) -> Option<Node> {
+/// Why a text is not a tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub kind: SyntaxErrorKind,
+    pub span: Span,
+    /// A sentence, prefixed with the format's name where the format's parser found the error.
+    pub message: String,
+    pub hint: Option<&'static str>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyntaxErrorKind {
+    /// Not well-formed YAML, TOML or JSON, or an empty document.
+    Malformed,
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
+impl SyntaxError {
+    fn malformed(span: Span, message: impl Into<String>) -> Self {
+        SyntaxError { kind: SyntaxErrorKind::Malformed, span, message: message.into(), hint: None }
+    }
+
+    fn too_deep(span: Span) -> Self {
+        SyntaxError {
+            kind: SyntaxErrorKind::TooDeep,
+            span,
+            message: format!("the description nests more than {MAX_DEPTH} levels deep"),
+            hint: None,
+        }
+    }
+}
+
+/// Parses `text` in `syntax` into a tree. `lines` is `text`'s line index,
+/// which the YAML front end needs to locate non-ASCII text.
+pub fn parse<'s>(text: &'s str, syntax: Syntax, lines: &LineIndex) -> Result<Tree<'s>, SyntaxError> {
     // The third-party parsers recurse on flow nesting; refuse deep nesting
     // before they see it so that no input can exhaust the (small wasm) stack.
     if let Some(span) = flow_nesting_beyond(text, MAX_DEPTH) {
-        sink.report(Code::NestingTooDeep, span, "", format!("the description nests more than {MAX_DEPTH} levels deep"))
-            .hint("a cluster description needs a handful of levels; check for unbalanced brackets");
-        return None;
+        return Err(SyntaxError {
+            hint: Some("a cluster description needs a handful of levels; check for unbalanced brackets"),
+            ..SyntaxError::too_deep(span)
+        });
     }
-    let node = match syntax {
-        Syntax::Yaml => yaml::parse(text, sink),
-        Syntax::Toml => toml::parse(text, sink),
-        Syntax::Json => json::parse(text, sink),
+    let tree = match syntax {
+        Syntax::Yaml => yaml::parse(text, lines),
+        Syntax::Toml => toml::parse(text),
+        Syntax::Json => json::parse(text),
     }?;
-    if let Some(span) = deeper_than(&node, MAX_DEPTH) {
-        sink.report(Code::NestingTooDeep, span, "", format!("the description nests more than {MAX_DEPTH} levels deep"));
-        return None;
+    match deeper_than(&tree, MAX_DEPTH) {
+        Some(span) => Err(SyntaxError::too_deep(span)),
+        None => Ok(tree),
     }
-    Some(node)
 }
 
 /// The span of the first bracket opened deeper than `limit`, ignoring quoted text.
@@ -183,10 +252,10 @@ fn flow_nesting_beyond(text: &str, limit: usize) -> Option<Span> {
 }
 
 /// The span of the first node deeper than `limit` (block-style YAML nests without brackets).
-fn deeper_than(root: &Node, limit: usize) -> Option<Span> {
+fn deeper_than(root: &Tree<'_>, limit: usize) -> Option<Span> {
     let mut stack = vec![(root, 1usize)];
     while let Some((node, depth)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &Node>> = match &node.value {
+        let children: Box<dyn Iterator<Item = &Tree<'_>>> = match &node.value {
             Value::Sequence(items) => Box::new(items.iter()),
             Value::Mapping(entries) => Box::new(entries.iter().map(|(_, value)| value)),
             _ => continue,
@@ -226,22 +295,17 @@ mod tests {
         let yaml = "a: 1\nb: [x, 6.50]\nc: {d: true}\n";
         let toml = "a = 1\nb = [\"x\", 6.50]\nc = {d = true}\n";
         let json = "{\"a\": 1, \"b\": [\"x\", 6.50], \"c\": {\"d\": true}}";
-        let strip = |node: Node| format!("{:?}", without_spans(node));
-        let parse_ok = |text, syntax| {
-            let mut sink = Sink::new(text);
-            let node = parse(text, syntax, &mut sink);
-            assert!(sink.diagnostics.is_empty(), "{:?}", sink.diagnostics);
-            node.unwrap()
-        };
+        let strip = |node: Tree<'_>| format!("{:?}", without_spans(node));
+        let parse_ok = |text, syntax| parse(text, syntax, &LineIndex::new(text)).unwrap();
         let expected = strip(parse_ok(yaml, Syntax::Yaml));
         assert_eq!(strip(parse_ok(toml, Syntax::Toml)), expected);
         assert_eq!(strip(parse_ok(json, Syntax::Json)), expected);
     }
 
-    fn without_spans(node: Node) -> Value {
+    fn without_spans(node: Tree<'_>) -> Value<'_> {
         match node.value {
             Value::Sequence(items) => Value::Sequence(
-                items.into_iter().map(|n| Node { value: without_spans(n), span: Span::default() }).collect(),
+                items.into_iter().map(|n| Tree { value: without_spans(n), span: Span::default() }).collect(),
             ),
             Value::Mapping(entries) => Value::Mapping(
                 entries
@@ -249,7 +313,7 @@ mod tests {
                     .map(|(k, v)| {
                         (
                             Key { name: k.name, span: Span::default() },
-                            Node { value: without_spans(v), span: Span::default() },
+                            Tree { value: without_spans(v), span: Span::default() },
                         )
                     })
                     .collect(),
@@ -262,9 +326,8 @@ mod tests {
     fn deep_flow_nesting_is_refused_before_parsing() {
         let text = format!("a: {}1{}", "[".repeat(100_000), "]".repeat(100_000));
         for syntax in [Syntax::Yaml, Syntax::Toml, Syntax::Json] {
-            let mut sink = Sink::new(&text);
-            assert!(parse(&text, syntax, &mut sink).is_none());
-            assert_eq!(sink.diagnostics[0].code, Code::NestingTooDeep);
+            let error = parse(&text, syntax, &LineIndex::new(&text)).unwrap_err();
+            assert_eq!(error.kind, SyntaxErrorKind::TooDeep);
         }
     }
 
@@ -275,8 +338,7 @@ mod tests {
             text.push_str(&" ".repeat(level));
             text.push_str("k:\n");
         }
-        let mut sink = Sink::new(&text);
-        assert!(parse(&text, Syntax::Yaml, &mut sink).is_none());
-        assert_eq!(sink.diagnostics[0].code, Code::NestingTooDeep);
+        let error = parse(&text, Syntax::Yaml, &LineIndex::new(&text)).unwrap_err();
+        assert_eq!(error.kind, SyntaxErrorKind::TooDeep);
     }
 }

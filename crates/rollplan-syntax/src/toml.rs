@@ -3,61 +3,51 @@
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::{Key, MAX_DEPTH, Node, Value};
-use crate::diagnostic::{Code, Sink, Span};
+use super::{Key, MAX_DEPTH, Span, SyntaxError, Tree, Value};
 
-pub(super) fn parse(text: &str, sink: &mut Sink<'_>) -> Option<Node> {
+pub(super) fn parse(text: &str) -> Result<Tree<'_>, SyntaxError> {
     match DeTable::parse(text) {
         Ok(table) => {
             let span = span(&table);
-            let Some(value) = convert_table(table.into_inner(), 1) else {
-                sink.report(
-                    Code::NestingTooDeep,
-                    span,
-                    "",
-                    format!("the description nests more than {MAX_DEPTH} levels deep"),
-                );
-                return None;
-            };
-            Some(Node { value, span })
+            let value = convert_table(table.into_inner(), 1).ok_or(SyntaxError::too_deep(span))?;
+            Ok(Tree { value, span })
         }
         Err(error) => {
             let range = error.span().unwrap_or(0..0);
             let message = error.message().trim_end().replace('\n', "; ");
-            sink.report(Code::Syntax, Span::new(range.start, range.end), "", format!("TOML: {message}"));
-            None
+            Err(SyntaxError::malformed(Span::new(range.start, range.end), format!("TOML: {message}")))
         }
     }
 }
 
 /// Converts a table; `None` when it nests deeper than [`MAX_DEPTH`] (dotted keys nest without brackets).
-fn convert_table(table: DeTable<'_>, depth: usize) -> Option<Value> {
+fn convert_table(table: DeTable<'_>, depth: usize) -> Option<Value<'_>> {
     if depth > MAX_DEPTH {
         return None;
     }
     let mut entries = Vec::with_capacity(table.len());
     for (key, value) in table {
-        let key = Key { span: span(&key), name: key.into_inner().into_owned() };
+        let key = Key { span: span(&key), name: key.into_inner() };
         entries.push((key, convert(value, depth + 1)?));
     }
     Some(Value::Mapping(entries))
 }
 
-fn convert(value: Spanned<DeValue<'_>>, depth: usize) -> Option<Node> {
+fn convert(value: Spanned<DeValue<'_>>, depth: usize) -> Option<Tree<'_>> {
     let span = span(&value);
     let value = match value.into_inner() {
-        DeValue::String(text) => Value::String(text.into_owned()),
+        DeValue::String(text) => Value::String(text),
         DeValue::Integer(integer) => {
             let digits = integer.as_str();
             let text = match integer.radix() {
-                10 => digits.to_owned(),
-                16 => format!("0x{digits}"),
-                8 => format!("0o{digits}"),
-                _ => format!("0b{digits}"),
+                10 => digits.to_owned().into(),
+                16 => format!("0x{digits}").into(),
+                8 => format!("0o{digits}").into(),
+                _ => format!("0b{digits}").into(),
             };
             Value::Integer(i64::from_str_radix(digits, integer.radix()).ok(), text)
         }
-        DeValue::Float(float) => Value::Float(float.as_str().to_owned()),
+        DeValue::Float(float) => Value::Float(float.as_str().to_owned().into()),
         DeValue::Boolean(flag) => Value::Bool(flag),
         DeValue::Datetime(_) => Value::Other("a date"),
         DeValue::Array(items) => {
@@ -72,7 +62,7 @@ fn convert(value: Spanned<DeValue<'_>>, depth: usize) -> Option<Node> {
         }
         DeValue::Table(table) => convert_table(table, depth)?,
     };
-    Some(Node { value, span })
+    Some(Tree { value, span })
 }
 
 fn span<T>(spanned: &Spanned<T>) -> Span {
