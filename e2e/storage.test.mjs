@@ -118,3 +118,48 @@ test('a saved record that cannot be read is kept aside, and the user is told', a
   assert.deepEqual(await problems(), []);
   await context.close();
 });
+
+test('ticks saved under an earlier release\'s plan survive the update, and a step the new plan lacks is named', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, problems } = await open(context);
+  await checkbox(page, 1).check();
+  await checkbox(page, 4).check();
+  const fingerprint = await page.locator('.fingerprint code').textContent();
+  await eventually(
+    () => page.evaluate((key) => JSON.parse(localStorage.getItem(key)), `rollplan.ticked.${fingerprint}`),
+    (record) => assert.deepEqual(Object.keys(record.data.steps), ['0', '3']),
+  );
+
+  // A release whose planner differs gives the same description another fingerprint: move both
+  // records to the key an earlier release would have used, with one more tick, of a step this
+  // release's plan does not have.
+  const earlier = '0123456789abcdef';
+  await page.evaluate(({ fingerprint, earlier }) => {
+    const progress = JSON.parse(localStorage.getItem(`rollplan.progress.${fingerprint}`));
+    const ticked = JSON.parse(localStorage.getItem(`rollplan.ticked.${fingerprint}`));
+    progress.data.push(6);
+    ticked.data.steps['6'] = ['drain NODE9 EVS9:NODE9>NODE1', 'Drain NODE9: move EVS9 to NODE1'];
+    localStorage.setItem(`rollplan.progress.${earlier}`, JSON.stringify(progress));
+    localStorage.setItem(`rollplan.ticked.${earlier}`, JSON.stringify(ticked));
+    localStorage.removeItem(`rollplan.progress.${fingerprint}`);
+    localStorage.removeItem(`rollplan.ticked.${fingerprint}`);
+  }, { fingerprint, earlier });
+  await page.reload();
+  await page.locator('.checklist').waitFor();
+
+  await eventually(() => tickedSteps(page), (ticked) => assert.deepEqual(ticked, [1, 4]));
+  const notice = page.locator('.carried-notice');
+  await eventually(text(notice), (message) => {
+    assert.match(message, /Of the 3 steps ticked in the earlier plan, 2 are in this plan and are ticked here too\./);
+    assert.match(message, /This ticked step is not in the plan/);
+  });
+  assert.deepEqual(await notice.locator('li').allTextContents(), ['Drain NODE9: move EVS9 to NODE1']);
+  // The carried ticks are saved under this plan; the earlier plan's are kept as they were.
+  await eventually(() => storedProgress(page), (stored) => assert.deepEqual(stored.data, [0, 3]));
+  const kept = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)).data, `rollplan.progress.${earlier}`);
+  assert.deepEqual(kept, [0, 3, 6]);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await eventually(() => notice.count(), (n) => assert.equal(n, 0));
+  assert.deepEqual(await problems(), []);
+  await context.close();
+});

@@ -8,6 +8,11 @@
 //! field, with every value spelt as the description spells it, so that
 //! renaming a Rust type or variant changes nothing and another tool can
 //! recompute it from docs/plan-format.md.
+//!
+//! The same serialisation with the planner version left empty is the
+//! description's own fingerprint ([`description_fingerprint`]): it stays when
+//! only rollplan changes, so progress ticked under one release's plan can be
+//! offered on the next release's plan of the same cluster.
 
 use std::fmt::Write;
 
@@ -21,7 +26,18 @@ const SERIALISATION: &str = "rollplan-fingerprint/1";
 
 /// 16 hex digits (64 bits): enough to tell two plans apart by eye in a change ticket.
 pub fn fingerprint(cluster: &Cluster) -> String {
-    let digest = Sha256::digest(canonical(cluster));
+    short_hash(&canonical(cluster))
+}
+
+/// The fingerprint of the description alone: the plan's, with the planner
+/// version left empty. Two plans of one cluster by different releases of
+/// rollplan share it.
+pub fn description_fingerprint(cluster: &Cluster) -> String {
+    short_hash(&serialise(cluster, ""))
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
     digest.iter().take(8).fold(String::with_capacity(16), |mut hex, byte| {
         let _ = write!(hex, "{byte:02x}");
         hex
@@ -31,6 +47,10 @@ pub fn fingerprint(cluster: &Cluster) -> String {
 /// The bytes the fingerprint hashes: a sequence of netstrings (`<length in
 /// bytes, decimal>:<UTF-8 text>,`), in the order docs/plan-format.md gives.
 pub fn canonical(cluster: &Cluster) -> Vec<u8> {
+    serialise(cluster, PLANNER_VERSION)
+}
+
+fn serialise(cluster: &Cluster, planner_version: &str) -> Vec<u8> {
     let mut out = Vec::new();
     let mut field = |text: &str| {
         // Written into the buffer: a `String` per field was a large share of the allocations of planning.
@@ -42,7 +62,7 @@ pub fn canonical(cluster: &Cluster) -> Vec<u8> {
     let flag = |b: bool| if b { "true" } else { "false" };
     let optional = |value: Option<u32>| value.map_or_else(String::new, |v| v.to_string());
     field(SERIALISATION);
-    field(PLANNER_VERSION);
+    field(planner_version);
     field(cluster.name());
     field(&count(cluster.components().len()));
     for component in cluster.components() {
@@ -104,6 +124,19 @@ mod tests {
     fn the_seed_fingerprint_is_pinned() {
         let cluster = crate::validate_as(SEED, crate::Syntax::Yaml).cluster.unwrap();
         assert_eq!(fingerprint(&cluster), "dd73da81af3281a3");
+    }
+
+    /// The description's fingerprint is the plan's without the planner: it
+    /// differs from the plan's, and a change of the description changes it.
+    #[test]
+    fn the_description_fingerprint_leaves_the_planner_out() {
+        let cluster = crate::validate_as(SEED, crate::Syntax::Yaml).cluster.unwrap();
+        let description = description_fingerprint(&cluster);
+        assert_eq!(description, short_hash(&serialise(&cluster, "")));
+        assert_eq!(description, "1ae3d35b3768dd5a");
+        assert_ne!(description, fingerprint(&cluster));
+        let other = crate::validate_as(&SEED.replace("NODE2", "NODE9"), crate::Syntax::Yaml).cluster.unwrap();
+        assert_ne!(description_fingerprint(&other), description);
     }
 
     #[test]

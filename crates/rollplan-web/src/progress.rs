@@ -6,6 +6,14 @@
 //! that changes the plan starts a fresh checklist. Steps are 0-based indices
 //! into the plan's steps; a fingerprint fixes the plan, so indices are stable.
 //!
+//! A new release of rollplan may plan the same cluster differently, and its
+//! plan then has another fingerprint. So that an update in the middle of a
+//! maintenance hides no tick, each ticked step's [`TickedStep`] (what it did,
+//! by the core's `Step::key`, and its title) is kept beside the ticks, with
+//! the description's own fingerprint: [`Progress::carry_over`] finds the
+//! ticks of another plan of the same description and matches them step by
+//! step, and names the ticked steps the new plan no longer has.
+//!
 //! Plain data; how it is stored (versioned records, merged between tabs) and
 //! exported is [`crate::record`]'s business.
 
@@ -16,6 +24,37 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Progress {
     by_plan: BTreeMap<Rc<str>, Rc<BTreeSet<usize>>>,
+    /// What the ticked steps of each plan did, by plan fingerprint.
+    ticked: BTreeMap<Rc<str>, Rc<TickedSteps>>,
+}
+
+/// What a plan's ticked steps did: enough to find them in another plan of the same description.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TickedSteps {
+    /// The description's fingerprint (the core's `description_fingerprint`).
+    pub description: Rc<str>,
+    /// Step index → what the step did. Only grows: a fingerprint fixes its plan, so an index never changes meaning.
+    pub steps: BTreeMap<usize, TickedStep>,
+}
+
+/// One step of a plan, as [`TickedSteps`] remembers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TickedStep {
+    /// The core's `Step::key`: what the step does, in names.
+    pub key: Rc<str>,
+    /// The step's title, to name it if a later plan no longer has it.
+    pub title: Rc<str>,
+}
+
+/// Ticks found under another plan of the same description, matched to the plan shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarriedOver {
+    /// The plan the ticks were saved under.
+    pub from: Rc<str>,
+    /// The steps of the plan shown that were ticked there.
+    pub steps: BTreeSet<usize>,
+    /// The titles of the steps ticked there that the plan shown does not have, in their order there.
+    pub missing: Vec<Rc<str>>,
 }
 
 /// The done steps of a plan nothing was ticked in.
@@ -60,6 +99,71 @@ impl Progress {
     pub fn plans(&self) -> impl Iterator<Item = (&str, &BTreeSet<usize>)> {
         self.by_plan.iter().map(|(key, steps)| (&**key, &**steps))
     }
+
+    /// What the ticked steps of every plan did, for storage.
+    pub fn ticked_steps(&self) -> impl Iterator<Item = (&str, &TickedSteps)> {
+        self.ticked.iter().map(|(key, steps)| (&**key, &**steps))
+    }
+
+    /// What the ticked steps of one plan did.
+    pub fn ticked_steps_of(&self, fingerprint: &str) -> Option<&TickedSteps> {
+        self.ticked.get(fingerprint).map(|steps| &**steps)
+    }
+
+    /// Remembers what the steps of one plan did (merged with what is known: it only grows);
+    /// returns whether anything was new.
+    pub fn remember(&mut self, fingerprint: &str, known: TickedSteps) -> bool {
+        let merged = Rc::make_mut(self.ticked.entry(fingerprint.into()).or_default());
+        let mut changed = false;
+        if merged.description.is_empty() && !known.description.is_empty() {
+            merged.description = known.description;
+            changed = true;
+        }
+        for (index, step) in known.steps {
+            if let std::collections::btree_map::Entry::Vacant(slot) = merged.steps.entry(index) {
+                slot.insert(step);
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// The ticks of another plan of `description` (the one with the most), matched to
+    /// `keys` (what each step of the plan `fingerprint` does), when that plan has none of its own.
+    pub fn carry_over(&self, fingerprint: &str, description: &str, keys: &[String]) -> Option<CarriedOver> {
+        if !self.done(fingerprint).is_empty() {
+            return None;
+        }
+        let (from, ticked, known) = self
+            .by_plan
+            .iter()
+            .filter(|(other, _)| &***other != fingerprint)
+            .filter_map(|(other, ticked)| {
+                let known = self.ticked.get(other).filter(|known| &*known.description == description)?;
+                Some((other, ticked, known))
+            })
+            .max_by_key(|(other, ticked, _)| (ticked.len(), std::cmp::Reverse(*other)))?;
+        // Each step of the plan shown, by what it does; a key that appears twice is matched in order.
+        let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (index, key) in keys.iter().enumerate().rev() {
+            by_key.entry(key.as_str()).or_default().push(index);
+        }
+        let mut steps = BTreeSet::new();
+        let mut missing = Vec::new();
+        for index in ticked.iter() {
+            let Some(step) = known.steps.get(index) else {
+                missing.push(Rc::from(format!("step {} of the earlier plan", index + 1)));
+                continue;
+            };
+            match by_key.get_mut(&*step.key).and_then(Vec::pop) {
+                Some(found) => {
+                    steps.insert(found);
+                }
+                None => missing.push(step.title.clone()),
+            }
+        }
+        Some(CarriedOver { from: from.clone(), steps, missing })
+    }
 }
 
 #[cfg(test)]
@@ -85,6 +189,47 @@ mod tests {
         assert!(progress.set("aaaa", 2, false));
         assert!(!progress.set("aaaa", 2, false));
         assert_eq!(progress.plans().count(), 0);
+    }
+
+    fn step(key: &str, title: &str) -> TickedStep {
+        TickedStep { key: key.into(), title: title.into() }
+    }
+
+    fn known(description: &str, steps: &[(usize, &str)]) -> TickedSteps {
+        TickedSteps {
+            description: description.into(),
+            steps: steps.iter().map(|&(index, key)| (index, step(key, &format!("Title of {key}")))).collect(),
+        }
+    }
+
+    #[test]
+    fn ticks_of_an_earlier_plan_of_the_description_are_matched_step_by_step() {
+        let mut progress = Progress::default();
+        for index in [0, 1, 2] {
+            progress.set("old", index, true);
+        }
+        progress.remember("old", known("desc", &[(0, "move a"), (1, "pause n1"), (2, "drain n1 x")]));
+        // The new plan moves a first too, pauses n1 later, and drains n1 differently.
+        let keys = ["move a", "upgrade n2", "pause n1", "drain n1 y"].map(String::from);
+        let carried = progress.carry_over("new", "desc", &keys).expect("the earlier plan's ticks");
+        assert_eq!(&*carried.from, "old");
+        assert_eq!(carried.steps, BTreeSet::from([0, 2]));
+        assert_eq!(carried.missing, [Rc::from("Title of drain n1 x")]);
+        // Nothing is offered for another description, or to a plan with ticks of its own.
+        assert_eq!(progress.carry_over("new", "other", &keys), None);
+        progress.set("new", 3, true);
+        assert_eq!(progress.carry_over("new", "desc", &keys), None);
+    }
+
+    #[test]
+    fn what_ticked_steps_did_only_grows() {
+        let mut progress = Progress::default();
+        assert!(progress.remember("p", known("desc", &[(0, "move a")])));
+        assert!(!progress.remember("p", known("desc", &[(0, "move b")])), "an index keeps its meaning");
+        assert!(progress.remember("p", known("desc", &[(4, "pause n1")])));
+        let steps = progress.ticked_steps_of("p").unwrap();
+        assert_eq!(steps.steps.keys().copied().collect::<Vec<_>>(), [0, 4]);
+        assert_eq!(&*steps.steps[&0].key, "move a");
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!
 //! A stored value is a record: `{"schema":1,"revision":7,"data":…}`. The
 //! description's data is its text; a plan's progress is the list of its ticked
-//! steps. The revision grows with every write, so that two tabs on the same
+//! steps, and beside it what those steps did ([`encode_ticked`]), so that
+//! another release's plan of the same description can find them. The revision grows with every write, so that two tabs on the same
 //! plan can tell whose progress is newer ([`reconcile`]).
 //!
 //! Values written before records existed (schema 0: the plain description, or
@@ -14,10 +15,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use rollplan_core::Syntax;
 use rollplan_core::diagnostic::Sink;
 use rollplan_core::syntax::{Key, Tree, Value};
+
+use crate::progress::{TickedStep, TickedSteps};
 
 /// The record format written today.
 pub const SCHEMA: u64 = 1;
@@ -71,6 +75,43 @@ pub fn encode_text(revision: u64, text: &str) -> String {
 pub fn encode_steps(revision: u64, steps: &Steps) -> String {
     let list: Vec<String> = steps.iter().map(usize::to_string).collect();
     encode(revision, &format!("[{}]", list.join(",")))
+}
+
+/// The record of what a plan's ticked steps did:
+/// `{"description":"…","steps":{"3":["<key>","<title>"],…}}` (keys in numeric order).
+pub fn encode_ticked(revision: u64, ticked: &TickedSteps) -> String {
+    let steps: Vec<String> = ticked
+        .steps
+        .iter()
+        .map(|(index, step)| format!("\"{index}\":[{},{}]", quoted(&step.key), quoted(&step.title)))
+        .collect();
+    encode(revision, &format!("{{\"description\":{},\"steps\":{{{}}}}}", quoted(&ticked.description), steps.join(",")))
+}
+
+/// Reads a record of what a plan's ticked steps did; `None` when it is not one.
+pub fn decode_ticked(raw: &str) -> Option<Stored<TickedSteps>> {
+    let Ok(Some((revision, Value::Mapping(fields)))) = record(raw) else {
+        return None;
+    };
+    let Some(Value::String(description)) = field(&fields, "description") else {
+        return None;
+    };
+    let Some(Value::Mapping(entries)) = field(&fields, "steps") else {
+        return None;
+    };
+    let mut steps = BTreeMap::new();
+    for (key, tree) in entries {
+        let index: usize = key.name.parse().ok()?;
+        let Value::Sequence(pair) = &tree.value else {
+            return None;
+        };
+        let [Tree { value: Value::String(step_key), .. }, Tree { value: Value::String(title), .. }] = pair.as_slice()
+        else {
+            return None;
+        };
+        steps.insert(index, TickedStep { key: Rc::from(&**step_key), title: Rc::from(&**title) });
+    }
+    Some(Stored { revision, data: TickedSteps { description: Rc::from(&**description), steps } })
 }
 
 /// `text` as a JSON string, escaped as `serde_json` escapes it.
@@ -328,6 +369,26 @@ mod tests {
 
     fn at(revision: u64, list: &[usize]) -> Stored<Steps> {
         Stored { revision, data: steps(list) }
+    }
+
+    #[test]
+    fn what_ticked_steps_did_round_trips() {
+        let ticked = TickedSteps {
+            description: "2f8e8c2bd8ad5c3f".into(),
+            steps: BTreeMap::from([
+                (0, TickedStep { key: "move EVS1:NODE1>NODE2".into(), title: "Move \"EVS1\" to NODE2".into() }),
+                (10, TickedStep { key: "pause NODE1".into(), title: "Pause NODE1".into() }),
+            ]),
+        };
+        let raw = encode_ticked(3, &ticked);
+        let value: serde_json::Value = serde_json::from_str(&raw).unwrap();
+        assert_eq!(value["data"]["steps"]["10"][1], "Pause NODE1");
+        assert_eq!(decode_ticked(&raw), Some(Stored { revision: 3, data: ticked }));
+        assert_eq!(decode_ticked(&encode_steps(1, &steps(&[1]))), None, "progress is not what steps did");
+        assert_eq!(
+            decode_ticked("{\"schema\":1,\"revision\":1,\"data\":{\"description\":\"d\",\"steps\":{\"x\":[]}}}"),
+            None
+        );
     }
 
     #[test]

@@ -17,13 +17,13 @@
 //! user's own, which stays saved and untouched until they choose (see
 //! [`crate::sharing`]); comparing with another plan is [`crate::review`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use rollplan_core::plan::{Blocked, Outcome, Plan};
 use rollplan_core::{Cluster, Diagnostic, Severity, Syntax};
 
-use crate::progress::Progress;
+use crate::progress::{CarriedOver, Progress, TickedStep, TickedSteps};
 use crate::review::Review;
 use crate::sharing::{ShareLink, Shared};
 
@@ -155,6 +155,9 @@ pub struct State {
     pub kept_aside: Rc<[(Rc<str>, Rc<str>)]>,
     /// What the last progress import did, or why it failed.
     pub import_message: Option<Rc<str>>,
+    /// Ticks an earlier release of rollplan saved under its plan of this
+    /// description, carried over to the plan shown (until dismissed or the plan changes).
+    pub carried: Option<Rc<CarriedOver>>,
 }
 
 /// What can happen to the state.
@@ -218,6 +221,8 @@ pub enum Action {
     ImportProgress { name: String, text: String },
     /// A progress file could not be read.
     ImportProgressFailed { name: String, reason: String },
+    /// Hide the notice about ticks carried over from an earlier plan.
+    DismissCarriedOver,
 }
 
 impl State {
@@ -234,7 +239,7 @@ impl State {
     /// The state of a returning visit: the saved text (the seed if none) and the saved progress.
     pub fn restore(text: Option<String>, progress: Progress) -> Self {
         let text = text.as_deref().unwrap_or(SEED.text);
-        State {
+        let mut state = State {
             text: text.into(),
             example: recognise(text),
             file: None,
@@ -254,7 +259,10 @@ impl State {
             memory_notice_dismissed: false,
             kept_aside: Rc::new([]),
             import_message: None,
-        }
+            carried: None,
+        };
+        state.pick_up_progress();
+        state
     }
 
     /// Applies `action`; returns whether anything changed (so a view can skip re-rendering).
@@ -317,6 +325,9 @@ impl State {
                 };
                 if step >= plan.steps.len() || !self.progress.set(fingerprint, step, done) {
                     return false;
+                }
+                if done {
+                    self.remember_steps(&[step]);
                 }
                 self.unticked = None;
                 // Done with the step being looked at: let the highlight move on to the next one.
@@ -408,7 +419,62 @@ impl State {
                 self.import_message = Some(format!("Could not import {name}: {reason}").into());
                 true
             }
+            Action::DismissCarriedOver => self.carried.take().is_some(),
         }
+    }
+
+    /// Keeps what the plan shown's ticked steps did (so that a later release
+    /// can find them), and, when the plan has no ticks, takes over those an
+    /// earlier release saved under its own plan of this description.
+    fn pick_up_progress(&mut self) {
+        let (Some(fingerprint), Some(plan), Some(cluster)) =
+            (self.analysis.fingerprint.clone(), self.analysis.plan.clone(), self.analysis.cluster.clone())
+        else {
+            return;
+        };
+        let done = self.progress.done(&fingerprint);
+        if !done.is_empty() {
+            // Ticked before what steps did was kept beside them: keep it now.
+            let known = self.progress.ticked_steps_of(&fingerprint);
+            let unknown: Vec<usize> =
+                done.iter().copied().filter(|step| known.is_none_or(|known| !known.steps.contains_key(step))).collect();
+            self.remember_steps(&unknown);
+            return;
+        }
+        let others_known = self.progress.plans().any(|(other, _)| self.progress.ticked_steps_of(other).is_some());
+        if !others_known {
+            return;
+        }
+        let description = rollplan_core::description_fingerprint(&cluster);
+        let keys: Vec<String> = plan.steps.iter().map(|step| step.key(&cluster)).collect();
+        if let Some(carried) = self.progress.carry_over(&fingerprint, &description, &keys) {
+            self.progress.put(&fingerprint, Rc::new(carried.steps.clone()));
+            self.remember_steps(&carried.steps.iter().copied().collect::<Vec<_>>());
+            self.carried = Some(Rc::new(carried));
+        }
+    }
+
+    /// Remembers what these steps of the plan shown do, beside its ticks.
+    fn remember_steps(&mut self, steps: &[usize]) {
+        let (Some(fingerprint), Some(plan), Some(cluster)) =
+            (&self.analysis.fingerprint, &self.analysis.plan, &self.analysis.cluster)
+        else {
+            return;
+        };
+        if steps.is_empty() {
+            return;
+        }
+        let mut known =
+            TickedSteps { description: rollplan_core::description_fingerprint(cluster).into(), steps: BTreeMap::new() };
+        // Inserted one by one: `collect()` would add a sort for this element type to the bundle.
+        for &index in steps {
+            if let Some(step) = plan.steps.get(index) {
+                known
+                    .steps
+                    .insert(index, TickedStep { key: step.key(cluster).into(), title: step.title.as_str().into() });
+            }
+        }
+        self.progress.remember(fingerprint, known);
     }
 
     /// The user's own description: the one saved in the browser. While a shared
@@ -468,10 +534,12 @@ impl State {
         let new_plan = analysis.fingerprint != self.analysis.fingerprint;
         if new_plan {
             self.selected = None;
+            self.carried = None;
         }
         self.analysis = analysis;
         if new_plan {
             self.refresh_comparison();
+            self.pick_up_progress();
         }
     }
 }
@@ -500,6 +568,73 @@ mod tests {
         state.apply(Action::Edit(text.to_owned()));
         let revision = state.revision;
         state.apply(Action::Analyze { revision });
+    }
+
+    /// Progress as an earlier release saved it: ticks under that release's
+    /// plan of the four-node example (another fingerprint), beside what each
+    /// ticked step did. Its step 0 is this plan's step 1 and its step 1 is
+    /// this plan's step 0 (that release ordered them the other way); its step
+    /// 5 is a drain this plan does not have.
+    fn progress_of_an_earlier_release() -> Progress {
+        let state = State::with_text(four().text);
+        let (cluster, plan) = (state.analysis.cluster.unwrap(), state.analysis.plan.unwrap());
+        let key = |index: usize| plan.steps[index].key(&cluster);
+        let mut progress = Progress::default();
+        for step in [0, 1, 5] {
+            progress.set("0123456789abcdef", step, true);
+        }
+        let step = |key: String, title: &str| TickedStep { key: key.into(), title: title.into() };
+        progress.remember(
+            "0123456789abcdef",
+            TickedSteps {
+                description: rollplan_core::description_fingerprint(&cluster).into(),
+                steps: [
+                    (0, step(key(1), "Second")),
+                    (1, step(key(0), "First")),
+                    (5, step("drain NODE9 EVS9:NODE9>NODE1".to_owned(), "Drain NODE9: move EVS9 to NODE1")),
+                ]
+                .into(),
+            },
+        );
+        progress
+    }
+
+    #[test]
+    fn ticks_saved_under_an_earlier_release_s_plan_are_carried_over_and_a_lost_step_is_named() {
+        let mut state = State::restore(Some(four().text.to_owned()), progress_of_an_earlier_release());
+        assert_eq!(*state.done(), BTreeSet::from([0, 1]), "matched by what the steps do, not by number");
+        let carried = state.carried.clone().expect("a notice says what happened");
+        assert_eq!(&*carried.from, "0123456789abcdef");
+        assert_eq!(carried.missing, [Rc::from("Drain NODE9: move EVS9 to NODE1")]);
+        // The earlier plan's ticks are kept: nothing is lost, whichever release opens the page next.
+        assert_eq!(*state.progress.done("0123456789abcdef"), BTreeSet::from([0, 1, 5]));
+        // The carried ticks are known by what they did, for the release after this one.
+        let fingerprint = state.analysis.fingerprint.clone().unwrap();
+        let known = state.progress.ticked_steps_of(&fingerprint).unwrap();
+        assert_eq!(known.steps.keys().copied().collect::<Vec<_>>(), [0, 1]);
+        assert!(state.apply(Action::DismissCarriedOver));
+        assert!(!state.apply(Action::DismissCarriedOver));
+    }
+
+    #[test]
+    fn ticking_a_step_remembers_what_it_did() {
+        let mut state = State::with_text(four().text);
+        assert!(state.apply(Action::SetDone { step: 2, done: true }));
+        let (fingerprint, cluster, plan) = (
+            state.analysis.fingerprint.clone().unwrap(),
+            state.analysis.cluster.clone().unwrap(),
+            state.analysis.plan.clone().unwrap(),
+        );
+        let known = state.progress.ticked_steps_of(&fingerprint).unwrap();
+        assert_eq!(&*known.steps[&2].key, plan.steps[2].key(&cluster));
+        assert_eq!(&*known.steps[&2].title, plan.steps[2].title);
+        assert_eq!(&*known.description, rollplan_core::description_fingerprint(&cluster));
+        // Ticks saved before this was kept are given it when their plan is shown.
+        let mut progress = Progress::default();
+        progress.set(&fingerprint, 3, true);
+        let state = State::restore(Some(four().text.to_owned()), progress);
+        assert!(state.progress.ticked_steps_of(&fingerprint).unwrap().steps.contains_key(&3));
+        assert_eq!(state.carried, None, "its own ticks: nothing to carry over");
     }
 
     #[test]

@@ -7,6 +7,30 @@ pub fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
 
+/// What carrying ticks over from an earlier release's plan did: `found` of the `ticked` steps are in this plan.
+pub fn carried_over(found: usize, ticked: usize) -> String {
+    let found = match found {
+        0 => "none is in this plan".to_owned(),
+        1 => "1 is in this plan and is ticked here too".to_owned(),
+        n if n == ticked => format!("all {n} are in this plan and are ticked here too"),
+        n => format!("{n} are in this plan and are ticked here too"),
+    };
+    format!(
+        "rollplan was updated since steps were ticked for this cluster, and its plan changed. Of the {} ticked \
+         in the earlier plan, {found}.",
+        plural(ticked, "step", "steps")
+    )
+}
+
+/// The sentence before the list of ticked steps the plan shown no longer has.
+pub fn no_longer_planned(count: usize) -> String {
+    if count == 1 {
+        "This ticked step is not in the plan: check where the cluster stands before going on.".to_owned()
+    } else {
+        format!("These {count} ticked steps are not in the plan: check where the cluster stands before going on.")
+    }
+}
+
 /// Minutes as a person reads a duration: "45 min", "1 h 38 min", "5 h".
 pub fn duration(minutes: u32) -> String {
     match (minutes / 60, minutes % 60) {
@@ -45,6 +69,22 @@ pub fn risk_meaning(kind: RiskKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn carried_ticks_are_counted_in_words() {
+        assert!(
+            carried_over(2, 3)
+                .ends_with("Of the 3 steps ticked in the earlier plan, 2 are in this plan and are ticked here too.")
+        );
+        assert!(
+            carried_over(1, 1)
+                .ends_with("Of the 1 step ticked in the earlier plan, 1 is in this plan and is ticked here too.")
+        );
+        assert!(carried_over(4, 4).ends_with("all 4 are in this plan and are ticked here too."));
+        assert!(carried_over(0, 2).ends_with("none is in this plan."));
+        assert!(no_longer_planned(1).starts_with("This ticked step is not"));
+        assert!(no_longer_planned(3).starts_with("These 3 ticked steps are not"));
+    }
 
     #[test]
     fn durations_read_naturally() {

@@ -326,6 +326,46 @@ pub struct Step {
     pub risk_count: usize,
 }
 
+impl Step {
+    /// What the step does, as one line of names: `drain N5 S5_0:N5>N2
+    /// S5_1:N5>N2`, `upgrade N5 os:A>B`. Two plans of one cluster (by two
+    /// releases of rollplan) name a step alike exactly when it does the same
+    /// thing, so a tick saved under one plan can be found in the other. Not
+    /// wording: it stays when titles are reworded.
+    pub fn key(&self, cluster: &Cluster) -> String {
+        let node = |id: NodeId| cluster.node(id).name.as_str();
+        let service = |id: ServiceId| cluster.service(id).name.as_str();
+        let mut key = String::from(self.action.name());
+        let mut word = |text: &str| {
+            key.push(' ');
+            key.push_str(text);
+        };
+        match &self.action {
+            Action::Move { service: moved, from, to } | Action::Verify { service: moved, from, to } => {
+                word(&format!("{}:{}>{}", service(*moved), node(*from), node(*to)));
+            }
+            Action::Drain { node: id, moves } | Action::Failback { node: id, moves, .. } => {
+                word(node(*id));
+                for step in moves {
+                    word(&format!("{}:{}>{}", service(step.service), node(step.from), node(step.to)));
+                }
+            }
+            Action::Pause { node: id } | Action::Resume { node: id } => word(node(*id)),
+            Action::Upgrade { node: id, components } => {
+                word(node(*id));
+                for &component in components {
+                    let spec = cluster.component(component);
+                    word(&format!("{}:{}>{}", spec.name, cluster.node(*id).version(component), spec.target));
+                }
+            }
+            Action::Offline { service: id, node: on } | Action::Online { service: id, node: on } => {
+                word(&format!("{}:{}", service(*id), node(*on)));
+            }
+        }
+        key
+    }
+}
+
 /// A risk and the run of steps after which it stands.
 ///
 /// Risks are kept as spans rather than as a list per step: in the middle of a
@@ -660,6 +700,28 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
 mod tests {
     use super::*;
     use crate::model::{Component, MixedFailover, Node, Policy, Quorum, ServiceParts};
+
+    /// A step's key names what it does, in the description's names: the seed's eight steps.
+    #[test]
+    fn step_keys_name_what_each_step_does() {
+        let seed = include_str!("../../../../tests/examples/exchange-2003-two-node.yaml");
+        let cluster = crate::validate_as(seed, crate::Syntax::Yaml).cluster.unwrap();
+        let Outcome::Planned(plan) = plan(&cluster) else { panic!("the seed is planned") };
+        let keys: Vec<String> = plan.steps.iter().map(|step| step.key(&cluster)).collect();
+        assert_eq!(
+            keys,
+            [
+                "pause NODE2",
+                "upgrade NODE2 exchange:SP1>SP2",
+                "resume NODE2",
+                "move EVS1:NODE1>NODE2",
+                "pause NODE1",
+                "upgrade NODE1 exchange:SP1>SP2",
+                "resume NODE1",
+                "verify EVS1:NODE2>NODE1",
+            ]
+        );
+    }
 
     /// Two nodes, one service that can run on either: always plannable.
     fn pair() -> Cluster {

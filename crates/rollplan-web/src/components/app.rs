@@ -16,6 +16,7 @@ use yew::prelude::*;
 use web_sys::File;
 
 use crate::components::blocked::BlockedReasons;
+use crate::components::carried_notice::CarriedNotice;
 use crate::components::checklist::Checklist;
 use crate::components::cluster_summary::ClusterSummary;
 use crate::components::compare::ComparePlans;
@@ -61,6 +62,7 @@ struct Callbacks {
     go_to_plan: Callback<MouseEvent>,
     dismiss_storage_notice: Callback<()>,
     dismiss_kept_aside: Callback<()>,
+    dismiss_carried_over: Callback<()>,
 }
 
 impl Callbacks {
@@ -83,6 +85,7 @@ impl Callbacks {
             close_comparison: dispatch.reform(|()| Action::CloseComparison),
             go_to_plan: Callback::from(|event: MouseEvent| go_to_plan(&event)),
             dismiss_storage_notice: dispatch.reform(|()| Action::DismissStorageNotice),
+            dismiss_carried_over: dispatch.reform(|()| Action::DismissCarriedOver),
             dismiss_kept_aside: dispatch.reform(|()| Action::DismissKeptAside),
         }
     }
@@ -259,6 +262,9 @@ fn plan_section(
                 on_clear={callbacks.clear_progress.clone()}
                 on_undo={callbacks.undo_clear_progress.clone()}
             />
+            if let Some(carried) = &state.carried {
+                <CarriedNotice carried={carried.clone()} on_dismiss={callbacks.dismiss_carried_over.clone()} />
+            }
             <ProgressTools ..tools />
             <ComparePlans
                 review={state.review.clone()}

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod blocked;
+pub mod carried_notice;
 pub mod checklist;
 pub mod cluster_summary;
 pub mod compare;

@@ -13,7 +13,10 @@
 //!   here too, and a write never replaces a newer record without merging it.
 //!
 //! Progress is kept under one key per plan fingerprint
-//! (`rollplan.progress.<fingerprint>`), so ticking a step writes a few bytes.
+//! (`rollplan.progress.<fingerprint>`), so ticking a step writes a few bytes;
+//! what the ticked steps did is kept beside it (`rollplan.ticked.<fingerprint>`,
+//! see [`crate::progress`]), merged by union: an index never changes meaning
+//! within a plan, so two tabs cannot disagree about it.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +26,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
-use crate::progress::Progress;
+use crate::progress::{Progress, TickedSteps};
 use crate::record::{self, Loaded, Steps, Stored};
 use crate::state::{Action, SEED};
 
@@ -31,6 +34,8 @@ use crate::state::{Action, SEED};
 pub const STORAGE_KEY: &str = "rollplan.description";
 /// The prefix of the keys progress is saved under; the plan's fingerprint follows.
 pub const PROGRESS_KEY_PREFIX: &str = "rollplan.progress.";
+/// The prefix of the keys what ticked steps did is saved under; the plan's fingerprint follows.
+pub const TICKED_KEY_PREFIX: &str = "rollplan.ticked.";
 /// Written and removed at start, to learn whether storage takes writes at all.
 const PROBE_KEY: &str = "rollplan.probe";
 
@@ -39,6 +44,8 @@ const PROBE_KEY: &str = "rollplan.probe";
 pub struct Synced {
     /// Each plan's progress as storage held it when last read or written.
     progress: RefCell<BTreeMap<String, Stored<Steps>>>,
+    /// What each plan's ticked steps did, as storage held it when last read or written.
+    ticked: RefCell<BTreeMap<String, Stored<TickedSteps>>>,
     /// The revision and text of the description last saved.
     text: RefCell<(u64, Option<String>)>,
     /// Keys not to write: their unreadable value could not be kept aside.
@@ -68,6 +75,11 @@ fn write(storage: &web_sys::Storage, key: &str, value: &str) -> bool {
 /// The fingerprint a progress key names (not a key kept aside).
 fn fingerprint_of(key: &str) -> Option<&str> {
     key.strip_prefix(PROGRESS_KEY_PREFIX).filter(|fingerprint| !fingerprint.contains('-'))
+}
+
+/// The fingerprint a key of what ticked steps did names.
+fn ticked_fingerprint_of(key: &str) -> Option<&str> {
+    key.strip_prefix(TICKED_KEY_PREFIX).filter(|fingerprint| !fingerprint.contains('-'))
 }
 
 impl Synced {
@@ -143,6 +155,14 @@ pub fn restore(synced: &Synced) -> Restored {
     let keys: Vec<String> =
         (0..storage.length().unwrap_or(0)).filter_map(|index| storage.key(index).ok().flatten()).collect();
     for key in keys {
+        if let Some(fingerprint) = ticked_fingerprint_of(&key) {
+            // What ticked steps did helps find them again; one that cannot be read is simply not used.
+            if let Some(stored) = storage.get_item(&key).ok().flatten().as_deref().and_then(record::decode_ticked) {
+                restored.progress.remember(fingerprint, stored.data.clone());
+                synced.ticked.borrow_mut().insert(fingerprint.to_owned(), stored);
+            }
+            continue;
+        }
         let Some(fingerprint) = fingerprint_of(&key) else {
             continue;
         };
@@ -276,5 +296,31 @@ fn save_progress(synced: &Synced, progress: &Progress, problems: &mut Vec<Action
             problems.push(Action::ProgressSynced { fingerprint: fingerprint.clone(), steps });
         }
         synced.progress.borrow_mut().insert(fingerprint, reconciled.known);
+    }
+    for (fingerprint, ours) in progress.ticked_steps() {
+        // Saved already: every step ours knows is in what storage held when last read or written.
+        let saved = synced.ticked.borrow().get(fingerprint).is_some_and(|known| {
+            known.data.description == ours.description
+                && ours.steps.keys().all(|index| known.data.steps.contains_key(index))
+        });
+        if saved {
+            continue;
+        }
+        // The union of ours and what storage holds now (another tab may have added steps).
+        let key = format!("{TICKED_KEY_PREFIX}{fingerprint}");
+        let stored = storage.get_item(&key).ok().flatten().as_deref().and_then(record::decode_ticked);
+        let mut merged = Progress::default();
+        let revision = stored.as_ref().map_or(0, |stored| stored.revision) + 1;
+        if let Some(stored) = stored {
+            merged.remember(fingerprint, stored.data);
+        }
+        merged.remember(fingerprint, ours.clone());
+        let Some(merged) = merged.ticked_steps_of(fingerprint).cloned() else {
+            continue;
+        };
+        if !write(&storage, &key, &record::encode_ticked(revision, &merged)) {
+            return synced.fail(problems);
+        }
+        synced.ticked.borrow_mut().insert(fingerprint.to_owned(), Stored { revision, data: merged });
     }
 }
