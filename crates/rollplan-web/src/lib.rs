@@ -31,8 +31,6 @@ pub mod list_window;
 pub mod progress;
 pub mod record;
 mod reducer;
-pub mod review;
-pub mod sharing;
 pub mod state;
 pub mod text_position;
 pub mod timeline;

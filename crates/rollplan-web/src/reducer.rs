@@ -1,6 +1,6 @@
 //! The one place Yew meets the state: [`State`] as a Yew reducer.
 //!
-//! Kept apart from `state.rs` so the state stays plain Rust. Returning the
+//! Kept apart from `state/` so the state stays plain Rust. Returning the
 //! same `Rc` for an action that changes nothing tells Yew to skip re-rendering.
 
 use std::rc::Rc;

@@ -104,17 +104,17 @@ pub fn App() -> Html {
     let compare_file = use_comparison_file(dispatch.clone());
     let import_progress = use_progress_import(dispatch);
     // Made once, reading the progress of the latest render.
-    let latest_progress = use_mut_ref(|| state.progress.clone());
-    *latest_progress.borrow_mut() = state.progress.clone();
+    let latest_progress = use_mut_ref(|| state.ticks.progress.clone());
+    *latest_progress.borrow_mut() = state.ticks.progress.clone();
     let export_progress = use_memo((), move |()| Callback::from(move |()| save_progress(&latest_progress.borrow())));
     let progress_tools = ProgressToolsProps {
-        message: state.import_message.clone().map(AttrValue::from),
+        message: state.ticks.import_message.clone().map(AttrValue::from),
         on_export: (*export_progress).clone(),
         on_import: import_progress,
     };
     let drop_zone = use_drop_zone(open_file.clone());
     let exports = use_exports(&state);
-    let analysis = &state.analysis;
+    let analysis = &state.document.analysis;
     // The sticky timeline's height, for where steps scroll to (see style.css).
     let plan = use_node_ref();
     let rows = analysis.cluster.as_ref().map_or(0, |cluster| cluster.nodes().len());
@@ -137,15 +137,15 @@ pub fn App() -> Html {
                 <PlanStatus standing={standing(&state)} on_click={callbacks.go_to_plan.clone()} />
             </header>
             <StorageNotice
-                memory_only={state.memory_only && !state.memory_notice_dismissed}
-                kept_aside={state.kept_aside.clone()}
+                memory_only={state.notices.memory_only && !state.notices.memory_notice_dismissed}
+                kept_aside={state.notices.kept_aside.clone()}
                 on_dismiss_memory={callbacks.dismiss_storage_notice.clone()}
                 on_dismiss_kept_aside={callbacks.dismiss_kept_aside.clone()}
             />
-            if let Some(message) = &state.link_error {
+            if let Some(message) = &state.sharing.link_error {
                 <LinkError message={AttrValue::from(message.clone())} on_dismiss={callbacks.dismiss_link_error.clone()} />
             }
-            if let Some(shared) = &state.shared {
+            if let Some(shared) = &state.sharing.shared {
                 <SharedBanner
                     shared={shared.clone()}
                     cluster={analysis.cluster.as_ref().map(|cluster| AttrValue::from(cluster.name().to_owned()))}
@@ -160,26 +160,26 @@ pub fn App() -> Html {
                     <div class="panel-heading">
                         <h2 id="editor-heading"><span class="stage">{ "1" }</span>{ "Describe the cluster" }</h2>
                         <div class="toolbar">
-                            <Examples selected={state.example} on_load={callbacks.load_example.clone()} />
+                            <Examples selected={state.document.example} on_load={callbacks.load_example.clone()} />
                             <OpenFile on_file={open_file} />
                         </div>
                     </div>
-                    if let Some(notice) = &state.notice {
+                    if let Some(notice) = &state.document.notice {
                         <p class="notice" role="alert">{ notice.to_string() }</p>
                     }
                     <Editor
-                        text={AttrValue::from(state.text.clone())}
+                        text={AttrValue::from(state.document.text.clone())}
                         syntax={analysis.syntax.name()}
-                        file={state.file.clone().map(AttrValue::from)}
+                        file={state.document.file.clone().map(AttrValue::from)}
                         diagnostics={analysis.diagnostics.clone()}
-                        reveal={state.reveal}
+                        reveal={state.document.reveal}
                         on_edit={callbacks.edit.clone()}
-                        readonly={state.shared.is_some()}
+                        readonly={state.sharing.shared.is_some()}
                     />
                 </section>
-                <section class={classes!("panel", "check", state.is_stale().then_some("stale"))} aria-labelledby="check-heading">
+                <section class={classes!("panel", "check", state.document.is_stale().then_some("stale"))} aria-labelledby="check-heading">
                     <h2 id="check-heading"><span class="stage">{ "2" }</span>{ "Check what it says" }</h2>
-                    <DiagnosticList diagnostics={analysis.diagnostics.clone()} stale={state.is_stale()} on_reveal={callbacks.reveal.clone()} />
+                    <DiagnosticList diagnostics={analysis.diagnostics.clone()} stale={state.document.is_stale()} on_reveal={callbacks.reveal.clone()} />
                     if let Some(cluster) = &analysis.cluster {
                         <ClusterSummary cluster={cluster.clone()} />
                     } else {
@@ -189,7 +189,7 @@ pub fn App() -> Html {
                 <section
                     id="plan"
                     ref={plan}
-                    class={classes!("panel", "plan", state.is_stale().then_some("stale"))}
+                    class={classes!("panel", "plan", state.document.is_stale().then_some("stale"))}
                     aria-labelledby="plan-heading"
                     tabindex="-1"
                 >
@@ -202,7 +202,7 @@ pub fn App() -> Html {
                         <ShareTools
                             exports={exports.clone()}
                             has_plan={analysis.plan.as_ref().is_some_and(|plan| !plan.steps.is_empty())}
-                            share={state.share.clone()}
+                            share={state.sharing.share.clone()}
                             on_close_link={callbacks.close_link.clone()}
                         />
                     </div>
@@ -218,7 +218,7 @@ pub fn App() -> Html {
 
 /// Where the plan stands, for the header.
 fn standing(state: &State) -> Standing {
-    let analysis = &state.analysis;
+    let analysis = &state.document.analysis;
     if let Some(plan) = &analysis.plan {
         let steps = plan.steps.len();
         Standing::Planned {
@@ -229,7 +229,7 @@ fn standing(state: &State) -> Standing {
     } else if analysis.blocked.is_some() {
         Standing::Blocked
     } else {
-        Standing::Invalid { errors: state.counts().0 }
+        Standing::Invalid { errors: state.document.counts().0 }
     }
 }
 
@@ -240,7 +240,7 @@ fn plan_section(
     compare_file: &Callback<File>,
     tools: ProgressToolsProps,
 ) -> Html {
-    let analysis = &state.analysis;
+    let analysis = &state.document.analysis;
     let Some(cluster) = &analysis.cluster else {
         return html! { <p class="muted no-plan">{ "The plan appears once the description has no errors." }</p> };
     };
@@ -258,11 +258,11 @@ fn plan_section(
     html! {
         <>
             <PlanSummary plan={plan.clone()} fingerprint={AttrValue::from(fingerprint.clone())} done={done.clone()}
-                can_undo={state.unticked.as_ref().is_some_and(|(plan, _)| plan == fingerprint)}
+                can_undo={state.ticks.unticked.as_ref().is_some_and(|(plan, _)| plan == fingerprint)}
                 on_clear={callbacks.clear_progress.clone()}
                 on_undo={callbacks.undo_clear_progress.clone()}
             />
-            if let Some(carried) = &state.carried {
+            if let Some(carried) = &state.ticks.carried {
                 <CarriedNotice carried={carried.clone()} on_dismiss={callbacks.dismiss_carried_over.clone()} />
             }
             <ProgressTools ..tools />
@@ -279,11 +279,11 @@ fn plan_section(
                 plan={plan.clone()}
                 done={done.clone()}
                 {current}
-                selected={state.selected}
+                selected={state.document.selected}
                 on_select={callbacks.select.clone()}
             />
             <h3 class="checklist-heading">{ "Checklist" }</h3>
-            <Checklist cluster={cluster.clone()} plan={plan.clone()} {done} {current} selected={state.selected} on_done={callbacks.set_done.clone()} on_select={callbacks.select.clone()} />
+            <Checklist cluster={cluster.clone()} plan={plan.clone()} {done} {current} selected={state.document.selected} on_done={callbacks.set_done.clone()} on_select={callbacks.select.clone()} />
         </>
     }
 }

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::components::comparison::ComparisonView;
 use crate::hooks::files::on_file_chosen;
-use crate::review::Review;
+use crate::state::review::Review;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ComparePlansProps {

@@ -11,7 +11,7 @@ use rollplan_core::compare::Change;
 use rollplan_core::plan::Summary;
 use yew::prelude::*;
 
-use crate::review::Review;
+use crate::state::review::Review;
 use crate::wording::{duration, plural};
 
 #[derive(Properties, PartialEq, Debug)]

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::sharing::ShareLink;
+use crate::state::sharing::ShareLink;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct LinkFieldProps {

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::components::link_field::LinkField;
 use crate::hooks::export::Exports;
-use crate::sharing::ShareLink;
+use crate::state::sharing::ShareLink;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ShareToolsProps {

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sharing::Shared;
+use crate::state::sharing::Shared;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct SharedBannerProps {

@@ -19,7 +19,7 @@
 //!   loaded example or file at once).
 //!
 //! A timer that wakes up to a newer revision does nothing. (The reducer would
-//! also ignore an analysis of an old revision, see `state.rs`; skipping the
+//! also ignore an analysis of an old revision, see `state/document.rs`; skipping the
 //! dispatch keeps the measured cost that of real analyses.)
 //!
 //! Each timed analysis leaves User Timing measures (`performance.measure`),
@@ -98,10 +98,10 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
     let shared = use_memo((), |()| Shared::default());
     use_edit_times(shared.clone());
     {
-        let stale = state.is_stale();
+        let stale = state.document.is_stale();
         let dispatcher = state.dispatcher();
         let shared = shared.clone();
-        use_effect_with(state.revision, move |&revision| {
+        use_effect_with(state.document.revision, move |&revision| {
             shared.latest.set(revision);
             let edited_at = shared.edited_at.take();
             if stale {
@@ -125,7 +125,7 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
         });
     }
     // Runs once the page shows an analysis: the one timed above, or another.
-    use_effect_with(state.analysis.revision, move |&revision| match shared.running.take() {
+    use_effect_with(state.document.analysis.revision, move |&revision| match shared.running.take() {
         Some(running) if running.revision == revision => {
             let rendered_at = now_ms();
             measure("rollplan:render", running.analysed_at, rendered_at);

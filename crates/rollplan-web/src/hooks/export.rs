@@ -40,7 +40,7 @@ pub fn use_exports(state: &UseReducerHandle<State>) -> Rc<Exports> {
     use_memo((), move |()| {
         let text = {
             let latest = latest.clone();
-            move || latest.borrow().text.clone()
+            move || latest.borrow().document.text.clone()
         };
         Exports {
             copy_link: {

@@ -6,7 +6,7 @@
 //! `hashchange`, which opens it too. Fragments that are not plan links (none
 //! of the page's own controls make any) are left alone.
 //!
-//! The address follows the state (see `sharing.rs`): while a shared plan is
+//! The address follows the state (see `state/sharing.rs`): while a shared plan is
 //! shown its link stays in the address, so a reload shows it again; once the
 //! user has chosen, or the link was bad, the fragment is removed with
 //! `history.replaceState` (no new history entry, no reload), so a reload
@@ -51,8 +51,8 @@ pub fn use_address_bar(state: &UseReducerHandle<State>) {
             drop(listener);
         }
     });
-    let fragment = state.shared.as_ref().map(|shared| shared.fragment.clone());
-    use_effect_with((state.links_opened, fragment), |(_, fragment)| {
+    let fragment = state.sharing.shared.as_ref().map(|shared| shared.fragment.clone());
+    use_effect_with((state.sharing.links_opened, fragment), |(_, fragment)| {
         show_in_address(fragment.as_deref());
     });
 }

@@ -10,7 +10,7 @@
 //! - [`style`]: data-dependent styles through the CSSOM (the CSP forbids `style` attributes);
 //! - [`viewport`]: what part of a long checklist is on screen, its steps' heights, printing.
 //!
-//! Everything else in the app is plain state (`state.rs`) and rendering.
+//! Everything else in the app is plain state (`state/`) and rendering.
 
 pub mod analysis;
 pub mod export;
@@ -50,7 +50,7 @@ pub fn use_app_state() -> UseReducerHandle<State> {
     let dispatch: Callback<Action> = state.dispatcher().into();
     // The user's own description: while a shared plan is shown, not the text shown.
     storage::use_saved_text(synced.clone(), state.own_text(), dispatch.clone());
-    storage::use_saved_progress(synced.clone(), state.progress.clone(), dispatch.clone());
+    storage::use_saved_progress(synced.clone(), state.ticks.progress.clone(), dispatch.clone());
     storage::use_other_tabs(synced, dispatch);
     analysis::use_debounced_analysis(&state);
     link::use_address_bar(&state);

@@ -10,7 +10,7 @@
 //! which asks first when it would replace work of theirs (anything but an
 //! empty text or an unchanged example). A bad link (damaged, cut short, from
 //! a newer rollplan, inflating beyond the size limit) only sets
-//! [`State::link_error`]: nothing else changes.
+//! [`Sharing::link_error`]: nothing else changes.
 //!
 //! The address bar follows the state (`hooks/link.rs`): while a shared plan is
 //! shown its link stays in the address, so a reload shows the same shared
@@ -21,7 +21,8 @@ use std::rc::Rc;
 
 use rollplan_core::link;
 
-use crate::state::{State, recognise};
+use super::document::Document;
+use super::examples::recognise;
 
 /// Links longer than this may be cut by mail and chat tools, and some proxies.
 pub const LONG_LINK: usize = 2_000;
@@ -85,9 +86,23 @@ impl ShareLink {
     }
 }
 
-impl State {
+/// Plan links opened and made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sharing {
+    /// The shared plan shown, when the page was opened from a plan link: the
+    /// document's text is the link's description, and the user's own is kept in here.
+    pub shared: Option<Rc<Shared>>,
+    /// Why the last plan link could not be opened (nothing else changed).
+    pub link_error: Option<Rc<str>>,
+    /// How many plan links were opened, good or bad: the address bar is tidied after each.
+    pub links_opened: u64,
+    /// The link "Copy link" made, while the text it carries is unchanged.
+    pub share: Option<Rc<ShareLink>>,
+}
+
+impl Sharing {
     /// [`crate::state::Action::OpenLink`].
-    pub(crate) fn open_link(&mut self, link: &str) -> bool {
+    pub fn open_link(&mut self, document: &mut Document, link: &str) -> bool {
         self.links_opened += 1;
         let text = match link::decode(link) {
             Ok(text) => text,
@@ -108,20 +123,20 @@ impl State {
         // A second link while one is shown keeps what the user had before the first.
         let (own, own_file) = match self.shared.take() {
             Some(shared) => (shared.own.clone(), shared.own_file.clone()),
-            None => (self.text.clone(), self.file.take()),
+            None => (document.text.clone(), document.file.take()),
         };
         self.shared = Some(Rc::new(Shared { own, own_file, fragment, confirming: false }));
-        self.file = None;
-        self.load(&text);
+        document.file = None;
+        document.load(&text);
         true
     }
 
     /// [`crate::state::Action::KeepShared`].
-    pub(crate) fn keep_shared(&mut self) -> bool {
+    pub fn keep_shared(&mut self, document: &Document) -> bool {
         let Some(shared) = &self.shared else {
             return false;
         };
-        if !shared.confirming && shared.replaces_work(&self.text) {
+        if !shared.confirming && shared.replaces_work(&document.text) {
             self.shared = Some(Rc::new(Shared { confirming: true, ..(**shared).clone() }));
             return true;
         }
@@ -131,7 +146,7 @@ impl State {
     }
 
     /// [`crate::state::Action::CancelKeepShared`].
-    pub(crate) fn cancel_keep_shared(&mut self) -> bool {
+    pub fn cancel_keep_shared(&mut self) -> bool {
         match &self.shared {
             Some(shared) if shared.confirming => {
                 self.shared = Some(Rc::new(Shared { confirming: false, ..(**shared).clone() }));
@@ -142,13 +157,19 @@ impl State {
     }
 
     /// [`crate::state::Action::BackToOwn`].
-    pub(crate) fn back_to_own(&mut self) -> bool {
+    pub fn back_to_own(&mut self, document: &mut Document) -> bool {
         let Some(shared) = self.shared.take() else {
             return false;
         };
-        self.file.clone_from(&shared.own_file);
-        self.load(&shared.own);
+        document.file.clone_from(&shared.own_file);
+        document.load(&shared.own);
         true
+    }
+
+    /// The user's own description: the one saved in the browser. While a shared
+    /// plan is shown that is not the text shown, which is the link's.
+    pub fn own_text(&self, document: &Document) -> Rc<str> {
+        self.shared.as_ref().map_or_else(|| document.text.clone(), |shared| shared.own.clone())
     }
 }
 
@@ -163,7 +184,7 @@ mod tests {
     use rollplan_core::link::{encode, link};
 
     use super::*;
-    use crate::state::{Action, EXAMPLES, Example, SEED};
+    use crate::state::{Action, EXAMPLES, Example, SEED, State};
 
     fn four() -> &'static Example {
         EXAMPLES.iter().find(|example| example.name == "exchange-four-node.yaml").unwrap()
@@ -175,7 +196,7 @@ mod tests {
     fn with_my_work() -> State {
         let mut state = State::seed();
         state.apply(Action::Edit(MINE.to_owned()));
-        let revision = state.revision;
+        let revision = state.document.revision;
         state.apply(Action::Analyze { revision });
         state
     }
@@ -188,17 +209,17 @@ mod tests {
     fn a_link_shows_the_same_plan_and_keeps_the_users_description() {
         let mut state = with_my_work();
         assert!(state.apply(Action::OpenLink(four_link())));
-        assert_eq!(&*state.text, four().text);
-        assert!(!state.is_stale(), "analysed at once");
+        assert_eq!(&*state.document.text, four().text);
+        assert!(!state.document.is_stale(), "analysed at once");
         let direct = State::with_text(four().text);
-        assert_eq!(state.analysis.fingerprint, direct.analysis.fingerprint);
-        assert_eq!(state.analysis.plan, direct.analysis.plan);
+        assert_eq!(state.document.analysis.fingerprint, direct.document.analysis.fingerprint);
+        assert_eq!(state.document.analysis.plan, direct.document.analysis.plan);
         assert_eq!(&*state.own_text(), MINE, "the user's own text is what is saved");
-        let shared = state.shared.clone().expect("shown as a shared plan");
+        let shared = state.sharing.shared.clone().expect("shown as a shared plan");
         assert_eq!(&*shared.fragment, encode(four().text));
         assert!(!shared.confirming);
-        assert_eq!(state.link_error, None);
-        assert_eq!(state.links_opened, 1);
+        assert_eq!(state.sharing.link_error, None);
+        assert_eq!(state.sharing.links_opened, 1);
     }
 
     #[test]
@@ -224,15 +245,15 @@ mod tests {
             let mut state = with_my_work();
             let before = state.clone();
             assert!(state.apply(Action::OpenLink(link.clone())));
-            let error = state.link_error.clone().expect("a message");
+            let error = state.sharing.link_error.clone().expect("a message");
             assert!(error.contains(says), "{link}: {error}");
             assert!(error.contains("Nothing was changed"), "{error}");
-            assert_eq!(state.text, before.text);
-            assert_eq!(state.analysis, before.analysis);
+            assert_eq!(state.document.text, before.document.text);
+            assert_eq!(state.document.analysis, before.document.analysis);
             assert_eq!(&*state.own_text(), MINE);
-            assert_eq!(state.shared, None);
+            assert_eq!(state.sharing.shared, None);
             assert!(state.apply(Action::DismissLinkError));
-            assert_eq!(state.link_error, None);
+            assert_eq!(state.sharing.link_error, None);
             assert!(!state.apply(Action::DismissLinkError));
         }
     }
@@ -241,21 +262,21 @@ mod tests {
     fn a_bad_link_while_a_shared_plan_is_shown_keeps_it() {
         let mut state = with_my_work();
         state.apply(Action::OpenLink(four_link()));
-        let shown = state.shared.clone();
+        let shown = state.sharing.shared.clone();
         state.apply(Action::OpenLink("#r1.AAAA".to_owned()));
-        assert!(state.link_error.is_some());
-        assert_eq!(state.shared, shown);
-        assert_eq!(&*state.text, four().text);
+        assert!(state.sharing.link_error.is_some());
+        assert_eq!(state.sharing.shared, shown);
+        assert_eq!(&*state.document.text, four().text);
     }
 
     #[test]
     fn opening_the_shown_link_again_changes_no_text() {
         let mut state = with_my_work();
         state.apply(Action::OpenLink(four_link()));
-        let revision = state.revision;
+        let revision = state.document.revision;
         state.apply(Action::OpenLink(format!("#{}", encode(four().text))));
-        assert_eq!(state.revision, revision, "no reload of the text");
-        assert_eq!(state.links_opened, 2, "but the address bar is tidied again");
+        assert_eq!(state.document.revision, revision, "no reload of the text");
+        assert_eq!(state.sharing.links_opened, 2, "but the address bar is tidied again");
     }
 
     #[test]
@@ -263,17 +284,17 @@ mod tests {
         let mut state = with_my_work();
         state.apply(Action::OpenLink(four_link()));
         assert!(state.apply(Action::KeepShared));
-        assert!(state.shared.as_ref().unwrap().confirming, "asks first");
+        assert!(state.sharing.shared.as_ref().unwrap().confirming, "asks first");
         assert_eq!(&*state.own_text(), MINE, "nothing replaced yet");
 
         assert!(state.apply(Action::CancelKeepShared));
-        assert!(!state.shared.as_ref().unwrap().confirming);
+        assert!(!state.sharing.shared.as_ref().unwrap().confirming);
         assert!(!state.apply(Action::CancelKeepShared), "nothing to cancel");
         assert_eq!(&*state.own_text(), MINE);
 
         state.apply(Action::KeepShared);
         assert!(state.apply(Action::KeepShared), "confirmed");
-        assert_eq!(state.shared, None);
+        assert_eq!(state.sharing.shared, None);
         assert_eq!(&*state.own_text(), four().text, "the shared one is now the user's");
         assert!(!state.apply(Action::KeepShared));
 
@@ -286,14 +307,14 @@ mod tests {
         let mut state = State::seed();
         state.apply(Action::OpenLink(four_link()));
         assert!(state.apply(Action::KeepShared));
-        assert_eq!(state.shared, None);
+        assert_eq!(state.sharing.shared, None);
         assert_eq!(&*state.own_text(), four().text);
 
         let mut empty = State::seed();
         empty.apply(Action::Edit("  \n".to_owned()));
         empty.apply(Action::OpenLink(four_link()));
         empty.apply(Action::KeepShared);
-        assert_eq!(empty.shared, None, "an empty description is no work to lose");
+        assert_eq!(empty.sharing.shared, None, "an empty description is no work to lose");
     }
 
     #[test]
@@ -301,13 +322,13 @@ mod tests {
         let mut state = State::seed();
         state.apply(Action::Open { name: "mine.yaml".to_owned(), text: MINE.to_owned() });
         state.apply(Action::OpenLink(four_link()));
-        assert_eq!(state.file, None, "the shared text is no file of theirs");
+        assert_eq!(state.document.file, None, "the shared text is no file of theirs");
         assert!(state.apply(Action::BackToOwn));
-        assert_eq!(state.shared, None);
-        assert_eq!(&*state.text, MINE);
-        assert_eq!(state.file.as_deref(), Some("mine.yaml"));
-        assert!(!state.is_stale(), "analysed at once");
-        assert_eq!(state.analysis.diagnostics, State::with_text(MINE).analysis.diagnostics);
+        assert_eq!(state.sharing.shared, None);
+        assert_eq!(&*state.document.text, MINE);
+        assert_eq!(state.document.file.as_deref(), Some("mine.yaml"));
+        assert!(!state.document.is_stale(), "analysed at once");
+        assert_eq!(state.document.analysis.diagnostics, State::with_text(MINE).document.analysis.diagnostics);
         assert!(!state.apply(Action::BackToOwn));
     }
 
@@ -316,10 +337,10 @@ mod tests {
         let mut state = with_my_work();
         state.apply(Action::OpenLink(four_link()));
         state.apply(Action::OpenLink(link("https://x.test/", SEED.text)));
-        assert_eq!(&*state.text, SEED.text);
+        assert_eq!(&*state.document.text, SEED.text);
         assert_eq!(&*state.own_text(), MINE);
         state.apply(Action::BackToOwn);
-        assert_eq!(&*state.text, MINE);
+        assert_eq!(&*state.document.text, MINE);
     }
 
     #[test]
@@ -327,13 +348,13 @@ mod tests {
         let mut state = with_my_work();
         state.apply(Action::OpenLink(four_link()));
         assert!(state.apply(Action::LoadExample(SEED.name.to_owned())));
-        assert_eq!(state.shared, None);
+        assert_eq!(state.sharing.shared, None);
         assert_eq!(&*state.own_text(), SEED.text);
 
         state.apply(Action::OpenLink(four_link()));
         assert!(state.apply(Action::Open { name: "x.yaml".to_owned(), text: four().text.to_owned() }));
-        assert_eq!(state.shared, None, "even a file with the same text");
-        assert_eq!(state.file.as_deref(), Some("x.yaml"));
+        assert_eq!(state.sharing.shared, None, "even a file with the same text");
+        assert_eq!(state.document.file.as_deref(), Some("x.yaml"));
     }
 
     #[test]
@@ -341,10 +362,10 @@ mod tests {
         let mut state = with_my_work();
         state.apply(Action::OpenLink(four_link()));
         assert!(state.apply(Action::SetDone { step: 0, done: true }));
-        let fingerprint = state.analysis.fingerprint.clone().unwrap();
-        assert_eq!(*state.progress.done(&fingerprint), [0].into());
+        let fingerprint = state.document.analysis.fingerprint.clone().unwrap();
+        assert_eq!(*state.ticks.progress.done(&fingerprint), [0].into());
         state.apply(Action::BackToOwn);
-        assert_eq!(*state.progress.done(&fingerprint), [0].into(), "kept per plan");
+        assert_eq!(*state.ticks.progress.done(&fingerprint), [0].into(), "kept per plan");
     }
 
     #[test]
@@ -363,16 +384,16 @@ mod tests {
         let mut state = State::seed();
         let made = link("https://intranet.example/tools/rollplan/", SEED.text);
         assert!(state.apply(Action::LinkMade { link: made.clone(), copied: true }));
-        let share = state.share.clone().unwrap();
+        let share = state.sharing.share.clone().unwrap();
         assert_eq!(share.message(), format!("Link copied to the clipboard ({} characters).", made.len()));
         assert!(made.len() < 1_000, "the seed's link is short: {}", made.len());
         assert!(state.apply(Action::CloseLink));
         assert!(!state.apply(Action::CloseLink));
 
         state.apply(Action::LinkMade { link: made, copied: false });
-        assert!(state.share.as_ref().unwrap().message().starts_with("Copy this link ("));
+        assert!(state.sharing.share.as_ref().unwrap().message().starts_with("Copy this link ("));
         state.apply(Action::Edit(String::new()));
-        assert_eq!(state.share, None, "a link of the old text is gone with it");
+        assert_eq!(state.sharing.share, None, "a link of the old text is gone with it");
 
         let long = ShareLink { link: "x".repeat(LONG_LINK + 1).into(), copied: true };
         assert!(long.message().contains("attach the description file"));

@@ -15,7 +15,7 @@ use rollplan_core::compare::{Comparison, compare};
 use rollplan_core::plan::Plan;
 use rollplan_core::{Cluster, Syntax, link};
 
-use crate::state::State;
+use super::document::Document;
 use crate::wording::plural;
 
 /// The plan compared with the one shown.
@@ -128,42 +128,40 @@ fn capitalised(text: &str) -> String {
     chars.next().map_or_else(String::new, |first| first.to_ascii_uppercase().to_string() + chars.as_str())
 }
 
-impl State {
-    /// [`crate::state::Action::CompareWith`] and the other ways to ask for a comparison.
-    pub(crate) fn compare_with(&mut self, mut review: Review) -> bool {
-        review.refresh(self.shown_plan());
-        let review = Some(Rc::new(review));
-        if self.review == review {
-            return false;
-        }
-        self.review = review;
-        true
+/// [`crate::state::Action::CompareWith`] and the other ways to ask for a comparison.
+pub fn compare_with(slot: &mut Option<Rc<Review>>, document: &Document, mut review: Review) -> bool {
+    review.refresh(shown_plan(document));
+    let review = Some(Rc::new(review));
+    if *slot == review {
+        return false;
     }
+    *slot = review;
+    true
+}
 
-    /// [`crate::state::Action::SwapComparison`].
-    pub(crate) fn swap_comparison(&mut self) -> bool {
-        let Some(review) = &self.review else {
-            return false;
-        };
+/// [`crate::state::Action::SwapComparison`].
+pub fn swap_comparison(slot: &mut Option<Rc<Review>>, document: &Document) -> bool {
+    let Some(review) = slot else {
+        return false;
+    };
+    let mut review = (**review).clone();
+    review.shown_is_revision = !review.shown_is_revision;
+    review.refresh(shown_plan(document));
+    *slot = Some(Rc::new(review));
+    true
+}
+
+/// Recomputes the comparison for a new plan shown.
+pub fn refresh_comparison(slot: &mut Option<Rc<Review>>, document: &Document) {
+    if let Some(review) = slot {
         let mut review = (**review).clone();
-        review.shown_is_revision = !review.shown_is_revision;
-        review.refresh(self.shown_plan());
-        self.review = Some(Rc::new(review));
-        true
+        review.refresh(shown_plan(document));
+        *slot = Some(Rc::new(review));
     }
+}
 
-    /// Recomputes the comparison for a new plan shown.
-    pub(crate) fn refresh_comparison(&mut self) {
-        if let Some(review) = &self.review {
-            let mut review = (**review).clone();
-            review.refresh(self.shown_plan());
-            self.review = Some(Rc::new(review));
-        }
-    }
-
-    fn shown_plan(&self) -> Option<(&Rc<Cluster>, &Rc<Plan>)> {
-        Some((self.analysis.cluster.as_ref()?, self.analysis.plan.as_ref()?))
-    }
+fn shown_plan(document: &Document) -> Option<(&Rc<Cluster>, &Rc<Plan>)> {
+    Some((document.analysis.cluster.as_ref()?, document.analysis.plan.as_ref()?))
 }
 
 #[cfg(test)]
@@ -172,7 +170,7 @@ mod tests {
     use rollplan_core::link::{encode, link};
 
     use super::*;
-    use crate::state::{Action, EXAMPLES, SEED};
+    use crate::state::{Action, EXAMPLES, SEED, State};
 
     fn four() -> &'static str {
         EXAMPLES.iter().find(|example| example.name == "exchange-four-node.yaml").unwrap().text
@@ -205,11 +203,11 @@ mod tests {
         let review = state.review.clone().unwrap();
         assert_eq!(&*review.source, "the pasted link");
         let other = review.other.as_ref().expect("the revised plan");
-        assert_ne!(Some(&other.fingerprint), state.analysis.fingerprint.as_ref());
+        assert_ne!(Some(&other.fingerprint), state.document.analysis.fingerprint.as_ref());
         let result = review.result.clone().expect("compared");
         let forwards = moved(&result);
         assert!(!forwards.is_empty(), "{:#?}", result.changes);
-        assert_eq!(result.before, state.analysis.plan.as_ref().unwrap().summary);
+        assert_eq!(result.before, state.document.analysis.plan.as_ref().unwrap().summary);
 
         // Swapped: the shown plan is the revision, so every move goes the other way.
         assert!(state.apply(Action::SwapComparison));
@@ -249,7 +247,10 @@ mod tests {
             text: format!("{}\n", link("https://x.test/", SEED.text)),
         });
         let review = state.review.clone().unwrap();
-        assert_eq!(review.other.as_ref().unwrap().plan.steps.len(), State::seed().analysis.plan.unwrap().steps.len());
+        assert_eq!(
+            review.other.as_ref().unwrap().plan.steps.len(),
+            State::seed().document.analysis.plan.unwrap().steps.len()
+        );
     }
 
     #[test]
@@ -292,13 +293,13 @@ mod tests {
 
         // Shown: the revision itself, so now the two are the same.
         state.apply(Action::Edit(reordered()));
-        let revision = state.revision;
+        let revision = state.document.revision;
         state.apply(Action::Analyze { revision });
         assert!(state.review.as_ref().unwrap().result.as_ref().unwrap().is_same());
 
         // An invalid description shown: nothing to compare until it is fixed.
         state.apply(Action::Edit("format: 1\n".to_owned()));
-        let revision = state.revision;
+        let revision = state.document.revision;
         state.apply(Action::Analyze { revision });
         assert!(state.review.as_ref().unwrap().result.is_none());
         assert!(state.review.as_ref().unwrap().other.is_ok(), "the other plan is kept");

@@ -1,0 +1,215 @@
+//! The description being worked on: its text, what the core found in it, and
+//! where the user is looking (the step picked, the diagnostic revealed).
+//!
+//! Typing must never wait for the planner, so an edit only records the text
+//! and bumps [`Document::revision`]; the analysis (validation and plan) is a
+//! separate request for a given revision ([`Document::analyze`]), which the
+//! analysis hook makes right after the edit when analyses are quick, else
+//! once typing pauses (`hooks/analysis.rs`). An analysis for a revision that
+//! is no longer current is ignored, which is all the cancelling the debounce
+//! needs. Loading an example or a file analyses at once: there is no typing
+//! to wait for.
+//!
+//! A new plan is news for the other sub-states (the comparison, the ticks):
+//! [`Document::take_new_plan`] tells the state once per new plan.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use rollplan_core::plan::{Blocked, Outcome, Plan};
+use rollplan_core::{Cluster, Diagnostic, Severity, Syntax};
+
+use super::examples::recognise;
+
+/// What the core found in one revision of the text. (Not the core's
+/// `Analysis`, which it is made from: this one is shared, behind `Rc`s.)
+///
+/// Behind `Rc`s so that handing the parts to components as props, and cloning
+/// the state for a transition, copies pointers, not data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Findings {
+    /// The [`Document::revision`] of the text analysed.
+    pub revision: u64,
+    /// The syntax the text was read as (detected from the content).
+    pub syntax: Syntax,
+    /// Every problem in the text, errors first.
+    pub diagnostics: Rc<[Diagnostic]>,
+    /// The validated cluster, when the text has no errors.
+    pub cluster: Option<Rc<Cluster>>,
+    /// The plan, when the cluster is valid and a safe plan exists.
+    pub plan: Option<Rc<Plan>>,
+    /// Why no safe plan exists, when the cluster is valid but blocked.
+    pub blocked: Option<Rc<[Blocked]>>,
+    /// The plan's fingerprint (names its progress), when the cluster is valid.
+    pub fingerprint: Option<Rc<str>>,
+}
+
+impl Findings {
+    /// Runs the core on `text`: validation and, when valid, planning.
+    pub fn of(text: &str, revision: u64) -> Self {
+        let rollplan_core::Analysis { validation, outcome, fingerprint } =
+            rollplan_core::analyze(text, Syntax::detect(text));
+        let (plan, blocked) = match outcome {
+            Some(Outcome::Planned(plan)) => (Some(Rc::new(plan)), None),
+            Some(Outcome::Blocked(reasons)) => (None, Some(reasons.into())),
+            None => (None, None),
+        };
+        Findings {
+            revision,
+            syntax: validation.syntax,
+            diagnostics: validation.diagnostics.into(),
+            cluster: validation.cluster.map(Rc::new),
+            plan,
+            blocked,
+            fingerprint: fingerprint.map(Rc::from),
+        }
+    }
+}
+
+/// A request to put the editor's cursor on a diagnostic's location.
+///
+/// `serial` changes with every request, so asking twice for the same place
+/// (the user scrolled away and clicks again) moves the cursor again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reveal {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub serial: u64,
+}
+
+/// The description shown and what the core found in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The description as typed.
+    pub text: Rc<str>,
+    /// The example `text` is, while it is unchanged.
+    pub example: Option<&'static str>,
+    /// The name of the file the text was opened from (kept while it is edited).
+    pub file: Option<Rc<str>>,
+    /// Bumped by every change of `text`.
+    pub revision: u64,
+    /// What the core found in the text, as of `analysis.revision`.
+    pub analysis: Findings,
+    /// The step the user picked (in the timeline or the checklist).
+    pub selected: Option<usize>,
+    /// Where the editor's cursor was last asked to go.
+    pub reveal: Option<Reveal>,
+    /// A message about the last file that could not be opened.
+    pub notice: Option<Rc<str>>,
+    /// Whether the plan changed since the state last asked ([`Document::take_new_plan`]).
+    new_plan: bool,
+}
+
+impl Document {
+    /// `text`, analysed at once.
+    pub fn new(text: &str) -> Self {
+        Document {
+            text: text.into(),
+            example: recognise(text),
+            file: None,
+            revision: 0,
+            analysis: Findings::of(text, 0),
+            selected: None,
+            reveal: None,
+            notice: None,
+            new_plan: true,
+        }
+    }
+
+    /// The user edited the text; returns whether it changed. Analysed later ([`Document::analyze`]).
+    pub fn edit(&mut self, text: &str) -> bool {
+        if *text == *self.text {
+            return false;
+        }
+        self.set_text(text);
+        true
+    }
+
+    /// Analyses the text if it is still at `revision` and not analysed yet.
+    pub fn analyze(&mut self, revision: u64) -> bool {
+        if revision != self.revision || !self.is_stale() {
+            return false;
+        }
+        self.set_analysis(Findings::of(&self.text, revision));
+        true
+    }
+
+    /// Replaces the text and analyses it at once; returns whether anything changed.
+    pub fn load(&mut self, text: &str) -> bool {
+        let had_notice = self.notice.take().is_some();
+        if *text == *self.text && !self.is_stale() {
+            return had_notice;
+        }
+        if *text != *self.text {
+            self.set_text(text);
+        }
+        self.set_analysis(Findings::of(text, self.revision));
+        true
+    }
+
+    /// Puts the cursor on the diagnostic at `index`.
+    pub fn reveal_diagnostic(&mut self, index: usize) -> bool {
+        let Some(diagnostic) = self.analysis.diagnostics.get(index) else {
+            return false;
+        };
+        self.reveal = Some(Reveal {
+            line: diagnostic.line,
+            column: diagnostic.column,
+            end_line: diagnostic.end_line,
+            end_column: diagnostic.end_column,
+            serial: self.reveal.map_or(1, |reveal| reveal.serial + 1),
+        });
+        true
+    }
+
+    /// Picks a step of the plan shown.
+    pub fn select(&mut self, step: usize) -> bool {
+        let exists = self.analysis.plan.as_ref().is_some_and(|plan| step < plan.steps.len());
+        if !exists || self.selected == Some(step) {
+            return false;
+        }
+        self.selected = Some(step);
+        true
+    }
+
+    /// Whether the plan changed since the last call (once per new plan).
+    pub fn take_new_plan(&mut self) -> bool {
+        std::mem::take(&mut self.new_plan)
+    }
+
+    /// Whether the text changed since it was last analysed (the analysis shown is older).
+    pub fn is_stale(&self) -> bool {
+        self.analysis.revision != self.revision
+    }
+
+    /// The step to do next among `done`: the first one not ticked. `None` without a plan or when all are done.
+    pub fn next_step(&self, done: &BTreeSet<usize>) -> Option<usize> {
+        let plan = self.analysis.plan.as_ref()?;
+        (0..plan.steps.len()).find(|step| !done.contains(step))
+    }
+
+    /// Counts of (errors, warnings, infos) in the diagnostics.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let count = |severity| self.analysis.diagnostics.iter().filter(|d| d.severity == severity).count();
+        (count(Severity::Error), count(Severity::Warning), count(Severity::Info))
+    }
+
+    fn set_text(&mut self, text: &str) {
+        self.text = text.into();
+        self.example = recognise(text);
+        self.revision += 1;
+        self.notice = None;
+    }
+
+    /// Shows a new analysis; a different plan drops the selection, which was a step of the old one.
+    fn set_analysis(&mut self, analysis: Findings) {
+        // The same fingerprint is the same cluster, hence the same plan.
+        if analysis.fingerprint != self.analysis.fingerprint {
+            self.selected = None;
+            self.new_plan = true;
+        }
+        self.analysis = analysis;
+    }
+}

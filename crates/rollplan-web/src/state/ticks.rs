@@ -1,0 +1,165 @@
+//! The checklist's ticks: which steps of which plan are done, "Untick all"
+//! and its undo, progress files, and ticks carried over from the plan an
+//! earlier release of rollplan made of the same description
+//! ([`crate::progress`] has the data and why).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use super::document::Document;
+use crate::progress::{CarriedOver, Progress, TickedStep, TickedSteps};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ticks {
+    /// Done steps, per plan fingerprint.
+    pub progress: Progress,
+    /// The ticks "Untick all" removed, until the next change of progress: for its undo.
+    pub unticked: Option<(Rc<str>, Rc<BTreeSet<usize>>)>,
+    /// What the last progress import did, or why it failed.
+    pub import_message: Option<Rc<str>>,
+    /// Ticks an earlier release of rollplan saved under its plan of this
+    /// description, carried over to the plan shown (until dismissed or the plan changes).
+    pub carried: Option<Rc<CarriedOver>>,
+}
+
+impl Ticks {
+    pub fn new(progress: Progress) -> Self {
+        Ticks { progress, ..Ticks::default() }
+    }
+
+    /// The done steps of the plan shown in `document` (empty when there is none).
+    pub fn done(&self, document: &Document) -> Rc<BTreeSet<usize>> {
+        self.progress.done(document.analysis.fingerprint.as_deref().unwrap_or_default())
+    }
+
+    /// Ticks or unticks a step of the plan shown.
+    pub fn set_done(&mut self, document: &Document, step: usize, done: bool) -> bool {
+        let (Some(fingerprint), Some(plan)) = (&document.analysis.fingerprint, &document.analysis.plan) else {
+            return false;
+        };
+        if step >= plan.steps.len() || !self.progress.set(fingerprint, step, done) {
+            return false;
+        }
+        if done {
+            self.remember_steps(document, &[step]);
+        }
+        self.unticked = None;
+        true
+    }
+
+    /// Unticks every step of the plan shown, keeping them for [`Ticks::undo_clear`].
+    pub fn clear(&mut self, document: &Document) -> bool {
+        let Some(fingerprint) = document.analysis.fingerprint.clone() else {
+            return false;
+        };
+        let ticked = self.progress.done(&fingerprint);
+        if !self.progress.clear(&fingerprint) {
+            return false;
+        }
+        self.unticked = Some((fingerprint, ticked));
+        true
+    }
+
+    /// Puts back the ticks the last [`Ticks::clear`] removed.
+    pub fn undo_clear(&mut self) -> bool {
+        match self.unticked.take() {
+            Some((fingerprint, ticked)) => {
+                self.progress.put(&fingerprint, ticked);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Another tab (or a merge with its changes) set a plan's ticks.
+    pub fn synced(&mut self, fingerprint: &str, steps: BTreeSet<usize>) -> bool {
+        if *self.progress.done(fingerprint) == steps {
+            return false;
+        }
+        self.progress.put(fingerprint, Rc::new(steps));
+        true
+    }
+
+    /// Imports a progress file.
+    pub fn import(&mut self, name: &str, text: &str) -> bool {
+        let message = match crate::record::import_progress(text) {
+            Ok(plans) => {
+                let count = plans.len();
+                for (fingerprint, steps) in plans {
+                    self.progress.put(&fingerprint, Rc::new(steps));
+                }
+                self.unticked = None;
+                format!("Imported the progress of {} from {name}.", crate::wording::plural(count, "plan", "plans"))
+            }
+            Err(error) => format!("Could not import {name}: {error}"),
+        };
+        self.import_message = Some(message.into());
+        true
+    }
+
+    /// A progress file could not be read.
+    pub fn import_failed(&mut self, name: &str, reason: &str) -> bool {
+        self.import_message = Some(format!("Could not import {name}: {reason}").into());
+        true
+    }
+
+    /// Keeps what the plan shown's ticked steps did (so that a later release
+    /// can find them), and, when the plan has no ticks, takes over those an
+    /// earlier release saved under its own plan of this description.
+    pub fn on_new_plan(&mut self, document: &Document) {
+        self.carried = None;
+        let analysis = &document.analysis;
+        let (Some(fingerprint), Some(plan), Some(cluster)) = (&analysis.fingerprint, &analysis.plan, &analysis.cluster)
+        else {
+            return;
+        };
+        let done = self.progress.done(fingerprint);
+        if !done.is_empty() {
+            // Ticked before what steps did was kept beside them: keep it now.
+            let known = self.progress.ticked_steps_of(fingerprint);
+            let unknown: Vec<usize> =
+                done.iter().copied().filter(|step| known.is_none_or(|known| !known.steps.contains_key(step))).collect();
+            self.remember_steps(document, &unknown);
+            return;
+        }
+        let others_known = self.progress.plans().any(|(other, _)| self.progress.ticked_steps_of(other).is_some());
+        if !others_known {
+            return;
+        }
+        let description = rollplan_core::description_fingerprint(cluster);
+        let keys: Vec<String> = plan.steps.iter().map(|step| step.key(cluster)).collect();
+        if let Some(carried) = self.progress.carry_over(fingerprint, &description, &keys) {
+            self.progress.put(fingerprint, Rc::new(carried.steps.clone()));
+            self.remember_steps(document, &carried.steps.iter().copied().collect::<Vec<_>>());
+            self.carried = Some(Rc::new(carried));
+        }
+    }
+
+    /// Hides the notice about carried-over ticks.
+    pub fn dismiss_carried(&mut self) -> bool {
+        self.carried.take().is_some()
+    }
+
+    /// Remembers what these steps of the plan shown do, beside its ticks.
+    fn remember_steps(&mut self, document: &Document, steps: &[usize]) {
+        let analysis = &document.analysis;
+        let (Some(fingerprint), Some(plan), Some(cluster)) = (&analysis.fingerprint, &analysis.plan, &analysis.cluster)
+        else {
+            return;
+        };
+        if steps.is_empty() {
+            return;
+        }
+        let mut known =
+            TickedSteps { description: rollplan_core::description_fingerprint(cluster).into(), steps: BTreeMap::new() };
+        // Inserted one by one: `collect()` would add a sort for this element type to the bundle.
+        for &index in steps {
+            if let Some(step) = plan.steps.get(index) {
+                known
+                    .steps
+                    .insert(index, TickedStep { key: step.key(cluster).into(), title: step.title.as_str().into() });
+            }
+        }
+        self.progress.remember(fingerprint, known);
+    }
+}
