@@ -514,3 +514,31 @@ async fn an_unreadable_record_is_kept_aside_and_the_user_told() {
     settle().await;
     assert!(find_all(&root, ".storage-notice").is_empty(), "dismissed");
 }
+
+/// A large cluster is summed up, and its full tables are rendered only when asked for.
+#[wasm_bindgen_test]
+async fn a_large_cluster_is_summed_up_until_its_tables_are_asked_for() {
+    use std::fmt::Write as _;
+    forget_everything();
+    let root = mount().await;
+    let mut text = String::from("format: 1\ncomponents:\n  os: {title: OS, releases: [A, B], target: B}\nnodes:\n");
+    for node in 0..100 {
+        let release = if node < 30 { "B" } else { "A" };
+        let _ = writeln!(text, "  - {{name: N{node}, versions: {{os: {release}}}}}");
+    }
+    text.push_str("services:\n");
+    for service in 0..600 {
+        let _ = writeln!(text, "  - {{name: S{service}, on: N{}}}", 30 + service % 70);
+    }
+    type_text(&root, &text).await;
+    wait_until("the cluster is read", || !texts(&root, ".release-counts li").is_empty()).await;
+    assert_eq!(texts(&root, ".release-counts li"), ["OS: 30 nodes on B, 70 nodes on A; target B"]);
+    assert!(find_all(&root, ".nodes tbody tr").is_empty(), "no node rows until asked");
+    assert!(find_all(&root, ".services li").is_empty(), "no service rows until asked");
+    assert_eq!(texts(&root, ".service-count"), ["600 services on 100 nodes."]);
+    find::<HtmlElement>(&root, ".show-all-nodes").click();
+    find::<HtmlElement>(&root, ".show-all-services").click();
+    settle().await;
+    assert_eq!(find_all(&root, ".nodes tbody tr").len(), 100);
+    assert_eq!(find_all(&root, ".services li").len(), 600);
+}

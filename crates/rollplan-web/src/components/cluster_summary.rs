@@ -1,9 +1,20 @@
 //! A summary of a valid cluster: its nodes with their versions, its services with their node.
+//!
+//! A large cluster is summed up first (how many nodes run each release, how
+//! many services), and its full tables are rendered only when asked for: a
+//! thousand-node description pasted into the editor must not cost the page
+//! thousands of rows it did not ask to see (they were most of the time the
+//! page took to show such a plan; docs/performance.md).
 
 use std::rc::Rc;
 
 use rollplan_core::Cluster;
 use yew::prelude::*;
+
+use crate::wording::plural;
+
+/// Up to this many nodes (and eight times as many services) are listed at once.
+pub const LISTED_AT_ONCE: usize = 64;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ClusterSummaryProps {
@@ -13,56 +24,118 @@ pub struct ClusterSummaryProps {
 #[component]
 pub fn ClusterSummary(props: &ClusterSummaryProps) -> Html {
     let cluster = &props.cluster;
-    let node_name = |id| cluster.node(id).name.as_str();
+    let show_nodes = use_state_eq(|| false);
+    let show_services = use_state_eq(|| false);
+    let nodes_listed = *show_nodes || cluster.nodes().len() <= LISTED_AT_ONCE;
+    let services_listed = *show_services || cluster.services().len() <= 8 * LISTED_AT_ONCE;
+    let reveal = |flag: &UseStateHandle<bool>| {
+        let flag = flag.clone();
+        Callback::from(move |_: MouseEvent| flag.set(true))
+    };
     html! {
         <section class="cluster" aria-labelledby="cluster-heading">
             <h2 id="cluster-heading">{ "Cluster " }<span class="cluster-name">{ cluster.name() }</span></h2>
-            <table class="nodes">
-                <thead>
-                    <tr>
-                        <th scope="col">{ "Node" }</th>
-                        { for cluster.components().iter().map(|component| html! { <th scope="col">{ &component.title }</th> }) }
-                        <th scope="col">{ "Capacity" }</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    { for cluster.nodes().iter().map(|node| html! {
-                        <tr>
-                            <th scope="row">{ &node.name }</th>
-                            { for node.versions.iter().zip(cluster.components()).map(|(version, component)| {
-                                let done = *version == component.target;
-                                html! { <td class={classes!(done.then_some("at-target"))}>{ version }</td> }
-                            }) }
-                            <td>{ node.capacity.map_or_else(|| "unlimited".to_owned(), |capacity| capacity.to_string()) }</td>
-                        </tr>
-                    }) }
-                </tbody>
-                <tfoot>
-                    <tr>
-                        <th scope="row">{ "Target" }</th>
-                        { for cluster.components().iter().map(|component| html! { <td>{ &component.target }</td> }) }
-                        <td></td>
-                    </tr>
-                </tfoot>
-            </table>
+            if nodes_listed {
+                { node_table(cluster) }
+            } else {
+                { release_counts(cluster) }
+                <button type="button" class="button small show-all-nodes" onclick={reveal(&show_nodes)}>
+                    { format!("Show all {}", plural(cluster.nodes().len(), "node", "nodes")) }
+                </button>
+            }
             <h3>{ "Services" }</h3>
             if cluster.services().is_empty() {
                 <p class="muted">{ "No services." }</p>
+            } else if services_listed {
+                { service_list(cluster) }
             } else {
-                <ul class="services">
-                    { for cluster.services().iter().map(|service| html! {
-                        <li>
-                            <strong class="service-name">{ &service.name }</strong>
-                            { " on " }<span class="service-node">{ node_name(service.on) }</span>
-                            <span class="muted">
-                                { " (owners: " }
-                                { service.owners.as_listed().map_or_else(|| "every node".to_owned(), |list| list.iter().map(|&owner| node_name(owner)).collect::<Vec<_>>().join(", ")) }
-                                { ")" }
-                            </span>
-                        </li>
-                    }) }
-                </ul>
+                <p class="service-count">{ format!("{} on {}.", plural(cluster.services().len(), "service", "services"), plural(cluster.nodes().len(), "node", "nodes")) }</p>
+                <button type="button" class="button small show-all-services" onclick={reveal(&show_services)}>
+                    { format!("Show all {}", plural(cluster.services().len(), "service", "services")) }
+                </button>
             }
         </section>
+    }
+}
+
+/// Every node with its release of each component.
+fn node_table(cluster: &Cluster) -> Html {
+    html! {
+        <table class="nodes">
+            <thead>
+                <tr>
+                    <th scope="col">{ "Node" }</th>
+                    { for cluster.components().iter().map(|component| html! { <th scope="col">{ &component.title }</th> }) }
+                    <th scope="col">{ "Capacity" }</th>
+                </tr>
+            </thead>
+            <tbody>
+                { for cluster.nodes().iter().map(|node| html! {
+                    <tr>
+                        <th scope="row">{ &node.name }</th>
+                        { for node.versions.iter().zip(cluster.components()).map(|(version, component)| {
+                            let done = *version == component.target;
+                            html! { <td class={classes!(done.then_some("at-target"))}>{ version }</td> }
+                        }) }
+                        <td>{ node.capacity.map_or_else(|| "unlimited".to_owned(), |capacity| capacity.to_string()) }</td>
+                    </tr>
+                }) }
+            </tbody>
+            <tfoot>
+                <tr>
+                    <th scope="row">{ "Target" }</th>
+                    { for cluster.components().iter().map(|component| html! { <td>{ &component.target }</td> }) }
+                    <td></td>
+                </tr>
+            </tfoot>
+        </table>
+    }
+}
+
+/// For each component, how many nodes run each of its releases (in the order first met), and its target.
+fn release_counts(cluster: &Cluster) -> Html {
+    html! {
+        <ul class="release-counts">
+            { for cluster.components().iter_ids().map(|(id, component)| {
+                let mut counts: Vec<(&str, usize)> = Vec::new();
+                for node in cluster.nodes() {
+                    let version = node.version(id);
+                    match counts.iter_mut().find(|(seen, _)| *seen == version) {
+                        Some((_, count)) => *count += 1,
+                        None => counts.push((version, 1)),
+                    }
+                }
+                let runs = counts
+                    .iter()
+                    .map(|(version, count)| format!("{} on {version}", plural(*count, "node", "nodes")))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                html! {
+                    <li>
+                        <strong>{ &component.title }</strong>{ format!(": {runs}; target {}", component.target) }
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+/// Every service with its node and owners.
+fn service_list(cluster: &Cluster) -> Html {
+    let node_name = |id| cluster.node(id).name.as_str();
+    html! {
+        <ul class="services">
+            { for cluster.services().iter().map(|service| html! {
+                <li>
+                    <strong class="service-name">{ &service.name }</strong>
+                    { " on " }<span class="service-node">{ node_name(service.on) }</span>
+                    <span class="muted">
+                        { " (owners: " }
+                        { service.owners.as_listed().map_or_else(|| "every node".to_owned(), |list| list.iter().map(|&owner| node_name(owner)).collect::<Vec<_>>().join(", ")) }
+                        { ")" }
+                    </span>
+                </li>
+            }) }
+        </ul>
     }
 }
