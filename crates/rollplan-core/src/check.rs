@@ -326,9 +326,10 @@ impl<'c> CheckedCluster<'c> {
             }
         }
         // A running service must never have a failover target on a forbidden other release.
+        let open = self.open_nodes();
         for service in &self.services {
             if service.accountable
-                && let Some((target, component)) = self.forbidden_failover(service)
+                && let Some((target, component)) = self.forbidden_failover(service, open)
             {
                 return Err((
                     "forbidden-mixed-failover",
@@ -345,26 +346,41 @@ impl<'c> CheckedCluster<'c> {
         Ok(())
     }
 
+    /// Whether `node` could take a failed-over service now: running, with room.
+    fn is_open(&self, node: NodeId) -> bool {
+        let replay = &self.nodes[node];
+        !replay.paused && replay.definition.capacity.is_none_or(|c| replay.hosted < c as usize)
+    }
+
+    /// The first two open nodes in declaration order: where a service whose
+    /// owners are left out (every node) fails over to is the first of them
+    /// that is not its own node. Found once per state rather than per
+    /// service, so that a state's risks cost nodes + services, not their product.
+    fn open_nodes(&self) -> [Option<NodeId>; 2] {
+        let mut open = self.cluster.node_ids().filter(|&node| self.is_open(node));
+        [open.next(), open.next()]
+    }
+
     /// Where `service` would fail over to if its node failed now: the first
-    /// other owner that is running and has room.
-    fn failover_target(&self, service: &ServiceReplay<'c>) -> Option<NodeId> {
+    /// other owner that is running and has room (`open`: [`Self::open_nodes`]).
+    fn failover_target(&self, service: &ServiceReplay<'c>, open: [Option<NodeId>; 2]) -> Option<NodeId> {
         let here = service.location;
-        let owners: Box<dyn Iterator<Item = NodeId>> = match service.definition.owners.as_listed() {
-            Some(list) => Box::new(list.iter().copied()),
-            None => Box::new(self.cluster.node_ids()),
-        };
-        owners.into_iter().find(|&owner| {
-            let node = &self.nodes[owner];
-            owner != here && !node.paused && node.definition.capacity.is_none_or(|c| node.hosted < c as usize)
-        })
+        match service.definition.owners.as_listed() {
+            Some(list) => list.iter().copied().find(|&owner| owner != here && self.is_open(owner)),
+            None => open.into_iter().flatten().find(|&node| node != here),
+        }
     }
 
     /// Where an online service would fail over to, if that node runs another release of a component that forbids it.
-    fn forbidden_failover(&self, service: &ServiceReplay<'c>) -> Option<(NodeId, &'c Component)> {
+    fn forbidden_failover(
+        &self,
+        service: &ServiceReplay<'c>,
+        open: [Option<NodeId>; 2],
+    ) -> Option<(NodeId, &'c Component)> {
         if !service.online {
             return None;
         }
-        let target = self.failover_target(service)?;
+        let target = self.failover_target(service, open)?;
         let (here_node, target_node) = (&self.nodes[service.location], &self.nodes[target]);
         service.definition.uses.iter().find_map(|&c| {
             let component = self.cluster.component(c);
@@ -379,14 +395,15 @@ impl<'c> CheckedCluster<'c> {
     /// target and the releases that differ): a group on one node is a risk
     /// per service, a group on several nodes one risk that counts them.
     fn risks(&self) -> Vec<RiskKey> {
-        type Fate = (RiskKind, RiskLevel, Option<NodeId>, Vec<(ComponentId, String, String)>);
+        type Fate<'r> = (RiskKind, RiskLevel, Option<NodeId>, Vec<(ComponentId, &'r str, &'r str)>);
         let mut risks = Vec::new();
         let mut groups: std::collections::BTreeMap<Fate, Vec<(NodeId, ServiceId)>> = std::collections::BTreeMap::new();
+        let open = self.open_nodes();
         for (id, service) in self.services.iter_ids() {
             let here = service.location;
             let fate = if !service.online {
                 (RiskKind::Outage, RiskLevel::Info, None, Vec::new())
-            } else if let Some(target) = self.failover_target(service) {
+            } else if let Some(target) = self.failover_target(service, open) {
                 let (here_node, target_node) = (&self.nodes[here], &self.nodes[target]);
                 let mut level = None;
                 let mut differing = Vec::new();
@@ -401,7 +418,7 @@ impl<'c> CheckedCluster<'c> {
                         } else {
                             RiskLevel::Warning
                         });
-                        differing.push((c, here_node.version(c).to_owned(), target_node.version(c).to_owned()));
+                        differing.push((c, here_node.version(c), target_node.version(c)));
                     }
                 }
                 let Some(level) = level else { continue };
@@ -428,8 +445,9 @@ impl<'c> CheckedCluster<'c> {
 
     /// Marks the services that are now free of a forbidden mixed failover as accountable.
     fn update_accountable(&mut self) {
+        let open = self.open_nodes();
         let accountable: Vec<bool> =
-            self.services.iter().map(|s| s.accountable || self.forbidden_failover(s).is_none()).collect();
+            self.services.iter().map(|s| s.accountable || self.forbidden_failover(s, open).is_none()).collect();
         for (id, accountable) in self.services.ids().zip(accountable) {
             self.services[id].accountable = accountable;
         }
