@@ -80,23 +80,36 @@ pub fn encode_steps(revision: u64, steps: &Steps) -> String {
 /// The record of what a plan's ticked steps did:
 /// `{"description":"…","steps":{"3":["<key>","<title>"],…}}` (keys in numeric order).
 pub fn encode_ticked(revision: u64, ticked: &TickedSteps) -> String {
+    encode(revision, &ticked_steps(ticked))
+}
+
+/// What a plan's ticked steps did, as one JSON object.
+fn ticked_steps(ticked: &TickedSteps) -> String {
     let steps: Vec<String> = ticked
         .steps
         .iter()
         .map(|(index, step)| format!("\"{index}\":[{},{}]", quoted(&step.key), quoted(&step.title)))
         .collect();
-    encode(revision, &format!("{{\"description\":{},\"steps\":{{{}}}}}", quoted(&ticked.description), steps.join(",")))
+    format!("{{\"description\":{},\"steps\":{{{}}}}}", quoted(&ticked.description), steps.join(","))
 }
 
 /// Reads a record of what a plan's ticked steps did; `None` when it is not one.
 pub fn decode_ticked(raw: &str) -> Option<Stored<TickedSteps>> {
-    let Ok(Some((revision, Value::Mapping(fields)))) = record(raw) else {
+    let Ok(Some((revision, data))) = record(raw) else {
         return None;
     };
-    let Some(Value::String(description)) = field(&fields, "description") else {
+    Some(Stored { revision, data: read_ticked_steps(&data)? })
+}
+
+/// What a plan's ticked steps did, from the object [`ticked_steps`] writes.
+fn read_ticked_steps(value: &Value<'_>) -> Option<TickedSteps> {
+    let Value::Mapping(fields) = value else {
         return None;
     };
-    let Some(Value::Mapping(entries)) = field(&fields, "steps") else {
+    let Some(Value::String(description)) = field(fields, "description") else {
+        return None;
+    };
+    let Some(Value::Mapping(entries)) = field(fields, "steps") else {
         return None;
     };
     let mut steps = BTreeMap::new();
@@ -111,7 +124,7 @@ pub fn decode_ticked(raw: &str) -> Option<Stored<TickedSteps>> {
         };
         steps.insert(index, TickedStep { key: Rc::from(&**step_key), title: Rc::from(&**title) });
     }
-    Some(Stored { revision, data: TickedSteps { description: Rc::from(&**description), steps } })
+    Some(TickedSteps { description: Rc::from(&**description), steps })
 }
 
 /// `text` as a JSON string, escaped as `serde_json` escapes it.
@@ -308,14 +321,27 @@ pub fn is_newer(known: Option<&Stored<Steps>>, incoming: &Stored<Steps>) -> bool
 pub const PROGRESS_FILE: &str = "rollplan-progress.json";
 const FILE_KIND: &str = "rollplan-progress";
 
-/// The progress file: every plan's ticked steps, by fingerprint.
-pub fn export_progress<'a>(plans: impl IntoIterator<Item = (&'a str, &'a Steps)>) -> String {
+/// What a progress file holds: every plan's ticked steps, and what those steps did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProgressFile {
+    pub plans: BTreeMap<String, Steps>,
+    /// What the ticked steps of each plan did (version 2 on; empty from a version 1 file).
+    pub ticked: BTreeMap<String, TickedSteps>,
+}
+
+/// The progress file (version 2): every plan's ticked steps, by fingerprint, and
+/// what those steps did, so that a newer release's plan takes them over after
+/// an import as it does from storage ([`crate::progress`]). In `serde_json`'s
+/// pretty layout, but what steps did is one line a plan.
+pub fn export_progress<'a>(
+    plans: impl IntoIterator<Item = (&'a str, &'a Steps)>,
+    ticked: impl IntoIterator<Item = (&'a str, &'a TickedSteps)>,
+) -> String {
     // By fingerprint, as a JSON object's keys are written (and the last of a repeated one kept).
     let mut sorted = BTreeMap::new();
     for (fingerprint, steps) in plans {
         sorted.insert(fingerprint, steps);
     }
-    // serde_json's pretty layout: two-space indent, `[]` and `{}` when empty.
     let mut out = format!("{{\n  \"kind\": {},\n  \"plans\": {{", quoted(FILE_KIND));
     for (n, (fingerprint, steps)) in sorted.iter().enumerate() {
         out.push_str(if n == 0 { "\n" } else { ",\n" });
@@ -326,12 +352,25 @@ pub fn export_progress<'a>(plans: impl IntoIterator<Item = (&'a str, &'a Steps)>
         out.push_str(if steps.is_empty() { "]" } else { "\n    ]" });
     }
     out.push_str(if sorted.is_empty() { "},\n" } else { "\n  },\n" });
-    out.push_str("  \"version\": 1\n}\n");
+    // Only for plans with ticks: what the steps of others did is of no use to anyone.
+    let mut known = BTreeMap::new();
+    for (fingerprint, steps) in ticked {
+        if sorted.contains_key(fingerprint) {
+            known.insert(fingerprint, steps);
+        }
+    }
+    out.push_str("  \"ticked\": {");
+    for (n, (fingerprint, steps)) in known.iter().enumerate() {
+        out.push_str(if n == 0 { "\n" } else { ",\n" });
+        let _ = write!(out, "    {}: {}", quoted(fingerprint), ticked_steps(steps));
+    }
+    out.push_str(if known.is_empty() { "},\n" } else { "\n  },\n" });
+    out.push_str("  \"version\": 2\n}\n");
     out
 }
 
-/// Reads a progress file; the error says, as a sentence, what is wrong with it.
-pub fn import_progress(text: &str) -> Result<BTreeMap<String, Steps>, String> {
+/// Reads a progress file (version 1 or 2); the error says, as a sentence, what is wrong with it.
+pub fn import_progress(text: &str) -> Result<ProgressFile, String> {
     let value = parse_json(text).map_err(|error| format!("It is not JSON: {error}."))?;
     let Value::Mapping(fields) = value else {
         return Err("It is not a rollplan progress file: expected a JSON object.".to_owned());
@@ -340,21 +379,36 @@ pub fn import_progress(text: &str) -> Result<BTreeMap<String, Steps>, String> {
         return Err(format!("It is not a rollplan progress file: \"kind\" must be \"{FILE_KIND}\"."));
     }
     match field(&fields, "version").and_then(as_u64) {
-        Some(1) => {}
-        Some(version) => return Err(format!("Version {version} of the progress file is not supported (only 1).")),
+        Some(1 | 2) => {}
+        Some(version) => {
+            return Err(format!("Version {version} of the progress file is not supported (only 1 and 2)."));
+        }
         None => return Err("\"version\" is missing or not a number.".to_owned()),
     }
     let Some(Value::Mapping(plans)) = field(&fields, "plans") else {
         return Err("\"plans\" must be an object: plan fingerprint → ticked step numbers.".to_owned());
     };
-    let mut imported = BTreeMap::new();
+    let is_fingerprint =
+        |text: &str| text.len() == 16 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let mut imported = ProgressFile::default();
     for (Key { name: fingerprint, .. }, Tree { value: steps_value, .. }) in plans {
-        if fingerprint.len() != 16 || !fingerprint.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if !is_fingerprint(fingerprint) {
             return Err(format!("\"{fingerprint}\" is not a plan fingerprint (16 hex digits)."));
         }
         let steps = steps(steps_value)
             .ok_or_else(|| format!("The steps of plan {fingerprint} must be a list of step numbers."))?;
-        imported.insert(fingerprint.to_string(), steps);
+        imported.plans.insert(fingerprint.to_string(), steps);
+    }
+    match field(&fields, "ticked") {
+        None => {}
+        Some(Value::Mapping(ticked)) => {
+            for (Key { name: fingerprint, .. }, tree) in ticked {
+                let known = (is_fingerprint(fingerprint)).then(|| read_ticked_steps(&tree.value)).flatten();
+                let known = known.ok_or_else(|| format!("What the steps of plan {fingerprint} did cannot be read."))?;
+                imported.ticked.insert(fingerprint.to_string(), known);
+            }
+        }
+        Some(_) => return Err("\"ticked\" must be an object: plan fingerprint → what its ticked steps did.".to_owned()),
     }
     Ok(imported)
 }
@@ -487,11 +541,12 @@ mod tests {
         assert_eq!(encode_steps(9, &steps(&[])), r#"{"data":[],"revision":9,"schema":1}"#);
         // serde_json's pretty layout (without its `preserve_order` feature, as the app is built: sorted keys).
         assert_eq!(
-            export_progress([]),
-            "{\n  \"kind\": \"rollplan-progress\",\n  \"plans\": {},\n  \"version\": 1\n}\n"
+            export_progress([], []),
+            "{\n  \"kind\": \"rollplan-progress\",\n  \"plans\": {},\n  \"ticked\": {},\n  \"version\": 2\n}\n"
         );
         let (a, b, none) = (steps(&[0, 2, 10]), steps(&[5]), steps(&[]));
-        let file = export_progress([("fedcba9876543210", &b), ("0123456789abcdef", &a), ("00000000000000ff", &none)]);
+        let file =
+            export_progress([("fedcba9876543210", &b), ("0123456789abcdef", &a), ("00000000000000ff", &none)], []);
         assert_eq!(
             file,
             r#"{
@@ -507,11 +562,12 @@ mod tests {
       5
     ]
   },
-  "version": 1
+  "ticked": {},
+  "version": 2
 }
 "#
         );
-        let expected = json!({ "kind": FILE_KIND, "version": 1, "plans": {
+        let expected = json!({ "kind": FILE_KIND, "version": 2, "ticked": {}, "plans": {
             "fedcba9876543210": [5], "0123456789abcdef": [0, 2, 10], "00000000000000ff": [] } });
         assert_eq!(read(&file), expected);
     }
@@ -519,11 +575,25 @@ mod tests {
     #[test]
     fn progress_files_round_trip() {
         let (a, b) = (steps(&[0, 2]), steps(&[5]));
-        let file = export_progress([("0123456789abcdef", &a), ("fedcba9876543210", &b)]);
+        let known = TickedSteps {
+            description: "1ae3d35b3768dd5a".into(),
+            steps: BTreeMap::from([(0, TickedStep { key: "pause N1".into(), title: "Pause \"N1\"".into() })]),
+        };
+        let other = TickedSteps { description: "1ae3d35b3768dd5a".into(), steps: BTreeMap::new() };
+        let file = export_progress(
+            [("0123456789abcdef", &a), ("fedcba9876543210", &b)],
+            [("0123456789abcdef", &known), ("00000000000000ff", &other)],
+        );
         let imported = import_progress(&file).unwrap();
-        assert_eq!(imported.len(), 2);
-        assert_eq!(imported["0123456789abcdef"], a);
-        assert_eq!(imported["fedcba9876543210"], b);
+        assert_eq!(imported.plans.len(), 2);
+        assert_eq!(imported.plans["0123456789abcdef"], a);
+        assert_eq!(imported.plans["fedcba9876543210"], b);
+        // Only what the steps of plans with ticks did travels.
+        assert_eq!(imported.ticked.keys().collect::<Vec<_>>(), ["0123456789abcdef"]);
+        assert_eq!(imported.ticked["0123456789abcdef"], known);
+        // A version 1 file (before what steps did travelled) still reads.
+        let v1 = r#"{"kind":"rollplan-progress","version":1,"plans":{"0123456789abcdef":[1]}}"#;
+        assert_eq!(import_progress(v1).unwrap().plans["0123456789abcdef"], steps(&[1]));
     }
 
     #[test]
@@ -532,7 +602,12 @@ mod tests {
             ("not json", "It is not JSON"),
             ("[1]", "expected a JSON object"),
             (r#"{"kind":"other","version":1,"plans":{}}"#, "\"kind\" must be"),
-            (r#"{"kind":"rollplan-progress","version":2,"plans":{}}"#, "Version 2"),
+            (r#"{"kind":"rollplan-progress","version":3,"plans":{}}"#, "Version 3"),
+            (r#"{"kind":"rollplan-progress","version":2,"plans":{},"ticked":[]}"#, "\"ticked\" must be an object"),
+            (
+                r#"{"kind":"rollplan-progress","version":2,"plans":{},"ticked":{"0123456789abcdef":{}}}"#,
+                "cannot be read",
+            ),
             (r#"{"kind":"rollplan-progress","plans":{}}"#, "\"version\" is missing"),
             (r#"{"kind":"rollplan-progress","version":1,"plans":[]}"#, "\"plans\" must be an object"),
             (r#"{"kind":"rollplan-progress","version":1,"plans":{"xyz":[1]}}"#, "\"xyz\" is not a plan fingerprint"),

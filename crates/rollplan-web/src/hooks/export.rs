@@ -107,7 +107,7 @@ pub fn save_progress(progress: &crate::progress::Progress) {
     save(&Download {
         name: crate::record::PROGRESS_FILE.to_owned(),
         mime: "application/json",
-        content: crate::record::export_progress(progress.plans()),
+        content: crate::record::export_progress(progress.plans(), progress.ticked_steps()),
     });
 }
 

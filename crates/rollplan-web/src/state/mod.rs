@@ -218,7 +218,7 @@ impl State {
             Action::KeptAside { key, kept } => self.notices.kept_aside(&key, &kept),
             Action::DismissKeptAside => self.notices.dismiss_kept_aside(),
             Action::ProgressSynced { fingerprint, steps } => self.ticks.synced(&fingerprint, steps),
-            Action::ImportProgress { name, text } => self.ticks.import(&name, &text),
+            Action::ImportProgress { name, text } => self.ticks.import(document, &name, &text),
             Action::ImportProgressFailed { name, reason } => self.ticks.import_failed(&name, &reason),
             Action::DismissCarriedOver => self.ticks.dismiss_carried(),
         }
@@ -317,6 +317,18 @@ mod tests {
         assert_eq!(known.steps.keys().copied().collect::<Vec<_>>(), [0, 1]);
         assert!(state.apply(Action::DismissCarriedOver));
         assert!(!state.apply(Action::DismissCarriedOver));
+    }
+
+    /// A progress file exported under an earlier release, imported into this one.
+    #[test]
+    fn a_progress_file_from_an_earlier_release_is_carried_over_on_import() {
+        let earlier = progress_of_an_earlier_release();
+        let file = crate::record::export_progress(earlier.plans(), earlier.ticked_steps());
+        let mut state = State::with_text(four().text);
+        assert!(state.apply(Action::ImportProgress { name: "p.json".to_owned(), text: file }));
+        assert_eq!(*state.done(), BTreeSet::from([0, 1]));
+        let carried = state.ticks.carried.clone().expect("a notice says what happened");
+        assert_eq!(carried.missing, [Rc::from("Drain NODE9: move EVS9 to NODE1")]);
     }
 
     #[test]

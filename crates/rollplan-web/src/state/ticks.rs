@@ -80,15 +80,20 @@ impl Ticks {
         true
     }
 
-    /// Imports a progress file.
-    pub fn import(&mut self, name: &str, text: &str) -> bool {
+    /// Imports a progress file; ticks it brings for an earlier release's plan
+    /// of the description shown are carried over as after an update.
+    pub fn import(&mut self, document: &Document, name: &str, text: &str) -> bool {
         let message = match crate::record::import_progress(text) {
-            Ok(plans) => {
-                let count = plans.len();
-                for (fingerprint, steps) in plans {
+            Ok(file) => {
+                let count = file.plans.len();
+                for (fingerprint, steps) in file.plans {
                     self.progress.put(&fingerprint, Rc::new(steps));
                 }
+                for (fingerprint, known) in file.ticked {
+                    self.progress.remember(&fingerprint, known);
+                }
                 self.unticked = None;
+                self.on_new_plan(document);
                 format!("Imported the progress of {} from {name}.", crate::wording::plural(count, "plan", "plans"))
             }
             Err(error) => format!("Could not import {name}: {error}"),
