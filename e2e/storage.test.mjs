@@ -152,7 +152,7 @@ test('ticks saved under an earlier release\'s plan survive the update, and a ste
   await eventually(() => tickedSteps(page), (ticked) => assert.deepEqual(ticked, [1, 4]));
   const notice = page.locator('.carried-notice');
   await eventually(text(notice), (message) => {
-    assert.match(message, /Of the 3 steps ticked in the earlier plan, 2 are in this plan and are ticked here too\./);
+    assert.match(message, /Of the 3 steps ticked in that plan, 2 are in this plan and are ticked here too\./);
     assert.match(message, /This ticked step is not in the plan/);
   });
   assert.deepEqual(await notice.locator('li').allTextContents(), ['Drain NODE9: move EVS9 to NODE1']);

@@ -29,10 +29,16 @@ pub struct Progress {
 }
 
 /// What a plan's ticked steps did: enough to find them in another plan of the same description.
+///
+/// A plan that has one has had its own ticks (or has taken over another's):
+/// it never takes over ticks again, so what the user unticks stays unticked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TickedSteps {
     /// The description's fingerprint (the core's `description_fingerprint`).
     pub description: Rc<str>,
+    /// The plan whose ticks this one took over, if it did: that plan's ticks
+    /// are older than these, so no later plan takes them over instead.
+    pub carried_from: Option<Rc<str>>,
     /// Step index → what the step did. Only grows: a fingerprint fixes its plan, so an index never changes meaning.
     pub steps: BTreeMap<usize, TickedStep>,
 }
@@ -113,10 +119,14 @@ impl Progress {
     /// Remembers what the steps of one plan did (merged with what is known: it only grows);
     /// returns whether anything was new.
     pub fn remember(&mut self, fingerprint: &str, known: TickedSteps) -> bool {
+        let mut changed = !self.ticked.contains_key(fingerprint);
         let merged = Rc::make_mut(self.ticked.entry(fingerprint.into()).or_default());
-        let mut changed = false;
         if merged.description.is_empty() && !known.description.is_empty() {
             merged.description = known.description;
+            changed = true;
+        }
+        if merged.carried_from.is_none() && known.carried_from.is_some() {
+            merged.carried_from = known.carried_from;
             changed = true;
         }
         for (index, step) in known.steps {
@@ -128,20 +138,42 @@ impl Progress {
         changed
     }
 
-    /// The ticks of another plan of `description` (the one with the most), matched to
-    /// `keys` (what each step of the plan `fingerprint` does), when that plan has none of its own.
+    /// Whether some other plan of `description` has ticks and knows what they did.
+    pub fn has_other_plans_of(&self, fingerprint: &str, description: &str) -> bool {
+        self.candidates(fingerprint, description).next().is_some()
+    }
+
+    /// The plans of `description` other than `fingerprint` whose ticks may be taken over:
+    /// with ticks, knowing what they did, and not taken over by another such plan already.
+    fn candidates<'p>(
+        &'p self,
+        fingerprint: &'p str,
+        description: &'p str,
+    ) -> impl Iterator<Item = (&'p Rc<str>, &'p Rc<BTreeSet<usize>>, &'p TickedSteps)> {
+        let of_description = move |other: &str| {
+            self.ticked.get(other).filter(|known| &*known.description == description && other != fingerprint)
+        };
+        let superseded = move |other: &Rc<str>| {
+            self.ticked
+                .iter()
+                .any(|(plan, known)| known.carried_from.as_ref() == Some(other) && of_description(plan).is_some())
+        };
+        self.by_plan.iter().filter_map(move |(other, ticked)| {
+            let known = of_description(other)?;
+            (!superseded(other)).then_some((other, ticked, &**known))
+        })
+    }
+
+    /// The ticks of another plan of `description`, matched to `keys` (what
+    /// each step of the plan `fingerprint` does), when that plan has never had
+    /// ticks of its own. The plan taken over from is the newest (one no other
+    /// took over from), and among several such the one with the most ticks.
     pub fn carry_over(&self, fingerprint: &str, description: &str, keys: &[String]) -> Option<CarriedOver> {
-        if !self.done(fingerprint).is_empty() {
+        if !self.done(fingerprint).is_empty() || self.ticked.contains_key(fingerprint) {
             return None;
         }
         let (from, ticked, known) = self
-            .by_plan
-            .iter()
-            .filter(|(other, _)| &***other != fingerprint)
-            .filter_map(|(other, ticked)| {
-                let known = self.ticked.get(other).filter(|known| &*known.description == description)?;
-                Some((other, ticked, known))
-            })
+            .candidates(fingerprint, description)
             .max_by_key(|(other, ticked, _)| (ticked.len(), std::cmp::Reverse(*other)))?;
         // Each step of the plan shown, by what it does; a key that appears twice is matched in order.
         let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -198,6 +230,7 @@ mod tests {
     fn known(description: &str, steps: &[(usize, &str)]) -> TickedSteps {
         TickedSteps {
             description: description.into(),
+            carried_from: None,
             steps: steps.iter().map(|&(index, key)| (index, step(key, &format!("Title of {key}")))).collect(),
         }
     }
@@ -217,8 +250,32 @@ mod tests {
         assert_eq!(carried.missing, [Rc::from("Title of drain n1 x")]);
         // Nothing is offered for another description, or to a plan with ticks of its own.
         assert_eq!(progress.carry_over("new", "other", &keys), None);
-        progress.set("new", 3, true);
-        assert_eq!(progress.carry_over("new", "desc", &keys), None);
+        let mut own = progress.clone();
+        own.set("new", 3, true);
+        assert_eq!(own.carry_over("new", "desc", &keys), None);
+        // Nor to a plan that took ticks over once (and whose user unticked them since).
+        let mut once = progress.clone();
+        once.remember("new", TickedSteps { carried_from: Some("old".into()), ..known("desc", &[]) });
+        assert_eq!(once.carry_over("new", "desc", &keys), None);
+    }
+
+    /// Release N's plan "a" had 5 ticks; release N+1's plan "b" took them over,
+    /// and its user unticked all but 2; release N+2 takes over b's 2, not a's 5.
+    #[test]
+    fn the_newest_plan_is_taken_over_not_the_one_with_most_ticks() {
+        let mut progress = Progress::default();
+        for index in 0..5 {
+            progress.set("a", index, true);
+        }
+        progress.remember("a", known("desc", &[(0, "k0"), (1, "k1"), (2, "k2"), (3, "k3"), (4, "k4")]));
+        progress.set("b", 0, true);
+        progress.set("b", 1, true);
+        progress
+            .remember("b", TickedSteps { carried_from: Some("a".into()), ..known("desc", &[(0, "k0"), (1, "k1")]) });
+        let keys = ["k0", "k1", "k2", "k3", "k4"].map(String::from);
+        let carried = progress.carry_over("c", "desc", &keys).unwrap();
+        assert_eq!(&*carried.from, "b");
+        assert_eq!(carried.steps, BTreeSet::from([0, 1]));
     }
 
     #[test]
@@ -226,6 +283,7 @@ mod tests {
         let mut progress = Progress::default();
         assert!(progress.remember("p", known("desc", &[(0, "move a")])));
         assert!(!progress.remember("p", known("desc", &[(0, "move b")])), "an index keeps its meaning");
+        assert!(progress.remember("q", known("desc", &[])), "a plan's first record, even without steps");
         assert!(progress.remember("p", known("desc", &[(4, "pause n1")])));
         let steps = progress.ticked_steps_of("p").unwrap();
         assert_eq!(steps.steps.keys().copied().collect::<Vec<_>>(), [0, 4]);

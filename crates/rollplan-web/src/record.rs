@@ -83,14 +83,16 @@ pub fn encode_ticked(revision: u64, ticked: &TickedSteps) -> String {
     encode(revision, &ticked_steps(ticked))
 }
 
-/// What a plan's ticked steps did, as one JSON object.
+/// What a plan's ticked steps did, as one JSON object (with `"from"`, the
+/// plan whose ticks it took over, when it did).
 fn ticked_steps(ticked: &TickedSteps) -> String {
     let steps: Vec<String> = ticked
         .steps
         .iter()
         .map(|(index, step)| format!("\"{index}\":[{},{}]", quoted(&step.key), quoted(&step.title)))
         .collect();
-    format!("{{\"description\":{},\"steps\":{{{}}}}}", quoted(&ticked.description), steps.join(","))
+    let from = ticked.carried_from.as_ref().map_or_else(String::new, |from| format!("\"from\":{},", quoted(from)));
+    format!("{{\"description\":{},{from}\"steps\":{{{}}}}}", quoted(&ticked.description), steps.join(","))
 }
 
 /// Reads a record of what a plan's ticked steps did; `None` when it is not one.
@@ -112,6 +114,11 @@ fn read_ticked_steps(value: &Value<'_>) -> Option<TickedSteps> {
     let Some(Value::Mapping(entries)) = field(fields, "steps") else {
         return None;
     };
+    let carried_from = match field(fields, "from") {
+        None => None,
+        Some(Value::String(from)) => Some(Rc::from(&**from)),
+        Some(_) => return None,
+    };
     let mut steps = BTreeMap::new();
     for (key, tree) in entries {
         let index: usize = key.name.parse().ok()?;
@@ -124,7 +131,7 @@ fn read_ticked_steps(value: &Value<'_>) -> Option<TickedSteps> {
         };
         steps.insert(index, TickedStep { key: Rc::from(&**step_key), title: Rc::from(&**title) });
     }
-    Some(TickedSteps { description: Rc::from(&**description), steps })
+    Some(TickedSteps { description: Rc::from(&**description), carried_from, steps })
 }
 
 /// `text` as a JSON string, escaped as `serde_json` escapes it.
@@ -429,6 +436,7 @@ mod tests {
     fn what_ticked_steps_did_round_trips() {
         let ticked = TickedSteps {
             description: "2f8e8c2bd8ad5c3f".into(),
+            carried_from: Some("0123456789abcdef".into()),
             steps: BTreeMap::from([
                 (0, TickedStep { key: "move EVS1:NODE1>NODE2".into(), title: "Move \"EVS1\" to NODE2".into() }),
                 (10, TickedStep { key: "pause NODE1".into(), title: "Pause NODE1".into() }),
@@ -577,9 +585,10 @@ mod tests {
         let (a, b) = (steps(&[0, 2]), steps(&[5]));
         let known = TickedSteps {
             description: "1ae3d35b3768dd5a".into(),
+            carried_from: None,
             steps: BTreeMap::from([(0, TickedStep { key: "pause N1".into(), title: "Pause \"N1\"".into() })]),
         };
-        let other = TickedSteps { description: "1ae3d35b3768dd5a".into(), steps: BTreeMap::new() };
+        let other = TickedSteps { description: "1ae3d35b3768dd5a".into(), carried_from: None, steps: BTreeMap::new() };
         let file = export_progress(
             [("0123456789abcdef", &a), ("fedcba9876543210", &b)],
             [("0123456789abcdef", &known), ("00000000000000ff", &other)],

@@ -16,8 +16,8 @@ pub fn carried_over(found: usize, ticked: usize) -> String {
         n => format!("{n} are in this plan and are ticked here too"),
     };
     format!(
-        "rollplan was updated since steps were ticked for this cluster, and its plan changed. Of the {} ticked \
-         in the earlier plan, {found}.",
+        "Steps were ticked for this cluster under another release of rollplan, which planned it differently. \
+         Of the {} ticked in that plan, {found}.",
         plural(ticked, "step", "steps")
     )
 }
@@ -74,11 +74,11 @@ mod tests {
     fn carried_ticks_are_counted_in_words() {
         assert!(
             carried_over(2, 3)
-                .ends_with("Of the 3 steps ticked in the earlier plan, 2 are in this plan and are ticked here too.")
+                .ends_with("Of the 3 steps ticked in that plan, 2 are in this plan and are ticked here too.")
         );
         assert!(
             carried_over(1, 1)
-                .ends_with("Of the 1 step ticked in the earlier plan, 1 is in this plan and is ticked here too.")
+                .ends_with("Of the 1 step ticked in that plan, 1 is in this plan and is ticked here too.")
         );
         assert!(carried_over(4, 4).ends_with("all 4 are in this plan and are ticked here too."));
         assert!(carried_over(0, 2).ends_with("none is in this plan."));

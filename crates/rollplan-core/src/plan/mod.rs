@@ -329,12 +329,14 @@ pub struct Step {
 impl Step {
     /// What the step does, as one line of names: `drain N5 S5_0:N5>N2
     /// S5_1:N5>N2`, `upgrade N5 os:A>B`. Two plans of one cluster (by two
-    /// releases of rollplan) name a step alike exactly when it does the same
-    /// thing, so a tick saved under one plan can be found in the other. Not
-    /// wording: it stays when titles are reworded.
+    /// releases of rollplan) give a step the same key when it does the same
+    /// thing in the same order, so a tick saved under one plan can be found
+    /// in the other. Not wording: it stays when titles are reworded. A name's
+    /// spaces, `:`, `>` and `\` are escaped with `\`, so two different steps
+    /// never read alike.
     pub fn key(&self, cluster: &Cluster) -> String {
-        let node = |id: NodeId| cluster.node(id).name.as_str();
-        let service = |id: ServiceId| cluster.service(id).name.as_str();
+        let node = |id: NodeId| escaped(&cluster.node(id).name);
+        let service = |id: ServiceId| escaped(&cluster.service(id).name);
         let mut key = String::from(self.action.name());
         let mut word = |text: &str| {
             key.push(' ');
@@ -345,17 +347,18 @@ impl Step {
                 word(&format!("{}:{}>{}", service(*moved), node(*from), node(*to)));
             }
             Action::Drain { node: id, moves } | Action::Failback { node: id, moves, .. } => {
-                word(node(*id));
+                word(&node(*id));
                 for step in moves {
                     word(&format!("{}:{}>{}", service(step.service), node(step.from), node(step.to)));
                 }
             }
-            Action::Pause { node: id } | Action::Resume { node: id } => word(node(*id)),
+            Action::Pause { node: id } | Action::Resume { node: id } => word(&node(*id)),
             Action::Upgrade { node: id, components } => {
-                word(node(*id));
+                word(&node(*id));
                 for &component in components {
                     let spec = cluster.component(component);
-                    word(&format!("{}:{}>{}", spec.name, cluster.node(*id).version(component), spec.target));
+                    let from = escaped(cluster.node(*id).version(component));
+                    word(&format!("{}:{from}>{}", escaped(&spec.name), escaped(&spec.target)));
                 }
             }
             Action::Offline { service: id, node: on } | Action::Online { service: id, node: on } => {
@@ -364,6 +367,21 @@ impl Step {
         }
         key
     }
+}
+
+/// `name` with the characters [`Step::key`] separates names with escaped.
+fn escaped(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.contains([' ', ':', '>', '\\']) {
+        return name.into();
+    }
+    let mut out = String::with_capacity(name.len() + 2);
+    for c in name.chars() {
+        if matches!(c, ' ' | ':' | '>' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.into()
 }
 
 /// A risk and the run of steps after which it stands.
@@ -700,6 +718,14 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
 mod tests {
     use super::*;
     use crate::model::{Component, MixedFailover, Node, Policy, Quorum, ServiceParts};
+
+    /// Names that hold a key's separators cannot make two steps read alike.
+    #[test]
+    fn step_keys_escape_their_separators() {
+        assert_eq!(escaped("NODE1"), "NODE1");
+        assert_eq!(escaped("a b:c>d\\e"), "a\\ b\\:c\\>d\\\\e");
+        assert_ne!(escaped("a:b"), escaped("a\\:b"));
+    }
 
     /// A step's key names what it does, in the description's names: the seed's eight steps.
     #[test]

@@ -181,7 +181,11 @@ pub fn App() -> Html {
                     <h2 id="check-heading"><span class="stage">{ "2" }</span>{ "Check what it says" }</h2>
                     <DiagnosticList diagnostics={analysis.diagnostics.clone()} stale={state.document.is_stale()} on_reveal={callbacks.reveal.clone()} />
                     if let Some(cluster) = &analysis.cluster {
-                        <ClusterSummary cluster={cluster.clone()} />
+                        <ClusterSummary
+                            // Another cluster starts summed up again; edits to this one keep "Show all".
+                            key={format!("{} {} {}", cluster.name(), cluster.nodes().len(), cluster.services().len())}
+                            cluster={cluster.clone()}
+                        />
                     } else {
                         <p class="muted cluster-missing">{ "Fix the errors to see the cluster." }</p>
                     }

@@ -100,6 +100,21 @@ impl Synced {
         }
     }
 
+    /// What a plan's ticked steps did, as stored now (an unreadable value is kept aside first).
+    fn read_ticked(
+        &self,
+        storage: &web_sys::Storage,
+        key: &str,
+        problems: &mut Vec<Action>,
+    ) -> Option<Stored<TickedSteps>> {
+        let raw = storage.get_item(key).ok().flatten()?;
+        let stored = record::decode_ticked(&raw);
+        if stored.is_none() {
+            self.keep_aside(storage, key, &raw, problems);
+        }
+        stored
+    }
+
     /// A plan's progress as stored now (an unreadable value is kept aside first).
     fn read_steps(&self, storage: &web_sys::Storage, key: &str, problems: &mut Vec<Action>) -> Option<Stored<Steps>> {
         let raw = storage.get_item(key).ok().flatten()?;
@@ -156,8 +171,7 @@ pub fn restore(synced: &Synced) -> Restored {
         (0..storage.length().unwrap_or(0)).filter_map(|index| storage.key(index).ok().flatten()).collect();
     for key in keys {
         if let Some(fingerprint) = ticked_fingerprint_of(&key) {
-            // What ticked steps did helps find them again; one that cannot be read is simply not used.
-            if let Some(stored) = storage.get_item(&key).ok().flatten().as_deref().and_then(record::decode_ticked) {
+            if let Some(stored) = synced.read_ticked(&storage, &key, &mut restored.problems) {
                 restored.progress.remember(fingerprint, stored.data.clone());
                 synced.ticked.borrow_mut().insert(fingerprint.to_owned(), stored);
             }
@@ -299,16 +313,20 @@ fn save_progress(synced: &Synced, progress: &Progress, problems: &mut Vec<Action
     }
     for (fingerprint, ours) in progress.ticked_steps() {
         // Saved already: every step ours knows is in what storage held when last read or written.
-        let saved = synced.ticked.borrow().get(fingerprint).is_some_and(|known| {
-            known.data.description == ours.description
-                && ours.steps.keys().all(|index| known.data.steps.contains_key(index))
-        });
-        if saved {
+        let saved = synced
+            .ticked
+            .borrow()
+            .get(fingerprint)
+            .is_some_and(|known| ours.steps.keys().all(|index| known.data.steps.contains_key(index)));
+        let key = format!("{TICKED_KEY_PREFIX}{fingerprint}");
+        if saved || synced.frozen.borrow().contains(&key) {
             continue;
         }
         // The union of ours and what storage holds now (another tab may have added steps).
-        let key = format!("{TICKED_KEY_PREFIX}{fingerprint}");
-        let stored = storage.get_item(&key).ok().flatten().as_deref().and_then(record::decode_ticked);
+        let stored = synced.read_ticked(&storage, &key, problems);
+        if synced.frozen.borrow().contains(&key) {
+            continue;
+        }
         let mut merged = Progress::default();
         let revision = stored.as_ref().map_or(0, |stored| stored.revision) + 1;
         if let Some(stored) = stored {

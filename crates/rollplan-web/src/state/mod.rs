@@ -291,6 +291,7 @@ mod tests {
             "0123456789abcdef",
             TickedSteps {
                 description: rollplan_core::description_fingerprint(&cluster).into(),
+                carried_from: None,
                 steps: [
                     (0, step(key(1), "Second")),
                     (1, step(key(0), "First")),
@@ -308,6 +309,9 @@ mod tests {
         assert_eq!(*state.done(), BTreeSet::from([0, 1]), "matched by what the steps do, not by number");
         let carried = state.ticks.carried.clone().expect("a notice says what happened");
         assert_eq!(&*carried.from, "0123456789abcdef");
+        let fingerprint = state.document.analysis.fingerprint.clone().unwrap();
+        let record = state.ticks.progress.ticked_steps_of(&fingerprint).unwrap();
+        assert_eq!(record.carried_from.as_deref(), Some("0123456789abcdef"), "no later plan takes the older ticks");
         assert_eq!(carried.missing, [Rc::from("Drain NODE9: move EVS9 to NODE1")]);
         // The earlier plan's ticks are kept: nothing is lost, whichever release opens the page next.
         assert_eq!(*state.ticks.progress.done("0123456789abcdef"), BTreeSet::from([0, 1, 5]));
@@ -317,6 +321,23 @@ mod tests {
         assert_eq!(known.steps.keys().copied().collect::<Vec<_>>(), [0, 1]);
         assert!(state.apply(Action::DismissCarriedOver));
         assert!(!state.apply(Action::DismissCarriedOver));
+    }
+
+    /// Ticks taken over once and then unticked stay unticked: after a reload,
+    /// or after leaving the plan and coming back, nothing is taken over again.
+    #[test]
+    fn ticks_taken_over_and_unticked_stay_unticked() {
+        let mut state = State::restore(Some(four().text.to_owned()), progress_of_an_earlier_release());
+        assert_eq!(*state.done(), BTreeSet::from([0, 1]));
+        assert!(state.apply(Action::ClearProgress));
+        assert_eq!(state.ticks.carried, None, "the notice said they were ticked here");
+        let reloaded = State::restore(Some(four().text.to_owned()), state.ticks.progress.clone());
+        assert!(reloaded.done().is_empty());
+        assert_eq!(reloaded.ticks.carried, None);
+        assert!(state.apply(Action::LoadExample(SEED.name.to_owned())));
+        assert!(state.apply(Action::LoadExample(four().name.to_owned())));
+        assert!(state.done().is_empty());
+        assert_eq!(state.ticks.carried, None);
     }
 
     /// A progress file exported under an earlier release, imported into this one.

@@ -41,7 +41,7 @@ impl Ticks {
             return false;
         }
         if done {
-            self.remember_steps(document, &[step]);
+            self.remember_steps(document, &[step], None);
         }
         self.unticked = None;
         true
@@ -57,6 +57,8 @@ impl Ticks {
             return false;
         }
         self.unticked = Some((fingerprint, ticked));
+        // It said the carried steps are ticked here: no longer true.
+        self.carried = None;
         true
     }
 
@@ -109,8 +111,8 @@ impl Ticks {
     }
 
     /// Keeps what the plan shown's ticked steps did (so that a later release
-    /// can find them), and, when the plan has no ticks, takes over those an
-    /// earlier release saved under its own plan of this description.
+    /// can find them), and, when the plan has never had ticks, takes over
+    /// those an earlier release saved under its own plan of this description.
     pub fn on_new_plan(&mut self, document: &Document) {
         self.carried = None;
         let analysis = &document.analysis;
@@ -124,18 +126,26 @@ impl Ticks {
             let known = self.progress.ticked_steps_of(fingerprint);
             let unknown: Vec<usize> =
                 done.iter().copied().filter(|step| known.is_none_or(|known| !known.steps.contains_key(step))).collect();
-            self.remember_steps(document, &unknown);
+            if !unknown.is_empty() {
+                self.remember_steps(document, &unknown, None);
+            }
             return;
         }
-        let others_known = self.progress.plans().any(|(other, _)| self.progress.ticked_steps_of(other).is_some());
-        if !others_known {
+        // The cheap checks first: most new plans (every edit that changes the
+        // plan makes one) have no earlier plan to take ticks from.
+        if self.progress.ticked_steps_of(fingerprint).is_some() || self.progress.plans().next().is_none() {
             return;
         }
         let description = rollplan_core::description_fingerprint(cluster);
+        if !self.progress.has_other_plans_of(fingerprint, &description) {
+            return;
+        }
         let keys: Vec<String> = plan.steps.iter().map(|step| step.key(cluster)).collect();
         if let Some(carried) = self.progress.carry_over(fingerprint, &description, &keys) {
             self.progress.put(fingerprint, Rc::new(carried.steps.clone()));
-            self.remember_steps(document, &carried.steps.iter().copied().collect::<Vec<_>>());
+            // Recorded even when nothing matched: this plan has now had its turn.
+            let steps: Vec<usize> = carried.steps.iter().copied().collect();
+            self.remember_steps(document, &steps, Some(carried.from.clone()));
             self.carried = Some(Rc::new(carried));
         }
     }
@@ -145,18 +155,20 @@ impl Ticks {
         self.carried.take().is_some()
     }
 
-    /// Remembers what these steps of the plan shown do, beside its ticks.
-    fn remember_steps(&mut self, document: &Document, steps: &[usize]) {
+    /// Remembers what these steps of the plan shown do, beside its ticks
+    /// (and the plan it took its ticks over from, if it did).
+    fn remember_steps(&mut self, document: &Document, steps: &[usize], carried_from: Option<Rc<str>>) {
         let analysis = &document.analysis;
         let (Some(fingerprint), Some(plan), Some(cluster)) = (&analysis.fingerprint, &analysis.plan, &analysis.cluster)
         else {
             return;
         };
-        if steps.is_empty() {
-            return;
-        }
-        let mut known =
-            TickedSteps { description: rollplan_core::description_fingerprint(cluster).into(), steps: BTreeMap::new() };
+        // The description's fingerprint is known once the plan has a record (a hash saved per tick).
+        let description = match self.progress.ticked_steps_of(fingerprint) {
+            Some(known) if !known.description.is_empty() => known.description.clone(),
+            _ => rollplan_core::description_fingerprint(cluster).into(),
+        };
+        let mut known = TickedSteps { description, carried_from, steps: BTreeMap::new() };
         // Inserted one by one: `collect()` would add a sort for this element type to the bundle.
         for &index in steps {
             if let Some(step) = plan.steps.get(index) {
