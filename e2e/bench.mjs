@@ -20,6 +20,12 @@
 // (d) Tick to painted page, for reference (no budget): ticking a step in a
 //     24-node cluster's plan, whose timeline (24 rows) and checklist both
 //     show it; from the checkbox's click to after the next frame is painted.
+// (e) Paste, for reference (no budget yet): a generated description set into
+//     the editor with one `input` event of type `insertFromPaste`, as a paste
+//     fires it (Playwright's `fill` types a multi-line text line by line, a
+//     layout each, which no paste does); the app's analysis and render
+//     measures, and the longest main-thread task (Long Tasks API) until the
+//     plan is shown.
 //
 // By hand: cargo xtask dist && cargo build --release -p rollplan-bench && node e2e/bench.mjs
 
@@ -34,6 +40,8 @@ const KEYSTROKES = Number(process.env.ROLLPLAN_BENCH_KEYSTROKES ?? 20);
 /** Keystrokes before those measured: the page's compiler and caches warm up. */
 const WARM_UP_KEYSTROKES = 2;
 const NODES = 64;
+/** (e): generated descriptions pasted, and the name of their `result` lines. */
+const PASTES = [['long-owners:64x20', 'paste_64x20'], ['any-owner:1000', 'paste_1000']];
 /** The benches' generator: $ROLLPLAN_BENCH_BIN (the xtask sets it), else the release build. */
 const BENCH_BIN =
   process.env.ROLLPLAN_BENCH_BIN ?? fileURLToPath(new URL('../target/release/rollplan-bench', import.meta.url));
@@ -56,6 +64,7 @@ try {
   const generated = execFileSync(BENCH_BIN, ['--yaml', String(NODES)], { encoding: 'utf8' });
   await keystrokes(`(c) keystroke to updated plan, ${NODES} nodes`, 'keystroke', generated);
   await ticks();
+  for (const [name, key] of PASTES) await paste(name, key);
 } catch (error) {
   console.log(`bench.mjs: ${error.stack ?? error}`);
   broke = true;
@@ -247,6 +256,49 @@ async function ticks() {
     console.log(`  median: tick to painted page ${fixed(median(measured))} (slowest ${fixed(max(measured))})`);
     result('tick_median_ms', median(measured));
     result('tick_max_ms', max(measured));
+  } finally {
+    await context.close();
+  }
+}
+
+/** (e): one paste of the generated description `name`, into a fresh page showing the seed. */
+async function paste(name, key) {
+  const { context, page, errors } = await appShowingSeed();
+  try {
+    const text = execFileSync(BENCH_BIN, ['--yaml', name], { encoding: 'utf8' });
+    await page.evaluate(() => {
+      window.rollplanLongTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.rollplanLongTasks.push(entry.duration);
+      }).observe({ type: 'longtask' });
+    });
+    await page.evaluate((text) => {
+      const editor = document.querySelector('#description');
+      editor.value = text;
+      editor.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    }, text);
+    const measured = await (
+      await page.waitForFunction(
+        () => {
+          const [analyze] = performance.getEntriesByName('rollplan:analyze');
+          const [render] = performance.getEntriesByName('rollplan:render');
+          return analyze && render && !document.querySelector('.plan.stale')
+            ? { analyze: analyze.duration, render: render.duration }
+            : null;
+        },
+        undefined,
+        { timeout: 120_000 },
+      )
+    ).jsonValue();
+    // Long tasks are reported after they end: give the last one a moment to arrive.
+    await page.waitForTimeout(500);
+    const longest = await page.evaluate(() => Math.max(0, ...window.rollplanLongTasks));
+    if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
+    console.log(
+      `(e) paste ${name} (${text.length} bytes): analysis ${fixed(measured.analyze)}, render ${fixed(measured.render)}, ` +
+        `longest main-thread task ${fixed(longest)} ms`,
+    );
+    result(`${key}_longest_task_ms`, longest);
   } finally {
     await context.close();
   }
