@@ -44,8 +44,9 @@ const PROBE_KEY: &str = "rollplan.probe";
 pub struct Synced {
     /// Each plan's progress as storage held it when last read or written.
     progress: RefCell<BTreeMap<String, Stored<Steps>>>,
-    /// What each plan's ticked steps did, as storage held it when last read or written.
-    ticked: RefCell<BTreeMap<String, Stored<TickedSteps>>>,
+    /// Which steps' deeds each plan's record held when last read or written
+    /// (the indices only: the same map type as `progress`, no more code in the bundle).
+    ticked: RefCell<BTreeMap<String, Stored<Steps>>>,
     /// The revision and text of the description last saved.
     text: RefCell<(u64, Option<String>)>,
     /// Keys not to write: their unreadable value could not be kept aside.
@@ -172,8 +173,12 @@ pub fn restore(synced: &Synced) -> Restored {
     for key in keys {
         if let Some(fingerprint) = ticked_fingerprint_of(&key) {
             if let Some(stored) = synced.read_ticked(&storage, &key, &mut restored.problems) {
-                restored.progress.remember(fingerprint, stored.data.clone());
-                synced.ticked.borrow_mut().insert(fingerprint.to_owned(), stored);
+                let indices = record::set(stored.data.steps.keys().copied());
+                restored.progress.remember(fingerprint, stored.data);
+                synced
+                    .ticked
+                    .borrow_mut()
+                    .insert(fingerprint.to_owned(), Stored { revision: stored.revision, data: indices });
             }
             continue;
         }
@@ -317,7 +322,7 @@ fn save_progress(synced: &Synced, progress: &Progress, problems: &mut Vec<Action
             .ticked
             .borrow()
             .get(fingerprint)
-            .is_some_and(|known| ours.steps.keys().all(|index| known.data.steps.contains_key(index)));
+            .is_some_and(|known| ours.steps.keys().all(|index| known.data.contains(index)));
         let key = format!("{TICKED_KEY_PREFIX}{fingerprint}");
         if saved || synced.frozen.borrow().contains(&key) {
             continue;
@@ -339,6 +344,7 @@ fn save_progress(synced: &Synced, progress: &Progress, problems: &mut Vec<Action
         if !write(&storage, &key, &record::encode_ticked(revision, &merged)) {
             return synced.fail(problems);
         }
-        synced.ticked.borrow_mut().insert(fingerprint.to_owned(), Stored { revision, data: merged });
+        let indices = record::set(merged.steps.keys().copied());
+        synced.ticked.borrow_mut().insert(fingerprint.to_owned(), Stored { revision, data: indices });
     }
 }
