@@ -70,13 +70,15 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
     for service in cluster.services() {
         replay.nodes[service.on].hosted += 1;
     }
-    replay.update_accountable();
+    replay.update_accountable(replay.open_nodes());
     for (index, step) in plan.steps.iter().enumerate() {
         let number = index + 1;
         let fail = |rule: &'static str, message: String| Violation { step: number, rule, message };
         replay.step(&step.action).map_err(|(rule, message)| fail(rule, message))?;
-        replay.update_accountable();
-        replay.invariants().map_err(|(rule, message)| fail(rule, message))?;
+        // Where services would fail over to, found once for the state the step leads to.
+        let open = replay.open_nodes();
+        replay.update_accountable(open);
+        replay.invariants(open).map_err(|(rule, message)| fail(rule, message))?;
         // Past the step the plan says its what-if analysis stopped at, it shows no risks.
         if plan.summary.risks_through_step.is_some_and(|through| index >= through) {
             if step.risk_count != 0 || plan.risks_after(index).next().is_some() {
@@ -93,7 +95,7 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
             .map(|r| (r.kind, r.level, r.target, r.node(), r.services().to_vec(), r.count()))
             .collect();
         shown.sort_unstable();
-        let expected = replay.risks();
+        let expected = replay.risks(open);
         let expected_count: usize = expected.iter().map(|key| key.5).sum();
         if shown != expected {
             return Err(fail(
@@ -298,7 +300,7 @@ impl<'c> CheckedCluster<'c> {
         Ok(())
     }
 
-    fn invariants(&self) -> Result<(), Broken> {
+    fn invariants(&self, open: [Option<NodeId>; 2]) -> Result<(), Broken> {
         let cluster = self.cluster;
         let total = self.nodes.len();
         let down = self.nodes.iter().filter(|n| n.paused).count();
@@ -326,7 +328,6 @@ impl<'c> CheckedCluster<'c> {
             }
         }
         // A running service must never have a failover target on a forbidden other release.
-        let open = self.open_nodes();
         for service in &self.services {
             if service.accountable
                 && let Some((target, component)) = self.forbidden_failover(service, open)
@@ -394,11 +395,10 @@ impl<'c> CheckedCluster<'c> {
     /// owners are left out are grouped by how they would fare (kind, level,
     /// target and the releases that differ): a group on one node is a risk
     /// per service, a group on several nodes one risk that counts them.
-    fn risks(&self) -> Vec<RiskKey> {
+    fn risks(&self, open: [Option<NodeId>; 2]) -> Vec<RiskKey> {
         type Fate<'r> = (RiskKind, RiskLevel, Option<NodeId>, Vec<(ComponentId, &'r str, &'r str)>);
         let mut risks = Vec::new();
         let mut groups: std::collections::BTreeMap<Fate, Vec<(NodeId, ServiceId)>> = std::collections::BTreeMap::new();
-        let open = self.open_nodes();
         for (id, service) in self.services.iter_ids() {
             let here = service.location;
             let fate = if !service.online {
@@ -444,8 +444,7 @@ impl<'c> CheckedCluster<'c> {
     }
 
     /// Marks the services that are now free of a forbidden mixed failover as accountable.
-    fn update_accountable(&mut self) {
-        let open = self.open_nodes();
+    fn update_accountable(&mut self, open: [Option<NodeId>; 2]) {
         let accountable: Vec<bool> =
             self.services.iter().map(|s| s.accountable || self.forbidden_failover(s, open).is_none()).collect();
         for (id, accountable) in self.services.ids().zip(accountable) {

@@ -43,6 +43,30 @@ pub struct TickedSteps {
     pub steps: BTreeMap<usize, TickedStep>,
 }
 
+impl TickedSteps {
+    /// Takes in what `other` knows that this does not (a step index never
+    /// changes meaning within a plan, so nothing known is replaced); returns
+    /// whether anything was new.
+    pub fn merge(&mut self, other: TickedSteps) -> bool {
+        let mut changed = false;
+        if self.description.is_empty() && !other.description.is_empty() {
+            self.description = other.description;
+            changed = true;
+        }
+        if self.carried_from.is_none() && other.carried_from.is_some() {
+            self.carried_from = other.carried_from;
+            changed = true;
+        }
+        for (index, step) in other.steps {
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.steps.entry(index) {
+                slot.insert(step);
+                changed = true;
+            }
+        }
+        changed
+    }
+}
+
 /// One step of a plan, as [`TickedSteps`] remembers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TickedStep {
@@ -119,23 +143,8 @@ impl Progress {
     /// Remembers what the steps of one plan did (merged with what is known: it only grows);
     /// returns whether anything was new.
     pub fn remember(&mut self, fingerprint: &str, known: TickedSteps) -> bool {
-        let mut changed = !self.ticked.contains_key(fingerprint);
-        let merged = Rc::make_mut(self.ticked.entry(fingerprint.into()).or_default());
-        if merged.description.is_empty() && !known.description.is_empty() {
-            merged.description = known.description;
-            changed = true;
-        }
-        if merged.carried_from.is_none() && known.carried_from.is_some() {
-            merged.carried_from = known.carried_from;
-            changed = true;
-        }
-        for (index, step) in known.steps {
-            if let std::collections::btree_map::Entry::Vacant(slot) = merged.steps.entry(index) {
-                slot.insert(step);
-                changed = true;
-            }
-        }
-        changed
+        let new = !self.ticked.contains_key(fingerprint);
+        Rc::make_mut(self.ticked.entry(fingerprint.into()).or_default()).merge(known) || new
     }
 
     /// Whether some other plan of `description` has ticks and knows what they did.

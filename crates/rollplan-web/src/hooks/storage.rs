@@ -332,15 +332,9 @@ fn save_progress(synced: &Synced, progress: &Progress, problems: &mut Vec<Action
         if synced.frozen.borrow().contains(&key) {
             continue;
         }
-        let mut merged = Progress::default();
         let revision = stored.as_ref().map_or(0, |stored| stored.revision) + 1;
-        if let Some(stored) = stored {
-            merged.remember(fingerprint, stored.data);
-        }
-        merged.remember(fingerprint, ours.clone());
-        let Some(merged) = merged.ticked_steps_of(fingerprint).cloned() else {
-            continue;
-        };
+        let mut merged = stored.map(|stored| stored.data).unwrap_or_default();
+        merged.merge(ours.clone());
         if !write(&storage, &key, &record::encode_ticked(revision, &merged)) {
             return synced.fail(problems);
         }

@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use rollplan_core::plan::Plan;
+
 use super::document::Document;
 use crate::progress::{CarriedOver, Progress, TickedStep, TickedSteps};
 
@@ -41,7 +43,7 @@ impl Ticks {
             return false;
         }
         if done {
-            self.remember_steps(document, &[step], None);
+            self.remember_steps(document, &[step]);
         }
         self.unticked = None;
         true
@@ -127,7 +129,7 @@ impl Ticks {
             let unknown: Vec<usize> =
                 done.iter().copied().filter(|step| known.is_none_or(|known| !known.steps.contains_key(step))).collect();
             if !unknown.is_empty() {
-                self.remember_steps(document, &unknown, None);
+                self.remember_steps(document, &unknown);
             }
             return;
         }
@@ -144,8 +146,10 @@ impl Ticks {
         if let Some(carried) = self.progress.carry_over(fingerprint, &description, &keys) {
             self.progress.put(fingerprint, Rc::new(carried.steps.clone()));
             // Recorded even when nothing matched: this plan has now had its turn.
-            let steps: Vec<usize> = carried.steps.iter().copied().collect();
-            self.remember_steps(document, &steps, Some(carried.from.clone()));
+            let known = ticked_steps(plan, &carried.steps, description.into(), Some(carried.from.clone()), |index| {
+                keys.get(index).cloned().unwrap_or_default()
+            });
+            self.progress.remember(fingerprint, known);
             self.carried = Some(Rc::new(carried));
         }
     }
@@ -155,9 +159,8 @@ impl Ticks {
         self.carried.take().is_some()
     }
 
-    /// Remembers what these steps of the plan shown do, beside its ticks
-    /// (and the plan it took its ticks over from, if it did).
-    fn remember_steps(&mut self, document: &Document, steps: &[usize], carried_from: Option<Rc<str>>) {
+    /// Remembers what these steps of the plan shown do, beside its ticks.
+    fn remember_steps(&mut self, document: &Document, steps: &[usize]) {
         let analysis = &document.analysis;
         let (Some(fingerprint), Some(plan), Some(cluster)) = (&analysis.fingerprint, &analysis.plan, &analysis.cluster)
         else {
@@ -168,15 +171,28 @@ impl Ticks {
             Some(known) if !known.description.is_empty() => known.description.clone(),
             _ => rollplan_core::description_fingerprint(cluster).into(),
         };
-        let mut known = TickedSteps { description, carried_from, steps: BTreeMap::new() };
-        // Inserted one by one: `collect()` would add a sort for this element type to the bundle.
-        for &index in steps {
-            if let Some(step) = plan.steps.get(index) {
-                known
-                    .steps
-                    .insert(index, TickedStep { key: step.key(cluster).into(), title: step.title.as_str().into() });
-            }
-        }
+        let known = ticked_steps(plan, steps, description, None, |index| {
+            plan.steps.get(index).map(|step| step.key(cluster)).unwrap_or_default()
+        });
         self.progress.remember(fingerprint, known);
     }
+}
+
+/// The record of what `steps` of `plan` do (`key` names the step at an index),
+/// to keep beside their ticks; `carried_from`, the plan they were taken over from.
+fn ticked_steps<'s>(
+    plan: &Plan,
+    steps: impl IntoIterator<Item = &'s usize>,
+    description: Rc<str>,
+    carried_from: Option<Rc<str>>,
+    key: impl Fn(usize) -> String,
+) -> TickedSteps {
+    let mut known = TickedSteps { description, carried_from, steps: BTreeMap::new() };
+    // Inserted one by one: `collect()` would add a sort for this element type to the bundle.
+    for &index in steps {
+        if let Some(step) = plan.steps.get(index) {
+            known.steps.insert(index, TickedStep { key: key(index).into(), title: step.title.as_str().into() });
+        }
+    }
+    known
 }
