@@ -10,6 +10,10 @@
 //!   that tells the app to register `sw.js` (the app skips it without: `trunk serve`);
 //! - index.html is checked: no inline script, event-handler attribute,
 //!   `style` attribute or element, and no URL of another origin;
+//! - `analysis-worker-<hash>.js`, the analysis worker's script (template:
+//!   `analysis-worker.js` beside this file), gets the name of this build's
+//!   wasm-bindgen module, and a `<meta name="rollplan-analysis-worker">`
+//!   names it for the app (without it the app analyses on the page's thread);
 //! - `sw.js`, the service worker (template: `sw.js` beside this file), gets
 //!   the list of every other file in dist/ and a version that is a hash of
 //!   their contents, so a new deployment is a new worker.
@@ -33,6 +37,8 @@ pub const SERVICE_WORKER: &str = "sw.js";
 
 const SW_TEMPLATE: &str = include_str!("sw.js");
 
+const ANALYSIS_WORKER_TEMPLATE: &str = include_str!("analysis-worker.js");
+
 /// Finishes a dist/ that `trunk build` just wrote.
 pub fn finish(dist: &Path) -> Result<()> {
     let index_path = dist.join("index.html");
@@ -41,7 +47,10 @@ pub fn finish(dist: &Path) -> Result<()> {
     let loader_name = format!("start-{:016x}.js", fnv1a(loader.as_bytes(), FNV_OFFSET));
     write(&dist.join(&loader_name), loader.as_bytes())?;
     let html = html.replace(LOADER_PLACEHOLDER, &format!("./{loader_name}"));
-    let html = insert_after_charset(&html)?;
+    let worker = analysis_worker(&loader)?;
+    let worker_name = format!("analysis-worker-{:016x}.js", fnv1a(worker.as_bytes(), FNV_OFFSET));
+    write(&dist.join(&worker_name), worker.as_bytes())?;
+    let html = insert_after_charset(&html, &worker_name)?;
     check_page(&html)?;
     write(&index_path, html.as_bytes())?;
     for css in files(dist)?
@@ -90,15 +99,26 @@ fn move_inline_loader(html: &str) -> Result<(String, String)> {
     Ok((page, html[content_start..content_end].trim().to_owned() + "\n"))
 }
 
-/// Puts the CSP and the service worker's `<meta>` right after `<meta charset>`
-/// (the policy only covers what follows it).
-fn insert_after_charset(html: &str) -> Result<String> {
+/// The analysis worker's script for the build whose loader is `loader`: it
+/// imports the wasm-bindgen module the loader imports.
+fn analysis_worker(loader: &str) -> Result<String> {
+    let glue = loader
+        .lines()
+        .find_map(|line| line.strip_prefix("import init, * as bindings from './")?.strip_suffix("';"))
+        .filter(|glue| !glue.contains(['\'', '\\', '/']))
+        .ok_or("Trunk's loader no longer starts with `import init, * as bindings from './<module>.js';`")?;
+    Ok(ANALYSIS_WORKER_TEMPLATE.replace("@GLUE@", glue))
+}
+
+/// Puts the CSP, and the `<meta>`s naming the service worker and the analysis
+/// worker, right after `<meta charset>` (the policy only covers what follows it).
+fn insert_after_charset(html: &str, analysis_worker: &str) -> Result<String> {
     let charset = tags(html)?
         .into_iter()
         .find(|tag| tag.name == "meta" && tag.attribute("charset").is_some())
         .ok_or("index.html has no <meta charset>")?;
     Ok(format!(
-        "{}\n    <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\" />\n    <meta name=\"rollplan-service-worker\" content=\"./{SERVICE_WORKER}\" />{}",
+        "{}\n    <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\" />\n    <meta name=\"rollplan-service-worker\" content=\"./{SERVICE_WORKER}\" />\n    <meta name=\"rollplan-analysis-worker\" content=\"./{analysis_worker}\" />{}",
         &html[..charset.end],
         &html[charset.end..]
     ))
@@ -322,16 +342,21 @@ const wasm = await init({ module_or_path: './rollplan-web-f851_bg.wasm' });
         assert!(loader.ends_with("'./rollplan-web-f851_bg.wasm' });\n"));
         assert!(page.contains("<script type=\"module\" src=\"@LOADER@\"></script>\n  <link rel=\"modulepreload\""));
         assert!(!page.contains("import init"));
-        let page = insert_after_charset(&page).unwrap();
+        let page = insert_after_charset(&page, "analysis-worker-12ab.js").unwrap();
         assert!(page.contains(&format!(
-            "<meta charset=\"utf-8\" />\n    <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\" />\n    <meta name=\"rollplan-service-worker\" content=\"./sw.js\" />\n    <meta name=\"description\""
+            "<meta charset=\"utf-8\" />\n    <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\" />\n    <meta name=\"rollplan-service-worker\" content=\"./sw.js\" />\n    <meta name=\"rollplan-analysis-worker\" content=\"./analysis-worker-12ab.js\" />\n    <meta name=\"description\""
         )));
+        let worker = analysis_worker(&loader).unwrap();
+        assert!(worker.contains("import init, { analyzeForPage } from './rollplan-web-f851.js';"), "{worker}");
+        assert!(!worker.contains('@'), "every placeholder filled");
+        assert!(analysis_worker("import init from 'elsewhere';").is_err());
         check_page(&page).unwrap();
         assert!(move_inline_loader(&page).unwrap_err().contains("0 inline scripts"), "finishing twice is refused");
     }
 
     #[test]
     fn the_policy_is_strict() {
+        assert!(CSP.contains("worker-src 'self';"), "the analysis worker, and nothing else");
         assert!(!CSP.contains("unsafe-inline"));
         assert!(!CSP.contains(" 'unsafe-eval'"), "only 'wasm-unsafe-eval'");
         assert!(CSP.contains("script-src 'self' 'wasm-unsafe-eval';"));
@@ -396,12 +421,15 @@ const wasm = await init({ module_or_path: './rollplan-web-f851_bg.wasm' });
         std::fs::write(dir.join("style-62bf.css.br"), "br").unwrap();
         finish(&dir).unwrap();
         let names = files(&dir).unwrap();
-        assert_eq!(names.len(), 5, "{names:?}");
+        assert_eq!(names.len(), 6, "{names:?}");
         let loader = names.iter().find(|name| name.starts_with("start-")).unwrap();
         let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
         assert!(page.contains(&format!("src=\"./{loader}\"")));
         let worker = std::fs::read_to_string(dir.join("sw.js")).unwrap();
         assert!(worker.contains(&format!("  '{loader}',")));
+        let analysis_worker = names.iter().find(|name| name.starts_with("analysis-worker-")).unwrap();
+        assert!(worker.contains(&format!("  '{analysis_worker}',")), "the service worker caches the analysis worker");
+        assert!(page.contains(&format!("<meta name=\"rollplan-analysis-worker\" content=\"./{analysis_worker}\" />")));
         assert!(worker.contains("  'index.html',"));
         assert!(!worker.contains("'sw.js'"));
         assert!(worker.contains("  'style-62bf.css',") && !worker.contains(".br'"), "{worker}");

@@ -14,7 +14,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Index, IndexMut};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::version;
 
@@ -29,7 +29,11 @@ pub trait Id: Copy + Ord {
 macro_rules! typed_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        ///
+        /// Read back (`Deserialize`) only from a plan this build wrote for the
+        /// same cluster (the page's analysis worker hands plans over as JSON):
+        /// [`crate::plan::Plan::fits`] checks such ids against the cluster.
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(u32);
 
@@ -164,7 +168,12 @@ impl<'a, I: Id, T> IntoIterator for &'a IdVec<I, T> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Serialized as plain data with positions for ids; read back
+/// (`Deserialize`) through [`Cluster::new`], so a cluster read from JSON
+/// keeps every invariant a validated one does (the page's analysis worker
+/// hands clusters over this way).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ClusterData")]
 pub struct Cluster {
     name: String,
     components: IdVec<ComponentId, Component>,
@@ -173,7 +182,7 @@ pub struct Cluster {
     policy: Policy,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Component {
     pub name: String,
     /// Display title; the name when the description gives none.
@@ -209,7 +218,7 @@ impl Component {
 
 /// A node as a description gives it. In a [`Cluster`] it has exactly one
 /// version per component.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Node {
     pub name: String,
     /// The current version of each component, in the order of the components.
@@ -284,6 +293,38 @@ pub struct Service {
     pub uses: Vec<ComponentId>,
 }
 
+/// A [`Cluster`] as it serializes, for reading one back through [`Cluster::new`].
+#[derive(Deserialize)]
+struct ClusterData {
+    name: String,
+    components: Vec<Component>,
+    nodes: Vec<Node>,
+    services: Vec<ServiceData>,
+    policy: Policy,
+}
+
+/// A [`Service`] as it serializes: ids are positions.
+#[derive(Deserialize)]
+struct ServiceData {
+    name: String,
+    on: usize,
+    owners: Option<Vec<usize>>,
+    uses: Vec<usize>,
+}
+
+impl TryFrom<ClusterData> for Cluster {
+    type Error = String;
+
+    fn try_from(data: ClusterData) -> Result<Cluster, String> {
+        let services = data
+            .services
+            .into_iter()
+            .map(|ServiceData { name, on, owners, uses }| ServiceParts { name, on, owners, uses })
+            .collect();
+        Cluster::new(data.name, data.components, data.nodes, services, data.policy)
+    }
+}
+
 /// A service as code builds it by hand, with positions for references:
 /// [`Cluster::new`] checks them and makes a [`Service`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -297,7 +338,7 @@ pub struct ServiceParts {
     pub uses: Vec<usize>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     /// Nodes out of service at once.
     pub max_down: u32,
@@ -314,7 +355,7 @@ impl Default for Policy {
 }
 
 /// May a service fail over between nodes whose releases of a component differ?
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum MixedFailover {
     Allow,
@@ -335,7 +376,7 @@ impl MixedFailover {
 }
 
 /// How the cluster keeps quorum while nodes are down.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Quorum {
     /// More than half of the nodes stay up.
@@ -385,7 +426,7 @@ impl Quorum {
 }
 
 /// Where services end up after the upgrade.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Failback {
     /// Services stay wherever the upgrade left them.

@@ -52,7 +52,7 @@ pub use position::{LineIndex, Span};
 pub const MAX_DEPTH: usize = 64;
 
 /// The formats a description can be written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Syntax {
     Yaml,

@@ -12,7 +12,8 @@
 //!   data), [`list_window`] (which steps of a long checklist are rendered),
 //!   [`text_position`] (line/column to textarea offsets) and [`wording`]; plan
 //!   links ([`sharing`]), comparing plans ([`review`]) and what the export
-//!   buttons download ([`export`]);
+//!   buttons download ([`export`]); [`handover`], an analysis as the
+//!   analysis worker sends it to the page (and the worker's entry point);
 //! - `reducer`: the `yew::Reducible` adapter for that state;
 //! - [`hooks`]: the browser at the edge: storage, the analysis debounce, files,
 //!   the address bar, the clipboard, downloads, the service worker, the
@@ -26,6 +27,7 @@
 
 pub mod components;
 pub mod export;
+pub mod handover;
 pub mod hooks;
 pub mod list_window;
 pub mod progress;

@@ -34,7 +34,7 @@ mod world;
 pub use unlisted::spread_message;
 pub use whatif::{risk_kinds, risk_message, service_names};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Cluster, ComponentId, IdVec, NodeId, ServiceId};
 
@@ -50,7 +50,7 @@ pub const MAX_RISK_SPANS: usize = 1_000_000;
 pub const PLANNER_VERSION: &str = "4";
 
 /// One service's planned failover, inside a step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Move {
     pub service: ServiceId,
     pub from: NodeId,
@@ -58,7 +58,7 @@ pub struct Move {
 }
 
 /// What one step does.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", tag = "action")]
 pub enum Action {
     /// A planned failover of one service to another node.
@@ -126,7 +126,7 @@ impl Action {
 }
 
 /// What could go wrong if a node failed after this step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RiskKind {
     /// The service would fail over to a node running a different release of a component it uses.
@@ -148,7 +148,7 @@ impl RiskKind {
 }
 
 /// How serious a risk is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RiskLevel {
     /// A rule the plan must not break (`mixed_failover: forbid`); never in an emitted plan.
@@ -158,7 +158,7 @@ pub enum RiskLevel {
     Info,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Risk {
     pub kind: RiskKind,
     pub level: RiskLevel,
@@ -184,7 +184,7 @@ pub struct Risk {
 /// one node, each keeps a risk of its own, so that services drained onto a
 /// node one step after another begin a risk each rather than renaming the
 /// whole group at every step ([`unlisted`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "scope")]
 pub enum AtRisk {
     /// One service, on its node.
@@ -305,7 +305,7 @@ impl NodeState {
 }
 
 /// What a person reads for one step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Details {
     /// What to check before starting the step.
     pub before: String,
@@ -317,7 +317,7 @@ pub struct Details {
     pub minutes: Option<u32>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub action: Action,
     pub title: String,
@@ -390,7 +390,7 @@ fn escaped(name: &str) -> std::borrow::Cow<'_, str> {
 /// rolling upgrade most services keep the same risk for many steps, so a list
 /// per step grows with steps × services,
 /// while spans grow with the changes the steps make.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RiskSpan {
     pub risk: Risk,
     /// Index of the first step after which the risk stands.
@@ -407,7 +407,7 @@ impl RiskSpan {
 }
 
 /// Totals for the summary bar and the change ticket.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub steps: usize,
     /// Moves and verifications: planned failovers, each a brief interruption.
@@ -430,7 +430,7 @@ pub struct Summary {
 }
 
 /// A complete, safe upgrade sequence.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     pub steps: Vec<Step>,
     /// Every risk of the plan, ordered by the step it begins after, then by service.
@@ -460,6 +460,36 @@ impl Plan {
             }
         }
         changes
+    }
+
+    /// Whether every id the plan names is one of `cluster`'s. Always so for a
+    /// plan the planner made for it; a plan read back from JSON (the page's
+    /// analysis worker hands plans over that way) is checked with this before
+    /// anything indexes the cluster with its ids.
+    pub fn fits(&self, cluster: &Cluster) -> bool {
+        let node = |id: NodeId| cluster.nodes().get(id).is_some();
+        let service = |id: ServiceId| cluster.services().get(id).is_some();
+        let moves = |moves: &[Move]| moves.iter().all(|m| service(m.service) && node(m.from) && node(m.to));
+        let action = |action: &Action| match action {
+            Action::Move { service: s, from, to } | Action::Verify { service: s, from, to } => {
+                service(*s) && node(*from) && node(*to)
+            }
+            Action::Drain { node: n, moves: m } | Action::Failback { node: n, moves: m, .. } => node(*n) && moves(m),
+            Action::Pause { node: n } | Action::Resume { node: n } => node(*n),
+            Action::Upgrade { node: n, components } => {
+                node(*n) && components.iter().all(|&c| cluster.components().get(c).is_some())
+            }
+            Action::Offline { service: s, node: n } | Action::Online { service: s, node: n } => service(*s) && node(*n),
+        };
+        let risk = |risk: &Risk| {
+            risk.target.is_none_or(node)
+                && match risk.at {
+                    AtRisk::Service { service: s, node: n } => service(s) && node(n),
+                    AtRisk::Nodes { .. } => true,
+                }
+        };
+        self.steps.iter().all(|step| action(&step.action))
+            && self.risks.iter().all(|span| risk(&span.risk) && span.first <= span.last && span.last < self.steps.len())
     }
 
     /// Replays the plan from the cluster's current state, one step at a time.
@@ -499,7 +529,7 @@ impl<'p> Replay<'p> {
 }
 
 /// Which rule makes a plan impossible.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlockingRule {
     /// Even one node down loses quorum.
@@ -531,7 +561,7 @@ impl BlockingRule {
 }
 
 /// Why no safe plan exists, and what would change that.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Blocked {
     pub rule: BlockingRule,
     #[serde(skip_serializing_if = "Option::is_none")]

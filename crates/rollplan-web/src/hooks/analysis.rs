@@ -42,6 +42,7 @@ use web_sys::{Event, HtmlTextAreaElement, Performance};
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
+use super::analysis_worker::{AnalysisWorker, Answer};
 use crate::state::{Action, State};
 
 /// Long enough to stay out of the way of typing, short enough to feel live.
@@ -82,6 +83,8 @@ struct Shared {
     edited_at: Cell<Option<f64>>,
     /// The analysis dispatched and not yet seen rendered.
     running: Cell<Option<Running>>,
+    /// The revision last sent to the analysis worker, and when it was edited.
+    requested: Cell<Option<(u64, Option<f64>)>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -92,19 +95,30 @@ struct Running {
     analysed_at: f64,
 }
 
-/// Dispatches [`Action::Analyze`] after each edit, as soon as [`delay_after`] allows.
+/// Has each edit analysed: by the analysis worker at once where the page
+/// has one, else by dispatching [`Action::Analyze`] as soon as [`delay_after`] allows.
 #[hook]
 pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
     let shared = use_memo((), |()| Shared::default());
+    let worker = {
+        let shared = shared.clone();
+        let dispatcher = state.dispatcher();
+        use_memo((), move |()| AnalysisWorker::of_page(move |answer| answered(&shared, &dispatcher, answer)))
+    };
     use_edit_times(shared.clone());
     {
         let stale = state.document.is_stale();
+        let text = state.document.text.clone();
         let dispatcher = state.dispatcher();
         let shared = shared.clone();
         use_effect_with(state.document.revision, move |&revision| {
             shared.latest.set(revision);
             let edited_at = shared.edited_at.take();
-            if stale {
+            if let Some(worker) = worker.as_ref().as_ref().filter(|worker| stale && !worker.failed()) {
+                // Off the page's thread: no reason to wait for typing to pause.
+                shared.requested.set(Some((revision, edited_at)));
+                worker.request(revision, text);
+            } else if stale {
                 let scheduled_at = now_ms();
                 spawn_local(async move {
                     let delay = delay_after(shared.last_cost.get());
@@ -144,6 +158,25 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
         }
         _ => shared.last_cost.set(None),
     });
+}
+
+/// Shows what the analysis worker answered, timed as an analysis on the
+/// page's thread is; analyses on the page's thread what it could not.
+fn answered(shared: &Shared, dispatcher: &UseReducerDispatcher<State>, answer: Answer) {
+    match answer {
+        Answer::Findings { findings, sent_at } => {
+            let revision = findings.revision;
+            let analysed_at = now_ms();
+            measure("rollplan:analyze", sent_at, analysed_at);
+            let edited_at = match shared.requested.take() {
+                Some((requested, edited_at)) if requested == revision => edited_at,
+                _ => None,
+            };
+            shared.running.set(Some(Running { revision, edited_at, started_at: sent_at, analysed_at }));
+            dispatcher.dispatch(Action::Analyzed(findings));
+        }
+        Answer::Failed { revision } => dispatcher.dispatch(Action::Analyze { revision }),
+    }
 }
 
 /// Records when the editor is edited: the time stamp of every `input` event

@@ -2,7 +2,8 @@
 //!
 //! - [`storage`]: the description and the checklist progress live in
 //!   `localStorage`, so a reload or a closed tab loses nothing;
-//! - [`analysis`]: analyses the text after each edit, at once when that is quick, else once typing pauses;
+//! - [`analysis`]: analyses the text after each edit: in the [`analysis_worker`] where the page has
+//!   one, else on the page's thread, at once when that is quick, else once typing pauses;
 //! - [`files`]: reading a file the user opens or drops on the page;
 //! - [`link`]: plan links in the address bar;
 //! - [`export`]: the clipboard, downloads and printing;
@@ -13,6 +14,7 @@
 //! Everything else in the app is plain state (`state/`) and rendering.
 
 pub mod analysis;
+pub mod analysis_worker;
 pub mod export;
 pub mod files;
 pub mod link;

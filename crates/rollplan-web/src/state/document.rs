@@ -7,8 +7,10 @@
 //! analysis hook makes right after the edit when analyses are quick, else
 //! once typing pauses (`hooks/analysis.rs`). An analysis for a revision that
 //! is no longer current is ignored, which is all the cancelling the debounce
-//! needs. Loading an example or a file analyses at once: there is no typing
-//! to wait for.
+//! needs. Where the page has its analysis worker, the same request is
+//! answered there and the answer arrives as [`Document::receive`], subject to
+//! the same rule. Loading an example or a file analyses at once: there is no
+//! typing to wait for.
 //!
 //! A new plan is news for the other sub-states (the comparison, the ticks):
 //! [`Document::take_new_plan`] tells the state once per new plan.
@@ -16,10 +18,11 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use rollplan_core::plan::{Blocked, Outcome, Plan};
+use rollplan_core::plan::{Blocked, Plan};
 use rollplan_core::{Cluster, Diagnostic, Severity, Syntax};
 
 use super::examples::recognise;
+use crate::handover::Handover;
 
 /// What the core found in one revision of the text. (Not the core's
 /// `Analysis`, which it is made from: this one is shared, behind `Rc`s.)
@@ -47,20 +50,19 @@ pub struct Findings {
 impl Findings {
     /// Runs the core on `text`: validation and, when valid, planning.
     pub fn of(text: &str, revision: u64) -> Self {
-        let rollplan_core::Analysis { validation, outcome, fingerprint } =
-            rollplan_core::analyze(text, Syntax::detect(text));
-        let (plan, blocked) = match outcome {
-            Some(Outcome::Planned(plan)) => (Some(Rc::new(plan)), None),
-            Some(Outcome::Blocked(reasons)) => (None, Some(reasons.into())),
-            None => (None, None),
-        };
+        Findings::from_handover(Handover::analyze(text), revision)
+    }
+
+    /// The findings of revision `revision`, analysed elsewhere (the analysis worker).
+    pub fn from_handover(handover: Handover, revision: u64) -> Self {
+        let Handover { syntax, diagnostics, cluster, plan, blocked, fingerprint } = handover;
         Findings {
             revision,
-            syntax: validation.syntax,
-            diagnostics: validation.diagnostics.into(),
-            cluster: validation.cluster.map(Rc::new),
-            plan,
-            blocked,
+            syntax,
+            diagnostics: diagnostics.into(),
+            cluster: cluster.map(Rc::new),
+            plan: plan.map(Rc::new),
+            blocked: blocked.map(Into::into),
             fingerprint: fingerprint.map(Rc::from),
         }
     }
@@ -133,6 +135,17 @@ impl Document {
             return false;
         }
         self.set_analysis(Findings::of(&self.text, revision));
+        true
+    }
+
+    /// Shows findings made elsewhere (the analysis worker) if they are of the
+    /// current revision and it is not analysed yet: an answer about a text
+    /// typed over since is dropped.
+    pub fn receive(&mut self, findings: Findings) -> bool {
+        if findings.revision != self.revision || !self.is_stale() {
+            return false;
+        }
+        self.set_analysis(findings);
         true
     }
 

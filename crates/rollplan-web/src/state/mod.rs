@@ -59,6 +59,8 @@ pub enum Action {
     Edit(String),
     /// Typing paused at `revision`: analyse the text if it is still that revision.
     Analyze { revision: u64 },
+    /// The analysis worker's findings for a revision: shown if it is still the current one.
+    Analyzed(Findings),
     /// The user picked an example by file name.
     LoadExample(String),
     /// The user opened or dropped a file.
@@ -159,6 +161,7 @@ impl State {
             // The shared description is read-only (the editor says so): keep it to edit it.
             Action::Edit(text) => self.sharing.shared.is_none() && document.edit(&text),
             Action::Analyze { revision } => document.analyze(revision),
+            Action::Analyzed(findings) => document.receive(findings),
             Action::LoadExample(name) => match EXAMPLES.iter().find(|example| example.name == name) {
                 Some(example) => {
                     // Picking an example leaves a shared plan: it replaces the user's own text.
