@@ -6,8 +6,9 @@
 //
 // It runs the page's own wasm: the page's first message is the compiled
 // `WebAssembly.Module` it already has, so nothing is downloaded or compiled
-// again. Then each message `{revision, text}` is answered `{revision, json}`
-// (the analysis as the page reads it back, handover.rs) or `{revision, error}`.
+// again. Then each message `{revision, text}` is answered `{revision, bytes}`
+// (the analysis in postcard, as the page reads it back: handover.rs; the
+// buffer is transferred, not copied) or `{revision, error}`.
 // Messages are handled one at a time, in order; the page sends the next one
 // when this one is answered, or terminates the worker to cut a long one short.
 
@@ -23,7 +24,8 @@ self.onmessage = async ({ data }) => {
   const { revision, text } = data;
   try {
     await ready;
-    self.postMessage({ revision, json: analyzeForPage(text) });
+    const bytes = analyzeForPage(text);
+    self.postMessage({ revision, bytes }, [bytes.buffer]);
   } catch (error) {
     self.postMessage({ revision, error: String(error) });
   }

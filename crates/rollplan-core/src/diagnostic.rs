@@ -136,7 +136,7 @@ impl std::fmt::Display for Code {
 ///
 /// `line` and `column` are 1-based; columns count Unicode scalar values, as
 /// editors do. `end_line`/`end_column` point just past the offending value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
@@ -149,8 +149,35 @@ pub struct Diagnostic {
     #[serde(skip)]
     pub span: Span,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub hint: Option<String>,
+}
+
+/// By hand for one reason: the JSON of docs/diagnostics.md leaves `hint` out
+/// when there is none and never has the `span`, while a compact format (the
+/// page's analysis worker hands diagnostics over in postcard) needs every
+/// field but the span in order; `is_human_readable` tells the two apart.
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let omit = serializer.is_human_readable() && self.hint.is_none();
+        let mut out = serializer.serialize_struct("Diagnostic", if omit { 8 } else { 9 })?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("severity", &self.severity)?;
+        out.serialize_field("path", &self.path)?;
+        out.serialize_field("line", &self.line)?;
+        out.serialize_field("column", &self.column)?;
+        out.serialize_field("end_line", &self.end_line)?;
+        out.serialize_field("end_column", &self.end_column)?;
+        out.skip_field("span")?;
+        out.serialize_field("message", &self.message)?;
+        if omit {
+            out.skip_field("hint")?;
+        } else {
+            out.serialize_field("hint", &self.hint)?;
+        }
+        out.end()
+    }
 }
 
 impl Diagnostic {

@@ -307,9 +307,9 @@ struct ClusterData {
 #[derive(Deserialize)]
 struct ServiceData {
     name: String,
-    on: usize,
-    owners: Option<Vec<usize>>,
-    uses: Vec<usize>,
+    on: u32,
+    owners: Option<Vec<u32>>,
+    uses: Vec<u32>,
 }
 
 impl TryFrom<ClusterData> for Cluster {
@@ -319,7 +319,12 @@ impl TryFrom<ClusterData> for Cluster {
         let services = data
             .services
             .into_iter()
-            .map(|ServiceData { name, on, owners, uses }| ServiceParts { name, on, owners, uses })
+            .map(|ServiceData { name, on, owners, uses }| ServiceParts {
+                name,
+                on: on as usize,
+                owners: owners.map(|owners| owners.into_iter().map(|owner| owner as usize).collect()),
+                uses: uses.into_iter().map(|component| component as usize).collect(),
+            })
             .collect();
         Cluster::new(data.name, data.components, data.nodes, services, data.policy)
     }

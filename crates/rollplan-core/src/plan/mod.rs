@@ -59,7 +59,7 @@ pub struct Move {
 
 /// What one step does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase", tag = "action")]
+#[serde(rename_all = "lowercase")]
 pub enum Action {
     /// A planned failover of one service to another node.
     Move { service: ServiceId, from: NodeId, to: NodeId },
@@ -185,7 +185,7 @@ pub struct Risk {
 /// node one step after another begin a risk each rather than renaming the
 /// whole group at every step ([`unlisted`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "scope")]
+#[serde(rename_all = "kebab-case")]
 pub enum AtRisk {
     /// One service, on its node.
     Service { service: ServiceId, node: NodeId },
@@ -407,7 +407,7 @@ impl RiskSpan {
 }
 
 /// Totals for the summary bar and the change ticket.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct Summary {
     pub steps: usize,
     /// Moves and verifications: planned failovers, each a brief interruption.
@@ -425,8 +425,32 @@ pub struct Summary {
     /// Set only when the what-if analysis outgrew [`MAX_RISK_SPANS`]: the
     /// risks are worked out for the first this-many steps, and the later
     /// steps list none, which does not mean that they have none.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub risks_through_step: Option<usize>,
+}
+
+/// By hand for one reason: the JSON of docs/plan-format.md leaves
+/// `risks_through_step` out when it is unset, while a compact format (the
+/// page's analysis worker hands plans over in postcard) needs every field in
+/// order; `is_human_readable` tells the two apart.
+impl Serialize for Summary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let omit = serializer.is_human_readable() && self.risks_through_step.is_none();
+        let mut out = serializer.serialize_struct("Summary", if omit { 7 } else { 8 })?;
+        out.serialize_field("steps", &self.steps)?;
+        out.serialize_field("moves", &self.moves)?;
+        out.serialize_field("services_offline", &self.services_offline)?;
+        out.serialize_field("outage_minutes", &self.outage_minutes)?;
+        out.serialize_field("mixed_version_steps", &self.mixed_version_steps)?;
+        out.serialize_field("estimated_minutes", &self.estimated_minutes)?;
+        out.serialize_field("estimate_incomplete", &self.estimate_incomplete)?;
+        if omit {
+            out.skip_field("risks_through_step")?;
+        } else {
+            out.serialize_field("risks_through_step", &self.risks_through_step)?;
+        }
+        out.end()
+    }
 }
 
 /// A complete, safe upgrade sequence.
@@ -564,9 +588,7 @@ impl BlockingRule {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Blocked {
     pub rule: BlockingRule,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node: Option<String>,
     pub message: String,
     /// Changes to the description that would unblock the plan.

@@ -12,8 +12,8 @@
 //! worker caches it with the build's other files.
 //!
 //! Messages: the page posts `{module}` once, then `{revision, text}` per
-//! request; the worker answers `{revision, json}` (a [`Handover`] as JSON)
-//! or `{revision, error}`.
+//! request; the worker answers `{revision, bytes}` (a [`Handover`] in
+//! postcard, its buffer transferred, not copied) or `{revision, error}`.
 //!
 //! One request is in flight at a time. A newer one waits in its place (only
 //! the newest: the texts in between are never analysed), and an answer for a
@@ -174,8 +174,8 @@ impl AnalysisWorker {
         if revision != self.latest.get() {
             return;
         }
-        let json = field("json").and_then(|value| value.as_string());
-        match json.as_deref().map(Handover::from_json) {
+        let bytes = field("bytes").and_then(|value| value.dyn_into::<js_sys::Uint8Array>().ok());
+        match bytes.map(|bytes| Handover::from_bytes(&bytes.to_vec())) {
             Some(Ok(handover)) => {
                 (self.on_answer)(Answer::Findings { findings: Findings::from_handover(handover, revision), sent_at });
             }

@@ -484,6 +484,26 @@ mod tests {
     }
 
     #[test]
+    fn the_workers_findings_show_only_for_the_current_revision() {
+        let mut state = State::seed();
+        let old_text = SEED.text.replace("NODE1", "ALPHA");
+        state.apply(Action::Edit(old_text.clone()));
+        let old = state.document.revision;
+        let typed = SEED.text.replace("NODE1", "BRAVO");
+        state.apply(Action::Edit(typed.clone()));
+        let current = state.document.revision;
+        let plan_before = state.document.analysis.plan.clone();
+        assert!(!state.apply(Action::Analyzed(Findings::of(&old_text, old))), "typed over since: dropped");
+        assert!(state.document.is_stale());
+        assert_eq!(state.document.analysis.plan, plan_before);
+        assert!(state.apply(Action::Analyzed(Findings::of(&typed, current))));
+        assert!(!state.document.is_stale());
+        let plan = state.document.analysis.plan.clone().expect("the seed with a node renamed plans");
+        assert!(plan.steps.iter().any(|step| step.title.contains("BRAVO")));
+        assert!(!state.apply(Action::Analyzed(Findings::of(&typed, current))), "answered twice: no change");
+    }
+
+    #[test]
     fn the_same_text_is_no_change() {
         let mut state = State::seed();
         assert!(!state.apply(Action::Edit(SEED.text.to_owned())));
