@@ -304,3 +304,60 @@ test('a long timeline renders the columns in view; End selects the last step and
   assert.deepEqual(await problems(), []);
   await context.close();
 });
+
+/** A description of `nodes` nodes, each with one service whose owners are left to default (every node). */
+function generated(nodes) {
+  const lines = ['format: 1', 'cluster: BIG', 'components:', '  os:', '    target: "2.0"', '    minutes: 30', 'nodes:'];
+  for (let i = 1; i <= nodes; i += 1) lines.push(`  - {name: N${i}, versions: {os: "1.0"}}`);
+  lines.push('services:');
+  for (let i = 1; i <= nodes; i += 1) lines.push(`  - {name: S${i}, on: N${i}}`);
+  lines.push('policy:', '  max_down: 1', '  quorum: majority');
+  return `${lines.join('\n')}\n`;
+}
+
+test('a 1,000-node description is analysed in the worker: pasting and typing never hold the page for 50 ms', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, problems } = await open(context);
+  const workers = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 8));
+  await page.evaluate(() => {
+    window.rollplanLongTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.rollplanLongTasks.push(Math.round(entry.duration));
+    }).observe({ type: 'longtask' });
+  });
+  const shown = async (marker) =>
+    eventually(
+      () => page.evaluate((marker) => !document.querySelector('.plan.stale') && document.body.textContent.includes(marker), marker),
+      (yes) => assert.ok(yes),
+      { timeout: 60_000 },
+    );
+
+  // A paste: one `input` event with the whole text, as a browser fires it.
+  await page.locator('#description').evaluate((editor, text) => {
+    editor.value = text;
+    editor.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, generated(1000));
+  await shown('Upgrade plan for BIG');
+  assert.ok(workers.some((url) => /\/analysis-worker-[0-9a-f]{16}\.js$/.test(url)), `workers: ${workers.join()}`);
+
+  // Typing at the end of the text: a comment, one keystroke at a time, each shown in the editor at once.
+  const editor = page.locator('#description');
+  await editor.focus();
+  await editor.evaluate((area) => area.setSelectionRange(area.value.length, area.value.length));
+  await page.keyboard.type('# kept', { delay: 30 });
+  await eventually(() => editor.inputValue(), (value) => assert.ok(value.endsWith('# kept')));
+  // A change the plan shows: the cluster renamed.
+  await editor.evaluate((area) => {
+    area.value = area.value.replace('cluster: BIG', 'cluster: HUGE');
+    area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
+  });
+  await shown('Upgrade plan for HUGE');
+  // Long tasks are reported after they end.
+  await page.waitForTimeout(500);
+  const longTasks = await page.evaluate(() => window.rollplanLongTasks);
+  assert.ok(Math.max(0, ...longTasks) < 50, `main-thread tasks of ${longTasks.join(', ')} ms`);
+  assert.deepEqual(await problems(), []);
+  await context.close();
+});

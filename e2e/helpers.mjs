@@ -82,11 +82,11 @@ export async function open(context, server, url = server.url) {
 
 /**
  * Retries `read` until `check` (an assertion) passes on its result, or rethrows
- * after 5 s: the page renders a moment after each action, and analyses the text
+ * after `timeout` ms (5 s): the page renders a moment after each action, and analyses the text
  * a moment after typing stops.
  */
-export async function eventually(read, check) {
-  const deadline = Date.now() + 5000;
+export async function eventually(read, check, { timeout = 5000 } = {}) {
+  const deadline = Date.now() + timeout;
   for (;;) {
     const value = await read();
     try {

@@ -188,6 +188,8 @@ impl AnalysisWorker {
         if self.failed.replace(true) {
             return;
         }
+        // Said where a developer (and the end-to-end tests) will see it: the page still works.
+        web_sys::console::error_1(&"rollplan: the analysis worker failed; analysing on the page's thread from now on".into());
         self.stop();
         self.waiting.borrow_mut().take();
         (self.on_answer)(Answer::Failed { revision });
