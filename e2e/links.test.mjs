@@ -178,6 +178,8 @@ test('after one visit the app works with the server gone', async () => {
     assert.deepEqual(cached.files, built, 'exactly the built files are cached');
 
     await own.close();
+    const workers = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
     await page.reload();
     await page.locator('.checklist').waitFor();
     await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 8));
@@ -185,6 +187,8 @@ test('after one visit the app works with the server gone', async () => {
     // Still a working app: typing is analysed.
     await page.locator('#description').fill((await readFile(join(ROOT, FOUR), 'utf8')));
     await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 18));
+    // ... by the analysis worker, whose script came from the offline copy too.
+    assert.ok(workers.some((url) => url.includes('/analysis-worker-')), `workers: ${workers.join()}`);
     assert.deepEqual(await problems(), []);
   } finally {
     await context.close();
