@@ -354,10 +354,20 @@ test('a 1,000-node description is analysed in the worker: pasting and typing nev
     area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
   });
   await shown('Upgrade plan for HUGE');
+
+  // Opening a large file: left to the worker too.
+  const file = generated(1000).replace('cluster: BIG', 'cluster: OPENED');
+  await page.locator('.describe input[type=file]').setInputFiles({ name: 'big.yaml', mimeType: 'application/yaml', buffer: Buffer.from(file) });
+  await shown('Upgrade plan for OPENED');
   // Long tasks are reported after they end.
   await page.waitForTimeout(500);
   const longTasks = await page.evaluate(() => window.rollplanLongTasks);
   assert.ok(Math.max(0, ...longTasks) < 50, `main-thread tasks of ${longTasks.join(', ')} ms`);
+
+  // A reload: the saved large description says it is being checked, then shows its plan.
+  await page.reload();
+  await page.locator('#description').waitFor();
+  await shown('Upgrade plan for OPENED');
   assert.deepEqual(await problems(), []);
   await context.close();
 });

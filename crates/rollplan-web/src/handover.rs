@@ -7,7 +7,7 @@
 //! types, in postcard. Postcard rather than JSON for what it costs the page:
 //! a format that is not self-describing reads structs as sequences, so serde
 //! instantiates no field-name matching, and the wasm grew by about a third
-//! of what serde_json's reader cost (docs/performance.md has both). A
+//! of what `serde_json`'s reader cost (docs/performance.md has both). A
 //! cluster is read back through `Cluster::new`, which checks its
 //! invariants again, and a plan only when its ids fit that cluster
 //! (`Plan::fits`): what the page then indexes cannot be out of range, even if

@@ -223,7 +223,9 @@ pub fn App() -> Html {
 /// Where the plan stands, for the header.
 fn standing(state: &State) -> Standing {
     let analysis = &state.document.analysis;
-    if let Some(plan) = &analysis.plan {
+    if analysis.is_pending() {
+        Standing::Checking
+    } else if let Some(plan) = &analysis.plan {
         let steps = plan.steps.len();
         Standing::Planned {
             steps,
@@ -246,6 +248,9 @@ fn plan_section(
 ) -> Html {
     let analysis = &state.document.analysis;
     let Some(cluster) = &analysis.cluster else {
+        if analysis.is_pending() {
+            return html! { <p class="muted no-plan">{ "Checking the description…" }</p> };
+        }
         return html! { <p class="muted no-plan">{ "The plan appears once the description has no errors." }</p> };
     };
     if let Some(reasons) = &analysis.blocked {

@@ -11,6 +11,8 @@ use crate::wording::plural;
 /// Where the plan stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Standing {
+    /// The description is being analysed for the first time (a large one, in the analysis worker).
+    Checking,
     /// The description has errors.
     Invalid { errors: usize },
     /// Valid, but no safe plan exists.
@@ -29,6 +31,7 @@ pub struct PlanStatusProps {
 #[component]
 pub fn PlanStatus(props: &PlanStatusProps) -> Html {
     let (class, text) = match &props.standing {
+        Standing::Checking => ("", "Checking the description…".to_owned()),
         Standing::Invalid { errors } => ("bad", format!("No plan yet: {} to fix", plural(*errors, "error", "errors"))),
         Standing::Blocked => ("bad", "No safe plan: see why".to_owned()),
         Standing::Planned { steps: 0, .. } => ("", "Nothing to upgrade".to_owned()),

@@ -41,6 +41,21 @@ pub const MARKER: &str = "meta[name=\"rollplan-analysis-worker\"]";
 /// worker costs an instantiation of the module, a few milliseconds).
 pub const CUT_SHORT_AFTER: Duration = Duration::from_millis(500);
 
+/// Texts up to this many bytes that the page loads (a saved text, an example,
+/// a file, a link) are analysed at once on the page's thread, so that their
+/// plan shows in the first frame; larger ones are left to the worker. Typing
+/// is always analysed in the worker. About a 100-node description in the
+/// compact layout of the examples; what it costs is in docs/performance.md.
+pub const ANALYSE_HERE_UP_TO: usize = 16 * 1024;
+
+/// Whether the page names an analysis worker (a `cargo xtask dist` build).
+pub fn page_has_one() -> bool {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.query_selector(MARKER).ok().flatten())
+        .is_some()
+}
+
 /// What came back for a request.
 #[derive(Debug)]
 pub enum Answer {

@@ -39,7 +39,9 @@ pub fn use_app_state() -> UseReducerHandle<State> {
         let synced = synced.clone();
         move || {
             let restored = storage::restore(&synced);
-            let mut state = State::restore(restored.text, restored.progress);
+            // Where the page has an analysis worker, a large saved text is analysed there.
+            let limit = analysis_worker::page_has_one().then_some(analysis_worker::ANALYSE_HERE_UP_TO);
+            let mut state = State::restore_analysing_here_up_to(restored.text, restored.progress, limit);
             for problem in restored.problems {
                 state.apply(problem);
             }

@@ -53,6 +53,24 @@ impl Findings {
         Findings::from_handover(Handover::analyze(text), revision)
     }
 
+    /// Nothing found yet: the text is being analysed elsewhere (the analysis worker).
+    pub fn pending() -> Self {
+        Findings {
+            revision: 0,
+            syntax: Syntax::Yaml,
+            diagnostics: Rc::new([]),
+            cluster: None,
+            plan: None,
+            blocked: None,
+            fingerprint: None,
+        }
+    }
+
+    /// Whether these are [`Findings::pending`]: a text always has a cluster or an error.
+    pub fn is_pending(&self) -> bool {
+        self.cluster.is_none() && self.diagnostics.is_empty()
+    }
+
     /// The findings of revision `revision`, analysed elsewhere (the analysis worker).
     pub fn from_handover(handover: Handover, revision: u64) -> Self {
         let Handover { syntax, diagnostics, cluster, plan, blocked, fingerprint } = handover;
@@ -102,21 +120,35 @@ pub struct Document {
     pub notice: Option<Rc<str>>,
     /// Whether the plan changed since the state last asked ([`Document::take_new_plan`]).
     new_plan: bool,
+    /// Texts longer than this (bytes) are loaded without being analysed: the
+    /// analysis worker answers for them. `None`: every text is analysed here.
+    analyse_here_up_to: Option<usize>,
 }
 
 impl Document {
     /// `text`, analysed at once.
     pub fn new(text: &str) -> Self {
+        Document::analysing_here_up_to(text, None)
+    }
+
+    /// `text`, analysed at once unless it is longer than `limit` bytes: then
+    /// it is stale, its analysis [`Findings::pending`], and the analysis
+    /// worker is to answer for it, as for every text longer than `limit`
+    /// [`Document::load`] loads later. (Small texts are analysed at once even
+    /// where there is a worker: their plan shows without a frame of "checking".)
+    pub fn analysing_here_up_to(text: &str, limit: Option<usize>) -> Self {
+        let elsewhere = limit.is_some_and(|limit| text.len() > limit);
         Document {
             text: text.into(),
             example: recognise(text),
             file: None,
-            revision: 0,
-            analysis: Findings::of(text, 0),
+            revision: u64::from(elsewhere),
+            analysis: if elsewhere { Findings::pending() } else { Findings::of(text, 0) },
             selected: None,
             reveal: None,
             notice: None,
             new_plan: true,
+            analyse_here_up_to: limit,
         }
     }
 
@@ -149,7 +181,8 @@ impl Document {
         true
     }
 
-    /// Replaces the text and analyses it at once; returns whether anything changed.
+    /// Replaces the text and analyses it at once (unless it is left to the
+    /// analysis worker, see [`Document::analysing_here_up_to`]); returns whether anything changed.
     pub fn load(&mut self, text: &str) -> bool {
         let had_notice = self.notice.take().is_some();
         if *text == *self.text && !self.is_stale() {
@@ -157,6 +190,10 @@ impl Document {
         }
         if *text != *self.text {
             self.set_text(text);
+        }
+        if self.analyse_here_up_to.is_some_and(|limit| text.len() > limit) {
+            // Stale: the analysis worker answers for this revision ([`Document::receive`]).
+            return true;
         }
         self.set_analysis(Findings::of(text, self.revision));
         true

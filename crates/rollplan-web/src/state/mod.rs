@@ -132,8 +132,14 @@ impl State {
 
     /// The state of a returning visit: the saved text (the seed if none) and the saved progress.
     pub fn restore(text: Option<String>, progress: Progress) -> Self {
+        State::restore_analysing_here_up_to(text, progress, None)
+    }
+
+    /// [`State::restore`] on a page with an analysis worker, which analyses
+    /// every text longer than `limit` bytes ([`Document::analysing_here_up_to`]).
+    pub fn restore_analysing_here_up_to(text: Option<String>, progress: Progress, limit: Option<usize>) -> Self {
         let mut state = State {
-            document: Document::new(text.as_deref().unwrap_or(SEED.text)),
+            document: Document::analysing_here_up_to(text.as_deref().unwrap_or(SEED.text), limit),
             ticks: Ticks::new(progress),
             sharing: Sharing::default(),
             review: None,
@@ -501,6 +507,33 @@ mod tests {
         let plan = state.document.analysis.plan.clone().expect("the seed with a node renamed plans");
         assert!(plan.steps.iter().any(|step| step.title.contains("BRAVO")));
         assert!(!state.apply(Action::Analyzed(Findings::of(&typed, current))), "answered twice: no change");
+    }
+
+    #[test]
+    fn a_page_with_a_worker_leaves_large_texts_to_it_and_analyses_small_ones_at_once() {
+        let four = four().text;
+        let limit = Some(SEED.text.len() + 1);
+        // A large saved text: pending until the worker answers.
+        let mut state = State::restore_analysing_here_up_to(Some(four.to_owned()), Progress::default(), limit);
+        assert!(state.document.is_stale() && state.document.analysis.is_pending());
+        let revision = state.document.revision;
+        assert!(state.apply(Action::Analyzed(Findings::of(four, revision))));
+        assert_eq!(state.document.analysis.plan.as_ref().map(|plan| plan.steps.len()), Some(18));
+        assert!(!state.document.analysis.is_pending());
+        // The seed, small, is analysed at once when picked ...
+        assert!(state.apply(Action::LoadExample(SEED.name.to_owned())));
+        assert!(!state.document.is_stale());
+        assert_eq!(state.document.analysis.plan.as_ref().map(|plan| plan.steps.len()), Some(8));
+        // ... a large file is left to the worker, and if the worker fails, analysed here.
+        assert!(state.apply(Action::Open { name: "four.yaml".to_owned(), text: four.to_owned() }));
+        assert!(state.document.is_stale());
+        assert_eq!(state.document.analysis.plan.as_ref().map(|plan| plan.steps.len()), Some(8), "the seed's, dimmed");
+        assert!(state.apply(Action::Analyze { revision: state.document.revision }));
+        assert_eq!(state.document.analysis.plan.as_ref().map(|plan| plan.steps.len()), Some(18));
+        // Without a worker, everything is analysed at once, as before.
+        let here = State::restore_analysing_here_up_to(Some(four.to_owned()), Progress::default(), None);
+        assert_eq!(here, State::restore(Some(four.to_owned()), Progress::default()));
+        assert!(!here.document.is_stale());
     }
 
     #[test]
