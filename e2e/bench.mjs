@@ -20,12 +20,14 @@
 // (d) Tick to painted page, for reference (no budget): ticking a step in a
 //     24-node cluster's plan, whose timeline (24 rows) and checklist both
 //     show it; from the checkbox's click to after the next frame is painted.
-// (e) Paste, for reference (no budget yet): a generated description set into
-//     the editor with one `input` event of type `insertFromPaste`, as a paste
-//     fires it (Playwright's `fill` types a multi-line text line by line, a
-//     layout each, which no paste does); the app's analysis and render
-//     measures, and the longest main-thread task (Long Tasks API) until the
-//     plan is shown.
+// (e) Paste: a generated description set into the editor with one `input`
+//     event of type `insertFromPaste`, as a paste fires it (Playwright's
+//     `fill` types a multi-line text line by line, a layout each, which no
+//     paste does); the app's analysis (in the analysis worker: the round
+//     trip) and render measures, and the longest main-thread task (Long Tasks
+//     API) until the plan is shown. Then a few keystrokes typed at its end:
+//     each from its `input` event to the next frame painted (the character
+//     on screen), and the longest main-thread task while typing and analysing.
 //
 // By hand: cargo xtask dist && cargo build --release -p rollplan-bench && node e2e/bench.mjs
 
@@ -299,6 +301,35 @@ async function paste(name, key) {
         `longest main-thread task ${fixed(longest)} ms`,
     );
     result(`${key}_longest_task_ms`, longest);
+
+    // Then typing into it: each keystroke from its `input` event to the next frame painted (the
+    // character on screen), and every main-thread task meanwhile, the analyses included.
+    await page.evaluate(() => {
+      window.rollplanLongTasks = [];
+      window.rollplanEchoes = [];
+      document.addEventListener(
+        'input',
+        (event) => {
+          const at = event.timeStamp;
+          requestAnimationFrame(() => setTimeout(() => window.rollplanEchoes.push(performance.now() - at)));
+        },
+        true,
+      );
+    });
+    const editor = page.locator('#description');
+    await editor.focus();
+    await editor.evaluate((area) => area.setSelectionRange(area.value.length, area.value.length));
+    await page.keyboard.type('# typed into', { delay: 60 });
+    await page.waitForTimeout(1000);
+    const typing = await page.evaluate(() => ({ echoes: window.rollplanEchoes, longest: Math.max(0, ...window.rollplanLongTasks) }));
+    if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
+    console.log(
+      `    typing into it, ${typing.echoes.length} keystrokes: keystroke to screen median ${fixed(median(typing.echoes))}, ` +
+        `slowest ${fixed(max(typing.echoes))} ms; longest main-thread task ${fixed(typing.longest)} ms`,
+    );
+    result(`${key}_echo_median_ms`, median(typing.echoes));
+    result(`${key}_echo_max_ms`, max(typing.echoes));
+    result(`${key}_typing_longest_task_ms`, typing.longest);
   } finally {
     await context.close();
   }
