@@ -685,7 +685,7 @@ fn print_budgets(cases: &[Case], native: &Table, wasm: &Table, page: &PageResult
         for (measure, label, limit) in [
             ("longest_task_ms", "longest main-thread task while pasted and analysed", LONG_TASK_MS),
             ("typing_longest_task_ms", "longest main-thread task while typed into", LONG_TASK_MS),
-            ("echo_max_ms", "keystroke to screen (slowest)", FRAME_MS),
+            ("echo_max_ms", "keystroke to the frame that draws it (slowest)", FRAME_MS),
         ] {
             budget(
                 &format!("page: {what}, {label}"),

@@ -1,11 +1,17 @@
-//! Analysing the description as it is edited: at once when that is quick,
-//! once typing pauses when it is not.
+//! Analysing the description as it is edited: in the analysis worker when it
+//! is large or slow, else at once when that is quick, once typing pauses
+//! when it is not.
 //!
 //! Validation and planning take well under a millisecond for a real cluster
-//! but can take seconds for a description of hundreds of nodes, and they run
-//! on the page's only thread. So an edit only records the text, and the
-//! analysis of that revision follows as soon as [`delay_after`] the cost of
-//! the last analysis (validation, planning and rendering the result) allows:
+//! but can take seconds for a description of hundreds of nodes. So an edit
+//! only records the text, and its analysis is requested separately. Where the
+//! page has an analysis worker (`analysis_worker.rs`: a `cargo xtask dist`
+//! build), a text longer than [`ANALYSE_HERE_UP_TO`], or one whose last
+//! analysis here took [`ON_PAGE_BELOW`] or more, goes to the worker at once:
+//! the page's thread never waits for it, and a newer edit supersedes it.
+//! Otherwise the analysis runs on the page's thread, as soon as
+//! [`delay_after`] the cost of the last analysis (validation, planning and
+//! rendering the result) allows:
 //!
 //! - under [`IMMEDIATE_BELOW`] (two frames), at once: on the next tick (a
 //!   microtask), still in the keystroke's task, so the frame that shows the
@@ -27,7 +33,8 @@
 //! docs/performance.md). Each replaces the previous one of its name, so a long
 //! session accumulates none:
 //! - `rollplan:wait`: from the edit's render to the analysis starting (the debounce; about 0 when at once);
-//! - `rollplan:analyze`: validation and planning (the core, in the reducer);
+//! - `rollplan:analyze`: validation and planning (the core, in the reducer), or
+//!   the round trip to the worker (sent to answered, the answer read);
 //! - `rollplan:render`: from then until the page shows the result (DOM updated);
 //! - `rollplan:paint`: from then until after the next frame is painted;
 //! - `rollplan:keystroke-to-plan`: from the edit's `input` event to that paint.
@@ -42,7 +49,7 @@ use web_sys::{Event, HtmlTextAreaElement, Performance};
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
-use super::analysis_worker::{AnalysisWorker, Answer};
+use super::analysis_worker::{ANALYSE_HERE_UP_TO, AnalysisWorker, Answer};
 use crate::state::{Action, State};
 
 /// Long enough to stay out of the way of typing, short enough to feel live.
@@ -58,6 +65,15 @@ pub const MAX_ANALYSIS_DELAY: Duration = Duration::from_secs(2);
 /// for every keystroke; at once, its plan follows in about 30 ms, and a
 /// keystroke still blocks typing for less than two frames.
 pub const IMMEDIATE_BELOW: Duration = Duration::from_millis(32);
+
+/// With an analysis worker, an edit is analysed on the page's thread (at
+/// once) only while that is quicker than this, and the text no longer than
+/// [`ANALYSE_HERE_UP_TO`]: then the keystroke and its plan share a frame,
+/// where the round trip to the worker cost a frame or two (measured:
+/// keystroke to plan at 64 nodes, median 13 ms on the page's thread against
+/// 33 ms through the worker). Anything slower goes to the worker, where it
+/// holds up nothing.
+pub const ON_PAGE_BELOW: Duration = Duration::from_millis(16);
 
 /// How long to wait after an edit before analysing, given what the last
 /// analysis and its rendering cost (`None`: not known).
@@ -89,14 +105,17 @@ struct Shared {
 
 #[derive(Debug, Clone, Copy)]
 struct Running {
+    /// Whether it ran on the page's thread (what [`Shared::last_cost`] is about), not in the worker.
+    on_page: bool,
     revision: u64,
     edited_at: Option<f64>,
     started_at: f64,
     analysed_at: f64,
 }
 
-/// Has each edit analysed: by the analysis worker at once where the page
-/// has one, else by dispatching [`Action::Analyze`] as soon as [`delay_after`] allows.
+/// Has each edit analysed: by the analysis worker at once where the page has
+/// one and the analysis is not quick ([`ON_PAGE_BELOW`]), else by
+/// dispatching [`Action::Analyze`] as soon as [`delay_after`] allows.
 #[hook]
 pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
     let shared = use_memo((), |()| Shared::default());
@@ -114,7 +133,9 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
         use_effect_with(state.document.revision, move |&revision| {
             shared.latest.set(revision);
             let edited_at = shared.edited_at.take();
-            if let Some(worker) = worker.as_ref().as_ref().filter(|worker| stale && !worker.failed()) {
+            let in_worker = text.len() > ANALYSE_HERE_UP_TO
+                || shared.last_cost.get().is_some_and(|cost| cost >= ON_PAGE_BELOW);
+            if let Some(worker) = worker.as_ref().as_ref().filter(|worker| stale && in_worker && !worker.failed()) {
                 // Off the page's thread: no reason to wait for typing to pause.
                 shared.requested.set(Some((revision, edited_at)));
                 worker.request(revision, text);
@@ -133,7 +154,7 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
                     dispatcher.dispatch(Action::Analyze { revision });
                     let analysed_at = now_ms();
                     measure("rollplan:analyze", started_at, analysed_at);
-                    shared.running.set(Some(Running { revision, edited_at, started_at, analysed_at }));
+                    shared.running.set(Some(Running { on_page: true, revision, edited_at, started_at, analysed_at }));
                 });
             }
         });
@@ -146,7 +167,9 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
             // Whole microseconds (`as` saturates): `from_secs_f64` would bring its panic message along.
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let micros = ((rendered_at - running.started_at).max(0.0) * 1000.0) as u64;
-            shared.last_cost.set(Some(Duration::from_micros(micros)));
+            if running.on_page {
+                shared.last_cost.set(Some(Duration::from_micros(micros)));
+            }
             spawn_local(async move {
                 next_paint().await;
                 let painted_at = now_ms();
@@ -172,7 +195,7 @@ fn answered(shared: &Shared, dispatcher: &UseReducerDispatcher<State>, answer: A
                 Some((requested, edited_at)) if requested == revision => edited_at,
                 _ => None,
             };
-            shared.running.set(Some(Running { revision, edited_at, started_at: sent_at, analysed_at }));
+            shared.running.set(Some(Running { on_page: false, revision, edited_at, started_at: sent_at, analysed_at }));
             dispatcher.dispatch(Action::Analyzed(findings));
         }
         Answer::Failed { revision } => dispatcher.dispatch(Action::Analyze { revision }),
