@@ -6,9 +6,10 @@
 //
 // It runs the page's own wasm: the page's first message is the compiled
 // `WebAssembly.Module` it already has, so nothing is downloaded or compiled
-// again. Then each message `{revision, text}` is answered `{revision, bytes}`
+// again. Then each message `{revision, text}` is answered `{revision, bytes, ms}`
 // (the analysis in postcard, as the page reads it back: handover.rs; the
-// buffer is transferred, not copied) or `{revision, error}`.
+// buffer is transferred, not copied; `ms`, how long the analysis took) or
+// `{revision, error}`.
 // Messages are handled one at a time, in order; the page sends the next one
 // when this one is answered, or terminates the worker to cut a long one short.
 
@@ -24,8 +25,9 @@ self.onmessage = async ({ data }) => {
   const { revision, text } = data;
   try {
     await ready;
+    const start = performance.now();
     const bytes = analyzeForPage(text);
-    self.postMessage({ revision, bytes }, [bytes.buffer]);
+    self.postMessage({ revision, bytes, ms: performance.now() - start }, [bytes.buffer]);
   } catch (error) {
     self.postMessage({ revision, error: String(error) });
   }

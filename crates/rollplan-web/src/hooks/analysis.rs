@@ -7,7 +7,8 @@
 //! only records the text, and its analysis is requested separately. Where the
 //! page has an analysis worker (`analysis_worker.rs`: a `cargo xtask dist`
 //! build), a text longer than [`ANALYSE_HERE_UP_TO`], or one whose last
-//! analysis here took [`ON_PAGE_BELOW`] or more, goes to the worker at once:
+//! analysis and render took [`ON_PAGE_BELOW`] or more (the worker reports
+//! its time, so this is known either way), goes to the worker at once:
 //! the page's thread never waits for it, and a newer edit supersedes it.
 //! Otherwise the analysis runs on the page's thread, as soon as
 //! [`delay_after`] the cost of the last analysis (validation, planning and
@@ -35,6 +36,7 @@
 //! - `rollplan:wait`: from the edit's render to the analysis starting (the debounce; about 0 when at once);
 //! - `rollplan:analyze`: validation and planning (the core, in the reducer), or
 //!   the round trip to the worker (sent to answered, the answer read);
+//! - `rollplan:handover`: reading the worker's answer (postcard to findings), part of the above;
 //! - `rollplan:render`: from then until the page shows the result (DOM updated);
 //! - `rollplan:paint`: from then until after the next frame is painted;
 //! - `rollplan:keystroke-to-plan`: from the edit's `input` event to that paint.
@@ -105,8 +107,9 @@ struct Shared {
 
 #[derive(Debug, Clone, Copy)]
 struct Running {
-    /// Whether it ran on the page's thread (what [`Shared::last_cost`] is about), not in the worker.
-    on_page: bool,
+    /// What the analysis would have cost on the page's thread (ms): its time
+    /// here, or in the worker (the same wasm); the render is added to it.
+    analysis_ms: f64,
     revision: u64,
     edited_at: Option<f64>,
     started_at: f64,
@@ -154,7 +157,8 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
                     dispatcher.dispatch(Action::Analyze { revision });
                     let analysed_at = now_ms();
                     measure("rollplan:analyze", started_at, analysed_at);
-                    shared.running.set(Some(Running { on_page: true, revision, edited_at, started_at, analysed_at }));
+                    let analysis_ms = analysed_at - started_at;
+                    shared.running.set(Some(Running { analysis_ms, revision, edited_at, started_at, analysed_at }));
                 });
             }
         });
@@ -166,10 +170,8 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
             measure("rollplan:render", running.analysed_at, rendered_at);
             // Whole microseconds (`as` saturates): `from_secs_f64` would bring its panic message along.
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let micros = ((rendered_at - running.started_at).max(0.0) * 1000.0) as u64;
-            if running.on_page {
-                shared.last_cost.set(Some(Duration::from_micros(micros)));
-            }
+            let micros = ((running.analysis_ms + rendered_at - running.analysed_at).max(0.0) * 1000.0) as u64;
+            shared.last_cost.set(Some(Duration::from_micros(micros)));
             spawn_local(async move {
                 next_paint().await;
                 let painted_at = now_ms();
@@ -187,15 +189,16 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
 /// page's thread is; analyses on the page's thread what it could not.
 fn answered(shared: &Shared, dispatcher: &UseReducerDispatcher<State>, answer: Answer) {
     match answer {
-        Answer::Findings { findings, sent_at } => {
+        Answer::Findings { findings, sent_at, worker_ms, read_at: analysed_at } => {
             let revision = findings.revision;
-            let analysed_at = now_ms();
             measure("rollplan:analyze", sent_at, analysed_at);
             let edited_at = match shared.requested.take() {
                 Some((requested, edited_at)) if requested == revision => edited_at,
                 _ => None,
             };
-            shared.running.set(Some(Running { on_page: false, revision, edited_at, started_at: sent_at, analysed_at }));
+            // What it would have cost here: the same wasm's time in the worker.
+            let analysis_ms = worker_ms;
+            shared.running.set(Some(Running { analysis_ms, revision, edited_at, started_at: sent_at, analysed_at }));
             dispatcher.dispatch(Action::Analyzed(findings));
         }
         Answer::Failed { revision } => dispatcher.dispatch(Action::Analyze { revision }),
@@ -252,7 +255,7 @@ extern "C" {
 }
 
 /// Records the User Timing measure `name` from `start` to `end` (ms), in place of the previous one.
-fn measure(name: &str, start: f64, end: f64) {
+pub(super) fn measure(name: &str, start: f64, end: f64) {
     let Some(performance) = performance() else {
         return;
     };

@@ -12,8 +12,9 @@
 //! worker caches it with the build's other files.
 //!
 //! Messages: the page posts `{module}` once, then `{revision, text}` per
-//! request; the worker answers `{revision, bytes}` (a [`Handover`] in
-//! postcard, its buffer transferred, not copied) or `{revision, error}`.
+//! request; the worker answers `{revision, bytes, ms}` (a [`Handover`] in
+//! postcard, its buffer transferred, not copied, and how long the analysis
+//! took there) or `{revision, error}`.
 //!
 //! One request is in flight at a time. A newer one waits in its place (only
 //! the newest: the texts in between are never analysed), and an answer for a
@@ -59,8 +60,9 @@ pub fn page_has_one() -> bool {
 /// What came back for a request.
 #[derive(Debug)]
 pub enum Answer {
-    /// The findings of `revision`, and when the request was sent (ms, the page's clock).
-    Findings { findings: Findings, sent_at: f64 },
+    /// The findings of `revision`, when the request was sent (ms, the page's
+    /// clock), how long the analysis took in the worker, and when the answer was read (ms).
+    Findings { findings: Findings, sent_at: f64, worker_ms: f64, read_at: f64 },
     /// The worker could not answer: analyse `revision` on the page's thread.
     Failed { revision: u64 },
 }
@@ -189,10 +191,15 @@ impl AnalysisWorker {
         if revision != self.latest.get() {
             return;
         }
+        let worker_ms = field("ms").and_then(|value| value.as_f64()).unwrap_or(0.0);
+        let received_at = now_ms();
         let bytes = field("bytes").and_then(|value| value.dyn_into::<js_sys::Uint8Array>().ok());
         match bytes.map(|bytes| Handover::from_bytes(&bytes.to_vec())) {
             Some(Ok(handover)) => {
-                (self.on_answer)(Answer::Findings { findings: Findings::from_handover(handover, revision), sent_at });
+                let findings = Findings::from_handover(handover, revision);
+                let read_at = now_ms();
+                super::analysis::measure("rollplan:handover", received_at, read_at);
+                (self.on_answer)(Answer::Findings { findings, sent_at, worker_ms, read_at });
             }
             _ => self.fail(revision),
         }
