@@ -112,7 +112,6 @@ struct Running {
     analysis_ms: f64,
     revision: u64,
     edited_at: Option<f64>,
-    started_at: f64,
     analysed_at: f64,
 }
 
@@ -158,7 +157,7 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
                     let analysed_at = now_ms();
                     measure("rollplan:analyze", started_at, analysed_at);
                     let analysis_ms = analysed_at - started_at;
-                    shared.running.set(Some(Running { analysis_ms, revision, edited_at, started_at, analysed_at }));
+                    shared.running.set(Some(Running { analysis_ms, revision, edited_at, analysed_at }));
                 });
             }
         });
@@ -198,7 +197,7 @@ fn answered(shared: &Shared, dispatcher: &UseReducerDispatcher<State>, answer: A
             };
             // What it would have cost here: the same wasm's time in the worker.
             let analysis_ms = worker_ms;
-            shared.running.set(Some(Running { analysis_ms, revision, edited_at, started_at: sent_at, analysed_at }));
+            shared.running.set(Some(Running { analysis_ms, revision, edited_at, analysed_at }));
             dispatcher.dispatch(Action::Analyzed(findings));
         }
         Answer::Failed { revision } => dispatcher.dispatch(Action::Analyze { revision }),
