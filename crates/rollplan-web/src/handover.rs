@@ -91,7 +91,10 @@ mod tests {
             let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
             for entry in std::fs::read_dir(&folder).unwrap() {
                 let path = entry.unwrap().path();
-                if path.extension().is_some_and(|extension| extension == "yaml" || extension == "json" || extension == "toml") {
+                if path
+                    .extension()
+                    .is_some_and(|extension| extension == "yaml" || extension == "json" || extension == "toml")
+                {
                     texts.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
                 }
             }
@@ -132,7 +135,8 @@ mod tests {
         assert!(Handover::from_bytes(&seed().to_bytes()).is_ok());
         // A node the cluster does not have (it has two): the plan would index out of range.
         let mut bad_plan = seed();
-        let step = bad_plan.plan.as_mut().unwrap().steps.iter_mut().find(|step| matches!(step.action, Action::Pause { .. }));
+        let step =
+            bad_plan.plan.as_mut().unwrap().steps.iter_mut().find(|step| matches!(step.action, Action::Pause { .. }));
         step.unwrap().action = Action::Pause { node: NodeId::from_index(9) };
         assert!(Handover::from_bytes(&bad_plan.to_bytes()).unwrap_err().contains("does not have"));
         // A plan without its cluster.

@@ -135,8 +135,11 @@ pub fn use_debounced_analysis(state: &UseReducerHandle<State>) {
         use_effect_with(state.document.revision, move |&revision| {
             shared.latest.set(revision);
             let edited_at = shared.edited_at.take();
-            let in_worker = text.len() > ANALYSE_HERE_UP_TO
-                || shared.last_cost.get().is_some_and(|cost| cost >= ON_PAGE_BELOW);
+            if let Some(worker) = worker.as_ref() {
+                worker.supersede(revision);
+            }
+            let in_worker =
+                text.len() > ANALYSE_HERE_UP_TO || shared.last_cost.get().is_some_and(|cost| cost >= ON_PAGE_BELOW);
             if let Some(worker) = worker.as_ref().as_ref().filter(|worker| stale && in_worker && !worker.failed()) {
                 // Off the page's thread: no reason to wait for typing to pause.
                 shared.requested.set(Some((revision, edited_at)));

@@ -67,15 +67,70 @@ pub enum Answer {
     Failed { revision: u64 },
 }
 
+/// Which request is in flight and which one waits: the worker's scheduling
+/// as plain data (times in ms of the page's clock), tested natively.
+#[derive(Debug, Default)]
+struct Requests {
+    /// The newest revision: answers for older ones are dropped unread.
+    latest: u64,
+    /// When the request in flight was sent.
+    in_flight: Option<f64>,
+    /// The newest request made while one was in flight.
+    waiting: Option<(u64, Rc<str>)>,
+}
+
+/// What to do with the worker after a change of [`Requests`].
+#[derive(Debug, PartialEq, Eq)]
+enum Post {
+    Nothing,
+    /// Post this request.
+    Send(u64, Rc<str>),
+    /// Terminate the worker (its analysis is cut short), start a new one and post this request.
+    Restart(u64, Rc<str>),
+}
+
+impl Requests {
+    /// A request for `text` at `revision`, at `now`.
+    fn request(&mut self, revision: u64, text: Rc<str>, now: f64) -> Post {
+        self.latest = revision;
+        match self.in_flight {
+            None => {
+                self.in_flight = Some(now);
+                Post::Send(revision, text)
+            }
+            Some(sent_at) if now - sent_at > CUT_SHORT_AFTER.as_secs_f64() * 1000.0 => {
+                self.waiting = None;
+                self.in_flight = Some(now);
+                Post::Restart(revision, text)
+            }
+            Some(_) => {
+                self.waiting = Some((revision, text));
+                Post::Nothing
+            }
+        }
+    }
+
+    /// The worker answered about `revision` at `now`: whether to show the
+    /// answer, when its request was sent, and what to post next.
+    fn answered(&mut self, revision: u64, now: f64) -> (bool, f64, Post) {
+        let sent_at = self.in_flight.take().unwrap_or(now);
+        let next = match self.waiting.take() {
+            Some((next, text)) => {
+                self.in_flight = Some(now);
+                Post::Send(next, text)
+            }
+            None => Post::Nothing,
+        };
+        (revision == self.latest, sent_at, next)
+    }
+}
+
 /// The page's end of the analysis worker.
 pub struct AnalysisWorker {
     script: String,
     on_answer: Box<dyn Fn(Answer)>,
-    /// The newest revision asked for: answers for older ones are dropped.
-    latest: Cell<u64>,
+    requests: RefCell<Requests>,
     running: RefCell<Option<Running>>,
-    in_flight: Cell<Option<InFlight>>,
-    waiting: RefCell<Option<(u64, Rc<str>)>>,
     failed: Cell<bool>,
 }
 
@@ -91,12 +146,6 @@ struct Running {
     _on_error: Closure<dyn Fn(JsValue)>,
 }
 
-/// When the request in flight was sent (ms, the page's clock).
-#[derive(Clone, Copy)]
-struct InFlight {
-    sent_at: f64,
-}
-
 impl AnalysisWorker {
     /// The worker of this page, if the page names one; it starts with the first request.
     pub fn of_page(on_answer: impl Fn(Answer) + 'static) -> Option<Rc<AnalysisWorker>> {
@@ -104,10 +153,8 @@ impl AnalysisWorker {
         Some(Rc::new(AnalysisWorker {
             script,
             on_answer: Box::new(on_answer),
-            latest: Cell::new(0),
+            requests: RefCell::new(Requests::default()),
             running: RefCell::new(None),
-            in_flight: Cell::new(None),
-            waiting: RefCell::new(None),
             failed: Cell::new(false),
         }))
     }
@@ -117,16 +164,28 @@ impl AnalysisWorker {
         self.failed.get()
     }
 
+    /// The text is at `revision` now (analysed on the page's thread, say): an
+    /// answer about an earlier one is dropped unread.
+    pub fn supersede(&self, revision: u64) {
+        self.requests.borrow_mut().latest = revision;
+    }
+
     /// Asks for the findings of `text` at `revision`, superseding every earlier request.
     pub fn request(self: &Rc<Self>, revision: u64, text: Rc<str>) {
-        self.latest.set(revision);
-        match self.in_flight.get() {
-            None => self.send(revision, &text),
-            Some(in_flight) if now_ms() - in_flight.sent_at > CUT_SHORT_AFTER.as_secs_f64() * 1000.0 => {
-                self.stop();
+        let post = self.requests.borrow_mut().request(revision, text, now_ms());
+        self.post(post);
+    }
+
+    fn post(self: &Rc<Self>, post: Post) {
+        match post {
+            Post::Nothing => {}
+            Post::Send(revision, text) => self.send(revision, &text),
+            Post::Restart(revision, text) => {
+                if let Some(running) = self.running.borrow_mut().take() {
+                    running.worker.terminate();
+                }
                 self.send(revision, &text);
             }
-            Some(_) => *self.waiting.borrow_mut() = Some((revision, text)),
         }
     }
 
@@ -143,9 +202,8 @@ impl AnalysisWorker {
         let _ = js_sys::Reflect::set(&message, &"revision".into(), &JsValue::from_f64(revision as f64));
         let _ = js_sys::Reflect::set(&message, &"text".into(), &JsValue::from_str(text));
         let posted = self.running.borrow().as_ref().map(|running| running.worker.post_message(&message));
-        match posted {
-            Some(Ok(())) => self.in_flight.set(Some(InFlight { sent_at: now_ms() })),
-            _ => self.fail(revision),
+        if !matches!(posted, Some(Ok(()))) {
+            self.fail(revision);
         }
     }
 
@@ -163,7 +221,7 @@ impl AnalysisWorker {
         let weak = Rc::downgrade(self);
         let on_error = Closure::<dyn Fn(JsValue)>::new(move |_| {
             if let Some(this) = weak.upgrade() {
-                let revision = this.latest.get();
+                let revision = this.requests.borrow().latest;
                 this.fail(revision);
             }
         });
@@ -179,16 +237,14 @@ impl AnalysisWorker {
     fn answered(self: &Rc<Self>, data: &JsValue) {
         let field = |name: &str| js_sys::Reflect::get(data, &name.into()).ok();
         let Some(revision) = field("revision").and_then(|value| value.as_f64()) else {
-            return self.fail(self.latest.get());
+            let latest = self.requests.borrow().latest;
+            return self.fail(latest);
         };
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let revision = revision as u64;
-        let sent_at = self.in_flight.take().map_or_else(now_ms, |in_flight| in_flight.sent_at);
-        let waiting = self.waiting.borrow_mut().take();
-        if let Some((next, text)) = waiting {
-            self.send(next, &text);
-        }
-        if revision != self.latest.get() {
+        let (current, sent_at, next) = self.requests.borrow_mut().answered(revision, now_ms());
+        self.post(next);
+        if !current {
             return;
         }
         let worker_ms = field("ms").and_then(|value| value.as_f64()).unwrap_or(0.0);
@@ -211,9 +267,10 @@ impl AnalysisWorker {
             return;
         }
         // Said where a developer (and the end-to-end tests) will see it: the page still works.
-        web_sys::console::error_1(&"rollplan: the analysis worker failed; analysing on the page's thread from now on".into());
+        web_sys::console::error_1(
+            &"rollplan: the analysis worker failed; analysing on the page's thread from now on".into(),
+        );
         self.stop();
-        self.waiting.borrow_mut().take();
         (self.on_answer)(Answer::Failed { revision });
     }
 
@@ -221,7 +278,9 @@ impl AnalysisWorker {
         if let Some(running) = self.running.borrow_mut().take() {
             running.worker.terminate();
         }
-        self.in_flight.set(None);
+        let mut requests = self.requests.borrow_mut();
+        requests.in_flight = None;
+        requests.waiting = None;
     }
 }
 
@@ -233,4 +292,45 @@ impl Drop for AnalysisWorker {
 
 fn now_ms() -> f64 {
     web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Rc<str> {
+        s.into()
+    }
+
+    #[test]
+    fn one_request_in_flight_and_only_the_newest_waits() {
+        let mut requests = Requests::default();
+        assert_eq!(requests.request(1, text("a"), 0.0), Post::Send(1, text("a")));
+        assert_eq!(requests.request(2, text("ab"), 10.0), Post::Nothing);
+        assert_eq!(requests.request(3, text("abc"), 20.0), Post::Nothing, "2 never goes: 3 replaces it");
+        // 1 is answered: typed over since, so not shown; 3 goes.
+        assert_eq!(requests.answered(1, 100.0), (false, 0.0, Post::Send(3, text("abc"))));
+        // 3 is answered: shown, nothing waits.
+        assert_eq!(requests.answered(3, 150.0), (true, 100.0, Post::Nothing));
+        assert_eq!(requests.request(4, text("abcd"), 200.0), Post::Send(4, text("abcd")));
+    }
+
+    #[test]
+    fn a_long_analysis_is_cut_short_by_a_newer_text() {
+        let mut requests = Requests::default();
+        assert_eq!(requests.request(1, text("huge"), 0.0), Post::Send(1, text("huge")));
+        assert_eq!(requests.request(2, text("huge2"), 400.0), Post::Nothing);
+        let after = CUT_SHORT_AFTER.as_secs_f64() * 1000.0 + 1.0;
+        assert_eq!(requests.request(3, text("huge3"), after), Post::Restart(3, text("huge3")));
+        // The new worker answers; nothing of 2 is left to send.
+        assert_eq!(requests.answered(3, after + 50.0), (true, after, Post::Nothing));
+    }
+
+    #[test]
+    fn an_answer_about_a_text_analysed_on_the_page_since_is_dropped() {
+        let mut requests = Requests::default();
+        requests.request(5, text("big"), 0.0);
+        requests.latest = 7;
+        assert_eq!(requests.answered(5, 10.0), (false, 0.0, Post::Nothing));
+    }
 }
