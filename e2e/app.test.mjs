@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { launch } from './browser.mjs';
-import { checkbox, count, eventually, open as openPage, rollplan, text, tickedSteps } from './helpers.mjs';
+import { checkbox, count, eventually, generated, open as openPage, paste, rollplan, text, tickedSteps } from './helpers.mjs';
 import { BASE_PATH, serveDist } from './serve.mjs';
 
 let server;
@@ -305,16 +305,6 @@ test('a long timeline renders the columns in view; End selects the last step and
   await context.close();
 });
 
-/** A description of `nodes` nodes, each with one service whose owners are left to default (every node). */
-function generated(nodes) {
-  const lines = ['format: 1', 'cluster: BIG', 'components:', '  os:', '    target: "2.0"', '    minutes: 30', 'nodes:'];
-  for (let i = 1; i <= nodes; i += 1) lines.push(`  - {name: N${i}, versions: {os: "1.0"}}`);
-  lines.push('services:');
-  for (let i = 1; i <= nodes; i += 1) lines.push(`  - {name: S${i}, on: N${i}}`);
-  lines.push('policy:', '  max_down: 1', '  quorum: majority');
-  return `${lines.join('\n')}\n`;
-}
-
 test('a 1,000-node description is analysed in the worker: pasting and typing never hold the page for 50 ms', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, problems } = await open(context);
@@ -334,11 +324,7 @@ test('a 1,000-node description is analysed in the worker: pasting and typing nev
       { timeout: 60_000 },
     );
 
-  // A paste: one `input` event with the whole text, as a browser fires it.
-  await page.locator('#description').evaluate((editor, text) => {
-    editor.value = text;
-    editor.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-  }, generated(1000));
+  await paste(page, generated(1000));
   await shown('Upgrade plan for BIG');
   assert.ok(workers.some((url) => /\/analysis-worker-[0-9a-f]{16}\.js$/.test(url)), `workers: ${workers.join()}`);
 

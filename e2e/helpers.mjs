@@ -123,3 +123,21 @@ export async function tickedSteps(page) {
     boxes.flatMap((box, index) => (box.checked ? [index + 1] : [])),
   );
 }
+
+/** A description of `nodes` nodes named BIG, each node with one service whose owners are left out (every node). */
+export function generated(nodes) {
+  const lines = ['format: 1', 'cluster: BIG', 'components:', '  os:', '    target: "2.0"', '    minutes: 30', 'nodes:'];
+  for (let i = 1; i <= nodes; i += 1) lines.push(`  - {name: N${i}, versions: {os: "1.0"}}`);
+  lines.push('services:');
+  for (let i = 1; i <= nodes; i += 1) lines.push(`  - {name: S${i}, on: N${i}}`);
+  lines.push('policy:', '  max_down: 1', '  quorum: majority');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Pastes `text` over the editor's: one `input` event with the whole text, as a browser fires it. */
+export async function paste(page, text) {
+  await page.locator('#description').evaluate((editor, text) => {
+    editor.value = text;
+    editor.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text);
+}

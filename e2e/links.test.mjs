@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 
 import { launch } from './browser.mjs';
-import { count, eventually, newPage, open, rollplan, rollplanStatus, ROOT, saved, text } from './helpers.mjs';
+import { count, eventually, generated, newPage, open, paste, rollplan, rollplanStatus, ROOT, saved, text } from './helpers.mjs';
 import { BASE_PATH, DIST, serveDist } from './serve.mjs';
 
 const SEED = 'tests/examples/exchange-2003-two-node.yaml';
@@ -187,7 +187,9 @@ test('after one visit the app works with the server gone', async () => {
     // Still a working app: typing is analysed.
     await page.locator('#description').fill((await readFile(join(ROOT, FOUR), 'utf8')));
     await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 18));
-    // ... by the analysis worker, whose script came from the offline copy too.
+    // A large description is analysed by the analysis worker, whose script came from the offline copy too.
+    await paste(page, generated(300));
+    await eventually(text(page.locator('#plan-heading .cluster-name')), (name) => assert.equal(name, 'BIG'));
     assert.ok(workers.some((url) => url.includes('/analysis-worker-')), `workers: ${workers.join()}`);
     assert.deepEqual(await problems(), []);
   } finally {
