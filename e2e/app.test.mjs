@@ -351,9 +351,33 @@ test('a 1,000-node description is analysed in the worker: pasting and typing nev
   assert.ok(Math.max(0, ...longTasks) < 50, `main-thread tasks of ${longTasks.join(', ')} ms`);
 
   // A reload: the saved large description says it is being checked, then shows its plan.
+  await page.addInitScript(() => {
+    window.rollplanSawChecking = false;
+    new MutationObserver(() => {
+      if (document.querySelector('.plan-status')?.textContent.startsWith('Checking the description')) window.rollplanSawChecking = true;
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
   await page.reload();
   await page.locator('#description').waitFor();
   await shown('Upgrade plan for OPENED');
+  assert.equal(await page.evaluate(() => window.rollplanSawChecking), true, 'said it was checking');
   assert.deepEqual(await problems(), []);
+  await context.close();
+});
+
+test('a page whose analysis worker cannot start analyses on its own thread, and says why on the console', async () => {
+  // No service worker: it would serve the worker's script from its cache, past the route below.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  const { page, problems } = await open(context);
+  await page.route('**/analysis-worker-*.js', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 8));
+  await paste(page, generated(300));
+  await eventually(text(page.locator('#plan-heading .cluster-name')), (name) => assert.equal(name, 'BIG'), { timeout: 30_000 });
+  // Typed into afterwards: still analysed, on the page.
+  await paste(page, generated(300).replace('cluster: BIG', 'cluster: AFTER'));
+  await eventually(text(page.locator('#plan-heading .cluster-name')), (name) => assert.equal(name, 'AFTER'), { timeout: 30_000 });
+  const seen = await problems();
+  assert.ok(seen.some((problem) => problem.includes('the analysis worker failed')), seen.join('\n'));
+  assert.ok(seen.every((problem) => /analysis worker failed|404|Failed to load resource/.test(problem)), seen.join('\n'));
   await context.close();
 });

@@ -31,7 +31,7 @@ macro_rules! typed_id {
         $(#[$doc])*
         ///
         /// Read back (`Deserialize`) only from a plan this build wrote for the
-        /// same cluster (the page's analysis worker hands plans over as JSON):
+        /// same cluster (the page's analysis worker hands plans over in postcard):
         /// [`crate::plan::Plan::fits`] checks such ids against the cluster.
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
@@ -169,9 +169,9 @@ impl<'a, I: Id, T> IntoIterator for &'a IdVec<I, T> {
 }
 
 /// Serialized as plain data with positions for ids; read back
-/// (`Deserialize`) through [`Cluster::new`], so a cluster read from JSON
+/// (`Deserialize`) through [`Cluster::new`], so a cluster read back
 /// keeps every invariant a validated one does (the page's analysis worker
-/// hands clusters over this way).
+/// hands clusters over this way, in postcard).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "ClusterData")]
 pub struct Cluster {

@@ -4,13 +4,18 @@
 //! is core's `report::plan_markdown` (`rollplan plan --format markdown`), the
 //! JSON is core's `report::Document` pretty-printed with a final newline
 //! (`rollplan plan --format json`, docs/plan-format.md). Both are made from
-//! the text in the editor, analysed afresh, so a click during typing exports
-//! exactly what the command line would say about that text.
+//! the text in the editor: from what the page found in it when that is up
+//! to date (a copy: a large plan is not planned again on the page's thread),
+//! else analysed afresh, so a click during typing exports exactly what the
+//! command line would say about that text.
 //!
 //! Putting the file on disk is `hooks/export.rs`.
 
 use rollplan_core::json_text::json_text;
-use rollplan_core::{Syntax, analyze, report};
+use rollplan_core::plan::Outcome;
+use rollplan_core::{Analysis, Syntax, Validation, analyze, report};
+
+use crate::state::Document;
 
 /// A file to download.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,9 +25,9 @@ pub struct Download {
     pub content: String,
 }
 
-/// The checklist as Markdown, when `text` has a plan.
-pub fn markdown(text: &str) -> Option<Download> {
-    let analysis = analyze(text, Syntax::detect(text));
+/// The checklist as Markdown, when the document's text has a plan.
+pub fn markdown(document: &Document) -> Option<Download> {
+    let analysis = analysis_of(document);
     let cluster = analysis.validation.cluster.as_ref()?;
     let plan = analysis.plan()?;
     let fingerprint = analysis.fingerprint.as_deref()?;
@@ -34,14 +39,37 @@ pub fn markdown(text: &str) -> Option<Download> {
 }
 
 /// The plan as JSON: also for a blocked or invalid description, which the document describes.
-pub fn json(text: &str) -> Download {
-    let analysis = analyze(text, Syntax::detect(text));
+pub fn json(document: &Document) -> Download {
+    let analysis = analysis_of(document);
     let document = report::Document::new(&analysis);
     let mut content = json_text(&document);
     content.push('\n');
     let stem =
         analysis.validation.cluster.as_ref().map_or_else(|| "rollplan".to_owned(), |cluster| file_stem(cluster.name()));
     Download { name: format!("{stem}-plan.json"), mime: "application/json", content }
+}
+
+/// The core's analysis of the document's text: a copy of what the page found
+/// when it is up to date, else the text analysed afresh.
+fn analysis_of(document: &Document) -> Analysis {
+    let found = &document.analysis;
+    if document.is_stale() || found.is_pending() {
+        return analyze(&document.text, Syntax::detect(&document.text));
+    }
+    let outcome = match (&found.plan, &found.blocked) {
+        (Some(plan), _) => Some(Outcome::Planned((**plan).clone())),
+        (None, Some(reasons)) => Some(Outcome::Blocked(reasons.to_vec())),
+        (None, None) => None,
+    };
+    Analysis {
+        validation: Validation {
+            syntax: found.syntax,
+            cluster: found.cluster.as_deref().cloned(),
+            diagnostics: found.diagnostics.to_vec(),
+        },
+        outcome,
+        fingerprint: found.fingerprint.as_deref().map(str::to_owned),
+    }
 }
 
 /// A file name made from a cluster name: letters, digits, `.`, `-` and `_`
@@ -68,7 +96,7 @@ mod tests {
 
     #[test]
     fn markdown_is_the_clis_checklist() {
-        let download = markdown(SEED.text).expect("the seed has a plan");
+        let download = markdown(&Document::new(SEED.text)).expect("the seed has a plan");
         assert_eq!(download.name, "EXCH-CL1-plan.md");
         let analysis = analyze(SEED.text, Syntax::Yaml);
         let expected = report::plan_markdown(
@@ -78,12 +106,12 @@ mod tests {
         );
         assert_eq!(download.content, expected);
         assert!(download.content.starts_with("# Upgrade plan: EXCH-CL1\n"));
-        assert_eq!(markdown("format: 1\n"), None, "no plan, no checklist");
+        assert_eq!(markdown(&Document::new("format: 1\n")), None, "no plan, no checklist");
     }
 
     #[test]
     fn json_is_the_clis_document() {
-        let download = json(SEED.text);
+        let download = json(&Document::new(SEED.text));
         assert_eq!(download.name, "EXCH-CL1-plan.json");
         assert!(download.content.ends_with("}\n"));
         let value: serde_json::Value = serde_json::from_str(&download.content).unwrap();
@@ -91,10 +119,24 @@ mod tests {
         assert_eq!(value["fingerprint"], "dd73da81af3281a3");
         assert_eq!(value["steps"][0]["title"], "Pause NODE2");
 
-        let invalid = json("format: 1\n");
+        let invalid = json(&Document::new("format: 1\n"));
         assert_eq!(invalid.name, "rollplan-plan.json");
         let value: serde_json::Value = serde_json::from_str(&invalid.content).unwrap();
         assert_eq!(value["outcome"], "invalid");
+    }
+
+    #[test]
+    fn what_the_page_found_exports_as_a_fresh_analysis_would() {
+        let four = crate::state::EXAMPLES.iter().find(|example| example.name == "exchange-four-node.yaml").unwrap();
+        for text in [SEED.text, four.text, "format: 1\n", &SEED.text.replace("quorum: disk", "quorum: majority")] {
+            let found = Document::new(text);
+            assert!(!found.is_stale());
+            let mut typed = Document::new("# being typed\n");
+            typed.edit(text);
+            assert!(typed.is_stale(), "analysed afresh");
+            assert_eq!(json(&found), json(&typed), "{text}");
+            assert_eq!(markdown(&found), markdown(&typed), "{text}");
+        }
     }
 
     #[test]

@@ -71,13 +71,6 @@ impl Handover {
     }
 }
 
-/// The worker's entry point (xtask/src/analysis-worker.js calls it):
-/// analyses `text` and returns the [`Handover`] in postcard.
-#[wasm_bindgen::prelude::wasm_bindgen(js_name = analyzeForPage)]
-pub fn analyze_for_page(text: &str) -> Vec<u8> {
-    Handover::analyze(text).to_bytes()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,7 +109,7 @@ mod tests {
     fn the_page_reads_back_what_the_worker_found() {
         let (mut planned, mut blocked, mut invalid) = (0, 0, 0);
         for (name, text) in descriptions() {
-            let bytes = analyze_for_page(&text);
+            let bytes = Handover::analyze(&text).to_bytes();
             let handover = Handover::from_bytes(&bytes).unwrap_or_else(|error| panic!("{name}: {error}"));
             let read_back = Findings::from_handover(handover, 7);
             assert_eq!(read_back, without_spans(Findings::of(&text, 7)), "{name}");
@@ -147,6 +140,38 @@ mod tests {
         let bytes = seed().to_bytes();
         assert!(Handover::from_bytes(&bytes[..bytes.len() / 2]).unwrap_err().contains("unreadable"));
         assert!(Handover::from_bytes(b"{}").is_err());
+    }
+
+    #[test]
+    fn a_summary_cut_short_crosses_whole_and_keeps_its_json() {
+        let mut handover = Handover::analyze(crate::state::SEED.text);
+        let plan = handover.plan.as_mut().unwrap();
+        plan.summary.risks_through_step = Some(3);
+        let summary = plan.summary.clone();
+        let read_back = Handover::from_bytes(&handover.to_bytes()).unwrap();
+        assert_eq!(read_back.plan.unwrap().summary, summary);
+        // The JSON of docs/plan-format.md: the field only when set.
+        let json = serde_json::to_value(&summary).unwrap();
+        assert_eq!(json["risks_through_step"], 3);
+        let unset = serde_json::to_value(rollplan_core::plan::Summary::default()).unwrap();
+        assert!(unset.get("risks_through_step").is_none(), "{unset}");
+        // A diagnostic with and without a hint, both ways.
+        let invalid = Handover::analyze("format: 1\nnodes: 3\n");
+        assert!(
+            invalid.diagnostics.iter().any(|d| d.hint.is_some())
+                && invalid.diagnostics.iter().any(|d| d.hint.is_none())
+        );
+        let diagnostics = Handover::from_bytes(&invalid.to_bytes()).unwrap().diagnostics;
+        assert_eq!(
+            diagnostics,
+            invalid
+                .diagnostics
+                .iter()
+                .map(|d| rollplan_core::Diagnostic { span: rollplan_core::Span::default(), ..d.clone() })
+                .collect::<Vec<_>>()
+        );
+        let without_hint = invalid.diagnostics.iter().find(|d| d.hint.is_none()).unwrap();
+        assert!(serde_json::to_value(without_hint).unwrap().get("hint").is_none());
     }
 
     #[test]

@@ -487,8 +487,8 @@ impl Plan {
     }
 
     /// Whether every id the plan names is one of `cluster`'s. Always so for a
-    /// plan the planner made for it; a plan read back from JSON (the page's
-    /// analysis worker hands plans over that way) is checked with this before
+    /// plan the planner made for it; a plan read back with serde (the page's
+    /// analysis worker hands plans over in postcard) is checked with this before
     /// anything indexes the cluster with its ids.
     pub fn fits(&self, cluster: &Cluster) -> bool {
         let node = |id: NodeId| cluster.nodes().get(id).is_some();

@@ -179,13 +179,15 @@ pub fn App() -> Html {
                 </section>
                 <section class={classes!("panel", "check", state.document.is_stale().then_some("stale"))} aria-labelledby="check-heading">
                     <h2 id="check-heading"><span class="stage">{ "2" }</span>{ "Check what it says" }</h2>
-                    <DiagnosticList diagnostics={analysis.diagnostics.clone()} stale={state.document.is_stale()} on_reveal={callbacks.reveal.clone()} />
+                    <DiagnosticList diagnostics={analysis.diagnostics.clone()} stale={state.document.is_stale()} pending={analysis.is_pending()} on_reveal={callbacks.reveal.clone()} />
                     if let Some(cluster) = &analysis.cluster {
                         <ClusterSummary
                             // Another cluster starts summed up again; edits to this one keep "Show all".
                             key={format!("{} {} {}", cluster.name(), cluster.nodes().len(), cluster.services().len())}
                             cluster={cluster.clone()}
                         />
+                    } else if analysis.is_pending() {
+                        <p class="muted cluster-missing">{ "Checking the description…" }</p>
                     } else {
                         <p class="muted cluster-missing">{ "Fix the errors to see the cluster." }</p>
                     }

@@ -16,6 +16,9 @@ pub struct DiagnosticListProps {
     pub diagnostics: Rc<[Diagnostic]>,
     /// Whether the text changed since these diagnostics (they are about to be replaced).
     pub stale: bool,
+    /// Nothing found yet: the description is being analysed for the first time.
+    #[prop_or_default]
+    pub pending: bool,
     /// Called with a diagnostic's index when the user asks to see it in the editor.
     pub on_reveal: Callback<usize>,
 }
@@ -34,7 +37,9 @@ pub fn DiagnosticList(props: &DiagnosticListProps) -> Html {
                 { "Diagnostics " }<span class="counts">{ summary }</span>
                 <span class="checking" aria-hidden="true">{ "checking…" }</span>
             </h2>
-            if props.diagnostics.is_empty() {
+            if props.pending {
+                <p class="no-problems">{ "Checking the description…" }</p>
+            } else if props.diagnostics.is_empty() {
                 <p class="no-problems">{ "No problems found." }</p>
             } else {
                 <ul class="diagnostic-list">

@@ -203,7 +203,7 @@ fn answered(shared: &Shared, dispatcher: &UseReducerDispatcher<State>, answer: A
             shared.running.set(Some(Running { analysis_ms, revision, edited_at, analysed_at }));
             dispatcher.dispatch(Action::Analyzed(findings));
         }
-        Answer::Failed { revision } => dispatcher.dispatch(Action::Analyze { revision }),
+        Answer::Failed { revision } => dispatcher.dispatch(Action::AnalyzeEverythingHere { revision }),
     }
 }
 

@@ -17,12 +17,16 @@
 //! took there) or `{revision, error}`.
 //!
 //! One request is in flight at a time. A newer one waits in its place (only
-//! the newest: the texts in between are never analysed), and an answer for a
-//! revision typed over since is dropped unread. A request that has been in
-//! flight longer than [`CUT_SHORT_AFTER`] when a newer one comes is cut short:
-//! the worker is terminated and a fresh one started from the same module.
-//! When the worker cannot be started or fails, [`AnalysisWorker::failed`]
-//! says so and the page analyses on its own thread from then on.
+//! the newest: the texts in between are never analysed, nor one the page has
+//! analysed itself since), and an answer for a revision typed over since is
+//! dropped unread. A request in flight for longer than [`CUT_SHORT_AFTER`]
+//! while a newer one waits is cut short: the worker is terminated and a fresh
+//! one started from the same module.
+//!
+//! When the worker cannot be started, or answers with an error (which the
+//! core's analysis never should: it does not panic), [`AnalysisWorker::failed`]
+//! says so, the console says why, and the page analyses on its own thread
+//! from then on.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -32,8 +36,18 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use yew::platform::spawn_local;
+use yew::platform::time::sleep;
+
 use crate::handover::Handover;
 use crate::state::Findings;
+
+/// The worker's entry point (xtask/src/analysis-worker.js calls it):
+/// analyses `text` and returns the [`Handover`] in postcard.
+#[wasm_bindgen(js_name = analyzeForPage)]
+pub fn analyze_for_page(text: &str) -> Vec<u8> {
+    Handover::analyze(text).to_bytes()
+}
 
 /// The `<meta>` that names the worker script, written by `cargo xtask dist`.
 pub const MARKER: &str = "meta[name=\"rollplan-analysis-worker\"]";
@@ -42,11 +56,12 @@ pub const MARKER: &str = "meta[name=\"rollplan-analysis-worker\"]";
 /// worker costs an instantiation of the module, a few milliseconds).
 pub const CUT_SHORT_AFTER: Duration = Duration::from_millis(500);
 
-/// Texts up to this many bytes that the page loads (a saved text, an example,
-/// a file, a link) are analysed at once on the page's thread, so that their
-/// plan shows in the first frame; larger ones are left to the worker. Typing
-/// is always analysed in the worker. About a 100-node description in the
-/// compact layout of the examples; what it costs is in docs/performance.md.
+/// Texts up to this many bytes are analysed on the page's thread: loaded
+/// ones (a saved text, an example, a file, a link) at once, so that their
+/// plan shows in the first frame, and typed ones while that stays quick
+/// (`analysis.rs`, `ON_PAGE_BELOW`); larger ones are left to the worker.
+/// About a 100-node description in the compact layout of the examples; what
+/// it costs is in docs/performance.md.
 pub const ANALYSE_HERE_UP_TO: usize = 16 * 1024;
 
 /// Whether the page names an analysis worker (a `cargo xtask dist` build).
@@ -63,7 +78,8 @@ pub enum Answer {
     /// The findings of `revision`, when the request was sent (ms, the page's
     /// clock), how long the analysis took in the worker, and when the answer was read (ms).
     Findings { findings: Findings, sent_at: f64, worker_ms: f64, read_at: f64 },
-    /// The worker could not answer: analyse `revision` on the page's thread.
+    /// The worker could not answer: analyse `revision`, and everything from
+    /// now on, on the page's thread.
     Failed { revision: u64 },
 }
 
@@ -90,6 +106,14 @@ enum Post {
 }
 
 impl Requests {
+    /// The text is at `revision` now, analysed elsewhere: nothing older is worth sending.
+    fn supersede(&mut self, revision: u64) {
+        self.latest = revision;
+        if self.waiting.as_ref().is_some_and(|(waiting, _)| *waiting != revision) {
+            self.waiting = None;
+        }
+    }
+
     /// A request for `text` at `revision`, at `now`.
     fn request(&mut self, revision: u64, text: Rc<str>, now: f64) -> Post {
         self.latest = revision;
@@ -105,6 +129,28 @@ impl Requests {
             }
             Some(_) => {
                 self.waiting = Some((revision, text));
+                Post::Nothing
+            }
+        }
+    }
+
+    /// When to look again ([`Requests::due`]): while a request waits behind
+    /// one in flight, the moment that one has run for [`CUT_SHORT_AFTER`].
+    fn due_at(&self) -> Option<f64> {
+        self.waiting.as_ref().and(self.in_flight).map(|sent_at| sent_at + CUT_SHORT_AFTER.as_secs_f64() * 1000.0)
+    }
+
+    /// At `now`: cuts the request in flight short if it has run for
+    /// [`CUT_SHORT_AFTER`] and a newer one waits, so that the text typed last
+    /// does not wait for a long analysis of an older one.
+    fn due(&mut self, now: f64) -> Post {
+        match (self.due_at(), self.waiting.take()) {
+            (Some(due), Some((revision, text))) if now >= due => {
+                self.in_flight = Some(now);
+                Post::Restart(revision, text)
+            }
+            (_, waiting) => {
+                self.waiting = waiting;
                 Post::Nothing
             }
         }
@@ -146,6 +192,16 @@ struct Running {
     _on_error: Closure<dyn Fn(JsValue)>,
 }
 
+impl Running {
+    /// Stops the worker, its handlers first: its closures are dropped with it.
+    fn terminate(self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.set_onmessageerror(None);
+        self.worker.terminate();
+    }
+}
+
 impl AnalysisWorker {
     /// The worker of this page, if the page names one; it starts with the first request.
     pub fn of_page(on_answer: impl Fn(Answer) + 'static) -> Option<Rc<AnalysisWorker>> {
@@ -167,13 +223,32 @@ impl AnalysisWorker {
     /// The text is at `revision` now (analysed on the page's thread, say): an
     /// answer about an earlier one is dropped unread.
     pub fn supersede(&self, revision: u64) {
-        self.requests.borrow_mut().latest = revision;
+        self.requests.borrow_mut().supersede(revision);
     }
 
     /// Asks for the findings of `text` at `revision`, superseding every earlier request.
     pub fn request(self: &Rc<Self>, revision: u64, text: Rc<str>) {
         let post = self.requests.borrow_mut().request(revision, text, now_ms());
         self.post(post);
+        self.look_again_when_due();
+    }
+
+    /// While a request waits, looks again once the one in flight may be cut short.
+    fn look_again_when_due(self: &Rc<Self>) {
+        let Some(due_at) = self.requests.borrow().due_at() else {
+            return;
+        };
+        let weak = Rc::downgrade(self);
+        spawn_local(async move {
+            // Whole milliseconds, and one more: the timer must not wake before `due_at`.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let wait = (due_at - now_ms()).max(0.0) as u64 + 1;
+            sleep(Duration::from_millis(wait)).await;
+            if let Some(this) = weak.upgrade() {
+                let post = this.requests.borrow_mut().due(now_ms());
+                this.post(post);
+            }
+        });
     }
 
     fn post(self: &Rc<Self>, post: Post) {
@@ -182,7 +257,7 @@ impl AnalysisWorker {
             Post::Send(revision, text) => self.send(revision, &text),
             Post::Restart(revision, text) => {
                 if let Some(running) = self.running.borrow_mut().take() {
-                    running.worker.terminate();
+                    running.terminate();
                 }
                 self.send(revision, &text);
             }
@@ -235,8 +310,13 @@ impl AnalysisWorker {
     }
 
     fn answered(self: &Rc<Self>, data: &JsValue) {
-        let field = |name: &str| js_sys::Reflect::get(data, &name.into()).ok();
-        let Some(revision) = field("revision").and_then(|value| value.as_f64()) else {
+        let field = |name: &str| js_sys::Reflect::get(data, &name.into()).ok().filter(|value| !value.is_undefined());
+        let revision = field("revision").and_then(|value| value.as_f64());
+        let error = field("error");
+        let (Some(revision), None) = (revision, &error) else {
+            if let Some(error) = error {
+                web_sys::console::error_2(&"rollplan: the analysis worker's analysis failed:".into(), &error);
+            }
             let latest = self.requests.borrow().latest;
             return self.fail(latest);
         };
@@ -276,7 +356,7 @@ impl AnalysisWorker {
 
     fn stop(&self) {
         if let Some(running) = self.running.borrow_mut().take() {
-            running.worker.terminate();
+            running.terminate();
         }
         let mut requests = self.requests.borrow_mut();
         requests.in_flight = None;
@@ -330,7 +410,31 @@ mod tests {
     fn an_answer_about_a_text_analysed_on_the_page_since_is_dropped() {
         let mut requests = Requests::default();
         requests.request(5, text("big"), 0.0);
-        requests.latest = 7;
+        requests.request(6, text("bigger"), 1.0);
+        // 7 is analysed on the page: 6, waiting, is worth nothing now.
+        requests.supersede(7);
         assert_eq!(requests.answered(5, 10.0), (false, 0.0, Post::Nothing));
+        assert_eq!(requests.request(8, text("big again"), 20.0), Post::Send(8, text("big again")));
+    }
+
+    #[test]
+    fn a_waiting_request_cuts_a_long_one_short_when_it_is_due() {
+        let mut requests = Requests::default();
+        assert_eq!(requests.due_at(), None);
+        requests.request(1, text("huge"), 0.0);
+        assert_eq!(requests.due_at(), None, "nothing waits");
+        // The last keystroke of a burst, soon after the analysis started.
+        requests.request(2, text("huge2"), 100.0);
+        let due = CUT_SHORT_AFTER.as_secs_f64() * 1000.0;
+        assert_eq!(requests.due_at(), Some(due));
+        assert_eq!(requests.due(due - 1.0), Post::Nothing, "not yet");
+        assert_eq!(requests.due(due), Post::Restart(2, text("huge2")));
+        assert_eq!(requests.due_at(), None);
+        assert_eq!(requests.answered(2, due + 40.0), (true, due, Post::Nothing));
+        // Answered in time: nothing to cut short.
+        requests.request(3, text("a"), 1000.0);
+        requests.request(4, text("ab"), 1010.0);
+        assert_eq!(requests.answered(3, 1020.0), (false, 1000.0, Post::Send(4, text("ab"))));
+        assert_eq!(requests.due(5000.0), Post::Nothing);
     }
 }

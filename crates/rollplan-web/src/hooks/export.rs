@@ -42,20 +42,24 @@ pub fn use_exports(state: &UseReducerHandle<State>) -> Rc<Exports> {
             let latest = latest.clone();
             move || latest.borrow().document.text.clone()
         };
+        let document = {
+            let latest = latest.clone();
+            move || latest.borrow().document.clone()
+        };
         Exports {
             copy_link: {
                 let text = text.clone();
                 Callback::from(move |()| copy_link(&text(), dispatch.clone()))
             },
             markdown: {
-                let text = text.clone();
+                let document = document.clone();
                 Callback::from(move |()| {
-                    if let Some(download) = export::markdown(&text()) {
+                    if let Some(download) = export::markdown(&document()) {
                         save(&download);
                     }
                 })
             },
-            json: Callback::from(move |()| save(&export::json(&text()))),
+            json: Callback::from(move |()| save(&export::json(&document()))),
             print: Callback::from(|()| print()),
         }
     })

@@ -53,11 +53,11 @@ impl Findings {
         Findings::from_handover(Handover::analyze(text), revision)
     }
 
-    /// Nothing found yet: the text is being analysed elsewhere (the analysis worker).
-    pub fn pending() -> Self {
+    /// Nothing found yet in `text`: it is being analysed elsewhere (the analysis worker).
+    pub fn pending(text: &str) -> Self {
         Findings {
             revision: 0,
-            syntax: Syntax::Yaml,
+            syntax: Syntax::detect(text),
             diagnostics: Rc::new([]),
             cluster: None,
             plan: None,
@@ -143,7 +143,7 @@ impl Document {
             example: recognise(text),
             file: None,
             revision: u64::from(elsewhere),
-            analysis: if elsewhere { Findings::pending() } else { Findings::of(text, 0) },
+            analysis: if elsewhere { Findings::pending(text) } else { Findings::of(text, 0) },
             selected: None,
             reveal: None,
             notice: None,
@@ -179,6 +179,12 @@ impl Document {
         }
         self.set_analysis(findings);
         true
+    }
+
+    /// The analysis worker failed: analyse `revision` here, and every text from now on.
+    pub fn analyse_everything_here(&mut self, revision: u64) -> bool {
+        self.analyse_here_up_to = None;
+        self.analyze(revision)
     }
 
     /// Replaces the text and analyses it at once (unless it is left to the

@@ -61,6 +61,8 @@ pub enum Action {
     Analyze { revision: u64 },
     /// The analysis worker's findings for a revision: shown if it is still the current one.
     Analyzed(Findings),
+    /// The analysis worker failed: analyse `revision` (if still current) and every later text on the page.
+    AnalyzeEverythingHere { revision: u64 },
     /// The user picked an example by file name.
     LoadExample(String),
     /// The user opened or dropped a file.
@@ -168,6 +170,7 @@ impl State {
             Action::Edit(text) => self.sharing.shared.is_none() && document.edit(&text),
             Action::Analyze { revision } => document.analyze(revision),
             Action::Analyzed(findings) => document.receive(findings),
+            Action::AnalyzeEverythingHere { revision } => document.analyse_everything_here(revision),
             Action::LoadExample(name) => match EXAMPLES.iter().find(|example| example.name == name) {
                 Some(example) => {
                     // Picking an example leaves a shared plan: it replaces the user's own text.
@@ -528,8 +531,11 @@ mod tests {
         assert!(state.apply(Action::Open { name: "four.yaml".to_owned(), text: four.to_owned() }));
         assert!(state.document.is_stale());
         assert_eq!(state.document.analysis.plan.as_ref().map(|plan| plan.steps.len()), Some(8), "the seed's, dimmed");
-        assert!(state.apply(Action::Analyze { revision: state.document.revision }));
+        assert!(state.apply(Action::AnalyzeEverythingHere { revision: state.document.revision }));
         assert_eq!(state.document.analysis.plan.as_ref().map(|plan| plan.steps.len()), Some(18));
+        // From then on, large texts are analysed at once.
+        assert!(state.apply(Action::Open { name: "four-again.yaml".to_owned(), text: format!("{four}# again\n") }));
+        assert!(!state.document.is_stale());
         // Without a worker, everything is analysed at once, as before.
         let here = State::restore_analysing_here_up_to(Some(four.to_owned()), Progress::default(), None);
         assert_eq!(here, State::restore(Some(four.to_owned()), Progress::default()));
