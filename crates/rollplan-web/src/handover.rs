@@ -167,7 +167,7 @@ mod tests {
             invalid
                 .diagnostics
                 .iter()
-                .map(|d| rollplan_core::Diagnostic { span: rollplan_core::Span::default(), ..d.clone() })
+                .map(|d| Diagnostic { span: rollplan_core::Span::default(), ..d.clone() })
                 .collect::<Vec<_>>()
         );
         let without_hint = invalid.diagnostics.iter().find(|d| d.hint.is_none()).unwrap();
