@@ -506,6 +506,7 @@ mod tests {
             mixed_failover: MixedFailover::Forbid,
             reboot: false,
             minutes: None,
+            reversible: true,
         };
         let node = |name: &str| Node { name: name.into(), versions: vec!["1.0".into()], capacity: Some(1) };
         Cluster::new(
@@ -536,6 +537,8 @@ mod tests {
                 after: String::new(),
                 interruption: String::new(),
                 minutes: None,
+                rollback: String::new(),
+                reversible: true,
             },
             risk_count: 0,
         };

@@ -77,6 +77,11 @@ fn serialise(cluster: &Cluster, planner_version: &str) -> Vec<u8> {
         field(component.mixed_failover.as_str());
         field(flag(component.reboot));
         field(&optional(component.minutes));
+        // Only when not the default, so that fingerprints from before the
+        // field existed (and the progress saved under them) stay valid.
+        if !component.reversible {
+            field("reversible=false");
+        }
     }
     field(&count(cluster.nodes().len()));
     for node in cluster.nodes() {
@@ -145,6 +150,20 @@ mod tests {
         let text = String::from_utf8(canonical(&cluster)).unwrap();
         assert!(text.starts_with("22:rollplan-fingerprint/1,1:4,"), "{text}");
         assert!(text.ends_with("1:1,4:disk,6:verify,5:false,"), "{text}");
+    }
+
+    #[test]
+    fn reversible_counts_only_when_it_is_false() {
+        let fingerprint_of = |text: &str| fingerprint(&crate::validate_as(text, crate::Syntax::Yaml).cluster.unwrap());
+        let stated = SEED.replace("    minutes: 40\n", "    minutes: 40\n    reversible: true\n");
+        assert_ne!(stated, SEED);
+        assert_eq!(fingerprint_of(&stated), "dd73da81af3281a3", "the default: fingerprints from before the field hold");
+        let irreversible = SEED.replace("    minutes: 40\n", "    minutes: 40\n    reversible: false\n");
+        assert_ne!(fingerprint_of(&irreversible), "dd73da81af3281a3");
+        let text =
+            String::from_utf8(canonical(&crate::validate_as(&irreversible, crate::Syntax::Yaml).cluster.unwrap()))
+                .unwrap();
+        assert!(text.contains("2:40,16:reversible=false,"), "{text}");
     }
 
     #[test]

@@ -196,6 +196,10 @@ pub struct Component {
     pub reboot: bool,
     /// Estimated minutes to apply the update on one node.
     pub minutes: Option<u32>,
+    /// Whether an upgraded node can be brought back to its old release in
+    /// place (uninstall, downgrade). `false` (an Exchange service pack, the
+    /// binaries of Elasticsearch, those of `MongoDB` 7): the way back is a restore.
+    pub reversible: bool,
 }
 
 impl Component {

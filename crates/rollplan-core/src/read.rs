@@ -58,6 +58,7 @@ pub struct RawComponent {
     pub mixed_failover: At<MixedFailover>,
     pub reboot: bool,
     pub minutes: Option<u32>,
+    pub reversible: bool,
     pub path: String,
 }
 
@@ -446,7 +447,7 @@ impl Reader<'_, '_> {
         let fields = self.mapping(
             node,
             FieldPath::top(&path),
-            &["title", "releases", "target", "rolling", "mixed_failover", "reboot", "minutes"],
+            &["title", "releases", "target", "rolling", "mixed_failover", "reboot", "minutes", "reversible"],
         )?;
         let field = |name: &str| fields.get(name).map(|(_, node)| node);
         let mut component = RawComponent {
@@ -458,6 +459,9 @@ impl Reader<'_, '_> {
             mixed_failover: At { value: MixedFailover::Warn, span: name.span },
             reboot: field("reboot").and_then(|n| self.bool(n, FieldPath::field(&path, "reboot"))).unwrap_or(true),
             minutes: field("minutes").and_then(|n| self.count(n, FieldPath::field(&path, "minutes"), 0)),
+            reversible: field("reversible")
+                .and_then(|n| self.bool(n, FieldPath::field(&path, "reversible")))
+                .unwrap_or(true),
             path: path.clone(),
         };
         if let Some(node) = field("rolling")

@@ -310,7 +310,7 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     let _ = writeln!(out, "{}\n", summary_line(&plan.summary));
     let cut = plan.summary.risks_through_step;
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
-        let _ = writeln!(out, "{:>3}. {}", index + 1, step.title);
+        let _ = writeln!(out, "{:>3}. {}{}", index + 1, step.title, irreversible_mark(step));
         if Some(index) == cut
             && let Some(line) = risks_cut_line(plan)
         {
@@ -322,6 +322,7 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
         let _ = writeln!(out, "       before: {}", step.details.before);
         let _ = writeln!(out, "       after:  {}", step.details.after);
         let _ = writeln!(out, "       interruption: {} ({})", step.details.interruption, minutes(step.details.minutes));
+        let _ = writeln!(out, "       rollback: {}", step.details.rollback);
         for line in risk_lines(cluster, risks.begun.iter().copied()) {
             let _ = writeln!(out, "       {}[{}]: {}", risk_marker(line.level), line.kind.as_str(), line.message);
         }
@@ -335,6 +336,11 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     out
 }
 
+/// " (irreversible)" after the title of a step that cannot be undone in place.
+fn irreversible_mark(step: &Step) -> &'static str {
+    if step.details.reversible { "" } else { " (irreversible)" }
+}
+
 /// The plan as a Markdown checklist to paste into a change ticket.
 pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     let mut out = String::new();
@@ -342,7 +348,7 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
     let _ = writeln!(out, "Fingerprint `{fingerprint}` · {}\n", summary_line(&plan.summary));
     let cut = plan.summary.risks_through_step;
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
-        let _ = writeln!(out, "- [ ] {}. **{}**", index + 1, escape_markdown(&step.title));
+        let _ = writeln!(out, "- [ ] {}. **{}**{}", index + 1, escape_markdown(&step.title), irreversible_mark(step));
         if Some(index) == cut
             && let Some(line) = risks_cut_line(plan)
         {
@@ -359,6 +365,7 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
             escape_markdown(&step.details.interruption),
             minutes(step.details.minutes)
         );
+        let _ = writeln!(out, "  - Rollback: {}", escape_markdown(&step.details.rollback));
         for line in risk_lines(cluster, risks.begun.iter().copied()) {
             let _ = writeln!(
                 out,

@@ -221,6 +221,7 @@ impl Resolver<'_, '_> {
                 mixed_failover: raw.mixed_failover.value,
                 reboot: raw.reboot,
                 minutes: raw.minutes,
+                reversible: raw.reversible,
             });
         }
         let component_names: Vec<&str> = components.iter().map(|c| c.name.as_str()).collect();

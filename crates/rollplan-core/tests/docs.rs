@@ -193,7 +193,7 @@ const OBJECTS: &[Object] = &[
         schema: "/properties/components/additionalProperties",
         instance: "/components/exchange",
         path: "components.exchange",
-        fields: &["title", "releases", "target", "rolling", "mixed_failover", "reboot", "minutes"],
+        fields: &["title", "releases", "target", "rolling", "mixed_failover", "reboot", "minutes", "reversible"],
         required: &["target"],
     },
     Object {
@@ -236,7 +236,8 @@ fn full_description() -> Json {
                 "rolling": true,
                 "mixed_failover": "warn",
                 "reboot": true,
-                "minutes": 40
+                "minutes": 40,
+                "reversible": false
             }
         },
         "nodes": [

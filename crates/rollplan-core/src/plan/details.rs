@@ -1,7 +1,7 @@
 //! Titles and checklists for each step, in the words of a cluster administrator.
 
 use super::{Action, Details, Move, State};
-use crate::model::{Cluster, NodeId};
+use crate::model::{Cluster, NodeId, ServiceId};
 
 /// Minutes assumed for a planned failover of one service.
 pub const MOVE_MINUTES: u32 = 5;
@@ -15,6 +15,13 @@ const NAMED_DESTINATIONS: usize = 3;
 
 /// The one-line title and the details of `action`, applied to `before`.
 pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> (String, Details) {
+    let (title, mut details) = describe_step(cluster, before, action);
+    (details.rollback, details.reversible) = rollback(cluster, before, action);
+    (title, details)
+}
+
+/// The title and the details of `action` but its rollback.
+fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String, Details) {
     let node = |id: NodeId| cluster.node(id).name.as_str();
     let service = |id| cluster.service(id).name.as_str();
     match action {
@@ -28,6 +35,8 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> (String, 
                     after: format!("{service} is online on {to}, its resources healthy and clients reconnected"),
                     interruption: format!("brief: {service} is unavailable while it fails over"),
                     minutes: Some(MOVE_MINUTES),
+                    rollback: String::new(),
+                    reversible: true,
                 },
             )
         }
@@ -43,6 +52,8 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> (String, 
                     ),
                     interruption: format!("brief: {service} is unavailable while it fails over"),
                     minutes: Some(MOVE_MINUTES),
+                    rollback: String::new(),
+                    reversible: true,
                 },
             )
         }
@@ -55,6 +66,8 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> (String, 
                     after: format!("{node} is paused: the cluster fails nothing over to it"),
                     interruption: "none".to_owned(),
                     minutes: Some(NODE_STATE_MINUTES),
+                    rollback: String::new(),
+                    reversible: true,
                 },
             )
         }
@@ -82,6 +95,8 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> (String, 
                     ),
                     interruption: format!("none (the node is paused): {applied}"),
                     minutes,
+                    rollback: String::new(),
+                    reversible: true,
                 },
             )
         }
@@ -94,6 +109,8 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> (String, 
                     after: format!("{node} is back in service: the cluster may fail services over to it"),
                     interruption: "none".to_owned(),
                     minutes: Some(NODE_STATE_MINUTES),
+                    rollback: String::new(),
+                    reversible: true,
                 },
             )
         }
@@ -106,6 +123,8 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> (String, 
                     after: format!("{service} is offline; its resources stay on {node}"),
                     interruption: format!("outage: {service} is unavailable until it is brought online"),
                     minutes: Some(SERVICE_STATE_MINUTES),
+                    rollback: String::new(),
+                    reversible: true,
                 },
             )
         }
@@ -118,6 +137,8 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> (String, 
                     after: format!("{service} is online and clients connect: the planned outage is over"),
                     interruption: format!("ends the outage of {service}"),
                     minutes: Some(SERVICE_STATE_MINUTES),
+                    rollback: String::new(),
+                    reversible: true,
                 },
             )
         }
@@ -139,6 +160,8 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> (String, 
                     ),
                     interruption: "brief, one service at a time: each is unavailable while it fails over".to_owned(),
                     minutes: Some(MOVE_MINUTES * count as u32),
+                    rollback: String::new(),
+                    reversible: true,
                 },
             )
         }
@@ -166,8 +189,97 @@ pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> (String, 
                     after,
                     interruption: "brief, one service at a time: each is unavailable while it fails over".to_owned(),
                     minutes: Some(MOVE_MINUTES * count as u32),
+                    rollback: String::new(),
+                    reversible: true,
                 },
             )
+        }
+    }
+}
+
+/// How to undo `action`, applied to `before`, and whether that can be done in
+/// place: everything but the upgrade of a component that is not
+/// `reversible`, whose way back is restoring the node.
+fn rollback(cluster: &Cluster, before: &State, action: &Action) -> (String, bool) {
+    let node = |id: NodeId| cluster.node(id).name.as_str();
+    let service = |id: ServiceId| cluster.service(id).name.as_str();
+    match action {
+        Action::Move { service: s, from, .. } | Action::Verify { service: s, from, .. } => {
+            (format!("move {} back to {}", service(*s), node(*from)), true)
+        }
+        Action::Drain { moves, .. } | Action::Failback { moves, .. } => (moves_back(cluster, moves), true),
+        Action::Pause { node: n } => (format!("resume {}", node(*n)), true),
+        Action::Resume { node: n } => (format!("pause {} again", node(*n)), true),
+        Action::Offline { service: s, node: n } => (format!("bring {} online on {}", service(*s), node(*n)), true),
+        Action::Online { service: s, .. } => (format!("take {} offline again", service(*s)), true),
+        Action::Upgrade { node: n, components } => {
+            let fixed: Vec<&str> = components
+                .iter()
+                .map(|&c| cluster.component(c))
+                .filter(|component| !component.reversible)
+                .map(|component| component.title.as_str())
+                .collect();
+            if fixed.is_empty() {
+                let state = before.node(*n);
+                let back: Vec<String> = components
+                    .iter()
+                    .map(|&c| format!("{} to {}", cluster.component(c).title, state.version(c)))
+                    .collect();
+                (format!("downgrade {} {}, while it is still paused", node(*n), and_list(&back)), true)
+            } else {
+                (
+                    format!(
+                        "none in place: {} cannot be downgraded; to go back, restore {} from the backup or snapshot taken before the plan",
+                        and_list(&fixed),
+                        node(*n),
+                    ),
+                    false,
+                )
+            }
+        }
+    }
+}
+
+/// "move EVS1 back to NODE1", "move EVS1 and EVS2 back to NODE1; EVS3 back
+/// to NODE2": how a drain's or a failback's moves are undone.
+fn moves_back(cluster: &Cluster, moves: &[Move]) -> String {
+    // Grouped by the node each came from, in the order of the moves.
+    let mut groups: Vec<(NodeId, Vec<&str>)> = Vec::new();
+    for m in moves {
+        let name = cluster.service(m.service).name.as_str();
+        match groups.iter_mut().find(|(from, _)| *from == m.from) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((m.from, vec![name])),
+        }
+    }
+    let named = |names: &[&str]| match names.get(..NAMED_DESTINATIONS) {
+        Some(shown) if names.len() > NAMED_DESTINATIONS => {
+            format!("{} and {} more", shown.join(", "), names.len() - NAMED_DESTINATIONS)
+        }
+        _ => and_list(names),
+    };
+    let parts: Vec<String> = groups
+        .iter()
+        .take(NAMED_DESTINATIONS)
+        .map(|(from, names)| format!("{} back to {}", named(names), cluster.node(*from).name))
+        .collect();
+    let parts = parts.join("; ");
+    if groups.len() > NAMED_DESTINATIONS {
+        let rest: usize = groups.iter().skip(NAMED_DESTINATIONS).map(|(_, names)| names.len()).sum();
+        format!("move {parts}; and {rest} more back to the nodes they came from")
+    } else {
+        format!("move {parts}")
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list<T: AsRef<str>>(items: &[T]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [first @ .., last] => {
+            let first: Vec<&str> = first.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", first.join(", "), last.as_ref())
         }
     }
 }
@@ -206,4 +318,63 @@ fn versions_of(cluster: &Cluster, state: &State, node: NodeId) -> String {
         .map(|(component, version)| format!("{} {version}", component.title))
         .collect();
     format!("runs {}", list.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Component, MixedFailover, Node, Policy, ServiceId, ServiceParts};
+
+    /// Six nodes, one component, seven services all on the first node.
+    fn cluster() -> Cluster {
+        let component = Component {
+            name: "app".into(),
+            title: "App".into(),
+            releases: Vec::new(),
+            target: "2.0".into(),
+            rolling: true,
+            mixed_failover: MixedFailover::Warn,
+            reboot: false,
+            minutes: None,
+            reversible: true,
+        };
+        let nodes =
+            (1..=6).map(|i| Node { name: format!("N{i}"), versions: vec!["1.0".into()], capacity: None }).collect();
+        let services =
+            (1..=7).map(|i| ServiceParts { name: format!("S{i}"), on: 0, owners: None, uses: vec![0] }).collect();
+        Cluster::new("C".into(), vec![component], nodes, services, Policy::default()).unwrap()
+    }
+
+    fn moved(cluster: &Cluster, moves: &[(usize, usize)]) -> Vec<Move> {
+        let (services, nodes): (Vec<ServiceId>, Vec<NodeId>) =
+            (cluster.service_ids().collect(), cluster.node_ids().collect());
+        moves
+            .iter()
+            .enumerate()
+            .map(|(i, &(from, to))| Move { service: services[i], from: nodes[from], to: nodes[to] })
+            .collect()
+    }
+
+    #[test]
+    fn moves_are_undone_by_moving_them_back_where_they_came_from() {
+        let cluster = cluster();
+        assert_eq!(moves_back(&cluster, &moved(&cluster, &[(0, 1)])), "move S1 back to N1");
+        assert_eq!(moves_back(&cluster, &moved(&cluster, &[(0, 1), (0, 2)])), "move S1 and S2 back to N1");
+        assert_eq!(
+            moves_back(&cluster, &moved(&cluster, &[(0, 5), (1, 5), (0, 5), (0, 5), (0, 5)])),
+            "move S1, S3, S4 and 1 more back to N1; S2 back to N2"
+        );
+        assert_eq!(
+            moves_back(&cluster, &moved(&cluster, &[(0, 5), (1, 5), (2, 5), (3, 5), (4, 5), (4, 5)])),
+            "move S1 back to N1; S2 back to N2; S3 back to N3; and 3 more back to the nodes they came from"
+        );
+    }
+
+    #[test]
+    fn lists_read_as_sentences() {
+        assert_eq!(and_list::<&str>(&[]), "");
+        assert_eq!(and_list(&["a"]), "a");
+        assert_eq!(and_list(&["a", "b"]), "a and b");
+        assert_eq!(and_list(&["a", "b", "c"]), "a, b and c");
+    }
 }

@@ -315,6 +315,12 @@ pub struct Details {
     pub interruption: String,
     /// Estimated minutes; `None` when a component's duration is not given.
     pub minutes: Option<u32>,
+    /// How to undo the step ("move EVS1 back to NODE1"), or, when it cannot
+    /// be undone in place, what the way back is.
+    pub rollback: String,
+    /// Whether the step can be undone in place: not the upgrade of a
+    /// component that is not `reversible`.
+    pub reversible: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -812,6 +818,7 @@ mod tests {
             mixed_failover: MixedFailover::Warn,
             reboot: false,
             minutes: Some(10),
+            reversible: true,
         };
         let node = |name: &str| Node { name: name.into(), versions: vec!["1.0".into()], capacity: None };
         Cluster::new(

@@ -27,6 +27,7 @@ pub fn component() -> impl Strategy<Value = Component> {
             mixed_failover,
             reboot: true,
             minutes,
+            reversible: true,
         })
 }
 

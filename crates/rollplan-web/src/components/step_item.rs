@@ -128,6 +128,9 @@ pub fn StepItem(props: &StepItemProps) -> Html {
                 if props.current {
                     <span class="pill next">{ "next" }</span>
                 }
+                if !details.reversible {
+                    <span class="pill irreversible" title="This step cannot be undone in place: see its rollback">{ "irreversible" }</span>
+                }
                 <span class="step-minutes">{ step_minutes(details.minutes) }</span>
             </div>
             <div class="step-body" onclick={select}>
@@ -141,6 +144,7 @@ pub fn StepItem(props: &StepItemProps) -> Html {
                     <dt>{ "Before" }</dt><dd>{ &details.before }</dd>
                     <dt>{ "After" }</dt><dd>{ &details.after }</dd>
                     <dt>{ "Interruption" }</dt><dd>{ &details.interruption }</dd>
+                    <dt>{ "Rollback" }</dt><dd class={classes!("rollback", (!details.reversible).then_some("irreversible"))}>{ &details.rollback }</dd>
                 </dl>
                 if !risks.is_empty() {
                     <ul class="risks" aria-label="Risks if a node fails after this step">
