@@ -381,3 +381,26 @@ test('a page whose analysis worker cannot start analyses on its own thread, and 
   assert.ok(seen.every((problem) => /analysis worker failed|404|Failed to load resource/.test(problem)), seen.join('\n'));
   await context.close();
 });
+
+test('each step says how to roll it back, and a step that cannot be undone in place stands out', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, problems } = await open(context);
+  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 8));
+  const rollback = (step) => page.locator('.checklist > li').nth(step).locator('dd.rollback').textContent();
+  assert.equal(await rollback(0), 'resume NODE2');
+  assert.equal(await rollback(3), 'move EVS1 back to NODE1');
+  assert.equal(await page.locator('.pill.irreversible').count(), 0);
+
+  // Exchange's service pack cannot be uninstalled here: its upgrades are irreversible.
+  await paste(page, await readFile(new URL('../tests/cases/irreversible-component.yaml', import.meta.url), 'utf8'));
+  await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 13));
+  const irreversible = page.locator('.checklist > li:has(.pill.irreversible)');
+  await eventually(count(irreversible), (n) => assert.equal(n, 2));
+  assert.match(await irreversible.first().locator('.step-title').textContent(), /^Upgrade NODE1 to .*Exchange Server 2003 SP2$/);
+  assert.match(
+    await irreversible.first().locator('dd.rollback.irreversible').textContent(),
+    /^none in place: Exchange Server 2003 cannot be downgraded; to go back, restore NODE1 from the backup or snapshot taken before the plan$/,
+  );
+  assert.deepEqual(await problems(), []);
+  await context.close();
+});

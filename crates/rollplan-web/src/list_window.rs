@@ -29,7 +29,7 @@ pub const WINDOW_ABOVE: usize = 120;
 
 /// Measured heights (px) of a step with no risks and what each risk adds,
 /// at the default font size: the estimates until a step is measured.
-const STEP_HEIGHT: f64 = 120.0;
+const STEP_HEIGHT: f64 = 136.0;
 const FIRST_RISK_HEIGHT: f64 = 28.0;
 const MORE_RISK_HEIGHT: f64 = 24.5;
 const FOLDED_RISKS_HEIGHT: f64 = 23.0;
@@ -190,10 +190,10 @@ mod tests {
 
     #[test]
     fn estimates_follow_the_risks_a_step_lists() {
-        assert!((estimated_height(0) - 120.0).abs() < f64::EPSILON);
-        assert!((estimated_height(1) - 148.0).abs() < f64::EPSILON);
-        assert!((estimated_height(4) - 221.5).abs() < f64::EPSILON);
-        assert!((estimated_height(5) - 244.5).abs() < f64::EPSILON);
+        assert!((estimated_height(0) - 136.0).abs() < f64::EPSILON);
+        assert!((estimated_height(1) - 164.0).abs() < f64::EPSILON);
+        assert!((estimated_height(4) - 237.5).abs() < f64::EPSILON);
+        assert!((estimated_height(5) - 260.5).abs() < f64::EPSILON);
         assert!((estimated_height(500) - estimated_height(5)).abs() < f64::EPSILON, "folded risks are one line");
     }
 
@@ -206,7 +206,7 @@ mod tests {
         assert!(!table.measure(0, f64::NAN));
         table.fit([0, 1, 5].into_iter());
         assert_eq!(table.len(), 3);
-        assert!((table.sum(0..3) - (120.0 + 150.5 + 244.5)).abs() < f64::EPSILON);
+        assert!((table.sum(0..3) - (136.0 + 150.5 + 260.5)).abs() < f64::EPSILON);
         table.fit([0].into_iter());
         assert_eq!(table.len(), 1);
         assert!((table.sum(0..9) - 0.0).abs() < f64::EPSILON, "a range beyond the end sums nothing");

@@ -76,11 +76,20 @@ pub fn StepItem(props: &StepItemProps) -> Html {
     let step = &props.plan.steps[index];
     let risks = &props.risks;
 
-    // A step picked elsewhere (the timeline) is brought into view.
+    // A step picked elsewhere (the timeline) is brought into view. Not one
+    // picked here, by focusing its checkbox: a click whose mousedown scrolled
+    // the page would land beside the checkbox and not tick it.
     {
         let item = item.clone();
         use_effect_with(props.selected, move |&selected| {
-            if selected && let Some(item) = item.cast::<HtmlElement>() {
+            let picked_here = || {
+                let focused = web_sys::window().and_then(|window| window.document()).and_then(|d| d.active_element());
+                item.cast::<web_sys::Node>().is_some_and(|node| node.contains(focused.as_ref().map(AsRef::as_ref)))
+            };
+            if selected
+                && !picked_here()
+                && let Some(item) = item.cast::<HtmlElement>()
+            {
                 let options = ScrollIntoViewOptions::new();
                 options.set_block(ScrollLogicalPosition::Nearest);
                 item.scroll_into_view_with_scroll_into_view_options(&options);
