@@ -48,6 +48,9 @@ struct CheckedCluster<'c> {
     cluster: &'c Cluster,
     nodes: IdVec<NodeId, NodeReplay<'c>>,
     services: IdVec<ServiceId, ServiceReplay<'c>>,
+    /// Per component: whether the plan upgraded it on some node, and whether it was finalized.
+    upgraded: Vec<bool>,
+    finalized: Vec<bool>,
 }
 
 /// Replays `plan` step by step; `Ok` when every step and the end state keep every rule.
@@ -66,6 +69,8 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
             online: true,
             accountable: false,
         }),
+        upgraded: vec![false; cluster.components().len()],
+        finalized: vec![false; cluster.components().len()],
     };
     for service in cluster.services() {
         replay.nodes[service.on].hosted += 1;
@@ -243,6 +248,13 @@ impl<'c> CheckedCluster<'c> {
                 }
                 for &c in components {
                     let Some(component) = self.cluster.components().get(c) else { return Err(reference()) };
+                    if self.finalized[c.index()] {
+                        return Err((
+                            "after-finalize",
+                            format!("{} is upgraded on {} after it was finalized", component.name, definition.name),
+                        ));
+                    }
+                    self.upgraded[c.index()] = true;
                     if self.nodes[*node].version(c) == component.target {
                         return Err((
                             "upgrade-nothing",
@@ -295,6 +307,34 @@ impl<'c> CheckedCluster<'c> {
                     }
                 }
                 self.services[*service].online = true;
+            }
+            Action::Finalize { component: c } => {
+                let Some(component) = self.cluster.components().get(*c) else { return Err(reference()) };
+                if component.finalize.is_none() || self.finalized[c.index()] {
+                    return Err((
+                        "finalize",
+                        format!("{} has no finalize step to take, or it was taken already", component.name),
+                    ));
+                }
+                if let Some(node) = self.nodes.iter().find(|n| n.version(*c) != component.target) {
+                    return Err((
+                        "finalize-mixed",
+                        format!(
+                            "{} is finalized while {} runs {}, not {}",
+                            component.name,
+                            node.definition.name,
+                            node.version(*c),
+                            component.target
+                        ),
+                    ));
+                }
+                if let Some(node) = self.nodes.iter().find(|n| n.paused) {
+                    return Err((
+                        "finalize-node-down",
+                        format!("{} is finalized while {} is paused", component.name, node.definition.name),
+                    ));
+                }
+                self.finalized[c.index()] = true;
             }
         }
         Ok(())
@@ -454,6 +494,14 @@ impl<'c> CheckedCluster<'c> {
 
     fn end(&self) -> Result<(), Broken> {
         let cluster = self.cluster;
+        for (c, component) in cluster.components().iter_ids() {
+            if component.finalize.is_some() && self.upgraded[c.index()] && !self.finalized[c.index()] {
+                return Err((
+                    "finalize-missing",
+                    format!("{} was upgraded, but the plan never takes its finalize step", component.name),
+                ));
+            }
+        }
         for node in &self.nodes {
             let name = &node.definition.name;
             if node.paused {
@@ -507,6 +555,7 @@ mod tests {
             reboot: false,
             minutes: None,
             reversible: true,
+            finalize: None,
         };
         let node = |name: &str| Node { name: name.into(), versions: vec!["1.0".into()], capacity: Some(1) };
         Cluster::new(

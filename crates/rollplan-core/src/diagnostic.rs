@@ -105,6 +105,8 @@ codes! {
     QuorumAtRisk = "quorum-at-risk", Warning;
     /// A component that cannot be upgraded while its services run.
     NonRollingComponent = "non-rolling-component", Warning;
+    /// Nodes already run different releases of a component with a `finalize` step: its upgrade is under way.
+    FinalizePending = "finalize-pending", Info;
     /// Every node already runs every target.
     NothingToDo = "nothing-to-do", Info;
 }

@@ -82,6 +82,12 @@ fn serialise(cluster: &Cluster, planner_version: &str) -> Vec<u8> {
         if !component.reversible {
             field("reversible=false");
         }
+        if let Some(finalize) = &component.finalize {
+            field("finalize");
+            field(&finalize.title);
+            field(&optional(finalize.minutes));
+            field(&count(finalize.soak_minutes as usize));
+        }
     }
     field(&count(cluster.nodes().len()));
     for node in cluster.nodes() {

@@ -200,6 +200,22 @@ pub struct Component {
     /// place (uninstall, downgrade). `false` (an Exchange service pack, the
     /// binaries of Elasticsearch, those of `MongoDB` 7): the way back is a restore.
     pub reversible: bool,
+    /// The point of no return the component's upgrade ends with, if any.
+    pub finalize: Option<Finalize>,
+}
+
+/// A step after which a component cannot go back to its old release
+/// (`MongoDB`'s `setFeatureCompatibilityVersion`, Windows'
+/// `Update-ClusterFunctionalLevel`): taken once every node runs the target
+/// and the cluster has run on it for the soak time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finalize {
+    /// What the step does, as its title says it ("Update-ClusterFunctionalLevel").
+    pub title: String,
+    /// Estimated minutes of the step itself; `None` when not given.
+    pub minutes: Option<u32>,
+    /// How long the cluster runs on the target before the step (a wait).
+    pub soak_minutes: u32,
 }
 
 impl Component {

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::diagnostic::{Code, Sink, Span, did_you_mean};
-use crate::model::{Failback, MixedFailover, Quorum};
+use crate::model::{Failback, Finalize, MixedFailover, Quorum};
 use crate::syntax::{Key, Tree, Value};
 
 /// The format versions this build reads.
@@ -59,6 +59,7 @@ pub struct RawComponent {
     pub reboot: bool,
     pub minutes: Option<u32>,
     pub reversible: bool,
+    pub finalize: Option<Finalize>,
     pub path: String,
 }
 
@@ -447,7 +448,17 @@ impl Reader<'_, '_> {
         let fields = self.mapping(
             node,
             FieldPath::top(&path),
-            &["title", "releases", "target", "rolling", "mixed_failover", "reboot", "minutes", "reversible"],
+            &[
+                "title",
+                "releases",
+                "target",
+                "rolling",
+                "mixed_failover",
+                "reboot",
+                "minutes",
+                "reversible",
+                "finalize",
+            ],
         )?;
         let field = |name: &str| fields.get(name).map(|(_, node)| node);
         let mut component = RawComponent {
@@ -462,6 +473,7 @@ impl Reader<'_, '_> {
             reversible: field("reversible")
                 .and_then(|n| self.bool(n, FieldPath::field(&path, "reversible")))
                 .unwrap_or(true),
+            finalize: field("finalize").and_then(|n| self.finalize(n, &path)),
             path: path.clone(),
         };
         if let Some(node) = field("rolling")
@@ -487,6 +499,29 @@ impl Reader<'_, '_> {
                 .hint("add `target: <the version to upgrade to>`");
         }
         Some(component)
+    }
+
+    /// A component's `finalize`: its title (required), `minutes` and `soak_minutes` (0 when left out).
+    fn finalize(&mut self, node: &Tree<'_>, component: &str) -> Option<Finalize> {
+        let path = join(component, "finalize");
+        let fields = self.mapping(node, FieldPath::top(&path), &["title", "minutes", "soak_minutes"])?;
+        let field = |name: &str| fields.get(name).map(|(_, node)| node);
+        let minutes = field("minutes").and_then(|n| self.count(n, FieldPath::field(&path, "minutes"), 0));
+        let soak_minutes =
+            field("soak_minutes").and_then(|n| self.count(n, FieldPath::field(&path, "soak_minutes"), 0)).unwrap_or(0);
+        let Some(title) = field("title") else {
+            self.sink
+                .report(
+                    Code::MissingField,
+                    node.span.start_only(),
+                    join(&path, "title"),
+                    "this `finalize` has no `title`",
+                )
+                .hint("say what the step does: `title: setFeatureCompatibilityVersion 7.0`");
+            return None;
+        };
+        let title = self.text(title, FieldPath::field(&path, "title"))?;
+        Some(Finalize { title: title.value, minutes, soak_minutes })
     }
 
     fn node(&mut self, node: &Tree<'_>, path: String) -> Option<RawNode> {

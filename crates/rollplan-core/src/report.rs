@@ -466,6 +466,9 @@ pub struct StepDocument<'a> {
     pub to: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<ComponentChange<'a>>,
+    /// The component a `finalize` step finalizes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<&'a str>,
     /// A drain's or failback's moves, in the order they are carried out.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub moves: Vec<MoveDocument<'a>>,
@@ -635,6 +638,7 @@ fn step_document<'a>(
         from: None,
         to: None,
         components: Vec::new(),
+        component: None,
         moves: Vec::new(),
         details: &step.details,
         risk_count: step.risk_count,
@@ -676,6 +680,7 @@ fn step_document<'a>(
             document.service = Some(service_name(*service));
             document.node = Some(node_name(*node));
         }
+        Action::Finalize { component } => document.component = Some(&cluster.component(*component).name),
     }
     document
 }

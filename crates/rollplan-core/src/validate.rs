@@ -222,6 +222,7 @@ impl Resolver<'_, '_> {
                 reboot: raw.reboot,
                 minutes: raw.minutes,
                 reversible: raw.reversible,
+                finalize: raw.finalize,
             });
         }
         let component_names: Vec<&str> = components.iter().map(|c| c.name.as_str()).collect();
@@ -623,6 +624,19 @@ impl Resolver<'_, '_> {
                 format!("the cluster already runs mixed releases of `{name}` ({}): failover between them may already be unsafe", who.join("; ")),
             )
             .hint("the plan brings every node to the target; until then expect mixed-version-failover risks");
+        if let Some(finalize) = &definition.finalize {
+            self.sink
+                .report(
+                    Code::FinalizePending,
+                    self.component_span(component.index()).name,
+                    format!("components.{name}.finalize"),
+                    format!(
+                        "the upgrade of `{name}` is under way (its nodes run different releases): the plan finishes it, then takes its point of no return, {}",
+                        finalize.title
+                    ),
+                )
+                .hint("if that step was taken already, remove `finalize`: it is taken once");
+        }
     }
 
     fn non_rolling(&mut self, cluster: &Cluster) {

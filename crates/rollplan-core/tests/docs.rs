@@ -193,8 +193,26 @@ const OBJECTS: &[Object] = &[
         schema: "/properties/components/additionalProperties",
         instance: "/components/exchange",
         path: "components.exchange",
-        fields: &["title", "releases", "target", "rolling", "mixed_failover", "reboot", "minutes", "reversible"],
+        fields: &[
+            "title",
+            "releases",
+            "target",
+            "rolling",
+            "mixed_failover",
+            "reboot",
+            "minutes",
+            "reversible",
+            "finalize",
+        ],
         required: &["target"],
+    },
+    Object {
+        heading: "Finalize fields",
+        schema: "/properties/components/additionalProperties/properties/finalize",
+        instance: "/components/exchange/finalize",
+        path: "components.exchange.finalize",
+        fields: &["title", "minutes", "soak_minutes"],
+        required: &["title"],
     },
     Object {
         heading: "Node fields",
@@ -237,7 +255,8 @@ fn full_description() -> Json {
                 "mixed_failover": "warn",
                 "reboot": true,
                 "minutes": 40,
-                "reversible": false
+                "reversible": false,
+                "finalize": {"title": "Raise the organisation's functional level", "minutes": 10, "soak_minutes": 60}
             }
         },
         "nodes": [
@@ -997,6 +1016,7 @@ fn plan_format_md_tables_list_every_field() {
         "tests/cases/unknown-node.yaml",
         "tests/cases/nothing-to-do.yaml",
         "tests/cases/wrong-type-format.json",
+        "tests/cases/finalize-pending.yaml",
     ] {
         documents.push(plan_document(path));
     }
@@ -1056,7 +1076,7 @@ fn plan_format_md_tables_list_every_field() {
     // Every action and every kind of risk, as the plans name them.
     let actions: BTreeSet<String> =
         documents.iter().flat_map(steps).map(|s| s["action"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(actions.len(), 9, "the examples use every action: {actions:?}");
+    assert_eq!(actions.len(), 10, "the examples use every action: {actions:?}");
     let documented: BTreeSet<String> = first_column(&tables(section(&items, "Steps"))[1]).into_iter().collect();
     assert_eq!(documented, actions, "the actions in docs/plan-format.md");
     let kinds: BTreeSet<String> = documents

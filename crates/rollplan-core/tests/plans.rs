@@ -113,3 +113,47 @@ fn scanmail_is_upgraded_inside_one_short_outage_window() {
     assert_eq!(&steps[..4], ["upgrade NODE2", "move EVS1 NODE1>NODE2", "upgrade NODE1", "verify EVS1 NODE2>NODE1"]);
     assert_eq!(&steps[4..], ["upgrade NODE1", "upgrade NODE2"], "the window holds only the ScanMail updates");
 }
+
+/// The finalize-pending case planned: its cluster and plan.
+fn finalized() -> (rollplan_core::Cluster, rollplan_core::plan::Plan) {
+    let text = common::read("tests/cases/finalize-pending.yaml");
+    let analysis = analyze(&text, Syntax::Yaml);
+    let plan = analysis.plan().unwrap().clone();
+    (analysis.validation.cluster.unwrap(), plan)
+}
+
+#[test]
+fn a_finalize_step_ends_the_plan_once_every_node_runs_the_target() {
+    let (cluster, plan) = finalized();
+    let last = plan.steps.last().unwrap();
+    assert!(matches!(last.action, Action::Finalize { .. }), "{}", last.title);
+    assert_eq!(plan.steps.iter().filter(|step| matches!(step.action, Action::Finalize { .. })).count(), 1);
+    assert!(!last.details.reversible);
+    assert_eq!(last.details.minutes, Some(65), "its minutes and the soak");
+    assert!(last.details.rollback.starts_with("none: after setFeatureCompatibilityVersion 7.0"));
+    check(&cluster, &plan).unwrap();
+}
+
+#[test]
+fn the_checker_holds_finalize_to_its_rules() {
+    let (cluster, plan) = finalized();
+    let rule = |plan: &rollplan_core::plan::Plan| check(&cluster, plan).unwrap_err().rule;
+    // Left out: the upgrade never reaches its point of no return.
+    let mut missing = plan.clone();
+    missing.steps.pop();
+    missing.risks.retain(|span| span.first < missing.steps.len());
+    for span in &mut missing.risks {
+        span.last = span.last.min(missing.steps.len() - 1);
+    }
+    assert_eq!(rule(&missing), "finalize-missing");
+    // Taken before the last node runs the target (the risks are not what is checked here: the rule comes first).
+    let mut early = plan.clone();
+    let finalize = early.steps.pop().unwrap();
+    let first_upgrade = early.steps.iter().position(|step| matches!(step.action, Action::Upgrade { .. })).unwrap();
+    early.steps.insert(first_upgrade, finalize.clone());
+    assert_eq!(rule(&early), "finalize-mixed");
+    // Taken twice.
+    let mut twice = plan.clone();
+    twice.steps.push(finalize);
+    assert_eq!(rule(&twice), "finalize");
+}

@@ -42,7 +42,7 @@ proptest! {
     #[test]
     fn active_passive_pairs_follow_the_seed_order(active in 0usize..2, failback in prop_oneof![Just(Failback::Original), Just(Failback::Verify)]) {
         let passive = 1 - active;
-        let component = Component { name: "exchange".into(), title: "Exchange".into(), releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(), target: "R2".into(), rolling: true, mixed_failover: MixedFailover::Warn, reboot: true, minutes: Some(40), reversible: true };
+        let component = Component { name: "exchange".into(), title: "Exchange".into(), releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(), target: "R2".into(), rolling: true, mixed_failover: MixedFailover::Warn, reboot: true, minutes: Some(40), reversible: true, finalize: None };
         let nodes = (0..2).map(|i| Node { name: format!("NODE{}", i + 1), versions: vec!["R1".into()], capacity: Some(1) }).collect();
         let cluster = Cluster::new("pair".into(), vec![component], nodes, vec![ServiceParts { name: "EVS1".into(), on: active, owners: Some(vec![0, 1]), uses: vec![0] }], Policy { quorum: Quorum::Disk, failback, ..Policy::default() }).unwrap();
         let Outcome::Planned(plan) = plan(&cluster) else { panic!("a pair always has a plan") };
@@ -93,6 +93,7 @@ fn small_rolling_cluster() -> impl Strategy<Value = Cluster> {
                 reboot: true,
                 minutes: Some(10),
                 reversible: true,
+                finalize: None,
             };
             let nodes: Vec<Node> = node_seeds
                 .iter()
@@ -261,6 +262,7 @@ fn the_checker_catches_a_broken_plan() {
         reboot: true,
         minutes: Some(40),
         reversible: true,
+        finalize: None,
     };
     let nodes = (0..2)
         .map(|i| Node { name: format!("NODE{}", i + 1), versions: vec!["R1".into()], capacity: Some(1) })

@@ -215,6 +215,8 @@ pub fn acts_on(action: &Action, node: NodeId) -> bool {
         | Action::Resume { node: acted }
         | Action::Offline { node: acted, .. }
         | Action::Online { node: acted, .. } => *acted == node,
+        // A point of no return concerns the whole cluster.
+        Action::Finalize { .. } => true,
     }
 }
 
@@ -335,6 +337,7 @@ mod tests {
                             column.cells[node.index()].services.iter().find(|h| h.service == *service).unwrap();
                         assert_eq!(hosted.online, online);
                     }
+                    Action::Finalize { .. } => {}
                 }
                 let kinds = kinds(plan.risks_after(index).map(|risk| risk.kind));
                 assert_eq!(column.risks, kinds, "{} step {}", example_file.name, index + 1);

@@ -165,6 +165,39 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                 },
             )
         }
+        Action::Finalize { component } => {
+            let component = cluster.component(*component);
+            let (title, minutes, soak) = component
+                .finalize
+                .as_ref()
+                .map_or((component.title.as_str(), None, 0), |f| (f.title.as_str(), f.minutes, f.soak_minutes));
+            let soak_text = if soak > 0 {
+                format!(" and it has run on it for {soak} minutes (the soak) without problems")
+            } else {
+                String::new()
+            };
+            (
+                format!("Finalize {}: {title}", component.title),
+                Details {
+                    before: format!(
+                        "every node runs {} {}{soak_text}; the backups or snapshots taken before the plan are at hand",
+                        component.title, component.target
+                    ),
+                    after: format!(
+                        "{title} is done: {} runs {} for good (the point of no return)",
+                        component.title, component.target
+                    ),
+                    interruption: if soak > 0 {
+                        format!("none: a wait of {soak} minutes (the soak), then the step")
+                    } else {
+                        "none".to_owned()
+                    },
+                    minutes: minutes.map(|minutes| minutes + soak),
+                    rollback: String::new(),
+                    reversible: true,
+                },
+            )
+        }
         Action::Failback { node: n, moves, verify } => {
             let (name, count, versions) = (node(*n), moves.len(), versions_of(cluster, before, *n));
             let (title, after) = if *verify {
@@ -212,6 +245,18 @@ fn rollback(cluster: &Cluster, before: &State, action: &Action) -> (String, bool
         Action::Resume { node: n } => (format!("pause {} again", node(*n)), true),
         Action::Offline { service: s, node: n } => (format!("bring {} online on {}", service(*s), node(*n)), true),
         Action::Online { service: s, .. } => (format!("take {} offline again", service(*s)), true),
+        Action::Finalize { component } => {
+            let component = cluster.component(*component);
+            let title =
+                component.finalize.as_ref().map_or(component.title.as_str(), |finalize| finalize.title.as_str());
+            (
+                format!(
+                    "none: after {title}, {} cannot go back to an older release; the way back is restoring every node from the backups or snapshots taken before the plan",
+                    component.title
+                ),
+                false,
+            )
+        }
         Action::Upgrade { node: n, components } => {
             let fixed: Vec<&str> = components
                 .iter()
@@ -337,6 +382,7 @@ mod tests {
             reboot: false,
             minutes: None,
             reversible: true,
+            finalize: None,
         };
         let nodes =
             (1..=6).map(|i| Node { name: format!("N{i}"), versions: vec!["1.0".into()], capacity: None }).collect();

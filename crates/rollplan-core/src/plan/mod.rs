@@ -82,6 +82,9 @@ pub enum Action {
     /// Returns services to the node they started on, in order; with `verify`
     /// (`failback: verify`) the step proves the upgraded node works.
     Failback { node: NodeId, moves: Vec<Move>, verify: bool },
+    /// The point of no return of a component ([`crate::model::Finalize`]),
+    /// once every node runs its target and the soak time has passed.
+    Finalize { component: ComponentId },
 }
 
 impl Action {
@@ -96,6 +99,7 @@ impl Action {
             Action::Online { .. } => "online",
             Action::Verify { .. } => "verify",
             Action::Failback { .. } => "failback",
+            Action::Finalize { .. } => "finalize",
         }
     }
 
@@ -293,6 +297,8 @@ impl State {
             Action::Resume { node } => self.nodes[*node].up = true,
             Action::Offline { service, .. } => self.services[*service].online = false,
             Action::Online { service, .. } => self.services[*service].online = true,
+            // Changes no version and no place: it ends the way back.
+            Action::Finalize { .. } => {}
         }
     }
 }
@@ -370,6 +376,7 @@ impl Step {
             Action::Offline { service: id, node: on } | Action::Online { service: id, node: on } => {
                 word(&format!("{}:{}", service(*id), node(*on)));
             }
+            Action::Finalize { component } => word(&escaped(&cluster.component(*component).name)),
         }
         key
     }
@@ -510,6 +517,7 @@ impl Plan {
                 node(*n) && components.iter().all(|&c| cluster.components().get(c).is_some())
             }
             Action::Offline { service: s, node: n } | Action::Online { service: s, node: n } => service(*s) && node(*n),
+            Action::Finalize { component } => cluster.components().get(*component).is_some(),
         };
         let risk = |risk: &Risk| {
             risk.target.is_none_or(node)
@@ -689,10 +697,40 @@ pub fn plan_with_risk_limit(cluster: &Cluster, risk_limit: usize) -> (Outcome, u
     let windowed = window::window_components(cluster);
     let rolling: Vec<ComponentId> = cluster.component_ids().filter(|c| !windowed.contains(c)).collect();
     let outcome = match search(cluster, &rolling, &windowed, &work) {
-        Ok(best) => Outcome::Planned(world::record(cluster, best.actions, &work, risk_limit)),
+        Ok(best) => {
+            let mut actions = best.actions;
+            let finalized = finalize_steps(cluster, &actions);
+            actions.extend(finalized);
+            Outcome::Planned(world::record(cluster, actions, &work, risk_limit))
+        }
         Err(no_plan) => Outcome::Blocked(vec![no_plan.into()]),
     };
     (outcome, work.total())
+}
+
+/// The points of no return, last: one `finalize` step for each component
+/// with `finalize` that the plan upgrades, in the order of the components.
+/// A plan's end has every node up and on every target, which is when a
+/// component may be finalized; nothing after it can go back anyway. A
+/// component the plan does not upgrade (every node already runs its target)
+/// gets none: whether it was finalized, the description does not say.
+fn finalize_steps(cluster: &Cluster, actions: &[Action]) -> Vec<Action> {
+    let mut upgraded = vec![false; cluster.components().len()];
+    for action in actions {
+        if let Action::Upgrade { components, .. } = action {
+            for &c in components {
+                if let Some(flag) = upgraded.get_mut(c.index()) {
+                    *flag = true;
+                }
+            }
+        }
+    }
+    cluster
+        .components()
+        .iter_ids()
+        .filter(|(c, component)| component.finalize.is_some() && upgraded.get(c.index()).copied().unwrap_or(false))
+        .map(|(component, _)| Action::Finalize { component })
+        .collect()
 }
 
 /// Runs the phases: the rolling search, whose every complete candidate goes
@@ -819,6 +857,7 @@ mod tests {
             reboot: false,
             minutes: Some(10),
             reversible: true,
+            finalize: None,
         };
         let node = |name: &str| Node { name: name.into(), versions: vec!["1.0".into()], capacity: None };
         Cluster::new(

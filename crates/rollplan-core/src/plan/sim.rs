@@ -256,6 +256,7 @@ impl<'c> Sim<'c> {
                 }
                 self.state.apply(cluster, action);
             }
+            Action::Finalize { .. } => {}
         }
     }
 

@@ -6,19 +6,21 @@
 #![allow(dead_code)] // Each user takes its own subset.
 
 use proptest::prelude::*;
-use rollplan_core::model::{Cluster, Component, Failback, MixedFailover, Node, Policy, Quorum, ServiceParts};
+use rollplan_core::model::{Cluster, Component, Failback, Finalize, MixedFailover, Node, Policy, Quorum, ServiceParts};
 
 pub const RELEASES: [&str; 3] = ["R0", "R1", "R2"];
 
-/// A component with ordered releases, some not rolling, some forbidding mixed failover.
+/// A component with ordered releases, some not rolling, some forbidding
+/// mixed failover, some irreversible or ending with a `finalize` step.
 pub fn component() -> impl Strategy<Value = Component> {
     (
         1usize..3,
         prop::bool::weighted(0.8),
         prop_oneof![Just(MixedFailover::Allow), Just(MixedFailover::Warn), Just(MixedFailover::Forbid)],
         prop::option::of(1u32..60),
+        (prop::bool::weighted(0.8), prop::option::weighted(0.3, 0u32..120)),
     )
-        .prop_map(|(target, rolling, mixed_failover, minutes)| Component {
+        .prop_map(|(target, rolling, mixed_failover, minutes, (reversible, soak))| Component {
             name: String::new(),
             title: String::new(),
             releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(),
@@ -27,7 +29,12 @@ pub fn component() -> impl Strategy<Value = Component> {
             mixed_failover,
             reboot: true,
             minutes,
-            reversible: true,
+            reversible,
+            finalize: soak.map(|soak_minutes| Finalize {
+                title: "Finalize".to_owned(),
+                minutes: Some(5),
+                soak_minutes,
+            }),
         })
 }
 
