@@ -174,6 +174,8 @@ impl View<'_> {
             (self.props.current == Some(step)).then_some("current"),
             (self.props.selected == Some(step)).then_some("selected"),
             (!column.risks.is_empty()).then_some("risky"),
+            // Cannot be undone in place: an irreversible upgrade, or the point of no return.
+            (!self.props.plan.steps[step].details.reversible).then_some("irreversible"),
         )
     }
 
@@ -202,8 +204,14 @@ impl View<'_> {
             })
         };
         let done = self.props.done.contains(&step);
-        let title =
-            format!("Step {}: {}{}", step + 1, self.props.plan.steps[step].title, if done { " (done)" } else { "" });
+        let details = &self.props.plan.steps[step].details;
+        let title = format!(
+            "Step {}: {}{}{}",
+            step + 1,
+            self.props.plan.steps[step].title,
+            if details.reversible { "" } else { " (irreversible)" },
+            if done { " (done)" } else { "" }
+        );
         html! {
             <th scope="col" {class}>
                 <button

@@ -27,6 +27,14 @@ pub const EXAMPLES: &[Example] = &[
         name: "exchange-four-node.yaml",
         text: include_str!("../../../../tests/examples/exchange-four-node.yaml"),
     },
+    Example {
+        name: "mongodb-replica-set-6-to-7.yaml",
+        text: include_str!("../../../../tests/examples/mongodb-replica-set-6-to-7.yaml"),
+    },
+    Example {
+        name: "windows-2019-to-2022-cluster.yaml",
+        text: include_str!("../../../../tests/examples/windows-2019-to-2022-cluster.yaml"),
+    },
 ];
 
 /// The description a first visit starts with.
