@@ -157,3 +157,31 @@ fn the_checker_holds_finalize_to_its_rules() {
     twice.steps.push(finalize);
     assert_eq!(rule(&twice), "finalize");
 }
+
+#[test]
+fn the_checker_refuses_a_finalize_with_a_node_down_or_an_upgrade_after_it() {
+    let (cluster, plan) = finalized();
+    let rule = |plan: &rollplan_core::plan::Plan| check(&cluster, plan).unwrap_err().rule;
+    let blank = |action| rollplan_core::plan::Step {
+        action,
+        title: String::new(),
+        details: plan.steps[0].details.clone(),
+        risk_count: 0,
+    };
+    // Just before the last resume: every node runs 7.0, but one is still paused.
+    let mut down = plan.clone();
+    let finalize = down.steps.pop().unwrap();
+    let last_resume = down.steps.iter().rposition(|step| matches!(step.action, Action::Resume { .. })).unwrap();
+    down.steps.insert(last_resume, finalize);
+    assert_eq!(rule(&down), "finalize-node-down");
+    // A node paused and upgraded again after the point of no return.
+    let idle = cluster
+        .node_ids()
+        .find(|&node| node != cluster.service_ids().map(|s| cluster.service(s).on).next().unwrap())
+        .unwrap();
+    let mongodb = cluster.component_ids().next().unwrap();
+    let mut after = plan.clone();
+    after.steps.push(blank(Action::Pause { node: idle }));
+    after.steps.push(blank(Action::Upgrade { node: idle, components: vec![mongodb] }));
+    assert_eq!(rule(&after), "after-finalize");
+}
