@@ -399,7 +399,7 @@ test('each step says how to roll it back, and a step that cannot be undone in pl
   assert.match(await irreversible.first().locator('.step-title').textContent(), /^Upgrade NODE1 to .*Exchange Server 2003 SP2$/);
   assert.match(
     await irreversible.first().locator('dd.rollback.irreversible').textContent(),
-    /^none in place: Exchange Server 2003 cannot be downgraded; to go back, restore NODE1 from the backup or snapshot taken before the plan$/,
+    /^none in place: Exchange Server 2003 cannot be downgraded; to go back, rebuild NODE1 at the old release \(reinstall it, resynchronise it or restore its backup\)$/,
   );
   assert.deepEqual(await problems(), []);
   await context.close();

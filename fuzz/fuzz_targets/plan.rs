@@ -5,14 +5,15 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use rollplan_core::check::check;
-use rollplan_core::model::{Cluster, Component, Failback, MixedFailover, Node, Policy, Quorum, Service};
+use rollplan_core::model::{Cluster, Component, Failback, Finalize, MixedFailover, Node, Policy, Quorum, ServiceParts};
 use rollplan_core::plan::{Outcome, plan};
 
 const RELEASES: [&str; 3] = ["R0", "R1", "R2"];
 
 #[derive(Debug, Arbitrary)]
 struct Input {
-    components: Vec<(u8, bool, u8, Option<u8>)>,
+    /// Target, rolling, mixed failover, minutes, and `reversible` and a `finalize` soak.
+    components: Vec<(u8, bool, u8, Option<u8>, (bool, Option<u8>))>,
     nodes: Vec<([u8; 3], Option<u8>)>,
     services: Vec<(u8, u16, u8, u8)>,
     max_down: u8,
@@ -28,7 +29,7 @@ fn cluster(input: &Input) -> Option<Cluster> {
         .iter()
         .take(3)
         .enumerate()
-        .map(|(i, &(target, rolling, mixed, minutes))| Component {
+        .map(|(i, &(target, rolling, mixed, minutes, (reversible, soak)))| Component {
             name: format!("c{i}"),
             title: format!("C{i}"),
             releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(),
@@ -37,6 +38,8 @@ fn cluster(input: &Input) -> Option<Cluster> {
             mixed_failover: [MixedFailover::Allow, MixedFailover::Warn, MixedFailover::Forbid][usize::from(mixed % 3)],
             reboot: true,
             minutes: minutes.map(u32::from),
+            reversible,
+            finalize: soak.map(|soak| Finalize { title: "Finalize".to_owned(), minutes: Some(5), soak_minutes: u32::from(soak) }),
         })
         .collect();
     if components.is_empty() || input.nodes.len() < 2 {
@@ -59,7 +62,7 @@ fn cluster(input: &Input) -> Option<Cluster> {
             capacity: capacity.map(|c| u32::from(c % 4)),
         })
         .collect();
-    let services: Vec<Service> = input
+    let services: Vec<ServiceParts> = input
         .services
         .iter()
         .take(20)
@@ -70,7 +73,7 @@ fn cluster(input: &Input) -> Option<Cluster> {
             let len = owners.len();
             owners.rotate_left(usize::from(rotation) % len);
             let uses = (0..components.len()).filter(|&c| use_bits & (1 << c) != 0).collect();
-            Service { name: format!("S{i}"), on, owners, uses }
+            ServiceParts { name: format!("S{i}"), on, owners: Some(owners), uses }
         })
         .collect();
     for (n, node) in nodes.iter_mut().enumerate() {
@@ -85,7 +88,8 @@ fn cluster(input: &Input) -> Option<Cluster> {
         failback: [Failback::None, Failback::Original, Failback::Verify][usize::from(input.failback % 3)],
         allow_outage: input.allow_outage,
     };
-    Some(Cluster { name: "fuzz".into(), components, nodes, services, policy })
+    // The invariants validation guarantees, checked by the one constructor.
+    Cluster::new("fuzz".into(), components, nodes, services, policy).ok()
 }
 
 fuzz_target!(|input: Input| {

@@ -80,6 +80,20 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
         let number = index + 1;
         let fail = |rule: &'static str, message: String| Violation { step: number, rule, message };
         replay.step(&step.action).map_err(|(rule, message)| fail(rule, message))?;
+        // Irreversible: the upgrade of a component that is not `reversible`, and a finalize.
+        let irreversible = match &step.action {
+            Action::Upgrade { components, .. } => {
+                components.iter().any(|&c| cluster.components().get(c).is_some_and(|c| !c.reversible))
+            }
+            Action::Finalize { .. } => true,
+            _ => false,
+        };
+        if step.details.reversible == irreversible {
+            return Err(fail(
+                "reversible",
+                format!("the step says it can{} be undone in place", if step.details.reversible { "" } else { "not" }),
+            ));
+        }
         // Where services would fail over to, found once for the state the step leads to.
         let open = replay.open_nodes();
         replay.update_accountable(open);
@@ -205,6 +219,9 @@ impl<'c> CheckedCluster<'c> {
     }
 
     fn step(&mut self, action: &Action) -> Result<(), Broken> {
+        if self.finalized.iter().any(|&finalized| finalized) && !matches!(action, Action::Finalize { .. }) {
+            return Err(("after-finalize", "a step follows a point of no return, which comes last".to_owned()));
+        }
         match action {
             Action::Move { service, from, to } | Action::Verify { service, from, to } => {
                 self.relocate(Move { service: *service, from: *from, to: *to })?;
@@ -310,10 +327,16 @@ impl<'c> CheckedCluster<'c> {
             }
             Action::Finalize { component: c } => {
                 let Some(component) = self.cluster.components().get(*c) else { return Err(reference()) };
-                if component.finalize.is_none() || self.finalized[c.index()] {
+                if component.finalize.is_none() {
+                    return Err(("finalize", format!("{} has no finalize step to take", component.name)));
+                }
+                if self.finalized[c.index()] {
+                    return Err(("finalize", format!("the finalize step of {} is taken twice", component.name)));
+                }
+                if !self.upgraded[c.index()] {
                     return Err((
                         "finalize",
-                        format!("{} has no finalize step to take, or it was taken already", component.name),
+                        format!("{} is finalized, but the plan upgrades it nowhere", component.name),
                     ));
                 }
                 if let Some(node) = self.nodes.iter().find(|n| n.version(*c) != component.target) {

@@ -77,17 +77,6 @@ fn serialise(cluster: &Cluster, planner_version: &str) -> Vec<u8> {
         field(component.mixed_failover.as_str());
         field(flag(component.reboot));
         field(&optional(component.minutes));
-        // Only when not the default, so that fingerprints from before the
-        // field existed (and the progress saved under them) stay valid.
-        if !component.reversible {
-            field("reversible=false");
-        }
-        if let Some(finalize) = &component.finalize {
-            field("finalize");
-            field(&finalize.title);
-            field(&optional(finalize.minutes));
-            field(&count(finalize.soak_minutes as usize));
-        }
     }
     field(&count(cluster.nodes().len()));
     for node in cluster.nodes() {
@@ -120,6 +109,29 @@ fn serialise(cluster: &Cluster, planner_version: &str) -> Vec<u8> {
     field(policy.quorum.as_str());
     field(policy.failback.as_str());
     field(flag(policy.allow_outage));
+    // Fields newer than the layout above, after all of it and only when one
+    // is set, so that the fingerprints of descriptions without them (and the
+    // progress saved under those) stay what they were. Counted, so the
+    // serialisation still reads one way only.
+    let extended: Vec<&crate::model::Component> =
+        cluster.components().iter().filter(|c| !c.reversible || c.finalize.is_some()).collect();
+    if !extended.is_empty() {
+        field("components+");
+        field(&count(extended.len()));
+        for component in extended {
+            field(&component.name);
+            field(flag(component.reversible));
+            match &component.finalize {
+                None => field("0"),
+                Some(finalize) => {
+                    field("1");
+                    field(&finalize.title);
+                    field(&optional(finalize.minutes));
+                    field(&count(finalize.soak_minutes as usize));
+                }
+            }
+        }
+    }
     out
 }
 
@@ -169,7 +181,14 @@ mod tests {
         let text =
             String::from_utf8(canonical(&crate::validate_as(&irreversible, crate::Syntax::Yaml).cluster.unwrap()))
                 .unwrap();
-        assert!(text.contains("2:40,16:reversible=false,"), "{text}");
+        assert!(text.ends_with("5:false,11:components+,1:1,8:exchange,5:false,1:0,"), "{text}");
+        let finalized = irreversible.replace(
+            "    reversible: false\n",
+            "    reversible: false\n    finalize: {title: Raise, soak_minutes: 60}\n",
+        );
+        let text = String::from_utf8(canonical(&crate::validate_as(&finalized, crate::Syntax::Yaml).cluster.unwrap()))
+            .unwrap();
+        assert!(text.ends_with("8:exchange,5:false,1:1,5:Raise,0:,2:60,"), "{text}");
     }
 
     #[test]

@@ -629,13 +629,13 @@ impl Resolver<'_, '_> {
                 .report(
                     Code::FinalizePending,
                     self.component_span(component.index()).name,
-                    format!("components.{name}.finalize"),
+                    format!("components.{name}"),
                     format!(
                         "the upgrade of `{name}` is under way (its nodes run different releases): the plan finishes it, then takes its point of no return, {}",
                         finalize.title
                     ),
                 )
-                .hint("if that step was taken already, remove `finalize`: it is taken once");
+                .hint("rollplan cannot tell whether the finalize step was taken already; check before carrying it out");
         }
     }
 

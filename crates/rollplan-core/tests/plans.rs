@@ -150,12 +150,20 @@ fn the_checker_holds_finalize_to_its_rules() {
     let mut early = plan.clone();
     let finalize = early.steps.pop().unwrap();
     let first_upgrade = early.steps.iter().position(|step| matches!(step.action, Action::Upgrade { .. })).unwrap();
-    early.steps.insert(first_upgrade, finalize.clone());
+    early.steps.insert(first_upgrade + 1, finalize.clone());
     assert_eq!(rule(&early), "finalize-mixed");
+    // Before anything of it is upgraded: there is nothing to finalize.
+    let mut first = plan.clone();
+    first.steps.insert(0, finalize.clone());
+    assert_eq!(rule(&first), "finalize");
     // Taken twice.
     let mut twice = plan.clone();
     twice.steps.push(finalize);
     assert_eq!(rule(&twice), "finalize");
+    // Said to be undoable.
+    let mut claimed = plan.clone();
+    claimed.steps.last_mut().unwrap().details.reversible = true;
+    assert_eq!(rule(&claimed), "reversible");
 }
 
 #[test]
@@ -184,4 +192,50 @@ fn the_checker_refuses_a_finalize_with_a_node_down_or_an_upgrade_after_it() {
     after.steps.push(blank(Action::Pause { node: idle }));
     after.steps.push(blank(Action::Upgrade { node: idle, components: vec![mongodb] }));
     assert_eq!(rule(&after), "after-finalize");
+}
+
+/// A drain's or failback's rollback line moves the services back last move
+/// first: in that order every move back finds room and stays with the
+/// service's owners, after every such step of every golden plan.
+#[test]
+fn moves_undone_last_first_always_find_room() {
+    let mut undone = 0;
+    for path in descriptions("tests/cases").into_iter().chain(descriptions("tests/examples")) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let analysis = analyze(&text, Syntax::from_path(&path.to_string_lossy()).unwrap());
+        let (Some(cluster), Some(plan)) = (analysis.validation.cluster.as_ref(), analysis.plan()) else { continue };
+        let mut replay = plan.replay(cluster);
+        while let Some(step) = replay.advance() {
+            let (Action::Drain { moves, .. } | Action::Failback { moves, .. }) = &step.action else { continue };
+            let state = replay.state();
+            let mut hosted: Vec<usize> = vec![0; cluster.nodes().len()];
+            for service in cluster.service_ids() {
+                hosted[state.service(service).node.index()] += 1;
+            }
+            for m in moves.iter().rev() {
+                let (home, definition) = (cluster.node(m.from), cluster.service(m.service));
+                assert!(
+                    definition.owners.contains(m.from),
+                    "{}: {} back to {}",
+                    path.display(),
+                    definition.name,
+                    home.name
+                );
+                hosted[m.to.index()] -= 1;
+                hosted[m.from.index()] += 1;
+                let room = home.capacity.map_or(usize::MAX, |capacity| capacity as usize);
+                assert!(
+                    hosted[m.from.index()] <= room,
+                    "{}: `{}`: moving {} back to {} overfills it",
+                    path.display(),
+                    step.title,
+                    definition.name,
+                    home.name
+                );
+                undone += 1;
+            }
+            assert!(step.details.rollback.starts_with("move "), "{}", step.details.rollback);
+        }
+    }
+    assert!(undone > 50, "only {undone} moves undone: the goldens have many drains");
 }

@@ -171,8 +171,8 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                 .finalize
                 .as_ref()
                 .map_or((component.title.as_str(), None, 0), |f| (f.title.as_str(), f.minutes, f.soak_minutes));
-            let soak_text = if soak > 0 {
-                format!(" and it has run on it for {soak} minutes (the soak) without problems")
+            let soaked = if soak > 0 {
+                format!(" and the cluster has run on it for {} (the soak) without problems", wait(soak))
             } else {
                 String::new()
             };
@@ -180,7 +180,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                 format!("Finalize {}: {title}", component.title),
                 Details {
                     before: format!(
-                        "every node runs {} {}{soak_text}; the backups or snapshots taken before the plan are at hand",
+                        "every node is up and runs {} {}{soaked}; a backup taken just now is at hand: after this step it is the only way back",
                         component.title, component.target
                     ),
                     after: format!(
@@ -188,11 +188,11 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                         component.title, component.target
                     ),
                     interruption: if soak > 0 {
-                        format!("none: a wait of {soak} minutes (the soak), then the step")
+                        format!("none: a wait of {} (the soak), then the step", wait(soak))
                     } else {
                         "none".to_owned()
                     },
-                    minutes: minutes.map(|minutes| minutes + soak),
+                    minutes: minutes.map(|minutes| minutes.saturating_add(soak)),
                     rollback: String::new(),
                     reversible: true,
                 },
@@ -232,7 +232,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
 
 /// How to undo `action`, applied to `before`, and whether that can be done in
 /// place: everything but the upgrade of a component that is not
-/// `reversible`, whose way back is restoring the node.
+/// `reversible`, and a `finalize`.
 fn rollback(cluster: &Cluster, before: &State, action: &Action) -> (String, bool) {
     let node = |id: NodeId| cluster.node(id).name.as_str();
     let service = |id: ServiceId| cluster.service(id).name.as_str();
@@ -251,7 +251,7 @@ fn rollback(cluster: &Cluster, before: &State, action: &Action) -> (String, bool
                 component.finalize.as_ref().map_or(component.title.as_str(), |finalize| finalize.title.as_str());
             (
                 format!(
-                    "none: after {title}, {} cannot go back to an older release; the way back is restoring every node from the backups or snapshots taken before the plan",
+                    "none: after {title}, {} cannot go back to an older release; the way back is restoring the backup taken just before this step (what changed since is lost)",
                     component.title
                 ),
                 false,
@@ -268,13 +268,20 @@ fn rollback(cluster: &Cluster, before: &State, action: &Action) -> (String, bool
                 let state = before.node(*n);
                 let back: Vec<String> = components
                     .iter()
-                    .map(|&c| format!("{} to {}", cluster.component(c).title, state.version(c)))
+                    .map(|&c| format!("{} back to {}", cluster.component(c).title, state.version(c)))
                     .collect();
-                (format!("downgrade {} {}, while it is still paused", node(*n), and_list(&back)), true)
+                (
+                    format!(
+                        "while {0} is still paused, take {1} (uninstall the update, where its vendor supports that; else restore {0} from its backup)",
+                        node(*n),
+                        and_list(&back)
+                    ),
+                    true,
+                )
             } else {
                 (
                     format!(
-                        "none in place: {} cannot be downgraded; to go back, restore {} from the backup or snapshot taken before the plan",
+                        "none in place: {} cannot be downgraded; to go back, rebuild {} at the old release (reinstall it, resynchronise it or restore its backup)",
                         and_list(&fixed),
                         node(*n),
                     ),
@@ -285,35 +292,35 @@ fn rollback(cluster: &Cluster, before: &State, action: &Action) -> (String, bool
     }
 }
 
-/// "move EVS1 back to NODE1", "move EVS1 and EVS2 back to NODE1; EVS3 back
-/// to NODE2": how a drain's or a failback's moves are undone.
+/// How a drain's or a failback's moves are undone: each service back where
+/// it came from, the last move first, since only that order is sure to
+/// find room where the moves made it ("move EVS3 back to NODE2, then EVS2
+/// and EVS1 back to NODE1"). Every service is named: this is what an
+/// operator carries out.
 fn moves_back(cluster: &Cluster, moves: &[Move]) -> String {
-    // Grouped by the node each came from, in the order of the moves.
-    let mut groups: Vec<(NodeId, Vec<&str>)> = Vec::new();
-    for m in moves {
+    // Runs of consecutive moves (undone last first) from the same node.
+    let mut runs: Vec<(NodeId, Vec<&str>)> = Vec::new();
+    for m in moves.iter().rev() {
         let name = cluster.service(m.service).name.as_str();
-        match groups.iter_mut().find(|(from, _)| *from == m.from) {
-            Some((_, names)) => names.push(name),
-            None => groups.push((m.from, vec![name])),
+        match runs.last_mut() {
+            Some((from, names)) if *from == m.from => names.push(name),
+            _ => runs.push((m.from, vec![name])),
         }
     }
-    let named = |names: &[&str]| match names.get(..NAMED_DESTINATIONS) {
-        Some(shown) if names.len() > NAMED_DESTINATIONS => {
-            format!("{} and {} more", shown.join(", "), names.len() - NAMED_DESTINATIONS)
-        }
-        _ => and_list(names),
-    };
-    let parts: Vec<String> = groups
-        .iter()
-        .take(NAMED_DESTINATIONS)
-        .map(|(from, names)| format!("{} back to {}", named(names), cluster.node(*from).name))
-        .collect();
-    let parts = parts.join("; ");
-    if groups.len() > NAMED_DESTINATIONS {
-        let rest: usize = groups.iter().skip(NAMED_DESTINATIONS).map(|(_, names)| names.len()).sum();
-        format!("move {parts}; and {rest} more back to the nodes they came from")
-    } else {
-        format!("move {parts}")
+    let parts: Vec<String> =
+        runs.iter().map(|(from, names)| format!("{} back to {}", and_list(names), cluster.node(*from).name)).collect();
+    format!("move {}", parts.join(", then "))
+}
+
+/// A wait in words: "45 minutes", "24 hours", "7 days", "36 hours".
+fn wait(minutes: u32) -> String {
+    const DAY: u32 = 24 * 60;
+    match minutes {
+        m if m >= 2 * DAY && m % DAY == 0 => format!("{} days", m / DAY),
+        m if m >= 120 && m % 60 == 0 => format!("{} hours", m / 60),
+        m if m >= 120 => format!("{} h {} min", m / 60, m % 60),
+        1 => "1 minute".to_owned(),
+        m => format!("{m} minutes"),
     }
 }
 
@@ -402,18 +409,24 @@ mod tests {
     }
 
     #[test]
-    fn moves_are_undone_by_moving_them_back_where_they_came_from() {
+    fn moves_are_undone_last_first_back_where_they_came_from() {
         let cluster = cluster();
         assert_eq!(moves_back(&cluster, &moved(&cluster, &[(0, 1)])), "move S1 back to N1");
-        assert_eq!(moves_back(&cluster, &moved(&cluster, &[(0, 1), (0, 2)])), "move S1 and S2 back to N1");
+        assert_eq!(moves_back(&cluster, &moved(&cluster, &[(0, 1), (0, 2)])), "move S2 and S1 back to N1");
         assert_eq!(
             moves_back(&cluster, &moved(&cluster, &[(0, 5), (1, 5), (0, 5), (0, 5), (0, 5)])),
-            "move S1, S3, S4 and 1 more back to N1; S2 back to N2"
+            "move S5, S4 and S3 back to N1, then S2 back to N2, then S1 back to N1"
         );
-        assert_eq!(
-            moves_back(&cluster, &moved(&cluster, &[(0, 5), (1, 5), (2, 5), (3, 5), (4, 5), (4, 5)])),
-            "move S1 back to N1; S2 back to N2; S3 back to N3; and 3 more back to the nodes they came from"
-        );
+    }
+
+    #[test]
+    fn waits_read_in_the_unit_people_use() {
+        assert_eq!(wait(1), "1 minute");
+        assert_eq!(wait(45), "45 minutes");
+        assert_eq!(wait(119), "119 minutes");
+        assert_eq!(wait(1440), "24 hours");
+        assert_eq!(wait(150), "2 h 30 min");
+        assert_eq!(wait(10_080), "7 days");
     }
 
     #[test]

@@ -194,7 +194,7 @@ impl Totals {
             summary.estimate_incomplete = true;
             0
         });
-        summary.estimated_minutes += minutes;
+        summary.estimated_minutes = summary.estimated_minutes.saturating_add(minutes);
         // A service counts as offline for a step if it is offline before or after it.
         let mut offline = self.offline_now;
         match *action {
@@ -212,7 +212,7 @@ impl Totals {
             }
             _ => {}
         }
-        summary.outage_minutes += minutes * offline as u32;
+        summary.outage_minutes = summary.outage_minutes.saturating_add(minutes.saturating_mul(offline as u32));
     }
 
     fn finish(mut self) -> Summary {
