@@ -82,6 +82,14 @@ fn steps(root: &Path, browser: &Browser) -> Vec<Step> {
         ),
         // The core must stay free of anything that does not compile to wasm32 (files, threads, clocks).
         Step::new("core builds for wasm32", "cargo", &["build", "-p", "rollplan-core", "--target", WASM_TARGET]),
+        // The fuzz targets run with a nightly sanitizer toolchain (`cargo xtask fuzz`), outside the
+        // workspace; checking that they still build on stable keeps them from rotting unseen (they once
+        // did, for a whole session, when the cluster got typed ids).
+        Step::new(
+            "fuzz targets build (cargo check)",
+            "cargo",
+            &["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"],
+        ),
         // The app mounted in real headless Chromium; cargo runs them through wasm-bindgen-test-runner
         // (.cargo/config.toml), which drives Chromium through chromedriver with the flags in
         // webdriver.json (named by absolute path: the runner would look in its working directory).
