@@ -588,12 +588,24 @@ impl Resolver<'_, '_> {
             }
         }
         if !needs_upgrade.iter().any(|&needs| needs) {
-            self.sink.report(
+            let diagnostic = self.sink.report(
                 Code::NothingToDo,
                 Span::default(),
                 "",
                 format!("every node of {} already runs every target: there is nothing to upgrade", cluster.name()),
             );
+            // A plan takes a finalize step only after upgrading its component.
+            let finalized: Vec<String> = cluster
+                .components()
+                .iter()
+                .filter_map(|c| c.finalize.as_ref().map(|f| format!("{} ({})", c.name, f.title)))
+                .collect();
+            if !finalized.is_empty() {
+                diagnostic.hint(format!(
+                    "the plan takes no finalize step either: if that of {} is still to be taken, take it by hand",
+                    finalized.join(", ")
+                ));
+            }
             return;
         }
         self.non_rolling(cluster);

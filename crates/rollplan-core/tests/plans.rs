@@ -239,3 +239,16 @@ fn moves_undone_last_first_always_find_room() {
     }
     assert!(undone > 50, "only {undone} moves undone: the goldens have many drains");
 }
+
+#[test]
+fn nothing_to_upgrade_takes_no_finalize_and_says_so() {
+    let text = common::read("tests/cases/finalize-pending.yaml").replace("mongodb: \"6.0\"", "mongodb: \"7.0\"");
+    let analysis = analyze(&text, Syntax::Yaml);
+    assert_eq!(analysis.plan().map(|plan| plan.steps.len()), Some(0));
+    let nothing = analysis.validation.diagnostics.iter().find(|d| d.code.as_str() == "nothing-to-do").unwrap();
+    let hint = nothing.hint.as_deref().unwrap();
+    assert!(
+        hint.contains("mongodb (setFeatureCompatibilityVersion 7.0)") && hint.contains("take it by hand"),
+        "{hint}"
+    );
+}
