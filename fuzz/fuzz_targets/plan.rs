@@ -20,6 +20,8 @@ struct Input {
     quorum: u8,
     failback: u8,
     allow_outage: bool,
+    /// Nodes in two alternating roles, upgraded second role first (`policy.order`).
+    ranked: bool,
 }
 
 /// A valid cluster built from the fuzzer's bytes (the same invariants validation guarantees).
@@ -60,6 +62,7 @@ fn cluster(input: &Input) -> Option<Cluster> {
                 })
                 .collect(),
             capacity: capacity.map(|c| u32::from(c % 4)),
+            role: input.ranked.then(|| format!("r{}", i % 2)),
         })
         .collect();
     let services: Vec<ServiceParts> = input
@@ -87,6 +90,7 @@ fn cluster(input: &Input) -> Option<Cluster> {
         quorum: [Quorum::Majority, Quorum::Witness, Quorum::Disk, Quorum::None][usize::from(input.quorum % 4)],
         failback: [Failback::None, Failback::Original, Failback::Verify][usize::from(input.failback % 3)],
         allow_outage: input.allow_outage,
+        order: if input.ranked { vec!["r1".to_owned(), "r0".to_owned()] } else { Vec::new() },
     };
     // The invariants validation guarantees, checked by the one constructor.
     Cluster::new("fuzz".into(), components, nodes, services, policy).ok()

@@ -222,6 +222,31 @@ impl<'c> CheckedCluster<'c> {
         if self.finalized.iter().any(|&finalized| finalized) && !matches!(action, Action::Finalize { .. }) {
             return Err(("after-finalize", "a step follows a point of no return, which comes last".to_owned()));
         }
+        // `policy.order`: a node starts (is drained or paused) only once every
+        // node of an earlier role runs every target. Ranks worked out here, from
+        // the roles, rather than taken from the cluster's own.
+        if let Action::Pause { node } | Action::Drain { node, .. } = action
+            && let Some(starting) = self.nodes.get(*node)
+        {
+            let order = &self.cluster.policy().order;
+            let rank = |node: &Node| {
+                order.iter().position(|role| Some(role.as_str()) == node.role.as_deref()).unwrap_or(order.len())
+            };
+            let starts = rank(starting.definition);
+            let components = self.cluster.components();
+            if let Some(early) = self.nodes.iter().find(|n| {
+                rank(n.definition) < starts
+                    && components.iter_ids().any(|(c, component)| n.version(c) != component.target)
+            }) {
+                return Err((
+                    "order",
+                    format!(
+                        "{} starts before {}, of an earlier role in `policy.order`, is upgraded",
+                        starting.definition.name, early.definition.name
+                    ),
+                ));
+            }
+        }
         match action {
             Action::Move { service, from, to } | Action::Verify { service, from, to } => {
                 self.relocate(Move { service: *service, from: *from, to: *to })?;
@@ -580,7 +605,7 @@ mod tests {
             reversible: true,
             finalize: None,
         };
-        let node = |name: &str| Node { name: name.into(), versions: vec!["1.0".into()], capacity: Some(1) };
+        let node = |name: &str| Node { name: name.into(), versions: vec!["1.0".into()], capacity: Some(1), role: None };
         Cluster::new(
             "pair".into(),
             vec![component],

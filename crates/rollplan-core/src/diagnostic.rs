@@ -91,6 +91,8 @@ codes! {
     OverCapacity = "over-capacity", Error;
     /// The cluster has no nodes.
     NoNodes = "no-nodes", Error;
+    /// `policy.order` names a role no node has.
+    UnknownRole = "unknown-role", Error;
     /// The same name twice in a list (`owners`, `uses`, `releases`).
     DuplicateEntry = "duplicate-entry", Warning;
     /// Nodes already run different releases of a component.

@@ -132,6 +132,16 @@ fn serialise(cluster: &Cluster, planner_version: &str) -> Vec<u8> {
             }
         }
     }
+    if !policy.order.is_empty() || cluster.nodes().iter().any(|node| node.role.is_some()) {
+        field("roles+");
+        for node in cluster.nodes() {
+            field(node.role.as_deref().unwrap_or(""));
+        }
+        field(&count(policy.order.len()));
+        for role in &policy.order {
+            field(role);
+        }
+    }
     out
 }
 
@@ -189,6 +199,26 @@ mod tests {
         let text = String::from_utf8(canonical(&crate::validate_as(&finalized, crate::Syntax::Yaml).cluster.unwrap()))
             .unwrap();
         assert!(text.ends_with("8:exchange,5:false,1:1,5:Raise,0:,2:60,"), "{text}");
+    }
+
+    #[test]
+    fn roles_and_their_order_count() {
+        let fingerprint_of = |text: &str| fingerprint(&crate::validate_as(text, crate::Syntax::Yaml).cluster.unwrap());
+        let roles = SEED.replace("capacity: 1}", "capacity: 1, role: mailbox}");
+        assert_ne!(roles, SEED);
+        let ordered = roles.replace("  max_down: 1\n", "  max_down: 1\n  order: [mailbox]\n");
+        assert_ne!(ordered, roles);
+        let (seed, roles, ordered) = (fingerprint_of(SEED), fingerprint_of(&roles), fingerprint_of(&ordered));
+        assert!(seed != roles && roles != ordered && seed != ordered, "{seed} {roles} {ordered}");
+        let text =
+            String::from_utf8(canonical(&crate::validate_as(&ordered_text(), crate::Syntax::Yaml).cluster.unwrap()))
+                .unwrap();
+        assert!(text.ends_with("6:roles+,7:mailbox,7:mailbox,1:1,7:mailbox,"), "{text}");
+    }
+
+    fn ordered_text() -> String {
+        SEED.replace("capacity: 1}", "capacity: 1, role: mailbox}")
+            .replace("  max_down: 1\n", "  max_down: 1\n  order: [mailbox]\n")
     }
 
     #[test]

@@ -180,6 +180,10 @@ pub struct Cluster {
     nodes: IdVec<NodeId, Node>,
     services: IdVec<ServiceId, Service>,
     policy: Policy,
+    /// Each node's place in `policy.order` (its role's position; one past
+    /// the list for a node whose role is not in it): worked out, not read.
+    #[serde(skip)]
+    ranks: IdVec<NodeId, usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,6 +249,8 @@ pub struct Node {
     pub versions: Vec<String>,
     /// How many services the node can host at once; `None` is unlimited.
     pub capacity: Option<u32>,
+    /// Its role (`control-plane`, `CAS`), which `policy.order` may rank.
+    pub role: Option<String>,
 }
 
 impl Node {
@@ -371,11 +377,21 @@ pub struct Policy {
     pub failback: Failback,
     /// Whether the plan may take services offline at all.
     pub allow_outage: bool,
+    /// Roles in upgrade order: every node of a role listed earlier is
+    /// upgraded before any node of a later one starts; nodes of other
+    /// roles, or of none, come last.
+    pub order: Vec<String>,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { max_down: 1, quorum: Quorum::Majority, failback: Failback::Verify, allow_outage: false }
+        Policy {
+            max_down: 1,
+            quorum: Quorum::Majority,
+            failback: Failback::Verify,
+            allow_outage: false,
+            order: Vec::new(),
+        }
     }
 }
 
@@ -528,12 +544,20 @@ impl Cluster {
             let uses = uses.into_iter().map(ComponentId::from_index).collect();
             resolved.push(Service { name, on, owners, uses });
         }
+        let ranks = nodes
+            .iter()
+            .map(|node| {
+                let role = node.role.as_deref();
+                policy.order.iter().position(|listed| Some(listed.as_str()) == role).unwrap_or(policy.order.len())
+            })
+            .collect();
         Ok(Cluster {
             name,
             components: IdVec::from_vec(components),
             nodes: IdVec::from_vec(nodes),
             services: IdVec::from_vec(resolved),
             policy,
+            ranks: IdVec::from_vec(ranks),
         })
     }
 
@@ -580,6 +604,12 @@ impl Cluster {
 
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id]
+    }
+
+    /// The node's place in `policy.order`: a node is upgraded only once every
+    /// node of a lower rank is. All nodes rank 0 without an order.
+    pub fn rank(&self, id: NodeId) -> usize {
+        self.ranks[id]
     }
 
     pub fn service(&self, id: ServiceId) -> &Service {

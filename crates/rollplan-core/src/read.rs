@@ -73,6 +73,7 @@ pub struct RawNode {
     /// False when `versions` was not a mapping (already reported): missing versions are not news then.
     pub versions_readable: bool,
     pub capacity: Option<At<u32>>,
+    pub role: Option<Text>,
     pub path: String,
 }
 
@@ -92,6 +93,7 @@ pub struct RawPolicy {
     pub quorum: At<Quorum>,
     pub failback: Failback,
     pub allow_outage: bool,
+    pub order: Vec<Text>,
 }
 
 impl Default for RawPolicy {
@@ -101,6 +103,7 @@ impl Default for RawPolicy {
             quorum: At { value: Quorum::Majority, span: Span::default() },
             failback: Failback::Verify,
             allow_outage: false,
+            order: Vec::new(),
         }
     }
 }
@@ -525,7 +528,7 @@ impl Reader<'_, '_> {
     }
 
     fn node(&mut self, node: &Tree<'_>, path: String) -> Option<RawNode> {
-        let fields = self.mapping(node, FieldPath::top(&path), &["name", "versions", "capacity"])?;
+        let fields = self.mapping(node, FieldPath::top(&path), &["name", "versions", "capacity", "role"])?;
         let name = match fields.get("name") {
             Some((_, n)) => self.text(n, FieldPath::field(&path, "name")),
             None => {
@@ -558,7 +561,8 @@ impl Reader<'_, '_> {
             let value = self.count(n, FieldPath::field(&path, "capacity"), 0)?;
             Some(At { value, span: n.span })
         });
-        Some(RawNode { name, versions, versions_span, versions_readable, capacity, path })
+        let role = fields.get("role").and_then(|(_, n)| self.text(n, FieldPath::field(&path, "role")));
+        Some(RawNode { name, versions, versions_span, versions_readable, capacity, role, path })
     }
 
     fn service<'n>(&mut self, node: &'n Tree<'n>, path: String) -> Option<RawService<'n>> {
@@ -599,7 +603,7 @@ impl Reader<'_, '_> {
     fn policy(&mut self, node: &Tree<'_>) -> RawPolicy {
         let mut policy = RawPolicy::default();
         let Some(fields) =
-            self.mapping(node, FieldPath::top("policy"), &["max_down", "quorum", "failback", "allow_outage"])
+            self.mapping(node, FieldPath::top("policy"), &["max_down", "quorum", "failback", "allow_outage", "order"])
         else {
             return policy;
         };
@@ -629,6 +633,9 @@ impl Reader<'_, '_> {
             && let Some(value) = self.bool(n, FieldPath::top("policy.allow_outage"))
         {
             policy.allow_outage = value;
+        }
+        if let Some((_, n)) = fields.get("order") {
+            policy.order = self.text_list(n, FieldPath::top("policy.order")).unwrap_or_default();
         }
         policy
     }

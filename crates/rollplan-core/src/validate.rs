@@ -308,6 +308,7 @@ impl Resolver<'_, '_> {
                 name: name.value.clone(),
                 versions: versions.into_iter().map(Option::unwrap_or_default).collect(),
                 capacity: raw.capacity.map(|c| c.value),
+                role: raw.role.as_ref().map(|role| role.value.clone()),
             });
         }
         if raw_nodes.is_empty() && nodes_span != Span::default() {
@@ -430,6 +431,7 @@ impl Resolver<'_, '_> {
             }
         }
 
+        let order = self.order(&raw_policy.order, &nodes);
         if self.sink.has_errors() {
             return None;
         }
@@ -438,6 +440,7 @@ impl Resolver<'_, '_> {
             quorum: raw_policy.quorum.value,
             failback: raw_policy.failback,
             allow_outage: raw_policy.allow_outage,
+            order,
         };
         self.policy_spans = (raw_policy.max_down.span, raw_policy.quorum.span);
         let name = cluster.map_or_else(|| "cluster".to_owned(), |t| t.value);
@@ -476,6 +479,42 @@ fn hint_name(diagnostic: &mut Diagnostic, wrong: &str, known: &[&str], what: &st
 }
 
 impl Resolver<'_, '_> {
+    /// `policy.order`: every role a node has (`unknown-role` otherwise), each once.
+    fn order(&mut self, order: &[Text], nodes: &[Node]) -> Vec<String> {
+        let mut roles: Vec<&str> = Vec::new();
+        for role in nodes.iter().filter_map(|node| node.role.as_deref()) {
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+        let mut kept: Vec<String> = Vec::new();
+        for (index, role) in order.iter().enumerate() {
+            let path = format!("policy.order[{index}]");
+            if kept.contains(&role.value) {
+                self.sink
+                    .report(Code::DuplicateEntry, role.span, path, format!("role `{}` is listed twice", role.value))
+                    .hint("each role appears once, in upgrade order");
+            } else if !roles.contains(&role.value.as_str()) {
+                let diagnostic = self.sink.report(
+                    Code::UnknownRole,
+                    role.span,
+                    path,
+                    format!("no node has the role `{}`", role.value),
+                );
+                match (did_you_mean(&role.value, roles.iter().copied()), roles.is_empty()) {
+                    (Some(close), _) => {
+                        diagnostic.hint(format!("did you mean `{close}`? the roles are: {}", roles.join(", ")))
+                    }
+                    (None, true) => diagnostic.hint("give nodes a `role` for `policy.order` to rank"),
+                    (None, false) => diagnostic.hint(format!("the nodes' roles are: {}", roles.join(", "))),
+                };
+            } else {
+                kept.push(role.value.clone());
+            }
+        }
+        kept
+    }
+
     fn unknown_release(&mut self, version: &Text, component: &str, releases: &[String], path: &str) {
         let diagnostic = self.sink.report(
             Code::UnknownRelease,

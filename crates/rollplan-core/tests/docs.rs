@@ -219,7 +219,7 @@ const OBJECTS: &[Object] = &[
         schema: "/properties/nodes/items",
         instance: "/nodes/0",
         path: "nodes[0]",
-        fields: &["name", "versions", "capacity"],
+        fields: &["name", "versions", "capacity", "role"],
         required: &["name"],
     },
     Object {
@@ -235,7 +235,7 @@ const OBJECTS: &[Object] = &[
         schema: "/properties/policy",
         instance: "/policy",
         path: "policy",
-        fields: &["max_down", "quorum", "failback", "allow_outage"],
+        fields: &["max_down", "quorum", "failback", "allow_outage", "order"],
         required: &[],
     },
 ];
@@ -260,11 +260,11 @@ fn full_description() -> Json {
             }
         },
         "nodes": [
-            {"name": "NODE1", "versions": {"exchange": "SP1"}, "capacity": 2},
-            {"name": "NODE2", "versions": {"exchange": "SP1"}, "capacity": 2}
+            {"name": "NODE1", "versions": {"exchange": "SP1"}, "capacity": 2, "role": "mailbox"},
+            {"name": "NODE2", "versions": {"exchange": "SP1"}, "capacity": 2, "role": "mailbox"}
         ],
         "services": [{"name": "EVS1", "on": "NODE1", "owners": ["NODE1", "NODE2"], "uses": ["exchange"]}],
-        "policy": {"max_down": 1, "quorum": "disk", "failback": "verify", "allow_outage": false}
+        "policy": {"max_down": 1, "quorum": "disk", "failback": "verify", "allow_outage": false, "order": ["mailbox"]}
     })
 }
 

@@ -252,3 +252,29 @@ fn nothing_to_upgrade_takes_no_finalize_and_says_so() {
         "{hint}"
     );
 }
+
+#[test]
+fn roles_are_upgraded_in_policy_order_and_the_checker_holds_plans_to_it() {
+    let ordered = common::read("tests/cases/order-by-role.yaml");
+    let roles_of = |text: &str| {
+        let analysis = analyze(text, Syntax::Yaml);
+        let cluster = analysis.validation.cluster.clone().unwrap();
+        let plan = analysis.plan().unwrap().clone();
+        let roles: Vec<String> = plan
+            .steps
+            .iter()
+            .filter_map(|step| match step.action {
+                Action::Upgrade { node, .. } => cluster.node(node).role.clone(),
+                _ => None,
+            })
+            .collect();
+        (cluster, plan, roles)
+    };
+    let (cluster, plan, roles) = roles_of(&ordered);
+    assert_eq!(roles, ["CAS", "CAS", "HUB", "HUB", "MBX", "MBX"]);
+    check(&cluster, &plan).unwrap();
+    // Without the order the planner starts elsewhere; held to the order, that plan is refused.
+    let (_, unordered_plan, unordered_roles) = roles_of(&ordered.replace("  order: [CAS, HUB, MBX]\n", ""));
+    assert_ne!(unordered_roles, roles, "the case must show the order at work");
+    assert_eq!(check(&cluster, &unordered_plan).unwrap_err().rule, "order");
+}

@@ -32,6 +32,30 @@ proptest! {
         }
     }
 
+    /// With roles in `policy.order`, too: a plan the checker accepts (which
+    /// includes the order), or an explanation.
+    #[test]
+    fn every_ordered_plan_passes_the_checker_or_is_explained(cluster in cluster(12, 20), roles in 1usize..4) {
+        let (name, components, mut nodes, services, mut policy) = cluster.to_parts();
+        for (i, node) in nodes.iter_mut().enumerate() {
+            node.role = Some(format!("r{}", i % roles));
+        }
+        // The last role stays unlisted: its nodes come after the listed ones.
+        policy.order = (0..roles.saturating_sub(1)).rev().map(|r| format!("r{r}")).collect();
+        let cluster = Cluster::new(name, components, nodes, services, policy).unwrap();
+        match plan(&cluster) {
+            Outcome::Planned(plan) => {
+                if let Err(violation) = check(&cluster, &plan) {
+                    prop_assert!(false, "checker rejects step {}: {} ({})", violation.step, violation.message, violation.rule);
+                }
+            }
+            Outcome::Blocked(reasons) => {
+                prop_assert!(!reasons.is_empty());
+                prop_assert!(reasons.iter().all(|r| !r.message.is_empty() && !r.unblock.is_empty()));
+            }
+        }
+    }
+
     /// The same input always gives the same plan.
     #[test]
     fn planning_is_deterministic(cluster in cluster(12, 20)) {
@@ -43,7 +67,7 @@ proptest! {
     fn active_passive_pairs_follow_the_seed_order(active in 0usize..2, failback in prop_oneof![Just(Failback::Original), Just(Failback::Verify)]) {
         let passive = 1 - active;
         let component = Component { name: "exchange".into(), title: "Exchange".into(), releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(), target: "R2".into(), rolling: true, mixed_failover: MixedFailover::Warn, reboot: true, minutes: Some(40), reversible: true, finalize: None };
-        let nodes = (0..2).map(|i| Node { name: format!("NODE{}", i + 1), versions: vec!["R1".into()], capacity: Some(1) }).collect();
+        let nodes = (0..2).map(|i| Node { name: format!("NODE{}", i + 1), versions: vec!["R1".into()], capacity: Some(1), role: None }).collect();
         let cluster = Cluster::new("pair".into(), vec![component], nodes, vec![ServiceParts { name: "EVS1".into(), on: active, owners: Some(vec![0, 1]), uses: vec![0] }], Policy { quorum: Quorum::Disk, failback, ..Policy::default() }).unwrap();
         let Outcome::Planned(plan) = plan(&cluster) else { panic!("a pair always has a plan") };
         let outline: Vec<(&str, usize)> = plan.steps.iter().filter_map(|s| match s.action {
@@ -103,6 +127,7 @@ fn small_rolling_cluster() -> impl Strategy<Value = Cluster> {
                     name: format!("N{i}"),
                     versions: vec![if *upgraded && i % 3 == 2 { "new".into() } else { "old".into() }],
                     capacity: *capacity,
+                    role: None,
                 })
                 .collect();
             let services = services_from(&service_seeds, node_count, 1);
@@ -110,7 +135,7 @@ fn small_rolling_cluster() -> impl Strategy<Value = Cluster> {
                 components: vec![component],
                 nodes,
                 services,
-                policy: Policy { max_down, quorum, failback, allow_outage: false },
+                policy: Policy { max_down, quorum, failback, allow_outage: false, order: Vec::new() },
             }
             .build()
         })
@@ -265,7 +290,7 @@ fn the_checker_catches_a_broken_plan() {
         finalize: None,
     };
     let nodes = (0..2)
-        .map(|i| Node { name: format!("NODE{}", i + 1), versions: vec!["R1".into()], capacity: Some(1) })
+        .map(|i| Node { name: format!("NODE{}", i + 1), versions: vec!["R1".into()], capacity: Some(1), role: None })
         .collect();
     let cluster = Cluster::new(
         "seed".into(),

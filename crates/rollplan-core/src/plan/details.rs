@@ -391,8 +391,9 @@ mod tests {
             reversible: true,
             finalize: None,
         };
-        let nodes =
-            (1..=6).map(|i| Node { name: format!("N{i}"), versions: vec!["1.0".into()], capacity: None }).collect();
+        let nodes = (1..=6)
+            .map(|i| Node { name: format!("N{i}"), versions: vec!["1.0".into()], capacity: None, role: None })
+            .collect();
         let services =
             (1..=7).map(|i| ServiceParts { name: format!("S{i}"), on: 0, owners: None, uses: vec![0] }).collect();
         Cluster::new("C".into(), vec![component], nodes, services, Policy::default()).unwrap()

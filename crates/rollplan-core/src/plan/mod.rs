@@ -582,6 +582,8 @@ pub enum BlockingRule {
     SearchBudget,
     /// rollplan broke one of its own invariants: a bug, which says nothing about the cluster.
     Internal,
+    /// `policy.order` cannot be kept.
+    Order,
 }
 
 impl BlockingRule {
@@ -594,6 +596,7 @@ impl BlockingRule {
             BlockingRule::Failback => "failback",
             BlockingRule::SearchBudget => "search-budget",
             BlockingRule::Internal => "internal-error",
+            BlockingRule::Order => "order",
         }
     }
 }
@@ -807,6 +810,26 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
             });
         }
     }
+    // The outage window upgrades its components on every node after the
+    // rolling phase: a node of an earlier role would finish after nodes of
+    // later roles had started.
+    if !cluster.policy().order.is_empty()
+        && let Some(&component) = window::window_components(cluster).first()
+    {
+        let name = &cluster.component(component).name;
+        blocked.push(Blocked {
+            rule: BlockingRule::Order,
+            service: None,
+            node: None,
+            message: format!(
+                "`policy.order` cannot be kept: `{name}` is upgraded in a planned outage after every node's rolling upgrade, so nodes of earlier roles would finish after later ones started"
+            ),
+            unblock: vec![
+                "remove `policy.order`".to_owned(),
+                format!("make `{name}` rolling (`rolling: true`, and `mixed_failover` other than `forbid`) if it can be"),
+            ],
+        });
+    }
     blocked
 }
 
@@ -859,7 +882,7 @@ mod tests {
             reversible: true,
             finalize: None,
         };
-        let node = |name: &str| Node { name: name.into(), versions: vec!["1.0".into()], capacity: None };
+        let node = |name: &str| Node { name: name.into(), versions: vec!["1.0".into()], capacity: None, role: None };
         Cluster::new(
             "pair".into(),
             vec![component],

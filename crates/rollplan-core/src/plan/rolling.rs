@@ -103,10 +103,11 @@ impl<'c> Search<'c, '_> {
             return Ok(());
         }
         self.budget = self.budget.saturating_sub(pending.len());
-        let candidates = candidates(&sim, &pending, |node| (0, 0, 0, node), SEARCHED);
+        let eligible = next_in_order(&sim, &pending);
+        let candidates = candidates(&sim, &eligible, |node| (0, 0, 0, node), SEARCHED);
         if candidates.is_empty() {
             // Every pending node strands a service and outages are not allowed.
-            return self.record_no_room(&sim, &pending);
+            return self.record_no_room(&sim, &pending, &eligible);
         }
         for drain in candidates {
             let mut next = sim.clone();
@@ -136,8 +137,16 @@ impl<'c> Search<'c, '_> {
         Ok(())
     }
 
-    /// Records why no pending node can be upgraded next (unless a reason is already known).
-    fn record_no_room(&mut self, sim: &Sim<'c>, pending: &[NodeId]) -> Result<(), Broken> {
+    /// Records why no pending node can be upgraded next (unless a reason is
+    /// already known): `policy.order`, when a node it holds back could go, else no room.
+    fn record_no_room(&mut self, sim: &Sim<'c>, pending: &[NodeId], eligible: &[NodeId]) -> Result<(), Broken> {
+        if self.first_failure.is_none() && eligible.len() < pending.len() {
+            let held: Vec<NodeId> = pending.iter().copied().filter(|node| !eligible.contains(node)).collect();
+            if !candidates(sim, &held, |node| (0, 0, 0, node), GREEDY).is_empty() {
+                self.first_failure = Some(order_blocks(sim, eligible));
+                return Ok(());
+            }
+        }
         if self.first_failure.is_none() {
             let worst = pending
                 .iter()
@@ -161,8 +170,15 @@ impl<'c> Search<'c, '_> {
     /// the best candidate of all).
     fn greedy(&mut self, mut sim: Sim<'c>, pending: &[NodeId]) -> Result<(), Broken> {
         let mut order = Order::new(&sim, pending);
+        // `policy.order`: how many pending nodes each rank has; only the lowest rank pending may go.
+        let cluster = sim.cluster;
+        let mut left: Vec<usize> = vec![0; cluster.policy().order.len() + 1];
+        for &node in pending {
+            left[cluster.rank(node)] += 1;
+        }
         while !order.is_empty() {
-            let quick = order.hopeful().find_map(|node| {
+            let low = left.iter().position(|&count| count > 0).unwrap_or(0);
+            let quick = order.hopeful().filter(|&node| cluster.rank(node) == low).find_map(|node| {
                 let drain = drain(&sim, node, Mode::OntoUpgraded, Preference::Owners);
                 drain.stranded.is_empty().then_some(drain)
             });
@@ -170,14 +186,16 @@ impl<'c> Search<'c, '_> {
                 Some(drain) => drain,
                 None => {
                     let pending = order.pending();
+                    let eligible = next_in_order(&sim, &pending);
                     // With no upgraded node up, no drain that moves a service is onto upgraded nodes.
                     let floor = if order.anything_upgraded() { Mode::OntoUpgraded } else { Mode::Sideways };
-                    match best_candidate(&sim, &pending, |node| order.key(node), floor) {
+                    match best_candidate(&sim, &eligible, |node| order.key(node), floor) {
                         Some(drain) => drain,
-                        None => return self.record_no_room(&sim, &pending),
+                        None => return self.record_no_room(&sim, &pending, &eligible),
                     }
                 }
             };
+            left[cluster.rank(chosen.node)] -= 1;
             let moved: Vec<ServiceId> = chosen.moves.iter().map(|m| m.service).collect();
             order.leaving(&sim, &moved);
             upgrade_node(&mut sim, &chosen);
@@ -200,6 +218,38 @@ impl<'c> Search<'c, '_> {
                 .count()
         };
         (sim.offline_count, sim.moves + away) > (best.offline_count, best.moves)
+    }
+}
+
+/// The pending nodes that may be upgraded next under `policy.order`: those
+/// of the lowest rank still pending (all of them without an order).
+fn next_in_order(sim: &Sim<'_>, pending: &[NodeId]) -> Vec<NodeId> {
+    let cluster = sim.cluster;
+    let Some(low) = pending.iter().map(|&node| cluster.rank(node)).min() else { return Vec::new() };
+    pending.iter().copied().filter(|&node| cluster.rank(node) == low).collect()
+}
+
+/// Why `policy.order` blocks the plan: no node of the role whose turn it is
+/// (`eligible`) can be upgraded now, though a node of a later role could.
+fn order_blocks(sim: &Sim<'_>, eligible: &[NodeId]) -> Blocked {
+    let cluster = sim.cluster;
+    let role = eligible
+        .first()
+        .and_then(|&node| cluster.node(node).role.clone())
+        .unwrap_or_else(|| "nodes without a listed role".to_owned());
+    let names: Vec<&str> = eligible.iter().map(|&node| cluster.node(node).name.as_str()).collect();
+    Blocked {
+        rule: BlockingRule::Order,
+        service: None,
+        node: eligible.first().map(|&node| cluster.node(node).name.clone()),
+        message: format!(
+            "`policy.order` says `{role}` comes next, but none of its nodes ({}) can be upgraded now: their services have nowhere to go, while a node of a later role could be upgraded",
+            names.join(", ")
+        ),
+        unblock: vec![
+            "change `policy.order` so that this role comes later".to_owned(),
+            format!("give the services of {} more owners or their owners more capacity", names.join(", ")),
+        ],
     }
 }
 

@@ -99,11 +99,17 @@ pub fn cluster(max_nodes: usize, max_services: usize) -> impl Strategy<Value = C
                             })
                             .collect(),
                         capacity: *capacity,
+                        role: None,
                     })
                     .collect();
                 let services = services_from(&service_seeds, node_count, components.len());
-                Draft { components, nodes, services, policy: Policy { max_down, quorum, failback, allow_outage } }
-                    .build()
+                Draft {
+                    components,
+                    nodes,
+                    services,
+                    policy: Policy { max_down, quorum, failback, allow_outage, order: Vec::new() },
+                }
+                .build()
             },
         )
 }
