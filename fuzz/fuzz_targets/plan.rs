@@ -20,7 +20,7 @@ struct Input {
     quorum: u8,
     failback: u8,
     allow_outage: bool,
-    /// Nodes in two alternating roles, upgraded second role first (`policy.order`).
+    /// Nodes in three alternating roles, the second upgraded first, then the first, then the unlisted third (`policy.order`).
     ranked: bool,
 }
 
@@ -62,7 +62,7 @@ fn cluster(input: &Input) -> Option<Cluster> {
                 })
                 .collect(),
             capacity: capacity.map(|c| u32::from(c % 4)),
-            role: input.ranked.then(|| format!("r{}", i % 2)),
+            role: input.ranked.then(|| format!("r{}", i % 3)),
         })
         .collect();
     let services: Vec<ServiceParts> = input

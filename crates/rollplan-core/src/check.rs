@@ -222,13 +222,14 @@ impl<'c> CheckedCluster<'c> {
         if self.finalized.iter().any(|&finalized| finalized) && !matches!(action, Action::Finalize { .. }) {
             return Err(("after-finalize", "a step follows a point of no return, which comes last".to_owned()));
         }
-        // `policy.order`: a node starts (is drained or paused) only once every
-        // node of an earlier role runs every target. Ranks worked out here, from
-        // the roles, rather than taken from the cluster's own.
-        if let Action::Pause { node } | Action::Drain { node, .. } = action
+        // `policy.order`: a node starts (is paused for its upgrade) only once
+        // every node of an earlier role runs every target. Ranks worked out
+        // here, from the roles, rather than taken from the cluster's own.
+        let order = &self.cluster.policy().order;
+        if !order.is_empty()
+            && let Action::Pause { node } = action
             && let Some(starting) = self.nodes.get(*node)
         {
-            let order = &self.cluster.policy().order;
             let rank = |node: &Node| {
                 order.iter().position(|role| Some(role.as_str()) == node.role.as_deref()).unwrap_or(order.len())
             };

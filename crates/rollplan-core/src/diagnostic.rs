@@ -93,7 +93,7 @@ codes! {
     NoNodes = "no-nodes", Error;
     /// `policy.order` names a role no node has.
     UnknownRole = "unknown-role", Error;
-    /// The same name twice in a list (`owners`, `uses`, `releases`).
+    /// The same name twice in a list (`owners`, `uses`, `releases`, `policy.order`).
     DuplicateEntry = "duplicate-entry", Warning;
     /// Nodes already run different releases of a component.
     MixedVersions = "mixed-versions", Warning;

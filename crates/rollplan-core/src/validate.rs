@@ -431,7 +431,9 @@ impl Resolver<'_, '_> {
             }
         }
 
-        let order = self.order(&raw_policy.order, &nodes);
+        // Every role a node gives, read or not: a node left out for another error still has its role.
+        let roles: Vec<&str> = raw_nodes.iter().filter_map(|raw| raw.role.as_ref().map(|r| r.value.as_str())).collect();
+        let order = self.order(&raw_policy.order, &roles);
         if self.sink.has_errors() {
             return None;
         }
@@ -479,18 +481,24 @@ fn hint_name(diagnostic: &mut Diagnostic, wrong: &str, known: &[&str], what: &st
 }
 
 impl Resolver<'_, '_> {
-    /// `policy.order`: every role a node has (`unknown-role` otherwise), each once.
-    fn order(&mut self, order: &[Text], nodes: &[Node]) -> Vec<String> {
+    /// `policy.order`: every role some node has (`unknown-role` otherwise), each once.
+    fn order(&mut self, order: &[Text], node_roles: &[&str]) -> Vec<String> {
         let mut roles: Vec<&str> = Vec::new();
-        for role in nodes.iter().filter_map(|node| node.role.as_deref()) {
+        for &role in node_roles {
             if !roles.contains(&role) {
                 roles.push(role);
             }
         }
+        // Named in hints: the first few, as other hints do.
+        let listed = match roles.get(..8) {
+            Some(first) if roles.len() > 8 => format!("{}, …", first.join(", ")),
+            _ => roles.join(", "),
+        };
+        let mut seen: Vec<&str> = Vec::new();
         let mut kept: Vec<String> = Vec::new();
         for (index, role) in order.iter().enumerate() {
             let path = format!("policy.order[{index}]");
-            if kept.contains(&role.value) {
+            if seen.contains(&role.value.as_str()) {
                 self.sink
                     .report(Code::DuplicateEntry, role.span, path, format!("role `{}` is listed twice", role.value))
                     .hint("each role appears once, in upgrade order");
@@ -502,15 +510,14 @@ impl Resolver<'_, '_> {
                     format!("no node has the role `{}`", role.value),
                 );
                 match (did_you_mean(&role.value, roles.iter().copied()), roles.is_empty()) {
-                    (Some(close), _) => {
-                        diagnostic.hint(format!("did you mean `{close}`? the roles are: {}", roles.join(", ")))
-                    }
+                    (Some(close), _) => diagnostic.hint(format!("did you mean `{close}`? the roles are: {listed}")),
                     (None, true) => diagnostic.hint("give nodes a `role` for `policy.order` to rank"),
-                    (None, false) => diagnostic.hint(format!("the nodes' roles are: {}", roles.join(", "))),
+                    (None, false) => diagnostic.hint(format!("the nodes' roles are: {listed}")),
                 };
             } else {
                 kept.push(role.value.clone());
             }
+            seen.push(&role.value);
         }
         kept
     }

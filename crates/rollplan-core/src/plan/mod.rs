@@ -813,7 +813,9 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
     // The outage window upgrades its components on every node after the
     // rolling phase: a node of an earlier role would finish after nodes of
     // later roles had started.
-    if !cluster.policy().order.is_empty()
+    let pending_ranks: std::collections::BTreeSet<usize> =
+        cluster.node_ids().filter(|&n| !cluster.node_at_target(n)).map(|n| cluster.rank(n)).collect();
+    if pending_ranks.len() > 1
         && let Some(&component) = window::window_components(cluster).first()
     {
         let name = &cluster.component(component).name;
@@ -822,7 +824,7 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
             service: None,
             node: None,
             message: format!(
-                "`policy.order` cannot be kept: `{name}` is upgraded in a planned outage after every node's rolling upgrade, so nodes of earlier roles would finish after later ones started"
+                "`policy.order` cannot be kept: `{name}` is upgraded in a planned-outage window, which comes before or after every node's rolling upgrade, so nodes of one role would have upgrades left while nodes of another started"
             ),
             unblock: vec![
                 "remove `policy.order`".to_owned(),

@@ -137,30 +137,43 @@ impl<'c> Search<'c, '_> {
         Ok(())
     }
 
-    /// Records why no pending node can be upgraded next (unless a reason is
-    /// already known): `policy.order`, when a node it holds back could go, else no room.
+    /// Records why no node whose turn it is (`eligible`, of `pending`) can be
+    /// upgraded next, unless a reason is already known. `policy.order` is
+    /// blamed only where lifting it could help: a node it holds back could go
+    /// now, and is an owner of a service the turn's nodes strand, so that
+    /// upgrading it first could give that service room. Otherwise it is no
+    /// room, as without an order.
     fn record_no_room(&mut self, sim: &Sim<'c>, pending: &[NodeId], eligible: &[NodeId]) -> Result<(), Broken> {
-        if self.first_failure.is_none() && eligible.len() < pending.len() {
-            let held: Vec<NodeId> = pending.iter().copied().filter(|node| !eligible.contains(node)).collect();
-            if !candidates(sim, &held, |node| (0, 0, 0, node), GREEDY).is_empty() {
+        let cluster = sim.cluster;
+        let worst = eligible
+            .iter()
+            .map(|&node| drain(sim, node, Mode::Outage, Preference::Owners))
+            .min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node));
+        if self.first_failure.is_none()
+            && eligible.len() < pending.len()
+            && let Some(worst) = &worst
+        {
+            let low = eligible.first().map_or(0, |&node| cluster.rank(node));
+            let held: Vec<NodeId> = pending.iter().copied().filter(|&node| cluster.rank(node) != low).collect();
+            let could_help = worst
+                .stranded
+                .iter()
+                .any(|&service| held.iter().any(|&node| cluster.service(service).owners.contains(node)));
+            if could_help && !candidates(sim, &held, |node| (0, 0, 0, node), GREEDY).is_empty() {
                 self.first_failure = Some(order_blocks(sim, eligible));
                 return Ok(());
             }
         }
-        if self.first_failure.is_none() {
-            let worst = pending
-                .iter()
-                .map(|&node| drain(sim, node, Mode::Outage, Preference::Owners))
-                .min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node));
-            if let Some(drain) = worst {
-                let blocked = no_room(sim, &drain).ok_or_else(|| {
-                    Broken::new(format!(
-                        "no node could be upgraded next, yet draining node `{}` strands no service",
-                        sim.cluster.node(drain.node).name
-                    ))
-                })?;
-                self.first_failure = Some(blocked);
-            }
+        if self.first_failure.is_none()
+            && let Some(drain) = worst
+        {
+            let blocked = no_room(sim, &drain).ok_or_else(|| {
+                Broken::new(format!(
+                    "no node could be upgraded next, yet draining node `{}` strands no service",
+                    sim.cluster.node(drain.node).name
+                ))
+            })?;
+            self.first_failure = Some(blocked);
         }
         Ok(())
     }
@@ -233,23 +246,30 @@ fn next_in_order(sim: &Sim<'_>, pending: &[NodeId]) -> Vec<NodeId> {
 /// (`eligible`) can be upgraded now, though a node of a later role could.
 fn order_blocks(sim: &Sim<'_>, eligible: &[NodeId]) -> Blocked {
     let cluster = sim.cluster;
+    let order = &cluster.policy().order;
     let role = eligible
         .first()
-        .and_then(|&node| cluster.node(node).role.clone())
-        .unwrap_or_else(|| "nodes without a listed role".to_owned());
+        .and_then(|&node| order.get(cluster.rank(node)))
+        .map_or_else(|| "the nodes of no listed role".to_owned(), |role| format!("`{role}`"));
     let names: Vec<&str> = eligible.iter().map(|&node| cluster.node(node).name.as_str()).collect();
     Blocked {
         rule: BlockingRule::Order,
         service: None,
         node: eligible.first().map(|&node| cluster.node(node).name.clone()),
         message: format!(
-            "`policy.order` says `{role}` comes next, but none of its nodes ({}) can be upgraded now: their services have nowhere to go, while a node of a later role could be upgraded",
+            "`policy.order` says {role} comes next, but none of its nodes ({}) can be upgraded now: their services have nowhere to go, while a node of a later role, an owner of one of them, could be upgraded first",
             names.join(", ")
         ),
-        unblock: vec![
-            "change `policy.order` so that this role comes later".to_owned(),
-            format!("give the services of {} more owners or their owners more capacity", names.join(", ")),
-        ],
+        unblock: {
+            let mut unblock = vec![
+                "change `policy.order` so that this role comes later".to_owned(),
+                format!("give the services of {} more owners or their owners more capacity", names.join(", ")),
+            ];
+            if !cluster.policy().allow_outage {
+                unblock.push("allow a planned outage: `policy.allow_outage: true`".to_owned());
+            }
+            unblock
+        },
     }
 }
 
