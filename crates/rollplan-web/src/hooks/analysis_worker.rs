@@ -335,7 +335,13 @@ impl AnalysisWorker {
                 let findings = Findings::from_handover(handover, revision);
                 let read_at = now_ms();
                 super::analysis::measure("rollplan:handover", received_at, read_at);
-                (self.on_answer)(Answer::Findings { findings, sent_at, worker_ms, read_at });
+                // Shown in a task of its own: reading a large answer and rendering its
+                // plan, each some milliseconds, would otherwise add up to one long task.
+                let this = Rc::clone(self);
+                spawn_local(async move {
+                    sleep(Duration::ZERO).await;
+                    (this.on_answer)(Answer::Findings { findings, sent_at, worker_ms, read_at });
+                });
             }
             _ => self.fail(revision),
         }
