@@ -19,17 +19,7 @@ proptest! {
     /// The planner returns a plan the checker accepts, or an explanation; never a panic.
     #[test]
     fn every_plan_passes_the_checker_or_is_explained(cluster in cluster(12, 20)) {
-        match plan(&cluster) {
-            Outcome::Planned(plan) => {
-                if let Err(violation) = check(&cluster, &plan) {
-                    prop_assert!(false, "checker rejects step {}: {} ({})", violation.step, violation.message, violation.rule);
-                }
-            }
-            Outcome::Blocked(reasons) => {
-                prop_assert!(!reasons.is_empty());
-                prop_assert!(reasons.iter().all(|r| !r.message.is_empty() && !r.unblock.is_empty()));
-            }
-        }
+        planned_and_checked_or_explained(&cluster)?;
     }
 
     /// With roles in `policy.order`, too: a plan the checker accepts (which
@@ -51,17 +41,7 @@ proptest! {
         // The last role stays unlisted: its nodes come after the listed ones.
         policy.order = (0..roles.saturating_sub(1)).rev().map(|r| format!("r{r}")).collect();
         let cluster = Cluster::new(name, components, nodes, services, policy).unwrap();
-        match plan(&cluster) {
-            Outcome::Planned(plan) => {
-                if let Err(violation) = check(&cluster, &plan) {
-                    prop_assert!(false, "checker rejects step {}: {} ({})", violation.step, violation.message, violation.rule);
-                }
-            }
-            Outcome::Blocked(reasons) => {
-                prop_assert!(!reasons.is_empty());
-                prop_assert!(reasons.iter().all(|r| !r.message.is_empty() && !r.unblock.is_empty()));
-            }
-        }
+        planned_and_checked_or_explained(&cluster)?;
     }
 
     /// The same input always gives the same plan.
@@ -106,6 +86,28 @@ proptest! {
 }
 
 /// Up to 6 nodes and 4 services, one rolling component, outages not allowed.
+/// The planner's answer for `cluster` is a plan the checker accepts, or reasons that explain themselves.
+fn planned_and_checked_or_explained(cluster: &Cluster) -> Result<(), TestCaseError> {
+    match plan(cluster) {
+        Outcome::Planned(plan) => {
+            if let Err(violation) = check(cluster, &plan) {
+                prop_assert!(
+                    false,
+                    "checker rejects step {}: {} ({})",
+                    violation.step,
+                    violation.message,
+                    violation.rule
+                );
+            }
+        }
+        Outcome::Blocked(reasons) => {
+            prop_assert!(!reasons.is_empty());
+            prop_assert!(reasons.iter().all(|r| !r.message.is_empty() && !r.unblock.is_empty()));
+        }
+    }
+    Ok(())
+}
+
 fn small_rolling_cluster() -> impl Strategy<Value = Cluster> {
     (
         2usize..=6,

@@ -349,8 +349,7 @@ fn destinations(cluster: &Cluster, moves: &[Move]) -> String {
         moves.iter().filter(|m| seen.insert(m.to)).map(|m| cluster.node(m.to).name.as_str()).collect();
     match names.as_slice() {
         [] => "no node".to_owned(),
-        [one] => (*one).to_owned(),
-        [first @ .., last] if names.len() <= NAMED_DESTINATIONS => format!("{} and {last}", first.join(", ")),
+        list if list.len() <= NAMED_DESTINATIONS => and_list(list),
         _ => {
             let shown = names.iter().take(NAMED_DESTINATIONS).copied().collect::<Vec<_>>().join(", ");
             let rest = names.len() - NAMED_DESTINATIONS;

@@ -144,15 +144,19 @@ impl<'c> Search<'c, '_> {
     /// upgrading it first could give that service room. Otherwise it is no
     /// room, as without an order.
     fn record_no_room(&mut self, sim: &Sim<'c>, pending: &[NodeId], eligible: &[NodeId]) -> Result<(), Broken> {
-        let cluster = sim.cluster;
-        let worst = eligible
+        // Only the first dead end is reported: the search meets many, and each drain below costs.
+        if self.first_failure.is_some() {
+            return Ok(());
+        }
+        let Some(worst) = eligible
             .iter()
             .map(|&node| drain(sim, node, Mode::Outage, Preference::Owners))
-            .min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node));
-        if self.first_failure.is_none()
-            && eligible.len() < pending.len()
-            && let Some(worst) = &worst
-        {
+            .min_by_key(|d| (d.stranded.len(), d.moves.len(), d.node))
+        else {
+            return Ok(());
+        };
+        if eligible.len() < pending.len() {
+            let cluster = sim.cluster;
             let low = eligible.first().map_or(0, |&node| cluster.rank(node));
             let held: Vec<NodeId> = pending.iter().copied().filter(|&node| cluster.rank(node) != low).collect();
             let could_help = worst
@@ -164,17 +168,13 @@ impl<'c> Search<'c, '_> {
                 return Ok(());
             }
         }
-        if self.first_failure.is_none()
-            && let Some(drain) = worst
-        {
-            let blocked = no_room(sim, &drain).ok_or_else(|| {
-                Broken::new(format!(
-                    "no node could be upgraded next, yet draining node `{}` strands no service",
-                    sim.cluster.node(drain.node).name
-                ))
-            })?;
-            self.first_failure = Some(blocked);
-        }
+        let blocked = no_room(sim, &worst).ok_or_else(|| {
+            Broken::new(format!(
+                "no node could be upgraded next, yet draining node `{}` strands no service",
+                sim.cluster.node(worst.node).name
+            ))
+        })?;
+        self.first_failure = Some(blocked);
         Ok(())
     }
 
