@@ -10,9 +10,11 @@
 #![allow(clippy::indexing_slicing)]
 
 use crate::model::{
-    Cluster, Component, ComponentId, Failback, IdVec, MixedFailover, Node, NodeId, Quorum, Service, ServiceId,
+    Cluster, Component, ComponentId, Failback, IdVec, MixedFailover, Node, NodeId, Quorum, ReleasePath, Service,
+    ServiceId, SkewLevel,
 };
-use crate::plan::{Action, Move, Plan, RiskKind, RiskLevel};
+use crate::plan::{Action, Hop, Move, Plan, RiskKind, RiskLevel};
+use crate::skew;
 
 /// A rule a plan breaks, at a step (1-based; 0 for the end state).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +27,8 @@ pub struct Violation {
 /// One node as the replay has it.
 struct NodeReplay<'c> {
     definition: &'c Node,
-    versions: Vec<String>,
+    /// `None` for a component the node does not run.
+    versions: Vec<Option<String>>,
     paused: bool,
     /// Services on it, online or not.
     hosted: usize,
@@ -83,7 +86,7 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
         // Irreversible: the upgrade of a component that is not `reversible`, and a finalize.
         let irreversible = match &step.action {
             Action::Upgrade { components, .. } => {
-                components.iter().any(|&c| cluster.components().get(c).is_some_and(|c| !c.reversible))
+                components.iter().any(|hop| cluster.components().get(hop.component).is_some_and(|c| !c.reversible))
             }
             Action::Finalize { .. } => true,
             _ => false,
@@ -111,7 +114,7 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
         // The risks the plan shows after the step must be the risks of the state it leads to.
         let mut shown: Vec<RiskKey> = plan
             .risks_after(index)
-            .map(|r| (r.kind, r.level, r.target, r.node(), r.services().to_vec(), r.count()))
+            .map(|r| (r.kind, r.level, r.target, r.node(), r.services().to_vec(), r.count(), r.rule()))
             .collect();
         shown.sort_unstable();
         let expected = replay.risks(open);
@@ -134,13 +137,14 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
 type Broken = (&'static str, String);
 
 /// A risk as the checker compares it: `(kind, level, target, node, services,
-/// count)`, the node and services for services on one node (else `None` and
-/// none), the count always.
-type RiskKey = (RiskKind, RiskLevel, Option<NodeId>, Option<NodeId>, Vec<ServiceId>, usize);
+/// count, rule)`, the node and services for services on one node (else `None`
+/// and none), the count always, the skew rule for a `version-skew` risk.
+type RiskKey = (RiskKind, RiskLevel, Option<NodeId>, Option<NodeId>, Vec<ServiceId>, usize, Option<usize>);
 
 impl NodeReplay<'_> {
-    fn version(&self, component: ComponentId) -> &str {
-        self.versions.get(component.index()).map_or("", String::as_str)
+    /// `None` where the node does not run the component.
+    fn version(&self, component: ComponentId) -> Option<&str> {
+        self.versions.get(component.index()).and_then(Option::as_deref)
     }
 }
 
@@ -148,14 +152,52 @@ fn reference() -> Broken {
     ("reference", "the step names a service, node or component that the cluster does not have".to_owned())
 }
 
+/// Whether `hop` may be the component's next step on a node, by the
+/// component's path, worked out here from its releases (not from the
+/// model's own list of hops): forward, not past the target, and skipping
+/// no release the path stops at; `Err` says why not.
+fn legal_hop(component: &Component, hop: &Hop) -> Result<(), &'static str> {
+    if component.compare(&hop.to, &hop.from).is_le() {
+        return Err("does not go forward");
+    }
+    if component.compare(&hop.to, &component.target).is_gt() {
+        return Err("goes past the target");
+    }
+    let at = |release: &str| component.releases.iter().position(|r| r == release);
+    match &component.path {
+        ReleasePath::Direct if hop.to != component.target => {
+            Err("stops short of the target, which its path does not ask for")
+        }
+        ReleasePath::Direct => Ok(()),
+        ReleasePath::Sequential => match (at(&hop.from), at(&hop.to)) {
+            (Some(from), Some(to)) if to == from + 1 => Ok(()),
+            _ => Err("skips a release, and its path is sequential"),
+        },
+        ReleasePath::Stops(stops) => {
+            let (Some(from), Some(to)) = (at(&hop.from), at(&hop.to)) else {
+                return Err("is not between its releases");
+            };
+            let skipped = stops.iter().filter_map(|stop| at(stop)).any(|stop| from < stop && stop < to);
+            let lands = hop.to == component.target || stops.contains(&hop.to);
+            if skipped {
+                Err("skips a stop of its path")
+            } else if !lands {
+                Err("stops at a release its path does not name")
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
 impl<'c> CheckedCluster<'c> {
     fn node_name(&self, node: NodeId) -> &'c str {
         &self.cluster.node(node).name
     }
 
-    /// Whether the nodes run different releases of `component`.
+    /// Whether the nodes that run `component` run different releases of it.
     fn runs_mixed(&self, component: ComponentId) -> bool {
-        let mut releases = self.nodes.iter().map(|n| n.version(component));
+        let mut releases = self.nodes.iter().filter_map(|n| n.version(component));
         let first = releases.next();
         releases.any(|release| Some(release) != first)
     }
@@ -189,7 +231,15 @@ impl<'c> CheckedCluster<'c> {
         }
         for &c in &definition.uses {
             let component = self.cluster.component(c);
-            let (old, new) = (from_node.version(c), to_node.version(c));
+            let (Some(old), Some(new)) = (from_node.version(c), to_node.version(c)) else {
+                return Err((
+                    "component-not-run",
+                    format!(
+                        "{} uses {}, which {} or {} does not run",
+                        definition.name, component.name, from_node.definition.name, to_node.definition.name
+                    ),
+                ));
+            };
             if component.compare(new, old).is_lt() {
                 let (from_name, to_name) = (&from_node.definition.name, &to_node.definition.name);
                 return Err((
@@ -237,7 +287,7 @@ impl<'c> CheckedCluster<'c> {
             let components = self.cluster.components();
             if let Some(early) = self.nodes.iter().find(|n| {
                 rank(n.definition) < starts
-                    && components.iter_ids().any(|(c, component)| n.version(c) != component.target)
+                    && components.iter_ids().any(|(c, component)| n.version(c).is_some_and(|v| v != component.target))
             }) {
                 return Err((
                     "order",
@@ -289,8 +339,20 @@ impl<'c> CheckedCluster<'c> {
                 if components.is_empty() {
                     return Err(("upgrade-nothing", format!("the upgrade of {} changes nothing", definition.name)));
                 }
-                for &c in components {
+                let mut seen: Vec<ComponentId> = Vec::new();
+                for hop in components {
+                    let c = hop.component;
                     let Some(component) = self.cluster.components().get(c) else { return Err(reference()) };
+                    if seen.contains(&c) {
+                        return Err((
+                            "hop",
+                            format!(
+                                "one step upgrades {} on {} twice: each hop is a step of its own",
+                                component.name, definition.name
+                            ),
+                        ));
+                    }
+                    seen.push(c);
                     if self.finalized[c.index()] {
                         return Err((
                             "after-finalize",
@@ -298,12 +360,30 @@ impl<'c> CheckedCluster<'c> {
                         ));
                     }
                     self.upgraded[c.index()] = true;
-                    if self.nodes[*node].version(c) == component.target {
+                    let Some(current) = self.nodes[*node].version(c) else {
+                        return Err((
+                            "component-not-run",
+                            format!("{} does not run {}", definition.name, component.name),
+                        ));
+                    };
+                    if current == component.target {
                         return Err((
                             "upgrade-nothing",
                             format!("{} already runs {} {}", definition.name, component.name, component.target),
                         ));
                     }
+                    if hop.from != current {
+                        return Err((
+                            "hop",
+                            format!(
+                                "the step upgrades {} on {} from {}, but it runs {current}",
+                                component.name, definition.name, hop.from
+                            ),
+                        ));
+                    }
+                    legal_hop(component, hop).map_err(|why| {
+                        ("path", format!("{} on {}: {} → {} {why}", component.name, definition.name, hop.from, hop.to))
+                    })?;
                     if component.needs_outage()
                         && let Some(s) = self.services.iter().find(|s| s.online && s.definition.uses.contains(&c))
                     {
@@ -313,7 +393,7 @@ impl<'c> CheckedCluster<'c> {
                         ));
                     }
                     if let Some(version) = self.nodes[*node].versions.get_mut(c.index()) {
-                        version.clone_from(&component.target);
+                        *version = Some(hop.to.clone());
                     }
                 }
             }
@@ -365,15 +445,14 @@ impl<'c> CheckedCluster<'c> {
                         format!("{} is finalized, but the plan upgrades it nowhere", component.name),
                     ));
                 }
-                if let Some(node) = self.nodes.iter().find(|n| n.version(*c) != component.target) {
+                if let Some((node, version)) =
+                    self.nodes.iter().find_map(|n| n.version(*c).filter(|v| *v != component.target).map(|v| (n, v)))
+                {
                     return Err((
                         "finalize-mixed",
                         format!(
-                            "{} is finalized while {} runs {}, not {}",
-                            component.name,
-                            node.definition.name,
-                            node.version(*c),
-                            component.target
+                            "{} is finalized while {} runs {version}, not {}",
+                            component.name, node.definition.name, component.target
                         ),
                     ));
                 }
@@ -406,6 +485,21 @@ impl<'c> CheckedCluster<'c> {
         };
         if !quorum {
             return Err(("quorum", format!("{up} of {total} nodes up loses quorum")));
+        }
+        // Skew rules of level `error` hold in every state (validation refuses a start that breaks one).
+        for (index, rule) in cluster.skew_rules().iter().enumerate() {
+            if rule.level == SkewLevel::Error
+                && let Some(gap) = skew::breach(cluster, rule, |node, c| self.nodes[node].version(c))
+            {
+                return Err((
+                    "skew",
+                    format!(
+                        "skew rule {} (skew[{index}]) is broken: {}",
+                        skew::describe_rule(cluster, rule),
+                        gap.describe(cluster, rule)
+                    ),
+                ));
+            }
         }
         for service in &self.services {
             let (definition, node) = (service.definition, service.location);
@@ -485,7 +579,7 @@ impl<'c> CheckedCluster<'c> {
     /// target and the releases that differ): a group on one node is a risk
     /// per service, a group on several nodes one risk that counts them.
     fn risks(&self, open: [Option<NodeId>; 2]) -> Vec<RiskKey> {
-        type Fate<'r> = (RiskKind, RiskLevel, Option<NodeId>, Vec<(ComponentId, &'r str, &'r str)>);
+        type Fate<'r> = (RiskKind, RiskLevel, Option<NodeId>, Vec<(ComponentId, Option<&'r str>, Option<&'r str>)>);
         let mut risks = Vec::new();
         let mut groups: std::collections::BTreeMap<Fate, Vec<(NodeId, ServiceId)>> = std::collections::BTreeMap::new();
         for (id, service) in self.services.iter_ids() {
@@ -518,14 +612,25 @@ impl<'c> CheckedCluster<'c> {
             if service.online && service.definition.owners.is_any() {
                 groups.entry(fate).or_default().push((here, id));
             } else {
-                risks.push((fate.0, fate.1, fate.2, Some(here), vec![id], 1));
+                risks.push((fate.0, fate.1, fate.2, Some(here), vec![id], 1, None));
             }
         }
         for ((kind, level, target, _), members) in groups {
             let node = members.first().map(|&(node, _)| node).filter(|&n| members.iter().all(|&(m, _)| m == n));
             match node {
-                Some(node) => risks.extend(members.iter().map(|&(_, s)| (kind, level, target, Some(node), vec![s], 1))),
-                None => risks.push((kind, level, target, None, Vec::new(), members.len())),
+                Some(node) => {
+                    risks.extend(members.iter().map(|&(_, s)| (kind, level, target, Some(node), vec![s], 1, None)));
+                }
+                None => risks.push((kind, level, target, None, Vec::new(), members.len(), None)),
+            }
+        }
+        // A skew rule of level `warn` that the state breaks is a risk of its own.
+        let cluster = self.cluster;
+        for (index, rule) in cluster.skew_rules().iter().enumerate() {
+            if rule.level == SkewLevel::Warn
+                && skew::breach(cluster, rule, |node, c| self.nodes[node].version(c)).is_some()
+            {
+                risks.push((RiskKind::VersionSkew, RiskLevel::Warning, None, None, Vec::new(), 1, Some(index)));
             }
         }
         risks.sort_unstable();
@@ -557,7 +662,7 @@ impl<'c> CheckedCluster<'c> {
                 return Err(("end-paused", format!("{name} is still paused at the end")));
             }
             for (c, component) in cluster.components().iter_ids() {
-                let version = node.version(c);
+                let Some(version) = node.version(c) else { continue };
                 if version != component.target {
                     return Err((
                         "end-target",
@@ -590,7 +695,7 @@ impl<'c> CheckedCluster<'c> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Policy, ServiceParts};
+    use crate::model::{Policy, ReleasePath, ServiceParts};
     use crate::plan::{Plan, Step, Summary};
 
     fn pair() -> Cluster {
@@ -605,8 +710,10 @@ mod tests {
             minutes: None,
             reversible: true,
             finalize: None,
+            path: ReleasePath::Direct,
         };
-        let node = |name: &str| Node { name: name.into(), versions: vec!["1.0".into()], capacity: Some(1), role: None };
+        let node =
+            |name: &str| Node { name: name.into(), versions: vec![Some("1.0".into())], capacity: Some(1), role: None };
         Cluster::new(
             "pair".into(),
             vec![component],

@@ -93,6 +93,12 @@ codes! {
     NoNodes = "no-nodes", Error;
     /// `policy.order` names a role no node has.
     UnknownRole = "unknown-role", Error;
+    /// A service may run on a node that does not run a component it uses.
+    ComponentNotRun = "component-not-run", Error;
+    /// A skew rule compares releases that are not on its scale, or components without `releases`.
+    SkewIncomparable = "skew-incomparable", Error;
+    /// The cluster already breaks a skew rule of level `error`.
+    SkewViolated = "skew-violated", Error;
     /// The same name twice in a list (`owners`, `uses`, `releases`, `policy.order`).
     DuplicateEntry = "duplicate-entry", Warning;
     /// Nodes already run different releases of a component.

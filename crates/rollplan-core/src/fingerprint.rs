@@ -18,7 +18,7 @@ use std::fmt::Write;
 
 use sha2::{Digest, Sha256};
 
-use crate::model::Cluster;
+use crate::model::{Cluster, ReleasePath, SkewLevel, SkewLimit, SkewScope};
 use crate::plan::PLANNER_VERSION;
 
 /// The version of the serialisation below: bumped if its layout ever changes.
@@ -82,7 +82,8 @@ fn serialise(cluster: &Cluster, planner_version: &str) -> Vec<u8> {
     for node in cluster.nodes() {
         field(&node.name);
         for version in &node.versions {
-            field(version);
+            // Empty for a component the node does not run: no version is empty.
+            field(version.as_deref().unwrap_or(""));
         }
         field(&optional(node.capacity));
     }
@@ -140,6 +141,47 @@ fn serialise(cluster: &Cluster, planner_version: &str) -> Vec<u8> {
         field(&count(policy.order.len()));
         for role in &policy.order {
             field(role);
+        }
+    }
+    let paths: Vec<&crate::model::Component> =
+        cluster.components().iter().filter(|c| c.path != ReleasePath::Direct).collect();
+    if !paths.is_empty() {
+        field("paths+");
+        field(&count(paths.len()));
+        for component in paths {
+            field(&component.name);
+            match &component.path {
+                ReleasePath::Stops(stops) => {
+                    field("stops");
+                    field(&count(stops.len()));
+                    for stop in stops {
+                        field(stop);
+                    }
+                }
+                _ => field("sequential"),
+            }
+        }
+    }
+    if !policy.skew.is_empty() {
+        field("skew+");
+        field(&count(policy.skew.len()));
+        let bound = |value: Option<u32>| value.map_or_else(String::new, |v| v.to_string());
+        for rule in &policy.skew {
+            field(&cluster.component(rule.component).name);
+            match rule.limit {
+                SkewLimit::Spread(limit) => {
+                    field("max_spread");
+                    field(&count(limit as usize));
+                }
+                SkewLimit::Against { against, max_newer, max_older, scope } => {
+                    field("against");
+                    field(&cluster.component(against).name);
+                    field(&bound(max_newer));
+                    field(&bound(max_older));
+                    field(if scope == SkewScope::Node { "node" } else { "cluster" });
+                }
+            }
+            field(if rule.level == SkewLevel::Warn { "warn" } else { "error" });
         }
     }
     out

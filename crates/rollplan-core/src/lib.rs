@@ -55,6 +55,7 @@ pub mod model;
 pub mod plan;
 mod read;
 pub mod report;
+pub mod skew;
 pub mod syntax;
 mod validate;
 pub mod version;

@@ -2,8 +2,9 @@
 //!
 //! A [`Cluster`] is sealed. Its fields are private, and the only way to make
 //! one is [`Cluster::new`], which validation calls and which checks every
-//! invariant the planner relies on: every node has one version per
-//! component, every id is in range, every service runs on one of its owners.
+//! invariant the planner relies on: every node has one slot per component
+//! (its version, or none where it does not run the component), every id is
+//! in range, every service runs on one of its owners.
 //! The ids ([`NodeId`], [`ServiceId`], [`ComponentId`]) are handed out by a
 //! cluster only, so code holding a cluster and its ids indexes without
 //! checks (see [`IdVec`]). Mixing the ids of two clusters is a programming
@@ -206,6 +207,22 @@ pub struct Component {
     pub reversible: bool,
     /// The point of no return the component's upgrade ends with, if any.
     pub finalize: Option<Finalize>,
+    /// The releases a node must pass through on its way to the target.
+    pub path: ReleasePath,
+}
+
+/// Which releases between a node's version and the target it must run on
+/// the way, each an upgrade step of its own (a *hop*).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReleasePath {
+    /// Straight to the target, in one hop.
+    #[default]
+    Direct,
+    /// Through every release between (`path: sequential`, like Kubernetes minors).
+    Sequential,
+    /// Through these releases where they lie between (`stops: [...]`), others skipped.
+    Stops(Vec<String>),
 }
 
 /// A step after which a component cannot go back to its old release
@@ -232,6 +249,38 @@ impl Component {
         rank(a).cmp(&rank(b))
     }
 
+    /// The release's place in `releases` (oldest 0); `None` without releases or for another name.
+    pub fn position(&self, release: &str) -> Option<usize> {
+        self.releases.iter().position(|known| known == release)
+    }
+
+    /// The releases a node running `from` goes through to the target, in
+    /// order, the target last: one per hop. Empty at the target. A path
+    /// needs `releases` (validation says so); without them it is direct.
+    pub fn hops_from(&self, from: &str) -> Vec<&str> {
+        if from == self.target {
+            return Vec::new();
+        }
+        let (Some(start), Some(end)) = (self.position(from), self.position(&self.target)) else {
+            return vec![self.target.as_str()];
+        };
+        let between = self.releases.get(start + 1..end).unwrap_or_default();
+        let mut hops: Vec<&str> = match &self.path {
+            ReleasePath::Direct => Vec::new(),
+            ReleasePath::Sequential => between.iter().map(String::as_str).collect(),
+            ReleasePath::Stops(stops) => {
+                between.iter().filter(|release| stops.contains(release)).map(String::as_str).collect()
+            }
+        };
+        hops.push(&self.target);
+        hops
+    }
+
+    /// The release a node running `from` goes to next; `None` at the target.
+    pub fn next_hop(&self, from: &str) -> Option<&str> {
+        self.hops_from(from).first().copied()
+    }
+
     /// Whether the component needs a planned outage: it cannot be upgraded
     /// while its services run (`rolling: false`), or no running service may
     /// have a failover target on another release of it (`mixed_failover: forbid`).
@@ -241,12 +290,14 @@ impl Component {
 }
 
 /// A node as a description gives it. In a [`Cluster`] it has exactly one
-/// version per component.
+/// slot per component.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Node {
     pub name: String,
-    /// The current version of each component, in the order of the components.
-    pub versions: Vec<String>,
+    /// The current version of each component, in the order of the
+    /// components; `None` for one the node does not run (a worker runs no
+    /// kube-apiserver), which no rule about that component looks at.
+    pub versions: Vec<Option<String>>,
     /// How many services the node can host at once; `None` is unlimited.
     pub capacity: Option<u32>,
     /// Its role (`control-plane`, `CAS`), which `policy.order` may rank.
@@ -254,9 +305,14 @@ pub struct Node {
 }
 
 impl Node {
-    /// The node's current version of `component` ("" only for a node outside a cluster).
-    pub fn version(&self, component: ComponentId) -> &str {
-        self.versions.get(component.index()).map_or("", String::as_str)
+    /// The node's current version of `component`; `None` where it does not run it.
+    pub fn version(&self, component: ComponentId) -> Option<&str> {
+        self.versions.get(component.index()).and_then(Option::as_deref)
+    }
+
+    /// Whether the node runs `component`.
+    pub fn runs(&self, component: ComponentId) -> bool {
+        self.version(component).is_some()
     }
 }
 
@@ -381,6 +437,50 @@ pub struct Policy {
     /// upgraded before any node of a later one starts; nodes of other
     /// roles, or of none, come last.
     pub order: Vec<String>,
+    /// How far releases may drift apart (the description's top-level `skew`).
+    pub skew: Vec<SkewRule>,
+}
+
+/// A version-skew rule: how far apart releases may be at every step
+/// ([`crate::skew`] evaluates it for the validator, the planner and the checker).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkewRule {
+    /// The component whose releases the rule bounds; its `releases` are the
+    /// scale positions are counted on.
+    pub component: ComponentId,
+    pub limit: SkewLimit,
+    pub level: SkewLevel,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SkewLimit {
+    /// The component's releases across the nodes that run it differ by at most this many positions.
+    Spread(u32),
+    /// The component is at most `max_newer` releases newer and `max_older`
+    /// older than `against` (`None`: no bound that way), compared by name.
+    Against { against: ComponentId, max_newer: Option<u32>, max_older: Option<u32>, scope: SkewScope },
+}
+
+/// Which pairs of nodes a rule against another component compares.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SkewScope {
+    /// Every node's component against every node's other component.
+    #[default]
+    Cluster,
+    /// The two components on the same node only.
+    Node,
+}
+
+/// What a rule's breach means.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SkewLevel {
+    /// The plan never breaks it.
+    #[default]
+    Error,
+    /// The plan may pass through a breach, shown as a `version-skew` risk.
+    Warn,
 }
 
 impl Default for Policy {
@@ -391,6 +491,7 @@ impl Default for Policy {
             failback: Failback::Verify,
             allow_outage: false,
             order: Vec::new(),
+            skew: Vec::new(),
         }
     }
 }
@@ -516,6 +617,20 @@ impl Cluster {
                 node.versions.len()
             ));
         }
+        for rule in &policy.skew {
+            let against = match rule.limit {
+                SkewLimit::Against { against, .. } => Some(against),
+                SkewLimit::Spread(_) => None,
+            };
+            if let Some(c) =
+                [Some(rule.component), against].into_iter().flatten().find(|c| c.index() >= component_count)
+            {
+                return Err(format!(
+                    "a skew rule names component #{}, but there are {component_count} components",
+                    c.index()
+                ));
+            }
+        }
         let node_id = |service: &str, position: usize| {
             (position < node_count)
                 .then(|| NodeId::from_index(position))
@@ -539,6 +654,18 @@ impl Cluster {
             if let Some(&c) = uses.iter().find(|&&c| c >= component_count) {
                 return Err(format!(
                     "service `{name}` uses component #{c}, but there are {component_count} components"
+                ));
+            }
+            // A service runs only where every component it uses does.
+            let runs_all = |node: &Node| uses.iter().all(|&c| node.versions.get(c).is_some_and(Option::is_some));
+            let strays = match owners.as_listed() {
+                Some(list) => list.iter().find(|o| nodes.get(o.index()).is_some_and(|n| !runs_all(n))).copied(),
+                None => nodes.iter().position(|n| !runs_all(n)).map(NodeId::from_index),
+            };
+            if let Some(stray) = strays {
+                return Err(format!(
+                    "service `{name}` may run on node #{}, which does not run every component it uses",
+                    stray.index()
                 ));
             }
             let uses = uses.into_iter().map(ComponentId::from_index).collect();
@@ -657,10 +784,15 @@ impl Cluster {
         IdVec::from_vec(vec![value; self.components.len()])
     }
 
-    /// Whether node `node` already runs the target of every component.
+    /// Whether node `node` already runs the target of every component it runs.
     pub fn node_at_target(&self, node: NodeId) -> bool {
         let node = &self.nodes[node];
-        self.components.iter_ids().all(|(id, component)| node.version(id) == component.target)
+        self.components.iter_ids().all(|(id, component)| node.version(id).is_none_or(|v| v == component.target))
+    }
+
+    /// The skew rules, in the order the description gives them.
+    pub fn skew_rules(&self) -> &[SkewRule] {
+        &self.policy.skew
     }
 
     /// The owners of a service in preference order, with every node spelt out.

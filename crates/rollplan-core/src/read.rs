@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::diagnostic::{Code, Sink, Span, did_you_mean};
-use crate::model::{Failback, Finalize, MixedFailover, Quorum};
+use crate::model::{Failback, Finalize, MixedFailover, Quorum, SkewLevel, SkewScope};
 use crate::syntax::{Key, Tree, Value};
 
 /// The format versions this build reads.
@@ -46,6 +46,28 @@ pub struct RawDescription<'n> {
     pub nodes_span: Span,
     pub services: Vec<RawService<'n>>,
     pub policy: RawPolicy,
+    pub skew: Vec<RawSkew>,
+}
+
+/// One entry of the top-level `skew` list, as written.
+#[derive(Debug)]
+pub struct RawSkew {
+    pub component: Option<Text>,
+    pub max_spread: Option<At<u32>>,
+    pub against: Option<Text>,
+    pub max_newer: Option<At<u32>>,
+    pub max_older: Option<At<u32>>,
+    pub scope: At<SkewScope>,
+    pub level: SkewLevel,
+    pub span: Span,
+    pub path: String,
+}
+
+/// A component's `path`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathWord {
+    Direct,
+    Sequential,
 }
 
 #[derive(Debug)]
@@ -60,6 +82,9 @@ pub struct RawComponent {
     pub minutes: Option<u32>,
     pub reversible: bool,
     pub finalize: Option<Finalize>,
+    /// `path:` (where it leads is checked against `releases` in validation).
+    pub release_path: Option<At<PathWord>>,
+    pub stops: Option<Vec<Text>>,
     pub path: String,
 }
 
@@ -116,7 +141,7 @@ pub fn read<'n>(root: &'n Tree<'n>, sink: &mut Sink<'_>) -> Option<RawDescriptio
     let fields = reader.mapping(
         root,
         FieldPath::top(""),
-        &["format", "cluster", "components", "nodes", "services", "policy", "$schema"],
+        &["format", "cluster", "components", "nodes", "services", "policy", "skew", "$schema"],
     )?;
     let mut description = RawDescription::default();
 
@@ -211,6 +236,16 @@ pub fn read<'n>(root: &'n Tree<'n>, sink: &mut Sink<'_>) -> Option<RawDescriptio
 
     if let Some((_, node)) = fields.get("policy") {
         description.policy = reader.policy(node);
+    }
+
+    if let Some((_, node)) = fields.get("skew")
+        && let Some(items) = reader.sequence(node, FieldPath::top("skew"))
+    {
+        for (index, item) in items.iter().enumerate() {
+            if let Some(rule) = reader.skew(item, format!("skew[{index}]")) {
+                description.skew.push(rule);
+            }
+        }
     }
     Some(description)
 }
@@ -461,6 +496,8 @@ impl Reader<'_, '_> {
                 "minutes",
                 "reversible",
                 "finalize",
+                "path",
+                "stops",
             ],
         )?;
         let field = |name: &str| fields.get(name).map(|(_, node)| node);
@@ -477,6 +514,12 @@ impl Reader<'_, '_> {
                 .and_then(|n| self.bool(n, FieldPath::field(&path, "reversible")))
                 .unwrap_or(true),
             finalize: field("finalize").and_then(|n| self.finalize(n, &path)),
+            release_path: field("path").and_then(|n| {
+                let choices = [("direct", PathWord::Direct), ("sequential", PathWord::Sequential)];
+                let value = self.choice(n, FieldPath::field(&path, "path"), &choices)?;
+                Some(At { value, span: n.span })
+            }),
+            stops: field("stops").and_then(|n| self.text_list(n, FieldPath::field(&path, "stops"))),
             path: path.clone(),
         };
         if let Some(node) = field("rolling")
@@ -525,6 +568,59 @@ impl Reader<'_, '_> {
         };
         let title = self.text(title, FieldPath::field(&path, "title"))?;
         Some(Finalize { title: title.value, minutes, soak_minutes })
+    }
+
+    /// One skew rule: which kind it is, and whether its fields fit that kind, is validation's.
+    fn skew(&mut self, node: &Tree<'_>, path: String) -> Option<RawSkew> {
+        let fields = self.mapping(
+            node,
+            FieldPath::top(&path),
+            &["component", "max_spread", "against", "max_newer", "max_older", "scope", "level"],
+        )?;
+        let field = |name: &str| fields.get(name).map(|(_, node)| node);
+        let count = |reader: &mut Self, name: &str| {
+            let n = field(name)?;
+            let value = reader.count(n, FieldPath::field(&path, name), 0)?;
+            Some(At { value, span: n.span })
+        };
+        let max_spread = count(self, "max_spread");
+        let max_newer = count(self, "max_newer");
+        let max_older = count(self, "max_older");
+        let component = match field("component") {
+            Some(n) => self.text(n, FieldPath::field(&path, "component")),
+            None => {
+                self.sink
+                    .report(
+                        Code::MissingField,
+                        node.span.start_only(),
+                        join(&path, "component"),
+                        "this skew rule names no `component`",
+                    )
+                    .hint("say which component's releases it bounds: `component: kube-apiserver`");
+                None
+            }
+        };
+        let against = field("against").and_then(|n| self.text(n, FieldPath::field(&path, "against")));
+        let mut scope = At { value: SkewScope::Cluster, span: node.span };
+        if let Some(n) = field("scope")
+            && let Some(value) = self.choice(
+                n,
+                FieldPath::field(&path, "scope"),
+                &[("cluster", SkewScope::Cluster), ("node", SkewScope::Node)],
+            )
+        {
+            scope = At { value, span: n.span };
+        }
+        let level = field("level")
+            .and_then(|n| {
+                self.choice(
+                    n,
+                    FieldPath::field(&path, "level"),
+                    &[("error", SkewLevel::Error), ("warn", SkewLevel::Warn)],
+                )
+            })
+            .unwrap_or_default();
+        Some(RawSkew { component, max_spread, against, max_newer, max_older, scope, level, span: node.span, path })
     }
 
     fn node(&mut self, node: &Tree<'_>, path: String) -> Option<RawNode> {

@@ -666,13 +666,10 @@ fn step_document<'a>(
             let node_before = before.node(*node);
             document.components = components
                 .iter()
-                .map(|&c| {
-                    let component = cluster.component(c);
-                    ComponentChange {
-                        name: &component.name,
-                        from: node_before.version(c).to_owned(),
-                        to: &component.target,
-                    }
+                .map(|hop| ComponentChange {
+                    name: &cluster.component(hop.component).name,
+                    from: node_before.version(hop.component).unwrap_or(&hop.from).to_owned(),
+                    to: &hop.to,
                 })
                 .collect();
         }

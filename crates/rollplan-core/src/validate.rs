@@ -11,9 +11,11 @@ use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic, Sink, Span, did_you_mean};
 use crate::model::{
-    Cluster, Component, ComponentId, IdVec, Node, NodeId, Policy, Quorum, Service, ServiceId, ServiceParts,
+    Cluster, Component, ComponentId, Id, IdVec, Node, NodeId, Policy, Quorum, ReleasePath, Service, ServiceId,
+    ServiceParts, SkewLevel, SkewLimit, SkewRule,
 };
-use crate::read::{FieldPath, NameRef, RawDescription, Text, read};
+use crate::read::{FieldPath, NameRef, PathWord, RawDescription, RawSkew, Text, read};
+use crate::skew;
 use crate::syntax::{Syntax, Tree, Value, parse};
 use crate::version::is_dotted_numeric;
 
@@ -84,8 +86,10 @@ fn check(text: &str, syntax: Syntax, sink: &mut Sink<'_>) -> Option<Cluster> {
         node_paths: Vec::new(),
         service_paths: Vec::new(),
         policy_spans: (Span::default(), Span::default()),
+        skew_spans: Vec::new(),
     };
     let cluster = resolver.resolve(raw)?;
+    resolver.skew_rules(&cluster);
     resolver.situation(&cluster);
     Some(cluster)
 }
@@ -141,6 +145,8 @@ struct Resolver<'s, 't> {
     service_paths: Vec<String>,
     /// Spans of `policy.max_down` and `policy.quorum` (empty when defaulted).
     policy_spans: (Span, Span),
+    /// The span and path (`skew[2]`) of each resolved skew rule.
+    skew_spans: Vec<(Span, String)>,
 }
 
 impl Resolver<'_, '_> {
@@ -175,6 +181,7 @@ impl Resolver<'_, '_> {
             nodes_span,
             services: raw_services,
             policy: raw_policy,
+            skew: raw_skew,
             ..
         } = raw;
 
@@ -206,6 +213,7 @@ impl Resolver<'_, '_> {
             if !known {
                 self.unknown_release(&target, &raw.name.value, &releases, &format!("{}.target", raw.path));
             }
+            let path = self.release_path(&raw.name.value, &raw.path, raw.release_path, raw.stops.as_deref(), &releases);
             target_known.push(known);
             self.component_spans.push(ComponentSpans {
                 name: raw.name.span,
@@ -223,9 +231,13 @@ impl Resolver<'_, '_> {
                 minutes: raw.minutes,
                 reversible: raw.reversible,
                 finalize: raw.finalize,
+                path,
             });
         }
         let component_names: Vec<&str> = components.iter().map(|c| c.name.as_str()).collect();
+        // With roles, a node runs what its `versions` name (a worker runs no
+        // kube-apiserver); without, every node runs every component, as format 1 always read.
+        let partial = raw_nodes.iter().any(|raw| raw.role.is_some());
 
         // Nodes: unique names, one known version per component, no downgrade.
         let mut nodes: Vec<Node> = Vec::with_capacity(raw_nodes.len());
@@ -290,7 +302,7 @@ impl Resolver<'_, '_> {
                 }
             }
             for (version, component) in versions.iter().zip(&components) {
-                if version.is_none() && raw.versions_readable {
+                if version.is_none() && raw.versions_readable && !partial {
                     self.sink
                         .report(
                             Code::MissingVersion,
@@ -306,7 +318,7 @@ impl Resolver<'_, '_> {
             self.node_paths.push(raw.path.clone());
             nodes.push(Node {
                 name: name.value.clone(),
-                versions: versions.into_iter().map(Option::unwrap_or_default).collect(),
+                versions,
                 capacity: raw.capacity.map(|c| c.value),
                 role: raw.role.as_ref().map(|role| role.value.clone()),
             });
@@ -397,6 +409,18 @@ impl Resolver<'_, '_> {
                     .hint(format!("add {on_name} to `owners`, or correct `on`"));
                 continue;
             }
+            if !self.runs_what_it_uses(
+                &name.value,
+                raw.span,
+                &raw.path,
+                &nodes,
+                &components,
+                on,
+                owners.as_deref(),
+                &uses,
+            ) {
+                continue;
+            }
             self.service_paths.push(raw.path.clone());
             services.push(ServiceParts { name: name.value.clone(), on, owners, uses });
         }
@@ -434,6 +458,7 @@ impl Resolver<'_, '_> {
         // Every role a node gives, read or not: a node left out for another error still has its role.
         let roles: Vec<&str> = raw_nodes.iter().filter_map(|raw| raw.role.as_ref().map(|r| r.value.as_str())).collect();
         let order = self.order(&raw_policy.order, &roles);
+        let skew = self.resolve_skew(&raw_skew, &component_names, &declared);
         if self.sink.has_errors() {
             return None;
         }
@@ -443,6 +468,7 @@ impl Resolver<'_, '_> {
             failback: raw_policy.failback,
             allow_outage: raw_policy.allow_outage,
             order,
+            skew,
         };
         self.policy_spans = (raw_policy.max_down.span, raw_policy.quorum.span);
         let name = cluster.map_or_else(|| "cluster".to_owned(), |t| t.value);
@@ -481,6 +507,316 @@ fn hint_name(diagnostic: &mut Diagnostic, wrong: &str, known: &[&str], what: &st
 }
 
 impl Resolver<'_, '_> {
+    /// A component's `path` and `stops`: both need `releases` to say what lies between.
+    fn release_path(
+        &mut self,
+        component: &str,
+        path: &str,
+        word: Option<crate::read::At<PathWord>>,
+        stops: Option<&[Text]>,
+        releases: &[String],
+    ) -> ReleasePath {
+        if let (Some(word), Some(_)) = (word, stops) {
+            self.sink
+                .report(
+                    Code::InvalidValue,
+                    word.span,
+                    format!("{path}.path"),
+                    format!("component `{component}` gives both `path` and `stops`"),
+                )
+                .hint(
+                    "`path: sequential` passes through every release; `stops` names the ones to pass through: keep one",
+                );
+            return ReleasePath::Direct;
+        }
+        let needs_releases = |this: &mut Self, span: Span, field: &str| {
+            this.sink
+                .report(
+                    Code::InvalidValue,
+                    span,
+                    format!("{path}.{field}"),
+                    format!("`{field}` of `{component}` needs its `releases`, to know what lies between a node's version and the target"),
+                )
+                .hint("add `releases: [oldest, ..., newest]` to the component");
+        };
+        match (word, stops) {
+            (Some(word), None) if word.value == PathWord::Sequential => {
+                if releases.is_empty() {
+                    needs_releases(self, word.span, "path");
+                }
+                ReleasePath::Sequential
+            }
+            (_, Some(stops)) => {
+                if releases.is_empty() {
+                    if let Some(first) = stops.first() {
+                        needs_releases(self, first.span, "stops");
+                    }
+                    return ReleasePath::Direct;
+                }
+                let mut kept: Vec<String> = Vec::new();
+                for (index, stop) in stops.iter().enumerate() {
+                    if !releases.contains(&stop.value) {
+                        self.unknown_release(stop, component, releases, &format!("{path}.stops[{index}]"));
+                    } else if !kept.contains(&stop.value) {
+                        kept.push(stop.value.clone());
+                    }
+                }
+                ReleasePath::Stops(kept)
+            }
+            _ => ReleasePath::Direct,
+        }
+    }
+
+    /// Whether every node a service may run on (`on`, and its owners: every
+    /// node when left out) runs every component it uses; `component-not-run` if not.
+    #[allow(clippy::too_many_arguments)]
+    fn runs_what_it_uses(
+        &mut self,
+        service: &str,
+        span: Span,
+        path: &str,
+        nodes: &[Node],
+        components: &[Component],
+        on: usize,
+        owners: Option<&[usize]>,
+        uses: &[usize],
+    ) -> bool {
+        let runs_all = |node: &Node| uses.iter().all(|&c| node.versions.get(c).is_some_and(Option::is_some));
+        let stray = match owners {
+            Some(list) => list.iter().copied().find(|&o| nodes.get(o).is_some_and(|n| !runs_all(n))),
+            None => (0..nodes.len()).find(|&o| nodes.get(o).is_some_and(|n| !runs_all(n))),
+        };
+        let stray = if nodes.get(on).is_some_and(|n| !runs_all(n)) { Some(on) } else { stray };
+        let Some(node) = stray.and_then(|n| nodes.get(n)) else { return true };
+        let missing: Vec<&str> = uses
+            .iter()
+            .filter(|&&c| node.versions.get(c).is_none_or(Option::is_none))
+            .filter_map(|&c| components.get(c).map(|c| c.name.as_str()))
+            .collect();
+        let field = if owners.is_some() { "owners" } else { "uses" };
+        let diagnostic = self.sink.report(
+            Code::ComponentNotRun,
+            span,
+            format!("{path}.{field}"),
+            format!(
+                "service `{service}` uses {}, which node `{}` does not run, yet it may run there",
+                missing.join(", "),
+                node.name
+            ),
+        );
+        if owners.is_some() {
+            diagnostic.hint(format!(
+                "take `{}` out of its `owners`, or give the node a version of {}",
+                node.name,
+                missing.join(", ")
+            ));
+        } else {
+            diagnostic.hint(format!(
+                "list its `owners` (the nodes that run {}), or narrow `uses` to what it needs",
+                missing.join(", ")
+            ));
+        }
+        false
+    }
+
+    /// The top-level `skew` list: names resolved and each rule one of the two kinds.
+    fn resolve_skew(&mut self, raw: &[RawSkew], names: &[&str], declared: &[String]) -> Vec<SkewRule> {
+        let mut rules = Vec::new();
+        for rule in raw {
+            let path = &rule.path;
+            let lookup = |this: &mut Self, text: &Text, field: &str| -> Option<ComponentId> {
+                if let Some(index) = names.iter().position(|n| *n == text.value) {
+                    return Some(ComponentId::from_index(index));
+                }
+                if !declared.contains(&text.value) {
+                    let diagnostic = this.sink.report(
+                        Code::UnknownComponent,
+                        text.span,
+                        format!("{path}.{field}"),
+                        format!("there is no component named `{}`", text.value),
+                    );
+                    hint_name(diagnostic, &text.value, names, "components");
+                }
+                None
+            };
+            let component = rule.component.as_ref().and_then(|c| lookup(self, c, "component"));
+            let against = rule.against.as_ref().map(|c| lookup(self, c, "against"));
+            let invalid = |this: &mut Self, span: Span, message: String, hint: &str| {
+                this.sink.report(Code::InvalidValue, span, path.clone(), message).hint(hint.to_owned());
+            };
+            let limit = match (rule.max_spread, &against) {
+                (Some(spread), Some(_)) => {
+                    invalid(
+                        self,
+                        spread.span,
+                        "a skew rule gives both `max_spread` and `against`".to_owned(),
+                        "`max_spread` bounds one component across nodes; `against` with `max_newer`/`max_older` bounds it against another: split it into two rules",
+                    );
+                    None
+                }
+                (Some(spread), None) => {
+                    if let Some(bound) = rule.max_newer.or(rule.max_older) {
+                        invalid(
+                            self,
+                            bound.span,
+                            "`max_newer` and `max_older` bound a component against another, but this rule has no `against`".to_owned(),
+                            "add `against: <component>`, or drop them",
+                        );
+                    }
+                    if rule.scope.span != rule.span {
+                        invalid(
+                            self,
+                            rule.scope.span,
+                            "`scope` is for a rule with `against`; `max_spread` always looks at every node".to_owned(),
+                            "drop `scope`",
+                        );
+                    }
+                    Some(SkewLimit::Spread(spread.value))
+                }
+                (None, Some(other)) => {
+                    if rule.max_newer.is_none() && rule.max_older.is_none() {
+                        invalid(
+                            self,
+                            rule.span.start_only(),
+                            "a skew rule with `against` needs `max_newer`, `max_older` or both".to_owned(),
+                            "for kubelet against kube-apiserver: `max_newer: 0`, `max_older: 3`",
+                        );
+                        None
+                    } else if other.is_some() && *other == component {
+                        invalid(
+                            self,
+                            rule.against.as_ref().map_or(rule.span, |t| t.span),
+                            "a skew rule compares a component against itself".to_owned(),
+                            "bound how far one component's releases drift apart with `max_spread`",
+                        );
+                        None
+                    } else {
+                        other.map(|against| SkewLimit::Against {
+                            against,
+                            max_newer: rule.max_newer.map(|b| b.value),
+                            max_older: rule.max_older.map(|b| b.value),
+                            scope: rule.scope.value,
+                        })
+                    }
+                }
+                (None, None) => {
+                    invalid(
+                        self,
+                        rule.span.start_only(),
+                        "a skew rule needs `max_spread`, or `against` with `max_newer`/`max_older`".to_owned(),
+                        "e.g. `{component: kube-apiserver, max_spread: 1}`",
+                    );
+                    None
+                }
+            };
+            if let (Some(component), Some(limit)) = (component, limit) {
+                self.skew_spans.push((rule.span, path.clone()));
+                rules.push(SkewRule { component, limit, level: rule.level });
+            }
+        }
+        rules
+    }
+
+    /// What a skew rule needs of the cluster: releases to count positions
+    /// on, holding every release the rule may meet (`skew-incomparable`);
+    /// a starting state and targets that keep it (`skew-violated`).
+    fn skew_rules(&mut self, cluster: &Cluster) {
+        for (index, rule) in cluster.skew_rules().iter().enumerate() {
+            let (span, path) = self.skew_spans.get(index).cloned().unwrap_or_default();
+            let subject = cluster.component(rule.component);
+            let described = skew::describe_rule(cluster, rule);
+            if subject.releases.is_empty() {
+                self.sink
+                    .report(
+                        Code::SkewIncomparable,
+                        span,
+                        path,
+                        format!(
+                            "skew rule {described}: `{}` has no `releases`, so its releases have no positions to count",
+                            subject.name
+                        ),
+                    )
+                    .hint(format!("add `releases: [oldest, ..., newest]` to `{}`", subject.name));
+                continue;
+            }
+            if let Some(against) = skew::against(rule) {
+                let other = cluster.component(against);
+                // Every release the other side may run during the plan: its
+                // nodes' versions and every hop on to the target.
+                let mut met: Vec<&str> = Vec::new();
+                for node in cluster.nodes() {
+                    if let Some(version) = node.version(against) {
+                        met.push(version);
+                        met.extend(other.hops_from(version));
+                    }
+                }
+                if let Some(missing) = met.iter().find(|release| subject.position(release).is_none()) {
+                    self.sink
+                        .report(
+                            Code::SkewIncomparable,
+                            span,
+                            path,
+                            format!(
+                                "skew rule {described}: `{}` may run {missing}, which is not among the releases of `{}`, so the two cannot be compared",
+                                other.name, subject.name
+                            ),
+                        )
+                        .hint(format!("add {missing} to the `releases` of `{}` where it belongs in order (releases are compared by name)", subject.name));
+                    continue;
+                }
+                let shared: Vec<&String> = other.releases.iter().filter(|r| subject.position(r).is_some()).collect();
+                if let Some(pair) = shared.windows(2).find(|pair| match pair {
+                    [a, b] => subject.position(a) > subject.position(b),
+                    _ => false,
+                }) && let [a, b] = pair
+                {
+                    self.sink
+                        .report(
+                            Code::SkewIncomparable,
+                            span,
+                            path,
+                            format!(
+                                "skew rule {described}: `{}` lists {a} before {b}, `{}` after, so they do not agree which is newer",
+                                other.name, subject.name
+                            ),
+                        )
+                        .hint("list the shared releases in the same order, oldest first");
+                    continue;
+                }
+            }
+            if rule.level != SkewLevel::Error {
+                continue;
+            }
+            if let Some(gap) = skew::breach(cluster, rule, |node, c| cluster.node(node).version(c)) {
+                self.sink
+                    .report(
+                        Code::SkewViolated,
+                        span,
+                        path.clone(),
+                        format!("the cluster already breaks skew rule {described}: {}", gap.describe(cluster, rule)),
+                    )
+                    .hint("bring the description in line with what the cluster runs, or give the rule `level: warn` until the plan has brought it back within bounds");
+                continue;
+            }
+            let at_target = |node: NodeId, c: ComponentId| {
+                cluster.node(node).version(c).map(|_| cluster.component(c).target.as_str())
+            };
+            if let Some(gap) = skew::breach(cluster, rule, at_target) {
+                self.sink
+                    .report(
+                        Code::SkewViolated,
+                        span,
+                        path,
+                        format!(
+                            "the targets break skew rule {described}, so no plan can end within it: {}",
+                            gap.describe(cluster, rule)
+                        ),
+                    )
+                    .hint("change a target, or the rule's limits");
+            }
+        }
+    }
+
     /// `policy.order`: every role some node has (`unknown-role` otherwise), each once.
     fn order(&mut self, order: &[Text], node_roles: &[&str]) -> Vec<String> {
         let mut roles: Vec<&str> = Vec::new();
@@ -616,7 +952,7 @@ impl Resolver<'_, '_> {
                 && !cluster
                     .nodes()
                     .iter()
-                    .map(|n| n.version(id))
+                    .filter_map(|n| n.version(id))
                     .chain([component.target.as_str()])
                     .all(is_dotted_numeric);
             if ordered {
@@ -662,7 +998,7 @@ impl Resolver<'_, '_> {
     fn mixed_versions(&mut self, cluster: &Cluster, component: ComponentId, definition: &Component) {
         let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
         for node in cluster.nodes() {
-            let version = node.version(component);
+            let Some(version) = node.version(component) else { continue };
             match groups.iter_mut().find(|(v, _)| *v == version) {
                 Some((_, names)) => names.push(&node.name),
                 None => groups.push((version, vec![&node.name])),
@@ -699,7 +1035,7 @@ impl Resolver<'_, '_> {
 
     fn non_rolling(&mut self, cluster: &Cluster) {
         for (id, component) in cluster.components().iter_ids() {
-            let pending = cluster.nodes().iter().any(|n| n.version(id) != component.target);
+            let pending = cluster.nodes().iter().any(|n| n.version(id).is_some_and(|v| v != component.target));
             if !component.needs_outage() || !pending {
                 continue;
             }

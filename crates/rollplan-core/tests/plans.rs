@@ -190,7 +190,8 @@ fn the_checker_refuses_a_finalize_with_a_node_down_or_an_upgrade_after_it() {
     let mongodb = cluster.component_ids().next().unwrap();
     let mut after = plan.clone();
     after.steps.push(blank(Action::Pause { node: idle }));
-    after.steps.push(blank(Action::Upgrade { node: idle, components: vec![mongodb] }));
+    let hop = rollplan_core::plan::Hop { component: mongodb, from: "6.0".into(), to: "7.0".into() };
+    after.steps.push(blank(Action::Upgrade { node: idle, components: vec![hop] }));
     assert_eq!(rule(&after), "after-finalize");
 }
 

@@ -6,7 +6,9 @@ use std::collections::VecDeque;
 
 use proptest::prelude::*;
 use rollplan_core::check::check;
-use rollplan_core::model::{Cluster, Component, Failback, MixedFailover, Node, NodeId, Policy, Quorum, ServiceParts};
+use rollplan_core::model::{
+    Cluster, Component, Failback, MixedFailover, Node, NodeId, Policy, Quorum, ReleasePath, ServiceParts,
+};
 use rollplan_core::plan::{Action, Move, Outcome, plan, plan_counting};
 
 #[path = "common/arbitrary.rs"]
@@ -54,8 +56,8 @@ proptest! {
     #[test]
     fn active_passive_pairs_follow_the_seed_order(active in 0usize..2, failback in prop_oneof![Just(Failback::Original), Just(Failback::Verify)]) {
         let passive = 1 - active;
-        let component = Component { name: "exchange".into(), title: "Exchange".into(), releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(), target: "R2".into(), rolling: true, mixed_failover: MixedFailover::Warn, reboot: true, minutes: Some(40), reversible: true, finalize: None };
-        let nodes = (0..2).map(|i| Node { name: format!("NODE{}", i + 1), versions: vec!["R1".into()], capacity: Some(1), role: None }).collect();
+        let component = Component { name: "exchange".into(), title: "Exchange".into(), releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(), target: "R2".into(), rolling: true, mixed_failover: MixedFailover::Warn, reboot: true, minutes: Some(40), reversible: true, finalize: None, path: ReleasePath::Direct };
+        let nodes = (0..2).map(|i| Node { name: format!("NODE{}", i + 1), versions: vec![Some("R1".into())], capacity: Some(1), role: None }).collect();
         let cluster = Cluster::new("pair".into(), vec![component], nodes, vec![ServiceParts { name: "EVS1".into(), on: active, owners: Some(vec![0, 1]), uses: vec![0] }], Policy { quorum: Quorum::Disk, failback, ..Policy::default() }).unwrap();
         let Outcome::Planned(plan) = plan(&cluster) else { panic!("a pair always has a plan") };
         let outline: Vec<(&str, usize)> = plan.steps.iter().filter_map(|s| match s.action {
@@ -128,6 +130,7 @@ fn small_rolling_cluster() -> impl Strategy<Value = Cluster> {
                 minutes: Some(10),
                 reversible: true,
                 finalize: None,
+                path: ReleasePath::Direct,
             };
             let nodes: Vec<Node> = node_seeds
                 .iter()
@@ -135,7 +138,7 @@ fn small_rolling_cluster() -> impl Strategy<Value = Cluster> {
                 .enumerate()
                 .map(|(i, (upgraded, capacity))| Node {
                     name: format!("N{i}"),
-                    versions: vec![if *upgraded && i % 3 == 2 { "new".into() } else { "old".into() }],
+                    versions: vec![Some(if *upgraded && i % 3 == 2 { "new".into() } else { "old".into() })],
                     capacity: *capacity,
                     role: None,
                 })
@@ -145,7 +148,7 @@ fn small_rolling_cluster() -> impl Strategy<Value = Cluster> {
                 components: vec![component],
                 nodes,
                 services,
-                policy: Policy { max_down, quorum, failback, allow_outage: false, order: Vec::new() },
+                policy: Policy { max_down, quorum, failback, ..Policy::default() },
             }
             .build()
         })
@@ -188,7 +191,7 @@ fn fewest_moves(cluster: &Cluster) -> Option<usize> {
         Quorum::Disk => up >= 1,
         Quorum::None => true,
     };
-    let upgraded0: Vec<bool> = cluster.nodes().iter().map(|node| node.versions[0] == "new").collect();
+    let upgraded0: Vec<bool> = cluster.nodes().iter().map(|node| node.versions[0].as_deref() == Some("new")).collect();
     let start =
         encode(&upgraded0, &vec![false; n], &cluster.services().iter().map(|x| x.on.index()).collect::<Vec<_>>());
     let size = 1usize << (2 * n + 3 * s);
@@ -298,9 +301,15 @@ fn the_checker_catches_a_broken_plan() {
         minutes: Some(40),
         reversible: true,
         finalize: None,
+        path: ReleasePath::Direct,
     };
     let nodes = (0..2)
-        .map(|i| Node { name: format!("NODE{}", i + 1), versions: vec!["R1".into()], capacity: Some(1), role: None })
+        .map(|i| Node {
+            name: format!("NODE{}", i + 1),
+            versions: vec![Some("R1".into())],
+            capacity: Some(1),
+            role: None,
+        })
         .collect();
     let cluster = Cluster::new(
         "seed".into(),

@@ -70,8 +70,9 @@ pub struct Column {
 /// One node after one step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
-    /// For each component, the index of the node's release in [`ComponentReleases::releases`].
-    pub releases: Vec<usize>,
+    /// For each component, the index of the node's release in
+    /// [`ComponentReleases::releases`]; `None` for one the node does not run.
+    pub releases: Vec<Option<usize>>,
     /// False while the node is paused (out of service).
     pub up: bool,
     /// The services on the node, online or not, in the cluster's service order.
@@ -113,8 +114,8 @@ impl Timeline {
     }
 }
 
-/// Each component's releases in the plan: the ones nodes run now and the target.
-/// Plans only ever move a node to the target, so no other release occurs.
+/// Each component's releases in the plan: the ones nodes run now, each hop
+/// on the way (a path's releases between), and the target.
 fn legend(cluster: &Cluster, initial: &State) -> Vec<ComponentReleases> {
     cluster
         .components()
@@ -123,7 +124,9 @@ fn legend(cluster: &Cluster, initial: &State) -> Vec<ComponentReleases> {
             let mut releases: Vec<String> = initial
                 .nodes
                 .iter()
-                .map(|node| node.version(id).to_owned())
+                .filter_map(|node| node.version(id))
+                .flat_map(|version| std::iter::once(version).chain(component.hops_from(version)))
+                .map(str::to_owned)
                 .chain(std::iter::once(component.target.clone()))
                 .collect();
             releases.sort_by(|a, b| component.compare(a, b).then_with(|| a.cmp(b)));
@@ -152,7 +155,10 @@ fn column(
                 .versions
                 .iter()
                 .zip(legend)
-                .map(|(version, releases)| releases.releases.iter().position(|release| release == version).unwrap_or(0))
+                .map(|(version, releases)| {
+                    let version = version.as_deref()?;
+                    Some(releases.releases.iter().position(|release| release == version).unwrap_or(0))
+                })
                 .collect(),
             up: node_state.up,
             services: state
@@ -253,7 +259,7 @@ mod tests {
         let now = &timeline.columns[0];
         assert_eq!(now.step, None);
         assert!(now.risks.is_empty());
-        assert_eq!(now.cells[node1].releases, [0]);
+        assert_eq!(now.cells[node1].releases, [Some(0)]);
         let evs1 = cluster.service_named("EVS1").unwrap();
         assert_eq!(now.cells[node1].services, [Hosted { service: evs1, online: true, risk: None }]);
         assert!(now.cells[node2].services.is_empty());
@@ -273,12 +279,12 @@ mod tests {
         assert_eq!(resumed.cells[node1].services[0].risk, Some(RiskKind::MixedVersionFailover));
 
         // Step 2 upgrades NODE2 to the target release.
-        assert_eq!(timeline.columns[2].cells[node2].releases, [1]);
-        assert_eq!(timeline.columns[2].cells[node1].releases, [0]);
+        assert_eq!(timeline.columns[2].cells[node2].releases, [Some(1)]);
+        assert_eq!(timeline.columns[2].cells[node1].releases, [Some(0)]);
 
         // At the end: both on SP2, EVS1 back on NODE1, nothing at risk.
         let last = timeline.columns.last().unwrap();
-        assert!(last.cells.iter().all(|cell| cell.releases == [1] && cell.up));
+        assert!(last.cells.iter().all(|cell| cell.releases == [Some(1)] && cell.up));
         assert_eq!(last.cells[node1].services.len(), 1);
         assert!(last.risks.is_empty());
     }
@@ -319,10 +325,11 @@ mod tests {
                     Action::Pause { node } => assert!(!column.cells[node.index()].up),
                     Action::Resume { node } => assert!(column.cells[node.index()].up),
                     Action::Upgrade { node, components } => {
-                        for &component in components {
-                            let release = column.cells[node.index()].releases[component.index()];
+                        for hop in components {
+                            let component = hop.component;
+                            let release = column.cells[node.index()].releases[component.index()].unwrap();
                             let legend = &timeline.legend[component.index()];
-                            assert_eq!(legend.releases[release], cluster.component(component).target);
+                            assert_eq!(legend.releases[release], hop.to);
                         }
                     }
                     Action::Move { .. } | Action::Verify { .. } | Action::Drain { .. } | Action::Failback { .. } => {
@@ -385,7 +392,8 @@ mod tests {
         assert!(acts_on(&action, n2));
         assert!(!acts_on(&action, n0));
         let component = cluster.component_ids().next().unwrap();
-        assert!(acts_on(&Action::Upgrade { node: n3, components: vec![component] }, n3));
+        let hop = rollplan_core::plan::Hop { component, from: "A".into(), to: "B".into() };
+        assert!(acts_on(&Action::Upgrade { node: n3, components: vec![hop] }, n3));
         let drain = Action::Drain { node: n0, moves: vec![rollplan_core::plan::Move { service, from: n0, to: n3 }] };
         assert!(acts_on(&drain, n0) && acts_on(&drain, n3) && !acts_on(&drain, n1));
     }

@@ -1,7 +1,7 @@
 //! Titles and checklists for each step, in the words of a cluster administrator.
 
 use super::{Action, Details, Move, State};
-use crate::model::{Cluster, NodeId, ServiceId};
+use crate::model::{Cluster, NodeId, ReleasePath, ServiceId};
 
 /// Minutes assumed for a planned failover of one service.
 pub const MOVE_MINUTES: u32 = 5;
@@ -77,16 +77,29 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
             let mut titles = Vec::new();
             let mut minutes = Some(0u32);
             let mut reboot = false;
-            for &c in components {
-                let (component, version) = (cluster.component(c), node_state.version(c));
-                changes.push(format!("{} {version} to {}", component.title, component.target));
-                titles.push(format!("{} {}", component.title, component.target));
+            // A hop on a path (or short of the target) is named from and to:
+            // "Upgrade cp1 kube-apiserver 1.28 → 1.29".
+            let hops = components.iter().any(|hop| {
+                let component = cluster.component(hop.component);
+                component.path != ReleasePath::Direct || hop.to != component.target
+            });
+            let mut arrows = Vec::new();
+            for hop in components {
+                let component = cluster.component(hop.component);
+                let version = node_state.version(hop.component).unwrap_or(&hop.from);
+                changes.push(format!("{} {version} to {}", component.title, hop.to));
+                titles.push(format!("{} {}", component.title, hop.to));
+                arrows.push(format!("{} {version} → {}", component.title, hop.to));
                 minutes = minutes.zip(component.minutes).map(|(a, b)| a + b);
                 reboot |= component.reboot;
             }
             let (applied, titles) = (changes.join(", "), titles.join(", "));
             (
-                format!("Upgrade {node} to {titles}"),
+                if hops {
+                    format!("Upgrade {node} {}", arrows.join(", "))
+                } else {
+                    format!("Upgrade {node} to {titles}")
+                },
                 Details {
                     before: format!("{node} is paused and runs no services; the update media are at hand"),
                     after: format!(
@@ -260,7 +273,7 @@ fn rollback(cluster: &Cluster, before: &State, action: &Action) -> (String, bool
         Action::Upgrade { node: n, components } => {
             let fixed: Vec<&str> = components
                 .iter()
-                .map(|&c| cluster.component(c))
+                .map(|hop| cluster.component(hop.component))
                 .filter(|component| !component.reversible)
                 .map(|component| component.title.as_str())
                 .collect();
@@ -268,7 +281,10 @@ fn rollback(cluster: &Cluster, before: &State, action: &Action) -> (String, bool
                 let state = before.node(*n);
                 let back: Vec<String> = components
                     .iter()
-                    .map(|&c| format!("{} back to {}", cluster.component(c).title, state.version(c)))
+                    .map(|hop| {
+                        let version = state.version(hop.component).unwrap_or(&hop.from);
+                        format!("{} back to {version}", cluster.component(hop.component).title)
+                    })
                     .collect();
                 (
                     format!(
@@ -359,14 +375,15 @@ fn destinations(cluster: &Cluster, moves: &[Move]) -> String {
 }
 
 /// "runs Exchange Server 2003 SP2, ..." for a node in a state (which has one
-/// version per component: it was made from the cluster).
+/// slot per component: it was made from the cluster), the components it
+/// does not run left out.
 fn versions_of(cluster: &Cluster, state: &State, node: NodeId) -> String {
     let versions = &state.node(node).versions;
     let list: Vec<String> = cluster
         .components()
         .iter()
         .zip(versions)
-        .map(|(component, version)| format!("{} {version}", component.title))
+        .filter_map(|(component, version)| Some(format!("{} {}", component.title, version.as_deref()?)))
         .collect();
     format!("runs {}", list.join(", "))
 }
@@ -374,7 +391,7 @@ fn versions_of(cluster: &Cluster, state: &State, node: NodeId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Component, MixedFailover, Node, Policy, ServiceId, ServiceParts};
+    use crate::model::{Component, MixedFailover, Node, Policy, ReleasePath, ServiceId, ServiceParts};
 
     /// Six nodes, one component, seven services all on the first node.
     fn cluster() -> Cluster {
@@ -389,9 +406,10 @@ mod tests {
             minutes: None,
             reversible: true,
             finalize: None,
+            path: ReleasePath::Direct,
         };
         let nodes = (1..=6)
-            .map(|i| Node { name: format!("N{i}"), versions: vec!["1.0".into()], capacity: None, role: None })
+            .map(|i| Node { name: format!("N{i}"), versions: vec![Some("1.0".into())], capacity: None, role: None })
             .collect();
         let services =
             (1..=7).map(|i| ServiceParts { name: format!("S{i}"), on: 0, owners: None, uses: vec![0] }).collect();

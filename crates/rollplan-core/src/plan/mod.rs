@@ -23,6 +23,7 @@
 mod details;
 mod drain;
 mod failback;
+mod hops;
 mod order;
 mod rolling;
 mod sim;
@@ -57,6 +58,15 @@ pub struct Move {
     pub to: NodeId,
 }
 
+/// One component's move on one node from the release it runs to the next
+/// on its path ([`crate::model::ReleasePath`]); the target, without one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hop {
+    pub component: ComponentId,
+    pub from: String,
+    pub to: String,
+}
+
 /// What one step does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -69,8 +79,9 @@ pub enum Action {
     Drain { node: NodeId, moves: Vec<Move> },
     /// Take a node out of service; it hosts no running services.
     Pause { node: NodeId },
-    /// Apply component updates to a paused node (with its reboot).
-    Upgrade { node: NodeId, components: Vec<ComponentId> },
+    /// Apply component updates to a paused node (with its reboot): one hop
+    /// per component, each to the next release on its path.
+    Upgrade { node: NodeId, components: Vec<Hop> },
     /// Bring a paused node back into service.
     Resume { node: NodeId },
     /// Take a service offline for a planned outage.
@@ -139,6 +150,8 @@ pub enum RiskKind {
     NoFailoverTarget,
     /// The service is offline in a planned outage.
     Outage,
+    /// A skew rule of level `warn` is broken: releases have drifted further apart than it allows.
+    VersionSkew,
 }
 
 impl RiskKind {
@@ -147,6 +160,7 @@ impl RiskKind {
             RiskKind::MixedVersionFailover => "mixed-version-failover",
             RiskKind::NoFailoverTarget => "no-failover-target",
             RiskKind::Outage => "outage",
+            RiskKind::VersionSkew => "version-skew",
         }
     }
 }
@@ -195,6 +209,8 @@ pub enum AtRisk {
     Service { service: ServiceId, node: NodeId },
     /// `services` online services whose owners are left out, on more than one node.
     Nodes { services: usize },
+    /// No service: skew rule `rule` (its place in the description's `skew`) is broken.
+    Rule { rule: usize },
 }
 
 impl Risk {
@@ -209,6 +225,16 @@ impl Risk {
             AtRisk::Nodes { services } => {
                 spread_message(cluster, self.kind, self.level, services, self.target, &self.releases)
             }
+            AtRisk::Rule { rule } => match cluster.skew_rules().get(rule) {
+                Some(definition) => {
+                    format!(
+                        "Skew rule {} is broken: {}",
+                        crate::skew::describe_rule(cluster, definition),
+                        self.releases
+                    )
+                }
+                None => format!("A skew rule is broken: {}", self.releases),
+            },
         }
     }
 
@@ -216,7 +242,15 @@ impl Risk {
     pub fn node(&self) -> Option<NodeId> {
         match self.at {
             AtRisk::Service { node, .. } => Some(node),
-            AtRisk::Nodes { .. } => None,
+            AtRisk::Nodes { .. } | AtRisk::Rule { .. } => None,
+        }
+    }
+
+    /// The skew rule broken, for a `version-skew` risk.
+    pub fn rule(&self) -> Option<usize> {
+        match self.at {
+            AtRisk::Rule { rule } => Some(rule),
+            _ => None,
         }
     }
 
@@ -224,14 +258,14 @@ impl Risk {
     pub fn services(&self) -> &[ServiceId] {
         match &self.at {
             AtRisk::Service { service, .. } => std::slice::from_ref(service),
-            AtRisk::Nodes { .. } => &[],
+            AtRisk::Nodes { .. } | AtRisk::Rule { .. } => &[],
         }
     }
 
-    /// How many services are at risk.
+    /// How many services are at risk; 1 for a broken skew rule (one risk, no service).
     pub fn count(&self) -> usize {
         match self.at {
-            AtRisk::Service { .. } => 1,
+            AtRisk::Service { .. } | AtRisk::Rule { .. } => 1,
             AtRisk::Nodes { services } => services,
         }
     }
@@ -240,8 +274,8 @@ impl Risk {
 /// One node's state after a step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NodeState {
-    /// Release of each component.
-    pub versions: IdVec<ComponentId, String>,
+    /// Release of each component; `None` for one the node does not run.
+    pub versions: IdVec<ComponentId, Option<String>>,
     /// False while paused (or being upgraded).
     pub up: bool,
 }
@@ -280,7 +314,7 @@ impl State {
     }
 
     /// The change one action makes.
-    pub fn apply(&mut self, cluster: &Cluster, action: &Action) {
+    pub fn apply(&mut self, action: &Action) {
         match action {
             Action::Move { service, to, .. } | Action::Verify { service, to, .. } => self.services[*service].node = *to,
             Action::Drain { moves, .. } | Action::Failback { moves, .. } => {
@@ -290,8 +324,8 @@ impl State {
             }
             Action::Pause { node } => self.nodes[*node].up = false,
             Action::Upgrade { node, components } => {
-                for &c in components {
-                    self.nodes[*node].versions[c].clone_from(&cluster.component(c).target);
+                for hop in components {
+                    self.nodes[*node].versions[hop.component] = Some(hop.to.clone());
                 }
             }
             Action::Resume { node } => self.nodes[*node].up = true,
@@ -304,9 +338,9 @@ impl State {
 }
 
 impl NodeState {
-    /// The node's release of component `component`.
-    pub fn version(&self, component: ComponentId) -> &str {
-        &self.versions[component]
+    /// The node's release of component `component`; `None` where it does not run it.
+    pub fn version(&self, component: ComponentId) -> Option<&str> {
+        self.versions[component].as_deref()
     }
 }
 
@@ -367,10 +401,9 @@ impl Step {
             Action::Pause { node: id } | Action::Resume { node: id } => word(&node(*id)),
             Action::Upgrade { node: id, components } => {
                 word(&node(*id));
-                for &component in components {
-                    let spec = cluster.component(component);
-                    let from = escaped(cluster.node(*id).version(component));
-                    word(&format!("{}:{from}>{}", escaped(&spec.name), escaped(&spec.target)));
+                for hop in components {
+                    let name = escaped(&cluster.component(hop.component).name);
+                    word(&format!("{name}:{}>{}", escaped(&hop.from), escaped(&hop.to)));
                 }
             }
             Action::Offline { service: id, node: on } | Action::Online { service: id, node: on } => {
@@ -431,6 +464,8 @@ pub struct Summary {
     pub outage_minutes: u32,
     /// Steps after which nodes run different releases of some component.
     pub mixed_version_steps: usize,
+    /// Steps after which a skew rule of level `warn` is broken (each with a `version-skew` risk).
+    pub skew_steps: usize,
     /// Estimated duration of the whole plan, in minutes.
     pub estimated_minutes: u32,
     /// Whether some step's duration is unknown (a component without `minutes`), so the estimate is a lower bound.
@@ -449,12 +484,13 @@ impl Serialize for Summary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let omit = serializer.is_human_readable() && self.risks_through_step.is_none();
-        let mut out = serializer.serialize_struct("Summary", if omit { 7 } else { 8 })?;
+        let mut out = serializer.serialize_struct("Summary", if omit { 8 } else { 9 })?;
         out.serialize_field("steps", &self.steps)?;
         out.serialize_field("moves", &self.moves)?;
         out.serialize_field("services_offline", &self.services_offline)?;
         out.serialize_field("outage_minutes", &self.outage_minutes)?;
         out.serialize_field("mixed_version_steps", &self.mixed_version_steps)?;
+        out.serialize_field("skew_steps", &self.skew_steps)?;
         out.serialize_field("estimated_minutes", &self.estimated_minutes)?;
         out.serialize_field("estimate_incomplete", &self.estimate_incomplete)?;
         if omit {
@@ -514,7 +550,7 @@ impl Plan {
             Action::Drain { node: n, moves: m } | Action::Failback { node: n, moves: m, .. } => node(*n) && moves(m),
             Action::Pause { node: n } | Action::Resume { node: n } => node(*n),
             Action::Upgrade { node: n, components } => {
-                node(*n) && components.iter().all(|&c| cluster.components().get(c).is_some())
+                node(*n) && components.iter().all(|hop| cluster.components().get(hop.component).is_some())
             }
             Action::Offline { service: s, node: n } | Action::Online { service: s, node: n } => service(*s) && node(*n),
             Action::Finalize { component } => cluster.components().get(*component).is_some(),
@@ -524,6 +560,7 @@ impl Plan {
                 && match risk.at {
                     AtRisk::Service { service: s, node: n } => service(s) && node(n),
                     AtRisk::Nodes { .. } => true,
+                    AtRisk::Rule { rule } => rule < cluster.skew_rules().len(),
                 }
         };
         self.steps.iter().all(|step| action(&step.action))
@@ -532,7 +569,7 @@ impl Plan {
 
     /// Replays the plan from the cluster's current state, one step at a time.
     pub fn replay<'p>(&'p self, cluster: &'p Cluster) -> Replay<'p> {
-        Replay { cluster, steps: self.steps.iter(), state: State::initial(cluster) }
+        Replay { steps: self.steps.iter(), state: State::initial(cluster) }
     }
 }
 
@@ -547,7 +584,6 @@ pub struct RiskChanges {
 /// store it: that would be steps × (nodes + services)).
 #[derive(Debug)]
 pub struct Replay<'p> {
-    cluster: &'p Cluster,
     steps: std::slice::Iter<'p, Step>,
     state: State,
 }
@@ -561,7 +597,7 @@ impl<'p> Replay<'p> {
     /// Takes the next step; `None` after the last one.
     pub fn advance(&mut self) -> Option<&'p Step> {
         let step = self.steps.next()?;
-        self.state.apply(self.cluster, &step.action);
+        self.state.apply(&step.action);
         Some(step)
     }
 }
@@ -584,6 +620,10 @@ pub enum BlockingRule {
     Internal,
     /// `policy.order` cannot be kept.
     Order,
+    /// Every next upgrade would break a skew rule of level `error`.
+    Skew,
+    /// A release a component's path stops at breaks a skew rule that going straight on would not.
+    Path,
 }
 
 impl BlockingRule {
@@ -597,6 +637,8 @@ impl BlockingRule {
             BlockingRule::SearchBudget => "search-budget",
             BlockingRule::Internal => "internal-error",
             BlockingRule::Order => "order",
+            BlockingRule::Skew => "skew",
+            BlockingRule::Path => "path",
         }
     }
 }
@@ -721,8 +763,8 @@ fn finalize_steps(cluster: &Cluster, actions: &[Action]) -> Vec<Action> {
     let mut upgraded = vec![false; cluster.components().len()];
     for action in actions {
         if let Action::Upgrade { components, .. } = action {
-            for &c in components {
-                if let Some(flag) = upgraded.get_mut(c.index()) {
+            for hop in components {
+                if let Some(flag) = upgraded.get_mut(hop.component.index()) {
                     *flag = true;
                 }
             }
@@ -749,13 +791,13 @@ fn search<'c>(
     let window_first = window::initially_mixed(cluster, windowed);
     let mut start = sim::Sim::new(cluster, rolling, work);
     if window_first {
-        window::run(&mut start, windowed);
+        window::run(&mut start, windowed)?;
         failback::run(&mut start)?;
     }
     let complete = move |mut sim: sim::Sim<'c>| -> Result<sim::Sim<'c>, NoPlan> {
         failback::run(&mut sim)?;
         if !window_first {
-            window::run(&mut sim, windowed);
+            window::run(&mut sim, windowed)?;
             failback::run(&mut sim)?;
         }
         Ok(sim)
@@ -838,7 +880,7 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Component, MixedFailover, Node, Policy, Quorum, ServiceParts};
+    use crate::model::{Component, MixedFailover, Node, Policy, Quorum, ReleasePath, ServiceParts};
 
     /// Names that hold a key's separators cannot make two steps read alike.
     #[test]
@@ -883,8 +925,10 @@ mod tests {
             minutes: Some(10),
             reversible: true,
             finalize: None,
+            path: ReleasePath::Direct,
         };
-        let node = |name: &str| Node { name: name.into(), versions: vec!["1.0".into()], capacity: None, role: None };
+        let node =
+            |name: &str| Node { name: name.into(), versions: vec![Some("1.0".into())], capacity: None, role: None };
         Cluster::new(
             "pair".into(),
             vec![component],

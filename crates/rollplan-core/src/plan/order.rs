@@ -185,13 +185,16 @@ impl Order {
     }
 
     /// After `node` was upgraded and `moved` services went elsewhere: re-examines
-    /// what that can change and re-keys the nodes services moved between.
+    /// what that can change and re-keys the nodes services moved between. A
+    /// node with hops left for later (skew rules, paths) stays in the order.
     pub fn upgraded(&mut self, sim: &Sim<'_>, node: NodeId, moved: &[ServiceId]) {
-        let key = self.key[node];
-        self.queue.remove(&key);
-        self.hopeful.remove(&key);
-        if sim.is_done(node) && sim.state.node(node).up {
-            self.upgraded_up += 1;
+        if sim.is_done(node) {
+            let key = self.key[node];
+            self.queue.remove(&key);
+            self.hopeful.remove(&key);
+            if sim.state.node(node).up {
+                self.upgraded_up += 1;
+            }
         }
         let mut touched: Vec<NodeId> = vec![node];
         for &service in moved {

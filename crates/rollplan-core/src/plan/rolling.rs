@@ -19,11 +19,12 @@
 //! the later phases, so plans are compared whole.
 
 use super::drain::{Drain, Mode, Preference, drain, no_room};
+use super::hops;
 use super::order::{Key, Order};
 use super::sim::Sim;
 use super::window::drain_step;
 use super::{Action, Blocked, BlockingRule, Broken, NoPlan};
-use crate::model::{Failback, NodeId, ServiceId};
+use crate::model::{ComponentId, Failback, NodeId, ServiceId};
 
 /// Drains the search may compute (its unit of work). Searching every order of
 /// 6 nodes fits, so a cluster of up to 6 nodes to upgrade is searched
@@ -103,7 +104,13 @@ impl<'c> Search<'c, '_> {
             return Ok(());
         }
         self.budget = self.budget.saturating_sub(pending.len());
-        let eligible = next_in_order(&sim, &pending);
+        let turn = next_in_order(&sim, &pending);
+        let eligible: Vec<NodeId> = turn.iter().copied().filter(|&node| sim.can_step(node)).collect();
+        if eligible.is_empty() {
+            // Every node whose turn it is waits for a hop the skew rules hold back.
+            self.first_failure.get_or_insert_with(|| hops::skew_blocks(&sim, &turn, sim.rolling()));
+            return Ok(());
+        }
         let candidates = candidates(&sim, &eligible, |node| (0, 0, 0, node), SEARCHED);
         if candidates.is_empty() {
             // Every pending node strands a service and outages are not allowed.
@@ -112,7 +119,7 @@ impl<'c> Search<'c, '_> {
         for drain in candidates {
             let mut next = sim.clone();
             upgrade_node(&mut next, &drain);
-            let rest: Vec<NodeId> = pending.iter().copied().filter(|&n| n != drain.node).collect();
+            let rest: Vec<NodeId> = pending.iter().copied().filter(|&n| n != drain.node || !next.is_done(n)).collect();
             self.descend(next, rest)?;
             if self.budget == 0 {
                 return Ok(());
@@ -191,15 +198,21 @@ impl<'c> Search<'c, '_> {
         }
         while !order.is_empty() {
             let low = left.iter().position(|&count| count > 0).unwrap_or(0);
-            let quick = order.hopeful().filter(|&node| cluster.rank(node) == low).find_map(|node| {
-                let drain = drain(&sim, node, Mode::OntoUpgraded, Preference::Owners);
-                drain.stranded.is_empty().then_some(drain)
-            });
+            let quick =
+                order.hopeful().filter(|&node| cluster.rank(node) == low && sim.can_step(node)).find_map(|node| {
+                    let drain = drain(&sim, node, Mode::OntoUpgraded, Preference::Owners);
+                    drain.stranded.is_empty().then_some(drain)
+                });
             let chosen = match quick {
                 Some(drain) => drain,
                 None => {
                     let pending = order.pending();
-                    let eligible = next_in_order(&sim, &pending);
+                    let turn = next_in_order(&sim, &pending);
+                    let eligible: Vec<NodeId> = turn.iter().copied().filter(|&node| sim.can_step(node)).collect();
+                    if eligible.is_empty() {
+                        self.first_failure.get_or_insert_with(|| hops::skew_blocks(&sim, &turn, sim.rolling()));
+                        return Ok(());
+                    }
                     // With no upgraded node up, no drain that moves a service is onto upgraded nodes.
                     let floor = if order.anything_upgraded() { Mode::OntoUpgraded } else { Mode::Sideways };
                     match best_candidate(&sim, &eligible, |node| order.key(node), floor) {
@@ -208,10 +221,12 @@ impl<'c> Search<'c, '_> {
                     }
                 }
             };
-            left[cluster.rank(chosen.node)] -= 1;
             let moved: Vec<ServiceId> = chosen.moves.iter().map(|m| m.service).collect();
             order.leaving(&sim, &moved);
             upgrade_node(&mut sim, &chosen);
+            if sim.is_done(chosen.node) {
+                left[cluster.rank(chosen.node)] -= 1;
+            }
             order.upgraded(&sim, chosen.node, &moved);
         }
         self.finish_leaf(sim)
@@ -358,7 +373,20 @@ fn node_drains(sim: &Sim<'_>, node: NodeId, preferences: &[Preference]) -> Vec<(
     drains
 }
 
-/// Drains, pauses, upgrades and resumes one node.
+/// Upgrades paused `node`, one step per round of hops, for as long as
+/// it has hops of `among` that it may take: all of them without skew rules
+/// and paths (one step, as before either existed).
+pub(super) fn take_hops(sim: &mut Sim<'_>, node: NodeId, among: &[ComponentId]) {
+    loop {
+        let hops = sim.next_hops(node, among);
+        if hops.is_empty() {
+            return;
+        }
+        sim.apply(Action::Upgrade { node, components: hops });
+    }
+}
+
+/// Drains, pauses, upgrades (as far as the skew rules let it, for now) and resumes one node.
 fn upgrade_node(sim: &mut Sim<'_>, drain: &Drain) {
     let node = drain.node;
     if !drain.moves.is_empty() {
@@ -371,8 +399,7 @@ fn upgrade_node(sim: &mut Sim<'_>, drain: &Drain) {
         sim.apply(Action::Offline { service, node });
     }
     sim.apply(Action::Pause { node });
-    let pending = sim.pending(node, sim.rolling());
-    sim.apply(Action::Upgrade { node, components: pending });
+    take_hops(sim, node, sim.rolling());
     sim.apply(Action::Resume { node });
     for &service in &drain.stranded {
         sim.apply(Action::Online { service, node });

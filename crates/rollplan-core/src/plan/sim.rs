@@ -14,8 +14,9 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use super::{Action, Move, State};
-use crate::model::{Cluster, ComponentId, IdVec, NodeId, ServiceId};
+use super::{Action, Hop, Move, State};
+use crate::model::{Cluster, ComponentId, IdVec, NodeId, ServiceId, SkewLevel, SkewLimit, SkewRule, SkewScope};
+use crate::skew;
 
 /// The planner's work so far, in looks at a node or a service (see [`super::plan_counting`]).
 #[derive(Debug, Default)]
@@ -55,7 +56,8 @@ pub(super) struct Sim<'c> {
     pub mixed_steps: usize,
     /// The components of the rolling phase: a node is done when it runs all their targets.
     rolling: &'c [ComponentId],
-    /// Per component: how many nodes run each release (to tell "mixed" in O(1)).
+    /// Per component: how many of the nodes that run it run each release
+    /// (to tell "mixed" in O(1), and a spread of releases in O(releases)).
     release_counts: IdVec<ComponentId, BTreeMap<String, usize>>,
     /// Components whose nodes run more than one release.
     mixed_components: usize,
@@ -82,7 +84,9 @@ impl<'c> Sim<'c> {
         let mut release_counts = cluster.per_component(BTreeMap::new());
         for node in cluster.nodes() {
             for c in cluster.component_ids() {
-                *release_counts[c].entry(node.version(c).to_owned()).or_insert(0) += 1;
+                if let Some(version) = node.version(c) {
+                    *release_counts[c].entry(version.to_owned()).or_insert(0) += 1;
+                }
             }
         }
         let mixed_components = release_counts.iter().filter(|counts| counts.len() > 1).count();
@@ -92,7 +96,9 @@ impl<'c> Sim<'c> {
             located[service.on].insert(id);
             online[service.on] += 1;
         }
-        let done = cluster.nodes().map(|node| rolling.iter().all(|&c| node.version(c) == cluster.component(c).target));
+        let done = cluster
+            .nodes()
+            .map(|node| rolling.iter().all(|&c| node.version(c).is_none_or(|v| v == cluster.component(c).target)));
         let mut claimed = cluster.per_node(false);
         for service in cluster.services() {
             for &owner in service.owners.as_listed().unwrap_or_default() {
@@ -215,28 +221,28 @@ impl<'c> Sim<'c> {
                 }
             }
             Action::Pause { node } | Action::Resume { node } => {
-                self.state.apply(cluster, action);
+                self.state.apply(action);
                 self.reindex(*node);
             }
             Action::Upgrade { node, components } => {
-                for &c in components {
-                    let counts = &mut self.release_counts[c];
+                for hop in components {
+                    let counts = &mut self.release_counts[hop.component];
                     let was_mixed = counts.len() > 1;
-                    let old = self.state.node(*node).version(c);
-                    if let Some(count) = counts.get_mut(old) {
+                    if let Some(count) = counts.get_mut(&hop.from) {
                         *count -= 1;
                         if *count == 0 {
-                            counts.remove(old);
+                            counts.remove(&hop.from);
                         }
                     }
-                    *counts.entry(cluster.component(c).target.clone()).or_insert(0) += 1;
+                    *counts.entry(hop.to.clone()).or_insert(0) += 1;
                     let is_mixed = counts.len() > 1;
                     self.mixed_components = self.mixed_components + usize::from(is_mixed) - usize::from(was_mixed);
                 }
-                self.state.apply(cluster, action);
+                self.state.apply(action);
                 let node = *node;
+                let state = self.state.node(node);
                 self.done[node] =
-                    self.rolling.iter().all(|&c| self.state.node(node).version(c) == cluster.component(c).target);
+                    self.rolling.iter().all(|&c| state.version(c).is_none_or(|v| v == cluster.component(c).target));
                 self.reindex(node);
                 if self.upgrade_rank[node] == usize::MAX {
                     self.upgrade_rank[node] = self.upgraded_nodes;
@@ -247,14 +253,14 @@ impl<'c> Sim<'c> {
                 if self.state.service(*service).online {
                     self.online[*node] -= 1;
                 }
-                self.state.apply(cluster, action);
+                self.state.apply(action);
                 self.offline_count += 1;
             }
             Action::Online { service, node } => {
                 if !self.state.service(*service).online {
                     self.online[*node] += 1;
                 }
-                self.state.apply(cluster, action);
+                self.state.apply(action);
             }
             Action::Finalize { .. } => {}
         }
@@ -289,15 +295,16 @@ impl<'c> Sim<'c> {
         }
     }
 
-    /// Whether moving `service` to `to` keeps the no-older-release rule.
+    /// Whether moving `service` to `to` keeps the no-older-release rule (and
+    /// `to` runs what it uses, as every owner does: [`Cluster::new`] checks it).
     pub fn not_older(&self, service: ServiceId, to: NodeId) -> bool {
         let from = self.location(service);
         let (to_state, from_state) = (self.state.node(to), self.state.node(from));
-        self.cluster
-            .service(service)
-            .uses
-            .iter()
-            .all(|&c| self.cluster.component(c).compare(to_state.version(c), from_state.version(c)).is_ge())
+        self.cluster.service(service).uses.iter().all(|&c| match (to_state.version(c), from_state.version(c)) {
+            (Some(new), Some(old)) => self.cluster.component(c).compare(new, old).is_ge(),
+            (None, _) => false,
+            (Some(_), None) => true,
+        })
     }
 
     /// Whether `node` may take `service` now: an up owner, with room, not older, not where it is.
@@ -328,10 +335,107 @@ impl<'c> Sim<'c> {
         self.done[node]
     }
 
-    /// Components of `among` that `node` does not yet run at their target.
-    pub fn pending(&self, node: NodeId, among: &[ComponentId]) -> Vec<ComponentId> {
+    /// The hops `node` may take together now, one step's worth: the next
+    /// hop of every component of `among` it runs short of the target, as
+    /// many of them as keep every skew rule of level `error` (grown one at
+    /// a time until none more fits, so that a hop another one makes
+    /// possible, like kube-controller-manager after its own node's
+    /// kube-apiserver, comes along). Empty when the node is done, or when
+    /// every hop it has left must wait for other nodes.
+    pub fn next_hops(&self, node: NodeId, among: &[ComponentId]) -> Vec<Hop> {
         let state = self.state.node(node);
-        among.iter().copied().filter(|&c| state.version(c) != self.cluster.component(c).target).collect()
+        let mut candidates: Vec<Hop> = among
+            .iter()
+            .filter_map(|&component| {
+                let from = state.version(component)?;
+                let to = self.cluster.component(component).next_hop(from)?;
+                Some(Hop { component, from: from.to_owned(), to: to.to_owned() })
+            })
+            .collect();
+        if self.cluster.skew_rules().is_empty() {
+            return candidates;
+        }
+        let mut chosen: Vec<Hop> = Vec::new();
+        loop {
+            let before = chosen.len();
+            candidates.retain(|hop| {
+                let mut trial = chosen.clone();
+                trial.push(hop.clone());
+                let keeps = self.keeps_skew(node, &trial);
+                if keeps {
+                    chosen.push(hop.clone());
+                }
+                !keeps
+            });
+            if chosen.len() == before {
+                break;
+            }
+        }
+        chosen.sort_by_key(|hop| hop.component);
+        chosen
+    }
+
+    /// Whether `node` has a hop of a rolling component it may take now.
+    pub fn can_step(&self, node: NodeId) -> bool {
+        !self.done[node] && (self.cluster.skew_rules().is_empty() || !self.next_hops(node, self.rolling).is_empty())
+    }
+
+    /// Whether every skew rule of level `error` that `hops` (on `node`)
+    /// concern still holds once they are taken. Counts, not nodes: a rule
+    /// across the cluster looks at the releases run, a rule on the node at
+    /// the node's own two.
+    pub fn keeps_skew(&self, node: NodeId, hops: &[Hop]) -> bool {
+        self.work.add(self.cluster.skew_rules().len());
+        self.cluster.skew_rules().iter().filter(|rule| rule.level == SkewLevel::Error).all(|rule| {
+            if !hops.iter().any(|hop| skew::concerns(rule, hop.component)) {
+                return true;
+            }
+            match rule.limit {
+                SkewLimit::Spread(limit) => {
+                    self.range_after(rule, rule.component, hops).is_none_or(|(low, high)| high - low <= limit as usize)
+                }
+                SkewLimit::Against { against, max_newer, max_older, scope: SkewScope::Cluster } => {
+                    let subject = self.range_after(rule, rule.component, hops);
+                    let other = self.range_after(rule, against, hops);
+                    let (Some((a_low, a_high)), Some((b_low, b_high))) = (subject, other) else { return true };
+                    skew::pair_keeps(max_newer, None, a_high, b_low) && skew::pair_keeps(None, max_older, a_low, b_high)
+                }
+                SkewLimit::Against { against, max_newer, max_older, scope: SkewScope::Node } => {
+                    let on_node = |component: ComponentId| {
+                        let after = hops.iter().find(|hop| hop.component == component).map(|hop| hop.to.as_str());
+                        let release = after.or_else(|| self.state.node(node).version(component))?;
+                        skew::position(self.cluster, rule, release)
+                    };
+                    match (on_node(rule.component), on_node(against)) {
+                        (Some(a), Some(b)) => skew::pair_keeps(max_newer, max_older, a, b),
+                        _ => true,
+                    }
+                }
+            }
+        })
+    }
+
+    /// The lowest and highest positions on `rule`'s scale of `component`'s
+    /// releases once `hops` (on one node) are taken; `None` if no node runs it.
+    fn range_after(&self, rule: &SkewRule, component: ComponentId, hops: &[Hop]) -> Option<(usize, usize)> {
+        let hop = hops.iter().find(|hop| hop.component == component);
+        let mut range: Option<(usize, usize)> = None;
+        let mut widen = |release: &str| {
+            if let Some(at) = skew::position(self.cluster, rule, release) {
+                range = Some(range.map_or((at, at), |(low, high)| (low.min(at), high.max(at))));
+            }
+        };
+        for (release, &count) in &self.release_counts[component] {
+            // The hop's node leaves `from`: it still counts if others run it.
+            let left = hop.is_some_and(|hop| hop.from == *release);
+            if count > usize::from(left) {
+                widen(release);
+            }
+        }
+        if let Some(hop) = hop {
+            widen(&hop.to);
+        }
+        range
     }
 
     /// Up nodes with room, upgraded (`done`) or not, in declaration order.

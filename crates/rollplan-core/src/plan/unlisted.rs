@@ -57,7 +57,7 @@ pub(super) struct Unlisted {
     /// other key type is another copy of the B-tree's code in the wasm.
     class_ids: BTreeMap<String, usize>,
     /// The releases of each class, by component.
-    class_releases: Vec<Vec<String>>,
+    class_releases: Vec<Vec<Option<String>>>,
     /// Each service's set of components used (`usize::MAX` for a service with listed owners).
     uses: IdVec<ServiceId, usize>,
     uses_lists: Vec<Vec<ComponentId>>,
@@ -113,7 +113,12 @@ impl Unlisted {
         let versions = &state.node(node).versions;
         // Each release with its length before it: no two classes read alike.
         let key = versions.iter().fold(String::new(), |mut key, release| {
-            let _ = write!(key, "{}:{release}", release.len());
+            // `-` for a component the node does not run: no release is written with a negative length.
+            match release {
+                Some(release) => write!(key, "{}:{release}", release.len()),
+                None => write!(key, "-"),
+            }
+            .ok();
             key
         });
         let next = self.class_ids.len();
@@ -258,7 +263,8 @@ impl Unlisted {
             .iter()
             .filter(|&&c| cluster.component(c).mixed_failover != crate::model::MixedFailover::Allow)
             .filter_map(|&c| {
-                let (m, t) = (mine.get(c.index())?, theirs.get(c.index())?);
+                // Both run it: a service runs only where every component it uses does.
+                let (m, t) = (mine.get(c.index())?.as_ref()?, theirs.get(c.index())?.as_ref()?);
                 (m != t).then(|| (c, m.clone(), t.clone()))
             })
             .collect();
@@ -291,6 +297,8 @@ pub fn spread_message(
 ) -> String {
     let who = format!("{} services that any node may run, on several nodes", crate::report::thousands(count));
     match kind {
+        // Not about services: its text is the gap it describes.
+        RiskKind::VersionSkew => releases.to_owned(),
         RiskKind::NoFailoverTarget => format!(
             "If a node fails now, its services have no node to fail over to (no other node is up with room): they stay down until it is back ({who})"
         ),

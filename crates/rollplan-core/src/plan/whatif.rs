@@ -224,7 +224,7 @@ pub(super) fn differing_releases<'s>(
     let (here_state, target_state) = (state.node(here), state.node(target));
     uses.iter()
         .filter(|&&c| cluster.component(c).mixed_failover != MixedFailover::Allow)
-        .map(|&c| (c, here_state.version(c), target_state.version(c)))
+        .filter_map(|&c| Some((c, here_state.version(c)?, target_state.version(c)?)))
         .filter(|(_, mine, theirs)| mine != theirs)
         .collect()
 }
@@ -281,6 +281,8 @@ pub fn risk_message(
     let one = services.len() == 1;
     let names = service_names(cluster, services);
     match kind {
+        // Not about services: its text is the gap it describes.
+        RiskKind::VersionSkew => releases.to_owned(),
         RiskKind::Outage => {
             let (are, it) = if one { ("is", "it") } else { ("are", "them") };
             format!("{names} {are} offline (planned outage): clients cannot reach {it}")

@@ -15,8 +15,9 @@ use std::collections::BTreeMap;
 use super::sim::{Sim, Work};
 use super::unlisted::{self, GroupKey, Groups, Unlisted};
 use super::whatif::{self, Recomputed, Targets};
-use super::{Action, Plan, RiskSpan, State, Step, Summary, details};
-use crate::model::{Cluster, NodeId, ServiceId};
+use super::{Action, AtRisk, Plan, Risk, RiskKind, RiskLevel, RiskSpan, State, Step, Summary, details};
+use crate::model::{Cluster, NodeId, ServiceId, SkewLevel};
+use crate::skew;
 
 /// Replays `actions` from the cluster's current state into a complete plan.
 ///
@@ -43,6 +44,9 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     let mut steps = Vec::with_capacity(actions.len());
     let mut dirty: Vec<ServiceId> = Vec::new();
     let mut risks_through: Option<usize> = None;
+    // The span of each skew rule's current breach, if it has one.
+    let mut open_skew: Vec<Option<usize>> = vec![None; cluster.skew_rules().len()];
+    let mut skew_steps = 0;
     for (index, action) in actions.into_iter().enumerate() {
         let (title, details) = details::describe(cluster, &sim.state, &action);
         totals.count(&sim.state, &action, details.minutes);
@@ -124,14 +128,49 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
                 span.last = index.saturating_sub(1);
             }
         }
-        steps.push(Step { action, title, details, risk_count: standing + grouped });
+        // Skew rules of level `warn`: each broken one is a risk while it
+        // stands, begun anew when what breaks it changes. Only an upgrade
+        // changes releases, so only the first step and upgrades look.
+        if index == 0 || matches!(action, Action::Upgrade { .. }) {
+            for (rule, slot) in open_skew.iter_mut().enumerate() {
+                let Some(definition) = cluster.skew_rules().get(rule).filter(|r| r.level == SkewLevel::Warn) else {
+                    continue;
+                };
+                work.add(cluster.nodes().len());
+                let gap = skew::breach(cluster, definition, |node, c| sim.state.node(node).version(c))
+                    .map(|gap| gap.describe(cluster, definition));
+                let current = slot.and_then(|span| risks.get(span)).map(|span| span.risk.releases.clone());
+                if gap == current {
+                    continue;
+                }
+                if let Some(span) = slot.take().and_then(|span| risks.get_mut(span)) {
+                    span.last = index.saturating_sub(1);
+                }
+                if let Some(releases) = gap {
+                    *slot = Some(risks.len());
+                    let risk = Risk {
+                        kind: RiskKind::VersionSkew,
+                        level: RiskLevel::Warning,
+                        at: AtRisk::Rule { rule },
+                        target: None,
+                        releases,
+                    };
+                    risks.push(RiskSpan { risk, first: index, last: index });
+                }
+            }
+        }
+        let skewed = open_skew.iter().flatten().count();
+        if skewed > 0 {
+            skew_steps += 1;
+        }
+        steps.push(Step { action, title, details, risk_count: standing + grouped + skewed });
         if risks.len() > risk_limit {
             risks_through = Some(steps.len());
         }
     }
     // What stands after the last step with risks worked out stands to its end.
     let end = risks_through.unwrap_or(steps.len()).saturating_sub(1);
-    for span in open.into_iter().flatten().chain(open_groups.into_values()) {
+    for span in open.into_iter().flatten().chain(open_groups.into_values()).chain(open_skew.into_iter().flatten()) {
         if let Some(span) = risks.get_mut(span) {
             span.last = end;
         }
@@ -140,6 +179,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     summary.risks_through_step = risks_through.filter(|&through| through < steps.len());
     summary.moves = sim.moves;
     summary.mixed_version_steps = sim.mixed_steps;
+    summary.skew_steps = skew_steps;
     Plan { steps, risks, summary }
 }
 

@@ -6,12 +6,15 @@
 #![allow(dead_code)] // Each user takes its own subset.
 
 use proptest::prelude::*;
-use rollplan_core::model::{Cluster, Component, Failback, Finalize, MixedFailover, Node, Policy, Quorum, ServiceParts};
+use rollplan_core::model::{
+    Cluster, Component, Failback, Finalize, MixedFailover, Node, Policy, Quorum, ReleasePath, ServiceParts,
+};
 
 pub const RELEASES: [&str; 3] = ["R0", "R1", "R2"];
 
 /// A component with ordered releases, some not rolling, some forbidding
-/// mixed failover, some irreversible or ending with a `finalize` step.
+/// mixed failover, some irreversible or ending with a `finalize` step, some
+/// with a path through the releases between (every one, or a stop).
 pub fn component() -> impl Strategy<Value = Component> {
     (
         1usize..3,
@@ -19,8 +22,13 @@ pub fn component() -> impl Strategy<Value = Component> {
         prop_oneof![Just(MixedFailover::Allow), Just(MixedFailover::Warn), Just(MixedFailover::Forbid)],
         prop::option::of(1u32..60),
         (prop::bool::weighted(0.8), prop::option::weighted(0.3, 0u32..120)),
+        prop_oneof![
+            3 => Just(ReleasePath::Direct),
+            1 => Just(ReleasePath::Sequential),
+            1 => Just(ReleasePath::Stops(vec![RELEASES[1].to_owned()])),
+        ],
     )
-        .prop_map(|(target, rolling, mixed_failover, minutes, (reversible, soak))| Component {
+        .prop_map(|(target, rolling, mixed_failover, minutes, (reversible, soak), path)| Component {
             name: String::new(),
             title: String::new(),
             releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(),
@@ -35,6 +43,7 @@ pub fn component() -> impl Strategy<Value = Component> {
                 minutes: Some(5),
                 soak_minutes,
             }),
+            path,
         })
 }
 
@@ -94,8 +103,10 @@ pub fn cluster(max_nodes: usize, max_services: usize) -> impl Strategy<Value = C
                             .iter()
                             .enumerate()
                             .map(|(c, comp)| {
-                                RELEASES[versions[c].min(RELEASES.iter().position(|r| *r == comp.target).unwrap())]
-                                    .to_owned()
+                                Some(
+                                    RELEASES[versions[c].min(RELEASES.iter().position(|r| *r == comp.target).unwrap())]
+                                        .to_owned(),
+                                )
                             })
                             .collect(),
                         capacity: *capacity,
@@ -107,7 +118,7 @@ pub fn cluster(max_nodes: usize, max_services: usize) -> impl Strategy<Value = C
                     components,
                     nodes,
                     services,
-                    policy: Policy { max_down, quorum, failback, allow_outage, order: Vec::new() },
+                    policy: Policy { max_down, quorum, failback, allow_outage, ..Policy::default() },
                 }
                 .build()
             },

@@ -73,9 +73,12 @@ fn node_table(cluster: &Cluster) -> Html {
                 { for cluster.nodes().iter().map(|node| html! {
                     <tr>
                         <th scope="row">{ &node.name }</th>
-                        { for node.versions.iter().zip(cluster.components()).map(|(version, component)| {
-                            let done = *version == component.target;
-                            html! { <td class={classes!(done.then_some("at-target"))}>{ version }</td> }
+                        { for node.versions.iter().zip(cluster.components()).map(|(version, component)| match version {
+                            Some(version) => {
+                                let done = *version == component.target;
+                                html! { <td class={classes!(done.then_some("at-target"))}>{ version }</td> }
+                            }
+                            None => html! { <td class="not-run" title="does not run it">{ "—" }</td> },
                         }) }
                         <td>{ node.capacity.map_or_else(|| "unlimited".to_owned(), |capacity| capacity.to_string()) }</td>
                     </tr>
@@ -99,7 +102,7 @@ fn release_counts(cluster: &Cluster) -> Html {
             { for cluster.components().iter_ids().map(|(id, component)| {
                 let mut counts: Vec<(&str, usize)> = Vec::new();
                 for node in cluster.nodes() {
-                    let version = node.version(id);
+                    let Some(version) = node.version(id) else { continue };
                     match counts.iter_mut().find(|(seen, _)| *seen == version) {
                         Some((_, count)) => *count += 1,
                         None => counts.push((version, 1)),

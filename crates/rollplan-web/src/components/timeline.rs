@@ -247,7 +247,7 @@ impl View<'_> {
         html! {
             <td {class} {onclick} title={self.cell_title(node, column, cell)}>
                 <span class="releases">
-                    { for cell.releases.iter().zip(&self.picture.legend).map(|(&release, legend)| release_band(legend, release)) }
+                    { for cell.releases.iter().zip(&self.picture.legend).filter_map(|(&release, legend)| Some(release_band(legend, release?))) }
                 </span>
                 if !cell.up {
                     <span class="paused-label">{ "paused" }</span>
@@ -270,7 +270,7 @@ impl View<'_> {
             .releases
             .iter()
             .zip(&self.picture.legend)
-            .map(|(&release, legend)| format!("{} {}", legend.title, legend.releases[release]))
+            .filter_map(|(&release, legend)| Some(format!("{} {}", legend.title, legend.releases[release?])))
             .collect();
         let mut title = format!("{} {when}: {}", cluster.node(node).name, releases.join(", "));
         if !cell.up {
@@ -325,6 +325,7 @@ pub fn risk_glyph(kind: RiskKind) -> &'static str {
         RiskKind::MixedVersionFailover => "⚠",
         RiskKind::NoFailoverTarget => "⊘",
         RiskKind::Outage => "✖",
+        RiskKind::VersionSkew => "≠",
     }
 }
 

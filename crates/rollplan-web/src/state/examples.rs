@@ -35,6 +35,14 @@ pub const EXAMPLES: &[Example] = &[
         name: "windows-2019-to-2022-cluster.yaml",
         text: include_str!("../../../../tests/examples/windows-2019-to-2022-cluster.yaml"),
     },
+    Example {
+        name: "kubernetes-1.28-to-1.30.yaml",
+        text: include_str!("../../../../tests/examples/kubernetes-1.28-to-1.30.yaml"),
+    },
+    Example {
+        name: "exchange-2010-four-server.yaml",
+        text: include_str!("../../../../tests/examples/exchange-2010-four-server.yaml"),
+    },
 ];
 
 /// The description a first visit starts with.
