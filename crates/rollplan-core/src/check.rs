@@ -630,7 +630,7 @@ impl<'c> CheckedCluster<'c> {
             if rule.level == SkewLevel::Warn
                 && skew::breach(cluster, rule, |node, c| self.nodes[node].version(c)).is_some()
             {
-                risks.push((RiskKind::VersionSkew, RiskLevel::Warning, None, None, Vec::new(), 1, Some(index)));
+                risks.push((RiskKind::VersionSkew, RiskLevel::Warning, None, None, Vec::new(), 0, Some(index)));
             }
         }
         risks.sort_unstable();

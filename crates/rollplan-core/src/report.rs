@@ -505,6 +505,9 @@ pub struct RiskDocument<'a> {
     pub node: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<&'a str>,
+    /// For a `version-skew` risk: the rule's place in the description's `skew` list (from 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<usize>,
     pub message: String,
     /// The first step (1-based) after which the risk stands.
     pub first_step: usize,
@@ -613,6 +616,7 @@ fn risk_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Vec<RiskDocument<
                 services: services.iter().map(|&s| cluster.service(s).name.as_str()).collect(),
                 node: risk.node().map(node_name),
                 target: risk.target.map(node_name),
+                rule: risk.rule(),
                 message,
                 first_step: first.first + 1,
                 last_step: first.last + 1,

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::diagnostic::{Code, Diagnostic, Sink, Span, did_you_mean};
 use crate::model::{
     Cluster, Component, ComponentId, Id, IdVec, Node, NodeId, Policy, Quorum, ReleasePath, Service, ServiceId,
-    ServiceParts, SkewLevel, SkewLimit, SkewRule,
+    ServiceParts, SkewLevel, SkewLimit, SkewRule, SkewScope,
 };
 use crate::read::{FieldPath, NameRef, PathWord, RawDescription, RawSkew, Text, read};
 use crate::skew;
@@ -516,13 +516,15 @@ impl Resolver<'_, '_> {
         stops: Option<&[Text]>,
         releases: &[String],
     ) -> ReleasePath {
-        if let (Some(word), Some(_)) = (word, stops) {
+        if let (Some(word), Some(_)) = (word, stops)
+            && word.value == PathWord::Sequential
+        {
             self.sink
                 .report(
                     Code::InvalidValue,
                     word.span,
                     format!("{path}.path"),
-                    format!("component `{component}` gives both `path` and `stops`"),
+                    format!("component `{component}` gives both `path: sequential` and `stops`"),
                 )
                 .hint(
                     "`path: sequential` passes through every release; `stops` names the ones to pass through: keep one",
@@ -561,7 +563,8 @@ impl Resolver<'_, '_> {
                         kept.push(stop.value.clone());
                     }
                 }
-                ReleasePath::Stops(kept)
+                // No stop is no path: the same cluster as without `stops`.
+                if kept.is_empty() { ReleasePath::Direct } else { ReleasePath::Stops(kept) }
             }
             _ => ReleasePath::Direct,
         }
@@ -663,11 +666,11 @@ impl Resolver<'_, '_> {
                             "add `against: <component>`, or drop them",
                         );
                     }
-                    if rule.scope.span != rule.span {
+                    if rule.scope.value == SkewScope::Node {
                         invalid(
                             self,
                             rule.scope.span,
-                            "`scope` is for a rule with `against`; `max_spread` always looks at every node".to_owned(),
+                            "`scope: node` is for a rule with `against`; `max_spread` always looks at every node".to_owned(),
                             "drop `scope`",
                         );
                     }

@@ -262,11 +262,12 @@ impl Risk {
         }
     }
 
-    /// How many services are at risk; 1 for a broken skew rule (one risk, no service).
+    /// How many services are at risk: none for a broken skew rule, which is about releases.
     pub fn count(&self) -> usize {
         match self.at {
-            AtRisk::Service { .. } | AtRisk::Rule { .. } => 1,
+            AtRisk::Service { .. } => 1,
             AtRisk::Nodes { services } => services,
+            AtRisk::Rule { .. } => 0,
         }
     }
 }

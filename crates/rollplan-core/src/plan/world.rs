@@ -159,11 +159,10 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
                 }
             }
         }
-        let skewed = open_skew.iter().flatten().count();
-        if skewed > 0 {
+        if open_skew.iter().any(Option::is_some) {
             skew_steps += 1;
         }
-        steps.push(Step { action, title, details, risk_count: standing + grouped + skewed });
+        steps.push(Step { action, title, details, risk_count: standing + grouped });
         if risks.len() > risk_limit {
             risks_through = Some(steps.len());
         }
