@@ -73,11 +73,27 @@ pub enum Shape {
     /// their node and the next [`MIXED_OWNERS`] - 1: both kinds competing for
     /// the one spare node's room.
     Mixed,
+    /// Kubernetes from 1.28 to 1.30 under its version-skew policy:
+    /// [`CONTROL_PLANE`] control-plane nodes (kube-apiserver,
+    /// controller-manager, scheduler, kubelet; `path: sequential`) upgraded
+    /// before the workers (kubelet, kube-proxy), each worker hosting K
+    /// workloads that any node may run: hops, skew rules, roles and nodes
+    /// that run some components.
+    Kubernetes,
+}
+
+/// Control-plane nodes of a `kubernetes` cluster (fewer in a cluster of under
+/// four nodes, which keeps one worker).
+pub const CONTROL_PLANE: usize = 3;
+
+/// The control-plane nodes of a `kubernetes` cluster of `nodes` nodes.
+fn control_planes(nodes: usize) -> usize {
+    CONTROL_PLANE.min(nodes.saturating_sub(1))
 }
 
 impl Shape {
     /// Every shape, in the order the default cases and the tables list them.
-    pub const ALL: [Shape; 7] = [
+    pub const ALL: [Shape; 8] = [
         Shape::Ring,
         Shape::AnyOwner,
         Shape::AnyOwnerTight,
@@ -85,6 +101,7 @@ impl Shape {
         Shape::Uneven,
         Shape::HalfDone,
         Shape::Mixed,
+        Shape::Kubernetes,
     ];
 
     /// The name a case is written with (`any-owner:64x20`).
@@ -97,6 +114,7 @@ impl Shape {
             Shape::Uneven => "uneven",
             Shape::HalfDone => "half-done",
             Shape::Mixed => "mixed",
+            Shape::Kubernetes => "kubernetes",
         }
     }
 
@@ -105,7 +123,7 @@ impl Shape {
         match self {
             Shape::Ring | Shape::LongOwners => Some(per_node + per_node.div_ceil(2)),
             Shape::AnyOwnerTight | Shape::Mixed => Some(per_node),
-            Shape::AnyOwner | Shape::Uneven | Shape::HalfDone => None,
+            Shape::AnyOwner | Shape::Uneven | Shape::HalfDone | Shape::Kubernetes => None,
         }
     }
 
@@ -115,6 +133,7 @@ impl Shape {
             Shape::AnyOwnerTight | Shape::Mixed if node == nodes - 1 => 0,
             Shape::Uneven if node.is_multiple_of(UNEVEN_EVERY) => UNEVEN_EVERY * per_node,
             Shape::Uneven => 0,
+            Shape::Kubernetes if node < control_planes(nodes) => 0,
             _ => per_node,
         }
     }
@@ -128,7 +147,12 @@ impl Shape {
             // Compact: the owner lists are most of the description (see LONG_OWNERS).
             Shape::LongOwners => Some((LONG_OWNERS.min(nodes), ",")),
             Shape::Mixed if k % 2 == 1 => Some((MIXED_OWNERS.min(nodes), ",")),
-            Shape::AnyOwner | Shape::AnyOwnerTight | Shape::Uneven | Shape::HalfDone | Shape::Mixed => None,
+            Shape::AnyOwner
+            | Shape::AnyOwnerTight
+            | Shape::Uneven
+            | Shape::HalfDone
+            | Shape::Mixed
+            | Shape::Kubernetes => None,
         }
     }
 
@@ -181,6 +205,9 @@ impl Case {
     /// `verify`, nodes `N{i}` and services `S{i}_{k}` laid out by the shape.
     pub fn description(&self) -> String {
         let Case { shape, nodes, per_node } = *self;
+        if shape == Shape::Kubernetes {
+            return self.kubernetes();
+        }
         let mut text = String::from(
             "format: 1\ncluster: GENERATED\ncomponents:\n  os: {releases: [A, B], target: B, minutes: 20}\nnodes:\n",
         );
@@ -207,6 +234,59 @@ impl Case {
             }
         }
         text.push_str("policy: {quorum: majority, failback: verify}\n");
+        text
+    }
+
+    /// The `kubernetes` shape's description (the skew rules of
+    /// tests/examples/kubernetes-1.28-to-1.30.yaml).
+    fn kubernetes(&self) -> String {
+        let Case { nodes, per_node, .. } = *self;
+        let mut text = String::from("format: 1\ncluster: GENERATED\ncomponents:\n");
+        for (name, path, minutes) in [
+            ("kube-apiserver", true, 10),
+            ("kube-controller-manager", true, 2),
+            ("kube-scheduler", true, 2),
+            ("kubelet", false, 5),
+            ("kube-proxy", false, 2),
+        ] {
+            let path = if path { ", path: sequential" } else { "" };
+            let _ = writeln!(
+                text,
+                "  {name}: {{releases: [\"1.27\", \"1.28\", \"1.29\", \"1.30\"], target: \"1.30\"{path}, reboot: false, minutes: {minutes}}}"
+            );
+        }
+        text.push_str("nodes:\n");
+        let control_planes = control_planes(nodes);
+        for i in 0..nodes {
+            let _ = if i < control_planes {
+                writeln!(
+                    text,
+                    "  - {{name: N{i}, role: control-plane, versions: {{kube-apiserver: \"1.28\", kube-controller-manager: \"1.28\", kube-scheduler: \"1.28\", kubelet: \"1.28\"}}}}"
+                )
+            } else {
+                writeln!(
+                    text,
+                    "  - {{name: N{i}, role: worker, versions: {{kubelet: \"1.28\", kube-proxy: \"1.28\"}}}}"
+                )
+            };
+        }
+        text.push_str("services:\n");
+        for i in control_planes..nodes {
+            for k in 0..per_node {
+                let _ = writeln!(text, "  - {{name: S{i}_{k}, on: N{i}, uses: []}}");
+            }
+        }
+        text.push_str(
+            "skew:
+  - {component: kube-apiserver, max_spread: 1}
+  - {component: kubelet, against: kube-apiserver, max_newer: 0, max_older: 3}
+  - {component: kube-controller-manager, against: kube-apiserver, max_newer: 0, max_older: 1, scope: node}
+  - {component: kube-scheduler, against: kube-apiserver, max_newer: 0, max_older: 1, scope: node}
+  - {component: kube-proxy, against: kube-apiserver, max_newer: 0, max_older: 3}
+  - {component: kube-proxy, against: kubelet, max_newer: 3, max_older: 3, scope: node}
+policy: {quorum: majority, failback: verify, order: [control-plane, worker]}
+",
+        );
         text
     }
 

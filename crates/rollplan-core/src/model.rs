@@ -636,6 +636,11 @@ impl Cluster {
                 .then(|| NodeId::from_index(position))
                 .ok_or_else(|| format!("service `{service}` names node #{position}, but there are {node_count} nodes"))
         };
+        // Per component, the first node that does not run it: a service
+        // whose owners are every node needs none (found once, not per service).
+        let first_without: Vec<Option<usize>> = (0..component_count)
+            .map(|c| nodes.iter().position(|n| n.versions.get(c).is_none_or(Option::is_none)))
+            .collect();
         let mut resolved = Vec::with_capacity(services.len());
         for parts in services {
             let ServiceParts { name, on, owners, uses } = parts;
@@ -660,7 +665,9 @@ impl Cluster {
             let runs_all = |node: &Node| uses.iter().all(|&c| node.versions.get(c).is_some_and(Option::is_some));
             let strays = match owners.as_listed() {
                 Some(list) => list.iter().find(|o| nodes.get(o.index()).is_some_and(|n| !runs_all(n))).copied(),
-                None => nodes.iter().position(|n| !runs_all(n)).map(NodeId::from_index),
+                None => {
+                    uses.iter().filter_map(|&c| first_without.get(c).copied().flatten()).min().map(NodeId::from_index)
+                }
             };
             if let Some(stray) = strays {
                 return Err(format!(

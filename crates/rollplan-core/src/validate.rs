@@ -330,6 +330,12 @@ impl Resolver<'_, '_> {
         }
         let node_names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
 
+        // Per component, the first node that does not run it (with roles):
+        // a service every node may run needs that none lacks what it uses.
+        let first_without: Vec<Option<usize>> = (0..components.len())
+            .map(|c| nodes.iter().position(|n| n.versions.get(c).is_none_or(Option::is_none)))
+            .collect();
+
         // Services: unique names, known nodes and components, running on an owner.
         let mut services: Vec<ServiceParts> = Vec::with_capacity(raw_services.len());
         let mut service_index: HashMap<String, usize> = HashMap::with_capacity(raw_services.len());
@@ -415,6 +421,7 @@ impl Resolver<'_, '_> {
                 &raw.path,
                 &nodes,
                 &components,
+                &first_without,
                 on,
                 owners.as_deref(),
                 &uses,
@@ -571,7 +578,8 @@ impl Resolver<'_, '_> {
     }
 
     /// Whether every node a service may run on (`on`, and its owners: every
-    /// node when left out) runs every component it uses; `component-not-run` if not.
+    /// node when left out, for which `first_without` tells) runs every
+    /// component it uses; `component-not-run` if not.
     #[allow(clippy::too_many_arguments)]
     fn runs_what_it_uses(
         &mut self,
@@ -580,6 +588,7 @@ impl Resolver<'_, '_> {
         path: &str,
         nodes: &[Node],
         components: &[Component],
+        first_without: &[Option<usize>],
         on: usize,
         owners: Option<&[usize]>,
         uses: &[usize],
@@ -587,7 +596,7 @@ impl Resolver<'_, '_> {
         let runs_all = |node: &Node| uses.iter().all(|&c| node.versions.get(c).is_some_and(Option::is_some));
         let stray = match owners {
             Some(list) => list.iter().copied().find(|&o| nodes.get(o).is_some_and(|n| !runs_all(n))),
-            None => (0..nodes.len()).find(|&o| nodes.get(o).is_some_and(|n| !runs_all(n))),
+            None => uses.iter().filter_map(|&c| first_without.get(c).copied().flatten()).min(),
         };
         let stray = if nodes.get(on).is_some_and(|n| !runs_all(n)) { Some(on) } else { stray };
         let Some(node) = stray.and_then(|n| nodes.get(n)) else { return true };
@@ -670,7 +679,8 @@ impl Resolver<'_, '_> {
                         invalid(
                             self,
                             rule.scope.span,
-                            "`scope: node` is for a rule with `against`; `max_spread` always looks at every node".to_owned(),
+                            "`scope: node` is for a rule with `against`; `max_spread` always looks at every node"
+                                .to_owned(),
                             "drop `scope`",
                         );
                     }

@@ -63,7 +63,9 @@ pub fn risk_meaning(kind: RiskKind) -> &'static str {
         }
         RiskKind::NoFailoverTarget => "if a node fails after this step, a service has no node left to fail over to",
         RiskKind::Outage => "a service is offline during this step (a planned outage)",
-        RiskKind::VersionSkew => "after this step, releases have drifted further apart than a skew rule of level warn allows",
+        RiskKind::VersionSkew => {
+            "after this step, releases have drifted further apart than a skew rule of level warn allows"
+        }
     }
 }
 
