@@ -7,8 +7,10 @@ use std::collections::VecDeque;
 use proptest::prelude::*;
 use rollplan_core::check::check;
 use rollplan_core::model::{
-    Cluster, Component, Failback, MixedFailover, Node, NodeId, Policy, Quorum, ReleasePath, ServiceParts,
+    Cluster, Component, ComponentId, Failback, MixedFailover, Node, NodeId, Policy, Quorum, ReleasePath,
+    ServiceParts, SkewLevel, SkewLimit, SkewRule, SkewScope,
 };
+use rollplan_core::skew;
 use rollplan_core::plan::{Action, Move, Outcome, plan, plan_counting};
 
 #[path = "common/arbitrary.rs"]
@@ -50,6 +52,54 @@ proptest! {
     #[test]
     fn planning_is_deterministic(cluster in cluster(12, 20)) {
         prop_assert_eq!(plan(&cluster), plan(&cluster.clone()));
+    }
+
+    /// With skew rules (of both kinds, scopes and levels) over the
+    /// generator's components, some of which have paths, and nodes that run
+    /// only some components: a plan the checker accepts (every rule of level
+    /// error at every step, the version-skew risks of the others, every
+    /// hop), or an explanation. Rules that the starting state or the targets
+    /// break are dropped, as validation refuses them.
+    #[test]
+    fn every_plan_under_skew_rules_passes_the_checker_or_is_explained(
+        cluster in cluster(10, 12),
+        seeds in prop::collection::vec((0usize..3, 0usize..3, any::<bool>(), 0u32..3, 0u32..3, any::<bool>(), any::<bool>()), 1..=3),
+        partial in any::<bool>(),
+    ) {
+        let (name, components, mut nodes, services, mut policy) = cluster.to_parts();
+        let count = components.len();
+        // Roles, and with them nodes that run some components: the last
+        // component only on even nodes, when no service uses it.
+        if partial && count > 1 && services.iter().all(|s| !s.uses.contains(&(count - 1))) {
+            for (i, node) in nodes.iter_mut().enumerate() {
+                node.role = Some(if i % 2 == 0 { "even".to_owned() } else { "odd".to_owned() });
+                if i % 2 == 1 {
+                    node.versions[count - 1] = None;
+                }
+            }
+        }
+        let made = Cluster::new(name.clone(), components.clone(), nodes.clone(), services.clone(), policy.clone()).unwrap();
+        let ids: Vec<ComponentId> = made.component_ids().collect();
+        for (subject, other, spread, newer, older, node_scope, warn) in seeds {
+            let component = ids[subject % count];
+            let against = ids[other % count];
+            let limit = if spread || against == component {
+                SkewLimit::Spread(newer)
+            } else {
+                let scope = if node_scope { SkewScope::Node } else { SkewScope::Cluster };
+                SkewLimit::Against { against, max_newer: Some(newer), max_older: Some(older), scope }
+            };
+            let rule = SkewRule { component, limit, level: if warn { SkewLevel::Warn } else { SkewLevel::Error } };
+            let at_target = |n: NodeId, c: ComponentId| made.node(n).version(c).map(|_| made.component(c).target.as_str());
+            let keeps = rule.level == SkewLevel::Warn
+                || (skew::breach(&made, &rule, |n, c| made.node(n).version(c)).is_none()
+                    && skew::breach(&made, &rule, at_target).is_none());
+            if keeps {
+                policy.skew.push(rule);
+            }
+        }
+        let cluster = Cluster::new(name, components, nodes, services, policy).unwrap();
+        planned_and_checked_or_explained(&cluster)?;
     }
 
     /// Any active/passive pair: the passive node first, then the move, the active node, the failback.
