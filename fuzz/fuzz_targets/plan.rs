@@ -5,15 +5,19 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use rollplan_core::check::check;
-use rollplan_core::model::{Cluster, Component, Failback, Finalize, MixedFailover, Node, Policy, Quorum, ServiceParts};
+use rollplan_core::model::{
+    Cluster, Component, ComponentId, Failback, Finalize, MixedFailover, Node, NodeId, Policy, Quorum, ReleasePath,
+    ServiceParts, SkewLevel, SkewLimit, SkewRule, SkewScope,
+};
+use rollplan_core::skew;
 use rollplan_core::plan::{Outcome, plan};
 
 const RELEASES: [&str; 3] = ["R0", "R1", "R2"];
 
 #[derive(Debug, Arbitrary)]
 struct Input {
-    /// Target, rolling, mixed failover, minutes, and `reversible` and a `finalize` soak.
-    components: Vec<(u8, bool, u8, Option<u8>, (bool, Option<u8>))>,
+    /// Target, rolling, mixed failover, minutes, `reversible` and a `finalize` soak, and the path.
+    components: Vec<(u8, bool, u8, Option<u8>, (bool, Option<u8>), u8)>,
     nodes: Vec<([u8; 3], Option<u8>)>,
     services: Vec<(u8, u16, u8, u8)>,
     max_down: u8,
@@ -22,6 +26,8 @@ struct Input {
     allow_outage: bool,
     /// Nodes in three alternating roles, the second upgraded first, then the first, then the unlisted third (`policy.order`).
     ranked: bool,
+    /// Skew rules: subject, other side (the subject itself: a spread), limits, scope node, level warn.
+    skew: Vec<(u8, u8, u8, u8, bool, bool)>,
 }
 
 /// A valid cluster built from the fuzzer's bytes (the same invariants validation guarantees).
@@ -31,7 +37,7 @@ fn cluster(input: &Input) -> Option<Cluster> {
         .iter()
         .take(3)
         .enumerate()
-        .map(|(i, &(target, rolling, mixed, minutes, (reversible, soak)))| Component {
+        .map(|(i, &(target, rolling, mixed, minutes, (reversible, soak), path))| Component {
             name: format!("c{i}"),
             title: format!("C{i}"),
             releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(),
@@ -42,6 +48,11 @@ fn cluster(input: &Input) -> Option<Cluster> {
             minutes: minutes.map(u32::from),
             reversible,
             finalize: soak.map(|soak| Finalize { title: "Finalize".to_owned(), minutes: Some(5), soak_minutes: u32::from(soak) }),
+            path: match path % 3 {
+                0 => ReleasePath::Direct,
+                1 => ReleasePath::Sequential,
+                _ => ReleasePath::Stops(vec![RELEASES[1].to_owned()]),
+            },
         })
         .collect();
     if components.is_empty() || input.nodes.len() < 2 {
@@ -58,7 +69,7 @@ fn cluster(input: &Input) -> Option<Cluster> {
                 .enumerate()
                 .map(|(c, comp)| {
                     let target = RELEASES.iter().position(|r| *r == comp.target).unwrap_or(0);
-                    RELEASES[usize::from(versions[c]) % (target + 1)].to_owned()
+                    Some(RELEASES[usize::from(versions[c]) % (target + 1)].to_owned())
                 })
                 .collect(),
             capacity: capacity.map(|c| u32::from(c % 4)),
@@ -91,9 +102,32 @@ fn cluster(input: &Input) -> Option<Cluster> {
         failback: [Failback::None, Failback::Original, Failback::Verify][usize::from(input.failback % 3)],
         allow_outage: input.allow_outage,
         order: if input.ranked { vec!["r1".to_owned(), "r0".to_owned()] } else { Vec::new() },
+        skew: Vec::new(),
     };
     // The invariants validation guarantees, checked by the one constructor.
-    Cluster::new("fuzz".into(), components, nodes, services, policy).ok()
+    let plain = Cluster::new("fuzz".into(), components.clone(), nodes.clone(), services.clone(), policy.clone()).ok()?;
+    // Skew rules that the start and the targets keep, as validation requires of rules of level error.
+    let mut rules = Vec::new();
+    let ids: Vec<ComponentId> = plain.component_ids().collect();
+    for &(subject, other, newer, older, node_scope, warn) in input.skew.iter().take(3) {
+        let component = ids[usize::from(subject) % ids.len()];
+        let against = ids[usize::from(other) % ids.len()];
+        let limit = if against == component {
+            SkewLimit::Spread(u32::from(newer % 3))
+        } else {
+            let scope = if node_scope { SkewScope::Node } else { SkewScope::Cluster };
+            SkewLimit::Against { against, max_newer: Some(u32::from(newer % 3)), max_older: Some(u32::from(older % 3)), scope }
+        };
+        let rule = SkewRule { component, limit, level: if warn { SkewLevel::Warn } else { SkewLevel::Error } };
+        let at_target = |n: NodeId, c: ComponentId| plain.node(n).version(c).map(|_| plain.component(c).target.as_str());
+        if warn
+            || (skew::breach(&plain, &rule, |n, c| plain.node(n).version(c)).is_none()
+                && skew::breach(&plain, &rule, at_target).is_none())
+        {
+            rules.push(rule);
+        }
+    }
+    Cluster::new("fuzz".into(), components, nodes, services, Policy { skew: rules, ..policy }).ok()
 }
 
 fuzz_target!(|input: Input| {

@@ -59,6 +59,9 @@ pub struct RawSkew {
     pub max_older: Option<At<u32>>,
     pub scope: At<SkewScope>,
     pub level: SkewLevel,
+    /// Whether a bound is given but could not be read (reported already):
+    /// the rule's kind is not news then.
+    pub unreadable: bool,
     pub span: Span,
     pub path: String,
 }
@@ -586,6 +589,9 @@ impl Reader<'_, '_> {
         let max_spread = count(self, "max_spread");
         let max_newer = count(self, "max_newer");
         let max_older = count(self, "max_older");
+        let unreadable = [("max_spread", max_spread), ("max_newer", max_newer), ("max_older", max_older)]
+            .iter()
+            .any(|(name, value)| field(name).is_some() && value.is_none());
         let component = match field("component") {
             Some(n) => self.text(n, FieldPath::field(&path, "component")),
             None => {
@@ -620,7 +626,18 @@ impl Reader<'_, '_> {
                 )
             })
             .unwrap_or_default();
-        Some(RawSkew { component, max_spread, against, max_newer, max_older, scope, level, span: node.span, path })
+        Some(RawSkew {
+            component,
+            max_spread,
+            against,
+            max_newer,
+            max_older,
+            scope,
+            level,
+            unreadable,
+            span: node.span,
+            path,
+        })
     }
 
     fn node(&mut self, node: &Tree<'_>, path: String) -> Option<RawNode> {

@@ -652,6 +652,10 @@ impl Resolver<'_, '_> {
                 None
             };
             let component = rule.component.as_ref().and_then(|c| lookup(self, c, "component"));
+            if rule.unreadable {
+                // A bound could not be read (reported): which kind the rule is cannot be told.
+                continue;
+            }
             let against = rule.against.as_ref().map(|c| lookup(self, c, "against"));
             let invalid = |this: &mut Self, span: Span, message: String, hint: &str| {
                 this.sink.report(Code::InvalidValue, span, path.clone(), message).hint(hint.to_owned());
