@@ -189,14 +189,14 @@ pub fn breach<'a>(
 }
 
 /// Whether a pair of positions keeps a rule against another component
-/// (subject at `a`, other side at `b`): the one comparison the planner's
-/// counting check and [`gaps`] share.
+/// (subject at `a`, other side at `b`), as [`Gap::breaks`] reads a limit:
+/// the planner's counting check asks it of the extremes it keeps.
 pub fn pair_keeps(max_newer: Option<u32>, max_older: Option<u32>, a: usize, b: usize) -> bool {
     max_newer.is_none_or(|limit| a <= b + limit as usize) && max_older.is_none_or(|limit| b <= a + limit as usize)
 }
 
-/// The rule as the description writes it, for messages: "`kubelet` against
-/// `kube-apiserver` (max_newer 0, max_older 3)".
+/// The rule as the description writes it, for messages: its component, the
+/// other one, and its bounds by their field names.
 pub fn describe_rule(cluster: &Cluster, rule: &SkewRule) -> String {
     let name = |id: ComponentId| cluster.component(id).name.as_str();
     match rule.limit {

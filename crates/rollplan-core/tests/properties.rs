@@ -7,11 +7,11 @@ use std::collections::VecDeque;
 use proptest::prelude::*;
 use rollplan_core::check::check;
 use rollplan_core::model::{
-    Cluster, Component, ComponentId, Failback, MixedFailover, Node, NodeId, Policy, Quorum, ReleasePath,
-    ServiceParts, SkewLevel, SkewLimit, SkewRule, SkewScope,
+    Cluster, Component, ComponentId, Failback, MixedFailover, Node, NodeId, Policy, Quorum, ReleasePath, ServiceParts,
+    SkewLevel, SkewLimit, SkewRule, SkewScope,
 };
-use rollplan_core::skew;
 use rollplan_core::plan::{Action, Move, Outcome, plan, plan_counting};
+use rollplan_core::skew;
 
 #[path = "common/arbitrary.rs"]
 mod arbitrary;

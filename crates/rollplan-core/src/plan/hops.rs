@@ -5,6 +5,8 @@
 //! release be skipped). Which hops may be taken is the scratch model's
 //! ([`super::sim::Sim::next_hops`]); the rules themselves are [`crate::skew`]'s.
 
+use std::fmt::Write as _;
+
 use super::sim::Sim;
 use super::{Blocked, BlockingRule, Hop};
 use crate::model::{ComponentId, NodeId, ReleasePath, SkewLevel, SkewLimit, SkewRule};
@@ -63,8 +65,7 @@ pub(super) fn skew_blocks(sim: &Sim<'_>, waiting: &[NodeId], among: &[ComponentI
     );
     let others: Vec<&str> = waiting.iter().filter(|&n| n != node).map(|&n| cluster.node(n).name.as_str()).collect();
     if !others.is_empty() {
-        message
-            .push_str(&format!("; every other node with upgrades left ({}) is held back as well", others.join(", ")));
+        let _ = write!(message, "; every other node with upgrades left ({}) is held back as well", others.join(", "));
     }
     let mut unblock = Vec::new();
     if let Some(stop) = stop {
