@@ -542,3 +542,32 @@ async fn a_large_cluster_is_summed_up_until_its_tables_are_asked_for() {
     assert_eq!(find_all(&root, ".nodes tbody tr").len(), 100);
     assert_eq!(find_all(&root, ".services li").len(), 600);
 }
+
+/// The Kubernetes example on the page: each node's role, a dash for a
+/// component it does not run, the rules in words, and each hop its own
+/// step, named from and to.
+#[wasm_bindgen_test]
+async fn the_kubernetes_example_shows_roles_rules_and_hops() {
+    forget_everything();
+    let root = mount().await;
+    pick_example(&root, "kubernetes-1.28-to-1.30.yaml").await;
+    wait_until("the cluster is read", || !find_all(&root, ".nodes tbody tr").is_empty()).await;
+    let roles = texts(&root, ".nodes tbody td.role");
+    assert_eq!(roles, ["control-plane", "control-plane", "control-plane", "worker", "worker", "worker"]);
+    // A worker runs no kube-apiserver, controller-manager or scheduler; a control-plane node no kube-proxy.
+    assert_eq!(find_all(&root, ".nodes tbody td.not-run").len(), 3 * 3 + 3);
+    let rules = texts(&root, ".rules li");
+    assert_eq!(rules[0], "Upgrade order: control-plane, then worker, then nodes of no listed role");
+    assert!(rules.iter().any(|rule| rule == "kube-apiserver passes through every release to 1.30"), "{rules:?}");
+    assert!(
+        rules.iter().any(|rule| rule.starts_with("Skew rule `kubelet` against `kube-apiserver` (max_newer 0, max_older 3)")),
+        "{rules:?}"
+    );
+    wait_until("the plan is shown", || !checkboxes(&root).is_empty()).await;
+    let titles = texts(&root, ".step-title");
+    assert!(
+        titles.iter().any(|title| title.contains("Upgrade cp1 kube-apiserver 1.28 → 1.29")),
+        "the first hop is a step of its own: {titles:?}"
+    );
+    assert!(titles.iter().any(|title| title.contains("Upgrade cp1 kube-apiserver 1.29 → 1.30")), "{titles:?}");
+}

@@ -1,4 +1,7 @@
-//! A summary of a valid cluster: its nodes with their versions, its services with their node.
+//! A summary of a valid cluster: its nodes with their roles and versions
+//! (a dash where a node does not run a component), its services with their
+//! node, and the rules beyond them: the order roles go in, the release paths
+//! and the skew rules.
 //!
 //! A large cluster is summed up first (how many nodes run each release, how
 //! many services), and its full tables are rendered only when asked for: a
@@ -9,6 +12,8 @@
 use std::rc::Rc;
 
 use rollplan_core::Cluster;
+use rollplan_core::model::{ReleasePath, SkewLevel};
+use rollplan_core::skew;
 use yew::prelude::*;
 
 use crate::wording::plural;
@@ -43,6 +48,7 @@ pub fn ClusterSummary(props: &ClusterSummaryProps) -> Html {
                     { format!("Show all {}", plural(cluster.nodes().len(), "node", "nodes")) }
                 </button>
             }
+            { rules(cluster) }
             <h3>{ "Services" }</h3>
             if cluster.services().is_empty() {
                 <p class="muted">{ "No services." }</p>
@@ -58,13 +64,17 @@ pub fn ClusterSummary(props: &ClusterSummaryProps) -> Html {
     }
 }
 
-/// Every node with its release of each component.
+/// Every node with its role (when nodes have roles) and its release of each component.
 fn node_table(cluster: &Cluster) -> Html {
+    let with_roles = cluster.nodes().iter().any(|node| node.role.is_some());
     html! {
         <table class="nodes">
             <thead>
                 <tr>
                     <th scope="col">{ "Node" }</th>
+                    if with_roles {
+                        <th scope="col">{ "Role" }</th>
+                    }
                     { for cluster.components().iter().map(|component| html! { <th scope="col">{ &component.title }</th> }) }
                     <th scope="col">{ "Capacity" }</th>
                 </tr>
@@ -73,6 +83,9 @@ fn node_table(cluster: &Cluster) -> Html {
                 { for cluster.nodes().iter().map(|node| html! {
                     <tr>
                         <th scope="row">{ &node.name }</th>
+                        if with_roles {
+                            <td class="role">{ node.role.as_deref().unwrap_or("—") }</td>
+                        }
                         { for node.versions.iter().zip(cluster.components()).map(|(version, component)| match version {
                             Some(version) => {
                                 let done = *version == component.target;
@@ -87,6 +100,9 @@ fn node_table(cluster: &Cluster) -> Html {
             <tfoot>
                 <tr>
                     <th scope="row">{ "Target" }</th>
+                    if with_roles {
+                        <td></td>
+                    }
                     { for cluster.components().iter().map(|component| html! { <td>{ &component.target }</td> }) }
                     <td></td>
                 </tr>
@@ -120,6 +136,47 @@ fn release_counts(cluster: &Cluster) -> Html {
                 }
             }) }
         </ul>
+    }
+}
+
+/// The rules a plan keeps beyond owners and capacity, in words: the order
+/// roles are upgraded in, the releases components pass through, the skew
+/// rules. Nothing when the description has none.
+fn rules(cluster: &Cluster) -> Html {
+    let order = &cluster.policy().order;
+    let paths: Vec<String> = cluster
+        .components()
+        .iter()
+        .filter_map(|component| match &component.path {
+            ReleasePath::Direct => None,
+            ReleasePath::Sequential => {
+                Some(format!("{} passes through every release to {}", component.title, component.target))
+            }
+            ReleasePath::Stops(stops) => {
+                Some(format!("{} stops at {} on its way to {}", component.title, stops.join(", "), component.target))
+            }
+        })
+        .collect();
+    if order.is_empty() && paths.is_empty() && cluster.skew_rules().is_empty() {
+        return Html::default();
+    }
+    html! {
+        <>
+            <h3>{ "Rules" }</h3>
+            <ul class="rules">
+                if !order.is_empty() {
+                    <li class="order">{ format!("Upgrade order: {}, then nodes of no listed role", order.join(", then ")) }</li>
+                }
+                { for paths.into_iter().map(|path| html! { <li class="path">{ path }</li> }) }
+                { for cluster.skew_rules().iter().map(|rule| {
+                    let level = match rule.level {
+                        SkewLevel::Error => "never broken",
+                        SkewLevel::Warn => "may be broken on the way, as a warning",
+                    };
+                    html! { <li class="skew">{ format!("Skew rule {}: {level}", skew::describe_rule(cluster, rule)) }</li> }
+                }) }
+            </ul>
+        </>
     }
 }
 
