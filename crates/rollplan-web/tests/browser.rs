@@ -560,7 +560,9 @@ async fn the_kubernetes_example_shows_roles_rules_and_hops() {
     assert_eq!(rules[0], "Upgrade order: control-plane, then worker, then nodes of no listed role");
     assert!(rules.iter().any(|rule| rule == "kube-apiserver passes through every release to 1.30"), "{rules:?}");
     assert!(
-        rules.iter().any(|rule| rule.starts_with("Skew rule `kubelet` against `kube-apiserver` (max_newer 0, max_older 3)")),
+        rules
+            .iter()
+            .any(|rule| rule.starts_with("Skew rule `kubelet` against `kube-apiserver` (max_newer 0, max_older 3)")),
         "{rules:?}"
     );
     wait_until("the plan is shown", || !checkboxes(&root).is_empty()).await;
