@@ -157,7 +157,9 @@ fn reference() -> Broken {
 /// model's own list of hops): forward, not past the target, and skipping
 /// no release the path stops at; `Err` says why not.
 fn legal_hop(component: &Component, hop: &Hop) -> Result<(), &'static str> {
-    if component.compare(&hop.to, &hop.from).is_le() {
+    // Different text is another release even where the two order alike
+    // (`5.2.3790-4455` and `5.2.3790.4455`): only going back is refused.
+    if hop.to == hop.from || component.compare(&hop.to, &hop.from).is_lt() {
         return Err("does not go forward");
     }
     if component.compare(&hop.to, &component.target).is_gt() {

@@ -598,25 +598,46 @@ impl Resolver<'_, '_> {
             Some(list) => list.iter().copied().find(|&o| nodes.get(o).is_some_and(|n| !runs_all(n))),
             None => uses.iter().filter_map(|&c| first_without.get(c).copied().flatten()).min(),
         };
-        let stray = if nodes.get(on).is_some_and(|n| !runs_all(n)) { Some(on) } else { stray };
+        let here = nodes.get(on).is_some_and(|n| !runs_all(n));
+        let stray = if here { Some(on) } else { stray };
         let Some(node) = stray.and_then(|n| nodes.get(n)) else { return true };
         let missing: Vec<&str> = uses
             .iter()
             .filter(|&&c| node.versions.get(c).is_none_or(Option::is_none))
             .filter_map(|&c| components.get(c).map(|c| c.name.as_str()))
             .collect();
-        let field = if owners.is_some() { "owners" } else { "uses" };
+        let field = if here {
+            "on"
+        } else if owners.is_some() {
+            "owners"
+        } else {
+            "uses"
+        };
+        let (verb, hint) = if here {
+            (
+                "runs there",
+                format!(
+                    "move it (`on`) to a node that runs {}, or give `{}` its version",
+                    missing.join(", "),
+                    node.name
+                ),
+            )
+        } else {
+            ("may run there", String::new())
+        };
         let diagnostic = self.sink.report(
             Code::ComponentNotRun,
             span,
             format!("{path}.{field}"),
             format!(
-                "service `{service}` uses {}, which node `{}` does not run, yet it may run there",
+                "service `{service}` uses {}, which node `{}` does not run, yet it {verb}",
                 missing.join(", "),
                 node.name
             ),
         );
-        if owners.is_some() {
+        if here {
+            diagnostic.hint(hint);
+        } else if owners.is_some() {
             diagnostic.hint(format!(
                 "take `{}` out of its `owners`, or give the node a version of {}",
                 node.name,

@@ -552,8 +552,8 @@ async fn the_kubernetes_example_shows_roles_rules_and_hops() {
     let root = mount().await;
     pick_example(&root, "kubernetes-1.28-to-1.30.yaml").await;
     wait_until("the cluster is read", || !find_all(&root, ".nodes tbody tr").is_empty()).await;
-    let roles = texts(&root, ".nodes tbody td.role");
-    assert_eq!(roles, ["control-plane", "control-plane", "control-plane", "worker", "worker", "worker"]);
+    let node_roles = texts(&root, ".nodes tbody td.role");
+    assert_eq!(node_roles, ["control-plane", "control-plane", "control-plane", "worker", "worker", "worker"]);
     // A worker runs no kube-apiserver, controller-manager or scheduler; a control-plane node no kube-proxy.
     assert_eq!(find_all(&root, ".nodes tbody td.not-run").len(), 3 * 3 + 3);
     let rules = texts(&root, ".rules li");

@@ -115,10 +115,21 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
         }
         Action::Resume { node: n } => {
             let (node, versions) = (node(*n), versions_of(cluster, before, *n));
+            // A node with hops left (held back by a skew rule) is paused again later.
+            let state = before.node(*n);
+            let done = cluster
+                .components()
+                .iter_ids()
+                .all(|(c, component)| state.version(c).is_none_or(|v| v == component.target));
+            let finished = if done {
+                "has finished its upgrade"
+            } else {
+                "has finished this part of its upgrade (the rest comes later)"
+            };
             (
                 format!("Resume {node}"),
                 Details {
-                    before: format!("{node} has finished its upgrade, is running again and {versions}"),
+                    before: format!("{node} {finished}, is running again and {versions}"),
                     after: format!("{node} is back in service: the cluster may fail services over to it"),
                     interruption: "none".to_owned(),
                     minutes: Some(NODE_STATE_MINUTES),

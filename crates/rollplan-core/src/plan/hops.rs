@@ -69,9 +69,17 @@ pub(super) fn skew_blocks(sim: &Sim<'_>, waiting: &[NodeId], among: &[ComponentI
     }
     let mut unblock = Vec::new();
     if let Some(stop) = stop {
+        // With the stops it has, in release order.
+        let mut stops: Vec<&str> = match &component.path {
+            ReleasePath::Stops(stops) => stops.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
+        };
+        stops.push(stop);
+        stops.sort_by_key(|release| component.position(release));
         unblock.push(format!(
-            "add stop {stop} to `{}` (`stops: [{stop}]`), so that it gets there in two hops",
-            component.name
+            "add stop {stop} to `{}` (`stops: [{}]`), so that it gets there in two hops",
+            component.name,
+            stops.join(", ")
         ));
     }
     if *forced {

@@ -340,7 +340,8 @@ impl<'c> Sim<'c> {
     /// many of them as keep every skew rule of level `error` (grown one at
     /// a time until none more fits, so that a hop another one makes
     /// possible, like kube-controller-manager after its own node's
-    /// kube-apiserver, comes along). Empty when the node is done, or when
+    /// kube-apiserver, comes along; then the rest all together, for hops
+    /// that keep a rule only as a pair). Empty when the node is done, or when
     /// every hop it has left must wait for other nodes.
     pub fn next_hops(&self, node: NodeId, among: &[ComponentId]) -> Vec<Hop> {
         let state = self.state.node(node);
@@ -369,6 +370,15 @@ impl<'c> Sim<'c> {
             });
             if chosen.len() == before {
                 break;
+            }
+        }
+        // Hops that keep a rule only together (two components that must
+        // match on a node move in one step): all that are left, at once.
+        if !candidates.is_empty() {
+            let mut all = chosen.clone();
+            all.extend(candidates.iter().cloned());
+            if self.keeps_skew(node, &all) {
+                chosen = all;
             }
         }
         chosen.sort_by_key(|hop| hop.component);
