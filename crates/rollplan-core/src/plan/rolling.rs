@@ -24,7 +24,7 @@ use super::order::{Key, Order};
 use super::sim::Sim;
 use super::window::drain_step;
 use super::{Action, Blocked, BlockingRule, Broken, NoPlan};
-use crate::model::{ComponentId, Failback, NodeId, ServiceId};
+use crate::model::{ComponentId, Failback, IdVec, NodeId, ServiceId};
 
 /// Drains the search may compute (its unit of work). Searching every order of
 /// 6 nodes fits, so a cluster of up to 6 nodes to upgrade is searched
@@ -196,19 +196,32 @@ impl<'c> Search<'c, '_> {
         for &node in pending {
             left[cluster.rank(node)] += 1;
         }
+        // Whether each node may take a hop, with the releases epoch it was
+        // worked out in: the answer stands until the releases run change
+        // or the node itself is upgraded, so that a pass with many nodes
+        // does not ask each of them every round.
+        let mut steppable: IdVec<NodeId, Option<(u64, bool)>> = cluster.per_node(None);
         while !order.is_empty() {
             let low = left.iter().position(|&count| count > 0).unwrap_or(0);
-            let quick =
-                order.hopeful().filter(|&node| cluster.rank(node) == low && sim.can_step(node)).find_map(|node| {
-                    let drain = drain(&sim, node, Mode::OntoUpgraded, Preference::Owners);
-                    drain.stranded.is_empty().then_some(drain)
-                });
+            let epoch = sim.releases_epoch();
+            let mut steps = |node: NodeId| match steppable[node] {
+                Some((known, can)) if known == epoch => can,
+                _ => {
+                    let can = sim.can_step(node);
+                    steppable[node] = Some((epoch, can));
+                    can
+                }
+            };
+            let quick = order.hopeful().filter(|&node| cluster.rank(node) == low && steps(node)).find_map(|node| {
+                let drain = drain(&sim, node, Mode::OntoUpgraded, Preference::Owners);
+                drain.stranded.is_empty().then_some(drain)
+            });
             let chosen = match quick {
                 Some(drain) => drain,
                 None => {
                     let pending = order.pending();
                     let turn = next_in_order(&sim, &pending);
-                    let eligible: Vec<NodeId> = turn.iter().copied().filter(|&node| sim.can_step(node)).collect();
+                    let eligible: Vec<NodeId> = turn.iter().copied().filter(|&node| steps(node)).collect();
                     if eligible.is_empty() {
                         self.first_failure.get_or_insert_with(|| hops::skew_blocks(&sim, &turn, sim.rolling()));
                         return Ok(());
@@ -224,6 +237,7 @@ impl<'c> Search<'c, '_> {
             let moved: Vec<ServiceId> = chosen.moves.iter().map(|m| m.service).collect();
             order.leaving(&sim, &moved);
             upgrade_node(&mut sim, &chosen);
+            steppable[chosen.node] = None;
             if sim.is_done(chosen.node) {
                 left[cluster.rank(chosen.node)] -= 1;
             }

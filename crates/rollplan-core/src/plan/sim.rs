@@ -61,6 +61,10 @@ pub(super) struct Sim<'c> {
     release_counts: IdVec<ComponentId, BTreeMap<String, usize>>,
     /// Components whose nodes run more than one release.
     mixed_components: usize,
+    /// Bumped whenever some component's set of releases run changes: what
+    /// the skew rules allow a waiting node depends on nothing else, so a
+    /// node held back stays held back until it moves ([`Sim::releases_epoch`]).
+    releases_epoch: u64,
     /// Per node: the services located there, online or not, in id order.
     located: IdVec<NodeId, BTreeSet<ServiceId>>,
     /// Per node: how many of them are online.
@@ -118,6 +122,7 @@ impl<'c> Sim<'c> {
             rolling,
             release_counts,
             mixed_components,
+            releases_epoch: 0,
             located,
             online,
             done,
@@ -232,9 +237,14 @@ impl<'c> Sim<'c> {
                         *count -= 1;
                         if *count == 0 {
                             counts.remove(&hop.from);
+                            self.releases_epoch += 1;
                         }
                     }
-                    *counts.entry(hop.to.clone()).or_insert(0) += 1;
+                    let count = counts.entry(hop.to.clone()).or_insert(0);
+                    if *count == 0 {
+                        self.releases_epoch += 1;
+                    }
+                    *count += 1;
                     let is_mixed = counts.len() > 1;
                     self.mixed_components = self.mixed_components + usize::from(is_mixed) - usize::from(was_mixed);
                 }
@@ -383,6 +393,12 @@ impl<'c> Sim<'c> {
         }
         chosen.sort_by_key(|hop| hop.component);
         chosen
+    }
+
+    /// Changes whenever the set of releases some component runs changes;
+    /// while it stays, a node [`Sim::can_step`] refused is refused again.
+    pub fn releases_epoch(&self) -> u64 {
+        self.releases_epoch
     }
 
     /// Whether `node` has a hop of a rolling component it may take now.
