@@ -375,6 +375,43 @@ pub struct Service {
     pub uses: Vec<ComponentId>,
 }
 
+/// Which nodes run which components, to tell where a service may run
+/// without a component it uses: the rule [`Cluster::new`] enforces and
+/// validation reports (`component-not-run`), in one place. By positions,
+/// as both have them before there are ids.
+pub(crate) struct Coverage<'n> {
+    nodes: &'n [Node],
+    /// Per component, the first node that does not run it: what a service
+    /// whose owners are every node needs, found once rather than per service.
+    first_without: Vec<Option<usize>>,
+}
+
+impl<'n> Coverage<'n> {
+    pub(crate) fn new(nodes: &'n [Node], components: usize) -> Self {
+        let first_without =
+            (0..components).map(|c| nodes.iter().position(|n| n.versions.get(c).is_none_or(Option::is_none))).collect();
+        Coverage { nodes, first_without }
+    }
+
+    /// Whether the node at `node` runs every component of `uses`.
+    pub(crate) fn runs_all(&self, node: usize, uses: &[usize]) -> bool {
+        self.nodes.get(node).is_none_or(|n| uses.iter().all(|&c| n.versions.get(c).is_some_and(Option::is_some)))
+    }
+
+    /// The first node a service may run on that lacks a component of
+    /// `uses`: `on` itself, else its owners in order (every node, when
+    /// `owners` is `None`). Positions out of range are left to the callers' own checks.
+    pub(crate) fn lacking(&self, on: usize, owners: Option<&[usize]>, uses: &[usize]) -> Option<usize> {
+        if !self.runs_all(on, uses) {
+            return Some(on);
+        }
+        match owners {
+            Some(list) => list.iter().copied().find(|&owner| !self.runs_all(owner, uses)),
+            None => uses.iter().filter_map(|&c| self.first_without.get(c).copied().flatten()).min(),
+        }
+    }
+}
+
 /// A [`Cluster`] as it serializes, for reading one back through [`Cluster::new`].
 #[derive(Deserialize)]
 struct ClusterData {
@@ -636,14 +673,21 @@ impl Cluster {
                 .then(|| NodeId::from_index(position))
                 .ok_or_else(|| format!("service `{service}` names node #{position}, but there are {node_count} nodes"))
         };
-        // Per component, the first node that does not run it: a service
-        // whose owners are every node needs none (found once, not per service).
-        let first_without: Vec<Option<usize>> = (0..component_count)
-            .map(|c| nodes.iter().position(|n| n.versions.get(c).is_none_or(Option::is_none)))
-            .collect();
+        let coverage = Coverage::new(&nodes, component_count);
         let mut resolved = Vec::with_capacity(services.len());
         for parts in services {
             let ServiceParts { name, on, owners, uses } = parts;
+            if let Some(&c) = uses.iter().find(|&&c| c >= component_count) {
+                return Err(format!(
+                    "service `{name}` uses component #{c}, but there are {component_count} components"
+                ));
+            }
+            // A service runs only where every component it uses does.
+            if let Some(stray) = coverage.lacking(on, owners.as_deref(), &uses) {
+                return Err(format!(
+                    "service `{name}` may run on node #{stray}, which does not run every component it uses"
+                ));
+            }
             let on = node_id(&name, on)?;
             let owners = match owners {
                 None => Owners::any(),
@@ -655,25 +699,6 @@ impl Cluster {
             };
             if !owners.contains(on) {
                 return Err(format!("service `{name}` runs on node #{}, which is not among its owners", on.index()));
-            }
-            if let Some(&c) = uses.iter().find(|&&c| c >= component_count) {
-                return Err(format!(
-                    "service `{name}` uses component #{c}, but there are {component_count} components"
-                ));
-            }
-            // A service runs only where every component it uses does.
-            let runs_all = |node: &Node| uses.iter().all(|&c| node.versions.get(c).is_some_and(Option::is_some));
-            let strays = match owners.as_listed() {
-                Some(list) => list.iter().find(|o| nodes.get(o.index()).is_some_and(|n| !runs_all(n))).copied(),
-                None => {
-                    uses.iter().filter_map(|&c| first_without.get(c).copied().flatten()).min().map(NodeId::from_index)
-                }
-            };
-            if let Some(stray) = strays {
-                return Err(format!(
-                    "service `{name}` may run on node #{}, which does not run every component it uses",
-                    stray.index()
-                ));
             }
             let uses = uses.into_iter().map(ComponentId::from_index).collect();
             resolved.push(Service { name, on, owners, uses });

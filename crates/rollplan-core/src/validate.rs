@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic, Sink, Span, did_you_mean};
 use crate::model::{
-    Cluster, Component, ComponentId, Id, IdVec, Node, NodeId, Policy, Quorum, ReleasePath, Service, ServiceId,
-    ServiceParts, SkewLevel, SkewLimit, SkewRule, SkewScope,
+    Cluster, Component, ComponentId, Coverage, Id, IdVec, Node, NodeId, Policy, Quorum, ReleasePath, Service,
+    ServiceId, ServiceParts, SkewLevel, SkewLimit, SkewRule, SkewScope,
 };
 use crate::read::{FieldPath, NameRef, PathWord, RawDescription, RawSkew, Text, read};
 use crate::skew;
@@ -330,11 +330,7 @@ impl Resolver<'_, '_> {
         }
         let node_names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
 
-        // Per component, the first node that does not run it (with roles):
-        // a service every node may run needs that none lacks what it uses.
-        let first_without: Vec<Option<usize>> = (0..components.len())
-            .map(|c| nodes.iter().position(|n| n.versions.get(c).is_none_or(Option::is_none)))
-            .collect();
+        let coverage = Coverage::new(&nodes, components.len());
 
         // Services: unique names, known nodes and components, running on an owner.
         let mut services: Vec<ServiceParts> = Vec::with_capacity(raw_services.len());
@@ -421,7 +417,7 @@ impl Resolver<'_, '_> {
                 &raw.path,
                 &nodes,
                 &components,
-                &first_without,
+                &coverage,
                 on,
                 owners.as_deref(),
                 &uses,
@@ -578,8 +574,8 @@ impl Resolver<'_, '_> {
     }
 
     /// Whether every node a service may run on (`on`, and its owners: every
-    /// node when left out, for which `first_without` tells) runs every
-    /// component it uses; `component-not-run` if not.
+    /// node when left out) runs every component it uses
+    /// ([`Coverage::lacking`]); `component-not-run` if not.
     #[allow(clippy::too_many_arguments)]
     fn runs_what_it_uses(
         &mut self,
@@ -588,19 +584,14 @@ impl Resolver<'_, '_> {
         path: &str,
         nodes: &[Node],
         components: &[Component],
-        first_without: &[Option<usize>],
+        coverage: &Coverage<'_>,
         on: usize,
         owners: Option<&[usize]>,
         uses: &[usize],
     ) -> bool {
-        let runs_all = |node: &Node| uses.iter().all(|&c| node.versions.get(c).is_some_and(Option::is_some));
-        let stray = match owners {
-            Some(list) => list.iter().copied().find(|&o| nodes.get(o).is_some_and(|n| !runs_all(n))),
-            None => uses.iter().filter_map(|&c| first_without.get(c).copied().flatten()).min(),
-        };
-        let here = nodes.get(on).is_some_and(|n| !runs_all(n));
-        let stray = if here { Some(on) } else { stray };
-        let Some(node) = stray.and_then(|n| nodes.get(n)) else { return true };
+        let Some(stray) = coverage.lacking(on, owners, uses) else { return true };
+        let Some(node) = nodes.get(stray) else { return true };
+        let here = stray == on;
         let missing: Vec<&str> = uses
             .iter()
             .filter(|&&c| node.versions.get(c).is_none_or(Option::is_none))

@@ -116,11 +116,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
         Action::Resume { node: n } => {
             let (node, versions) = (node(*n), versions_of(cluster, before, *n));
             // A node with hops left (held back by a skew rule) is paused again later.
-            let state = before.node(*n);
-            let done = cluster
-                .components()
-                .iter_ids()
-                .all(|(c, component)| state.version(c).is_none_or(|v| v == component.target));
+            let done = before.node(*n).at_targets(cluster, cluster.component_ids());
             let finished = if done {
                 "has finished its upgrade"
             } else {

@@ -20,15 +20,7 @@ pub(super) fn skew_blocks(sim: &Sim<'_>, waiting: &[NodeId], among: &[ComponentI
     let cluster = sim.cluster;
     let mut refused = Vec::new();
     for &node in waiting {
-        let state = sim.state.node(node);
-        let hops: Vec<Hop> = among
-            .iter()
-            .filter_map(|&component| {
-                let from = state.version(component)?;
-                let to = cluster.component(component).next_hop(from)?;
-                Some(Hop { component, from: from.to_owned(), to: to.to_owned() })
-            })
-            .collect();
+        let hops = sim.hops_ahead(node, among);
         for hop in &hops {
             if let Some((index, rule, gap)) = broken_by(sim, node, std::slice::from_ref(hop)) {
                 let stop = allowed_stop(sim, node, hop);

@@ -343,6 +343,11 @@ impl NodeState {
     pub fn version(&self, component: ComponentId) -> Option<&str> {
         self.versions[component].as_deref()
     }
+
+    /// Whether the node runs the target of each of `among` that it runs at all.
+    pub fn at_targets(&self, cluster: &Cluster, among: impl IntoIterator<Item = ComponentId>) -> bool {
+        among.into_iter().all(|c| self.version(c).is_none_or(|v| v == cluster.component(c).target))
+    }
 }
 
 /// What a person reads for one step.

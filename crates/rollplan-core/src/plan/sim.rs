@@ -100,9 +100,8 @@ impl<'c> Sim<'c> {
             located[service.on].insert(id);
             online[service.on] += 1;
         }
-        let done = cluster
-            .nodes()
-            .map(|node| rolling.iter().all(|&c| node.version(c).is_none_or(|v| v == cluster.component(c).target)));
+        let state = State::initial(cluster);
+        let done = state.nodes.map(|node| node.at_targets(cluster, rolling.iter().copied()));
         let mut claimed = cluster.per_node(false);
         for service in cluster.services() {
             for &owner in service.owners.as_listed().unwrap_or_default() {
@@ -112,7 +111,7 @@ impl<'c> Sim<'c> {
         let mut sim = Sim {
             cluster,
             work,
-            state: State::initial(cluster),
+            state,
             actions: Vec::new(),
             upgrade_rank: cluster.per_node(usize::MAX),
             upgraded_nodes: 0,
@@ -250,9 +249,7 @@ impl<'c> Sim<'c> {
                 }
                 self.state.apply(action);
                 let node = *node;
-                let state = self.state.node(node);
-                self.done[node] =
-                    self.rolling.iter().all(|&c| state.version(c).is_none_or(|v| v == cluster.component(c).target));
+                self.done[node] = self.state.node(node).at_targets(cluster, self.rolling.iter().copied());
                 self.reindex(node);
                 if self.upgrade_rank[node] == usize::MAX {
                     self.upgrade_rank[node] = self.upgraded_nodes;
@@ -354,15 +351,7 @@ impl<'c> Sim<'c> {
     /// that keep a rule only as a pair). Empty when the node is done, or when
     /// every hop it has left must wait for other nodes.
     pub fn next_hops(&self, node: NodeId, among: &[ComponentId]) -> Vec<Hop> {
-        let state = self.state.node(node);
-        let mut candidates: Vec<Hop> = among
-            .iter()
-            .filter_map(|&component| {
-                let from = state.version(component)?;
-                let to = self.cluster.component(component).next_hop(from)?;
-                Some(Hop { component, from: from.to_owned(), to: to.to_owned() })
-            })
-            .collect();
+        let mut candidates = self.hops_ahead(node, among);
         if self.cluster.skew_rules().is_empty() {
             return candidates;
         }
@@ -399,6 +388,20 @@ impl<'c> Sim<'c> {
     /// while it stays, a node [`Sim::can_step`] refused is refused again.
     pub fn releases_epoch(&self) -> u64 {
         self.releases_epoch
+    }
+
+    /// The next hop of each component of `among` that `node` runs short of
+    /// its target, whatever the skew rules say of it.
+    pub fn hops_ahead(&self, node: NodeId, among: &[ComponentId]) -> Vec<Hop> {
+        let state = self.state.node(node);
+        among
+            .iter()
+            .filter_map(|&component| {
+                let from = state.version(component)?;
+                let to = self.cluster.component(component).next_hop(from)?;
+                Some(Hop { component, from: from.to_owned(), to: to.to_owned() })
+            })
+            .collect()
     }
 
     /// Whether `node` has a hop of a rolling component it may take now.

@@ -64,10 +64,7 @@ pub(super) fn run(sim: &mut Sim<'_>, components: &[ComponentId]) -> Result<(), N
     loop {
         let waiting: Vec<NodeId> = cluster
             .node_ids()
-            .filter(|&node| {
-                let state = sim.state.node(node);
-                components.iter().any(|&c| state.version(c).is_some_and(|v| v != cluster.component(c).target))
-            })
+            .filter(|&node| !sim.state.node(node).at_targets(cluster, components.iter().copied()))
             .collect();
         if waiting.is_empty() {
             break;
