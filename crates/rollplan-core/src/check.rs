@@ -79,6 +79,9 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
         replay.nodes[service.on].hosted += 1;
     }
     replay.update_accountable(replay.open_nodes());
+    // Each skew rule's widest gaps, found again whenever releases change.
+    let mut gaps: Vec<Vec<skew::Gap>> = Vec::new();
+    let mut skew_steps = 0;
     for (index, step) in plan.steps.iter().enumerate() {
         let number = index + 1;
         let fail = |rule: &'static str, message: String| Violation { step: number, rule, message };
@@ -101,6 +104,37 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
         let open = replay.open_nodes();
         replay.update_accountable(open);
         replay.invariants(open).map_err(|(rule, message)| fail(rule, message))?;
+        // The skew rules the plan says are at their limit after the step must be exactly those that are.
+        if index == 0 || matches!(step.action, Action::Upgrade { .. }) {
+            gaps = replay.skew_gaps();
+        }
+        let rules = cluster.skew_rules();
+        let mut shown: Vec<(usize, &str)> =
+            plan.at_limit_after(index).map(|span| (span.rule, span.message.as_str())).collect();
+        shown.sort_unstable();
+        let expected: Vec<(usize, String)> = rules
+            .iter()
+            .zip(&gaps)
+            .enumerate()
+            .filter_map(|(index, (rule, gaps))| Some((index, skew::at_limit(cluster, rule, gaps)?)))
+            .collect();
+        if !shown
+            .iter()
+            .map(|&(rule, text)| (rule, text))
+            .eq(expected.iter().map(|(rule, text)| (*rule, text.as_str())))
+        {
+            return Err(fail(
+                "at-limit",
+                format!("the plan says these skew rules are at their limit: {shown:?}, but they are {expected:?}"),
+            ));
+        }
+        if rules
+            .iter()
+            .zip(&gaps)
+            .any(|(rule, gaps)| rule.level == SkewLevel::Warn && gaps.iter().any(skew::Gap::breaks))
+        {
+            skew_steps += 1;
+        }
         // Past the step the plan says its what-if analysis stopped at, it shows no risks.
         if plan.summary.risks_through_step.is_some_and(|through| index >= through) {
             if step.risk_count != 0 || plan.risks_after(index).next().is_some() {
@@ -130,6 +164,16 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
         if step.risk_count != expected_count {
             return Err(fail("risks", format!("the step counts {} risks, not {expected_count}", step.risk_count)));
         }
+    }
+    if plan.summary.skew_steps != skew_steps {
+        return Err(Violation {
+            step: 0,
+            rule: "skew-steps",
+            message: format!(
+                "the summary counts {} steps with a broken `warn` skew rule, but there are {skew_steps}",
+                plan.summary.skew_steps
+            ),
+        });
     }
     replay.end().map_err(|(rule, message)| Violation { step: 0, rule, message })
 }
@@ -639,6 +683,16 @@ impl<'c> CheckedCluster<'c> {
         risks
     }
 
+    /// Each skew rule's widest gaps in the current state.
+    fn skew_gaps(&self) -> Vec<Vec<skew::Gap>> {
+        let cluster = self.cluster;
+        cluster
+            .skew_rules()
+            .iter()
+            .map(|rule| skew::gaps(cluster, rule, |node, c| self.nodes[node].version(c)))
+            .collect()
+    }
+
     /// Marks the services that are now free of a forbidden mixed failover as accountable.
     fn update_accountable(&mut self, open: [Option<NodeId>; 2]) {
         let accountable: Vec<bool> =
@@ -728,7 +782,7 @@ mod tests {
 
     #[test]
     fn a_step_naming_what_the_cluster_lacks_is_a_violation_not_a_panic() {
-        let empty = Plan { steps: Vec::new(), risks: Vec::new(), summary: Summary::default() };
+        let empty = Plan { steps: Vec::new(), risks: Vec::new(), at_limit: Vec::new(), summary: Summary::default() };
         assert_eq!(check(&pair(), &empty), Ok(()));
         // Ids of a larger cluster, in a plan checked against a smaller one.
         let (name, components, mut nodes, services, policy) = pair().to_parts();
@@ -753,6 +807,7 @@ mod tests {
         let plan = Plan {
             steps: vec![step(Action::Move { service, from, to: foreign })],
             risks: Vec::new(),
+            at_limit: Vec::new(),
             summary: Summary::default(),
         };
         assert_eq!(check(&pair(), &plan).unwrap_err().rule, "reference");

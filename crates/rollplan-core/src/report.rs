@@ -11,8 +11,8 @@ use serde::Serialize;
 use crate::fingerprint::fingerprint;
 use crate::model::{Cluster, ServiceId};
 use crate::plan::{
-    Action, Blocked, BlockingRule, MAX_RISK_SPANS, Outcome, Plan, Risk, RiskKind, RiskLevel, RiskSpan, Step, Summary,
-    risk_message, service_names,
+    Action, Blocked, BlockingRule, LimitSpan, MAX_RISK_SPANS, Outcome, Plan, Risk, RiskKind, RiskLevel, RiskSpan, Step,
+    Summary, risk_message, service_names,
 };
 use crate::{Diagnostic, Validation};
 
@@ -312,6 +312,7 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     let _ = writeln!(out, "Upgrade plan for {} (fingerprint {fingerprint})", cluster.name());
     let _ = writeln!(out, "{}\n", summary_line(&plan.summary));
     let cut = plan.summary.risks_through_step;
+    let limits = limits_begun(plan);
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
         let _ = writeln!(out, "{:>3}. {}{}", index + 1, step.title, irreversible_mark(step));
         if Some(index) == cut
@@ -332,8 +333,24 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
         for (kind, services, since) in cleared_lines(cluster, &risks) {
             let _ = writeln!(out, "       cleared[{}]: {services} (since step {since})", kind.as_str());
         }
+        for span in limits.get(index).into_iter().flatten() {
+            let _ = writeln!(out, "       at the limit: {}", span.message);
+        }
         if risks.still > 0 {
             let _ = writeln!(out, "       still at risk: {}", earlier_risks(risks.still));
+        }
+    }
+    out
+}
+
+/// For each step, the skew rules that come to their limit after it (or
+/// whose pair at the limit changes): a checklist says so once, where it
+/// begins, as it says a risk.
+pub fn limits_begun(plan: &Plan) -> Vec<Vec<&LimitSpan>> {
+    let mut out = vec![Vec::new(); plan.steps.len()];
+    for span in &plan.at_limit {
+        if let Some(step) = out.get_mut(span.first) {
+            step.push(span);
         }
     }
     out
@@ -350,6 +367,7 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
     let _ = writeln!(out, "# Upgrade plan: {}\n", escape_markdown(cluster.name()));
     let _ = writeln!(out, "Fingerprint `{fingerprint}` · {}\n", summary_line(&plan.summary));
     let cut = plan.summary.risks_through_step;
+    let limits = limits_begun(plan);
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
         let _ = writeln!(out, "- [ ] {}. **{}**{}", index + 1, escape_markdown(&step.title), irreversible_mark(step));
         if Some(index) == cut
@@ -381,6 +399,9 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
         for (kind, services, since) in cleared_lines(cluster, &risks) {
             let _ =
                 writeln!(out, "  - cleared `{}`: {} (since step {since})", kind.as_str(), escape_markdown(&services));
+        }
+        for span in limits.get(index).into_iter().flatten() {
+            let _ = writeln!(out, "  - At the limit: {}", escape_markdown(&span.message));
         }
         if risks.still > 0 {
             let _ = writeln!(out, "  - still at risk: {}", earlier_risks(risks.still));
@@ -448,6 +469,8 @@ pub struct Document<'a> {
     pub steps: Vec<StepDocument<'a>>,
     /// What would go wrong if a node failed, each risk with the steps after which it stands.
     pub risks: Vec<RiskDocument<'a>>,
+    /// The skew rules at their limit, each with the steps after which it is.
+    pub at_limit: Vec<LimitDocument<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<&'a Summary>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -519,6 +542,17 @@ pub struct RiskDocument<'a> {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct LimitDocument<'a> {
+    /// The rule's place in the description's `skew` list (from 0).
+    pub rule: usize,
+    pub message: &'a str,
+    /// The first step (1-based) after which the rule is at its limit.
+    pub first_step: usize,
+    /// The last step (1-based) after which it still is.
+    pub last_step: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct BlockedDocument<'a> {
     pub rule: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -557,6 +591,16 @@ impl<'a> Document<'a> {
                 diagnostics,
                 steps: step_documents(cluster, plan),
                 risks: risk_documents(cluster, plan),
+                at_limit: plan
+                    .at_limit
+                    .iter()
+                    .map(|span| LimitDocument {
+                        rule: span.rule,
+                        message: &span.message,
+                        first_step: span.first + 1,
+                        last_step: span.last + 1,
+                    })
+                    .collect(),
                 summary: Some(&plan.summary),
                 blocked: None,
             },
@@ -576,6 +620,7 @@ impl<'a> Document<'a> {
             diagnostics,
             steps: Vec::new(),
             risks: Vec::new(),
+            at_limit: Vec::new(),
             summary: None,
             blocked: reasons,
         }

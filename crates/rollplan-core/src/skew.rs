@@ -137,8 +137,8 @@ pub fn gaps<'a>(
     };
     match rule.limit {
         SkewLimit::Spread(limit) => {
-            let Some(((low, oldest), (high, newest))) = extremes(rule.component) else { return Vec::new() };
-            vec![Gap { subject: newest, other: oldest, by: high - low, limit, newer: true }]
+            let Some((low, high)) = extremes(rule.component) else { return Vec::new() };
+            vec![spread_gap(limit, low, high)]
         }
         SkewLimit::Against { against, max_newer, max_older, scope } => {
             // The pairs compared: every node's subject against every node's
@@ -158,25 +158,54 @@ pub fn gaps<'a>(
                     .filter_map(|node| Some((placed(node, rule.component)?, placed(node, against)?)))
                     .collect(),
             };
-            let mut newer: Option<Gap> = None;
-            let mut older: Option<Gap> = None;
-            for ((a, subject), (b, other)) in pairs {
-                if let Some(limit) = max_newer
-                    && a > b
-                    && newer.as_ref().is_none_or(|gap| a - b > gap.by)
-                {
-                    newer = Some(Gap { subject: subject.clone(), other: other.clone(), by: a - b, limit, newer: true });
-                }
-                if let Some(limit) = max_older
-                    && b > a
-                    && older.as_ref().is_none_or(|gap| b - a > gap.by)
-                {
-                    older = Some(Gap { subject, other, by: b - a, limit, newer: false });
-                }
-            }
-            newer.into_iter().chain(older).collect()
+            widest(max_newer, max_older, pairs)
         }
     }
+}
+
+/// The pair a spread compares: its newest release against its oldest.
+pub fn spread_gap(limit: u32, (low, oldest): (usize, Placed), (high, newest): (usize, Placed)) -> Gap {
+    Gap { subject: newest, other: oldest, by: high - low, limit, newer: true }
+}
+
+/// Of the pairs a rule against another component compares (subject at the
+/// first position, other side at the second), the widest each way it
+/// bounds, the first of equals kept: what [`gaps`] answers once it knows
+/// the pairs, and what the planner's index of releases answers from the
+/// few pairs that can be widest.
+pub fn widest(
+    max_newer: Option<u32>,
+    max_older: Option<u32>,
+    pairs: impl IntoIterator<Item = ((usize, Placed), (usize, Placed))>,
+) -> Vec<Gap> {
+    let mut newer: Option<Gap> = None;
+    let mut older: Option<Gap> = None;
+    for ((a, subject), (b, other)) in pairs {
+        if let Some(limit) = max_newer
+            && a > b
+            && newer.as_ref().is_none_or(|gap| a - b > gap.by)
+        {
+            newer = Some(Gap { subject: subject.clone(), other: other.clone(), by: a - b, limit, newer: true });
+        }
+        if let Some(limit) = max_older
+            && b > a
+            && older.as_ref().is_none_or(|gap| b - a > gap.by)
+        {
+            older = Some(Gap { subject, other, by: b - a, limit, newer: false });
+        }
+    }
+    newer.into_iter().chain(older).collect()
+}
+
+/// What a checklist says of a rule in a state, given its [`gaps`]: the
+/// gaps exactly at the limit, one sentence each, when none is over it
+/// (a broken rule is an error or a risk, said elsewhere).
+pub fn at_limit(cluster: &Cluster, rule: &SkewRule, gaps: &[Gap]) -> Option<String> {
+    if gaps.iter().any(Gap::breaks) {
+        return None;
+    }
+    let lines: Vec<String> = gaps.iter().filter(|gap| gap.at_limit()).map(|gap| gap.describe(cluster, rule)).collect();
+    (!lines.is_empty()).then(|| lines.join("; "))
 }
 
 /// The first gap of `rule` over its limit in the state, if any.

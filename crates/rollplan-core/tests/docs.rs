@@ -1046,6 +1046,7 @@ fn plan_format_md_tables_list_every_field() {
         "tests/cases/finalize-pending.yaml",
         "tests/cases/skew-warn.yaml",
         "tests/cases/blocked-skew.yaml",
+        "tests/examples/kubernetes-1.28-to-1.30.yaml",
     ] {
         documents.push(plan_document(path));
     }
@@ -1067,10 +1068,11 @@ fn plan_format_md_tables_list_every_field() {
             .collect()
     };
     let steps = |d: &Json| d["steps"].as_array().cloned().unwrap_or_default();
-    let expected: [(&str, BTreeSet<String>); 5] = [
+    let expected: [(&str, BTreeSet<String>); 6] = [
         ("Top level", keys(&|d| vec![d.clone()])),
         ("Steps", keys(&steps)),
         ("Risks", keys(&|d| d["risks"].as_array().cloned().unwrap_or_default())),
+        ("At the limit", keys(&|d| d["at_limit"].as_array().cloned().unwrap_or_default())),
         ("Summary", keys(&|d| d.get("summary").cloned().into_iter().collect())),
         ("Blocked", keys(&|d| d["blocked"].as_array().cloned().unwrap_or_default())),
     ];
@@ -1079,10 +1081,14 @@ fn plan_format_md_tables_list_every_field() {
         assert_eq!(documented, fields, "the table under `## {heading}` in docs/plan-format.md");
     }
     // A field "Present: always" is in every object of its kind, whatever the outcome.
-    let always: [(&str, Vec<Json>); 4] = [
+    let always: [(&str, Vec<Json>); 5] = [
         ("Top level", documents.clone()),
         ("Steps", documents.iter().flat_map(steps).collect()),
         ("Risks", documents.iter().flat_map(|d| d["risks"].as_array().cloned().unwrap_or_default()).collect()),
+        (
+            "At the limit",
+            documents.iter().flat_map(|d| d["at_limit"].as_array().cloned().unwrap_or_default()).collect(),
+        ),
         ("Blocked", documents.iter().flat_map(|d| d["blocked"].as_array().cloned().unwrap_or_default()).collect()),
     ];
     for (heading, objects) in always {

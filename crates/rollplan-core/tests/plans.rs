@@ -279,3 +279,29 @@ fn roles_are_upgraded_in_policy_order_and_the_checker_holds_plans_to_it() {
     assert_ne!(unordered_roles, roles, "the case must show the order at work");
     assert_eq!(check(&cluster, &unordered_plan).unwrap_err().rule, "order");
 }
+
+#[test]
+fn the_checklist_says_which_skew_rule_is_at_its_limit_and_the_checker_holds_it_to_that() {
+    let analysis = analyze(&common::read("tests/cases/skew-at-limit.yaml"), Syntax::Yaml);
+    let cluster = analysis.validation.cluster.clone().unwrap();
+    let plan = analysis.plan().unwrap().clone();
+    let at = |step: usize| plan.at_limit_after(step).map(|span| span.message.as_str()).collect::<Vec<_>>();
+    assert_eq!(at(0), Vec::<&str>::new(), "nothing is apart before the first upgrade");
+    assert_eq!(at(1), ["agent 1 on A is 1 release older than api 2 on A (limit 1)"]);
+    assert_eq!(at(20), Vec::<&str>::new(), "every node ends on the target");
+    check(&cluster, &plan).unwrap();
+    let rule = |plan: &rollplan_core::plan::Plan| check(&cluster, plan).unwrap_err().rule;
+    // A limit left out, one said of the wrong pair, one said too long, and a miscounted summary are all refused.
+    let mut left_out = plan.clone();
+    left_out.at_limit.remove(0);
+    assert_eq!(rule(&left_out), "at-limit");
+    let mut wrong_pair = plan.clone();
+    wrong_pair.at_limit[0].message = "agent 1 on B is 1 release older than api 2 on A (limit 1)".to_owned();
+    assert_eq!(rule(&wrong_pair), "at-limit");
+    let mut too_long = plan.clone();
+    too_long.at_limit.last_mut().unwrap().last = plan.steps.len() - 1;
+    assert_eq!(rule(&too_long), "at-limit");
+    let mut miscounted = plan.clone();
+    miscounted.summary.skew_steps = 1;
+    assert_eq!(rule(&miscounted), "skew-steps");
+}

@@ -545,7 +545,7 @@ async fn a_large_cluster_is_summed_up_until_its_tables_are_asked_for() {
 
 /// The Kubernetes example on the page: each node's role, a dash for a
 /// component it does not run, the rules in words, and each hop its own
-/// step, named from and to.
+/// step, named from and to; the steps that take a skew rule to its limit say so.
 #[wasm_bindgen_test]
 async fn the_kubernetes_example_shows_roles_rules_and_hops() {
     forget_everything();
@@ -572,4 +572,11 @@ async fn the_kubernetes_example_shows_roles_rules_and_hops() {
         "the first hop is a step of its own: {titles:?}"
     );
     assert!(titles.iter().any(|title| title.contains("Upgrade cp1 kube-apiserver 1.29 → 1.30")), "{titles:?}");
+    // The steps after which the kube-apiservers are a release apart say that max_spread 1 is reached.
+    let at_limit = texts(&root, ".step .at-limit li");
+    assert_eq!(
+        at_limit.first().map(String::as_str),
+        Some("at the limit kube-apiserver runs 1.29 on cp1 and 1.28 on cp2: 1 release apart (limit 1)"),
+        "{at_limit:?}"
+    );
 }

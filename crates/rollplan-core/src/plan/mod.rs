@@ -27,6 +27,7 @@ mod hops;
 mod order;
 mod rolling;
 mod sim;
+mod skew_index;
 mod unlisted;
 mod whatif;
 mod window;
@@ -451,6 +452,23 @@ pub struct RiskSpan {
     pub last: usize,
 }
 
+/// A skew rule exactly at its limit for a run of steps: no hop may widen
+/// it further. Not a risk (nothing fails), but what a reviewer wants to see
+/// beside each step: "kube-apiserver runs 1.29 on cp1 and 1.28 on cp2: 1
+/// release apart (limit 1)". A new span begins when the pair that is at the
+/// limit changes, as the risks' spans do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitSpan {
+    /// The rule's place in [`Cluster::skew_rules`].
+    pub rule: usize,
+    /// The pairs at the limit, as [`crate::skew::at_limit`] says them.
+    pub message: String,
+    /// Index of the first step after which the rule is at its limit.
+    pub first: usize,
+    /// Index of the last step after which it still is (inclusive).
+    pub last: usize,
+}
+
 impl RiskSpan {
     /// Whether the risk stands after step `step` (an index into [`Plan::steps`]).
     pub fn stands_after(&self, step: usize) -> bool {
@@ -514,6 +532,10 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Every risk of the plan, ordered by the step it begins after, then by service.
     pub risks: Vec<RiskSpan>,
+    /// The skew rules at their limit, ordered by the step they begin after,
+    /// then by rule. Worked out for every step, also past
+    /// [`Summary::risks_through_step`]: they cost a few per upgrade.
+    pub at_limit: Vec<LimitSpan>,
     pub summary: Summary,
 }
 
@@ -524,6 +546,12 @@ impl Plan {
     pub fn risks_after(&self, step: usize) -> impl Iterator<Item = &Risk> {
         let begun = self.risks.partition_point(|span| span.first <= step);
         self.risks.get(..begun).unwrap_or_default().iter().filter(move |span| span.last >= step).map(|span| &span.risk)
+    }
+
+    /// The skew rules at their limit after step `step`, as [`Plan::risks_after`] finds risks.
+    pub fn at_limit_after(&self, step: usize) -> impl Iterator<Item = &LimitSpan> {
+        let begun = self.at_limit.partition_point(|span| span.first <= step);
+        self.at_limit.get(..begun).unwrap_or_default().iter().filter(move |span| span.last >= step)
     }
 
     /// For each step, the spans that begin after it and those that end with
@@ -571,6 +599,9 @@ impl Plan {
         };
         self.steps.iter().all(|step| action(&step.action))
             && self.risks.iter().all(|span| risk(&span.risk) && span.first <= span.last && span.last < self.steps.len())
+            && self.at_limit.iter().all(|span| {
+                span.rule < cluster.skew_rules().len() && span.first <= span.last && span.last < self.steps.len()
+            })
     }
 
     /// Replays the plan from the cluster's current state, one step at a time.

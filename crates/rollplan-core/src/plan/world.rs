@@ -13,9 +13,10 @@
 use std::collections::BTreeMap;
 
 use super::sim::{Sim, Work};
+use super::skew_index::SkewIndex;
 use super::unlisted::{self, GroupKey, Groups, Unlisted};
 use super::whatif::{self, Recomputed, Targets};
-use super::{Action, AtRisk, Plan, Risk, RiskKind, RiskLevel, RiskSpan, State, Step, Summary, details};
+use super::{Action, AtRisk, Hop, LimitSpan, Plan, Risk, RiskKind, RiskLevel, RiskSpan, State, Step, Summary, details};
 use crate::model::{Cluster, NodeId, ServiceId, SkewLevel};
 use crate::skew;
 
@@ -46,12 +47,29 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     let mut risks_through: Option<usize> = None;
     // The span of each skew rule's current breach, if it has one.
     let mut open_skew: Vec<Option<usize>> = vec![None; cluster.skew_rules().len()];
-    let mut skew_steps = 0;
+    let mut skew = SkewRecord::new(cluster, &sim.state);
     for (index, action) in actions.into_iter().enumerate() {
         let (title, details) = details::describe(cluster, &sim.state, &action);
         totals.count(&sim.state, &action, details.minutes);
+        let hops = match &action {
+            Action::Upgrade { node, components } => Some((*node, components.clone())),
+            _ => None,
+        };
+        if let Some((node, hops)) = &hops {
+            skew.index.leave(cluster, &sim.state, *node, Some(hops));
+        }
         sim.apply(action.clone());
         unlisted.after_step(&sim, &action);
+        // Releases change only with an upgrade: the skew rules are looked at
+        // after the first step (all of them) and after each upgrade (those
+        // of the components it moves).
+        if let Some((node, hops)) = &hops {
+            skew.index.enter(cluster, &sim.state, *node, Some(hops));
+        }
+        if index == 0 || hops.is_some() {
+            skew.look(cluster, &sim.state, index, hops.as_ref().map(|(_, hops)| hops.as_slice()), work);
+        }
+        skew.count_step();
         if risks_through.is_some() {
             steps.push(Step { action, title, details, risk_count: 0 });
             continue;
@@ -129,38 +147,27 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
             }
         }
         // Skew rules of level `warn`: each broken one is a risk while it
-        // stands, begun anew when what breaks it changes. Only an upgrade
-        // changes releases, so only the first step and upgrades look.
-        if index == 0 || matches!(action, Action::Upgrade { .. }) {
-            for (rule, slot) in open_skew.iter_mut().enumerate() {
-                let Some(definition) = cluster.skew_rules().get(rule).filter(|r| r.level == SkewLevel::Warn) else {
-                    continue;
-                };
-                work.add(cluster.nodes().len());
-                let gap = skew::breach(cluster, definition, |node, c| sim.state.node(node).version(c))
-                    .map(|gap| gap.describe(cluster, definition));
-                let current = slot.and_then(|span| risks.get(span)).map(|span| span.risk.releases.clone());
-                if gap == current {
-                    continue;
-                }
-                if let Some(span) = slot.take().and_then(|span| risks.get_mut(span)) {
-                    span.last = index.saturating_sub(1);
-                }
-                if let Some(releases) = gap {
-                    *slot = Some(risks.len());
-                    let risk = Risk {
-                        kind: RiskKind::VersionSkew,
-                        level: RiskLevel::Warning,
-                        at: AtRisk::Rule { rule },
-                        target: None,
-                        releases,
-                    };
-                    risks.push(RiskSpan { risk, first: index, last: index });
-                }
+        // stands, begun anew when what breaks it changes.
+        for (rule, slot) in open_skew.iter_mut().enumerate() {
+            let breach = skew.breach.get(rule).cloned().flatten();
+            let current = slot.and_then(|span| risks.get(span)).map(|span| &span.risk.releases);
+            if breach.as_ref() == current {
+                continue;
             }
-        }
-        if open_skew.iter().any(Option::is_some) {
-            skew_steps += 1;
+            if let Some(span) = slot.take().and_then(|span| risks.get_mut(span)) {
+                span.last = index.saturating_sub(1);
+            }
+            if let Some(releases) = breach {
+                *slot = Some(risks.len());
+                let risk = Risk {
+                    kind: RiskKind::VersionSkew,
+                    level: RiskLevel::Warning,
+                    at: AtRisk::Rule { rule },
+                    target: None,
+                    releases,
+                };
+                risks.push(RiskSpan { risk, first: index, last: index });
+            }
         }
         steps.push(Step { action, title, details, risk_count: standing + grouped });
         if risks.len() > risk_limit {
@@ -178,8 +185,84 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     summary.risks_through_step = risks_through.filter(|&through| through < steps.len());
     summary.moves = sim.moves;
     summary.mixed_version_steps = sim.mixed_steps;
-    summary.skew_steps = skew_steps;
-    Plan { steps, risks, summary }
+    summary.skew_steps = skew.steps;
+    let at_limit = skew.finish(steps.len());
+    Plan { steps, risks, at_limit, summary }
+}
+
+/// What the skew rules are like step by step: which `warn` rule is broken
+/// (and how), which rule is at its limit, and the steps with a broken
+/// `warn` rule. Kept for every step, past the risks' cut too.
+struct SkewRecord {
+    index: SkewIndex,
+    /// For each rule of level `warn`: how it is broken now, if it is.
+    breach: Vec<Option<String>>,
+    /// For each rule: the open span of its current limit, if it is at it.
+    open: Vec<Option<usize>>,
+    spans: Vec<LimitSpan>,
+    /// Steps after which some `warn` rule is broken.
+    steps: usize,
+}
+
+impl SkewRecord {
+    fn new(cluster: &Cluster, state: &State) -> SkewRecord {
+        let rules = cluster.skew_rules().len();
+        SkewRecord {
+            index: SkewIndex::new(cluster, state),
+            breach: vec![None; rules],
+            open: vec![None; rules],
+            spans: Vec::new(),
+            steps: 0,
+        }
+    }
+
+    /// Looks again at the rules `hops` concern (all of them when `None`)
+    /// in `state`, the state after step `step`.
+    fn look(&mut self, cluster: &Cluster, state: &State, step: usize, hops: Option<&[Hop]>, work: &Work) {
+        for (rule, definition) in cluster.skew_rules().iter().enumerate() {
+            if hops.is_some_and(|hops| !SkewIndex::concerns(cluster, rule, hops)) {
+                continue;
+            }
+            work.add(1);
+            let gaps = self.index.gaps(cluster, state, rule);
+            if definition.level == SkewLevel::Warn
+                && let Some(slot) = self.breach.get_mut(rule)
+            {
+                *slot = gaps.iter().find(|gap| gap.breaks()).map(|gap| gap.describe(cluster, definition));
+            }
+            let message = skew::at_limit(cluster, definition, &gaps);
+            let Some(slot) = self.open.get_mut(rule) else { continue };
+            let current = slot.and_then(|span| self.spans.get(span)).map(|span| &span.message);
+            if message.as_ref() == current {
+                continue;
+            }
+            if let Some(span) = slot.take().and_then(|span| self.spans.get_mut(span)) {
+                span.last = step.saturating_sub(1);
+            }
+            if let Some(message) = message {
+                *slot = Some(self.spans.len());
+                self.spans.push(LimitSpan { rule, message, first: step, last: step });
+            }
+        }
+    }
+
+    fn count_step(&mut self) {
+        if self.breach.iter().any(Option::is_some) {
+            self.steps += 1;
+        }
+    }
+
+    /// The spans, those still open ended with the last of `steps` steps, in
+    /// the order [`Plan::at_limit`] keeps.
+    fn finish(mut self, steps: usize) -> Vec<LimitSpan> {
+        for span in self.open.into_iter().flatten() {
+            if let Some(span) = self.spans.get_mut(span) {
+                span.last = steps.saturating_sub(1);
+            }
+        }
+        self.spans.sort_by_key(|span| (span.first, span.rule));
+        self.spans
+    }
 }
 
 /// The services whose risk `action` (already applied to `sim`) may have

@@ -76,6 +76,7 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
                         plan={props.plan.clone()}
                         moves={Rc::<[String]>::from(props.plan.steps.get(index).map(|step| move_lines(&props.cluster, &step.action)).unwrap_or_default())}
                         risks={Rc::<[RiskLine]>::from(risk_lines(&props.cluster, props.plan.risks_after(index)))}
+                        at_limit={props.plan.at_limit_after(index).map(|span| span.message.clone()).collect::<Rc<[String]>>()}
                         {index}
                         done={props.done.contains(&index)}
                         current={props.current == Some(index)}

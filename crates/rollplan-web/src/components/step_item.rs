@@ -1,5 +1,6 @@
 //! One step of the checklist: its checkbox, title, what to check before and
-//! after, the interruption and duration, and its risks as badges.
+//! after, the interruption and duration, the skew rules at their limit,
+//! and its risks as badges.
 //!
 //! A component of its own so that ticking one step re-renders only that step.
 
@@ -25,6 +26,8 @@ pub struct StepItemProps {
     /// What a node failure would bring after this step, a line for the
     /// services of a node that would fare alike (`report::risk_lines`).
     pub risks: Rc<[RiskLine]>,
+    /// The skew rules at their limit after this step, a sentence each.
+    pub at_limit: Rc<[String]>,
     pub index: usize,
     pub done: bool,
     /// The first step not done: what to do next.
@@ -49,6 +52,7 @@ impl PartialEq for StepItemProps {
         index == other.index
             && self.moves == other.moves
             && self.risks == other.risks
+            && self.at_limit == other.at_limit
             && self.done == other.done
             && self.current == other.current
             && self.selected == other.selected
@@ -155,6 +159,13 @@ pub fn StepItem(props: &StepItemProps) -> Html {
                     <dt>{ "Interruption" }</dt><dd>{ &details.interruption }</dd>
                     <dt>{ "Rollback" }</dt><dd class={classes!("rollback", (!details.reversible).then_some("irreversible"))}>{ &details.rollback }</dd>
                 </dl>
+                if !props.at_limit.is_empty() {
+                    <ul class="at-limit" aria-label="Skew rules at their limit after this step">
+                        { for props.at_limit.iter().map(|line| html! {
+                            <li><span class="badge at-limit-badge" title="No upgrade may widen this skew further until it narrows">{ "at the limit" }</span>{ " " }{ line }</li>
+                        }) }
+                    </ul>
+                }
                 if !risks.is_empty() {
                     <ul class="risks" aria-label="Risks if a node fails after this step">
                         { for risks.iter().take(RISKS_SHOWN).map(risk) }
