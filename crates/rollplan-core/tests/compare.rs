@@ -77,3 +77,41 @@ fn a_sixteen_node_farm_fits_in_a_link() {
     let url = link("https://intranet.example/tools/rollplan/", &farm);
     assert!(url.len() < 2_000, "the 16-node link is {} characters", url.len());
 }
+
+/// A component given a path: each hop is a step of its own, named from and
+/// to, so a comparison shows the one step the earlier plan had as removed
+/// and the hops that replace it as added, and the node's pause and resume
+/// as the same steps.
+#[test]
+fn a_path_given_to_a_component_shows_its_hops_as_the_steps_that_replace_one() {
+    let text = common::read("tests/examples/kubernetes-1.28-to-1.30.yaml");
+    let sequential = |name: &str, text: &str| {
+        let header =
+            format!("  {name}:\n    releases: [\"1.27\", \"1.28\", \"1.29\", \"1.30\"]\n    target: \"1.30\"\n");
+        assert!(text.contains(&header), "{name}");
+        text.replace(&header, &format!("{header}    path: sequential\n"))
+    };
+    let revised = sequential("kube-proxy", &sequential("kubelet", &text));
+    let result = comparison(&planned(&text), &planned(&revised));
+    let titles = |wanted: fn(&Change) -> Option<&str>| result.changes.iter().filter_map(wanted).collect::<Vec<_>>();
+    let added = titles(|c| match c {
+        Change::Added { title, .. } => Some(title.as_str()),
+        _ => None,
+    });
+    let removed = titles(|c| match c {
+        Change::Removed { title, .. } => Some(title.as_str()),
+        _ => None,
+    });
+    assert!(removed.contains(&"Upgrade w1 to kubelet 1.30, kube-proxy 1.30"), "{removed:?}");
+    for hop in [
+        "Upgrade w1 kubelet 1.28 → 1.29, kube-proxy 1.28 → 1.29",
+        "Upgrade w1 kubelet 1.29 → 1.30, kube-proxy 1.29 → 1.30",
+    ] {
+        assert!(added.contains(&hop), "{hop}: {added:?}");
+    }
+    assert!(
+        result.changes.iter().all(|c| !matches!(c, Change::Added { title, .. } | Change::Removed { title, .. } if title.starts_with("Pause w") || title.starts_with("Resume w"))),
+        "a worker's pause and resume are the same steps: {:#?}",
+        result.changes
+    );
+}
