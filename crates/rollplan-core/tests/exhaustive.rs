@@ -5,13 +5,8 @@
 //! planner, the checker or `skew.rs`), tries every sequence of pause,
 //! upgrade (any set of hops at once), resume and move steps, and finds the
 //! fewest moves; the planner must find a plan exactly when one exists, and
-//! one with that many moves.
-//!
-//! Services do not fail back here (`failback: none`): with failback the
-//! planner still misses plans that send a service home early to make room
-//! (the `#[ignore]`d `known_gap_sending_a_service_home_early_to_make_room`
-//! in properties.rs; this search finds such clusters within 1,000 cases),
-//! which the waves issue closes.
+//! one with that many moves. At 2,000 cases it does; at 5,000 the search
+//! also finds the gap kept below as an `#[ignore]`d test.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -53,7 +48,7 @@ proptest! {
     }
 }
 
-/// Without failback (see the top), 2 to 4 nodes, two components of three releases (each with a path of its
+/// 2 to 4 nodes, two components of three releases (each with a path of its
 /// own), up to 2 services using the first, up to 3 skew rules of level
 /// `error` that the start and the targets keep (as validation demands),
 /// and, with roles, an order and a second component that odd nodes do not run.
@@ -64,7 +59,7 @@ fn small_cluster_with_rules() -> impl Strategy<Value = Cluster> {
         prop::collection::vec((0usize..64, any::<u32>(), 0usize..64, Just(1u32)), 0..=2),
         (0usize..3, 0usize..3),
         (0usize..3, prop_oneof![Just(Quorum::Majority), Just(Quorum::Disk), Just(Quorum::None)]),
-        Just(Failback::None),
+        prop_oneof![Just(Failback::None), Just(Failback::Original), Just(Failback::Verify)],
         prop::collection::vec((any::<bool>(), any::<bool>(), any::<bool>(), 0u32..3, 0u32..3, any::<bool>()), 0..=3),
     )
         .prop_map(|(node_count, node_seeds, service_seeds, paths, (roles, quorum), failback, rule_seeds)| {
@@ -313,4 +308,73 @@ fn the_generator_reaches_every_rule_and_outcome() {
         assert!(*count >= 30, "only {count} of 300 clusters have {what}: {seen:?}");
     }
     assert_eq!(seen.len(), 6, "{seen:?}");
+}
+
+/// The planner's moves for a description, and the search's fewest.
+fn planner_and_optimum(description: &str) -> (Option<usize>, Option<usize>) {
+    let cluster = rollplan_core::validate_as(description, rollplan_core::Syntax::Yaml).cluster.expect("valid");
+    let planned = match plan(&cluster) {
+        Outcome::Planned(plan) => {
+            assert_eq!(check(&cluster, &plan), Ok(()));
+            Some(plan.summary.moves)
+        }
+        Outcome::Blocked(_) => None,
+    };
+    (planned, fewest_moves(&cluster))
+}
+
+/// Found by the search above: every node passes through release 2 of `a`
+/// (kube-apiserver-like, `max_spread: 1`), so each is visited twice. N1
+/// (empty) goes first; S0 must then park on a node that is not done. On N1,
+/// which is a hop further along, it moves once more (with S1, onto N2 once
+/// N2 is done): 4 moves. On N2, in S0's owners' order, it is drained again
+/// with S1 onto N0 and back: 5.
+#[test]
+fn a_service_parked_on_a_node_further_along_its_path_moves_again_sooner() {
+    let description = "\
+format: 1
+cluster: S
+components:
+  a: {title: A, releases: ['1', '2', '3'], target: '3', path: sequential, minutes: 10}
+  b: {title: B, releases: ['1', '2', '3'], target: '3', minutes: 10}
+nodes:
+  - {name: N0, versions: {a: '1', b: '1'}}
+  - {name: N1, versions: {a: '1', b: '1'}}
+  - {name: N2, versions: {a: '1', b: '2'}}
+services:
+  - {name: S0, on: N0, owners: [N2, N0, N1], uses: [a]}
+  - {name: S1, on: N2, owners: [N2, N0, N1], uses: [a]}
+skew:
+  - {component: a, max_spread: 1}
+policy: {max_down: 1, quorum: majority, failback: none}
+";
+    assert_eq!(planner_and_optimum(description), (Some(4), Some(4)));
+}
+
+/// A gap the search above finds (at 5,000 cases), not yet closed: N0
+/// already runs `a` 3, so S0 can only go to N2 once N2 runs 3 as well; N2
+/// (capacity 1) must first send S1 away, and S1 must go to N1 (not N0, from
+/// where it could go nowhere: N2 full, N1 older), to come to N0 only when
+/// N1's turn comes. 3 moves; the planner's drains send S1 to N0 (owners'
+/// order, or the roomiest) and then find no room, so it reports the order
+/// as the block. Run with `cargo test -p rollplan-core --test exhaustive -- --ignored`.
+#[test]
+#[ignore = "known planner gap: a drain target that leaves the next drain no room (3 moves exist; blocked)"]
+fn known_gap_a_drain_target_that_leaves_the_next_drain_no_room() {
+    let description = "\
+format: 1
+cluster: S
+components:
+  a: {title: A, releases: ['1', '2', '3'], target: '3', minutes: 10}
+  b: {title: B, releases: ['1', '2', '3'], target: '3', minutes: 10}
+nodes:
+  - {name: N0, role: r0, versions: {a: '3', b: '2'}}
+  - {name: N1, role: r1, versions: {a: '1'}}
+  - {name: N2, role: r0, versions: {a: '1', b: '1'}, capacity: 1}
+services:
+  - {name: S0, on: N0, owners: [N0, N2], uses: [a]}
+  - {name: S1, on: N2, owners: [N2, N0, N1], uses: [a]}
+policy: {max_down: 1, quorum: majority, failback: none, order: [r0]}
+";
+    assert_eq!(planner_and_optimum(description), (Some(3), Some(3)));
 }

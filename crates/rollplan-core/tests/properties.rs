@@ -304,16 +304,14 @@ fn fewest_moves(cluster: &Cluster) -> Option<usize> {
     None
 }
 
-/// A gap the exhaustive comparison found (proptest seed `cc c053d600`), not
-/// yet closed: N2 already runs the target and is full (S0 and S2 would both
+/// A gap the exhaustive comparison found (proptest seed `cc c053d600`), now
+/// closed: N2 already runs the target and is full (S0 and S2 would both
 /// need it), N1 takes no services. The fewest moves is 4: drain N3 onto N2,
 /// upgrade N3, send S1 home (which also frees N2), drain N0 onto N2, upgrade
-/// N0, fail S2 back. The planner instead moves S0 off N2 and back (6 moves):
-/// its drains never send a service home early to make room. Run with
-/// `cargo test -p rollplan-core --test properties -- --ignored`.
+/// N0, fail S2 back. A planner that never sends a service home early moves
+/// S0 off N2 and back instead (6 moves).
 #[test]
-#[ignore = "known planner gap: 6 moves where 4 suffice (a service sent home early would make room)"]
-fn known_gap_sending_a_service_home_early_to_make_room() {
+fn sending_a_service_home_early_makes_room_for_a_later_drain() {
     let description = "\
 format: 1
 cluster: S

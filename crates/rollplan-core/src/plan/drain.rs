@@ -200,8 +200,12 @@ impl Matching<'_, '_> {
         let (mut lazy, mut sorted);
         let candidates: &mut dyn Iterator<Item = NodeId> = if self.preference == Preference::Roomiest {
             let mut roomiest: Vec<NodeId> = in_order.collect();
-            // Stable: home first, then upgraded nodes, as above; the roomiest first within each.
-            roomiest.sort_by_key(|&t| (!sim.is_done(t), Some(t) != home, std::cmp::Reverse(sim.room(t))));
+            // Stable: home first, then upgraded nodes, as above; the roomiest
+            // first within each, and of nodes not done, those with the fewest
+            // hops left (on a release path, the node that is further along
+            // is done sooner, and its guests move on sooner).
+            roomiest
+                .sort_by_key(|&t| (!sim.is_done(t), Some(t) != home, std::cmp::Reverse(sim.room(t)), sim.hops_left(t)));
             sorted = roomiest.into_iter();
             &mut sorted
         } else {

@@ -37,11 +37,7 @@ pub(super) fn run(sim: &mut Sim<'_>) -> Result<(), NoPlan> {
                 moves.push(step);
                 next = away.offered_by(home);
             }
-            sim.record(match moves.as_slice() {
-                [Move { service, from, to }] if verify => Action::Verify { service: *service, from: *from, to: *to },
-                [Move { service, from, to }] => Action::Move { service: *service, from: *from, to: *to },
-                _ => Action::Failback { node: home, moves, verify },
-            });
+            sim.record(failback_step(home, moves, verify));
             continue;
         }
         // A cycle: step one service aside to any node with room that is not its home.
@@ -61,6 +57,53 @@ pub(super) fn run(sim: &mut Sim<'_>) -> Result<(), NoPlan> {
         Some(still_away) => Err(stuck(sim, still_away)),
         None => Ok(()),
     }
+}
+
+/// The step that brings `moves` home to `home`: a move (a verifying one
+/// with `failback: verify`) for one service, a `failback` for several.
+fn failback_step(home: NodeId, moves: Vec<Move>, verify: bool) -> Action {
+    match moves.as_slice() {
+        [Move { service, from, to }] if verify => Action::Verify { service: *service, from: *from, to: *to },
+        [Move { service, from, to }] => Action::Move { service: *service, from: *from, to: *to },
+        _ => Action::Failback { node: home, moves, verify },
+    }
+}
+
+/// `sim` with the services whose home is `node` brought back to it right
+/// away, as many as it has room for, in the description's order: `None`
+/// when failback is off, `node` has upgrades left (it is paused again
+/// later) or none can come back. Each such move is one the plan makes
+/// anyway, only sooner; the search tries it beside leaving them away,
+/// because a service back home early frees room elsewhere (the drain of a
+/// later node may need the node it sat on).
+pub(super) fn home_early<'c>(sim: &Sim<'c>, node: NodeId) -> Option<Sim<'c>> {
+    let policy = sim.cluster.policy().failback;
+    if policy == Failback::None || !sim.is_done(node) || !sim.state.node(node).up {
+        return None;
+    }
+    let room = sim.room(node);
+    let coming: Vec<ServiceId> = sim
+        .cluster
+        .service_ids()
+        .filter(|&service| {
+            sim.cluster.service(service).on == node
+                && sim.state.service(service).online
+                && sim.location(service) != node
+                && sim.not_older(service, node)
+        })
+        .take(room)
+        .collect();
+    if coming.is_empty() {
+        return None;
+    }
+    let mut early = sim.clone();
+    let moves: Vec<Move> =
+        coming.into_iter().map(|service| Move { service, from: early.location(service), to: node }).collect();
+    for &step in &moves {
+        early.shift(step);
+    }
+    early.record(failback_step(node, moves, policy == Failback::Verify));
+    Some(early)
 }
 
 /// The order services go home in: those whose home was upgraded last first, then by declaration.

@@ -19,6 +19,7 @@
 //! the later phases, so plans are compared whole.
 
 use super::drain::{Drain, Mode, Preference, drain, no_room};
+use super::failback;
 use super::hops;
 use super::order::{Key, Order};
 use super::sim::Sim;
@@ -120,9 +121,19 @@ impl<'c> Search<'c, '_> {
             let mut next = sim.clone();
             upgrade_node(&mut next, &drain);
             let rest: Vec<NodeId> = pending.iter().copied().filter(|&n| n != drain.node || !next.is_done(n)).collect();
-            self.descend(next, rest)?;
+            // Second, and kept only when strictly better: the node's own services brought home at once.
+            let early = failback::home_early(&next, drain.node);
+            self.descend(next, rest.clone())?;
             if self.budget == 0 {
                 return Ok(());
+            }
+            if let Some(early) = early {
+                // Charged as a drain would be: the branch doubles what follows, and the budget bounds the time.
+                self.budget = self.budget.saturating_sub(rest.len().max(1));
+                self.descend(early, rest)?;
+                if self.budget == 0 {
+                    return Ok(());
+                }
             }
         }
         Ok(())

@@ -404,6 +404,14 @@ impl<'c> Sim<'c> {
             .collect()
     }
 
+    /// How many hops `node` has left to its targets, over the components it runs.
+    pub fn hops_left(&self, node: NodeId) -> usize {
+        self.cluster
+            .component_ids()
+            .filter_map(|c| Some(self.cluster.component(c).hops_from(self.state.node(node).version(c)?).len()))
+            .sum()
+    }
+
     /// Whether `node` has a hop of a rolling component it may take now.
     pub fn can_step(&self, node: NodeId) -> bool {
         !self.done[node] && (self.cluster.skew_rules().is_empty() || !self.next_hops(node, self.rolling).is_empty())
