@@ -1,8 +1,8 @@
 //! The nodes indexed by where their releases sit on each skew rule's
 //! scale, so that recording a plan answers "how wide is each rule now"
 //! ([`skew::gaps`]) in time logarithmic in the nodes rather than by walking
-//! them after every upgrade: a Kubernetes cluster of 4,096 nodes has as
-//! many upgrade steps, each touching the rules of the components it moves.
+//! them after every upgrade: a Kubernetes cluster has an upgrade step per
+//! node and hop, each touching the rules of the components it moves.
 //!
 //! It answers exactly as [`skew::gaps`] does, the same pair named when
 //! several are equally wide (the node first in the description), since the
