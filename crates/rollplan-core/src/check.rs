@@ -103,11 +103,12 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
         // Where services would fail over to, found once for the state the step leads to.
         let open = replay.open_nodes();
         replay.update_accountable(open);
-        replay.invariants(open).map_err(|(rule, message)| fail(rule, message))?;
-        // The skew rules the plan says are at their limit after the step must be exactly those that are.
+        // Only an upgrade changes releases: each rule's gaps are found again after one (and the first step).
         if index == 0 || matches!(step.action, Action::Upgrade { .. }) {
             gaps = replay.skew_gaps();
         }
+        replay.invariants(open, &gaps).map_err(|(rule, message)| fail(rule, message))?;
+        // The skew rules the plan says are at their limit after the step must be exactly those that are.
         let rules = cluster.skew_rules();
         let mut shown: Vec<(usize, &str)> =
             plan.at_limit_after(index).map(|span| (span.rule, span.message.as_str())).collect();
@@ -118,11 +119,7 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
             .enumerate()
             .filter_map(|(index, (rule, gaps))| Some((index, skew::at_limit(cluster, rule, gaps)?)))
             .collect();
-        if !shown
-            .iter()
-            .map(|&(rule, text)| (rule, text))
-            .eq(expected.iter().map(|(rule, text)| (*rule, text.as_str())))
-        {
+        if !shown.iter().copied().eq(expected.iter().map(|(rule, text)| (*rule, text.as_str()))) {
             return Err(fail(
                 "at-limit",
                 format!("the plan says these skew rules are at their limit: {shown:?}, but they are {expected:?}"),
@@ -151,7 +148,7 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
             .map(|r| (r.kind, r.level, r.target, r.node(), r.services().to_vec(), r.count(), r.rule()))
             .collect();
         shown.sort_unstable();
-        let expected = replay.risks(open);
+        let expected = replay.risks(open, &gaps);
         let expected_count: usize = expected.iter().map(|key| key.5).sum();
         if shown != expected {
             return Err(fail(
@@ -514,7 +511,8 @@ impl<'c> CheckedCluster<'c> {
         Ok(())
     }
 
-    fn invariants(&self, open: [Option<NodeId>; 2]) -> Result<(), Broken> {
+    /// `gaps`: each skew rule's widest gaps in the current state ([`CheckedCluster::skew_gaps`]).
+    fn invariants(&self, open: [Option<NodeId>; 2], gaps: &[Vec<skew::Gap>]) -> Result<(), Broken> {
         let cluster = self.cluster;
         let total = self.nodes.len();
         let down = self.nodes.iter().filter(|n| n.paused).count();
@@ -533,9 +531,9 @@ impl<'c> CheckedCluster<'c> {
             return Err(("quorum", format!("{up} of {total} nodes up loses quorum")));
         }
         // Skew rules of level `error` hold in every state (validation refuses a start that breaks one).
-        for (index, rule) in cluster.skew_rules().iter().enumerate() {
+        for (index, (rule, gaps)) in cluster.skew_rules().iter().zip(gaps).enumerate() {
             if rule.level == SkewLevel::Error
-                && let Some(gap) = skew::breach(cluster, rule, |node, c| self.nodes[node].version(c))
+                && let Some(gap) = gaps.iter().find(|gap| gap.breaks())
             {
                 return Err((
                     "skew",
@@ -624,7 +622,7 @@ impl<'c> CheckedCluster<'c> {
     /// owners are left out are grouped by how they would fare (kind, level,
     /// target and the releases that differ): a group on one node is a risk
     /// per service, a group on several nodes one risk that counts them.
-    fn risks(&self, open: [Option<NodeId>; 2]) -> Vec<RiskKey> {
+    fn risks(&self, open: [Option<NodeId>; 2], gaps: &[Vec<skew::Gap>]) -> Vec<RiskKey> {
         type Fate<'r> = (RiskKind, RiskLevel, Option<NodeId>, Vec<(ComponentId, Option<&'r str>, Option<&'r str>)>);
         let mut risks = Vec::new();
         let mut groups: std::collections::BTreeMap<Fate, Vec<(NodeId, ServiceId)>> = std::collections::BTreeMap::new();
@@ -672,10 +670,8 @@ impl<'c> CheckedCluster<'c> {
         }
         // A skew rule of level `warn` that the state breaks is a risk of its own.
         let cluster = self.cluster;
-        for (index, rule) in cluster.skew_rules().iter().enumerate() {
-            if rule.level == SkewLevel::Warn
-                && skew::breach(cluster, rule, |node, c| self.nodes[node].version(c)).is_some()
-            {
+        for (index, (rule, gaps)) in cluster.skew_rules().iter().zip(gaps).enumerate() {
+            if rule.level == SkewLevel::Warn && gaps.iter().any(skew::Gap::breaks) {
                 risks.push((RiskKind::VersionSkew, RiskLevel::Warning, None, None, Vec::new(), 0, Some(index)));
             }
         }
