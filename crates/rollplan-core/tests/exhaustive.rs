@@ -13,14 +13,13 @@ use std::collections::{HashMap, VecDeque};
 use proptest::prelude::*;
 use rollplan_core::check::check;
 use rollplan_core::model::{
-    Cluster, Component, Failback, MixedFailover, Node, NodeId, Policy, Quorum, ReleasePath, SkewLevel, SkewLimit,
-    SkewRule, SkewScope,
+    Cluster, Failback, Node, NodeId, Policy, Quorum, ReleasePath, SkewLevel, SkewLimit, SkewRule, SkewScope,
 };
 use rollplan_core::plan::{Action, Outcome, plan};
 
 #[path = "common/arbitrary.rs"]
 mod arbitrary;
-use arbitrary::{Draft, services_from};
+use arbitrary::{Draft, plain_component, services_from};
 
 /// Every component's releases; the target is the last.
 const RELEASES: [&str; 3] = ["1", "2", "3"];
@@ -68,19 +67,7 @@ fn small_cluster_with_rules() -> impl Strategy<Value = Cluster> {
                 1 => ReleasePath::Sequential,
                 _ => ReleasePath::Stops(vec!["2".to_owned()]),
             };
-            let component = |name: &str, path| Component {
-                name: name.into(),
-                title: name.to_uppercase(),
-                releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(),
-                target: "3".into(),
-                rolling: true,
-                mixed_failover: MixedFailover::Warn,
-                reboot: true,
-                minutes: Some(10),
-                reversible: true,
-                finalize: None,
-                path,
-            };
+            let component = |name: &str, path| plain_component(name, &name.to_uppercase(), &RELEASES, "3", path);
             let nodes: Vec<Node> = node_seeds
                 .iter()
                 .take(node_count)

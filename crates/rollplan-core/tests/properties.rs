@@ -15,7 +15,7 @@ use rollplan_core::skew;
 
 #[path = "common/arbitrary.rs"]
 mod arbitrary;
-use arbitrary::{Draft, RELEASES, cluster, services_from};
+use arbitrary::{Draft, RELEASES, cluster, plain_component, services_from};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
@@ -106,7 +106,7 @@ proptest! {
     #[test]
     fn active_passive_pairs_follow_the_seed_order(active in 0usize..2, failback in prop_oneof![Just(Failback::Original), Just(Failback::Verify)]) {
         let passive = 1 - active;
-        let component = Component { name: "exchange".into(), title: "Exchange".into(), releases: RELEASES.iter().map(|r| (*r).to_owned()).collect(), target: "R2".into(), rolling: true, mixed_failover: MixedFailover::Warn, reboot: true, minutes: Some(40), reversible: true, finalize: None, path: ReleasePath::Direct };
+        let component = Component { minutes: Some(40), ..plain_component("exchange", "Exchange", &RELEASES, "R2", ReleasePath::Direct) };
         let nodes = (0..2).map(|i| Node { name: format!("NODE{}", i + 1), versions: vec![Some("R1".into())], capacity: Some(1), role: None }).collect();
         let cluster = Cluster::new("pair".into(), vec![component], nodes, vec![ServiceParts { name: "EVS1".into(), on: active, owners: Some(vec![0, 1]), uses: vec![0] }], Policy { quorum: Quorum::Disk, failback, ..Policy::default() }).unwrap();
         let Outcome::Planned(plan) = plan(&cluster) else { panic!("a pair always has a plan") };
@@ -169,19 +169,7 @@ fn small_rolling_cluster() -> impl Strategy<Value = Cluster> {
         prop_oneof![Just(Failback::None), Just(Failback::Verify)],
     )
         .prop_map(|(node_count, node_seeds, service_seeds, (max_down, quorum), failback)| {
-            let component = Component {
-                name: "c".into(),
-                title: "C".into(),
-                releases: vec!["old".into(), "new".into()],
-                target: "new".into(),
-                rolling: true,
-                mixed_failover: MixedFailover::Warn,
-                reboot: true,
-                minutes: Some(10),
-                reversible: true,
-                finalize: None,
-                path: ReleasePath::Direct,
-            };
+            let component = plain_component("c", "C", &["old", "new"], "new", ReleasePath::Direct);
             let nodes: Vec<Node> = node_seeds
                 .iter()
                 .take(node_count)

@@ -12,6 +12,24 @@ use rollplan_core::model::{
 
 pub const RELEASES: [&str; 3] = ["R0", "R1", "R2"];
 
+/// The plain component of the small-cluster tests: rolling, mixed
+/// failover a warning, a reboot, 10 minutes, reversible, no finalize.
+pub fn plain_component(name: &str, title: &str, releases: &[&str], target: &str, path: ReleasePath) -> Component {
+    Component {
+        name: name.into(),
+        title: title.into(),
+        releases: releases.iter().map(|r| (*r).to_owned()).collect(),
+        target: target.into(),
+        rolling: true,
+        mixed_failover: MixedFailover::Warn,
+        reboot: true,
+        minutes: Some(10),
+        reversible: true,
+        finalize: None,
+        path,
+    }
+}
+
 /// A component with ordered releases, some not rolling, some forbidding
 /// mixed failover, some irreversible or ending with a `finalize` step, some
 /// with a path through the releases between (every one, or a stop).
