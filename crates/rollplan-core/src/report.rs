@@ -63,6 +63,16 @@ fn summary_line(summary: &Summary) -> String {
     } else {
         format!("about {} min", summary.estimated_minutes)
     };
+    // With waves of several nodes, the wall clock and the work part ways.
+    let estimate = if summary.work_minutes > summary.wall_clock_minutes {
+        format!(
+            "{estimate} on the wall clock in {} ({} min of work)",
+            plural(summary.waves, "wave", "waves"),
+            summary.work_minutes
+        )
+    } else {
+        estimate
+    };
     let risks = summary
         .risks_through_step
         .map(|through| format!(", what-if risks worked out for steps 1 to {through} only"))
@@ -313,7 +323,11 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     let _ = writeln!(out, "{}\n", summary_line(&plan.summary));
     let cut = plan.summary.risks_through_step;
     let limits = limits_begun(plan);
+    let headings = wave_headings(cluster, plan);
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
+        if let Some(Some(heading)) = headings.get(index) {
+            let _ = writeln!(out, "     {heading}");
+        }
         let _ = writeln!(out, "{:>3}. {}{}", index + 1, step.title, irreversible_mark(step));
         if Some(index) == cut
             && let Some(line) = risks_cut_line(plan)
@@ -343,6 +357,39 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     out
 }
 
+/// For each step, the heading a checklist puts before it: at the first step
+/// of a wave that takes several nodes down, "Wave 3: NODE5, NODE6, NODE7 —
+/// these may be done in parallel". A wave of one node needs no heading.
+pub fn wave_headings(cluster: &Cluster, plan: &Plan) -> Vec<Option<String>> {
+    let mut headings = vec![None; plan.steps.len()];
+    let mut start = 0;
+    while let Some(first) = plan.steps.get(start) {
+        let end = plan
+            .steps
+            .iter()
+            .skip(start)
+            .position(|step| step.wave != first.wave)
+            .map_or(plan.steps.len(), |n| start + n);
+        let nodes: Vec<&str> = plan
+            .steps
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|step| match step.action {
+                Action::Pause { node } => Some(cluster.node(node).name.as_str()),
+                _ => None,
+            })
+            .collect();
+        if nodes.len() > 1
+            && let Some(slot) = headings.get_mut(start)
+        {
+            *slot = Some(format!("Wave {}: {} — these may be done in parallel", first.wave, nodes.join(", ")));
+        }
+        start = end;
+    }
+    headings
+}
+
 /// For each step, the skew rules that come to their limit after it (or
 /// whose pair at the limit changes): a checklist says so once, where it
 /// begins, as it says a risk.
@@ -368,7 +415,12 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
     let _ = writeln!(out, "Fingerprint `{fingerprint}` · {}\n", summary_line(&plan.summary));
     let cut = plan.summary.risks_through_step;
     let limits = limits_begun(plan);
+    let headings = wave_headings(cluster, plan);
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
+        if let Some(Some(heading)) = headings.get(index) {
+            let gap = if index == 0 { "" } else { "\n" };
+            let _ = writeln!(out, "{gap}**{}**\n", escape_markdown(heading));
+        }
         let _ = writeln!(out, "- [ ] {}. **{}**{}", index + 1, escape_markdown(&step.title), irreversible_mark(step));
         if Some(index) == cut
             && let Some(line) = risks_cut_line(plan)
@@ -480,6 +532,8 @@ pub struct Document<'a> {
 #[derive(Clone, Debug, Serialize)]
 pub struct StepDocument<'a> {
     pub index: usize,
+    /// The wave, from 1: the nodes one wave takes down may be worked on at the same time.
+    pub wave: usize,
     pub action: &'static str,
     pub title: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -683,6 +737,7 @@ fn step_document<'a>(
     let service_name = |s| cluster.service(s).name.as_str();
     let mut document = StepDocument {
         index,
+        wave: step.wave,
         action: step.action.name(),
         title: &step.title,
         node: None,

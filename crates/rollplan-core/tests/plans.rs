@@ -170,8 +170,10 @@ fn the_checker_holds_finalize_to_its_rules() {
 fn the_checker_refuses_a_finalize_with_a_node_down_or_an_upgrade_after_it() {
     let (cluster, plan) = finalized();
     let rule = |plan: &rollplan_core::plan::Plan| check(&cluster, plan).unwrap_err().rule;
+    let last_wave = plan.steps.last().unwrap().wave;
     let blank = |action| rollplan_core::plan::Step {
         action,
+        wave: last_wave,
         title: String::new(),
         details: plan.steps[0].details.clone(),
         risk_count: 0,

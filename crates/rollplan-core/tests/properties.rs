@@ -124,6 +124,8 @@ proptest! {
     /// exists, with the fewest moves possible (one rolling component, no outages).
     #[test]
     fn the_planner_needs_no_more_moves_than_an_exhaustive_search(cluster in small_rolling_cluster()) {
+        // The search below takes one node down at a time; waves are held to `max_down: 1` below.
+        let cluster = with_max_down(&cluster, 1);
         let optimum = fewest_moves(&cluster);
         match (plan(&cluster), optimum) {
             (Outcome::Planned(plan), Some(optimum)) => {
@@ -135,6 +137,37 @@ proptest! {
             (Outcome::Blocked(reasons), Some(optimum)) => prop_assert!(false, "blocked ({:?}) although a plan with {optimum} moves exists", reasons[0].message),
         }
     }
+
+    /// With waves (`max_down` above 1), the plan takes no longer on the wall
+    /// clock than the one-node-at-a-time plan of the same cluster, and is
+    /// found whenever that one is.
+    #[test]
+    fn waves_never_take_longer_than_one_node_at_a_time(cluster in small_rolling_cluster(), max_down in 2u32..4) {
+        let single = with_max_down(&cluster, 1);
+        let waves = with_max_down(&cluster, max_down);
+        match (plan(&single), plan(&waves)) {
+            (Outcome::Planned(one), Outcome::Planned(many)) => {
+                prop_assert!(check(&waves, &many).is_ok());
+                prop_assert!(
+                    many.summary.wall_clock_minutes <= one.summary.wall_clock_minutes,
+                    "waves take {} min, one at a time {} min",
+                    many.summary.wall_clock_minutes,
+                    one.summary.wall_clock_minutes
+                );
+                prop_assert!(many.summary.waves <= one.summary.waves);
+            }
+            (Outcome::Planned(_), Outcome::Blocked(reasons)) => {
+                prop_assert!(false, "one at a time works, waves are blocked: {}", reasons[0].message);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `cluster` with `policy.max_down` set to `max_down`.
+fn with_max_down(cluster: &Cluster, max_down: u32) -> Cluster {
+    let (name, components, nodes, services, policy) = cluster.to_parts();
+    Cluster::new(name, components, nodes, services, Policy { max_down, ..policy }).unwrap()
 }
 
 /// Up to 6 nodes and 4 services, one rolling component, outages not allowed.
@@ -145,10 +178,11 @@ fn planned_and_checked_or_explained(cluster: &Cluster) -> Result<(), TestCaseErr
             if let Err(violation) = check(cluster, &plan) {
                 prop_assert!(
                     false,
-                    "checker rejects step {}: {} ({})",
+                    "checker rejects step {}: {} ({})\n{}",
                     violation.step,
                     violation.message,
-                    violation.rule
+                    violation.rule,
+                    rollplan_core::report::plan_text(cluster, &plan, "x"),
                 );
             }
         }

@@ -17,7 +17,29 @@ const NAMED_DESTINATIONS: usize = 3;
 pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> (String, Details) {
     let (title, mut details) = describe_step(cluster, before, action);
     (details.rollback, details.reversible) = rollback(cluster, before, action);
+    details.minutes = minutes(cluster, action);
     (title, details)
+}
+
+/// How long `action` is estimated to take; `None` when a component's
+/// duration is not given. The search asks it of plans it compares by wall
+/// clock ([`super::clock`]), without writing their text.
+pub fn minutes(cluster: &Cluster, action: &Action) -> Option<u32> {
+    match action {
+        Action::Move { .. } | Action::Verify { .. } => Some(MOVE_MINUTES),
+        Action::Drain { moves, .. } | Action::Failback { moves, .. } => {
+            Some(MOVE_MINUTES.saturating_mul(u32::try_from(moves.len()).unwrap_or(u32::MAX)))
+        }
+        Action::Pause { .. } | Action::Resume { .. } => Some(NODE_STATE_MINUTES),
+        Action::Offline { .. } | Action::Online { .. } => Some(SERVICE_STATE_MINUTES),
+        Action::Upgrade { components, .. } => components
+            .iter()
+            .try_fold(0u32, |total, hop| cluster.component(hop.component).minutes.map(|m| total.saturating_add(m))),
+        Action::Finalize { component } => {
+            let finalize = cluster.component(*component).finalize.as_ref()?;
+            finalize.minutes.map(|minutes| minutes.saturating_add(finalize.soak_minutes))
+        }
+    }
 }
 
 /// The title and the details of `action` but its rollback.
@@ -34,7 +56,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                     before: format!("{service} is online on {from}; {to} is up and {versions}"),
                     after: format!("{service} is online on {to}, its resources healthy and clients reconnected"),
                     interruption: format!("brief: {service} is unavailable while it fails over"),
-                    minutes: Some(MOVE_MINUTES),
+                    minutes: None,
                     rollback: String::new(),
                     reversible: true,
                 },
@@ -51,7 +73,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                         "{service} is online on {to}: the upgraded node works (check that clients connect and, for mail, that it flows)"
                     ),
                     interruption: format!("brief: {service} is unavailable while it fails over"),
-                    minutes: Some(MOVE_MINUTES),
+                    minutes: None,
                     rollback: String::new(),
                     reversible: true,
                 },
@@ -65,7 +87,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                     before: format!("{node} hosts no running services"),
                     after: format!("{node} is paused: the cluster fails nothing over to it"),
                     interruption: "none".to_owned(),
-                    minutes: Some(NODE_STATE_MINUTES),
+                    minutes: None,
                     rollback: String::new(),
                     reversible: true,
                 },
@@ -75,7 +97,6 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
             let (node, node_state) = (node(*n), before.node(*n));
             let mut changes = Vec::new();
             let mut titles = Vec::new();
-            let mut minutes = Some(0u32);
             let mut reboot = false;
             // A hop on a path (or short of the target) is named from and to:
             // "Upgrade cp1 kube-apiserver 1.28 → 1.29".
@@ -90,7 +111,6 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                 changes.push(format!("{} {version} to {}", component.title, hop.to));
                 titles.push(format!("{} {}", component.title, hop.to));
                 arrows.push(format!("{} {version} → {}", component.title, hop.to));
-                minutes = minutes.zip(component.minutes).map(|(a, b)| a + b);
                 reboot |= component.reboot;
             }
             let (applied, titles) = (changes.join(", "), titles.join(", "));
@@ -107,7 +127,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                         if reboot { ", has restarted and rejoined the cluster" } else { "" }
                     ),
                     interruption: format!("none (the node is paused): {applied}"),
-                    minutes,
+                    minutes: None,
                     rollback: String::new(),
                     reversible: true,
                 },
@@ -128,7 +148,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                     before: format!("{node} {finished}, is running again and {versions}"),
                     after: format!("{node} is back in service: the cluster may fail services over to it"),
                     interruption: "none".to_owned(),
-                    minutes: Some(NODE_STATE_MINUTES),
+                    minutes: None,
                     rollback: String::new(),
                     reversible: true,
                 },
@@ -142,7 +162,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                     before: format!("users of {service} have been told of the planned outage"),
                     after: format!("{service} is offline; its resources stay on {node}"),
                     interruption: format!("outage: {service} is unavailable until it is brought online"),
-                    minutes: Some(SERVICE_STATE_MINUTES),
+                    minutes: None,
                     rollback: String::new(),
                     reversible: true,
                 },
@@ -156,7 +176,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                     before: format!("{node} is up and {versions}"),
                     after: format!("{service} is online and clients connect: the planned outage is over"),
                     interruption: format!("ends the outage of {service}"),
-                    minutes: Some(SERVICE_STATE_MINUTES),
+                    minutes: None,
                     rollback: String::new(),
                     reversible: true,
                 },
@@ -179,7 +199,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                         "{name} hosts no running services; each service is online on the node it moved to, its resources healthy and clients reconnected"
                     ),
                     interruption: "brief, one service at a time: each is unavailable while it fails over".to_owned(),
-                    minutes: Some(MOVE_MINUTES * count as u32),
+                    minutes: None,
                     rollback: String::new(),
                     reversible: true,
                 },
@@ -187,10 +207,10 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
         }
         Action::Finalize { component } => {
             let component = cluster.component(*component);
-            let (title, minutes, soak) = component
+            let (title, soak) = component
                 .finalize
                 .as_ref()
-                .map_or((component.title.as_str(), None, 0), |f| (f.title.as_str(), f.minutes, f.soak_minutes));
+                .map_or((component.title.as_str(), 0), |f| (f.title.as_str(), f.soak_minutes));
             let soaked = if soak > 0 {
                 format!(" and the cluster has run on it for {} (the soak) without problems", wait(soak))
             } else {
@@ -212,7 +232,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                     } else {
                         "none".to_owned()
                     },
-                    minutes: minutes.map(|minutes| minutes.saturating_add(soak)),
+                    minutes: None,
                     rollback: String::new(),
                     reversible: true,
                 },
@@ -241,7 +261,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                     before: format!("the {count} services below are online; {name} is up and {versions}"),
                     after,
                     interruption: "brief, one service at a time: each is unavailable while it fails over".to_owned(),
-                    minutes: Some(MOVE_MINUTES * count as u32),
+                    minutes: None,
                     rollback: String::new(),
                     reversible: true,
                 },

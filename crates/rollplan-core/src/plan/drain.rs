@@ -67,6 +67,17 @@ pub(super) struct Drain {
 
 /// Plans where the online services of `node` go in a given mode.
 pub(super) fn drain(sim: &Sim<'_>, node: NodeId, mode: Mode, preference: Preference) -> Drain {
+    drain_with(sim, node, mode, preference, Residents::MoveAlong)
+}
+
+/// Like [`drain`], but only `node`'s own services move: no resident is asked
+/// to move along. What a node joining a wave may do
+/// ([`super::wave`]), and cheaper: no chain of residents to search.
+pub(super) fn drain_own(sim: &Sim<'_>, node: NodeId, mode: Mode, preference: Preference) -> Drain {
+    drain_with(sim, node, mode, preference, Residents::Stay)
+}
+
+fn drain_with(sim: &Sim<'_>, node: NodeId, mode: Mode, preference: Preference, residents: Residents) -> Drain {
     let services = sim.online_on(node);
     let mut matching = Matching {
         sim,
@@ -84,7 +95,7 @@ pub(super) fn drain(sim: &Sim<'_>, node: NodeId, mode: Mode, preference: Prefere
     for &service in &services {
         let listed = !sim.cluster.service(service).owners.is_any();
         let placed = matching.place(service, &mut Vec::new(), Residents::Stay)
-            || (listed && matching.place(service, &mut Vec::new(), Residents::MoveAlong));
+            || (listed && residents == Residents::MoveAlong && matching.place(service, &mut Vec::new(), residents));
         if !placed {
             stranded.push(service);
         }
@@ -120,7 +131,7 @@ struct Matching<'s, 'c> {
 
 impl Matching<'_, '_> {
     fn eligible(&self, node: NodeId) -> bool {
-        node != self.drained && self.sim.state.node(node).up && (!self.onto_upgraded_only || self.sim.is_done(node))
+        node != self.drained && self.sim.is_available(node) && (!self.onto_upgraded_only || self.sim.is_done(node))
     }
 
     /// Whether `service`'s home may take it: sending it home now saves its failback.

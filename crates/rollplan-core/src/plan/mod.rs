@@ -20,6 +20,7 @@
 // come from input, and these cannot.
 #![allow(clippy::indexing_slicing)]
 
+mod clock;
 mod details;
 mod drain;
 mod failback;
@@ -29,6 +30,7 @@ mod rolling;
 mod sim;
 mod skew_index;
 mod unlisted;
+mod wave;
 mod whatif;
 mod window;
 mod world;
@@ -373,6 +375,9 @@ pub struct Details {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub action: Action,
+    /// The wave the step belongs to, from 1 ([`clock::waves`]): the nodes
+    /// a wave pauses may be worked on at the same time.
+    pub wave: usize,
     pub title: String,
     pub details: Details,
     /// How many risks stand after this step (see [`Plan::risks_after`]).
@@ -480,6 +485,9 @@ impl RiskSpan {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct Summary {
     pub steps: usize,
+    /// Waves: stretches in which some node is down, its nodes worked on at
+    /// the same time (each node a wave of its own with `policy.max_down: 1`).
+    pub waves: usize,
     /// Moves and verifications: planned failovers, each a brief interruption.
     pub moves: usize,
     /// Distinct services taken offline.
@@ -490,8 +498,13 @@ pub struct Summary {
     pub mixed_version_steps: usize,
     /// Steps after which a skew rule of level `warn` is broken (each with a `version-skew` risk).
     pub skew_steps: usize,
-    /// Estimated duration of the whole plan, in minutes.
+    /// Estimated duration of the whole plan, in minutes: the wall clock.
     pub estimated_minutes: u32,
+    /// The wall-clock estimate: each wave as long as its slowest node, plus
+    /// its other steps one after another ([`clock`]); equal to `estimated_minutes`.
+    pub wall_clock_minutes: u32,
+    /// Every step's minutes added up, whoever does them.
+    pub work_minutes: u32,
     /// Whether some step's duration is unknown (a component without `minutes`), so the estimate is a lower bound.
     pub estimate_incomplete: bool,
     /// Set only when the what-if analysis outgrew [`MAX_RISK_SPANS`]: the
@@ -508,14 +521,17 @@ impl Serialize for Summary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let omit = serializer.is_human_readable() && self.risks_through_step.is_none();
-        let mut out = serializer.serialize_struct("Summary", if omit { 8 } else { 9 })?;
+        let mut out = serializer.serialize_struct("Summary", if omit { 11 } else { 12 })?;
         out.serialize_field("steps", &self.steps)?;
+        out.serialize_field("waves", &self.waves)?;
         out.serialize_field("moves", &self.moves)?;
         out.serialize_field("services_offline", &self.services_offline)?;
         out.serialize_field("outage_minutes", &self.outage_minutes)?;
         out.serialize_field("mixed_version_steps", &self.mixed_version_steps)?;
         out.serialize_field("skew_steps", &self.skew_steps)?;
         out.serialize_field("estimated_minutes", &self.estimated_minutes)?;
+        out.serialize_field("wall_clock_minutes", &self.wall_clock_minutes)?;
+        out.serialize_field("work_minutes", &self.work_minutes)?;
         out.serialize_field("estimate_incomplete", &self.estimate_incomplete)?;
         if omit {
             out.skip_field("risks_through_step")?;

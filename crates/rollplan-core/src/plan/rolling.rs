@@ -23,6 +23,7 @@ use super::failback;
 use super::hops;
 use super::order::{Key, Order};
 use super::sim::Sim;
+use super::wave;
 use super::window::drain_step;
 use super::{Action, Blocked, BlockingRule, Broken, NoPlan};
 use crate::model::{ComponentId, Failback, IdVec, NodeId, ServiceId};
@@ -53,7 +54,7 @@ pub(super) fn search<'c>(
     let pending: Vec<NodeId> = cluster.node_ids().filter(|&n| !start.is_done(n)).collect();
     let size = cluster.nodes().len() + cluster.services().len();
     let budget = SEARCH_BUDGET.min(SEARCH_WORK / size.max(1)).max(SEARCH_ABOVE + 1);
-    let mut search = Search { complete, budget, best: None, first_failure: None };
+    let mut search = Search { complete, budget, best: None, best_cost: (0, 0, 0, 0, 0), first_failure: None };
     if pending.len() > SEARCH_ABOVE {
         search.greedy(start, &pending)?;
     } else {
@@ -92,6 +93,8 @@ struct Search<'c, 'f> {
     complete: &'f dyn Fn(Sim<'c>) -> Result<Sim<'c>, NoPlan>,
     budget: usize,
     best: Option<Sim<'c>>,
+    /// The best plan's [`Sim::cost`], kept (its wall clock costs the actions to work out).
+    best_cost: (usize, u32, usize, usize, usize),
     /// Why the first (greedy) path failed: the reason shown when nothing works.
     first_failure: Option<Blocked>,
 }
@@ -117,6 +120,9 @@ impl<'c> Search<'c, '_> {
             // Every pending node strands a service and outages are not allowed.
             return self.record_no_room(&sim, &pending, &eligible);
         }
+        if wave::largest(&sim) > 1 {
+            return self.descend_in_waves(&sim, &pending, candidates);
+        }
         for drain in candidates {
             let mut next = sim.clone();
             upgrade_node(&mut next, &drain);
@@ -139,11 +145,49 @@ impl<'c> Search<'c, '_> {
         Ok(())
     }
 
+    /// [`Search::descend`] with waves: each candidate leads a wave, joined
+    /// by the other nodes whose turn it is, best first.
+    fn descend_in_waves(&mut self, sim: &Sim<'c>, pending: &[NodeId], candidates: Vec<Drain>) -> Result<(), Broken> {
+        let mut followers: Vec<NodeId> = Vec::new();
+        for drain in &candidates {
+            if !followers.contains(&drain.node) {
+                followers.push(drain.node);
+            }
+        }
+        for drain in candidates {
+            if self.budget == 0 {
+                return Ok(());
+            }
+            // Each node that may join costs a drain.
+            self.budget = self.budget.saturating_sub(followers.len());
+            // The wave as full as it may be, then its lead alone (so that
+            // every plan `max_down: 1` could make is in reach as well).
+            let mut alone = Some(sim.clone());
+            let mut next = sim.clone();
+            if wave::upgrade(&mut next, &drain, &followers, &mut |_, _| {}).len() < 2 {
+                alone = None;
+            }
+            for next in std::iter::once(next).chain(alone.map(|mut alone| {
+                wave::upgrade(&mut alone, &drain, &[], &mut |_, _| {});
+                alone
+            })) {
+                let rest: Vec<NodeId> = pending.iter().copied().filter(|&n| !next.is_done(n)).collect();
+                self.descend(next, rest)?;
+                if self.budget == 0 {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Completes a leaf with the later phases and keeps it if it is the best so far.
     fn finish_leaf(&mut self, sim: Sim<'c>) -> Result<(), Broken> {
         match (self.complete)(sim) {
             Ok(done) => {
-                if self.best.as_ref().is_none_or(|best| done.cost() < best.cost()) {
+                let cost = done.cost();
+                if self.best.is_none() || cost < self.best_cost {
+                    self.best_cost = cost;
                     self.best = Some(done);
                 }
             }
@@ -212,17 +256,11 @@ impl<'c> Search<'c, '_> {
         // or the node itself is upgraded, so that a pass with many nodes
         // does not ask each of them every round.
         let mut steppable: IdVec<NodeId, Option<(u64, bool)>> = cluster.per_node(None);
+        let size = wave::largest(&sim);
         while !order.is_empty() {
             let low = left.iter().position(|&count| count > 0).unwrap_or(0);
             let epoch = sim.releases_epoch();
-            let mut steps = |node: NodeId| match steppable[node] {
-                Some((known, can)) if known == epoch => can,
-                _ => {
-                    let can = sim.can_step(node);
-                    steppable[node] = Some((epoch, can));
-                    can
-                }
-            };
+            let mut steps = |node: NodeId| steppable_now(&sim, &mut steppable, epoch, node);
             let quick = order.hopeful().filter(|&node| cluster.rank(node) == low && steps(node)).find_map(|node| {
                 let drain = drain(&sim, node, Mode::OntoUpgraded, Preference::Owners);
                 drain.stranded.is_empty().then_some(drain)
@@ -245,6 +283,43 @@ impl<'c> Search<'c, '_> {
                     }
                 }
             };
+            if size > 1 {
+                // The wave's other nodes: those of the turn's rank that may
+                // step, nodes worth a drain onto upgraded nodes first.
+                let mut followers: Vec<NodeId> = Vec::new();
+                let mut join = |node: NodeId, followers: &mut Vec<NodeId>| {
+                    if node != chosen.node
+                        && cluster.rank(node) == low
+                        && !followers.contains(&node)
+                        && steppable_now(&sim, &mut steppable, epoch, node)
+                    {
+                        followers.push(node);
+                    }
+                };
+                for node in order.hopeful() {
+                    if followers.len() >= 4 * size {
+                        break;
+                    }
+                    join(node, &mut followers);
+                }
+                if followers.len() < 4 * size {
+                    for node in order.pending() {
+                        if followers.len() >= 4 * size {
+                            break;
+                        }
+                        join(node, &mut followers);
+                    }
+                }
+                let members = wave::upgrade(&mut sim, &chosen, &followers, &mut |sim, moved| order.leaving(sim, moved));
+                for (node, moved) in members {
+                    steppable[node] = None;
+                    if sim.is_done(node) {
+                        left[cluster.rank(node)] -= 1;
+                    }
+                    order.upgraded(&sim, node, &moved);
+                }
+                continue;
+            }
             let moved: Vec<ServiceId> = chosen.moves.iter().map(|m| m.service).collect();
             order.leaving(&sim, &moved);
             upgrade_node(&mut sim, &chosen);
@@ -270,7 +345,26 @@ impl<'c> Search<'c, '_> {
                 .filter(|(state, service)| state.node != service.on)
                 .count()
         };
-        (sim.offline_count, sim.moves + away) > (best.offline_count, best.moves)
+        // Waves add to the wall clock as they come: it only grows. (Worked
+        // out only when the offline counts tie: it costs the actions so far.)
+        match sim.offline_count.cmp(&best.offline_count) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Less => false,
+            std::cmp::Ordering::Equal => (sim.wall_clock(), sim.moves + away) > (self.best_cost.1, best.moves),
+        }
+    }
+}
+
+/// Whether `node` may take a hop now, asked of the sim only once per
+/// releases `epoch` (the answer stands until the releases run change).
+fn steppable_now(sim: &Sim<'_>, known: &mut IdVec<NodeId, Option<(u64, bool)>>, epoch: u64, node: NodeId) -> bool {
+    match known[node] {
+        Some((at, can)) if at == epoch => can,
+        _ => {
+            let can = sim.can_step(node);
+            known[node] = Some((epoch, can));
+            can
+        }
     }
 }
 

@@ -71,7 +71,10 @@ pub(super) struct Sim<'c> {
     online: IdVec<NodeId, usize>,
     /// Per node: whether it runs every rolling component's target.
     done: IdVec<NodeId, bool>,
-    /// Per node: its key in the room indexes, if it is up and has room.
+    /// Per node: whether it is about to be paused with the wave being
+    /// built ([`super::wave`]): no drain may send a service there.
+    leaving: IdVec<NodeId, bool>,
+    /// Per node: its key in the room indexes, if it is up, not leaving, and has room.
     indexed: IdVec<NodeId, Option<(usize, usize)>>,
     /// Up nodes with room, by declaration order: `[DONE]` and `[NOT_DONE]`.
     free_by_order: [BTreeSet<NodeId>; 2],
@@ -125,6 +128,7 @@ impl<'c> Sim<'c> {
             located,
             online,
             done,
+            leaving: cluster.per_node(false),
             indexed: cluster.per_node(None),
             free_by_order: [BTreeSet::new(), BTreeSet::new()],
             free_by_room: [BTreeSet::new(), BTreeSet::new()],
@@ -146,7 +150,7 @@ impl<'c> Sim<'c> {
     /// Puts `node` where it now belongs in the room indexes.
     fn reindex(&mut self, node: NodeId) {
         let room = self.room(node);
-        let key = (self.state.node(node).up && room > 0).then(|| (usize::from(!self.done[node]), room));
+        let key = (self.is_available(node) && room > 0).then(|| (usize::from(!self.done[node]), room));
         if self.indexed[node] == key {
             return;
         }
@@ -168,14 +172,40 @@ impl<'c> Sim<'c> {
         self.work.add(1);
     }
 
+    /// Whether `node` is up and not about to be paused with the wave being built.
+    pub fn is_available(&self, node: NodeId) -> bool {
+        self.state.node(node).up && !self.leaving[node]
+    }
+
+    /// Marks `node` as about to be paused with the wave being built (or no
+    /// longer): it takes no service meanwhile.
+    pub fn set_leaving(&mut self, node: NodeId, leaving: bool) {
+        self.leaving[node] = leaving;
+        self.reindex(node);
+    }
+
     /// The node service `service` is on now.
     pub fn location(&self, service: ServiceId) -> NodeId {
         self.state.service(service).node
     }
 
-    /// The cost the search minimises, most important first.
-    pub fn cost(&self) -> (usize, usize, usize, usize) {
-        (self.offline_count, self.moves, self.mixed_steps, self.actions.len())
+    /// The cost the search minimises, most important first: services
+    /// offline, then (with waves, `policy.max_down` above 1) the wall-clock
+    /// minutes, then moves, steps with mixed releases, and steps.
+    pub fn cost(&self) -> (usize, u32, usize, usize, usize) {
+        (self.offline_count, self.wall_clock(), self.moves, self.mixed_steps, self.actions.len())
+    }
+
+    /// The wall-clock minutes of the actions so far when nodes are upgraded
+    /// in waves; 0 with `policy.max_down: 1`, which plans as it did before
+    /// waves (each node a wave: the wall clock is the sum of the steps).
+    pub fn wall_clock(&self) -> u32 {
+        if self.cluster.policy().max_down > 1 {
+            self.work.add(self.actions.len());
+            super::clock::of_actions(self.cluster, &self.actions).wall_clock
+        } else {
+            0
+        }
     }
 
     fn relocate(&mut self, step: Move) {
@@ -226,6 +256,7 @@ impl<'c> Sim<'c> {
             }
             Action::Pause { node } | Action::Resume { node } => {
                 self.state.apply(action);
+                self.leaving[*node] = false;
                 self.reindex(*node);
             }
             Action::Upgrade { node, components } => {
@@ -316,7 +347,7 @@ impl<'c> Sim<'c> {
 
     /// Whether `node` may take `service` now: an up owner, with room, not older, not where it is.
     pub fn can_host(&self, service: ServiceId, node: NodeId) -> bool {
-        self.state.node(node).up
+        self.is_available(node)
             && self.location(service) != node
             && self.cluster.service(service).owners.contains(node)
             && self.room(node) > 0
@@ -448,6 +479,59 @@ impl<'c> Sim<'c> {
                         _ => true,
                     }
                 }
+            }
+        })
+    }
+
+    /// How many nodes run each release of each component now: a wave keeps
+    /// them from its start to hold its hops to ([`Sim::keeps_skew_across`]).
+    pub fn release_counts(&self) -> &IdVec<ComponentId, BTreeMap<String, usize>> {
+        &self.release_counts
+    }
+
+    /// Whether every skew rule of level `error` across the cluster that
+    /// `new` concerns holds in whatever order the hops of one wave are
+    /// carried out, its nodes being upgraded at the same time. `start` is
+    /// what ran when the wave began, `wave` every hop of the wave so far,
+    /// `new` included. A rule is held to the widest range the wave can
+    /// make: every release run at its start (a node of the wave may not
+    /// have begun) and every release a hop reaches (another may have
+    /// finished). Rules on one node need no more than [`Sim::next_hops`]
+    /// asks: a node's own hops are taken in order.
+    pub fn keeps_skew_across(
+        &self,
+        start: &IdVec<ComponentId, BTreeMap<String, usize>>,
+        wave: &[Hop],
+        new: &[Hop],
+    ) -> bool {
+        self.work.add(self.cluster.skew_rules().len() + wave.len());
+        let range = |rule: &SkewRule, component: ComponentId| {
+            let reached = wave.iter().filter(|hop| hop.component == component).map(|hop| hop.to.as_str());
+            let run = start[component].iter().filter(|&(_, &count)| count > 0).map(|(release, _)| release.as_str());
+            run.chain(reached).filter_map(|release| skew::position(self.cluster, rule, release)).fold(
+                None,
+                |range: Option<(usize, usize)>, at| {
+                    Some(range.map_or((at, at), |(low, high)| (low.min(at), high.max(at))))
+                },
+            )
+        };
+        self.cluster.skew_rules().iter().filter(|rule| rule.level == SkewLevel::Error).all(|rule| {
+            if !new.iter().any(|hop| skew::concerns(rule, hop.component)) {
+                return true;
+            }
+            match rule.limit {
+                SkewLimit::Spread(limit) => {
+                    range(rule, rule.component).is_none_or(|(low, high)| high - low <= limit as usize)
+                }
+                SkewLimit::Against { against, max_newer, max_older, scope: SkewScope::Cluster } => {
+                    let (Some((a_low, a_high)), Some((b_low, b_high))) =
+                        (range(rule, rule.component), range(rule, against))
+                    else {
+                        return true;
+                    };
+                    skew::pair_keeps(max_newer, None, a_high, b_low) && skew::pair_keeps(None, max_older, a_low, b_high)
+                }
+                SkewLimit::Against { scope: SkewScope::Node, .. } => true,
             }
         })
     }

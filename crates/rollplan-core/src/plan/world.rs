@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use super::clock;
 use super::sim::{Sim, Work};
 use super::skew_index::SkewIndex;
 use super::unlisted::{self, GroupKey, Groups, Unlisted};
@@ -48,7 +49,8 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     // The span of each skew rule's current breach, if it has one.
     let mut open_skew: Vec<Option<usize>> = vec![None; cluster.skew_rules().len()];
     let mut skew = SkewRecord::new(cluster, &sim.state);
-    for (index, action) in actions.into_iter().enumerate() {
+    let waves = clock::waves(&actions);
+    for ((index, action), wave) in actions.into_iter().enumerate().zip(waves) {
         let (title, details) = details::describe(cluster, &sim.state, &action);
         totals.count(&sim.state, &action, details.minutes);
         let hops = match &action {
@@ -71,7 +73,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
         }
         skew.count_step();
         if risks_through.is_some() {
-            steps.push(Step { action, title, details, risk_count: 0 });
+            steps.push(Step { action, wave, title, details, risk_count: 0 });
             continue;
         }
         dirty.clear();
@@ -169,7 +171,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
                 risks.push(RiskSpan { risk, first: index, last: index });
             }
         }
-        steps.push(Step { action, title, details, risk_count: standing + grouped });
+        steps.push(Step { action, wave, title, details, risk_count: standing + grouped });
         if risks.len() > risk_limit {
             risks_through = Some(steps.len());
         }
@@ -186,6 +188,14 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     summary.moves = sim.moves;
     summary.mixed_version_steps = sim.mixed_steps;
     summary.skew_steps = skew.steps;
+    let actions: Vec<&Action> = steps.iter().map(|step| &step.action).collect();
+    let minutes: Vec<(&Action, Option<u32>, usize)> =
+        steps.iter().map(|step| (&step.action, step.details.minutes, step.wave)).collect();
+    let times = clock::times(&minutes, clock::parallel_failback(cluster, &actions));
+    summary.waves = steps.last().map_or(0, |step| step.wave);
+    summary.wall_clock_minutes = times.wall_clock;
+    summary.work_minutes = times.work;
+    summary.estimated_minutes = times.wall_clock;
     let at_limit = skew.finish(steps.len());
     Plan { steps, risks, at_limit, summary }
 }
@@ -316,7 +326,6 @@ impl Totals {
             summary.estimate_incomplete = true;
             0
         });
-        summary.estimated_minutes = summary.estimated_minutes.saturating_add(minutes);
         // A service counts as offline for a step if it is offline before or after it.
         let mut offline = self.offline_now;
         match *action {

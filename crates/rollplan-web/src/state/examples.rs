@@ -43,6 +43,10 @@ pub const EXAMPLES: &[Example] = &[
         name: "exchange-2010-four-server.yaml",
         text: include_str!("../../../../tests/examples/exchange-2010-four-server.yaml"),
     },
+    Example {
+        name: "hyperv-16-node-waves.yaml",
+        text: include_str!("../../../../tests/examples/hyperv-16-node-waves.yaml"),
+    },
 ];
 
 /// The description a first visit starts with.

@@ -9,6 +9,8 @@
 // not trusted); the tables are then indexed by ids known to be in range.
 #![allow(clippy::indexing_slicing)]
 
+mod waves;
+
 use crate::model::{
     Cluster, Component, ComponentId, Failback, IdVec, MixedFailover, Node, NodeId, Quorum, ReleasePath, Service,
     ServiceId, SkewLevel,
@@ -172,7 +174,9 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
             ),
         });
     }
-    replay.end().map_err(|(rule, message)| Violation { step: 0, rule, message })
+    replay.end().map_err(|(rule, message)| Violation { step: 0, rule, message })?;
+    // Last: a plan that breaks a rule of its states is told that first.
+    waves::check(cluster, plan)
 }
 
 type Broken = (&'static str, String);
@@ -788,6 +792,7 @@ mod tests {
         let service = larger.service_ids().next().unwrap();
         let step = |action| Step {
             action,
+            wave: 1,
             title: String::new(),
             details: crate::plan::Details {
                 before: String::new(),

@@ -1,0 +1,425 @@
+//! The checker's reading of waves, in its own words: numbered in order,
+//! each one stretch with its nodes all paused before any is resumed, safe
+//! to carry out at the same time, and timed as the summary says.
+//!
+//! "At the same time" is what a wave promises, from its first pause to its
+//! last resume (the steps before come first, one after another), so the
+//! replay of the steps in one order is not enough: in a wave that pauses two
+//! nodes or more, a drain then moves only its own node's services, never
+//! onto a node of the wave, nothing else moves meanwhile, and every skew
+//! rule across the cluster holds whatever release each node of the wave
+//! has reached.
+
+// Tables are indexed by ids that `check` has already looked up.
+#![allow(clippy::indexing_slicing)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Violation;
+use crate::model::{Cluster, ComponentId, NodeId, SkewLevel, SkewLimit, SkewRule, SkewScope};
+use crate::plan::{Action, Plan};
+use crate::skew;
+
+/// The steps (0-based, in order) of each wave, from wave 1.
+type Waves = Vec<Vec<usize>>;
+
+/// Checks the plan's waves; `Ok` when they keep every rule above.
+pub(super) fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
+    let waves = numbering(cluster, plan)?;
+    let mut releases: Vec<Vec<Option<String>>> = cluster.nodes().iter().map(|node| node.versions.clone()).collect();
+    for (index, steps) in waves.iter().enumerate() {
+        parallel(cluster, plan, index + 1, steps, &mut releases)?;
+    }
+    timing(cluster, plan, &waves)
+}
+
+fn violation(step: usize, rule: &'static str, message: String) -> Violation {
+    Violation { step, rule, message }
+}
+
+/// Wave numbers start at 1 and go up by one; a new one begins only while
+/// every node is up; within a wave no node is paused after one was resumed;
+/// every wave pauses a node (but the only wave of a plan that pauses none).
+fn numbering(cluster: &Cluster, plan: &Plan) -> Result<Waves, Violation> {
+    let mut waves: Waves = Vec::new();
+    let mut paused: BTreeSet<NodeId> = BTreeSet::new();
+    let mut resumed_in_wave = false;
+    let mut pauses_in_wave = 0usize;
+    let any_pause = plan.steps.iter().any(|step| matches!(step.action, Action::Pause { .. }));
+    for (index, step) in plan.steps.iter().enumerate() {
+        let number = index + 1;
+        let current = waves.len();
+        if step.wave == current + 1 {
+            if !paused.is_empty() {
+                return Err(violation(
+                    number,
+                    "wave",
+                    format!(
+                        "wave {} begins while {} node(s) of wave {current} are still paused",
+                        step.wave,
+                        paused.len()
+                    ),
+                ));
+            }
+            if current > 0 && pauses_in_wave == 0 && any_pause {
+                return Err(violation(number, "wave", format!("wave {current} pauses no node")));
+            }
+            waves.push(Vec::new());
+            resumed_in_wave = false;
+            pauses_in_wave = 0;
+        } else if step.wave != current || current == 0 {
+            return Err(violation(
+                number,
+                "wave",
+                format!("the step is in wave {}, but the step before it is in wave {current}", step.wave),
+            ));
+        }
+        if let Some(steps) = waves.last_mut() {
+            steps.push(index);
+        }
+        match step.action {
+            Action::Pause { node } => {
+                if resumed_in_wave {
+                    return Err(violation(
+                        number,
+                        "wave",
+                        format!(
+                            "{} is paused after a node of wave {} was resumed: a wave's nodes are all paused before any is resumed",
+                            node_name(cluster, node),
+                            step.wave
+                        ),
+                    ));
+                }
+                paused.insert(node);
+                pauses_in_wave += 1;
+            }
+            Action::Resume { node } => {
+                paused.remove(&node);
+                resumed_in_wave = true;
+            }
+            _ => {}
+        }
+    }
+    if waves.len() > 1 && pauses_in_wave == 0 && any_pause {
+        return Err(violation(0, "wave", format!("wave {} pauses no node", waves.len())));
+    }
+    Ok(waves)
+}
+
+fn node_name(cluster: &Cluster, node: NodeId) -> &str {
+    cluster.nodes().get(node).map_or("a node", |n| n.name.as_str())
+}
+
+/// A wave of two or more nodes may be carried out at the same time: checks
+/// its moves and its skew rules, and brings `releases` up to its end.
+fn parallel(
+    cluster: &Cluster,
+    plan: &Plan,
+    wave: usize,
+    steps: &[usize],
+    releases: &mut [Vec<Option<String>>],
+) -> Result<(), Violation> {
+    let members: BTreeSet<NodeId> = steps
+        .iter()
+        .filter_map(|&i| match plan.steps.get(i)?.action {
+            Action::Pause { node } => Some(node),
+            _ => None,
+        })
+        .collect();
+    // Per node of the wave: every release it runs at some point in it.
+    let mut reached: BTreeMap<NodeId, Vec<(ComponentId, String)>> = BTreeMap::new();
+    // The steps before the wave's last resume are carried out at the same time.
+    let last_resume = steps
+        .iter()
+        .rposition(|&i| plan.steps.get(i).is_some_and(|step| matches!(step.action, Action::Resume { .. })))
+        .unwrap_or(0);
+    // The steps before its first pause come before it, one after another.
+    let first_pause = steps
+        .iter()
+        .position(|&i| plan.steps.get(i).is_some_and(|step| matches!(step.action, Action::Pause { .. })))
+        .unwrap_or(0);
+    for (position, &index) in steps.iter().enumerate() {
+        let Some(step) = plan.steps.get(index) else { continue };
+        let number = index + 1;
+        let underway = members.len() > 1 && position > first_pause && position < last_resume;
+        match &step.action {
+            Action::Move { service, from, to } if underway => {
+                let moves = [crate::plan::Move { service: *service, from: *from, to: *to }];
+                own_moves(cluster, wave, number, *from, &moves, &members)?;
+            }
+            Action::Drain { node, moves } if underway => own_moves(cluster, wave, number, *node, moves, &members)?,
+            Action::Verify { .. } | Action::Failback { .. } if underway => {
+                return Err(violation(
+                    number,
+                    "wave-parallel",
+                    format!(
+                        "in wave {wave}, whose nodes are worked on at the same time, services move back before all its nodes are resumed: only the drains of its nodes may move services"
+                    ),
+                ));
+            }
+            Action::Upgrade { node, components } => {
+                for hop in components {
+                    let Some(slot) = releases.get_mut(node.index()).and_then(|r| r.get_mut(hop.component.index()))
+                    else {
+                        continue;
+                    };
+                    if members.len() > 1 {
+                        let entry = reached.entry(*node).or_default();
+                        if let Some(from) = slot.clone() {
+                            entry.push((hop.component, from));
+                        }
+                        entry.push((hop.component, hop.to.clone()));
+                    }
+                    *slot = Some(hop.to.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    if members.len() < 2 {
+        return Ok(());
+    }
+    for (index, rule) in cluster.skew_rules().iter().enumerate() {
+        if rule.level != SkewLevel::Error {
+            continue;
+        }
+        if let Some(message) = breach_across(cluster, rule, releases, &reached) {
+            let first = steps.first().map_or(0, |&i| i + 1);
+            return Err(violation(
+                first,
+                "wave-skew",
+                format!(
+                    "in wave {wave}, whose nodes are upgraded at the same time, skew rule {} (skew[{index}]) can be broken: {message}",
+                    skew::describe_rule(cluster, rule)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// In a wave carried out at the same time, a drain (or a single move) of
+/// `node` moves only services off `node`, a node of the wave, and onto none.
+fn own_moves(
+    cluster: &Cluster,
+    wave: usize,
+    number: usize,
+    node: NodeId,
+    moves: &[crate::plan::Move],
+    members: &BTreeSet<NodeId>,
+) -> Result<(), Violation> {
+    let Some(step) = moves.iter().find(|m| m.from != node || !members.contains(&m.from) || members.contains(&m.to))
+    else {
+        return Ok(());
+    };
+    Err(violation(
+        number,
+        "wave-parallel",
+        format!(
+            "in wave {wave}, whose nodes are worked on at the same time, a service moves from {} to {}: only the wave's own nodes are drained, each of its own services, and never onto a node of the wave",
+            node_name(cluster, step.from),
+            node_name(cluster, step.to)
+        ),
+    ))
+}
+
+/// Lowest and highest positions of a component's releases on one node over a wave.
+type Span = (usize, usize);
+
+/// Whether a rule across the cluster can be broken by two different nodes,
+/// each at any release it runs during the wave (pairs on one node change in
+/// the order the replay takes them, so the replay covers those).
+fn breach_across(
+    cluster: &Cluster,
+    rule: &SkewRule,
+    end: &[Vec<Option<String>>],
+    reached: &BTreeMap<NodeId, Vec<(ComponentId, String)>>,
+) -> Option<String> {
+    let spans = |component: ComponentId| -> Vec<(NodeId, Span)> {
+        cluster
+            .node_ids()
+            .filter_map(|node| {
+                let now = end.get(node.index())?.get(component.index())?.as_deref();
+                let during = reached.get(&node).into_iter().flatten().filter(|(c, _)| *c == component);
+                let positions = now
+                    .into_iter()
+                    .chain(during.map(|(_, release)| release.as_str()))
+                    .filter_map(|release| skew::position(cluster, rule, release));
+                let span = positions.fold(None, |span: Option<Span>, at| {
+                    Some(span.map_or((at, at), |(low, high)| (low.min(at), high.max(at))))
+                })?;
+                Some((node, span))
+            })
+            .collect()
+    };
+    // The largest `high(a) - low(b)` over two different nodes.
+    let widest = |highs: &[(NodeId, Span)], lows: &[(NodeId, Span)]| -> Option<usize> {
+        let mut best: Option<usize> = None;
+        let top: Vec<&(NodeId, Span)> = top_two(highs, |(_, (_, high))| std::cmp::Reverse(*high));
+        let bottom: Vec<&(NodeId, Span)> = top_two(lows, |(_, (low, _))| *low);
+        for &&(a, (_, high)) in &top {
+            for &&(b, (low, _)) in &bottom {
+                if a != b {
+                    best = best.max(Some(high.saturating_sub(low)));
+                }
+            }
+        }
+        best
+    };
+    match rule.limit {
+        SkewLimit::Spread(limit) => {
+            let spans = spans(rule.component);
+            let by = widest(&spans, &spans)?;
+            (by > limit as usize).then(|| {
+                format!("two of its nodes may run releases of `{}` {by} apart (limit {limit})", name(cluster, rule))
+            })
+        }
+        SkewLimit::Against { against, max_newer, max_older, scope: SkewScope::Cluster } => {
+            let (subject, other) = (spans(rule.component), spans(against));
+            let newer = widest(&subject, &other).filter(|&by| max_newer.is_some_and(|limit| by > limit as usize));
+            let older = widest(&other, &subject).filter(|&by| max_older.is_some_and(|limit| by > limit as usize));
+            match (newer, older) {
+                (Some(by), _) => Some(format!(
+                    "`{}` may run {by} release(s) newer than `{}` on another node",
+                    name(cluster, rule),
+                    cluster.component(against).name
+                )),
+                (None, Some(by)) => Some(format!(
+                    "`{}` may run {by} release(s) older than `{}` on another node",
+                    name(cluster, rule),
+                    cluster.component(against).name
+                )),
+                (None, None) => None,
+            }
+        }
+        SkewLimit::Against { scope: SkewScope::Node, .. } => None,
+    }
+}
+
+/// Whether the failbacks from step `from` (0-based) on may go at the same
+/// time: see [`timing`].
+fn failbacks_fit(cluster: &Cluster, plan: &Plan, from: usize) -> bool {
+    let mut location: Vec<usize> = cluster.services().iter().map(|service| service.on.index()).collect();
+    let mut moved_in_tail: Vec<bool> = vec![false; location.len()];
+    let mut gets: Vec<usize> = vec![0; cluster.nodes().len()];
+    let mut any = false;
+    for (index, step) in plan.steps.iter().enumerate() {
+        let (target, moves): (Option<NodeId>, Vec<crate::plan::Move>) = match &step.action {
+            Action::Move { service, from, to } | Action::Verify { service, from, to } => {
+                (Some(*to), vec![crate::plan::Move { service: *service, from: *from, to: *to }])
+            }
+            Action::Drain { moves, .. } => (None, moves.clone()),
+            Action::Failback { node, moves, .. } => (Some(*node), moves.clone()),
+            _ => (None, Vec::new()),
+        };
+        for step in moves {
+            if index >= from {
+                any = true;
+                let Some(seen) = moved_in_tail.get_mut(step.service.index()) else { return false };
+                if *seen || Some(step.to) != target {
+                    return false;
+                }
+                *seen = true;
+                if let Some(count) = gets.get_mut(step.to.index()) {
+                    *count += 1;
+                }
+            } else if let Some(at) = location.get_mut(step.service.index()) {
+                *at = step.to.index();
+            }
+        }
+    }
+    for &at in &location {
+        if let Some(count) = gets.get_mut(at) {
+            *count += 1;
+        }
+    }
+    any && cluster
+        .nodes()
+        .iter()
+        .zip(&gets)
+        .all(|(node, &count)| node.capacity.is_none_or(|capacity| count <= capacity as usize))
+}
+
+fn name<'c>(cluster: &'c Cluster, rule: &SkewRule) -> &'c str {
+    cluster.component(rule.component).name.as_str()
+}
+
+/// The two smallest of `items` by `key`.
+fn top_two<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<&T> {
+    let mut sorted: Vec<&T> = items.iter().collect();
+    sorted.sort_by_key(|item| key(item));
+    sorted.truncate(2);
+    sorted
+}
+
+/// The summary's waves and times. A wave lasts as long as its slowest node
+/// (its pause, upgrades and resume, and its drain if that comes right
+/// before its pause) plus its other steps one after another. With
+/// `max_down` above 1, the failbacks after the last resume go at the same
+/// time when each brings services only to its own node, none twice, and
+/// every node has room for all it gets before any guest leaves: then they
+/// take as long as the slowest node's.
+fn timing(cluster: &Cluster, plan: &Plan, waves: &Waves) -> Result<(), Violation> {
+    let last_resume = plan.steps.iter().rposition(|step| matches!(step.action, Action::Resume { .. }));
+    let tail_from = last_resume.map_or(0, |i| i + 1);
+    let together = cluster.policy().max_down > 1 && failbacks_fit(cluster, plan, tail_from);
+    let mut wall_clock = 0u32;
+    let mut work = 0u32;
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for steps in waves {
+        let (inside, after): (Vec<usize>, Vec<usize>) = steps.iter().partition(|&&i| !together || i < tail_from);
+        groups.push(inside);
+        if !after.is_empty() {
+            groups.push(after);
+        }
+    }
+    for steps in &groups {
+        let mut per_node: BTreeMap<NodeId, u32> = BTreeMap::new();
+        let mut others = 0u32;
+        for &index in steps {
+            let Some(step) = plan.steps.get(index) else { continue };
+            let minutes = step.details.minutes.unwrap_or(0);
+            work = work.saturating_add(minutes);
+            let next = plan.steps.get(index + 1).map(|step| &step.action);
+            let node = match step.action {
+                _ if together && index >= tail_from => match step.action {
+                    Action::Failback { node, .. } | Action::Verify { to: node, .. } | Action::Move { to: node, .. } => {
+                        Some(node)
+                    }
+                    _ => None,
+                },
+                Action::Pause { node } | Action::Upgrade { node, .. } | Action::Resume { node } => Some(node),
+                Action::Drain { node, .. } | Action::Move { from: node, .. } => {
+                    matches!(next, Some(Action::Pause { node: paused }) if *paused == node).then_some(node)
+                }
+                _ => None,
+            };
+            match node {
+                Some(node) => {
+                    let spent = per_node.entry(node).or_default();
+                    *spent = spent.saturating_add(minutes);
+                }
+                None => others = others.saturating_add(minutes),
+            }
+        }
+        let slowest = per_node.values().copied().max().unwrap_or(0);
+        wall_clock = wall_clock.saturating_add(slowest).saturating_add(others);
+    }
+    let summary = &plan.summary;
+    let expected = [
+        ("waves", summary.waves, waves.len()),
+        ("wall_clock_minutes", summary.wall_clock_minutes as usize, wall_clock as usize),
+        ("estimated_minutes", summary.estimated_minutes as usize, wall_clock as usize),
+        ("work_minutes", summary.work_minutes as usize, work as usize),
+    ];
+    for (field, said, found) in expected {
+        if said != found {
+            return Err(violation(
+                0,
+                "wave-times",
+                format!("the summary says {field} {said}, but the steps make {found}"),
+            ));
+        }
+    }
+    Ok(())
+}

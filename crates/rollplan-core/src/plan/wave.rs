@@ -1,0 +1,155 @@
+//! Parallel waves (`policy.max_down` above 1): the node the search picked
+//! leads a wave, and as many more nodes as the rules allow join it, to be
+//! drained, paused, upgraded and resumed together.
+//!
+//! The steps of a wave keep one order (drain and pause each node, upgrade
+//! it; then resume them all), and every state along it is a real state: so
+//! the checker's replay covers it. What lets the nodes be worked on at the
+//! same time is what a node may join with:
+//! - its drain moves only its own services, to nodes outside the wave (they
+//!   take no service: [`Sim::set_leaving`]), so however the drains
+//!   interleave, a destination only fills up, to no more than its capacity;
+//! - its hops keep every skew rule in whatever order the wave's hops are
+//!   taken ([`Sim::keeps_skew_across`]);
+//! - quorum holds with the whole wave down, and nothing is taken offline
+//!   (a node that strands a service goes alone, as with `max_down: 1`).
+
+use super::drain::{Drain, Mode, Preference, drain_own};
+use super::sim::Sim;
+use super::window::drain_step;
+use std::collections::BTreeMap;
+
+use super::{Action, Hop};
+use crate::model::{ComponentId, IdVec, NodeId, ServiceId};
+
+/// The most nodes one wave may take down: `policy.max_down`, and no more
+/// than quorum allows with every other node up.
+pub(super) fn largest(sim: &Sim<'_>) -> usize {
+    let cluster = sim.cluster;
+    let nodes = cluster.nodes().len();
+    let max_down = cluster.policy().max_down as usize;
+    (1..=max_down.min(nodes)).rev().find(|&size| cluster.policy().quorum.holds(nodes, nodes - size)).unwrap_or(1)
+}
+
+/// Upgrades a wave led by `lead` (its drain chosen by the search), joined
+/// by the first of `followers` (nodes whose turn it is, best first) that may
+/// join it. `leaving` hears of each member's moved services before its drain
+/// is made (the greedy pass's order keeps count of them). Returns the members
+/// and the services each drain moved, for the order's books.
+pub(super) fn upgrade(
+    sim: &mut Sim<'_>,
+    lead: &Drain,
+    followers: &[NodeId],
+    leaving: &mut dyn FnMut(&Sim<'_>, &[ServiceId]),
+) -> Vec<(NodeId, Vec<ServiceId>)> {
+    let size = largest(sim);
+    let alone = size < 2 || !lead.stranded.is_empty() || lead.moves.iter().any(|m| m.from != lead.node);
+    // Nodes that took a service in this wave: one that joined would move it again.
+    let mut targets: Vec<NodeId> = lead.moves.iter().map(|m| m.to).collect();
+    let candidates: Vec<NodeId> =
+        if alone { Vec::new() } else { followers.iter().copied().filter(|&n| n != lead.node).collect() };
+    // The first that may fill the wave take no service from the drains
+    // before theirs; the rest are tried as those drains leave them.
+    for &node in candidates.iter().filter(|n| !targets.contains(n)).take(size - 1) {
+        sim.set_leaving(node, true);
+    }
+    let start = sim.release_counts().clone();
+    let mut wave_hops: Vec<Hop> = Vec::new();
+    let moved = |d: &Drain| d.moves.iter().map(|m| m.service).collect::<Vec<_>>();
+    leaving(sim, &moved(lead));
+    drain_and_pause(sim, lead);
+    let mut members = vec![(lead.node, moved(lead))];
+    // The lead's hops are taken as alone: the nodes that join are held to them.
+    take_hops_across(sim, lead.node, &start, &mut wave_hops, Check::Alone);
+    for node in candidates {
+        if members.len() == size {
+            break;
+        }
+        if targets.contains(&node) {
+            sim.set_leaving(node, false);
+            continue;
+        }
+        let first = sim.next_hops(node, sim.rolling());
+        let mut trial = wave_hops.clone();
+        trial.extend(first.iter().cloned());
+        let joins = !first.is_empty() && sim.keeps_skew_across(&start, &trial, &first);
+        let drained = joins.then(|| own_drain(sim, node)).flatten();
+        let Some(drained) = drained else {
+            sim.set_leaving(node, false);
+            continue;
+        };
+        targets.extend(drained.moves.iter().map(|m| m.to));
+        leaving(sim, &moved(&drained));
+        drain_and_pause(sim, &drained);
+        take_hops_across(sim, node, &start, &mut wave_hops, Check::Across);
+        members.push((node, moved(&drained)));
+    }
+    for &node in followers {
+        if sim.state.node(node).up {
+            sim.set_leaving(node, false);
+        }
+    }
+    for &(node, _) in &members {
+        sim.apply(Action::Resume { node });
+    }
+    for &service in &lead.stranded {
+        sim.apply(Action::Online { service, node: lead.node });
+    }
+    members
+}
+
+/// A drain of `node` that moves only its own services, and strands none.
+fn own_drain(sim: &Sim<'_>, node: NodeId) -> Option<Drain> {
+    [Mode::OntoUpgraded, Mode::Sideways].into_iter().find_map(|mode| {
+        let drained = drain_own(sim, node, mode, Preference::Owners);
+        (drained.stranded.is_empty() && drained.moves.iter().all(|m| m.from == node)).then_some(drained)
+    })
+}
+
+fn drain_and_pause(sim: &mut Sim<'_>, drained: &Drain) {
+    let node = drained.node;
+    if !drained.moves.is_empty() {
+        for &step in &drained.moves {
+            sim.shift(step);
+        }
+        sim.record(drain_step(node, drained.moves.clone()));
+    }
+    for &service in &drained.stranded {
+        sim.apply(Action::Offline { service, node });
+    }
+    sim.apply(Action::Pause { node });
+}
+
+/// How a node's hops in a wave are held to the skew rules.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// As if it were upgraded alone ([`Sim::next_hops`]): the lead, whose
+    /// hops the nodes that join are then held to.
+    Alone,
+    /// Also in whatever order the wave's hops are taken.
+    Across,
+}
+
+/// Upgrades paused `node` as far as it may go in its wave, adding its hops
+/// to `wave_hops`.
+fn take_hops_across(
+    sim: &mut Sim<'_>,
+    node: NodeId,
+    start: &IdVec<ComponentId, BTreeMap<String, usize>>,
+    wave_hops: &mut Vec<Hop>,
+    check: Check,
+) {
+    loop {
+        let hops = sim.next_hops(node, sim.rolling());
+        if hops.is_empty() {
+            return;
+        }
+        let mut trial = wave_hops.clone();
+        trial.extend(hops.iter().cloned());
+        if check == Check::Across && !sim.keeps_skew_across(start, &trial, &hops) {
+            return;
+        }
+        *wave_hops = trial;
+        sim.apply(Action::Upgrade { node, components: hops });
+    }
+}
