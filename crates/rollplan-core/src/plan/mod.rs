@@ -51,7 +51,7 @@ use crate::model::{Cluster, ComponentId, IdVec, NodeId, ServiceId};
 pub const MAX_RISK_SPANS: usize = 1_000_000;
 
 /// Bumped whenever the planner may produce a different plan for the same description.
-pub const PLANNER_VERSION: &str = "4";
+pub const PLANNER_VERSION: &str = "5";
 
 /// One service's planned failover, inside a step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
