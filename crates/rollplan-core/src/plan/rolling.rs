@@ -24,7 +24,6 @@ use super::hops;
 use super::order::{Key, Order};
 use super::sim::Sim;
 use super::wave;
-use super::window::drain_step;
 use super::{Action, Blocked, BlockingRule, Broken, NoPlan};
 use crate::model::{ComponentId, Failback, IdVec, NodeId, ServiceId};
 
@@ -508,16 +507,7 @@ pub(super) fn take_hops(sim: &mut Sim<'_>, node: NodeId, among: &[ComponentId]) 
 /// Drains, pauses, upgrades (as far as the skew rules let it, for now) and resumes one node.
 fn upgrade_node(sim: &mut Sim<'_>, drain: &Drain) {
     let node = drain.node;
-    if !drain.moves.is_empty() {
-        for &step in &drain.moves {
-            sim.shift(step);
-        }
-        sim.record(drain_step(node, drain.moves.clone()));
-    }
-    for &service in &drain.stranded {
-        sim.apply(Action::Offline { service, node });
-    }
-    sim.apply(Action::Pause { node });
+    wave::drain_and_pause(sim, drain);
     take_hops(sim, node, sim.rolling());
     sim.apply(Action::Resume { node });
     for &service in &drain.stranded {

@@ -106,7 +106,9 @@ fn own_drain(sim: &Sim<'_>, node: NodeId) -> Option<Drain> {
     })
 }
 
-fn drain_and_pause(sim: &mut Sim<'_>, drained: &Drain) {
+/// Makes `drained`'s moves as one step, takes its stranded services offline
+/// and pauses its node: how every node's upgrade begins, in a wave or alone.
+pub(super) fn drain_and_pause(sim: &mut Sim<'_>, drained: &Drain) {
     let node = drained.node;
     if !drained.moves.is_empty() {
         for &step in &drained.moves {
