@@ -357,37 +357,40 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     out
 }
 
+/// For each step, its wave's number when that wave takes several nodes down
+/// (its steps may be done in parallel), else `None`: a wave of one node is
+/// plain one-at-a-time work that a checklist or timeline need not mark.
+pub fn waves_of_several(plan: &Plan) -> Vec<Option<usize>> {
+    let mut pauses = std::collections::BTreeMap::<usize, usize>::new();
+    for step in &plan.steps {
+        if matches!(step.action, Action::Pause { .. }) {
+            *pauses.entry(step.wave).or_default() += 1;
+        }
+    }
+    plan.steps.iter().map(|step| (pauses.get(&step.wave).copied().unwrap_or(0) > 1).then_some(step.wave)).collect()
+}
+
 /// For each step, the heading a checklist puts before it: at the first step
 /// of a wave that takes several nodes down, "Wave 3: NODE5, NODE6, NODE7 —
 /// these may be done in parallel". A wave of one node needs no heading.
 pub fn wave_headings(cluster: &Cluster, plan: &Plan) -> Vec<Option<String>> {
-    let mut headings = vec![None; plan.steps.len()];
-    let mut start = 0;
-    while let Some(first) = plan.steps.get(start) {
-        let end = plan
-            .steps
-            .iter()
-            .skip(start)
-            .position(|step| step.wave != first.wave)
-            .map_or(plan.steps.len(), |n| start + n);
-        let nodes: Vec<&str> = plan
-            .steps
-            .get(start..end)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|step| match step.action {
-                Action::Pause { node } => Some(cluster.node(node).name.as_str()),
-                _ => None,
-            })
-            .collect();
-        if nodes.len() > 1
-            && let Some(slot) = headings.get_mut(start)
-        {
-            *slot = Some(format!("Wave {}: {} — these may be done in parallel", first.wave, nodes.join(", ")));
+    let several = waves_of_several(plan);
+    let mut nodes = std::collections::BTreeMap::<usize, Vec<&str>>::new();
+    for (step, wave) in plan.steps.iter().zip(&several) {
+        if let (Some(wave), Action::Pause { node }) = (wave, &step.action) {
+            nodes.entry(*wave).or_default().push(cluster.node(*node).name.as_str());
         }
-        start = end;
     }
-    headings
+    let mut previous = None;
+    several
+        .iter()
+        .map(|&wave| {
+            let first = wave.is_some() && wave != previous;
+            previous = wave;
+            let wave = wave.filter(|_| first)?;
+            Some(format!("Wave {wave}: {} — these may be done in parallel", nodes.get(&wave)?.join(", ")))
+        })
+        .collect()
 }
 
 /// For each step, the skew rules that come to their limit after it (or

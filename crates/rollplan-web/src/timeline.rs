@@ -11,6 +11,7 @@
 use rollplan_core::Cluster;
 use rollplan_core::model::{NodeId, ServiceId};
 use rollplan_core::plan::{Action, Plan, Risk, RiskKind, State, Step, risk_kinds};
+use rollplan_core::report::waves_of_several;
 
 /// Above this many cells the timeline is not drawn: it would take longer to
 /// render than it helps, and nobody reads a picture that size at a glance.
@@ -65,6 +66,11 @@ pub struct Column {
     pub risks: Vec<RiskKind>,
     /// One cell per node, in the cluster's node order.
     pub cells: Vec<Cell>,
+    /// The step's wave, when that wave takes several nodes down at once
+    /// (`report::waves_of_several`): its columns are drawn as one group.
+    pub wave: Option<usize>,
+    /// Whether this is the first column of its wave's group.
+    pub wave_start: bool,
 }
 
 /// One node after one step.
@@ -103,10 +109,14 @@ impl Timeline {
         columns.push(column(cluster, &legend, &initial, None, None));
         // The plan keeps no state per step: replay it.
         let mut replay = plan.replay(cluster);
+        let waves = waves_of_several(plan);
         let mut index = 0;
         while let Some(step) = replay.advance() {
             let risks: Vec<&Risk> = plan.risks_after(index).collect();
-            columns.push(column(cluster, &legend, replay.state(), Some(index), Some((step, &risks))));
+            let mut column = column(cluster, &legend, replay.state(), Some(index), Some((step, &risks)));
+            column.wave = waves.get(index).copied().flatten();
+            column.wave_start = column.wave.is_some() && index.checked_sub(1).and_then(|i| waves[i]) != column.wave;
+            columns.push(column);
             index += 1;
         }
         // A plan the planner made always replays to the end.
@@ -179,6 +189,8 @@ fn column(
         step: index,
         risks: step.map_or_else(Vec::new, |(_, risks)| kinds(risks.iter().map(|risk| risk.kind))),
         cells,
+        wave: None,
+        wave_start: false,
     }
 }
 
@@ -287,6 +299,35 @@ mod tests {
         assert!(last.cells.iter().all(|cell| cell.releases == [Some(1)] && cell.up));
         assert_eq!(last.cells[node1].services.len(), 1);
         assert!(last.risks.is_empty());
+    }
+
+    /// A wave of several nodes is one group of columns: each of its steps
+    /// carries the wave, the group's first column says where it starts, and
+    /// every node the wave pauses is paused together in one column.
+    #[test]
+    fn a_wave_of_several_nodes_is_one_group_of_columns() {
+        let (cluster, plan) = example("hyperv-16-node-waves.yaml");
+        let timeline = Timeline::new(&cluster, &plan).unwrap();
+        assert_eq!(timeline.columns[0].wave, None, "the starting state is in no wave");
+        let starts: Vec<usize> =
+            timeline.columns.iter().filter(|column| column.wave_start).filter_map(|column| column.wave).collect();
+        assert!(starts.len() >= 2, "several waves of several nodes: {starts:?}");
+        let mut sorted = starts.clone();
+        sorted.dedup();
+        assert_eq!(sorted, starts, "each group starts once");
+        for wave in starts {
+            let group: Vec<&Column> = timeline.columns.iter().filter(|column| column.wave == Some(wave)).collect();
+            let steps: Vec<usize> = group.iter().filter_map(|column| column.step).collect();
+            assert!(steps.windows(2).all(|pair| pair[1] == pair[0] + 1), "wave {wave}'s columns are contiguous");
+            assert!(group[0].wave_start && group[1..].iter().all(|column| !column.wave_start));
+            assert!(steps.iter().all(|&step| plan.steps[step].wave == wave));
+            let most_paused = group.iter().map(|column| column.cells.iter().filter(|cell| !cell.up).count()).max();
+            assert!(most_paused >= Some(2), "wave {wave} has several nodes down at once");
+        }
+        // One node at a time: no groups.
+        let (cluster, plan) = example("exchange-2003-two-node.yaml");
+        let timeline = Timeline::new(&cluster, &plan).unwrap();
+        assert!(timeline.columns.iter().all(|column| column.wave.is_none() && !column.wave_start));
     }
 
     /// With owners left out, a risk of services on several nodes counts them

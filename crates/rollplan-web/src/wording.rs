@@ -50,6 +50,19 @@ pub fn estimate(summary: &Summary) -> String {
     }
 }
 
+/// Whether the plan's waves take several nodes at once, so that the wall
+/// clock and the work part ways.
+pub fn parallel(summary: &Summary) -> bool {
+    summary.work_minutes > summary.wall_clock_minutes
+}
+
+/// How the wall clock comes about when waves run nodes in parallel: "in 4
+/// waves, 19 h 4 min of work"; `None` for one node at a time.
+pub fn waves_line(summary: &Summary) -> Option<String> {
+    parallel(summary)
+        .then(|| format!("in {}, {} of work", plural(summary.waves, "wave", "waves"), duration(summary.work_minutes)))
+}
+
 /// A step's duration, or why it has none.
 pub fn step_minutes(minutes: Option<u32>) -> String {
     minutes.map_or_else(|| "duration unknown".to_owned(), |minutes| format!("about {}", duration(minutes)))
@@ -106,6 +119,23 @@ mod tests {
         assert_eq!(estimate(&summary), "at least 1 h 38 min");
         assert_eq!(step_minutes(Some(5)), "about 5 min");
         assert_eq!(step_minutes(None), "duration unknown");
+    }
+
+    #[test]
+    fn waves_say_the_work_behind_the_wall_clock() {
+        let one_at_a_time =
+            Summary { estimated_minutes: 98, wall_clock_minutes: 98, work_minutes: 98, waves: 2, ..Summary::default() };
+        assert!(!parallel(&one_at_a_time));
+        assert_eq!(waves_line(&one_at_a_time), None);
+        let waves = Summary {
+            estimated_minutes: 416,
+            wall_clock_minutes: 416,
+            work_minutes: 1_144,
+            waves: 4,
+            ..Summary::default()
+        };
+        assert!(parallel(&waves));
+        assert_eq!(waves_line(&waves).as_deref(), Some("in 4 waves, 19 h 4 min of work"));
     }
 
     #[test]

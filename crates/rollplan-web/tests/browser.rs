@@ -580,3 +580,43 @@ async fn the_kubernetes_example_shows_roles_rules_and_hops() {
         "{at_limit:?}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_plan_in_waves_groups_each_waves_steps_and_columns() {
+    forget_everything();
+    let root = mount().await;
+    pick_example(&root, "hyperv-16-node-waves.yaml").await;
+    wait_until("the plan is shown", || !checkboxes(&root).is_empty()).await;
+    // Each wave of several nodes is headed once, naming its nodes.
+    let headings = texts(&root, ".checklist .wave-heading");
+    assert!(headings.len() >= 2, "{headings:?}");
+    assert!(
+        headings
+            .iter()
+            .all(|heading| heading.starts_with("Wave ") && heading.ends_with("these may be done in parallel")),
+        "{headings:?}"
+    );
+    assert!(headings[0].contains("HV"), "{headings:?}");
+    // Its steps are marked with it; the heading is on the wave's first step.
+    let first = find::<Element>(&root, ".checklist .step.wave-first");
+    let wave = first.get_attribute("data-wave").expect("a wave number");
+    assert!(headings[0].starts_with(&format!("Wave {wave}:")), "{headings:?} against wave {wave}");
+    let in_wave = find_all(&root, &format!(".checklist .step.in-wave[data-wave=\"{wave}\"]"));
+    assert!(in_wave.len() > 4, "a wave of several nodes has their drains, pauses, upgrades and resumes");
+    // The timeline groups the wave's columns and names it where it starts
+    // (a long timeline renders the columns near the view: the first wave's).
+    let labels = texts(&root, ".timeline-grid .column-wave");
+    assert_eq!(labels.first().map(String::as_str), Some(format!("wave {wave}").as_str()), "{labels:?}");
+    let grouped = find_all(
+        &root,
+        &format!(
+            ".timeline-grid th.step-column.wave-{}",
+            if wave.parse::<usize>().unwrap() % 2 == 0 { "even" } else { "odd" }
+        ),
+    );
+    assert!(grouped.len() > 4, "the wave's columns are shaded as one group");
+    // The summary gives the wall clock and the work behind it.
+    let note = texts(&root, ".plan-summary .figure-note");
+    assert_eq!(note.len(), 1, "{note:?}");
+    assert!(note[0].starts_with("in ") && note[0].ends_with(" of work"), "{note:?}");
+}

@@ -4,6 +4,8 @@
 //! others (`list_window.rs` says why and how): a 64-node cluster's 450 steps,
 //! or a 4,096-node one's 28,000, cost a keystroke or a scroll what a screenful
 //! costs. Short plans, and any plan being printed, are rendered whole.
+//! The steps of a wave that takes several nodes down are indented under the
+//! wave's heading, carried by its first step (so the window still counts steps).
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -16,7 +18,7 @@ use crate::hooks::style::use_data_sizes;
 use crate::hooks::viewport::{use_printing, use_step_heights, use_viewport};
 use crate::list_window::{self, Piece, Sizes, WINDOW_ABOVE, whole_pixels};
 use rollplan_core::Cluster;
-use rollplan_core::report::{RiskLine, move_lines, risk_lines};
+use rollplan_core::report::{RiskLine, move_lines, risk_lines, wave_headings, waves_of_several};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ChecklistProps {
@@ -59,6 +61,12 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
     use_step_heights(&list, windowed, on_measured);
     use_data_sizes(&list);
 
+    // Worked out once per plan, not per rendered step.
+    let waves = use_memo(props.plan.clone(), |plan| {
+        let headings: Vec<Option<AttrValue>> =
+            wave_headings(&props.cluster, plan).into_iter().map(|heading| heading.map(AttrValue::from)).collect();
+        (waves_of_several(plan), headings)
+    });
     let pieces = if windowed {
         let table = heights.borrow();
         let (top, bottom) = viewport.map_or((0.0, FIRST_SCREEN), |viewport| (viewport.start, viewport.end));
@@ -78,6 +86,8 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
                         risks={Rc::<[RiskLine]>::from(risk_lines(&props.cluster, props.plan.risks_after(index)))}
                         at_limit={props.plan.at_limit_after(index).map(|span| span.message.clone()).collect::<Rc<[String]>>()}
                         {index}
+                        wave={waves.0.get(index).copied().flatten()}
+                        wave_heading={waves.1.get(index).cloned().flatten()}
                         done={props.done.contains(&index)}
                         current={props.current == Some(index)}
                         selected={props.selected == Some(index)}

@@ -7,7 +7,7 @@ use rollplan_core::plan::Plan;
 use rollplan_core::report::risks_cut_line;
 use yew::prelude::*;
 
-use crate::wording::{duration, estimate, plural};
+use crate::wording::{duration, estimate, parallel, plural, waves_line};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct PlanSummaryProps {
@@ -35,10 +35,12 @@ pub fn PlanSummary(props: &PlanSummaryProps) -> Html {
         .filter(|(index, _)| !props.done.contains(index))
         .filter_map(|(_, step)| step.details.minutes)
         .sum();
+    // Steps' minutes add up to work; with parallel waves that is not the wall clock.
+    let left = if parallel(summary) { "of work left" } else { "left" };
     let progress_text = if done == steps {
         "all steps done".to_owned()
     } else {
-        format!("{done} of {steps} done, {} left", duration(minutes_left))
+        format!("{done} of {steps} done, {} {left}", duration(minutes_left))
     };
     let on_clear = props.on_clear.reform(|_: MouseEvent| ());
     let on_undo = props.on_undo.reform(|_: MouseEvent| ());
@@ -56,7 +58,15 @@ pub fn PlanSummary(props: &PlanSummaryProps) -> Html {
                 <div class={classes!("figure", (summary.mixed_version_steps > 0).then_some("warn"))} title="Steps after which nodes run different releases">
                     <dt>{ "Mixed-version steps" }</dt><dd>{ summary.mixed_version_steps }</dd>
                 </div>
-                <div class="figure"><dt>{ "Estimated time" }</dt><dd>{ estimate(summary) }</dd></div>
+                <div class="figure" title="On the wall clock: the nodes of one wave may be worked on at the same time">
+                    <dt>{ "Estimated time" }</dt>
+                    <dd>
+                        { estimate(summary) }
+                        if let Some(line) = waves_line(summary) {
+                            <span class="figure-note">{ line }</span>
+                        }
+                    </dd>
+                </div>
                 <div class="figure progress-figure">
                     <dt>{ "Progress" }</dt>
                     <dd>

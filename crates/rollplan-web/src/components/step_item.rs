@@ -1,4 +1,5 @@
-//! One step of the checklist: its checkbox, title, what to check before and
+//! One step of the checklist: the heading of its wave when it begins one of
+//! several nodes, its checkbox, title, what to check before and
 //! after, the interruption and duration, the skew rules at their limit,
 //! and its risks as badges.
 //!
@@ -29,6 +30,10 @@ pub struct StepItemProps {
     /// The skew rules at their limit after this step, a sentence each.
     pub at_limit: Rc<[String]>,
     pub index: usize,
+    /// The step's wave when that wave takes several nodes down: its steps may be done in parallel.
+    pub wave: Option<usize>,
+    /// Before the first step of such a wave: "Wave 3: NODE5, NODE6 — these may be done in parallel".
+    pub wave_heading: Option<AttrValue>,
     pub done: bool,
     /// The first step not done: what to do next.
     pub current: bool,
@@ -53,6 +58,8 @@ impl PartialEq for StepItemProps {
             && self.moves == other.moves
             && self.risks == other.risks
             && self.at_limit == other.at_limit
+            && self.wave == other.wave
+            && self.wave_heading == other.wave_heading
             && self.done == other.done
             && self.current == other.current
             && self.selected == other.selected
@@ -114,6 +121,8 @@ pub fn StepItem(props: &StepItemProps) -> Html {
         props.current.then_some("current"),
         props.selected.then_some("selected"),
         (!risks.is_empty()).then_some("has-risks"),
+        props.wave.is_some().then_some("in-wave"),
+        props.wave_heading.is_some().then_some("wave-first"),
     );
 
     html! {
@@ -125,7 +134,11 @@ pub fn StepItem(props: &StepItemProps) -> Html {
             aria-posinset={(index + 1).to_string()}
             aria-setsize={props.plan.steps.len().to_string()}
             data-step={index.to_string()}
+            data-wave={props.wave.map(|wave| wave.to_string())}
         >
+            if let Some(heading) = &props.wave_heading {
+                <p class="wave-heading">{ heading }</p>
+            }
             <div class="step-head">
                 <label class="step-check">
                     <input

@@ -4,7 +4,8 @@
 //! state): each cell shows the node's release of each component (one colour
 //! per release, green for the target), the services it hosts, greyed when the
 //! node is paused, and a warning sign when a failure of that node at that
-//! point would not fail over safely. Column headers are buttons that select
+//! point would not fail over safely. The columns of a wave that takes
+//! several nodes down are shaded as one group, named at its start. Column headers are buttons that select
 //! the step in the checklist; the arrow keys move between them.
 //!
 //! The picture is computed by [`crate::timeline`]; this file only draws it.
@@ -176,6 +177,9 @@ impl View<'_> {
             (!column.risks.is_empty()).then_some("risky"),
             // Cannot be undone in place: an irreversible upgrade, or the point of no return.
             (!self.props.plan.steps[step].details.reversible).then_some("irreversible"),
+            // A wave of several nodes: its columns shaded as one group, a rule where it starts.
+            column.wave.map(|wave| if wave % 2 == 0 { "wave-even" } else { "wave-odd" }),
+            column.wave_start.then_some("wave-start"),
         )
     }
 
@@ -206,11 +210,12 @@ impl View<'_> {
         let done = self.props.done.contains(&step);
         let details = &self.props.plan.steps[step].details;
         let title = format!(
-            "Step {}: {}{}{}",
+            "Step {}: {}{}{}{}",
             step + 1,
             self.props.plan.steps[step].title,
             if details.reversible { "" } else { " (irreversible)" },
-            if done { " (done)" } else { "" }
+            if done { " (done)" } else { "" },
+            column.wave.map(|wave| format!(" (wave {wave}: may be done in parallel)")).unwrap_or_default(),
         );
         html! {
             <th scope="col" {class}>
@@ -228,6 +233,9 @@ impl View<'_> {
                         { if self.props.current == Some(step) { "next" } else if done { "done ✓" } else { "" } }
                     </span>
                     <span class="column-number">{ step + 1 }</span>
+                    if let Some(wave) = column.wave.filter(|_| column.wave_start) {
+                        <span class="column-wave">{ format!("wave {wave}") }</span>
+                    }
                     <span class="column-action">{ action }</span>
                     <span class="column-risks" aria-hidden="true">{ for column.risks.iter().map(|&kind| risk_mark(kind)) }</span>
                 </button>
