@@ -309,6 +309,9 @@ impl<'p> Sweep<'p> {
 fn at_risk(cluster: &Cluster, risk: &Risk) -> String {
     match risk.at {
         AtRisk::Service { service, .. } => cluster.services().get(service).map_or("", |s| s.name.as_str()).to_owned(),
+        AtRisk::Replicated { service, .. } => {
+            cluster.replicated().get(service).map_or("", |s| s.name.as_str()).to_owned()
+        }
         AtRisk::Nodes { .. } | AtRisk::Rule { .. } => risk.message(cluster),
     }
 }

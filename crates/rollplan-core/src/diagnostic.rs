@@ -95,6 +95,8 @@ codes! {
     UnknownRole = "unknown-role", Error;
     /// A service may run on a node that does not run a component it uses.
     ComponentNotRun = "component-not-run", Error;
+    /// Fields that exclude each other: `on` or `owners` with `replicas`, or `min_available` without it.
+    ConflictingFields = "conflicting-fields", Error;
     /// A skew rule compares releases that are not on its scale, or components without `releases`.
     SkewIncomparable = "skew-incomparable", Error;
     /// The cluster already breaks a skew rule of level `error`.

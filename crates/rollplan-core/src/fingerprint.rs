@@ -184,6 +184,22 @@ fn serialise(cluster: &Cluster, planner_version: &str) -> Vec<u8> {
             field(if rule.level == SkewLevel::Warn { "warn" } else { "error" });
         }
     }
+    if !cluster.replicated().is_empty() {
+        field("replicated+");
+        field(&count(cluster.replicated().len()));
+        for service in cluster.replicated() {
+            field(&service.name);
+            field(&count(service.replicas.len()));
+            for &node in &service.replicas {
+                field(&cluster.node(node).name);
+            }
+            field(&count(service.min_available as usize));
+            field(&count(service.uses.len()));
+            for &component in &service.uses {
+                field(&cluster.component(component).name);
+            }
+        }
+    }
     out
 }
 

@@ -54,6 +54,7 @@ pub mod link;
 pub mod model;
 pub mod plan;
 mod read;
+pub mod replicas;
 pub mod report;
 pub mod skew;
 pub mod syntax;

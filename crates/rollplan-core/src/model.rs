@@ -75,6 +75,10 @@ typed_id!(
     /// A component of one cluster.
     ComponentId
 );
+typed_id!(
+    /// A replicated service of one cluster (`replicas`, `min_available`).
+    ReplicatedId
+);
 
 /// One value per node (or service, or component) of one cluster, indexed by
 /// its typed id. Made only from a cluster ([`Cluster::per_node`] and the
@@ -181,6 +185,14 @@ pub struct Cluster {
     nodes: IdVec<NodeId, Node>,
     services: IdVec<ServiceId, Service>,
     policy: Policy,
+    /// Services with a copy on each of several nodes: nothing moves, but at
+    /// least `min_available` copies must be up. After `policy` so that a
+    /// cluster without them serialises as it did.
+    replicated: IdVec<ReplicatedId, Replicated>,
+    /// For each node, the replicated services with a copy on it: what a
+    /// pause or an upgrade of it can change. Worked out, not read.
+    #[serde(skip)]
+    copies_on: IdVec<NodeId, Vec<ReplicatedId>>,
     /// Each node's place in `policy.order` (its role's position; one past
     /// the list for a node whose role is not in it): worked out, not read.
     #[serde(skip)]
@@ -364,6 +376,31 @@ impl Owners {
     }
 }
 
+/// A service with a copy on each of several nodes (an Exchange 2010
+/// database with copies, an index's shard copies, a replica set's members).
+/// It never moves: a copy is down while its node is paused, and at least
+/// `min_available` copies must be up at every step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Replicated {
+    pub name: String,
+    /// The nodes holding a copy, in the description's order; never empty, no node twice.
+    pub replicas: Vec<NodeId>,
+    /// At least 1 and at most the number of replicas.
+    pub min_available: u32,
+    /// Components the service depends on; every replica runs them all.
+    pub uses: Vec<ComponentId>,
+}
+
+/// A replicated service as code builds it by hand, with positions for
+/// references: [`Cluster::with_replicated`] checks them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplicatedParts {
+    pub name: String,
+    pub replicas: Vec<usize>,
+    pub min_available: u32,
+    pub uses: Vec<usize>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Service {
     pub name: String,
@@ -420,6 +457,16 @@ struct ClusterData {
     nodes: Vec<Node>,
     services: Vec<ServiceData>,
     policy: Policy,
+    replicated: Vec<ReplicatedData>,
+}
+
+/// A [`Replicated`] service as it serializes: ids are positions.
+#[derive(Deserialize)]
+struct ReplicatedData {
+    name: String,
+    replicas: Vec<u32>,
+    min_available: u32,
+    uses: Vec<u32>,
 }
 
 /// A [`Service`] as it serializes: ids are positions.
@@ -445,7 +492,17 @@ impl TryFrom<ClusterData> for Cluster {
                 uses: uses.into_iter().map(|component| component as usize).collect(),
             })
             .collect();
-        Cluster::new(data.name, data.components, data.nodes, services, data.policy)
+        let replicated = data
+            .replicated
+            .into_iter()
+            .map(|ReplicatedData { name, replicas, min_available, uses }| ReplicatedParts {
+                name,
+                replicas: replicas.into_iter().map(|node| node as usize).collect(),
+                min_available,
+                uses: uses.into_iter().map(|component| component as usize).collect(),
+            })
+            .collect();
+        Cluster::new(data.name, data.components, data.nodes, services, data.policy)?.with_replicated(replicated)
     }
 }
 
@@ -716,8 +773,96 @@ impl Cluster {
             nodes: IdVec::from_vec(nodes),
             services: IdVec::from_vec(resolved),
             policy,
+            replicated: IdVec::from_vec(Vec::new()),
+            copies_on: IdVec::from_vec(vec![Vec::new(); node_count]),
             ranks: IdVec::from_vec(ranks),
         })
+    }
+
+    /// This cluster with these replicated services (in place of any it had),
+    /// or which invariant one breaks: replicas never empty, in range, no node
+    /// twice, each running every component the service uses; `min_available`
+    /// from 1 to the number of replicas; names unique among all services.
+    pub fn with_replicated(mut self, replicated: Vec<ReplicatedParts>) -> Result<Cluster, String> {
+        let mut resolved = Vec::with_capacity(replicated.len());
+        let mut names: std::collections::HashSet<&str> = self.services.iter().map(|s| s.name.as_str()).collect();
+        for parts in &replicated {
+            let ReplicatedParts { name, replicas, min_available, uses } = parts;
+            if !names.insert(name) {
+                return Err(format!("there are two services named `{name}`"));
+            }
+            if replicas.is_empty() {
+                return Err(format!("replicated service `{name}` has no replicas"));
+            }
+            if *min_available == 0 || *min_available as usize > replicas.len() {
+                return Err(format!(
+                    "replicated service `{name}` needs {min_available} copies up, of {} replicas",
+                    replicas.len()
+                ));
+            }
+            let mut seen = std::collections::HashSet::new();
+            for &replica in replicas {
+                let Some(node) = self.nodes.as_slice().get(replica) else {
+                    return Err(format!(
+                        "replicated service `{name}` names node #{replica}, but there are {} nodes",
+                        self.nodes.len()
+                    ));
+                };
+                if !seen.insert(replica) {
+                    return Err(format!("replicated service `{name}` names node `{}` twice", node.name));
+                }
+                if let Some(&c) = uses.iter().find(|&&c| node.versions.get(c).is_none_or(Option::is_none)) {
+                    return Err(format!(
+                        "replicated service `{name}` has a copy on `{}`, which does not run component #{c}",
+                        node.name
+                    ));
+                }
+            }
+            resolved.push(Replicated {
+                name: name.clone(),
+                replicas: replicas.iter().map(|&r| NodeId::from_index(r)).collect(),
+                min_available: *min_available,
+                uses: uses.iter().map(|&c| ComponentId::from_index(c)).collect(),
+            });
+        }
+        let mut copies_on = vec![Vec::new(); self.nodes.len()];
+        for (index, service) in resolved.iter().enumerate() {
+            for node in &service.replicas {
+                if let Some(list) = copies_on.get_mut(node.index()) {
+                    list.push(ReplicatedId::from_index(index));
+                }
+            }
+        }
+        self.replicated = IdVec::from_vec(resolved);
+        self.copies_on = IdVec::from_vec(copies_on);
+        Ok(self)
+    }
+
+    /// The replicated services, as parts to change and make another cluster with.
+    pub fn replicated_parts(&self) -> Vec<ReplicatedParts> {
+        self.replicated
+            .iter()
+            .map(|r| ReplicatedParts {
+                name: r.name.clone(),
+                replicas: r.replicas.iter().map(|n| n.index()).collect(),
+                min_available: r.min_available,
+                uses: r.uses.iter().map(|c| c.index()).collect(),
+            })
+            .collect()
+    }
+
+    /// The services with a copy on each of several nodes.
+    pub fn replicated(&self) -> &IdVec<ReplicatedId, Replicated> {
+        &self.replicated
+    }
+
+    pub fn replicated_service(&self, id: ReplicatedId) -> &Replicated {
+        &self.replicated[id]
+    }
+
+    /// The replicated services with a copy on `node`, in their order.
+    pub fn copies_on(&self, node: NodeId) -> &[ReplicatedId] {
+        &self.copies_on[node]
     }
 
     /// The parts this cluster was made of, to change and make another.

@@ -111,6 +111,11 @@ pub struct RawService<'n> {
     pub on: Option<Text>,
     pub owners: Option<Vec<NameRef<'n>>>,
     pub uses: Option<Vec<NameRef<'n>>>,
+    /// The nodes holding a copy, for a replicated service, with the field's span.
+    pub replicas: Option<(Vec<NameRef<'n>>, Span)>,
+    pub min_available: Option<At<u32>>,
+    /// Where `owners` is written, to point at it when it should not be there.
+    pub owners_span: Option<Span>,
     pub span: Span,
     pub path: String,
 }
@@ -679,7 +684,8 @@ impl Reader<'_, '_> {
     }
 
     fn service<'n>(&mut self, node: &'n Tree<'n>, path: String) -> Option<RawService<'n>> {
-        let fields = self.mapping(node, FieldPath::top(&path), &["name", "on", "owners", "uses"])?;
+        let fields =
+            self.mapping(node, FieldPath::top(&path), &["name", "on", "owners", "uses", "replicas", "min_available"])?;
         let name = match fields.get("name") {
             Some((_, n)) => self.text(n, FieldPath::field(&path, "name")),
             None => {
@@ -692,8 +698,11 @@ impl Reader<'_, '_> {
                 None
             }
         };
+        // A replicated service has copies, not a node it runs on.
+        let replicated = fields.get("replicas").is_some();
         let on = match fields.get("on") {
             Some((_, n)) => self.text(n, FieldPath::field(&path, "on")),
+            None if replicated => None,
             None => {
                 let span = name.as_ref().map_or(node.span.start_only(), |n| n.span);
                 let who = name.as_ref().map_or("this service".to_owned(), |n| format!("service `{}`", n.value));
@@ -704,13 +713,21 @@ impl Reader<'_, '_> {
                         join(&path, "on"),
                         format!("{who} has no `on`: which node hosts it now?"),
                     )
-                    .hint("add `on: <node name>`");
+                    .hint("add `on: <node name>`, or `replicas: [<node>, ...]` for a service with a copy on each");
                 None
             }
         };
         let owners = fields.get("owners").and_then(|(_, n)| self.name_list(n, FieldPath::field(&path, "owners")));
+        let owners_span = fields.get("owners").map(|(_, n)| n.span);
         let uses = fields.get("uses").and_then(|(_, n)| self.name_list(n, FieldPath::field(&path, "uses")));
-        Some(RawService { name, on, owners, uses, span: node.span, path })
+        let replicas = fields
+            .get("replicas")
+            .and_then(|(_, n)| Some((self.name_list(n, FieldPath::field(&path, "replicas"))?, n.span)));
+        let min_available = fields.get("min_available").and_then(|(_, n)| {
+            let value = self.count(n, FieldPath::field(&path, "min_available"), 1)?;
+            Some(At { value, span: n.span })
+        });
+        Some(RawService { name, on, owners, uses, replicas, min_available, owners_span, span: node.span, path })
     }
 
     fn policy(&mut self, node: &Tree<'_>) -> RawPolicy {

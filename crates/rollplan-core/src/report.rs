@@ -9,7 +9,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::fingerprint::fingerprint;
-use crate::model::{Cluster, ServiceId};
+use crate::model::{Cluster, ReplicatedId, ServiceId};
 use crate::plan::{
     Action, Blocked, BlockingRule, LimitSpan, MAX_RISK_SPANS, Outcome, Plan, Risk, RiskKind, RiskLevel, RiskSpan, Step,
     Summary, risk_message, service_names,
@@ -227,7 +227,10 @@ fn group_message(cluster: &Cluster, first: &Risk, services: &[ServiceId], size: 
 /// level, target and releases. Risks of services on several nodes read
 /// alike with none: each is one line already.
 fn alike(a: &Risk, b: &Risk) -> bool {
+    // A replicated service's risk is its own line: it names no failover service to group by.
     a.node().is_some()
+        && a.replicated().is_none()
+        && b.replicated().is_none()
         && (a.node(), a.kind, a.level, a.target, &a.releases) == (b.node(), b.kind, b.level, b.target, &b.releases)
 }
 
@@ -281,9 +284,22 @@ fn cleared_lines(cluster: &Cluster, risks: &StepRisks<'_>) -> Vec<(RiskKind, Str
                 .filter(|s| risks.renewed.binary_search(s).is_err())
                 .collect();
             services.sort_unstable();
-            let spread: usize =
-                group.iter().filter(|(risk, _)| risk.node().is_none()).map(|(risk, _)| risk.count()).sum();
+            let spread: usize = group
+                .iter()
+                .filter(|(risk, _)| risk.node().is_none() && risk.replicated().is_none())
+                .map(|(risk, _)| risk.count())
+                .sum();
             let mut names = service_names(cluster, &services).into_owned();
+            // Replicated services are named after the others, in their order.
+            let mut replicated: Vec<ReplicatedId> = group.iter().filter_map(|(risk, _)| risk.replicated()).collect();
+            replicated.sort_unstable();
+            replicated.dedup();
+            if !replicated.is_empty() {
+                let listed: Vec<&str> =
+                    replicated.iter().map(|&r| cluster.replicated_service(r).name.as_str()).collect();
+                let listed = listed.join(", ");
+                names = if names.is_empty() { listed } else { format!("{names}, {listed}") };
+            }
             if spread > 0 {
                 let others = format!("{} services that any node may run", thousands(spread));
                 names = if names.is_empty() { others } else { format!("{names}, and {others}") };
@@ -718,7 +734,11 @@ fn risk_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Vec<RiskDocument<
                 kind: risk.kind,
                 level: risk.level,
                 service_count: group.iter().map(|span| span.risk.count()).sum(),
-                services: services.iter().map(|&s| cluster.service(s).name.as_str()).collect(),
+                services: services
+                    .iter()
+                    .map(|&s| cluster.service(s).name.as_str())
+                    .chain(risk.replicated().map(|r| cluster.replicated_service(r).name.as_str()))
+                    .collect(),
                 node: risk.node().map(node_name),
                 target: risk.target.map(node_name),
                 rule: risk.rule(),

@@ -11,10 +11,10 @@ use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic, Sink, Span, did_you_mean};
 use crate::model::{
-    Cluster, Component, ComponentId, Coverage, Id, IdVec, Node, NodeId, Policy, Quorum, ReleasePath, Service,
-    ServiceId, ServiceParts, SkewLevel, SkewLimit, SkewRule, SkewScope,
+    Cluster, Component, ComponentId, Coverage, Id, IdVec, Node, NodeId, Policy, Quorum, ReleasePath, ReplicatedParts,
+    Service, ServiceId, ServiceParts, SkewLevel, SkewLimit, SkewRule, SkewScope,
 };
-use crate::read::{FieldPath, NameRef, PathWord, RawDescription, RawSkew, Text, read};
+use crate::read::{FieldPath, NameRef, PathWord, RawDescription, RawService, RawSkew, Text, read};
 use crate::skew;
 use crate::syntax::{Syntax, Tree, Value, parse};
 use crate::version::is_dotted_numeric;
@@ -85,6 +85,7 @@ fn check(text: &str, syntax: Syntax, sink: &mut Sink<'_>) -> Option<Cluster> {
         service_spans: Vec::new(),
         node_paths: Vec::new(),
         service_paths: Vec::new(),
+        replicated_paths: Vec::new(),
         policy_spans: (Span::default(), Span::default()),
         skew_spans: Vec::new(),
     };
@@ -143,6 +144,8 @@ struct Resolver<'s, 't> {
     /// position written, after a skipped duplicate.
     node_paths: Vec<String>,
     service_paths: Vec<String>,
+    /// The paths of resolved replicated services, in their order.
+    replicated_paths: Vec<String>,
     /// Spans of `policy.max_down` and `policy.quorum` (empty when defaulted).
     policy_spans: (Span, Span),
     /// The span and path (`skew[2]`) of each resolved skew rule.
@@ -334,11 +337,13 @@ impl Resolver<'_, '_> {
 
         // Services: unique names, known nodes and components, running on an owner.
         let mut services: Vec<ServiceParts> = Vec::with_capacity(raw_services.len());
-        let mut service_index: HashMap<String, usize> = HashMap::with_capacity(raw_services.len());
+        // Every service's name (failover or replicated) with where it is written: names are unique across both.
+        let mut service_names: HashMap<String, Span> = HashMap::with_capacity(raw_services.len());
+        let mut replicated: Vec<ReplicatedParts> = Vec::new();
         for raw in &raw_services {
             let Some(name) = &raw.name else { continue };
-            if let Some(&first) = service_index.get(&name.value) {
-                let line = self.line_of(self.service_span(first));
+            if let Some(&first) = service_names.get(&name.value) {
+                let line = self.line_of(first);
                 self.sink
                     .report(
                         Code::DuplicateName,
@@ -349,25 +354,7 @@ impl Resolver<'_, '_> {
                     .hint(format!("the first is on line {line}; service names must be unique"));
                 continue;
             }
-            service_index.insert(name.value.clone(), services.len());
-            self.service_spans.push(name.span);
-            // The node it runs on, with the text naming it.
-            let on = raw.on.as_ref().and_then(|on| {
-                Some((self.node_ref(on, &node_index, &node_names, FieldPath::field(&raw.path, "on"))?, on))
-            });
-            // Left out: every node (kept as such, not spelt out: 10,000 nodes would make that huge).
-            let owners = match &raw.owners {
-                None => Some(None),
-                Some(list) => self
-                    .ref_list(
-                        list,
-                        FieldPath::field(&raw.path, "owners"),
-                        Reference::Node,
-                        |text| node_index.get(text).copied(),
-                        &node_names,
-                    )
-                    .map(Some),
-            };
+            service_names.insert(name.value.clone(), name.span);
             let uses = match &raw.uses {
                 None => Some((0..components.len()).collect()),
                 Some(list) => {
@@ -385,6 +372,33 @@ impl Resolver<'_, '_> {
                         &component_names,
                     )
                 }
+            };
+            if raw.replicas.is_some() || raw.min_available.is_some() {
+                if let Some(parts) =
+                    self.replicated(raw, &name.value, uses, &node_index, &node_names, &nodes, &components)
+                {
+                    self.replicated_paths.push(raw.path.clone());
+                    replicated.push(parts);
+                }
+                continue;
+            }
+            self.service_spans.push(name.span);
+            // The node it runs on, with the text naming it.
+            let on = raw.on.as_ref().and_then(|on| {
+                Some((self.node_ref(on, &node_index, &node_names, FieldPath::field(&raw.path, "on"))?, on))
+            });
+            // Left out: every node (kept as such, not spelt out: 10,000 nodes would make that huge).
+            let owners = match &raw.owners {
+                None => Some(None),
+                Some(list) => self
+                    .ref_list(
+                        list,
+                        FieldPath::field(&raw.path, "owners"),
+                        Reference::Node,
+                        |text| node_index.get(text).copied(),
+                        &node_names,
+                    )
+                    .map(Some),
             };
             let (Some((on, on_text)), Some(owners), Some(uses)) = (on, owners, uses) else { continue };
             if owners.as_ref().is_some_and(Vec::is_empty) {
@@ -477,7 +491,7 @@ impl Resolver<'_, '_> {
         let name = cluster.map_or_else(|| "cluster".to_owned(), |t| t.value);
         // Every reference was resolved above, so the cluster's own check passes;
         // were it ever to fail, that is said rather than a cluster made.
-        match Cluster::new(name, components, nodes, services, policy) {
+        match Cluster::new(name, components, nodes, services, policy).and_then(|c| c.with_replicated(replicated)) {
             Ok(cluster) => Some(cluster),
             Err(why) => {
                 self.sink.report(
@@ -571,6 +585,138 @@ impl Resolver<'_, '_> {
             }
             _ => ReleasePath::Direct,
         }
+    }
+
+    /// A replicated service (`replicas`, `min_available`) resolved, or `None`
+    /// once what is wrong with it is reported: fields of a failover service
+    /// beside `replicas`, `min_available` without `replicas` or above their
+    /// number, an unknown node, a copy on a node without a component it
+    /// uses, or a component that cannot run two releases at once.
+    #[allow(clippy::too_many_arguments)]
+    fn replicated(
+        &mut self,
+        raw: &RawService<'_>,
+        name: &str,
+        uses: Option<Vec<usize>>,
+        node_index: &HashMap<String, usize>,
+        node_names: &[&str],
+        nodes: &[Node],
+        components: &[Component],
+    ) -> Option<ReplicatedParts> {
+        let Some((list, replicas_span)) = &raw.replicas else {
+            let span = raw.min_available.as_ref().map_or(raw.span, |at| at.span);
+            self.sink
+                .report(
+                    Code::ConflictingFields,
+                    span,
+                    format!("{}.min_available", raw.path),
+                    format!("service `{name}` has `min_available` but no `replicas`: only a replicated service has copies to count"),
+                )
+                .hint("list the nodes holding a copy in `replicas`, or remove `min_available`");
+            return None;
+        };
+        let mut mixed = false;
+        for (field, span) in [("on", raw.on.as_ref().map(|on| on.span)), ("owners", raw.owners_span)] {
+            let Some(span) = span else { continue };
+            self.sink
+                .report(
+                    Code::ConflictingFields,
+                    span,
+                    format!("{}.{field}", raw.path),
+                    format!(
+                        "service `{name}` has both `replicas` and `{field}`: a replicated service keeps a copy on each replica and never moves, a failover service runs on one node and moves"
+                    ),
+                )
+                .hint(format!(
+                    "remove `{field}` for a replicated service, or remove `replicas` and `min_available` for one that fails over"
+                ));
+            mixed = true;
+        }
+        let replicas = self.ref_list(
+            list,
+            FieldPath::field(&raw.path, "replicas"),
+            Reference::Node,
+            |text| node_index.get(text).copied(),
+            node_names,
+        );
+        let (replicas, uses) = (replicas?, uses?);
+        if mixed {
+            return None;
+        }
+        if replicas.is_empty() {
+            self.sink
+                .report(
+                    Code::InvalidValue,
+                    *replicas_span,
+                    format!("{}.replicas", raw.path),
+                    format!("service `{name}` has an empty `replicas` list"),
+                )
+                .hint("name each node that holds a copy");
+            return None;
+        }
+        // Default: all copies but one, and at least one.
+        let count = u32::try_from(replicas.len()).unwrap_or(u32::MAX);
+        let min_available = raw.min_available.as_ref().map_or(count.saturating_sub(1).max(1), |at| at.value);
+        if let Some(at) = raw.min_available.as_ref().filter(|at| at.value > count) {
+            self.sink
+                .report(
+                    Code::InvalidValue,
+                    at.span,
+                    format!("{}.min_available", raw.path),
+                    format!("service `{name}` needs {} copies up, but has {count} replicas", at.value),
+                )
+                .hint(format!(
+                    "lower `min_available` to at most {count}, or add the nodes with the other copies to `replicas`"
+                ));
+            return None;
+        }
+        for (position, &replica) in replicas.iter().enumerate() {
+            let Some(node) = nodes.get(replica) else { continue };
+            let missing: Vec<&str> = uses
+                .iter()
+                .filter(|&&c| node.versions.get(c).is_none_or(Option::is_none))
+                .filter_map(|&c| components.get(c).map(|c| c.name.as_str()))
+                .collect();
+            if !missing.is_empty() {
+                let span = list.get(position).map_or(*replicas_span, |text| text.span);
+                self.sink
+                    .report(
+                        Code::ComponentNotRun,
+                        span,
+                        format!("{}.replicas[{position}]", raw.path),
+                        format!(
+                            "service `{name}` uses {}, which node `{}` does not run, yet it holds a copy",
+                            missing.join(", "),
+                            node.name
+                        ),
+                    )
+                    .hint(format!("take `{}` out of its `replicas`, or narrow `uses` to what it needs", node.name));
+                return None;
+            }
+        }
+        if let Some(component) = uses.iter().filter_map(|&c| components.get(c)).find(|c| !c.rolling) {
+            let span = raw
+                .uses
+                .as_ref()
+                .and_then(|list| list.iter().find(|t| t.value == component.name))
+                .map_or(raw.span, |t| t.span);
+            self.sink
+                .report(
+                    Code::InvalidValue,
+                    span,
+                    format!("{}.uses", raw.path),
+                    format!(
+                        "replicated service `{name}` uses `{}`, which does not roll (`rolling: false`): its copies would have to run two releases at once",
+                        component.name
+                    ),
+                )
+                .hint(format!(
+                    "set `rolling: true` on `{}` if the copies may run mixed releases, or leave it out of `uses`",
+                    component.name
+                ));
+            return None;
+        }
+        Some(ReplicatedParts { name: name.to_owned(), replicas, min_available, uses })
     }
 
     /// Whether every node a service may run on (`on`, and its owners: every

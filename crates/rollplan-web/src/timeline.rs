@@ -9,8 +9,9 @@
 //! small and cheap to build.
 
 use rollplan_core::Cluster;
-use rollplan_core::model::{NodeId, ServiceId};
+use rollplan_core::model::{NodeId, ReplicatedId, ServiceId};
 use rollplan_core::plan::{Action, Plan, Risk, RiskKind, State, Step, risk_kinds};
+use rollplan_core::replicas::{self, Exposure};
 use rollplan_core::report::waves_of_several;
 
 /// Above this many cells the timeline is not drawn: it would take longer to
@@ -85,6 +86,8 @@ pub struct Cell {
     pub services: Vec<Hosted>,
     /// Whether the step acts on this node (pauses, upgrades or resumes it, moves a service to or from it).
     pub acted_on: bool,
+    /// The copies of replicated services on the node, in their order.
+    pub copies: Vec<HeldCopy>,
 }
 
 /// A service on a node.
@@ -94,6 +97,16 @@ pub struct Hosted {
     pub online: bool,
     /// What is unsafe for the service at this point, if anything: its risk
     /// after the step (a service has at most one).
+    pub risk: Option<RiskKind>,
+}
+
+/// A copy of a replicated service on one node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldCopy {
+    pub service: ReplicatedId,
+    /// Up while its node is.
+    pub up: bool,
+    /// The service's risk after the step, if any (each copy of it shows it).
     pub risk: Option<RiskKind>,
 }
 
@@ -157,6 +170,20 @@ fn column(
     // several nodes counts them rather than naming them. The checker holds
     // the plan's risks to the same state.
     let service_kinds = step.map(|_| risk_kinds(cluster, state));
+    // Each replicated service's risk, by the replica rules the plan's risks come from.
+    let replicated_kinds: Vec<Option<RiskKind>> = cluster
+        .replicated()
+        .ids()
+        .map(|id| {
+            let exposure = replicas::exposure(cluster, id, |n| state.node(n).up, |n, c| state.node(n).version(c))?;
+            step?;
+            Some(match exposure {
+                Exposure::LastCopy(_) => RiskKind::BelowMinimum,
+                Exposure::AtMinimum => RiskKind::AtMinimum,
+                Exposure::MixedReleases(_) => RiskKind::MixedVersionFailover,
+            })
+        })
+        .collect();
     let cells = state
         .nodes
         .iter_ids()
@@ -182,6 +209,15 @@ fn column(
                 })
                 .collect(),
             acted_on: step.is_some_and(|(step, _)| acts_on(&step.action, node)),
+            copies: cluster
+                .copies_on(node)
+                .iter()
+                .map(|&service| HeldCopy {
+                    service,
+                    up: node_state.up,
+                    risk: replicated_kinds.get(service.index()).copied().flatten(),
+                })
+                .collect(),
         })
         .collect();
     debug_assert_eq!(cluster.nodes().len(), state.nodes.len());

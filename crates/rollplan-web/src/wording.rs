@@ -79,6 +79,12 @@ pub fn risk_meaning(kind: RiskKind) -> &'static str {
         RiskKind::VersionSkew => {
             "after this step, releases have drifted further apart than a skew rule of level warn allows"
         }
+        RiskKind::AtMinimum => {
+            "after this step, a replicated service has just the copies up it needs: if a node holding one fails, it has fewer"
+        }
+        RiskKind::BelowMinimum => {
+            "after this step, a replicated service has one copy up: if its node fails, the service has none"
+        }
     }
 }
 

@@ -12,11 +12,11 @@
 mod waves;
 
 use crate::model::{
-    Cluster, Component, ComponentId, Failback, IdVec, MixedFailover, Node, NodeId, Quorum, ReleasePath, Service,
-    ServiceId, SkewLevel,
+    Cluster, Component, ComponentId, Failback, IdVec, MixedFailover, Node, NodeId, Quorum, ReleasePath, ReplicatedId,
+    Service, ServiceId, SkewLevel,
 };
 use crate::plan::{Action, Hop, Move, Plan, RiskKind, RiskLevel};
-use crate::skew;
+use crate::{replicas, skew};
 
 /// A rule a plan breaks, at a step (1-based; 0 for the end state).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,7 +147,7 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
         // The risks the plan shows after the step must be the risks of the state it leads to.
         let mut shown: Vec<RiskKey> = plan
             .risks_after(index)
-            .map(|r| (r.kind, r.level, r.target, r.node(), r.services().to_vec(), r.count(), r.rule()))
+            .map(|r| (r.kind, r.level, r.target, r.node(), r.services().to_vec(), r.count(), r.rule(), r.replicated()))
             .collect();
         shown.sort_unstable();
         let expected = replay.risks(open, &gaps);
@@ -182,9 +182,11 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
 type Broken = (&'static str, String);
 
 /// A risk as the checker compares it: `(kind, level, target, node, services,
-/// count, rule)`, the node and services for services on one node (else `None`
-/// and none), the count always, the skew rule for a `version-skew` risk.
-type RiskKey = (RiskKind, RiskLevel, Option<NodeId>, Option<NodeId>, Vec<ServiceId>, usize, Option<usize>);
+/// count, rule, replicated)`, the node and services for services on one node
+/// (else `None` and none), the count always, the skew rule for a
+/// `version-skew` risk, the replicated service for one of its risks.
+type RiskKey =
+    (RiskKind, RiskLevel, Option<NodeId>, Option<NodeId>, Vec<ServiceId>, usize, Option<usize>, Option<ReplicatedId>);
 
 impl NodeReplay<'_> {
     /// `None` where the node does not run the component.
@@ -549,6 +551,19 @@ impl<'c> CheckedCluster<'c> {
                 ));
             }
         }
+        // Every replicated service keeps its minimum of copies up.
+        for (id, definition) in cluster.replicated().iter_ids() {
+            let up = replicas::copies_up(cluster, id, |node| !self.nodes[node].paused);
+            if up < definition.min_available {
+                return Err((
+                    "min-available",
+                    format!(
+                        "{} has {up} copies up, fewer than its min_available {}",
+                        definition.name, definition.min_available
+                    ),
+                ));
+            }
+        }
         for service in &self.services {
             let (definition, node) = (service.definition, service.location);
             if service.online && self.nodes[node].paused {
@@ -660,24 +675,39 @@ impl<'c> CheckedCluster<'c> {
             if service.online && service.definition.owners.is_any() {
                 groups.entry(fate).or_default().push((here, id));
             } else {
-                risks.push((fate.0, fate.1, fate.2, Some(here), vec![id], 1, None));
+                risks.push((fate.0, fate.1, fate.2, Some(here), vec![id], 1, None, None));
             }
         }
         for ((kind, level, target, _), members) in groups {
             let node = members.first().map(|&(node, _)| node).filter(|&n| members.iter().all(|&(m, _)| m == n));
             match node {
                 Some(node) => {
-                    risks.extend(members.iter().map(|&(_, s)| (kind, level, target, Some(node), vec![s], 1, None)));
+                    risks.extend(
+                        members.iter().map(|&(_, s)| (kind, level, target, Some(node), vec![s], 1, None, None)),
+                    );
                 }
-                None => risks.push((kind, level, target, None, Vec::new(), members.len(), None)),
+                None => risks.push((kind, level, target, None, Vec::new(), members.len(), None, None)),
             }
         }
         // A skew rule of level `warn` that the state breaks is a risk of its own.
         let cluster = self.cluster;
         for (index, (rule, gaps)) in cluster.skew_rules().iter().zip(gaps).enumerate() {
             if rule.level == SkewLevel::Warn && gaps.iter().any(skew::Gap::breaks) {
-                risks.push((RiskKind::VersionSkew, RiskLevel::Warning, None, None, Vec::new(), 0, Some(index)));
+                risks.push((RiskKind::VersionSkew, RiskLevel::Warning, None, None, Vec::new(), 0, Some(index), None));
             }
+        }
+        // A replicated service at its minimum, on its last copy, or with
+        // copies on different releases, by the replica rules.
+        for id in cluster.replicated().ids() {
+            let exposure =
+                replicas::exposure(cluster, id, |node| !self.nodes[node].paused, |node, c| self.nodes[node].version(c));
+            let (kind, node) = match exposure {
+                None => continue,
+                Some(replicas::Exposure::LastCopy(node)) => (RiskKind::BelowMinimum, Some(node)),
+                Some(replicas::Exposure::AtMinimum) => (RiskKind::AtMinimum, None),
+                Some(replicas::Exposure::MixedReleases(_)) => (RiskKind::MixedVersionFailover, None),
+            };
+            risks.push((kind, RiskLevel::Warning, None, node, Vec::new(), 1, None, Some(id)));
         }
         risks.sort_unstable();
         risks

@@ -40,7 +40,7 @@ pub use whatif::{risk_kinds, risk_message, service_names};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Cluster, ComponentId, IdVec, NodeId, ServiceId};
+use crate::model::{Cluster, ComponentId, IdVec, NodeId, ReplicatedId, ServiceId};
 
 /// The most risk spans a plan records (what they cost is in
 /// docs/performance.md). Past it, the risks of
@@ -155,6 +155,11 @@ pub enum RiskKind {
     Outage,
     /// A skew rule of level `warn` is broken: releases have drifted further apart than it allows.
     VersionSkew,
+    /// A replicated service has exactly `min_available` copies up (two or
+    /// more): a failure of a node holding one leaves it short.
+    AtMinimum,
+    /// A replicated service has one copy up: a failure of its node leaves it none.
+    BelowMinimum,
 }
 
 impl RiskKind {
@@ -164,6 +169,8 @@ impl RiskKind {
             RiskKind::NoFailoverTarget => "no-failover-target",
             RiskKind::Outage => "outage",
             RiskKind::VersionSkew => "version-skew",
+            RiskKind::AtMinimum => "at-minimum",
+            RiskKind::BelowMinimum => "below-minimum",
         }
     }
 }
@@ -214,6 +221,9 @@ pub enum AtRisk {
     Nodes { services: usize },
     /// No service: skew rule `rule` (its place in the description's `skew`) is broken.
     Rule { rule: usize },
+    /// A replicated service; `node` holds its last copy up (`below-minimum`),
+    /// else `None`: any node holding a copy ([`crate::replicas::Exposure`]).
+    Replicated { service: ReplicatedId, node: Option<NodeId> },
 }
 
 impl Risk {
@@ -238,6 +248,40 @@ impl Risk {
                 }
                 None => format!("A skew rule is broken: {}", self.releases),
             },
+            AtRisk::Replicated { service, node } => crate::replicas::message(cluster, service, &self.exposure(node)),
+        }
+    }
+
+    /// The risk of replicated `service` that the replica rules find:
+    /// `below-minimum` on the node with its last copy up, `at-minimum`, or
+    /// a `mixed-version-failover` between its copies (a warning whatever
+    /// `mixed_failover` says: copies run mixed releases while their nodes
+    /// are upgraded one by one, and no plan can avoid that).
+    pub fn of_replicated(service: ReplicatedId, exposure: crate::replicas::Exposure) -> Risk {
+        use crate::replicas::Exposure;
+        let (kind, node, releases) = match exposure {
+            Exposure::LastCopy(node) => (RiskKind::BelowMinimum, Some(node), String::new()),
+            Exposure::AtMinimum => (RiskKind::AtMinimum, None, String::new()),
+            Exposure::MixedReleases(releases) => (RiskKind::MixedVersionFailover, None, releases),
+        };
+        Risk { kind, level: RiskLevel::Warning, at: AtRisk::Replicated { service, node }, target: None, releases }
+    }
+
+    /// A replicated service's risk as the replica rules say it.
+    fn exposure(&self, node: Option<NodeId>) -> crate::replicas::Exposure {
+        use crate::replicas::Exposure;
+        match (self.kind, node) {
+            (RiskKind::BelowMinimum, Some(node)) => Exposure::LastCopy(node),
+            (RiskKind::AtMinimum, _) => Exposure::AtMinimum,
+            _ => Exposure::MixedReleases(self.releases.clone()),
+        }
+    }
+
+    /// The replicated service at risk, for its risks.
+    pub fn replicated(&self) -> Option<ReplicatedId> {
+        match self.at {
+            AtRisk::Replicated { service, .. } => Some(service),
+            _ => None,
         }
     }
 
@@ -245,6 +289,7 @@ impl Risk {
     pub fn node(&self) -> Option<NodeId> {
         match self.at {
             AtRisk::Service { node, .. } => Some(node),
+            AtRisk::Replicated { node, .. } => node,
             AtRisk::Nodes { .. } | AtRisk::Rule { .. } => None,
         }
     }
@@ -261,14 +306,14 @@ impl Risk {
     pub fn services(&self) -> &[ServiceId] {
         match &self.at {
             AtRisk::Service { service, .. } => std::slice::from_ref(service),
-            AtRisk::Nodes { .. } | AtRisk::Rule { .. } => &[],
+            AtRisk::Nodes { .. } | AtRisk::Rule { .. } | AtRisk::Replicated { .. } => &[],
         }
     }
 
     /// How many services are at risk: none for a broken skew rule, which is about releases.
     pub fn count(&self) -> usize {
         match self.at {
-            AtRisk::Service { .. } => 1,
+            AtRisk::Service { .. } | AtRisk::Replicated { .. } => 1,
             AtRisk::Nodes { services } => services,
             AtRisk::Rule { .. } => 0,
         }
@@ -611,6 +656,9 @@ impl Plan {
                     AtRisk::Service { service: s, node: n } => service(s) && node(n),
                     AtRisk::Nodes { .. } => true,
                     AtRisk::Rule { rule } => rule < cluster.skew_rules().len(),
+                    AtRisk::Replicated { service, node: n } => {
+                        cluster.replicated().get(service).is_some() && n.is_none_or(node)
+                    }
                 }
         };
         self.steps.iter().all(|step| action(&step.action))
@@ -677,6 +725,8 @@ pub enum BlockingRule {
     Skew,
     /// A release a component's path stops at breaks a skew rule that going straight on would not.
     Path,
+    /// A replicated service needs every copy up, yet a node holding one must be upgraded.
+    MinAvailable,
 }
 
 impl BlockingRule {
@@ -692,6 +742,7 @@ impl BlockingRule {
             BlockingRule::Order => "order",
             BlockingRule::Skew => "skew",
             BlockingRule::Path => "path",
+            BlockingRule::MinAvailable => "min-available",
         }
     }
 }
@@ -877,6 +928,25 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
                 "use a witness (`policy.quorum: witness`) or a quorum disk (`policy.quorum: disk`) if the cluster has one".to_owned(),
                 "add a node to the cluster".to_owned(),
             ],
+        });
+    }
+    if let Some((service, node)) = crate::replicas::never_kept(cluster, |n| !cluster.node_at_target(n)) {
+        let definition = cluster.replicated_service(service);
+        let (name, copies) = (&definition.name, definition.replicas.len());
+        blocked.push(Blocked {
+            rule: BlockingRule::MinAvailable,
+            service: Some(name.clone()),
+            node: Some(cluster.node(node).name.clone()),
+            message: format!(
+                "{name} needs all {copies} of its copies up (`min_available: {}`), but upgrading {} takes one down",
+                definition.min_available,
+                cluster.node(node).name
+            ),
+            unblock: (copies > 1)
+                .then(|| format!("lower {name}'s min_available to {}", copies - 1))
+                .into_iter()
+                .chain([format!("add a copy of {name} on another node to its `replicas`")])
+                .collect(),
         });
     }
     if !cluster.policy().allow_outage {

@@ -314,5 +314,7 @@ pub fn spread_message(
             )
         }
         RiskKind::Outage => format!("{who} are offline (planned outage)"),
+        // Risks of replicated services, which are never grouped: their own words.
+        RiskKind::AtMinimum | RiskKind::BelowMinimum => format!("{who}: {releases}"),
     }
 }

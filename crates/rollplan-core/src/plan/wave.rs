@@ -11,6 +11,8 @@
 //!   interleave, a destination only fills up, to no more than its capacity;
 //! - its hops keep every skew rule in whatever order the wave's hops are
 //!   taken ([`Sim::keeps_skew_across`]);
+//! - every replicated service keeps `min_available` copies up with the whole
+//!   wave down ([`crate::replicas::may_pause`]);
 //! - quorum holds with the whole wave down, and nothing is taken offline
 //!   (a node that strands a service goes alone, as with `max_down: 1`).
 
@@ -69,7 +71,9 @@ pub(super) fn upgrade(
             sim.set_leaving(node, false);
             continue;
         }
-        let first = sim.next_hops(node, sim.rolling());
+        // Every replicated service keeps its minimum with this node down too.
+        let replicas_kept = crate::replicas::may_pause(sim.cluster, node, |n| sim.state.node(n).up).is_ok();
+        let first = if replicas_kept { sim.next_hops(node, sim.rolling()) } else { Vec::new() };
         let mut trial = wave_hops.clone();
         trial.extend(first.iter().cloned());
         let joins = !first.is_empty() && sim.keeps_skew_across(&start, &trial, &first);

@@ -303,6 +303,8 @@ pub fn risk_message(
             };
             format!("If {node_name} fails now, {names} {fails} over to {target_name}, which runs {releases}: {verdict}")
         }
+        // Risks of replicated services, which name no failover service: said by `replicas::message`.
+        RiskKind::AtMinimum | RiskKind::BelowMinimum => format!("If {node_name} fails now, {names}: {releases}"),
     }
 }
 

@@ -18,8 +18,8 @@ use super::skew_index::SkewIndex;
 use super::unlisted::{self, GroupKey, Groups, Unlisted};
 use super::whatif::{self, Recomputed, Targets};
 use super::{Action, AtRisk, Hop, LimitSpan, Plan, Risk, RiskKind, RiskLevel, RiskSpan, State, Step, Summary, details};
-use crate::model::{Cluster, NodeId, ServiceId, SkewLevel};
-use crate::skew;
+use crate::model::{Cluster, NodeId, ReplicatedId, ServiceId, SkewLevel};
+use crate::{replicas, skew};
 
 /// Replays `actions` from the cluster's current state into a complete plan.
 ///
@@ -49,6 +49,9 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     // The span of each skew rule's current breach, if it has one.
     let mut open_skew: Vec<Option<usize>> = vec![None; cluster.skew_rules().len()];
     let mut skew = SkewRecord::new(cluster, &sim.state);
+    // The span of each replicated service's current risk, if it has one.
+    let mut open_replicated: Vec<Option<usize>> = vec![None; cluster.replicated().len()];
+    let every_replicated: Vec<ReplicatedId> = cluster.replicated().ids().collect();
     let waves = clock::waves(&actions);
     for ((index, action), wave) in actions.into_iter().enumerate().zip(waves) {
         let (title, details) = details::describe(cluster, &sim.state, &action);
@@ -171,6 +174,32 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
                 risks.push(RiskSpan { risk, first: index, last: index });
             }
         }
+        // Replicated services: looked at again when a node holding a copy
+        // is paused, resumed or upgraded (all of them after the first step).
+        let touched = match &action {
+            _ if index == 0 => every_replicated.as_slice(),
+            Action::Pause { node } | Action::Resume { node } | Action::Upgrade { node, .. } => cluster.copies_on(*node),
+            _ => &[],
+        };
+        work.add(touched.len());
+        for &service in touched {
+            let state = &sim.state;
+            let exposure = replicas::exposure(cluster, service, |n| state.node(n).up, |n, c| state.node(n).version(c));
+            let now = exposure.map(|exposure| Risk::of_replicated(service, exposure));
+            let Some(slot) = open_replicated.get_mut(service.index()) else { continue };
+            if now.as_ref() == slot.and_then(|span| risks.get(span)).map(|span| &span.risk) {
+                continue;
+            }
+            if let Some(span) = slot.take().and_then(|span| risks.get_mut(span)) {
+                span.last = index.saturating_sub(1);
+                standing -= 1;
+            }
+            if let Some(risk) = now {
+                *slot = Some(risks.len());
+                risks.push(RiskSpan { risk, first: index, last: index });
+                standing += 1;
+            }
+        }
         steps.push(Step { action, wave, title, details, risk_count: standing + grouped });
         if risks.len() > risk_limit {
             risks_through = Some(steps.len());
@@ -178,7 +207,13 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     }
     // What stands after the last step with risks worked out stands to its end.
     let end = risks_through.unwrap_or(steps.len()).saturating_sub(1);
-    for span in open.into_iter().flatten().chain(open_groups.into_values()).chain(open_skew.into_iter().flatten()) {
+    let still_open = open
+        .into_iter()
+        .flatten()
+        .chain(open_groups.into_values())
+        .chain(open_skew.into_iter().flatten())
+        .chain(open_replicated.into_iter().flatten());
+    for span in still_open {
         if let Some(span) = risks.get_mut(span) {
             span.last = end;
         }

@@ -50,7 +50,7 @@ pub fn ClusterSummary(props: &ClusterSummaryProps) -> Html {
             }
             { rules(cluster) }
             <h3>{ "Services" }</h3>
-            if cluster.services().is_empty() {
+            if cluster.services().is_empty() && cluster.replicated().is_empty() {
                 <p class="muted">{ "No services." }</p>
             } else if services_listed {
                 { service_list(cluster) }
@@ -59,6 +59,9 @@ pub fn ClusterSummary(props: &ClusterSummaryProps) -> Html {
                 <button type="button" class="button small show-all-services" onclick={reveal(&show_services)}>
                     { format!("Show all {}", plural(cluster.services().len(), "service", "services")) }
                 </button>
+            }
+            if !cluster.replicated().is_empty() {
+                { replicated_list(cluster) }
             }
         </section>
     }
@@ -181,6 +184,25 @@ fn rules(cluster: &Cluster) -> Html {
 }
 
 /// Every service with its node and owners.
+/// The replicated services: where their copies are and how many must stay up.
+/// Listed whole: each names its replicas, which the node count bounds.
+fn replicated_list(cluster: &Cluster) -> Html {
+    let node_name = |id| cluster.node(id).name.as_str();
+    html! {
+        <ul class="services replicated">
+            { for cluster.replicated().iter().map(|service| html! {
+                <li>
+                    <strong class="service-name">{ &service.name }</strong>
+                    { format!(" with copies on {}", service.replicas.iter().map(|&node| node_name(node)).collect::<Vec<_>>().join(", ")) }
+                    <span class="muted">
+                        { format!(" (at least {} of {} up)", service.min_available, service.replicas.len()) }
+                    </span>
+                </li>
+            }) }
+        </ul>
+    }
+}
+
 fn service_list(cluster: &Cluster) -> Html {
     let node_name = |id| cluster.node(id).name.as_str();
     html! {

@@ -119,7 +119,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     </tbody>
                 </table>
             </div>
-            <TimelineLegend legend={picture.legend.clone()} />
+            <TimelineLegend legend={picture.legend.clone()} replicated={!props.cluster.replicated().is_empty()} />
         </section>
     }
 }
@@ -266,6 +266,12 @@ impl View<'_> {
                         { &self.props.cluster.service(hosted.service).name }
                     </span>
                 }) }
+                { for cell.copies.iter().map(|copy| html! {
+                    <span class={classes!("service-chip", "copy", (!copy.up).then_some("down"), copy.risk.map(RiskKind::as_str))}>
+                        if let Some(kind) = copy.risk { { risk_glyph(kind) } }
+                        { &self.props.cluster.replicated_service(copy.service).name }
+                    </span>
+                }) }
             </td>
         }
     }
@@ -290,6 +296,12 @@ impl View<'_> {
             title.push_str("; hosts ");
             title.push_str(&services.join(", "));
         }
+        if !cell.copies.is_empty() {
+            let copies: Vec<&str> =
+                cell.copies.iter().map(|copy| cluster.replicated_service(copy.service).name.as_str()).collect();
+            title.push_str(if cell.up { "; holds a copy of " } else { "; holds a copy (down) of " });
+            title.push_str(&copies.join(", "));
+        }
         if let Some(step) = column.step {
             let risks: Vec<&Risk> = self.props.plan.risks_after(step).collect();
             let mut named: Vec<ServiceId> = Vec::new();
@@ -306,7 +318,18 @@ impl View<'_> {
                 .filter(|hosted| !named.contains(&hosted.service))
                 .filter_map(|hosted| hosted.risk)
                 .collect();
-            for risk in risks.iter().filter(|risk| risk.node().is_none() && unnamed.contains(&risk.kind)) {
+            // A replicated service's risk is said on every node holding a copy.
+            for risk in risks.iter().filter(|risk| {
+                risk.node() != Some(node)
+                    && risk.replicated().is_some_and(|r| cell.copies.iter().any(|c| c.service == r))
+            }) {
+                title.push('\n');
+                title.push_str(&risk.message(cluster));
+            }
+            for risk in risks
+                .iter()
+                .filter(|risk| risk.node().is_none() && risk.replicated().is_none() && unnamed.contains(&risk.kind))
+            {
                 title.push('\n');
                 title.push_str(&risk.message(cluster));
             }
@@ -334,6 +357,8 @@ pub fn risk_glyph(kind: RiskKind) -> &'static str {
         RiskKind::NoFailoverTarget => "⊘",
         RiskKind::Outage => "✖",
         RiskKind::VersionSkew => "≠",
+        RiskKind::AtMinimum => "◐",
+        RiskKind::BelowMinimum => "○",
     }
 }
 

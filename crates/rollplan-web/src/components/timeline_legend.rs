@@ -10,6 +10,8 @@ use crate::timeline::ComponentReleases;
 #[derive(Properties, PartialEq, Debug)]
 pub struct TimelineLegendProps {
     pub legend: Vec<ComponentReleases>,
+    /// Whether the cluster has replicated services, whose copies the legend then explains.
+    pub replicated: bool,
 }
 
 /// What the colours and marks mean.
@@ -40,6 +42,15 @@ pub fn TimelineLegend(props: &TimelineLegendProps) -> Html {
                 <span class="service-chip offline outage">{ risk_glyph(RiskKind::Outage) }{ "service" }</span>
                 { "offline (planned outage)" }
             </li>
+            if props.replicated {
+                <li class="legend-services">
+                    <span class="service-chip copy">{ "copy" }</span>{ "a replicated service's copy (faded while its node is paused); " }
+                    <span class="service-chip copy at-minimum">{ risk_glyph(RiskKind::AtMinimum) }{ "copy" }</span>
+                    { "just the copies up it needs, " }
+                    <span class="service-chip copy below-minimum">{ risk_glyph(RiskKind::BelowMinimum) }{ "copy" }</span>
+                    { "its last copy up" }
+                </li>
+            }
         </ul>
     }
 }

@@ -47,6 +47,10 @@ pub const EXAMPLES: &[Example] = &[
         name: "hyperv-16-node-waves.yaml",
         text: include_str!("../../../../tests/examples/hyperv-16-node-waves.yaml"),
     },
+    Example {
+        name: "exchange-2010-dag-three-copies.yaml",
+        text: include_str!("../../../../tests/examples/exchange-2010-dag-three-copies.yaml"),
+    },
 ];
 
 /// The description a first visit starts with.
