@@ -162,13 +162,19 @@ fn step_risks(plan: &Plan) -> Vec<StepRisks<'_>> {
         risks.renewed = risks.begun.iter().flat_map(|risk| risk.services().iter().copied()).collect();
         risks.renewed.sort_unstable();
         // A broken skew rule (no node, no services) is renewed only by a risk of the same rule.
-        let spread_begun = risks.begun.iter().any(|risk| risk.node().is_none() && risk.rule().is_none());
+        let spread_begun = risks
+            .begun
+            .iter()
+            .any(|risk| risk.node().is_none() && risk.rule().is_none() && risk.replicated().is_none());
         let rules_begun: Vec<usize> = risks.begun.iter().filter_map(|risk| risk.rule()).collect();
+        // A replicated service's risk is renewed only by another of its own.
+        let replicated_begun: Vec<ReplicatedId> = risks.begun.iter().filter_map(|risk| risk.replicated()).collect();
         let renewed = &risks.renewed;
-        risks.cleared.retain(|(risk, _)| match (risk.node(), risk.rule()) {
-            (Some(_), _) => risk.services().iter().any(|s| renewed.binary_search(s).is_err()),
-            (None, Some(rule)) => !rules_begun.contains(&rule),
-            (None, None) => !spread_begun,
+        risks.cleared.retain(|(risk, _)| match (risk.replicated(), risk.node(), risk.rule()) {
+            (Some(service), _, _) => !replicated_begun.contains(&service),
+            (None, Some(_), _) => risk.services().iter().any(|s| renewed.binary_search(s).is_err()),
+            (None, None, Some(rule)) => !rules_begun.contains(&rule),
+            (None, None, None) => !spread_begun,
         });
     }
     out

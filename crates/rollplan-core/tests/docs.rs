@@ -1051,6 +1051,8 @@ fn plan_format_md_tables_list_every_field() {
         "tests/examples/exchange-2003-two-node.yaml",
         "tests/examples/exchange-2003-scanmail.yaml",
         "tests/examples/active-active-two-node.yaml",
+        "tests/examples/exchange-2010-dag-three-copies.yaml",
+        "tests/examples/elasticsearch-9-node-rolling.yaml",
         "tests/cases/farm-16-nodes.yaml",
         "tests/cases/owners-left-out-tight.yaml",
         "tests/cases/no-spare-capacity.yaml",

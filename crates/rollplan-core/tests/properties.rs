@@ -7,10 +7,10 @@ use std::collections::VecDeque;
 use proptest::prelude::*;
 use rollplan_core::check::check;
 use rollplan_core::model::{
-    Cluster, Component, ComponentId, Failback, MixedFailover, Node, NodeId, Policy, Quorum, ReleasePath, ServiceParts,
-    SkewLevel, SkewLimit, SkewRule, SkewScope,
+    Cluster, Component, ComponentId, Failback, MixedFailover, Node, NodeId, Policy, Quorum, ReleasePath,
+    ReplicatedParts, ServiceParts, SkewLevel, SkewLimit, SkewRule, SkewScope,
 };
-use rollplan_core::plan::{Action, Move, Outcome, plan, plan_counting};
+use rollplan_core::plan::{Action, BlockingRule, Move, Outcome, RiskKind, plan, plan_counting};
 use rollplan_core::skew;
 
 #[path = "common/arbitrary.rs"]
@@ -138,6 +138,48 @@ proptest! {
         }
     }
 
+    /// With replicated services (any replicas, any minimum, one node at a
+    /// time or in waves): a plan the checker accepts (never a service below
+    /// its minimum, the at-minimum and below-minimum risks exactly), or an
+    /// explanation; blocked by `min-available` exactly when some service
+    /// needs every copy up and a node holding one needs an upgrade.
+    #[test]
+    fn replicated_services_keep_their_minimum_or_the_plan_says_why(
+        cluster in cluster(9, 8),
+        seeds in prop::collection::vec((any::<u16>(), any::<u8>(), any::<bool>()), 1..4),
+        max_down in 1u32..4,
+    ) {
+        let cluster = with_replicated(&cluster, &seeds, max_down);
+        planned_and_checked_or_explained(&cluster)?;
+        let never = cluster.replicated().iter().any(|service| {
+            service.min_available as usize == service.replicas.len()
+                && service.replicas.iter().any(|&node| !cluster.node_at_target(node))
+        });
+        match plan(&cluster) {
+            Outcome::Planned(plan) => {
+                prop_assert!(!never, "a service that needs every copy up was planned");
+                // Every at-minimum risk is of a service with exactly its minimum up, two or more.
+                let mut replay = plan.replay(&cluster);
+                let mut index = 0;
+                while replay.advance().is_some() {
+                    for risk in plan.risks_after(index).filter(|risk| risk.replicated().is_some()) {
+                        let service = cluster.replicated_service(risk.replicated().unwrap());
+                        let up = service.replicas.iter().filter(|&&n| replay.state().node(n).up).count() as u32;
+                        match risk.kind {
+                            RiskKind::AtMinimum => prop_assert!(up == service.min_available && up >= 2),
+                            RiskKind::BelowMinimum => prop_assert_eq!(up, 1),
+                            _ => prop_assert!(up > service.min_available.max(1)),
+                        }
+                    }
+                    index += 1;
+                }
+            }
+            Outcome::Blocked(reasons) => {
+                prop_assert_eq!(reasons.iter().any(|r| r.rule == BlockingRule::MinAvailable), never);
+            }
+        }
+    }
+
     /// With waves (`max_down` above 1), the plan takes no longer on the wall
     /// clock than the one-node-at-a-time plan of the same cluster, and is
     /// found whenever that one is.
@@ -167,7 +209,43 @@ proptest! {
 /// `cluster` with `policy.max_down` set to `max_down`.
 fn with_max_down(cluster: &Cluster, max_down: u32) -> Cluster {
     let (name, components, nodes, services, policy) = cluster.to_parts();
-    Cluster::new(name, components, nodes, services, Policy { max_down, ..policy }).unwrap()
+    Cluster::new(name, components, nodes, services, Policy { max_down, ..policy })
+        .and_then(|made| made.with_replicated(cluster.replicated_parts()))
+        .unwrap()
+}
+
+/// `cluster` with replicated services added, one per seed: its replicas are
+/// the nodes a seed's bits pick (at least one), its minimum from 1 to their
+/// number, and it uses each component every one of its replicas runs when
+/// the seed says so (none otherwise); `max_down` as given.
+fn with_replicated(cluster: &Cluster, seeds: &[(u16, u8, bool)], max_down: u32) -> Cluster {
+    let count = cluster.nodes().len();
+    let replicated = seeds
+        .iter()
+        .enumerate()
+        .map(|(index, &(bits, min, uses))| {
+            let mut replicas: Vec<usize> = (0..count).filter(|&n| bits & (1 << (n % 16)) != 0).collect();
+            if replicas.is_empty() {
+                replicas.push(usize::from(bits) % count);
+            }
+            let uses = if uses {
+                cluster
+                    .component_ids()
+                    .filter(|&c| replicas.iter().all(|&n| cluster.nodes().as_slice()[n].versions[c.index()].is_some()))
+                    .map(ComponentId::index)
+                    .filter(|&c| cluster.components().as_slice()[c].rolling)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let min_available = 1 + u32::from(min) % u32::try_from(replicas.len()).unwrap();
+            ReplicatedParts { name: format!("R{index}"), replicas, min_available, uses }
+        })
+        .collect();
+    let (name, components, nodes, services, policy) = cluster.to_parts();
+    Cluster::new(name, components, nodes, services, Policy { max_down, ..policy })
+        .and_then(|made| made.with_replicated(replicated))
+        .unwrap()
 }
 
 /// Up to 6 nodes and 4 services, one rolling component, outages not allowed.
@@ -409,7 +487,7 @@ fn the_checker_catches_a_broken_plan() {
     assert_eq!(rule_of(&broken), "upgrade-running-node");
     // A plan that hides a risk: EVS1 has no failover target while NODE2 is paused.
     let mut broken = good.clone();
-    assert_eq!(broken.risks[0].risk.kind, rollplan_core::plan::RiskKind::NoFailoverTarget);
+    assert_eq!(broken.risks[0].risk.kind, RiskKind::NoFailoverTarget);
     broken.risks.remove(0);
     assert_eq!(rule_of(&broken), "risks");
     // A plan that says a risk ends before it does.

@@ -84,8 +84,11 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
             (
                 format!("Pause {node}"),
                 Details {
-                    before: format!("{node} hosts no running services"),
-                    after: format!("{node} is paused: the cluster fails nothing over to it"),
+                    before: format!("{node} hosts no running services{}", copies_up_elsewhere(cluster, before, *n)),
+                    after: format!(
+                        "{node} is paused: the cluster fails nothing over to it{}",
+                        copies_down(cluster, *n)
+                    ),
                     interruption: "none".to_owned(),
                     minutes: None,
                     rollback: String::new(),
@@ -146,7 +149,10 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
                 format!("Resume {node}"),
                 Details {
                     before: format!("{node} {finished}, is running again and {versions}"),
-                    after: format!("{node} is back in service: the cluster may fail services over to it"),
+                    after: format!(
+                        "{node} is back in service: the cluster may fail services over to it{}",
+                        copies_back(cluster, *n)
+                    ),
                     interruption: "none".to_owned(),
                     minutes: None,
                     rollback: String::new(),
@@ -365,6 +371,43 @@ fn wait(minutes: u32) -> String {
         1 => "1 minute".to_owned(),
         m => format!("{m} minutes"),
     }
+}
+
+/// For a pause: "; the other copies of DB1 (2 up, 2 needed) and DB2 (...)
+/// stay up elsewhere", what to check before a node holding copies goes down.
+fn copies_up_elsewhere(cluster: &Cluster, before: &State, node: NodeId) -> String {
+    let held = cluster.copies_on(node);
+    if held.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = held
+        .iter()
+        .map(|&service| {
+            let definition = cluster.replicated_service(service);
+            let up = crate::replicas::copies_up(cluster, service, |n| n != node && before.node(n).up);
+            format!("{} ({up} up elsewhere, {} needed)", definition.name, definition.min_available)
+        })
+        .collect();
+    format!("; the other copies of {} are healthy", and_list(&each))
+}
+
+/// For a pause: "; its copies of DB1 and DB2 are down with it".
+fn copies_down(cluster: &Cluster, node: NodeId) -> String {
+    copies_of(cluster, node).map(|names| format!("; its copies of {names} are down with it")).unwrap_or_default()
+}
+
+/// For a resume: "; its copies of DB1 and DB2 are up again and resynchronised".
+fn copies_back(cluster: &Cluster, node: NodeId) -> String {
+    copies_of(cluster, node)
+        .map(|names| format!("; its copies of {names} are up again and caught up"))
+        .unwrap_or_default()
+}
+
+/// The replicated services with a copy on `node`, as a list for a sentence.
+fn copies_of(cluster: &Cluster, node: NodeId) -> Option<String> {
+    let names: Vec<&str> =
+        cluster.copies_on(node).iter().map(|&service| cluster.replicated_service(service).name.as_str()).collect();
+    (!names.is_empty()).then(|| and_list(&names))
 }
 
 /// "a", "a and b", "a, b and c".

@@ -51,6 +51,10 @@ pub const EXAMPLES: &[Example] = &[
         name: "exchange-2010-dag-three-copies.yaml",
         text: include_str!("../../../../tests/examples/exchange-2010-dag-three-copies.yaml"),
     },
+    Example {
+        name: "elasticsearch-9-node-rolling.yaml",
+        text: include_str!("../../../../tests/examples/elasticsearch-9-node-rolling.yaml"),
+    },
 ];
 
 /// The description a first visit starts with.
