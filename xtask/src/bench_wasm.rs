@@ -59,7 +59,7 @@ const DEFAULT_PER_NODE: usize = 2;
 const DEFAULT_TIMEOUT_SECONDS: u64 = 120;
 
 /// A case as `rollplan-bench --list` prints it: its name, nodes and items;
-/// the shape and K are read from the name (`SHAPE:NODES` or `SHAPE:NODESxK`).
+/// the shape and K are read from the name (`SHAPE:NODES`, `SHAPE:NODESxK`, each maybe with `/M`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Case {
     name: String,
@@ -69,9 +69,11 @@ struct Case {
     items: usize,
 }
 
-/// The shape, node count and K of a case's name.
+/// The shape, node count and K of a case's name (`SHAPE:NODESxK/M`: the
+/// `/M` of waves says nothing of the size, so it is dropped here).
 fn parse_name(name: &str) -> Option<(&str, usize, usize)> {
     let (shape, size) = name.split_once(':')?;
+    let size = size.split_once('/').map_or(size, |(size, _)| size);
     let (nodes, per_node) = match size.split_once('x') {
         Some((nodes, per_node)) => (nodes, per_node.parse().ok()?),
         None => (size, DEFAULT_PER_NODE),
@@ -86,7 +88,12 @@ fn parse_case(line: &str) -> Option<Case> {
     let (shape, nodes, per_node) = parse_name(name)?;
     let listed_nodes: usize = fields.next()?.parse().ok()?;
     let items = fields.next()?.parse().ok()?;
-    (listed_nodes == nodes).then(|| Case { name: name.to_owned(), shape: shape.to_owned(), nodes, per_node, items })
+    // Waves (`/M`) are a shape of their own for the growth: `ring/8: 64 → 512`.
+    let shape = match name.split_once('/') {
+        Some((_, max_down)) => format!("{shape}/{max_down}"),
+        None => shape.to_owned(),
+    };
+    (listed_nodes == nodes).then(|| Case { name: name.to_owned(), shape, nodes, per_node, items })
 }
 
 /// One case's two medians in one environment, or why there are none.
@@ -719,6 +726,8 @@ mod tests {
     fn reads_case_names_and_the_list() {
         assert_eq!(parse_name("any-owner-tight:64x20"), Some(("any-owner-tight", 64, 20)));
         assert_eq!(parse_name("ring:512"), Some(("ring", 512, 2)));
+        assert_eq!(parse_name("replicated:64x3/8"), Some(("replicated", 64, 3)));
+        assert_eq!(parse_case("ring:512/8 512 2048").map(|case| case.shape), Some("ring/8".to_owned()));
         assert_eq!(parse_name("512"), None);
         assert_eq!(parse_name("ring:64x"), None);
         let case = parse_case("uneven:4096 4096 12296").unwrap();

@@ -80,7 +80,15 @@ pub enum Shape {
     /// workloads that any node may run: hops, skew rules, roles and nodes
     /// that run some components.
     Kubernetes,
+    /// K replicated services a node, each with a copy on its node and the
+    /// next two (wrapping) and `min_available: 2` (an Exchange DAG's
+    /// databases, spread round the cluster): nothing moves, but no wave may
+    /// take two of any three neighbours down.
+    Replicated,
 }
+
+/// Copies of a `replicated` service: its node and the next ones.
+pub const REPLICA_COPIES: usize = 3;
 
 /// Control-plane nodes of a `kubernetes` cluster (fewer in a cluster of under
 /// four nodes, which keeps one worker).
@@ -93,7 +101,7 @@ fn control_planes(nodes: usize) -> usize {
 
 impl Shape {
     /// Every shape, in the order the default cases and the tables list them.
-    pub const ALL: [Shape; 8] = [
+    pub const ALL: [Shape; 9] = [
         Shape::Ring,
         Shape::AnyOwner,
         Shape::AnyOwnerTight,
@@ -102,6 +110,7 @@ impl Shape {
         Shape::HalfDone,
         Shape::Mixed,
         Shape::Kubernetes,
+        Shape::Replicated,
     ];
 
     /// The name a case is written with (`any-owner:64x20`).
@@ -115,6 +124,7 @@ impl Shape {
             Shape::HalfDone => "half-done",
             Shape::Mixed => "mixed",
             Shape::Kubernetes => "kubernetes",
+            Shape::Replicated => "replicated",
         }
     }
 
@@ -123,7 +133,7 @@ impl Shape {
         match self {
             Shape::Ring | Shape::LongOwners => Some(per_node + per_node.div_ceil(2)),
             Shape::AnyOwnerTight | Shape::Mixed => Some(per_node),
-            Shape::AnyOwner | Shape::Uneven | Shape::HalfDone | Shape::Kubernetes => None,
+            Shape::AnyOwner | Shape::Uneven | Shape::HalfDone | Shape::Kubernetes | Shape::Replicated => None,
         }
     }
 
@@ -152,7 +162,8 @@ impl Shape {
             | Shape::Uneven
             | Shape::HalfDone
             | Shape::Mixed
-            | Shape::Kubernetes => None,
+            | Shape::Kubernetes
+            | Shape::Replicated => None,
         }
     }
 
@@ -192,21 +203,40 @@ pub struct Case {
     pub nodes: usize,
     /// Services a node hosts (K); some shapes spread them unevenly.
     pub per_node: usize,
+    /// `policy.max_down` (M, written `/M`): above 1, the plan goes in waves.
+    pub max_down: u32,
 }
 
 impl Case {
     /// A case of `nodes` nodes with the default K.
     pub const fn new(shape: Shape, nodes: usize) -> Case {
-        Case { shape, nodes, per_node: DEFAULT_PER_NODE }
+        Case { shape, nodes, per_node: DEFAULT_PER_NODE, max_down: 1 }
+    }
+
+    /// This case with `policy.max_down: max_down`.
+    pub const fn waves(self, max_down: u32) -> Case {
+        Case { max_down, ..self }
+    }
+
+    /// The policy line of the description.
+    fn policy(&self, rest: &str) -> String {
+        if self.max_down > 1 {
+            format!("policy: {{max_down: {}, {rest}}}\n", self.max_down)
+        } else {
+            format!("policy: {{{rest}}}\n")
+        }
     }
 
     /// The description in YAML, the text the browser would analyse: one
     /// component going from release A to B, majority quorum, failback
     /// `verify`, nodes `N{i}` and services `S{i}_{k}` laid out by the shape.
     pub fn description(&self) -> String {
-        let Case { shape, nodes, per_node } = *self;
+        let Case { shape, nodes, per_node, .. } = *self;
         if shape == Shape::Kubernetes {
             return self.kubernetes();
+        }
+        if shape == Shape::Replicated {
+            return self.replicated();
         }
         let mut text = String::from(
             "format: 1\ncluster: GENERATED\ncomponents:\n  os: {releases: [A, B], target: B, minutes: 20}\nnodes:\n",
@@ -233,7 +263,33 @@ impl Case {
                 };
             }
         }
-        text.push_str("policy: {quorum: majority, failback: verify}\n");
+        text.push_str(&self.policy("quorum: majority, failback: verify"));
+        text
+    }
+
+    /// The `replicated` shape's description.
+    fn replicated(&self) -> String {
+        let Case { nodes, per_node, .. } = *self;
+        let mut text = String::from(
+            "format: 1\ncluster: GENERATED\ncomponents:\n  os: {releases: [A, B], target: B, minutes: 20}\nnodes:\n",
+        );
+        for i in 0..nodes {
+            let _ = writeln!(text, "  - {{name: N{i}, versions: {{os: A}}}}");
+        }
+        text.push_str("services:\n");
+        let copies = REPLICA_COPIES.min(nodes);
+        for i in 0..nodes {
+            for k in 0..per_node {
+                let replicas: Vec<String> = (0..copies).map(|next| format!("N{}", (i + next) % nodes)).collect();
+                let _ = writeln!(
+                    text,
+                    "  - {{name: R{i}_{k}, replicas: [{}], min_available: {}}}",
+                    replicas.join(","),
+                    copies - 1
+                );
+            }
+        }
+        text.push_str(&self.policy("quorum: majority, failback: none"));
         text
     }
 
@@ -284,9 +340,9 @@ impl Case {
   - {component: kube-scheduler, against: kube-apiserver, max_newer: 0, max_older: 1, scope: node}
   - {component: kube-proxy, against: kube-apiserver, max_newer: 0, max_older: 3}
   - {component: kube-proxy, against: kubelet, max_newer: 3, max_older: 3, scope: node}
-policy: {quorum: majority, failback: verify, order: [control-plane, worker]}
 ",
         );
+        text.push_str(&self.policy("quorum: majority, failback: verify, order: [control-plane, worker]"));
         text
     }
 
@@ -303,18 +359,25 @@ policy: {quorum: majority, failback: verify, order: [control-plane, worker]}
             .flat_map(|node| 0..self.shape.hosted_on(node, self.nodes, self.per_node))
             .map(|k| self.shape.owners(self.nodes, k).map_or(0, |(count, _)| count))
             .sum();
-        self.nodes + self.services() + owners
+        // A replicated service's copies are listed as owners are.
+        let replicas =
+            if self.shape == Shape::Replicated { self.services() * REPLICA_COPIES.min(self.nodes) } else { 0 };
+        self.nodes + self.services() + owners + replicas
     }
 }
 
 impl fmt::Display for Case {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Case { shape, nodes, per_node } = self;
+        let Case { shape, nodes, per_node, max_down } = self;
         if *per_node == DEFAULT_PER_NODE {
-            write!(f, "{shape}:{nodes}")
+            write!(f, "{shape}:{nodes}")?;
         } else {
-            write!(f, "{shape}:{nodes}x{per_node}")
+            write!(f, "{shape}:{nodes}x{per_node}")?;
         }
+        if *max_down > 1 {
+            write!(f, "/{max_down}")?;
+        }
+        Ok(())
     }
 }
 
@@ -326,6 +389,13 @@ impl FromStr for Case {
         let (shape, size) = match written.split_once(':') {
             Some((shape, size)) => (shape.parse::<Shape>().map_err(|error| bad(&error))?, size),
             None => (Shape::Ring, written),
+        };
+        let (size, max_down) = match size.split_once('/') {
+            Some((size, max_down)) => match max_down.parse::<u32>() {
+                Ok(max_down) if max_down >= 1 => (size, max_down),
+                _ => return Err(bad("M in SHAPE:NODES/M, the nodes down at once, is a count of at least 1")),
+            },
+            None => (size, 1),
         };
         let (nodes, per_node) = match size.split_once('x') {
             Some((nodes, per_node)) => (nodes, Some(per_node)),
@@ -340,24 +410,37 @@ impl FromStr for Case {
             Some(Ok(per_node)) if per_node >= 1 => per_node,
             Some(_) => return Err(bad("K, the services a node hosts, is a count of at least 1")),
         };
-        Ok(Case { shape, nodes, per_node })
+        Ok(Case { shape, nodes, per_node, max_down })
     }
 }
 
+/// `policy.max_down` of the default cases in waves.
+pub const DEFAULT_WAVE: u32 = 8;
+
+/// The shapes the default cases also measure in waves of [`DEFAULT_WAVE`]:
+/// failover services with owners listed and left out, and replicated ones.
+pub const WAVE_SHAPES: [Shape; 3] = [Shape::Ring, Shape::AnyOwner, Shape::Replicated];
+
 /// The cases measured when none are asked for: for every shape, 64 nodes at
 /// K = 20 (many services on few nodes, the size people type into the page)
-/// and 64, 512 and 4,096 nodes at K = 2 (how the time grows with the cluster).
+/// and 64, 512 and 4,096 nodes at K = 2 (how the time grows with the
+/// cluster); then [`WAVE_SHAPES`] at those sizes with `max_down: 8`.
 pub fn default_cases() -> Vec<Case> {
     Shape::ALL
         .into_iter()
         .flat_map(|shape| {
             [
-                Case { shape, nodes: 64, per_node: 20 },
+                Case { shape, nodes: 64, per_node: 20, max_down: 1 },
                 Case::new(shape, 64),
                 Case::new(shape, 512),
                 Case::new(shape, 4096),
             ]
         })
+        .chain(
+            WAVE_SHAPES
+                .into_iter()
+                .flat_map(|shape| [64, 512, 4096].map(|nodes| Case::new(shape, nodes).waves(DEFAULT_WAVE))),
+        )
         .collect()
 }
 
@@ -573,7 +656,7 @@ mod tests {
     fn every_shape_validates_and_plans() {
         for shape in Shape::ALL {
             let cases = [(MIN_NODES, 2), (8, 2), (64, 2), (64, 20), (512, 2)];
-            for case in cases.map(|(nodes, per_node)| Case { shape, nodes, per_node }) {
+            for case in cases.map(|(nodes, per_node)| Case { shape, nodes, per_node, max_down: 1 }) {
                 let analysis = analyze(&case.description(), Syntax::Yaml);
                 let errors: Vec<_> = analysis.validation.diagnostics.iter().filter(|d| d.is_error()).collect();
                 assert!(errors.is_empty(), "{case}: {errors:?}");
@@ -591,17 +674,18 @@ mod tests {
     /// Nodes, services and owner entries, counted in the text itself.
     fn items_in(text: &str) -> usize {
         let nodes = text.matches("{name: N").count();
-        let services = text.matches("{name: S").count();
-        let owners: usize =
-            text.split("owners: [").skip(1).map(|rest| rest[..rest.find(']').unwrap()].split(',').count()).sum();
-        nodes + services + owners
+        let services = text.matches("{name: S").count() + text.matches("{name: R").count();
+        let listed = |field: &str| -> usize {
+            text.split(field).skip(1).map(|rest| rest[..rest.find(']').unwrap()].split(',').count()).sum()
+        };
+        nodes + services + listed("owners: [") + listed("replicas: [")
     }
 
     #[test]
     fn items_count_what_is_written() {
         for shape in Shape::ALL {
             for (nodes, per_node) in [(MIN_NODES, 2), (8, 2), (64, 2), (64, 20), (100, 3)] {
-                let case = Case { shape, nodes, per_node };
+                let case = Case { shape, nodes, per_node, max_down: 1 };
                 assert_eq!(case.items(), items_in(&case.description()), "{case}");
             }
         }
@@ -613,7 +697,7 @@ mod tests {
 
     #[test]
     fn shapes_lay_out_what_they_say() {
-        let tight = Case { shape: Shape::AnyOwnerTight, nodes: 4, per_node: 5 }.description();
+        let tight = Case { shape: Shape::AnyOwnerTight, nodes: 4, per_node: 5, max_down: 1 }.description();
         assert_eq!(tight.matches("capacity: 5}").count(), 4);
         assert_eq!(tight.matches("on: N3}").count(), 0);
         assert_eq!(tight.matches("on: N2}").count(), 5);
@@ -645,7 +729,7 @@ mod tests {
     #[test]
     fn cases_are_written_by_name() {
         let case: Case = "any-owner:64x20".parse().unwrap();
-        assert_eq!(case, Case { shape: Shape::AnyOwner, nodes: 64, per_node: 20 });
+        assert_eq!(case, Case { shape: Shape::AnyOwner, nodes: 64, per_node: 20, max_down: 1 });
         assert_eq!(case.to_string(), "any-owner:64x20");
         assert_eq!("64".parse::<Case>().unwrap(), Case::new(Shape::Ring, 64));
         assert_eq!("ring:64x2".parse::<Case>().unwrap().to_string(), "ring:64");
@@ -661,7 +745,12 @@ mod tests {
     #[test]
     fn cases_default_or_from_a_list() {
         let default = cases(None).unwrap();
-        assert_eq!(default.len(), 4 * Shape::ALL.len());
+        assert_eq!(default.len(), 4 * Shape::ALL.len() + 3 * WAVE_SHAPES.len());
+        assert_eq!(default.last().map(ToString::to_string).as_deref(), Some("replicated:4096/8"));
+        assert_eq!("ring:64x2/8".parse::<Case>().unwrap(), Case::new(Shape::Ring, 64).waves(8));
+        assert_eq!(Case::new(Shape::Ring, 64).waves(8).to_string(), "ring:64/8");
+        assert!(Case::new(Shape::Ring, 8).waves(3).description().contains("policy: {max_down: 3, quorum: majority"));
+        assert!("ring:64/0".parse::<Case>().is_err());
         assert_eq!(
             default[..4].iter().map(ToString::to_string).collect::<Vec<_>>(),
             ["ring:64x20", "ring:64", "ring:512", "ring:4096"]
@@ -669,7 +758,7 @@ mod tests {
         assert_eq!(cases(Some(" ")).unwrap(), default);
         assert_eq!(
             cases(Some("8, any-owner:64x20")).unwrap(),
-            [Case::new(Shape::Ring, 8), Case { shape: Shape::AnyOwner, nodes: 64, per_node: 20 }]
+            [Case::new(Shape::Ring, 8), Case { shape: Shape::AnyOwner, nodes: 64, per_node: 20, max_down: 1 }]
         );
         assert!(cases(Some("8,x")).is_err());
         assert!(cases(Some("2")).is_err());
@@ -714,7 +803,7 @@ mod tests {
     #[test]
     fn a_row_is_one_parseable_line() {
         let timing = Timing { median_ms: 1.5, samples: 25, batch: 4 };
-        let case = Case { shape: Shape::AnyOwnerTight, nodes: 64, per_node: 20 };
+        let case = Case { shape: Shape::AnyOwnerTight, nodes: 64, per_node: 20, max_down: 1 };
         let row = Row { case, validate: timing, plan: Ok(timing) };
         let line = row.line();
         let fields: Vec<&str> = line.split_whitespace().collect();
