@@ -214,6 +214,7 @@ impl Case {
     }
 
     /// This case with `policy.max_down: max_down`.
+    #[must_use]
     pub const fn waves(self, max_down: u32) -> Case {
         Case { max_down, ..self }
     }
