@@ -200,6 +200,10 @@ fn serialise(cluster: &Cluster, planner_version: &str) -> Vec<u8> {
             }
         }
     }
+    if let Some(minutes) = policy.window_minutes {
+        field("windows+");
+        field(&minutes.to_string());
+    }
     out
 }
 

@@ -533,6 +533,9 @@ pub struct Policy {
     pub order: Vec<String>,
     /// How far releases may drift apart (the description's top-level `skew`).
     pub skew: Vec<SkewRule>,
+    /// The longest maintenance window, in minutes: a longer plan is split
+    /// into windows at safe points (`None`: one stretch, however long).
+    pub window_minutes: Option<u32>,
 }
 
 /// A version-skew rule: how far apart releases may be at every step
@@ -586,6 +589,7 @@ impl Default for Policy {
             allow_outage: false,
             order: Vec::new(),
             skew: Vec::new(),
+            window_minutes: None,
         }
     }
 }

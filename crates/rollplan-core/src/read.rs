@@ -127,6 +127,7 @@ pub struct RawPolicy {
     pub failback: Failback,
     pub allow_outage: bool,
     pub order: Vec<Text>,
+    pub window_minutes: Option<At<u32>>,
 }
 
 impl Default for RawPolicy {
@@ -137,6 +138,7 @@ impl Default for RawPolicy {
             failback: Failback::Verify,
             allow_outage: false,
             order: Vec::new(),
+            window_minutes: None,
         }
     }
 }
@@ -732,9 +734,11 @@ impl Reader<'_, '_> {
 
     fn policy(&mut self, node: &Tree<'_>) -> RawPolicy {
         let mut policy = RawPolicy::default();
-        let Some(fields) =
-            self.mapping(node, FieldPath::top("policy"), &["max_down", "quorum", "failback", "allow_outage", "order"])
-        else {
+        let Some(fields) = self.mapping(
+            node,
+            FieldPath::top("policy"),
+            &["max_down", "quorum", "failback", "allow_outage", "order", "window_minutes"],
+        ) else {
             return policy;
         };
         if let Some((_, n)) = fields.get("max_down")
@@ -766,6 +770,11 @@ impl Reader<'_, '_> {
         }
         if let Some((_, n)) = fields.get("order") {
             policy.order = self.text_list(n, FieldPath::top("policy.order")).unwrap_or_default();
+        }
+        if let Some((_, n)) = fields.get("window_minutes")
+            && let Some(value) = self.count(n, FieldPath::top("policy.window_minutes"), 1)
+        {
+            policy.window_minutes = Some(At { value, span: n.span });
         }
         policy
     }

@@ -4,6 +4,7 @@
 //! web app's export are the same text, and the page says "blocked" in the
 //! same words as the command line.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -11,8 +12,8 @@ use serde::Serialize;
 use crate::fingerprint::fingerprint;
 use crate::model::{Cluster, ReplicatedId, ServiceId};
 use crate::plan::{
-    Action, Blocked, BlockingRule, LimitSpan, MAX_RISK_SPANS, Outcome, Plan, Risk, RiskKind, RiskLevel, RiskSpan, Step,
-    Summary, risk_message, service_names,
+    Action, Blocked, BlockingRule, LimitSpan, MAX_RISK_SPANS, Outcome, Plan, Risk, RiskKind, RiskLevel, RiskSpan,
+    State, Step, Summary, risk_message, service_names,
 };
 use crate::{Diagnostic, Validation};
 
@@ -346,7 +347,14 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     let cut = plan.summary.risks_through_step;
     let limits = limits_begun(plan);
     let headings = wave_headings(cluster, plan);
+    let windows = window_marks(cluster, plan);
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
+        if let Some((_, Some(end))) = index.checked_sub(1).and_then(|previous| windows.get(previous)) {
+            let _ = writeln!(out, "=== {end} ===\n");
+        }
+        if let Some((Some(heading), _)) = windows.get(index) {
+            let _ = writeln!(out, "=== {heading} ===");
+        }
         if let Some(Some(heading)) = headings.get(index) {
             let _ = writeln!(out, "     {heading}");
         }
@@ -376,6 +384,9 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
             let _ = writeln!(out, "       still at risk: {}", earlier_risks(risks.still));
         }
     }
+    if let Some((_, Some(end))) = windows.last() {
+        let _ = writeln!(out, "=== {end} ===");
+    }
     out
 }
 
@@ -383,7 +394,7 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
 /// (its steps may be done in parallel), else `None`: a wave of one node is
 /// plain one-at-a-time work that a checklist or timeline need not mark.
 pub fn waves_of_several(plan: &Plan) -> Vec<Option<usize>> {
-    let mut pauses = std::collections::BTreeMap::<usize, usize>::new();
+    let mut pauses = BTreeMap::<usize, usize>::new();
     for step in &plan.steps {
         if matches!(step.action, Action::Pause { .. }) {
             *pauses.entry(step.wave).or_default() += 1;
@@ -397,7 +408,7 @@ pub fn waves_of_several(plan: &Plan) -> Vec<Option<usize>> {
 /// these may be done in parallel". A wave of one node needs no heading.
 pub fn wave_headings(cluster: &Cluster, plan: &Plan) -> Vec<Option<String>> {
     let several = waves_of_several(plan);
-    let mut nodes = std::collections::BTreeMap::<usize, Vec<&str>>::new();
+    let mut nodes = BTreeMap::<usize, Vec<&str>>::new();
     for (step, wave) in plan.steps.iter().zip(&several) {
         if let (Some(wave), Action::Pause { node }) = (wave, &step.action) {
             nodes.entry(*wave).or_default().push(cluster.node(*node).name.as_str());
@@ -441,9 +452,17 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
     let cut = plan.summary.risks_through_step;
     let limits = limits_begun(plan);
     let headings = wave_headings(cluster, plan);
+    let windows = window_marks(cluster, plan);
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
-        if let Some(Some(heading)) = headings.get(index) {
+        if let Some((_, Some(end))) = index.checked_sub(1).and_then(|previous| windows.get(previous)) {
+            let _ = writeln!(out, "\n> {}", escape_markdown(end));
+        }
+        if let Some((Some(heading), _)) = windows.get(index) {
             let gap = if index == 0 { "" } else { "\n" };
+            let _ = writeln!(out, "{gap}## {}\n", escape_markdown(heading));
+        }
+        if let Some(Some(heading)) = headings.get(index) {
+            let gap = if index == 0 || windows.get(index).is_some_and(|mark| mark.0.is_some()) { "" } else { "\n" };
             let _ = writeln!(out, "{gap}**{}**\n", escape_markdown(heading));
         }
         let _ = writeln!(out, "- [ ] {}. **{}**{}", index + 1, escape_markdown(&step.title), irreversible_mark(step));
@@ -483,6 +502,9 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
         if risks.still > 0 {
             let _ = writeln!(out, "  - still at risk: {}", earlier_risks(risks.still));
         }
+    }
+    if let Some((_, Some(end))) = windows.last() {
+        let _ = writeln!(out, "\n> {}", escape_markdown(end));
     }
     out
 }
@@ -548,6 +570,9 @@ pub struct Document<'a> {
     pub risks: Vec<RiskDocument<'a>>,
     /// The skew rules at their limit, each with the steps after which it is.
     pub at_limit: Vec<LimitDocument<'a>>,
+    /// The maintenance windows (`policy.window_minutes`), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<WindowDocument<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<&'a Summary>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -680,6 +705,7 @@ impl<'a> Document<'a> {
                         last_step: span.last + 1,
                     })
                     .collect(),
+                windows: window_documents(cluster, plan),
                 summary: Some(&plan.summary),
                 blocked: None,
             },
@@ -700,10 +726,167 @@ impl<'a> Document<'a> {
             steps: Vec::new(),
             risks: Vec::new(),
             at_limit: Vec::new(),
+            windows: Vec::new(),
             summary: None,
             blocked: reasons,
         }
     }
+}
+
+/// One maintenance window in JSON.
+#[derive(Clone, Debug, Serialize)]
+pub struct WindowDocument<'a> {
+    /// From 1.
+    pub index: usize,
+    /// Its first and last step (1-based, as `index` of the steps).
+    pub first_step: usize,
+    pub last_step: usize,
+    /// Its steps' minutes on the wall clock.
+    pub minutes: u32,
+    /// The cluster as the window leaves it.
+    pub state_after: StateDocument<'a>,
+}
+
+/// The cluster between two steps: each node's releases, where each service runs.
+#[derive(Clone, Debug, Serialize)]
+pub struct StateDocument<'a> {
+    pub nodes: Vec<NodeStateDocument<'a>>,
+    pub services: Vec<ServiceStateDocument<'a>>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NodeStateDocument<'a> {
+    pub name: &'a str,
+    /// Component name to release, for the components the node runs.
+    pub versions: BTreeMap<&'a str, String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ServiceStateDocument<'a> {
+    pub name: &'a str,
+    pub node: &'a str,
+}
+
+/// The windows of `plan` as documents, each with the state it leaves.
+fn window_documents<'a>(cluster: &'a Cluster, plan: &Plan) -> Vec<WindowDocument<'a>> {
+    let states = states_after_windows(cluster, plan);
+    plan.windows
+        .iter()
+        .zip(states)
+        .enumerate()
+        .map(|(index, (window, state))| WindowDocument {
+            index: index + 1,
+            first_step: window.first + 1,
+            last_step: window.last + 1,
+            minutes: window.minutes,
+            state_after: StateDocument {
+                nodes: state
+                    .nodes
+                    .iter_ids()
+                    .map(|(node, node_state)| NodeStateDocument {
+                        name: cluster.node(node).name.as_str(),
+                        versions: cluster
+                            .component_ids()
+                            .filter_map(|c| {
+                                Some((cluster.component(c).name.as_str(), node_state.version(c)?.to_owned()))
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                services: state
+                    .services
+                    .iter_ids()
+                    .map(|(service, service_state)| ServiceStateDocument {
+                        name: cluster.service(service).name.as_str(),
+                        node: cluster.node(service_state.node).name.as_str(),
+                    })
+                    .collect(),
+            },
+        })
+        .collect()
+}
+
+/// The state each of `plan`'s windows leaves the cluster in, in one replay.
+fn states_after_windows(cluster: &Cluster, plan: &Plan) -> Vec<State> {
+    let mut states = Vec::with_capacity(plan.windows.len());
+    let mut replay = plan.replay(cluster);
+    let mut index = 0;
+    while replay.advance().is_some() {
+        if plan.windows.iter().any(|window| window.last == index) {
+            states.push(replay.state().clone());
+        }
+        index += 1;
+    }
+    states
+}
+
+/// For each step, what a checklist says about maintenance windows there:
+/// a heading before a window's first step ("Window 1 of 2: steps 1 to 40,
+/// about 4 h on the wall clock") and, after its last, the state the cluster
+/// is left in until the next ("End of window 1: HV01 to HV08 run ...").
+pub fn window_marks(cluster: &Cluster, plan: &Plan) -> Vec<(Option<String>, Option<String>)> {
+    let mut marks = vec![(None, None); plan.steps.len()];
+    let count = plan.windows.len();
+    for ((number, window), state) in plan.windows.iter().enumerate().zip(states_after_windows(cluster, plan)) {
+        let number = number + 1;
+        if let Some(mark) = marks.get_mut(window.first) {
+            mark.0 = Some(format!(
+                "Window {number} of {count}: steps {} to {}, about {} min on the wall clock",
+                window.first + 1,
+                window.last + 1,
+                window.minutes
+            ));
+        }
+        if let Some(mark) = marks.get_mut(window.last) {
+            let until = if number < count {
+                format!("until window {} the cluster stays so", number + 1)
+            } else {
+                "the upgrade is done".to_owned()
+            };
+            mark.1 = Some(format!("End of window {number}, {until}: {}", state_line(cluster, &state)));
+        }
+    }
+    marks
+}
+
+/// A state between windows in a sentence: which nodes run which releases
+/// (nodes alike named together) and which services are away from the node
+/// they started on.
+pub fn state_line(cluster: &Cluster, state: &State) -> String {
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for (node, node_state) in state.nodes.iter_ids() {
+        let releases: Vec<String> = cluster
+            .component_ids()
+            .filter_map(|c| Some(format!("{} {}", cluster.component(c).name, node_state.version(c)?)))
+            .collect();
+        let releases = releases.join(", ");
+        let name = cluster.node(node).name.as_str();
+        match groups.iter_mut().find(|(key, _)| *key == releases) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((releases, vec![name])),
+        }
+    }
+    let nodes: Vec<String> = groups
+        .iter()
+        .map(|(releases, names)| {
+            let verb = if names.len() == 1 { "runs" } else { "run" };
+            format!("{} {verb} {releases}", names.join(", "))
+        })
+        .collect();
+    let away: Vec<String> = state
+        .services
+        .iter_ids()
+        .filter(|(service, service_state)| service_state.node != cluster.service(*service).on)
+        .map(|(service, service_state)| {
+            format!("{} on {}", cluster.service(service).name, cluster.node(service_state.node).name)
+        })
+        .collect();
+    let services = match (away.is_empty(), cluster.services().is_empty()) {
+        (_, true) => String::new(),
+        (true, false) => "; every service on the node it started on".to_owned(),
+        (false, false) => format!("; {}, the other services on the node they started on", away.join(", ")),
+    };
+    format!("{}{services}", nodes.join("; "))
 }
 
 /// Every step of `plan` as a document.
@@ -756,12 +939,7 @@ fn risk_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Vec<RiskDocument<
         .collect()
 }
 
-fn step_document<'a>(
-    cluster: &'a Cluster,
-    index: usize,
-    step: &'a Step,
-    before: &crate::plan::State,
-) -> StepDocument<'a> {
+fn step_document<'a>(cluster: &'a Cluster, index: usize, step: &'a Step, before: &State) -> StepDocument<'a> {
     let node_name = |n| cluster.node(n).name.as_str();
     let service_name = |s| cluster.service(s).name.as_str();
     let mut document = StepDocument {

@@ -486,6 +486,7 @@ impl Resolver<'_, '_> {
             allow_outage: raw_policy.allow_outage,
             order,
             skew,
+            window_minutes: raw_policy.window_minutes.map(|at| at.value),
         };
         self.policy_spans = (raw_policy.max_down.span, raw_policy.quorum.span);
         let name = cluster.map_or_else(|| "cluster".to_owned(), |t| t.value);

@@ -245,7 +245,7 @@ const OBJECTS: &[Object] = &[
         schema: "/properties/policy",
         instance: "/policy",
         path: "policy",
-        fields: &["max_down", "quorum", "failback", "allow_outage", "order"],
+        fields: &["max_down", "quorum", "failback", "allow_outage", "order", "window_minutes"],
         required: &[],
         exclusive: &[],
     },
@@ -287,7 +287,7 @@ fn full_description() -> Json {
             {"name": "NODE2", "versions": {"exchange": "SP1", "windows": "2019"}, "capacity": 2, "role": "mailbox"}
         ],
         "services": [{"name": "EVS1", "on": "NODE1", "owners": ["NODE1", "NODE2"], "uses": ["exchange"]}],
-        "policy": {"max_down": 1, "quorum": "disk", "failback": "verify", "allow_outage": false, "order": ["mailbox"]},
+        "policy": {"max_down": 1, "quorum": "disk", "failback": "verify", "allow_outage": false, "order": ["mailbox"], "window_minutes": 600},
         "skew": [{"component": "windows", "max_spread": 1, "level": "error"}]
     })
 }
@@ -1053,6 +1053,7 @@ fn plan_format_md_tables_list_every_field() {
         "tests/examples/active-active-two-node.yaml",
         "tests/examples/exchange-2010-dag-three-copies.yaml",
         "tests/examples/elasticsearch-9-node-rolling.yaml",
+        "tests/examples/sql-cluster-two-windows.yaml",
         "tests/cases/farm-16-nodes.yaml",
         "tests/cases/owners-left-out-tight.yaml",
         "tests/cases/no-spare-capacity.yaml",

@@ -180,6 +180,33 @@ proptest! {
         }
     }
 
+    /// With maintenance windows of any length: a plan whose windows the
+    /// checker accepts (every step in one, each ending at a safe point and
+    /// no longer than the policy allows), or `blocked[window]` saying which
+    /// stretch is too long.
+    #[test]
+    fn plans_in_windows_pass_the_checker_or_say_what_is_too_long(
+        cluster in cluster(9, 8),
+        window_minutes in 20u32..400,
+        max_down in 1u32..3,
+    ) {
+        let (name, components, nodes, services, policy) = cluster.to_parts();
+        let cluster = Cluster::new(name, components, nodes, services, Policy { max_down, window_minutes: Some(window_minutes), ..policy })
+            .unwrap();
+        planned_and_checked_or_explained(&cluster)?;
+        if let Outcome::Planned(plan) = plan(&cluster) {
+            prop_assert_eq!(plan.windows.is_empty(), plan.steps.is_empty());
+            prop_assert!(plan.windows.iter().all(|window| window.minutes <= window_minutes));
+            // Without the limit the same steps come out, in one stretch.
+            let (name, components, nodes, services, policy) = cluster.to_parts();
+            let unlimited = Cluster::new(name, components, nodes, services, Policy { window_minutes: None, ..policy }).unwrap();
+            if let Outcome::Planned(whole) = rollplan_core::plan::plan(&unlimited) {
+                prop_assert_eq!(&whole.steps, &plan.steps);
+                prop_assert!(whole.windows.is_empty());
+            }
+        }
+    }
+
     /// With waves (`max_down` above 1), the plan takes no longer on the wall
     /// clock than the one-node-at-a-time plan of the same cluster, and is
     /// found whenever that one is.

@@ -620,3 +620,23 @@ async fn a_plan_in_waves_groups_each_waves_steps_and_columns() {
     assert_eq!(note.len(), 1, "{note:?}");
     assert!(note[0].starts_with("in ") && note[0].ends_with(" of work"), "{note:?}");
 }
+
+#[wasm_bindgen_test]
+async fn a_plan_in_maintenance_windows_heads_each_and_says_how_it_leaves_the_cluster() {
+    forget_everything();
+    let root = mount().await;
+    pick_example(&root, "sql-cluster-two-windows.yaml").await;
+    wait_until("the plan is shown", || !checkboxes(&root).is_empty()).await;
+    let headings = texts(&root, ".checklist .window-heading");
+    assert_eq!(headings.len(), 2, "{headings:?}");
+    assert!(headings[0].starts_with("Window 1 of 2: steps 1 to "), "{headings:?}");
+    let ends = texts(&root, ".checklist .window-end");
+    assert_eq!(ends.len(), 2, "{ends:?}");
+    assert!(ends[0].starts_with("End of window 1, until window 2") && ends[0].contains("run windows 2019"), "{ends:?}");
+    assert!(ends[1].contains("the upgrade is done"), "{ends:?}");
+    // The window's last step carries its end; the next one's first step its heading.
+    let last = find::<Element>(&root, ".checklist .step.window-last");
+    let next = last.next_element_sibling().expect("a step after the first window");
+    assert!(next.class_list().contains("window-first"));
+    assert_eq!(texts(&root, ".plan-summary .windows-figure dd"), ["2"]);
+}

@@ -84,6 +84,8 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
     // Each skew rule's widest gaps, found again whenever releases change.
     let mut gaps: Vec<Vec<skew::Gap>> = Vec::new();
     let mut skew_steps = 0;
+    // After each step: every node up and every service online (where a maintenance window may end).
+    let mut safe_after: Vec<bool> = Vec::with_capacity(plan.steps.len());
     for (index, step) in plan.steps.iter().enumerate() {
         let number = index + 1;
         let fail = |rule: &'static str, message: String| Violation { step: number, rule, message };
@@ -110,6 +112,8 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
             gaps = replay.skew_gaps();
         }
         replay.invariants(open, &gaps).map_err(|(rule, message)| fail(rule, message))?;
+        safe_after
+            .push(replay.nodes.iter().all(|node| !node.paused) && replay.services.iter().all(|service| service.online));
         // The skew rules the plan says are at their limit after the step must be exactly those that are.
         let rules = cluster.skew_rules();
         let mut shown: Vec<(usize, &str)> =
@@ -176,7 +180,8 @@ pub fn check(cluster: &Cluster, plan: &Plan) -> Result<(), Violation> {
     }
     replay.end().map_err(|(rule, message)| Violation { step: 0, rule, message })?;
     // Last: a plan that breaks a rule of its states is told that first.
-    waves::check(cluster, plan)
+    waves::check(cluster, plan)?;
+    waves::windows(cluster, plan, &safe_after)
 }
 
 type Broken = (&'static str, String);
@@ -812,7 +817,13 @@ mod tests {
 
     #[test]
     fn a_step_naming_what_the_cluster_lacks_is_a_violation_not_a_panic() {
-        let empty = Plan { steps: Vec::new(), risks: Vec::new(), at_limit: Vec::new(), summary: Summary::default() };
+        let empty = Plan {
+            steps: Vec::new(),
+            risks: Vec::new(),
+            at_limit: Vec::new(),
+            summary: Summary::default(),
+            windows: Vec::new(),
+        };
         assert_eq!(check(&pair(), &empty), Ok(()));
         // Ids of a larger cluster, in a plan checked against a smaller one.
         let (name, components, mut nodes, services, policy) = pair().to_parts();
@@ -840,6 +851,7 @@ mod tests {
             risks: Vec::new(),
             at_limit: Vec::new(),
             summary: Summary::default(),
+            windows: Vec::new(),
         };
         assert_eq!(check(&pair(), &plan).unwrap_err().rule, "reference");
         let plan = Plan { steps: vec![step(Action::Pause { node: foreign })], ..plan };

@@ -363,48 +363,8 @@ fn timing(cluster: &Cluster, plan: &Plan, waves: &Waves) -> Result<(), Violation
     let last_resume = plan.steps.iter().rposition(|step| matches!(step.action, Action::Resume { .. }));
     let tail_from = last_resume.map_or(0, |i| i + 1);
     let together = cluster.policy().max_down > 1 && failbacks_fit(cluster, plan, tail_from);
-    let mut wall_clock = 0u32;
-    let mut work = 0u32;
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for steps in waves {
-        let (inside, after): (Vec<usize>, Vec<usize>) = steps.iter().partition(|&&i| !together || i < tail_from);
-        groups.push(inside);
-        if !after.is_empty() {
-            groups.push(after);
-        }
-    }
-    for steps in &groups {
-        let mut per_node: BTreeMap<NodeId, u32> = BTreeMap::new();
-        let mut others = 0u32;
-        for &index in steps {
-            let Some(step) = plan.steps.get(index) else { continue };
-            let minutes = step.details.minutes.unwrap_or(0);
-            work = work.saturating_add(minutes);
-            let next = plan.steps.get(index + 1).map(|step| &step.action);
-            let node = match step.action {
-                _ if together && index >= tail_from => match step.action {
-                    Action::Failback { node, .. } | Action::Verify { to: node, .. } | Action::Move { to: node, .. } => {
-                        Some(node)
-                    }
-                    _ => None,
-                },
-                Action::Pause { node } | Action::Upgrade { node, .. } | Action::Resume { node } => Some(node),
-                Action::Drain { node, .. } | Action::Move { from: node, .. } => {
-                    matches!(next, Some(Action::Pause { node: paused }) if *paused == node).then_some(node)
-                }
-                _ => None,
-            };
-            match node {
-                Some(node) => {
-                    let spent = per_node.entry(node).or_default();
-                    *spent = spent.saturating_add(minutes);
-                }
-                None => others = others.saturating_add(minutes),
-            }
-        }
-        let slowest = per_node.values().copied().max().unwrap_or(0);
-        wall_clock = wall_clock.saturating_add(slowest).saturating_add(others);
-    }
+    let all = 0..plan.steps.len();
+    let (wall_clock, work) = clock(plan, waves, &all, together.then_some(tail_from));
     let summary = &plan.summary;
     let expected = [
         ("waves", summary.waves, waves.len()),
@@ -420,6 +380,114 @@ fn timing(cluster: &Cluster, plan: &Plan, waves: &Waves) -> Result<(), Violation
                 format!("the summary says {field} {said}, but the steps make {found}"),
             ));
         }
+    }
+    Ok(())
+}
+
+/// The wall-clock and work minutes of the steps in `range`, their waves as
+/// `waves` has them; the failbacks from step `together` (0-based) on go at
+/// the same time, each as long as its node's, when it is given.
+fn clock(plan: &Plan, waves: &Waves, range: &std::ops::Range<usize>, together: Option<usize>) -> (u32, u32) {
+    let tail_from = together.unwrap_or(usize::MAX);
+    let mut wall_clock = 0u32;
+    let mut work = 0u32;
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for steps in waves {
+        let steps = steps.iter().copied().filter(|i| range.contains(i));
+        let (inside, after): (Vec<usize>, Vec<usize>) = steps.partition(|&i| i < tail_from);
+        if !inside.is_empty() {
+            groups.push(inside);
+        }
+        if !after.is_empty() {
+            groups.push(after);
+        }
+    }
+    for steps in &groups {
+        let mut per_node: BTreeMap<NodeId, u32> = BTreeMap::new();
+        let mut others = 0u32;
+        for &index in steps {
+            let Some(step) = plan.steps.get(index) else { continue };
+            let minutes = step.details.minutes.unwrap_or(0);
+            work = work.saturating_add(minutes);
+            let next = plan.steps.get(index + 1).map(|step| &step.action);
+            let node = match step.action {
+                _ if index >= tail_from => match step.action {
+                    Action::Failback { node, .. } | Action::Verify { to: node, .. } | Action::Move { to: node, .. } => {
+                        Some(node)
+                    }
+                    _ => None,
+                },
+                Action::Pause { node } | Action::Upgrade { node, .. } | Action::Resume { node } => Some(node),
+                // A drain is a node's own work when its pause follows, in the same range.
+                Action::Drain { node, .. } | Action::Move { from: node, .. } => (range.contains(&(index + 1))
+                    && matches!(next, Some(Action::Pause { node: paused }) if *paused == node))
+                .then_some(node),
+                _ => None,
+            };
+            match node {
+                Some(node) => {
+                    let spent = per_node.entry(node).or_default();
+                    *spent = spent.saturating_add(minutes);
+                }
+                None => others = others.saturating_add(minutes),
+            }
+        }
+        let slowest = per_node.values().copied().max().unwrap_or(0);
+        wall_clock = wall_clock.saturating_add(slowest).saturating_add(others);
+    }
+    (wall_clock, work)
+}
+
+/// The maintenance windows (`policy.window_minutes`): none without it; with
+/// it, windows that hold every step once, in order, each ending where every
+/// node is up and every service online (`safe_after`, per step) or at the
+/// plan's end, but never between a node's drain and its pause; each no
+/// longer than the policy allows and as long as its steps take. The
+/// failbacks after the last resume count as parallel (as for the summary)
+/// only in a window that holds that resume and ends the plan.
+pub(super) fn windows(cluster: &Cluster, plan: &Plan, safe_after: &[bool]) -> Result<(), Violation> {
+    let Some(limit) = cluster.policy().window_minutes else {
+        if plan.windows.is_empty() {
+            return Ok(());
+        }
+        return Err(violation(0, "windows", "the plan has windows, but the policy sets no window_minutes".to_owned()));
+    };
+    let waves = numbering(cluster, plan)?;
+    let last_resume = plan.steps.iter().rposition(|step| matches!(step.action, Action::Resume { .. }));
+    let tail_from = last_resume.map_or(0, |i| i + 1);
+    let together = cluster.policy().max_down > 1 && failbacks_fit(cluster, plan, tail_from);
+    let mut next = 0;
+    for (number, window) in plan.windows.iter().enumerate() {
+        let number = number + 1;
+        let fail = |message: String| Err(violation(window.first + 1, "windows", format!("window {number}: {message}")));
+        if window.first != next || window.last < window.first || window.last >= plan.steps.len() {
+            return fail(format!(
+                "it holds steps {} to {}, but should begin at step {}",
+                window.first + 1,
+                window.last + 1,
+                next + 1
+            ));
+        }
+        let at_end = window.last + 1 == plan.steps.len();
+        let between_drain_and_pause = matches!(
+            (plan.steps.get(window.last).map(|s| &s.action), plan.steps.get(window.last + 1).map(|s| &s.action)),
+            (Some(Action::Drain { node, .. } | Action::Move { from: node, .. }), Some(Action::Pause { node: paused })) if node == paused
+        );
+        if !at_end && (!safe_after.get(window.last).copied().unwrap_or(false) || between_drain_and_pause) {
+            return fail(format!("it ends after step {}, which is not a safe point", window.last + 1));
+        }
+        let parallel = together && at_end && last_resume.is_some_and(|resume| window.first <= resume);
+        let (minutes, _) = clock(plan, &waves, &(window.first..window.last + 1), parallel.then_some(tail_from));
+        if window.minutes != minutes {
+            return fail(format!("it says {} min, but its steps take {minutes}", window.minutes));
+        }
+        if minutes > limit {
+            return fail(format!("it takes {minutes} min, longer than window_minutes {limit}"));
+        }
+        next = window.last + 1;
+    }
+    if next != plan.steps.len() {
+        return Err(violation(next + 1, "windows", format!("steps {} on are in no window", next + 1)));
     }
     Ok(())
 }

@@ -25,6 +25,7 @@ mod details;
 mod drain;
 mod failback;
 mod hops;
+mod maintenance;
 mod order;
 mod rolling;
 mod sim;
@@ -35,6 +36,7 @@ mod whatif;
 mod window;
 mod world;
 
+pub use maintenance::MaintenanceWindow;
 pub use unlisted::spread_message;
 pub use whatif::{risk_kinds, risk_message, service_names};
 
@@ -598,6 +600,9 @@ pub struct Plan {
     /// [`Summary::risks_through_step`]: they cost a few per upgrade.
     pub at_limit: Vec<LimitSpan>,
     pub summary: Summary,
+    /// The maintenance windows, in order, when `policy.window_minutes` is
+    /// set (empty otherwise): together they hold every step once.
+    pub windows: Vec<MaintenanceWindow>,
 }
 
 impl Plan {
@@ -666,6 +671,7 @@ impl Plan {
             && self.at_limit.iter().all(|span| {
                 span.rule < cluster.skew_rules().len() && span.first <= span.last && span.last < self.steps.len()
             })
+            && self.windows.iter().all(|window| window.first <= window.last && window.last < self.steps.len())
     }
 
     /// Replays the plan from the cluster's current state, one step at a time.
@@ -727,6 +733,8 @@ pub enum BlockingRule {
     Path,
     /// A replicated service needs every copy up, yet a node holding one must be upgraded.
     MinAvailable,
+    /// Some stretch of the plan without a safe point is longer than `policy.window_minutes`.
+    Window,
 }
 
 impl BlockingRule {
@@ -743,6 +751,7 @@ impl BlockingRule {
             BlockingRule::Skew => "skew",
             BlockingRule::Path => "path",
             BlockingRule::MinAvailable => "min-available",
+            BlockingRule::Window => "window",
         }
     }
 }
@@ -850,11 +859,42 @@ pub fn plan_with_risk_limit(cluster: &Cluster, risk_limit: usize) -> (Outcome, u
             let mut actions = best.actions;
             let finalized = finalize_steps(cluster, &actions);
             actions.extend(finalized);
-            Outcome::Planned(world::record(cluster, actions, &work, risk_limit))
+            let plan = world::record(cluster, actions, &work, risk_limit);
+            match cluster.policy().window_minutes {
+                Some(limit) => in_windows(cluster, plan, limit),
+                None => Outcome::Planned(plan),
+            }
         }
         Err(no_plan) => Outcome::Blocked(vec![no_plan.into()]),
     };
     (outcome, work.total())
+}
+
+/// `plan` cut into maintenance windows of at most `limit` minutes, or
+/// why it cannot be.
+fn in_windows(cluster: &Cluster, mut plan: Plan, limit: u32) -> Outcome {
+    let mut replay = plan.replay(cluster);
+    let mut safe = Vec::with_capacity(plan.steps.len());
+    while replay.advance().is_some() {
+        safe.push(maintenance::is_safe(replay.state()));
+    }
+    // A node's drain and its pause belong to one night.
+    for (index, pair) in plan.steps.windows(2).enumerate() {
+        if maintenance::prepares_pause(&pair[0].action, &pair[1].action)
+            && let Some(slot) = safe.get_mut(index)
+        {
+            *slot = false;
+        }
+    }
+    let actions: Vec<&Action> = plan.steps.iter().map(|step| &step.action).collect();
+    let parallel_tail = clock::parallel_failback(cluster, &actions);
+    match maintenance::cut(cluster, &plan.steps, &safe, limit, parallel_tail) {
+        Ok(windows) => {
+            plan.windows = windows;
+            Outcome::Planned(plan)
+        }
+        Err(blocked) => Outcome::Blocked(vec![blocked]),
+    }
 }
 
 /// The points of no return, last: one `finalize` step for each component
@@ -947,6 +987,20 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
                 .into_iter()
                 .chain([format!("add a copy of {name} on another node to its `replicas`")])
                 .collect(),
+        });
+    }
+    if let Some(limit) = cluster.policy().window_minutes
+        && let Some((node, component, minutes)) = maintenance::hop_longer_than(cluster, limit)
+    {
+        let (node, component) = (&cluster.node(node).name, &cluster.component(component).title);
+        blocked.push(Blocked {
+            rule: BlockingRule::Window,
+            service: None,
+            node: Some(node.clone()),
+            message: format!(
+                "upgrading {component} on {node} takes about {minutes} min with its pause and resume, longer than `policy.window_minutes: {limit}`: one node's update cannot be split between windows"
+            ),
+            unblock: vec![format!("raise `policy.window_minutes` to at least {minutes}")],
         });
     }
     if !cluster.policy().allow_outage {

@@ -232,7 +232,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     summary.work_minutes = times.work;
     summary.estimated_minutes = times.wall_clock;
     let at_limit = skew.finish(steps.len());
-    Plan { steps, risks, at_limit, summary }
+    Plan { steps, risks, at_limit, summary, windows: Vec::new() }
 }
 
 /// What the skew rules are like step by step: which `warn` rule is broken

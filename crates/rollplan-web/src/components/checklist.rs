@@ -5,7 +5,9 @@
 //! or a 4,096-node one's 28,000, cost a keystroke or a scroll what a screenful
 //! costs. Short plans, and any plan being printed, are rendered whole.
 //! The steps of a wave that takes several nodes down are indented under the
-//! wave's heading, carried by its first step (so the window still counts steps).
+//! wave's heading, carried by its first step (so the window still counts steps);
+//! a maintenance window's heading and the state it leaves the cluster in are
+//! carried by its first and last steps likewise.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -18,7 +20,7 @@ use crate::hooks::style::use_data_sizes;
 use crate::hooks::viewport::{use_printing, use_step_heights, use_viewport};
 use crate::list_window::{self, Piece, Sizes, WINDOW_ABOVE, whole_pixels};
 use rollplan_core::Cluster;
-use rollplan_core::report::{RiskLine, move_lines, risk_lines, wave_headings, waves_of_several};
+use rollplan_core::report::{RiskLine, move_lines, risk_lines, wave_headings, waves_of_several, window_marks};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ChecklistProps {
@@ -65,7 +67,11 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
     let waves = use_memo(props.plan.clone(), |plan| {
         let headings: Vec<Option<AttrValue>> =
             wave_headings(&props.cluster, plan).into_iter().map(|heading| heading.map(AttrValue::from)).collect();
-        (waves_of_several(plan), headings)
+        let windows: Vec<(Option<AttrValue>, Option<AttrValue>)> = window_marks(&props.cluster, plan)
+            .into_iter()
+            .map(|(heading, end)| (heading.map(AttrValue::from), end.map(AttrValue::from)))
+            .collect();
+        (waves_of_several(plan), headings, windows)
     });
     let pieces = if windowed {
         let table = heights.borrow();
@@ -88,6 +94,8 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
                         {index}
                         wave={waves.0.get(index).copied().flatten()}
                         wave_heading={waves.1.get(index).cloned().flatten()}
+                        window_heading={waves.2.get(index).and_then(|mark| mark.0.clone())}
+                        window_end={waves.2.get(index).and_then(|mark| mark.1.clone())}
                         done={props.done.contains(&index)}
                         current={props.current == Some(index)}
                         selected={props.selected == Some(index)}

@@ -67,6 +67,11 @@ pub fn PlanSummary(props: &PlanSummaryProps) -> Html {
                         }
                     </dd>
                 </div>
+                if !props.plan.windows.is_empty() {
+                    <div class="figure windows-figure" title="Maintenance windows (policy.window_minutes): the checklist heads each one">
+                        <dt>{ "Windows" }</dt><dd>{ props.plan.windows.len() }</dd>
+                    </div>
+                }
                 <div class="figure progress-figure">
                     <dt>{ "Progress" }</dt>
                     <dd>

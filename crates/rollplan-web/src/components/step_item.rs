@@ -34,6 +34,10 @@ pub struct StepItemProps {
     pub wave: Option<usize>,
     /// Before the first step of such a wave: "Wave 3: NODE5, NODE6 — these may be done in parallel".
     pub wave_heading: Option<AttrValue>,
+    /// Before the first step of a maintenance window: "Window 1 of 2: steps 1 to 11, ...".
+    pub window_heading: Option<AttrValue>,
+    /// After the last step of a maintenance window: how it leaves the cluster.
+    pub window_end: Option<AttrValue>,
     pub done: bool,
     /// The first step not done: what to do next.
     pub current: bool,
@@ -60,6 +64,8 @@ impl PartialEq for StepItemProps {
             && self.at_limit == other.at_limit
             && self.wave == other.wave
             && self.wave_heading == other.wave_heading
+            && self.window_heading == other.window_heading
+            && self.window_end == other.window_end
             && self.done == other.done
             && self.current == other.current
             && self.selected == other.selected
@@ -123,6 +129,8 @@ pub fn StepItem(props: &StepItemProps) -> Html {
         (!risks.is_empty()).then_some("has-risks"),
         props.wave.is_some().then_some("in-wave"),
         props.wave_heading.is_some().then_some("wave-first"),
+        props.window_heading.is_some().then_some("window-first"),
+        props.window_end.is_some().then_some("window-last"),
     );
 
     html! {
@@ -136,6 +144,9 @@ pub fn StepItem(props: &StepItemProps) -> Html {
             data-step={index.to_string()}
             data-wave={props.wave.map(|wave| wave.to_string())}
         >
+            if let Some(heading) = &props.window_heading {
+                <h4 class="window-heading">{ heading }</h4>
+            }
             if let Some(heading) = &props.wave_heading {
                 <p class="wave-heading">{ heading }</p>
             }
@@ -193,6 +204,9 @@ pub fn StepItem(props: &StepItemProps) -> Html {
                     }
                 }
             </div>
+            if let Some(end) = &props.window_end {
+                <p class="window-end" role="note">{ end }</p>
+            }
         </li>
     }
 }

@@ -55,6 +55,10 @@ pub const EXAMPLES: &[Example] = &[
         name: "elasticsearch-9-node-rolling.yaml",
         text: include_str!("../../../../tests/examples/elasticsearch-9-node-rolling.yaml"),
     },
+    Example {
+        name: "sql-cluster-two-windows.yaml",
+        text: include_str!("../../../../tests/examples/sql-cluster-two-windows.yaml"),
+    },
 ];
 
 /// The description a first visit starts with.

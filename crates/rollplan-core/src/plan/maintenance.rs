@@ -1,0 +1,138 @@
+//! Maintenance windows (`policy.window_minutes`): a plan longer than a
+//! window is cut into windows at safe points, so that each can be carried
+//! out on its own night and the cluster left safely between them.
+//!
+//! A safe point is after a step that leaves every node up and every
+//! service online (and so, as after every step, on an owner and within
+//! every `error` skew rule), but for a node's drain right before its pause:
+//! the two belong to one night. Windows are cut after the planner has
+//! finished: they never change the steps, only group them, each as long as
+//! its own steps take on the wall clock ([`clock::times`] of its steps, the
+//! failbacks after the last resume in parallel only in the window that ends
+//! the plan). The cut is greedy, each window running to the last safe point
+//! it can reach: with window minutes that grow with the steps taken in, that
+//! gives the fewest windows.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Action, Blocked, BlockingRule, State, Step, clock, details};
+use crate::model::{Cluster, ComponentId, NodeId};
+
+/// One maintenance window: steps `first` to `last` (indices into the plan's steps).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaintenanceWindow {
+    pub first: usize,
+    pub last: usize,
+    /// Its steps' wall-clock minutes.
+    pub minutes: u32,
+}
+
+/// Whether the state after a step is a safe point to end a window at.
+pub(super) fn is_safe(state: &State) -> bool {
+    state.nodes.iter().all(|node| node.up) && state.services.iter().all(|service| service.online)
+}
+
+/// Whether `step` drains the node (or moves its one service off it) that
+/// `next` pauses: the two belong to the same window, though the state
+/// between them is safe.
+pub(super) fn prepares_pause(step: &Action, next: &Action) -> bool {
+    match (step, next) {
+        (Action::Drain { node, .. } | Action::Move { from: node, .. }, Action::Pause { node: paused }) => {
+            node == paused
+        }
+        _ => false,
+    }
+}
+
+/// The minutes of steps `first..=last` of `steps` on the wall clock; the
+/// failbacks after the last resume go in parallel only in the window that
+/// ends the plan, when the plan's do (`parallel_tail`).
+pub(super) fn window_minutes(steps: &[Step], first: usize, last: usize, parallel_tail: bool) -> u32 {
+    let Some(slice) = steps.get(first..=last) else { return 0 };
+    let timed: Vec<(&Action, Option<u32>, usize)> =
+        slice.iter().map(|step| (&step.action, step.details.minutes, step.wave)).collect();
+    clock::times(&timed, parallel_tail && last + 1 == steps.len()).wall_clock
+}
+
+/// The windows of a plan of `steps` whose states after each step are
+/// `safe` (true at a safe point), each at most `limit` minutes; or why the
+/// steps cannot be cut so: a stretch between two safe points (or from the
+/// start, or to the end) longer than a window.
+pub(super) fn cut(
+    cluster: &Cluster,
+    steps: &[Step],
+    safe: &[bool],
+    limit: u32,
+    parallel_tail: bool,
+) -> Result<Vec<MaintenanceWindow>, Blocked> {
+    // Where a window may end: a safe point, and the last step.
+    let mut ends: Vec<usize> = safe.iter().enumerate().filter(|&(_, &safe)| safe).map(|(index, _)| index).collect();
+    if let Some(last) = steps.len().checked_sub(1)
+        && ends.last() != Some(&last)
+    {
+        ends.push(last);
+    }
+    let mut windows = Vec::new();
+    let mut first = 0;
+    let mut from = 0; // the first of `ends` not yet passed
+    while first < steps.len() {
+        let reachable = ends.get(from..).unwrap_or_default();
+        // The farthest end whose window fits: a window's minutes grow with its steps.
+        let fits = reachable.partition_point(|&end| window_minutes(steps, first, end, parallel_tail) <= limit);
+        let Some(&end) = fits.checked_sub(1).and_then(|i| reachable.get(i)) else {
+            let end = reachable.first().copied().unwrap_or(steps.len() - 1);
+            return Err(too_long(cluster, steps, first, end, window_minutes(steps, first, end, parallel_tail), limit));
+        };
+        windows.push(MaintenanceWindow { first, last: end, minutes: window_minutes(steps, first, end, parallel_tail) });
+        from += fits;
+        first = end + 1;
+    }
+    Ok(windows)
+}
+
+/// Steps `first..=last` cannot be cut and take `minutes`, more than `limit`.
+fn too_long(cluster: &Cluster, steps: &[Step], first: usize, last: usize, minutes: u32, limit: u32) -> Blocked {
+    let paused: Vec<&str> = steps
+        .get(first..=last)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|step| match step.action {
+            Action::Pause { node } => Some(cluster.node(node).name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let whose = match paused.as_slice() {
+        [] => String::new(),
+        [one] => format!(" ({one}'s upgrade)"),
+        many => format!(" (the wave of {})", many.join(", ")),
+    };
+    Blocked {
+        rule: BlockingRule::Window,
+        service: None,
+        node: paused.first().map(|&name| name.to_owned()),
+        message: format!(
+            "steps {} to {}{whose} take about {minutes} min with no safe point between them to end a window at, longer than `policy.window_minutes: {limit}`",
+            first + 1,
+            last + 1
+        ),
+        unblock: vec![
+            format!("raise `policy.window_minutes` to at least {minutes}"),
+            "lower `policy.max_down`, so that fewer nodes are down at once".to_owned(),
+        ],
+    }
+}
+
+/// A node one of whose hops, with its pause and resume, is longer than a
+/// window (the hop's component and the minutes), if one is: no cut can help
+/// it, since a hop is one step of one node's time down.
+pub(super) fn hop_longer_than(cluster: &Cluster, limit: u32) -> Option<(NodeId, ComponentId, u32)> {
+    cluster.node_ids().find_map(|node| {
+        let definition = cluster.node(node);
+        cluster.components().iter_ids().find_map(|(id, component)| {
+            let version = definition.version(id)?;
+            let minutes = component.minutes.filter(|_| !component.hops_from(version).is_empty())?;
+            let minutes = minutes.saturating_add(2 * details::NODE_STATE_MINUTES);
+            (minutes > limit).then_some((node, id, minutes))
+        })
+    })
+}
