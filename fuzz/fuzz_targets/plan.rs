@@ -1,4 +1,5 @@
-//! Arbitrary structured clusters: the planner returns a plan the independent
+//! Arbitrary structured clusters (waves, replicated services, maintenance
+//! windows among them): the planner returns a plan the independent
 //! checker accepts, or a reason; the same cluster always gives the same plan.
 #![no_main]
 
@@ -7,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use rollplan_core::check::check;
 use rollplan_core::model::{
     Cluster, Component, ComponentId, Failback, Finalize, MixedFailover, Node, NodeId, Policy, Quorum, ReleasePath,
-    ServiceParts, SkewLevel, SkewLimit, SkewRule, SkewScope,
+    ReplicatedParts, ServiceParts, SkewLevel, SkewLimit, SkewRule, SkewScope,
 };
 use rollplan_core::skew;
 use rollplan_core::plan::{Outcome, plan};
@@ -28,6 +29,10 @@ struct Input {
     ranked: bool,
     /// Skew rules: subject, other side (the subject itself: a spread), limits, scope node, level warn.
     skew: Vec<(u8, u8, u8, u8, bool, bool)>,
+    /// Replicated services: which nodes hold a copy (bits) and the minimum up.
+    replicated: Vec<(u16, u8)>,
+    /// `policy.window_minutes`.
+    window_minutes: Option<u16>,
 }
 
 /// A valid cluster built from the fuzzer's bytes (the same invariants validation guarantees).
@@ -103,6 +108,7 @@ fn cluster(input: &Input) -> Option<Cluster> {
         allow_outage: input.allow_outage,
         order: if input.ranked { vec!["r1".to_owned(), "r0".to_owned()] } else { Vec::new() },
         skew: Vec::new(),
+        window_minutes: input.window_minutes.map(|minutes| 1 + u32::from(minutes % 600)),
     };
     // The invariants validation guarantees, checked by the one constructor.
     let plain = Cluster::new("fuzz".into(), components.clone(), nodes.clone(), services.clone(), policy.clone()).ok()?;
@@ -127,7 +133,24 @@ fn cluster(input: &Input) -> Option<Cluster> {
             rules.push(rule);
         }
     }
-    Cluster::new("fuzz".into(), components, nodes, services, Policy { skew: rules, ..policy }).ok()
+    // Replicated services with copies on the nodes the bits pick, using no component (any node may hold one).
+    let replicated = input
+        .replicated
+        .iter()
+        .take(4)
+        .enumerate()
+        .map(|(i, &(bits, min))| {
+            let mut replicas: Vec<usize> = (0..node_count).filter(|&n| bits & (1 << n) != 0).collect();
+            if replicas.is_empty() {
+                replicas.push(usize::from(bits) % node_count);
+            }
+            let min_available = 1 + u32::from(min) % replicas.len() as u32;
+            ReplicatedParts { name: format!("R{i}"), replicas, min_available, uses: Vec::new() }
+        })
+        .collect();
+    Cluster::new("fuzz".into(), components, nodes, services, Policy { skew: rules, ..policy })
+        .and_then(|cluster| cluster.with_replicated(replicated))
+        .ok()
 }
 
 fuzz_target!(|input: Input| {
