@@ -296,48 +296,88 @@ fn breach_across(
     }
 }
 
-/// Whether the failbacks from step `from` (0-based) on may go at the same
-/// time: see [`timing`].
-fn failbacks_fit(cluster: &Cluster, plan: &Plan, from: usize) -> bool {
-    let mut location: Vec<usize> = cluster.services().iter().map(|service| service.on.index()).collect();
-    let mut moved_in_tail: Vec<bool> = vec![false; location.len()];
-    let mut gets: Vec<usize> = vec![0; cluster.nodes().len()];
-    let mut any = false;
-    for (index, step) in plan.steps.iter().enumerate() {
-        let (target, moves): (Option<NodeId>, Vec<crate::plan::Move>) = match &step.action {
-            Action::Move { service, from, to } | Action::Verify { service, from, to } => {
-                (Some(*to), vec![crate::plan::Move { service: *service, from: *from, to: *to }])
-            }
-            Action::Drain { moves, .. } => (None, moves.clone()),
-            Action::Failback { node, moves, .. } => (Some(*node), moves.clone()),
-            _ => (None, Vec::new()),
-        };
-        for step in moves {
-            if index >= from {
-                any = true;
-                let Some(seen) = moved_in_tail.get_mut(step.service.index()) else { return false };
-                if *seen || Some(step.to) != target {
-                    return false;
-                }
-                *seen = true;
-                if let Some(count) = gets.get_mut(step.to.index()) {
-                    *count += 1;
-                }
-            } else if let Some(at) = location.get_mut(step.service.index()) {
-                *at = step.to.index();
-            }
-        }
+/// Whether `step`'s services all go to their own node (`on`), and it is not
+/// a node's drain (the step before that node's pause): a failback.
+fn brings_home(cluster: &Cluster, plan: &Plan, index: usize) -> Option<NodeId> {
+    let step = plan.steps.get(index)?;
+    let to = match &step.action {
+        Action::Failback { node, .. } | Action::Verify { to: node, .. } | Action::Move { to: node, .. } => *node,
+        _ => return None,
+    };
+    if let (Action::Move { from, .. }, Some(Action::Pause { node })) =
+        (&step.action, plan.steps.get(index + 1).map(|next| &next.action))
+        && from == node
+    {
+        return None;
     }
+    step.action
+        .moves()
+        .iter()
+        .all(|m| cluster.services().get(m.service).is_some_and(|service| service.on == m.to))
+        .then_some(to)
+}
+
+/// For each step, the first step of the run of failbacks it goes at the
+/// same time with, if any: with `max_down` above 1, two or more failbacks in
+/// a row, no service moved twice among them, and every node with room for
+/// all they bring it before any of them takes a service away from it.
+fn failback_runs(cluster: &Cluster, plan: &Plan) -> Vec<Option<usize>> {
+    let mut runs = vec![None; plan.steps.len()];
+    if cluster.policy().max_down < 2 {
+        return runs;
+    }
+    let mut hosted: Vec<usize> = vec![0; cluster.nodes().len()];
+    let mut location: Vec<usize> = cluster.services().iter().map(|service| service.on.index()).collect();
     for &at in &location {
-        if let Some(count) = gets.get_mut(at) {
+        if let Some(count) = hosted.get_mut(at) {
             *count += 1;
         }
     }
-    any && cluster
-        .nodes()
-        .iter()
-        .zip(&gets)
-        .all(|(node, &count)| node.capacity.is_none_or(|capacity| count <= capacity as usize))
+    let mut first = 0;
+    while first < plan.steps.len() {
+        let mut last = first; // one past the run
+        let mut seen: BTreeSet<usize> = BTreeSet::new();
+        let mut arriving: Vec<usize> = vec![0; hosted.len()];
+        'run: while brings_home(cluster, plan, last).is_some() {
+            let moves = plan.steps[last].action.moves();
+            for m in &moves {
+                let to = m.to.index();
+                let capacity =
+                    cluster.nodes().get(m.to).and_then(|node| node.capacity).map_or(usize::MAX, |c| c as usize);
+                let after = hosted.get(to).copied().unwrap_or(0) + arriving.get(to).copied().unwrap_or(0) + 1;
+                if seen.contains(&m.service.index()) || after > capacity {
+                    break 'run;
+                }
+            }
+            for m in moves {
+                seen.insert(m.service.index());
+                if let Some(count) = arriving.get_mut(m.to.index()) {
+                    *count += 1;
+                }
+            }
+            last += 1;
+        }
+        if last > first + 1 {
+            for slot in &mut runs[first..last] {
+                *slot = Some(first);
+            }
+        }
+        let next = last.max(first + 1);
+        for step in &plan.steps[first..next] {
+            for m in step.action.moves() {
+                let Some(at) = location.get_mut(m.service.index()) else { continue };
+                if let Some(count) = hosted.get_mut(*at) {
+                    *count = count.saturating_sub(1);
+                }
+                *at = m.to.index();
+                if let Some(count) = hosted.get_mut(*at) {
+                    *count += 1;
+                }
+            }
+        }
+        first = next;
+    }
+    runs
 }
 
 fn name<'c>(cluster: &'c Cluster, rule: &SkewRule) -> &'c str {
@@ -360,11 +400,8 @@ fn top_two<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<&T> {
 /// every node has room for all it gets before any guest leaves: then they
 /// take as long as the slowest node's.
 fn timing(cluster: &Cluster, plan: &Plan, waves: &Waves) -> Result<(), Violation> {
-    let last_resume = plan.steps.iter().rposition(|step| matches!(step.action, Action::Resume { .. }));
-    let tail_from = last_resume.map_or(0, |i| i + 1);
-    let together = cluster.policy().max_down > 1 && failbacks_fit(cluster, plan, tail_from);
-    let all = 0..plan.steps.len();
-    let (wall_clock, work) = clock(plan, waves, &all, together.then_some(tail_from));
+    let runs = failback_runs(cluster, plan);
+    let (wall_clock, work) = clock(plan, waves, &(0..plan.steps.len()), &runs);
     let summary = &plan.summary;
     let expected = [
         ("waves", summary.waves, waves.len()),
@@ -385,38 +422,31 @@ fn timing(cluster: &Cluster, plan: &Plan, waves: &Waves) -> Result<(), Violation
 }
 
 /// The wall-clock and work minutes of the steps in `range`, their waves as
-/// `waves` has them; the failbacks from step `together` (0-based) on go at
-/// the same time, each as long as its node's, when it is given.
-fn clock(plan: &Plan, waves: &Waves, range: &std::ops::Range<usize>, together: Option<usize>) -> (u32, u32) {
-    let tail_from = together.unwrap_or(usize::MAX);
+/// `waves` has them; a run of failbacks (`runs`) takes as long as the node
+/// that gets the most minutes of it.
+fn clock(plan: &Plan, waves: &Waves, range: &std::ops::Range<usize>, runs: &[Option<usize>]) -> (u32, u32) {
     let mut wall_clock = 0u32;
     let mut work = 0u32;
-    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_run: BTreeMap<usize, BTreeMap<NodeId, u32>> = BTreeMap::new();
     for steps in waves {
-        let steps = steps.iter().copied().filter(|i| range.contains(i));
-        let (inside, after): (Vec<usize>, Vec<usize>) = steps.partition(|&i| i < tail_from);
-        if !inside.is_empty() {
-            groups.push(inside);
-        }
-        if !after.is_empty() {
-            groups.push(after);
-        }
-    }
-    for steps in &groups {
         let mut per_node: BTreeMap<NodeId, u32> = BTreeMap::new();
         let mut others = 0u32;
-        for &index in steps {
+        for index in steps.iter().copied().filter(|i| range.contains(i)) {
             let Some(step) = plan.steps.get(index) else { continue };
             let minutes = step.details.minutes.unwrap_or(0);
             work = work.saturating_add(minutes);
             let next = plan.steps.get(index + 1).map(|step| &step.action);
+            if let Some(run) = runs.get(index).copied().flatten() {
+                let (Action::Failback { node: to, .. } | Action::Verify { to, .. } | Action::Move { to, .. }) =
+                    step.action
+                else {
+                    continue;
+                };
+                let spent = by_run.entry(run).or_default().entry(to).or_default();
+                *spent = spent.saturating_add(minutes);
+                continue;
+            }
             let node = match step.action {
-                _ if index >= tail_from => match step.action {
-                    Action::Failback { node, .. } | Action::Verify { to: node, .. } | Action::Move { to: node, .. } => {
-                        Some(node)
-                    }
-                    _ => None,
-                },
                 Action::Pause { node } | Action::Upgrade { node, .. } | Action::Resume { node } => Some(node),
                 // A drain is a node's own work when its pause follows, in the same range.
                 Action::Drain { node, .. } | Action::Move { from: node, .. } => (range.contains(&(index + 1))
@@ -435,6 +465,9 @@ fn clock(plan: &Plan, waves: &Waves, range: &std::ops::Range<usize>, together: O
         let slowest = per_node.values().copied().max().unwrap_or(0);
         wall_clock = wall_clock.saturating_add(slowest).saturating_add(others);
     }
+    for nodes in by_run.values() {
+        wall_clock = wall_clock.saturating_add(nodes.values().copied().max().unwrap_or(0));
+    }
     (wall_clock, work)
 }
 
@@ -442,9 +475,8 @@ fn clock(plan: &Plan, waves: &Waves, range: &std::ops::Range<usize>, together: O
 /// it, windows that hold every step once, in order, each ending where every
 /// node is up and every service online (`safe_after`, per step) or at the
 /// plan's end, but never between a node's drain and its pause; each no
-/// longer than the policy allows and as long as its steps take. The
-/// failbacks after the last resume count as parallel (as for the summary)
-/// only in a window that holds that resume and ends the plan.
+/// longer than the policy allows and as long as its steps take (runs of
+/// failbacks going at once, as for the summary).
 pub(super) fn windows(cluster: &Cluster, plan: &Plan, safe_after: &[bool]) -> Result<(), Violation> {
     let Some(limit) = cluster.policy().window_minutes else {
         if plan.windows.is_empty() {
@@ -453,9 +485,7 @@ pub(super) fn windows(cluster: &Cluster, plan: &Plan, safe_after: &[bool]) -> Re
         return Err(violation(0, "windows", "the plan has windows, but the policy sets no window_minutes".to_owned()));
     };
     let waves = numbering(cluster, plan)?;
-    let last_resume = plan.steps.iter().rposition(|step| matches!(step.action, Action::Resume { .. }));
-    let tail_from = last_resume.map_or(0, |i| i + 1);
-    let together = cluster.policy().max_down > 1 && failbacks_fit(cluster, plan, tail_from);
+    let runs = failback_runs(cluster, plan);
     let mut next = 0;
     for (number, window) in plan.windows.iter().enumerate() {
         let number = number + 1;
@@ -476,8 +506,7 @@ pub(super) fn windows(cluster: &Cluster, plan: &Plan, safe_after: &[bool]) -> Re
         if !at_end && (!safe_after.get(window.last).copied().unwrap_or(false) || between_drain_and_pause) {
             return fail(format!("it ends after step {}, which is not a safe point", window.last + 1));
         }
-        let parallel = together && at_end && last_resume.is_some_and(|resume| window.first <= resume);
-        let (minutes, _) = clock(plan, &waves, &(window.first..window.last + 1), parallel.then_some(tail_from));
+        let (minutes, _) = clock(plan, &waves, &(window.first..window.last + 1), &runs);
         if window.minutes != minutes {
             return fail(format!("it says {} min, but its steps take {minutes}", window.minutes));
         }

@@ -58,9 +58,9 @@ pub fn waves<'a>(actions: impl IntoIterator<Item = &'a Action>) -> Vec<usize> {
 pub struct Times {
     /// On the wall clock: each wave as long as its slowest node (a node's
     /// drain, the step right before its pause, and its pause, upgrades and
-    /// resume), plus its other steps one after another; and, when the
-    /// failbacks after the last resume may go at the same time
-    /// ([`parallel_failback`]), as long as the slowest of them.
+    /// resume), plus its other steps one after another; a run of failbacks
+    /// that may go at the same time ([`parallel_runs`]) as long as the
+    /// slowest node's share of it.
     pub wall_clock: u32,
     /// Every step's minutes added up: the work, whoever does it.
     pub work: u32,
@@ -73,46 +73,60 @@ pub struct Times {
 /// before its pause. Other steps come one after another.
 fn worked_on(steps: &[(&Action, Option<u32>, usize)], index: usize) -> Option<NodeId> {
     let (action, _, _) = steps.get(index)?;
+    let next = steps.get(index + 1).map(|(action, _, _)| *action);
     match action {
         Action::Pause { node } | Action::Upgrade { node, .. } | Action::Resume { node } => Some(*node),
-        Action::Drain { node, .. } | Action::Move { from: node, .. } => {
-            matches!(steps.get(index + 1), Some((Action::Pause { node: paused }, _, _)) if paused == node)
-                .then_some(*node)
+        _ => prepares_pause(action, next),
+    }
+}
+
+/// The node `action` drains (or moves its one service off) when `next` pauses it.
+fn prepares_pause(action: &Action, next: Option<&Action>) -> Option<NodeId> {
+    match (action, next) {
+        (Action::Drain { node, .. } | Action::Move { from: node, .. }, Some(Action::Pause { node: paused }))
+            if node == paused =>
+        {
+            Some(*node)
         }
         _ => None,
     }
 }
 
-/// The node a failback after the last resume returns services to.
-fn returned_to(action: &Action) -> Option<NodeId> {
-    match action {
-        Action::Failback { node, .. } | Action::Verify { to: node, .. } | Action::Move { to: node, .. } => Some(*node),
-        _ => None,
-    }
+/// The node a failback brings services back to: every move of it goes to
+/// its service's own node (`on`), and it is not a node's drain.
+fn returned_to(cluster: &Cluster, action: &Action, next: Option<&Action>) -> Option<NodeId> {
+    let node = match action {
+        Action::Failback { node, .. } | Action::Verify { to: node, .. } | Action::Move { to: node, .. } => *node,
+        _ => return None,
+    };
+    let home = action.moves().iter().all(|m| cluster.services().get(m.service).is_some_and(|s| s.on == m.to));
+    (home && prepares_pause(action, next).is_none()).then_some(node)
 }
 
-/// The times of steps given as (action, minutes, wave), in order;
-/// `parallel_failback`: whether the failbacks after the last resume may go
-/// at the same time ([`parallel_failback`]).
-pub fn times(steps: &[(&Action, Option<u32>, usize)], parallel_failback: bool) -> Times {
+/// The times of steps given as (action, minutes, wave), in order; `runs`:
+/// for each step, the first step of the run of failbacks it goes at the
+/// same time with ([`parallel_runs`]), if any.
+pub fn times(steps: &[(&Action, Option<u32>, usize)], runs: &[Option<usize>]) -> Times {
     let mut times = Times::default();
-    let tail = if parallel_failback {
-        steps.iter().rposition(|(action, _, _)| matches!(action, Action::Resume { .. })).map_or(steps.len(), |i| i + 1)
-    } else {
-        steps.len()
-    };
     let mut wave = 0usize;
     let mut nodes: BTreeMap<NodeId, u32> = BTreeMap::new();
     let mut serial = 0u32;
-    let close = |nodes: &mut BTreeMap<NodeId, u32>, serial: &mut u32, times: &mut Times| {
-        let slowest = nodes.values().copied().max().unwrap_or(0);
-        times.wall_clock = times.wall_clock.saturating_add(slowest).saturating_add(*serial);
-        nodes.clear();
-        *serial = 0;
+    let mut run: Option<usize> = None;
+    let mut returned: BTreeMap<NodeId, u32> = BTreeMap::new();
+    let slowest = |spent: &mut BTreeMap<NodeId, u32>| {
+        let most = spent.values().copied().max().unwrap_or(0);
+        spent.clear();
+        most
     };
     for (index, &(action, minutes, step_wave)) in steps.iter().enumerate() {
-        if step_wave != wave || index == tail {
-            close(&mut nodes, &mut serial, &mut times);
+        let in_run = runs.get(index).copied().flatten();
+        if in_run != run {
+            times.wall_clock = times.wall_clock.saturating_add(slowest(&mut returned));
+            run = in_run;
+        }
+        if step_wave != wave {
+            times.wall_clock = times.wall_clock.saturating_add(slowest(&mut nodes)).saturating_add(serial);
+            serial = 0;
             wave = step_wave;
         }
         let minutes = minutes.unwrap_or_else(|| {
@@ -120,7 +134,15 @@ pub fn times(steps: &[(&Action, Option<u32>, usize)], parallel_failback: bool) -
             0
         });
         times.work = times.work.saturating_add(minutes);
-        let node = if index < tail { worked_on(steps, index) } else { returned_to(action) };
+        let next = steps.get(index + 1).map(|(action, _, _)| *action);
+        let node = worked_on(steps, index);
+        if in_run.is_some()
+            && let Some(home) = returned_to_any(action, next)
+        {
+            let spent = returned.entry(home).or_insert(0);
+            *spent = spent.saturating_add(minutes);
+            continue;
+        }
         match node {
             Some(node) => {
                 let spent = nodes.entry(node).or_insert(0);
@@ -129,55 +151,95 @@ pub fn times(steps: &[(&Action, Option<u32>, usize)], parallel_failback: bool) -
             None => serial = serial.saturating_add(minutes),
         }
     }
-    close(&mut nodes, &mut serial, &mut times);
+    times.wall_clock = times
+        .wall_clock
+        .saturating_add(slowest(&mut returned))
+        .saturating_add(slowest(&mut nodes))
+        .saturating_add(serial);
     times
 }
 
-/// Whether the failbacks after the last resume may all go at the same
-/// time: with waves (`policy.max_down` above 1), when each of them returns
-/// services to its own node only, no service moves twice, and every node
-/// has room for all it receives with none of its guests gone yet. (With
+/// The node a step of a parallel run returns services to (the run was
+/// found with [`returned_to`], which also checked they go home).
+fn returned_to_any(action: &Action, next: Option<&Action>) -> Option<NodeId> {
+    match action {
+        Action::Failback { node, .. } | Action::Verify { to: node, .. } | Action::Move { to: node, .. }
+            if prepares_pause(action, next).is_none() =>
+        {
+            Some(*node)
+        }
+        _ => None,
+    }
+}
+
+/// For each of `actions`, the first step of the run of failbacks it may go
+/// at the same time with, if any. With waves (`policy.max_down` above 1), a
+/// run is two or more steps in a row that each bring services back to
+/// their own node (`on`), none of them twice, where every node has room
+/// for all the run brings it with none of the run's services gone from it
+/// yet: then the steps cannot get in each other's way, in any order. (With
 /// `max_down: 1` a plan is carried out one step after another, as before
 /// waves.)
-pub fn parallel_failback(cluster: &Cluster, actions: &[&Action]) -> bool {
+pub fn parallel_runs(cluster: &Cluster, actions: &[&Action]) -> Vec<Option<usize>> {
+    let mut runs = vec![None; actions.len()];
     if cluster.policy().max_down < 2 {
-        return false;
+        return runs;
     }
-    let tail = actions.iter().rposition(|action| matches!(action, Action::Resume { .. })).map_or(0, |i| i + 1);
-    let (before, after) = actions.split_at(tail.min(actions.len()));
-    let mut hosted: Vec<usize> = vec![0; cluster.nodes().len()];
     let mut location: Vec<NodeId> = cluster.services().iter().map(|service| service.on).collect();
-    for action in before {
-        for step in action.moves() {
-            if let Some(at) = location.get_mut(step.service.index()) {
-                *at = step.to;
-            }
-        }
-    }
+    let mut hosted: Vec<usize> = vec![0; cluster.nodes().len()];
     for &node in &location {
         if let Some(count) = hosted.get_mut(node.index()) {
             *count += 1;
         }
     }
-    let mut moved: Vec<bool> = vec![false; cluster.services().len()];
-    let mut any = false;
-    for action in after {
-        let Some(node) = returned_to(action) else { continue };
-        for step in action.moves() {
-            any = true;
-            let again = moved.get_mut(step.service.index()).is_none_or(|m| std::mem::replace(m, true));
-            if again || step.to != node {
-                return false;
+    let room = |node: NodeId| cluster.node(node).capacity.map_or(usize::MAX, |c| c as usize);
+    let mut index = 0;
+    while index < actions.len() {
+        // The run of steps that bring services home, from here.
+        let returning = |i: usize| {
+            actions.get(i).is_some_and(|&action| returned_to(cluster, action, actions.get(i + 1).copied()).is_some())
+        };
+        let mut end = index;
+        let mut moved: BTreeSet<usize> = BTreeSet::new();
+        let mut gets: BTreeMap<NodeId, usize> = BTreeMap::new();
+        while returning(end) {
+            let Some(action) = actions.get(end) else { break };
+            let fits = action.moves().iter().all(|m| {
+                let arrivals = gets.get(&m.to).copied().unwrap_or(0) + 1;
+                !moved.contains(&m.service.index())
+                    && hosted.get(m.to.index()).is_some_and(|&now| now + arrivals <= room(m.to))
+            });
+            if !fits {
+                break;
             }
-            if let Some(count) = hosted.get_mut(node.index()) {
-                *count += 1;
+            for m in action.moves() {
+                moved.insert(m.service.index());
+                *gets.entry(m.to).or_insert(0) += 1;
+            }
+            end += 1;
+        }
+        if end > index + 1 {
+            for slot in runs.get_mut(index..end).unwrap_or_default() {
+                *slot = Some(index);
             }
         }
+        let next = end.max(index + 1);
+        for action in actions.get(index..next).unwrap_or_default() {
+            for m in action.moves() {
+                if let Some(at) = location.get_mut(m.service.index()) {
+                    if let Some(count) = hosted.get_mut(at.index()) {
+                        *count = count.saturating_sub(1);
+                    }
+                    *at = m.to;
+                    if let Some(count) = hosted.get_mut(m.to.index()) {
+                        *count += 1;
+                    }
+                }
+            }
+        }
+        index = next;
     }
-    any && cluster.node_ids().all(|node| {
-        let capacity = cluster.node(node).capacity.map_or(usize::MAX, |c| c as usize);
-        hosted.get(node.index()).is_none_or(|&count| count <= capacity)
-    })
+    runs
 }
 
 /// The times of the plan made of `actions`, as recorded.
@@ -189,7 +251,7 @@ pub(super) fn of_actions(cluster: &Cluster, actions: &[Action]) -> Times {
         .map(|(action, wave)| (action, super::details::minutes(cluster, action), wave))
         .collect();
     let actions: Vec<&Action> = actions.iter().collect();
-    times(&steps, parallel_failback(cluster, &actions))
+    times(&steps, &parallel_runs(cluster, &actions))
 }
 
 #[cfg(test)]
@@ -234,8 +296,8 @@ mod tests {
         ];
         let minutes = [Some(10), Some(30), Some(1), Some(2), Some(5)];
         let steps: Vec<_> = actions.iter().zip(minutes).map(|(action, minutes)| (action, minutes, 1)).collect();
-        assert_eq!(times(&steps, false), Times { wall_clock: 32 + 5, work: 48, incomplete: false });
+        assert_eq!(times(&steps, &[None; 5]), Times { wall_clock: 32 + 5, work: 48, incomplete: false });
         let unknown: Vec<_> = actions.iter().map(|action| (action, None, 1)).collect();
-        assert_eq!(times(&unknown, false), Times { wall_clock: 0, work: 0, incomplete: true });
+        assert_eq!(times(&unknown, &[None; 5]), Times { wall_clock: 0, work: 0, incomplete: true });
     }
 }

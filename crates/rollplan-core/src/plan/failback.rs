@@ -106,6 +106,46 @@ pub(super) fn home_early<'c>(sim: &Sim<'c>, node: NodeId) -> Option<Sim<'c>> {
     Some(early)
 }
 
+/// Brings the services whose home is `node` (`homed`, in the description's
+/// order) back to it in one step, as many as it has room for, when `node`
+/// is done and up and failback is on; returns the services moved. The
+/// greedy pass does this for each node of a wave once the wave is over, so
+/// that the next waves find their neighbours' room free again and the
+/// failbacks of a wave's nodes, each to its own node, go at the same time
+/// ([`super::clock::parallel_runs`]) rather than all at the end, one home
+/// after another. `leaving` hears of the services before they move.
+pub(super) fn home_now(
+    sim: &mut Sim<'_>,
+    node: NodeId,
+    homed: &[ServiceId],
+    leaving: &mut dyn FnMut(&Sim<'_>, &[ServiceId]),
+) -> Vec<ServiceId> {
+    let policy = sim.cluster.policy().failback;
+    if policy == Failback::None || !sim.is_done(node) || !sim.state.node(node).up {
+        return Vec::new();
+    }
+    let room = sim.room(node);
+    let coming: Vec<ServiceId> = homed
+        .iter()
+        .copied()
+        .filter(|&service| {
+            sim.state.service(service).online && sim.location(service) != node && sim.not_older(service, node)
+        })
+        .take(room)
+        .collect();
+    if coming.is_empty() {
+        return coming;
+    }
+    leaving(sim, &coming);
+    let moves: Vec<Move> =
+        coming.iter().map(|&service| Move { service, from: sim.location(service), to: node }).collect();
+    for &step in &moves {
+        sim.shift(step);
+    }
+    sim.record(failback_step(node, moves, policy == Failback::Verify));
+    coming
+}
+
 /// The order services go home in: those whose home was upgraded last first, then by declaration.
 type Turn = (Reverse<usize>, ServiceId);
 

@@ -7,9 +7,8 @@
 //! every `error` skew rule), but for a node's drain right before its pause:
 //! the two belong to one night. Windows are cut after the planner has
 //! finished: they never change the steps, only group them, each as long as
-//! its own steps take on the wall clock ([`clock::times`] of its steps, the
-//! failbacks after the last resume in parallel only in the window that ends
-//! the plan). The cut is greedy, each window running to the last safe point
+//! its own steps take on the wall clock ([`clock::times`] of its steps, a
+//! run of failbacks that may go at once counted as in the whole plan). The cut is greedy, each window running to the last safe point
 //! it can reach: with window minutes that grow with the steps taken in, that
 //! gives the fewest windows.
 
@@ -44,14 +43,13 @@ pub(super) fn prepares_pause(step: &Action, next: &Action) -> bool {
     }
 }
 
-/// The minutes of steps `first..=last` of `steps` on the wall clock; the
-/// failbacks after the last resume go in parallel only in the window that
-/// ends the plan, when the plan's do (`parallel_tail`).
-pub(super) fn window_minutes(steps: &[Step], first: usize, last: usize, parallel_tail: bool) -> u32 {
-    let Some(slice) = steps.get(first..=last) else { return 0 };
+/// The minutes of steps `first..=last` of `steps` on the wall clock, the
+/// runs of failbacks that go at once (`runs`, per step of the plan) as in the plan.
+pub(super) fn window_minutes(steps: &[Step], first: usize, last: usize, runs: &[Option<usize>]) -> u32 {
+    let (Some(slice), Some(runs)) = (steps.get(first..=last), runs.get(first..=last)) else { return 0 };
     let timed: Vec<(&Action, Option<u32>, usize)> =
         slice.iter().map(|step| (&step.action, step.details.minutes, step.wave)).collect();
-    clock::times(&timed, parallel_tail && last + 1 == steps.len()).wall_clock
+    clock::times(&timed, runs).wall_clock
 }
 
 /// The windows of a plan of `steps` whose states after each step are
@@ -63,7 +61,7 @@ pub(super) fn cut(
     steps: &[Step],
     safe: &[bool],
     limit: u32,
-    parallel_tail: bool,
+    runs: &[Option<usize>],
 ) -> Result<Vec<MaintenanceWindow>, Blocked> {
     // Where a window may end: a safe point, and the last step.
     let mut ends: Vec<usize> = safe.iter().enumerate().filter(|&(_, &safe)| safe).map(|(index, _)| index).collect();
@@ -78,12 +76,12 @@ pub(super) fn cut(
     while first < steps.len() {
         let reachable = ends.get(from..).unwrap_or_default();
         // The farthest end whose window fits: a window's minutes grow with its steps.
-        let fits = reachable.partition_point(|&end| window_minutes(steps, first, end, parallel_tail) <= limit);
+        let fits = reachable.partition_point(|&end| window_minutes(steps, first, end, runs) <= limit);
         let Some(&end) = fits.checked_sub(1).and_then(|i| reachable.get(i)) else {
             let end = reachable.first().copied().unwrap_or(steps.len() - 1);
-            return Err(too_long(cluster, steps, first, end, window_minutes(steps, first, end, parallel_tail), limit));
+            return Err(too_long(cluster, steps, first, end, window_minutes(steps, first, end, runs), limit));
         };
-        windows.push(MaintenanceWindow { first, last: end, minutes: window_minutes(steps, first, end, parallel_tail) });
+        windows.push(MaintenanceWindow { first, last: end, minutes: window_minutes(steps, first, end, runs) });
         from += fits;
         first = end + 1;
     }

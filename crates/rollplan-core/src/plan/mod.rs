@@ -53,7 +53,7 @@ use crate::model::{Cluster, ComponentId, IdVec, NodeId, ReplicatedId, ServiceId}
 pub const MAX_RISK_SPANS: usize = 1_000_000;
 
 /// Bumped whenever the planner may produce a different plan for the same description.
-pub const PLANNER_VERSION: &str = "5";
+pub const PLANNER_VERSION: &str = "6";
 
 /// One service's planned failover, inside a step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -887,8 +887,8 @@ fn in_windows(cluster: &Cluster, mut plan: Plan, limit: u32) -> Outcome {
         }
     }
     let actions: Vec<&Action> = plan.steps.iter().map(|step| &step.action).collect();
-    let parallel_tail = clock::parallel_failback(cluster, &actions);
-    match maintenance::cut(cluster, &plan.steps, &safe, limit, parallel_tail) {
+    let runs = clock::parallel_runs(cluster, &actions);
+    match maintenance::cut(cluster, &plan.steps, &safe, limit, &runs) {
         Ok(windows) => {
             plan.windows = windows;
             Outcome::Planned(plan)

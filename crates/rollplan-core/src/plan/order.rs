@@ -225,6 +225,23 @@ impl Order {
         }
     }
 
+    /// After `moved` services went home (a failback between waves; `leaving`
+    /// heard of them before): counts them where they are now and re-keys the
+    /// nodes they moved between.
+    pub fn returned(&mut self, sim: &Sim<'_>, moved: &[ServiceId]) {
+        let mut touched: Vec<NodeId> = Vec::new();
+        for &service in moved {
+            self.count(sim, service, 1);
+            touched.push(sim.location(service));
+        }
+        touched.append(&mut self.left);
+        touched.sort_unstable();
+        touched.dedup();
+        for node in touched {
+            self.rekey(sim, node);
+        }
+    }
+
     fn rekey(&mut self, sim: &Sim<'_>, node: NodeId) {
         let old = self.key[node];
         let new = self.current_key(sim, node);

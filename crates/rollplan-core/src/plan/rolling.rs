@@ -256,6 +256,15 @@ impl<'c> Search<'c, '_> {
         // does not ask each of them every round.
         let mut steppable: IdVec<NodeId, Option<(u64, bool)>> = cluster.per_node(None);
         let size = wave::largest(&sim);
+        // Each node's own services (`on`), for the failbacks after a wave.
+        let mut homes: Vec<Vec<ServiceId>> = vec![Vec::new(); if size > 1 { cluster.nodes().len() } else { 0 }];
+        if size > 1 {
+            for (service, definition) in cluster.services().iter_ids() {
+                if let Some(list) = homes.get_mut(definition.on.index()) {
+                    list.push(service);
+                }
+            }
+        }
         while !order.is_empty() {
             let low = left.iter().position(|&count| count > 0).unwrap_or(0);
             let epoch = sim.releases_epoch();
@@ -310,12 +319,24 @@ impl<'c> Search<'c, '_> {
                     }
                 }
                 let members = wave::upgrade(&mut sim, &chosen, &followers, &mut |sim, moved| order.leaving(sim, moved));
-                for (node, moved) in members {
-                    steppable[node] = None;
-                    if sim.is_done(node) {
-                        left[cluster.rank(node)] -= 1;
+                for (node, moved) in &members {
+                    steppable[*node] = None;
+                    if sim.is_done(*node) {
+                        left[cluster.rank(*node)] -= 1;
                     }
-                    order.upgraded(&sim, node, &moved);
+                    order.upgraded(&sim, *node, moved);
+                }
+                // A wave of several nodes takes its services home at once, before the next wave.
+                if members.len() > 1 {
+                    for (node, _) in &members {
+                        let own = homes.get(node.index()).map_or(&[][..], Vec::as_slice);
+                        let moved = failback::home_now(&mut sim, *node, own, &mut |sim, moved| {
+                            order.leaving(sim, moved);
+                        });
+                        if !moved.is_empty() {
+                            order.returned(&sim, &moved);
+                        }
+                    }
                 }
                 continue;
             }

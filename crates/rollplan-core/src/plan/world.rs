@@ -226,7 +226,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     let actions: Vec<&Action> = steps.iter().map(|step| &step.action).collect();
     let minutes: Vec<(&Action, Option<u32>, usize)> =
         steps.iter().map(|step| (&step.action, step.details.minutes, step.wave)).collect();
-    let times = clock::times(&minutes, clock::parallel_failback(cluster, &actions));
+    let times = clock::times(&minutes, &clock::parallel_runs(cluster, &actions));
     summary.waves = steps.last().map_or(0, |step| step.wave);
     summary.wall_clock_minutes = times.wall_clock;
     summary.work_minutes = times.work;
