@@ -113,6 +113,8 @@ pub struct RawService<'n> {
     pub uses: Option<Vec<NameRef<'n>>>,
     /// The nodes holding a copy, for a replicated service, with the field's span.
     pub replicas: Option<(Vec<NameRef<'n>>, Span)>,
+    /// Whether `replicas` is written at all (it may be unreadable: already reported).
+    pub replicated: bool,
     pub min_available: Option<At<u32>>,
     /// Where `owners` is written, to point at it when it should not be there.
     pub owners_span: Option<Span>,
@@ -729,7 +731,18 @@ impl Reader<'_, '_> {
             let value = self.count(n, FieldPath::field(&path, "min_available"), 1)?;
             Some(At { value, span: n.span })
         });
-        Some(RawService { name, on, owners, uses, replicas, min_available, owners_span, span: node.span, path })
+        Some(RawService {
+            name,
+            on,
+            owners,
+            uses,
+            replicas,
+            replicated,
+            min_available,
+            owners_span,
+            span: node.span,
+            path,
+        })
     }
 
     fn policy(&mut self, node: &Tree<'_>) -> RawPolicy {

@@ -10,7 +10,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::fingerprint::fingerprint;
-use crate::model::{Cluster, ReplicatedId, ServiceId};
+use crate::model::{Cluster, ComponentId, ReplicatedId, ServiceId};
 use crate::plan::{
     Action, Blocked, BlockingRule, LimitSpan, MAX_RISK_SPANS, Outcome, Plan, Risk, RiskKind, RiskLevel, RiskSpan,
     State, Step, Summary, risk_message, service_names,
@@ -810,9 +810,11 @@ fn window_documents<'a>(cluster: &'a Cluster, plan: &Plan) -> Vec<WindowDocument
 fn states_after_windows(cluster: &Cluster, plan: &Plan) -> Vec<State> {
     let mut states = Vec::with_capacity(plan.windows.len());
     let mut replay = plan.replay(cluster);
+    let mut ends = plan.windows.iter().map(|window| window.last).peekable();
     let mut index = 0;
     while replay.advance().is_some() {
-        if plan.windows.iter().any(|window| window.last == index) {
+        // Windows are in order: only the next one's end can come up.
+        if ends.next_if_eq(&index).is_some() {
             states.push(replay.state().clone());
         }
         index += 1;
@@ -827,24 +829,63 @@ fn states_after_windows(cluster: &Cluster, plan: &Plan) -> Vec<State> {
 pub fn window_marks(cluster: &Cluster, plan: &Plan) -> Vec<(Option<String>, Option<String>)> {
     let mut marks = vec![(None, None); plan.steps.len()];
     let count = plan.windows.len();
-    for ((number, window), state) in plan.windows.iter().enumerate().zip(states_after_windows(cluster, plan)) {
-        let number = number + 1;
-        if let Some(mark) = marks.get_mut(window.first) {
-            mark.0 = Some(format!(
-                "Window {number} of {count}: steps {} to {}, about {} min on the wall clock",
-                window.first + 1,
-                window.last + 1,
-                window.minutes
-            ));
+    // One replay; each window's end is described from the state as it stands, not a copy of it.
+    let mut replay = plan.replay(cluster);
+    let mut windows = plan.windows.iter().enumerate().peekable();
+    let mut index = 0;
+    // Many windows of a large cluster: each end in counts kept as the steps go
+    // (nodes on every target, services away), so that the marks cost the steps,
+    // not windows × nodes.
+    let brief = count.saturating_mul(cluster.nodes().len() + cluster.services().len()) > FULL_STATE_LINES;
+    let components: Vec<ComponentId> = cluster.component_ids().collect();
+    let mut done = cluster.node_ids().filter(|&node| cluster.node_at_target(node)).count();
+    let mut away = 0usize;
+    while let Some(step) = replay.advance() {
+        if brief {
+            match &step.action {
+                Action::Upgrade { node, .. }
+                    if replay.state().node(*node).at_targets(cluster, components.iter().copied()) =>
+                {
+                    done += 1;
+                }
+                action => {
+                    for m in action.moves() {
+                        let home = cluster.service(m.service).on;
+                        away = (away + usize::from(m.to != home)).saturating_sub(usize::from(m.from != home));
+                    }
+                }
+            }
         }
-        if let Some(mark) = marks.get_mut(window.last) {
-            let until = if number < count {
-                format!("until window {} the cluster stays so", number + 1)
-            } else {
-                "the upgrade is done".to_owned()
-            };
-            mark.1 = Some(format!("End of window {number}, {until}: {}", state_line(cluster, &state)));
+        while let Some((number, window)) = windows.next_if(|(_, window)| window.last <= index) {
+            let number = number + 1;
+            if let Some(mark) = marks.get_mut(window.first) {
+                mark.0 = Some(format!(
+                    "Window {number} of {count}: steps {} to {}, about {} min on the wall clock",
+                    window.first + 1,
+                    window.last + 1,
+                    window.minutes
+                ));
+            }
+            if let Some(mark) = marks.get_mut(window.last) {
+                let until = if number < count {
+                    format!("until window {} the cluster stays so", number + 1)
+                } else {
+                    "the upgrade is done".to_owned()
+                };
+                let state = if brief {
+                    format!(
+                        "{} of {} nodes run every target, {} away from the node they started on",
+                        thousands(done),
+                        thousands(cluster.nodes().len()),
+                        if away == 1 { "1 service".to_owned() } else { format!("{} services", thousands(away)) }
+                    )
+                } else {
+                    state_line(cluster, replay.state())
+                };
+                mark.1 = Some(format!("End of window {number}, {until}: {state}"));
+            }
         }
+        index += 1;
     }
     marks
 }
@@ -853,24 +894,39 @@ pub fn window_marks(cluster: &Cluster, plan: &Plan) -> Vec<(Option<String>, Opti
 /// (nodes alike named together) and which services are away from the node
 /// they started on.
 pub fn state_line(cluster: &Cluster, state: &State) -> String {
-    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    // Nodes alike: the same release of every component (by reference: no text per node).
+    let mut groups: Vec<NodesAlike<'_>> = Vec::new();
+    let mut group_of: std::collections::HashMap<Vec<Option<&str>>, usize> = std::collections::HashMap::new();
     for (node, node_state) in state.nodes.iter_ids() {
-        let releases: Vec<String> = cluster
-            .component_ids()
-            .filter_map(|c| Some(format!("{} {}", cluster.component(c).name, node_state.version(c)?)))
-            .collect();
-        let releases = releases.join(", ");
+        let releases: Vec<Option<&str>> = cluster.component_ids().map(|c| node_state.version(c)).collect();
         let name = cluster.node(node).name.as_str();
-        match groups.iter_mut().find(|(key, _)| *key == releases) {
-            Some((_, names)) => names.push(name),
-            None => groups.push((releases, vec![name])),
+        let group = *group_of.entry(releases.clone()).or_insert_with(|| {
+            groups.push((releases, Vec::new(), 0));
+            groups.len() - 1
+        });
+        if let Some((_, names, count)) = groups.get_mut(group) {
+            if names.len() < NAMES_SHOWN {
+                names.push(name);
+            }
+            *count += 1;
         }
     }
     let nodes: Vec<String> = groups
         .iter()
-        .map(|(releases, names)| {
-            let verb = if names.len() == 1 { "runs" } else { "run" };
-            format!("{} {verb} {releases}", names.join(", "))
+        .map(|(releases, names, count)| {
+            let verb = if *count == 1 { "runs" } else { "run" };
+            let releases: Vec<String> = cluster
+                .component_ids()
+                .zip(releases)
+                .filter_map(|(c, release)| Some(format!("{} {}", cluster.component(c).name, (*release)?)))
+                .collect();
+            let more = count.saturating_sub(names.len());
+            let names = if more > 0 {
+                format!("{} and {} more nodes", names.join(", "), thousands(more))
+            } else {
+                names.join(", ")
+            };
+            format!("{names} {verb} {}", releases.join(", "))
         })
         .collect();
     let away: Vec<String> = state
@@ -884,10 +940,34 @@ pub fn state_line(cluster: &Cluster, state: &State) -> String {
     let services = match (away.is_empty(), cluster.services().is_empty()) {
         (_, true) => String::new(),
         (true, false) => "; every service on the node it started on".to_owned(),
-        (false, false) => format!("; {}, the other services on the node they started on", away.join(", ")),
+        (false, false) => {
+            format!("; {}, the other services on the node they started on", first_names(&away, "services away"))
+        }
     };
     format!("{}{services}", nodes.join("; "))
 }
+
+/// Up to [`NAMES_SHOWN`] of `names`, then how many more ("N1, N2, … and 40
+/// more nodes"): the end of a window in a checklist stays a line, however
+/// large the cluster (the JSON's `state_after` has them all).
+fn first_names<T: AsRef<str>>(names: &[T], what: &str) -> String {
+    let shown: Vec<&str> = names.iter().take(NAMES_SHOWN).map(AsRef::as_ref).collect();
+    match names.len().checked_sub(NAMES_SHOWN).filter(|&more| more > 0) {
+        Some(more) => format!("{} and {} more {what}", shown.join(", "), thousands(more)),
+        None => shown.join(", "),
+    }
+}
+
+/// Nodes that run the same releases: the releases (per component), the
+/// first names, and how many there are.
+type NodesAlike<'c> = (Vec<Option<&'c str>>, Vec<&'c str>, usize);
+
+/// Above this many windows × (nodes + services), a window's end is said in
+/// counts rather than node by node (see [`window_marks`]).
+const FULL_STATE_LINES: usize = 200_000;
+
+/// How many names a line about a window's end lists before it counts the rest.
+const NAMES_SHOWN: usize = 12;
 
 /// Every step of `plan` as a document.
 fn step_documents<'a>(cluster: &'a Cluster, plan: &'a Plan) -> Vec<StepDocument<'a>> {

@@ -85,7 +85,6 @@ fn check(text: &str, syntax: Syntax, sink: &mut Sink<'_>) -> Option<Cluster> {
         service_spans: Vec::new(),
         node_paths: Vec::new(),
         service_paths: Vec::new(),
-        replicated_paths: Vec::new(),
         policy_spans: (Span::default(), Span::default()),
         skew_spans: Vec::new(),
     };
@@ -144,8 +143,6 @@ struct Resolver<'s, 't> {
     /// position written, after a skipped duplicate.
     node_paths: Vec<String>,
     service_paths: Vec<String>,
-    /// The paths of resolved replicated services, in their order.
-    replicated_paths: Vec<String>,
     /// Spans of `policy.max_down` and `policy.quorum` (empty when defaulted).
     policy_spans: (Span, Span),
     /// The span and path (`skew[2]`) of each resolved skew rule.
@@ -373,11 +370,10 @@ impl Resolver<'_, '_> {
                     )
                 }
             };
-            if raw.replicas.is_some() || raw.min_available.is_some() {
+            if raw.replicated || raw.min_available.is_some() {
                 if let Some(parts) =
                     self.replicated(raw, &name.value, uses, &node_index, &node_names, &nodes, &components)
                 {
-                    self.replicated_paths.push(raw.path.clone());
                     replicated.push(parts);
                 }
                 continue;
@@ -605,6 +601,10 @@ impl Resolver<'_, '_> {
         components: &[Component],
     ) -> Option<ReplicatedParts> {
         let Some((list, replicas_span)) = &raw.replicas else {
+            if raw.replicated {
+                // Written but unreadable: said already where it is.
+                return None;
+            }
             let span = raw.min_available.as_ref().map_or(raw.span, |at| at.span);
             self.sink
                 .report(

@@ -113,7 +113,9 @@ pub struct HeldCopy {
 impl Timeline {
     /// The picture of `plan`, or `None` when it is too big to draw (see [`MAX_CELLS`]).
     pub fn new(cluster: &Cluster, plan: &Plan) -> Option<Timeline> {
-        if cluster.nodes().len() * (plan.steps.len() + 1) > MAX_CELLS {
+        // Copies of replicated services are drawn in the cells too: each counts as a cell.
+        let copies: usize = cluster.replicated().iter().map(|service| service.replicas.len()).sum();
+        if (cluster.nodes().len() + copies).saturating_mul(plan.steps.len() + 1) > MAX_CELLS {
             return None;
         }
         let initial = State::initial(cluster);

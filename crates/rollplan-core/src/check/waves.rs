@@ -340,21 +340,24 @@ fn failback_runs(cluster: &Cluster, plan: &Plan) -> Vec<Option<usize>> {
         let mut arriving: Vec<usize> = vec![0; hosted.len()];
         'run: while brings_home(cluster, plan, last).is_some() {
             let moves = plan.steps[last].action.moves();
+            // The step's arrivals counted together with the run's earlier ones.
+            let mut after = arriving.clone();
             for m in &moves {
-                let to = m.to.index();
-                let capacity =
-                    cluster.nodes().get(m.to).and_then(|node| node.capacity).map_or(usize::MAX, |c| c as usize);
-                let after = hosted.get(to).copied().unwrap_or(0) + arriving.get(to).copied().unwrap_or(0) + 1;
-                if seen.contains(&m.service.index()) || after > capacity {
+                if seen.contains(&m.service.index()) {
                     break 'run;
                 }
-            }
-            for m in moves {
-                seen.insert(m.service.index());
-                if let Some(count) = arriving.get_mut(m.to.index()) {
+                if let Some(count) = after.get_mut(m.to.index()) {
                     *count += 1;
                 }
             }
+            for (index, node) in cluster.nodes().iter().enumerate() {
+                let capacity = node.capacity.map_or(usize::MAX, |c| c as usize);
+                if after[index] > 0 && hosted[index] + after[index] > capacity {
+                    break 'run;
+                }
+            }
+            seen.extend(moves.iter().map(|m| m.service.index()));
+            arriving = after;
             last += 1;
         }
         if last > first + 1 {
@@ -499,10 +502,14 @@ pub(super) fn windows(cluster: &Cluster, plan: &Plan, safe_after: &[bool]) -> Re
             ));
         }
         let at_end = window.last + 1 == plan.steps.len();
-        let between_drain_and_pause = matches!(
-            (plan.steps.get(window.last).map(|s| &s.action), plan.steps.get(window.last + 1).map(|s| &s.action)),
-            (Some(Action::Drain { node, .. } | Action::Move { from: node, .. }), Some(Action::Pause { node: paused })) if node == paused
-        );
+        // Inside a node's drain: it emptied a node that, after only its services going offline, is paused next.
+        let between_drain_and_pause = match plan.steps.get(window.last).map(|step| &step.action) {
+            Some(Action::Drain { node, .. } | Action::Move { from: node, .. }) => plan.steps[window.last + 1..]
+                .iter()
+                .find(|step| !matches!(step.action, Action::Offline { node: on, .. } if on == *node))
+                .is_some_and(|step| matches!(step.action, Action::Pause { node: paused } if paused == *node)),
+            _ => false,
+        };
         if !at_end && (!safe_after.get(window.last).copied().unwrap_or(false) || between_drain_and_pause) {
             return fail(format!("it ends after step {}, which is not a safe point", window.last + 1));
         }

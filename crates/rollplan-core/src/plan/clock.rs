@@ -204,17 +204,24 @@ pub fn parallel_runs(cluster: &Cluster, actions: &[&Action]) -> Vec<Option<usize
         let mut gets: BTreeMap<NodeId, usize> = BTreeMap::new();
         while returning(end) {
             let Some(action) = actions.get(end) else { break };
-            let fits = action.moves().iter().all(|m| {
-                let arrivals = gets.get(&m.to).copied().unwrap_or(0) + 1;
-                !moved.contains(&m.service.index())
-                    && hosted.get(m.to.index()).is_some_and(|&now| now + arrivals <= room(m.to))
-            });
+            // All of the step's arrivals with the run's earlier ones, before any departure.
+            let mut step: BTreeMap<NodeId, usize> = BTreeMap::new();
+            let mut fresh = true;
+            for m in action.moves() {
+                fresh &= !moved.contains(&m.service.index());
+                *step.entry(m.to).or_insert(0) += 1;
+            }
+            let fits = fresh
+                && step.iter().all(|(&node, &arrivals)| {
+                    let earlier = gets.get(&node).copied().unwrap_or(0);
+                    hosted.get(node.index()).is_some_and(|&now| now + earlier + arrivals <= room(node))
+                });
             if !fits {
                 break;
             }
-            for m in action.moves() {
-                moved.insert(m.service.index());
-                *gets.entry(m.to).or_insert(0) += 1;
+            moved.extend(action.moves().iter().map(|m| m.service.index()));
+            for (node, arrivals) in step {
+                *gets.entry(node).or_insert(0) += arrivals;
             }
             end += 1;
         }
@@ -258,6 +265,7 @@ pub(super) fn of_actions(cluster: &Cluster, actions: &[Action]) -> Times {
 mod tests {
     use super::*;
     use crate::model::{Id, ServiceId};
+    use crate::plan::Move;
 
     fn node(i: usize) -> NodeId {
         NodeId::from_index(i)
@@ -267,7 +275,7 @@ mod tests {
     fn a_wave_takes_in_what_prepares_its_pauses_and_the_last_takes_the_tail() {
         let (a, b, c) = (node(0), node(1), node(2));
         let service = ServiceId::from_index(0);
-        let moved = super::super::Move { service, from: a, to: c };
+        let moved = Move { service, from: a, to: c };
         let actions = [
             Action::Pause { node: b },
             Action::Resume { node: b },
@@ -281,6 +289,38 @@ mod tests {
         assert_eq!(waves(&actions), [1, 1, 2, 2, 2, 2, 2, 2]);
         assert_eq!(waves(&[Action::Move { service, from: a, to: b }]), [1]);
         assert!(waves(&[]).is_empty());
+    }
+
+    /// A failback bringing two services to a node with room for one more
+    /// cannot go at the same time as the move that takes its guest away:
+    /// every arrival of a step counts before any departure.
+    #[test]
+    fn a_run_of_failbacks_needs_room_for_all_of_a_steps_arrivals() {
+        let text = "format: 1\ncomponents:\n  os: {target: '2', minutes: 30}\nnodes:\n  - {name: A, versions: {os: '1'}, capacity: 2}\n  - {name: B, versions: {os: '1'}}\n  - {name: C, versions: {os: '1'}}\n  - {name: D, versions: {os: '1'}}\nservices:\n  - {name: S0, on: A}\n  - {name: S1, on: A}\n  - {name: S2, on: D}\npolicy: {max_down: 2, quorum: none}\n";
+        let cluster = crate::validate_as(text, crate::Syntax::Yaml).cluster.unwrap();
+        let id = |name: &str| cluster.service_named(name).unwrap();
+        let (a, b, c, d) = (node(0), node(1), node(2), node(3));
+        let shift = |service, from, to| Move { service, from, to };
+        // S0 and S1 parked on B and C, S2 parked on A: A holds 1 of 2.
+        let before = [
+            Action::Move { service: id("S0"), from: a, to: b },
+            Action::Move { service: id("S1"), from: a, to: c },
+            Action::Move { service: id("S2"), from: d, to: a },
+        ];
+        let home =
+            Action::Failback { node: a, moves: vec![shift(id("S0"), b, a), shift(id("S1"), c, a)], verify: false };
+        let guest_leaves = Action::Move { service: id("S2"), from: a, to: d };
+        let mut actions: Vec<&Action> = before.iter().collect();
+        actions.extend([&home, &guest_leaves]);
+        // Home first: A would hold 3 of 2 before the guest leaves, so no run.
+        assert_eq!(parallel_runs(&cluster, &actions)[3..], [None, None]);
+        // The guest gone (and something else between): S0 and S1 may go home together.
+        let (pause, resume) = (Action::Pause { node: b }, Action::Resume { node: b });
+        let (first, second) =
+            (Action::Move { service: id("S0"), from: b, to: a }, Action::Move { service: id("S1"), from: c, to: a });
+        let mut actions: Vec<&Action> = before.iter().collect();
+        actions.extend([&guest_leaves, &pause, &resume, &first, &second]);
+        assert_eq!(parallel_runs(&cluster, &actions)[6..], [Some(6), Some(6)]);
     }
 
     #[test]

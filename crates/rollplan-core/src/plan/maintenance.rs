@@ -4,8 +4,8 @@
 //!
 //! A safe point is after a step that leaves every node up and every
 //! service online (and so, as after every step, on an owner and within
-//! every `error` skew rule), but for a node's drain right before its pause:
-//! the two belong to one night. Windows are cut after the planner has
+//! every `error` skew rule), but inside a node's drain: from the drain through
+//! the services it takes offline to the node's pause, which belong to one night. Windows are cut after the planner has
 //! finished: they never change the steps, only group them, each as long as
 //! its own steps take on the wall clock ([`clock::times`] of its steps, a
 //! run of failbacks that may go at once counted as in the whole plan). The cut is greedy, each window running to the last safe point
@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Blocked, BlockingRule, State, Step, clock, details};
+use super::{Action, Blocked, BlockingRule, Step, clock, details};
 use crate::model::{Cluster, ComponentId, NodeId};
 
 /// One maintenance window: steps `first` to `last` (indices into the plan's steps).
@@ -26,21 +26,56 @@ pub struct MaintenanceWindow {
     pub minutes: u32,
 }
 
-/// Whether the state after a step is a safe point to end a window at.
-pub(super) fn is_safe(state: &State) -> bool {
-    state.nodes.iter().all(|node| node.up) && state.services.iter().all(|service| service.online)
+/// For each of a plan's `actions`, whether the state after it is a safe
+/// point to end a window at: no node paused, no service offline (counted
+/// as the steps go, from a start with every node up and every service
+/// online), and not inside a node's drain: from the drain (or the move of
+/// its one service) through the services it takes offline to its pause.
+pub(super) fn safe_points(actions: &[&Action]) -> Vec<bool> {
+    let (mut paused, mut offline) = (0usize, 0usize);
+    let mut safe: Vec<bool> = actions
+        .iter()
+        .map(|action| {
+            match action {
+                Action::Pause { .. } => paused += 1,
+                Action::Resume { .. } => paused = paused.saturating_sub(1),
+                Action::Offline { .. } => offline += 1,
+                Action::Online { .. } => offline = offline.saturating_sub(1),
+                _ => {}
+            }
+            paused == 0 && offline == 0
+        })
+        .collect();
+    for (index, action) in actions.iter().enumerate() {
+        if let Some(node) = drained(action)
+            && pauses_after(actions, index + 1, node)
+            && let Some(slot) = safe.get_mut(index)
+        {
+            *slot = false;
+        }
+    }
+    safe
 }
 
-/// Whether `step` drains the node (or moves its one service off it) that
-/// `next` pauses: the two belong to the same window, though the state
-/// between them is safe.
-pub(super) fn prepares_pause(step: &Action, next: &Action) -> bool {
-    match (step, next) {
-        (Action::Drain { node, .. } | Action::Move { from: node, .. }, Action::Pause { node: paused }) => {
-            node == paused
-        }
-        _ => false,
+/// The node a drain (or a move off it) empties.
+fn drained(action: &Action) -> Option<NodeId> {
+    match action {
+        Action::Drain { node, .. } | Action::Move { from: node, .. } => Some(*node),
+        _ => None,
     }
+}
+
+/// Whether, from `actions[from]` on, `node` is paused next, after nothing
+/// but services taken offline on it: the rest of that node's drain.
+fn pauses_after(actions: &[&Action], from: usize, node: NodeId) -> bool {
+    for action in actions.get(from..).unwrap_or_default() {
+        match action {
+            Action::Offline { node: on, .. } if *on == node => {}
+            Action::Pause { node: paused } => return *paused == node,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The minutes of steps `first..=last` of `steps` on the wall clock, the
@@ -75,8 +110,19 @@ pub(super) fn cut(
     let mut from = 0; // the first of `ends` not yet passed
     while first < steps.len() {
         let reachable = ends.get(from..).unwrap_or_default();
-        // The farthest end whose window fits: a window's minutes grow with its steps.
-        let fits = reachable.partition_point(|&end| window_minutes(steps, first, end, runs) <= limit);
+        // The farthest end whose window fits (a window's minutes grow with its
+        // steps): found by doubling, then halving, so that a window costs
+        // about its own length times a logarithm, not the rest of the plan's.
+        let fit = |count: usize| {
+            count == 0 || reachable.get(count - 1).is_some_and(|&end| window_minutes(steps, first, end, runs) <= limit)
+        };
+        let mut high = 1;
+        while high <= reachable.len() && fit(high) {
+            high *= 2;
+        }
+        let low = high / 2; // fits (or is 0)
+        let high = high.min(reachable.len() + 1); // does not fit, or is one past the ends
+        let fits = low + (low + 1..high).collect::<Vec<_>>().partition_point(|&count| fit(count));
         let Some(&end) = fits.checked_sub(1).and_then(|i| reachable.get(i)) else {
             let end = reachable.first().copied().unwrap_or(steps.len() - 1);
             return Err(too_long(cluster, steps, first, end, window_minutes(steps, first, end, runs), limit));
@@ -113,10 +159,11 @@ fn too_long(cluster: &Cluster, steps: &[Step], first: usize, last: usize, minute
             first + 1,
             last + 1
         ),
-        unblock: vec![
-            format!("raise `policy.window_minutes` to at least {minutes}"),
-            "lower `policy.max_down`, so that fewer nodes are down at once".to_owned(),
-        ],
+        unblock: std::iter::once(format!("raise `policy.window_minutes` to at least {minutes}"))
+            .chain(
+                (paused.len() > 1).then(|| "lower `policy.max_down`, so that fewer nodes are down at once".to_owned()),
+            )
+            .collect(),
     }
 }
 

@@ -873,20 +873,8 @@ pub fn plan_with_risk_limit(cluster: &Cluster, risk_limit: usize) -> (Outcome, u
 /// `plan` cut into maintenance windows of at most `limit` minutes, or
 /// why it cannot be.
 fn in_windows(cluster: &Cluster, mut plan: Plan, limit: u32) -> Outcome {
-    let mut replay = plan.replay(cluster);
-    let mut safe = Vec::with_capacity(plan.steps.len());
-    while replay.advance().is_some() {
-        safe.push(maintenance::is_safe(replay.state()));
-    }
-    // A node's drain and its pause belong to one night.
-    for (index, pair) in plan.steps.windows(2).enumerate() {
-        if maintenance::prepares_pause(&pair[0].action, &pair[1].action)
-            && let Some(slot) = safe.get_mut(index)
-        {
-            *slot = false;
-        }
-    }
     let actions: Vec<&Action> = plan.steps.iter().map(|step| &step.action).collect();
+    let safe = maintenance::safe_points(&actions);
     let runs = clock::parallel_runs(cluster, &actions);
     match maintenance::cut(cluster, &plan.steps, &safe, limit, &runs) {
         Ok(windows) => {

@@ -183,7 +183,7 @@ pub fn App() -> Html {
                     if let Some(cluster) = &analysis.cluster {
                         <ClusterSummary
                             // Another cluster starts summed up again; edits to this one keep "Show all".
-                            key={format!("{} {} {}", cluster.name(), cluster.nodes().len(), cluster.services().len())}
+                            key={format!("{} {} {} {}", cluster.name(), cluster.nodes().len(), cluster.services().len(), cluster.replicated().len())}
                             cluster={cluster.clone()}
                         />
                     } else if analysis.is_pending() {

@@ -60,7 +60,12 @@ pub fn ClusterSummary(props: &ClusterSummaryProps) -> Html {
                     { format!("Show all {}", plural(cluster.services().len(), "service", "services")) }
                 </button>
             }
-            if !cluster.replicated().is_empty() {
+            if cluster.replicated().len() > 8 * LISTED_AT_ONCE && !*show_services {
+                <p class="service-count">{ plural(cluster.replicated().len(), "replicated service", "replicated services") }{ "." }</p>
+                <button type="button" class="button small show-all-services" onclick={reveal(&show_services)}>
+                    { format!("Show all {}", plural(cluster.replicated().len(), "replicated service", "replicated services")) }
+                </button>
+            } else if !cluster.replicated().is_empty() {
                 { replicated_list(cluster) }
             }
         </section>
@@ -184,8 +189,8 @@ fn rules(cluster: &Cluster) -> Html {
 }
 
 /// Every service with its node and owners.
-/// The replicated services: where their copies are and how many must stay up.
-/// Listed whole: each names its replicas, which the node count bounds.
+/// The replicated services: where their copies are and how many must stay up
+/// (listed when there are few, or once "Show all" is asked for).
 fn replicated_list(cluster: &Cluster) -> Html {
     let node_name = |id| cluster.node(id).name.as_str();
     html! {

@@ -321,7 +321,8 @@ impl View<'_> {
             // A replicated service's risk is said on every node holding a copy.
             for risk in risks.iter().filter(|risk| {
                 risk.node() != Some(node)
-                    && risk.replicated().is_some_and(|r| cell.copies.iter().any(|c| c.service == r))
+                    // A cell's copies are in the services' order: found by halving.
+                    && risk.replicated().is_some_and(|r| cell.copies.binary_search_by_key(&r, |c| c.service).is_ok())
             }) {
                 title.push('\n');
                 title.push_str(&risk.message(cluster));
