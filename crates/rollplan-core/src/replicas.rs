@@ -33,21 +33,14 @@ pub fn copies_up(cluster: &Cluster, service: ReplicatedId, up: impl Fn(NodeId) -
     u32::try_from(count).unwrap_or(u32::MAX)
 }
 
-/// Whether `service` keeps its minimum with the nodes `up` says are up.
-pub fn keeps_minimum(cluster: &Cluster, service: ReplicatedId, up: impl Fn(NodeId) -> bool) -> bool {
-    copies_up(cluster, service, up) >= cluster.replicated_service(service).min_available
-}
-
-/// Whether pausing `node` keeps every replicated service with a copy on it
-/// at its minimum, `up` telling which nodes are up now; else the first that
-/// would drop below.
-pub fn may_pause(cluster: &Cluster, node: NodeId, up: impl Fn(NodeId) -> bool) -> Result<(), ReplicatedId> {
-    match cluster
-        .copies_on(node)
-        .iter()
-        .copied()
-        .find(|&service| !keeps_minimum(cluster, service, |n| n != node && up(n)))
-    {
+/// Whether pausing up `node` keeps every replicated service with a copy on
+/// it at its minimum, `copies_up` telling how many of a service's copies are
+/// up now; else the first that would drop below.
+pub fn may_pause(cluster: &Cluster, node: NodeId, copies_up: impl Fn(ReplicatedId) -> u32) -> Result<(), ReplicatedId> {
+    let short = |service: ReplicatedId| {
+        copies_up(service).saturating_sub(1) < cluster.replicated_service(service).min_available
+    };
+    match cluster.copies_on(node).iter().copied().find(|&service| short(service)) {
         Some(service) => Err(service),
         None => Ok(()),
     }
@@ -101,6 +94,28 @@ pub fn exposure<'a>(
         }
     }
     None
+}
+
+/// [`exposure`] with the copies up already counted (`up`): without a walk
+/// over the copies when the count settles it, that is when the service is
+/// at its minimum, or above it with no component whose releases matter
+/// (`mixed_failover: allow`) to compare between copies.
+pub fn exposure_counted<'a>(
+    cluster: &Cluster,
+    service: ReplicatedId,
+    up: u32,
+    is_up: impl Fn(NodeId) -> bool,
+    release: impl Fn(NodeId, ComponentId) -> Option<&'a str>,
+) -> Option<Exposure> {
+    let definition = cluster.replicated_service(service);
+    let compared = definition.uses.iter().any(|&c| cluster.component(c).mixed_failover != MixedFailover::Allow);
+    match up {
+        0 => None,
+        1 => exposure(cluster, service, is_up, release),
+        _ if up == definition.min_available => Some(Exposure::AtMinimum),
+        _ if !compared => None,
+        _ => exposure(cluster, service, is_up, release),
+    }
 }
 
 /// One line for a person about `service`'s exposure: the `at-minimum`,

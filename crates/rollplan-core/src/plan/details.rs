@@ -13,9 +13,10 @@ pub const SERVICE_STATE_MINUTES: u32 = 3;
 /// Destinations named in a drain's title before the rest are counted.
 const NAMED_DESTINATIONS: usize = 3;
 
-/// The one-line title and the details of `action`, applied to `before`.
-pub fn describe(cluster: &Cluster, before: &State, action: &Action) -> (String, Details) {
-    let (title, mut details) = describe_step(cluster, before, action);
+/// The one-line title and the details of `action`, applied to `before`;
+/// `copies_up`: each replicated service's copies up in `before`.
+pub fn describe(cluster: &Cluster, before: &State, copies_up: &[u32], action: &Action) -> (String, Details) {
+    let (title, mut details) = describe_step(cluster, before, copies_up, action);
     (details.rollback, details.reversible) = rollback(cluster, before, action);
     details.minutes = minutes(cluster, action);
     (title, details)
@@ -43,7 +44,7 @@ pub fn minutes(cluster: &Cluster, action: &Action) -> Option<u32> {
 }
 
 /// The title and the details of `action` but its rollback.
-fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String, Details) {
+fn describe_step(cluster: &Cluster, before: &State, copies_up: &[u32], action: &Action) -> (String, Details) {
     let node = |id: NodeId| cluster.node(id).name.as_str();
     let service = |id| cluster.service(id).name.as_str();
     match action {
@@ -84,7 +85,7 @@ fn describe_step(cluster: &Cluster, before: &State, action: &Action) -> (String,
             (
                 format!("Pause {node}"),
                 Details {
-                    before: format!("{node} hosts no running services{}", copies_up_elsewhere(cluster, before, *n)),
+                    before: format!("{node} hosts no running services{}", copies_up_elsewhere(cluster, copies_up, *n)),
                     after: format!(
                         "{node} is paused: the cluster fails nothing over to it{}",
                         copies_down(cluster, *n)
@@ -375,7 +376,7 @@ fn wait(minutes: u32) -> String {
 
 /// For a pause: "; the other copies of DB1 (2 up, 2 needed) and DB2 (...)
 /// stay up elsewhere", what to check before a node holding copies goes down.
-fn copies_up_elsewhere(cluster: &Cluster, before: &State, node: NodeId) -> String {
+fn copies_up_elsewhere(cluster: &Cluster, copies_up: &[u32], node: NodeId) -> String {
     let held = cluster.copies_on(node);
     if held.is_empty() {
         return String::new();
@@ -384,7 +385,8 @@ fn copies_up_elsewhere(cluster: &Cluster, before: &State, node: NodeId) -> Strin
         .iter()
         .map(|&service| {
             let definition = cluster.replicated_service(service);
-            let up = crate::replicas::copies_up(cluster, service, |n| n != node && before.node(n).up);
+            // The node is up before its pause: the others are all but its own.
+            let up = copies_up.get(service.index()).copied().unwrap_or(0).saturating_sub(1);
             format!("{} ({up} up elsewhere, {} needed)", definition.name, definition.min_available)
         })
         .collect();

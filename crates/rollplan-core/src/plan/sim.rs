@@ -83,6 +83,10 @@ pub(super) struct Sim<'c> {
     /// Per node: whether some service with listed owners names it (shared by clones).
     claimed: Rc<IdVec<NodeId, bool>>,
     any_claimed: bool,
+    /// Per replicated service: its copies up, kept as nodes pause and
+    /// resume, so that whether a node may join a wave costs what it holds,
+    /// not every copy of it.
+    pub copies_up: Vec<u32>,
 }
 
 impl<'c> Sim<'c> {
@@ -134,6 +138,11 @@ impl<'c> Sim<'c> {
             free_by_room: [BTreeSet::new(), BTreeSet::new()],
             any_claimed: claimed.iter().any(|&c| c),
             claimed: Rc::new(claimed),
+            copies_up: cluster
+                .replicated()
+                .iter()
+                .map(|service| u32::try_from(service.replicas.len()).unwrap_or(u32::MAX))
+                .collect(),
         };
         for node in cluster.node_ids() {
             sim.reindex(node);
@@ -255,6 +264,14 @@ impl<'c> Sim<'c> {
                 }
             }
             Action::Pause { node } | Action::Resume { node } => {
+                let (was_up, now_up) = (self.state.node(*node).up, matches!(action, Action::Resume { .. }));
+                if was_up != now_up {
+                    for service in cluster.copies_on(*node) {
+                        if let Some(count) = self.copies_up.get_mut(service.index()) {
+                            *count = if now_up { count.saturating_add(1) } else { count.saturating_sub(1) };
+                        }
+                    }
+                }
                 self.state.apply(action);
                 self.leaving[*node] = false;
                 self.reindex(*node);

@@ -72,7 +72,10 @@ pub(super) fn upgrade(
             continue;
         }
         // Every replicated service keeps its minimum with this node down too.
-        let replicas_kept = crate::replicas::may_pause(sim.cluster, node, |n| sim.state.node(n).up).is_ok();
+        let replicas_kept = crate::replicas::may_pause(sim.cluster, node, |service| {
+            sim.copies_up.get(service.index()).copied().unwrap_or(0)
+        })
+        .is_ok();
         let first = if replicas_kept { sim.next_hops(node, sim.rolling()) } else { Vec::new() };
         let mut trial = wave_hops.clone();
         trial.extend(first.iter().cloned());

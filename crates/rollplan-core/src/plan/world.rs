@@ -54,7 +54,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     let every_replicated: Vec<ReplicatedId> = cluster.replicated().ids().collect();
     let waves = clock::waves(&actions);
     for ((index, action), wave) in actions.into_iter().enumerate().zip(waves) {
-        let (title, details) = details::describe(cluster, &sim.state, &action);
+        let (title, details) = details::describe(cluster, &sim.state, &sim.copies_up, &action);
         totals.count(&sim.state, &action, details.minutes);
         let hops = match &action {
             Action::Upgrade { node, components } => Some((*node, components.clone())),
@@ -184,7 +184,9 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
         work.add(touched.len());
         for &service in touched {
             let state = &sim.state;
-            let exposure = replicas::exposure(cluster, service, |n| state.node(n).up, |n, c| state.node(n).version(c));
+            let up = sim.copies_up.get(service.index()).copied().unwrap_or(0);
+            let exposure =
+                replicas::exposure_counted(cluster, service, up, |n| state.node(n).up, |n, c| state.node(n).version(c));
             let now = exposure.map(|exposure| Risk::of_replicated(service, exposure));
             let Some(slot) = open_replicated.get_mut(service.index()) else { continue };
             if now.as_ref() == slot.and_then(|span| risks.get(span)).map(|span| &span.risk) {
