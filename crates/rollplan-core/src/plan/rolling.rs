@@ -292,6 +292,13 @@ impl<'c> Search<'c, '_> {
                 }
             };
             if size > 1 {
+                // A lead whose drain asks residents to move along goes alone:
+                // one that moves only its own services, if there is one, may lead a wave.
+                let chosen = if chosen.moves.iter().any(|m| m.from != chosen.node) {
+                    wave::own_drain(&sim, chosen.node).unwrap_or(chosen)
+                } else {
+                    chosen
+                };
                 // The wave's other nodes: those of the turn's rank that may
                 // step, nodes worth a drain onto upgraded nodes first.
                 let mut followers: Vec<NodeId> = Vec::new();

@@ -106,7 +106,7 @@ pub(super) fn upgrade(
 }
 
 /// A drain of `node` that moves only its own services, and strands none.
-fn own_drain(sim: &Sim<'_>, node: NodeId) -> Option<Drain> {
+pub(super) fn own_drain(sim: &Sim<'_>, node: NodeId) -> Option<Drain> {
     [Mode::OntoUpgraded, Mode::Sideways].into_iter().find_map(|mode| {
         let drained = drain_own(sim, node, mode, Preference::Owners);
         (drained.stranded.is_empty() && drained.moves.iter().all(|m| m.from == node)).then_some(drained)
