@@ -68,6 +68,19 @@ pub fn step_minutes(minutes: Option<u32>) -> String {
     minutes.map_or_else(|| "duration unknown".to_owned(), |minutes| format!("about {}", duration(minutes)))
 }
 
+/// A risk kind as one character, in the timeline's cells and column headers
+/// and in its legend; the checklist says the kind in words.
+pub fn risk_glyph(kind: RiskKind) -> &'static str {
+    match kind {
+        RiskKind::MixedVersionFailover => "⚠",
+        RiskKind::NoFailoverTarget => "⊘",
+        RiskKind::Outage => "✖",
+        RiskKind::VersionSkew => "≠",
+        RiskKind::AtMinimum => "◐",
+        RiskKind::BelowMinimum => "○",
+    }
+}
+
 /// What a risk kind means, for the badges' legend and tooltips.
 pub fn risk_meaning(kind: RiskKind) -> &'static str {
     match kind {

@@ -33,6 +33,7 @@ use crate::timeline::{
     COLUMN_REM, Cell, Column, ComponentReleases, MAX_STICKY_NODES, NAMES_REM, SPACING_PX, Timeline as Picture,
     WINDOW_COLUMNS_ABOVE, short_release,
 };
+use crate::wording::risk_glyph;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TimelineProps {
@@ -350,17 +351,6 @@ fn release_band(legend: &ComponentReleases, release: usize) -> Html {
 /// the tooltips and the checklist say them in words.
 pub fn risk_mark(kind: RiskKind) -> Html {
     html! { <span class={classes!("risk-mark", kind.as_str())} title={kind.as_str()}>{ risk_glyph(kind) }</span> }
-}
-
-pub fn risk_glyph(kind: RiskKind) -> &'static str {
-    match kind {
-        RiskKind::MixedVersionFailover => "⚠",
-        RiskKind::NoFailoverTarget => "⊘",
-        RiskKind::Outage => "✖",
-        RiskKind::VersionSkew => "≠",
-        RiskKind::AtMinimum => "◐",
-        RiskKind::BelowMinimum => "○",
-    }
 }
 
 /// Moves keyboard focus to the header button of `step`: at once when its

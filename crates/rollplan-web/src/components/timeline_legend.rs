@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 use rollplan_core::plan::RiskKind;
 
-use crate::components::timeline::risk_glyph;
 use crate::timeline::ComponentReleases;
+use crate::wording::risk_glyph;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TimelineLegendProps {
