@@ -829,6 +829,10 @@ fn states_after_windows(cluster: &Cluster, plan: &Plan) -> Vec<State> {
 pub fn window_marks(cluster: &Cluster, plan: &Plan) -> Vec<(Option<String>, Option<String>)> {
     let mut marks = vec![(None, None); plan.steps.len()];
     let count = plan.windows.len();
+    if count == 0 {
+        // No windows, nothing to replay: the page asks this of every plan.
+        return marks;
+    }
     // One replay; each window's end is described from the state as it stands, not a copy of it.
     let mut replay = plan.replay(cluster);
     let mut windows = plan.windows.iter().enumerate().peekable();
