@@ -117,16 +117,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
                 unlisted.member_risk(cluster, &sim.state, &targets, &groups, service, current)
             };
             let Recomputed::Now(now) = recomputed else { continue };
-            if let Some(span) = slot.take().and_then(|span| risks.get_mut(span)) {
-                // It stood after the previous step, and no longer does.
-                span.last = index.saturating_sub(1);
-                standing -= 1;
-            }
-            if let Some(risk) = now {
-                *slot = Some(risks.len());
-                risks.push(RiskSpan { risk, first: index, last: index });
-                standing += 1;
-            }
+            standing = replace_span(&mut risks, slot, now, index).apply(standing);
         }
         // The groups on several nodes: one whose count changed is a new risk.
         let mut grouped = 0;
@@ -159,20 +150,15 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
             if breach.as_ref() == current {
                 continue;
             }
-            if let Some(span) = slot.take().and_then(|span| risks.get_mut(span)) {
-                span.last = index.saturating_sub(1);
-            }
-            if let Some(releases) = breach {
-                *slot = Some(risks.len());
-                let risk = Risk {
-                    kind: RiskKind::VersionSkew,
-                    level: RiskLevel::Warning,
-                    at: AtRisk::Rule { rule },
-                    target: None,
-                    releases,
-                };
-                risks.push(RiskSpan { risk, first: index, last: index });
-            }
+            // Not about services: a broken rule counts none at risk.
+            let now = breach.map(|releases| Risk {
+                kind: RiskKind::VersionSkew,
+                level: RiskLevel::Warning,
+                at: AtRisk::Rule { rule },
+                target: None,
+                releases,
+            });
+            replace_span(&mut risks, slot, now, index);
         }
         // Replicated services: looked at again when a node holding a copy
         // is paused, resumed or upgraded (all of them after the first step).
@@ -192,15 +178,7 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
             if now.as_ref() == slot.and_then(|span| risks.get(span)).map(|span| &span.risk) {
                 continue;
             }
-            if let Some(span) = slot.take().and_then(|span| risks.get_mut(span)) {
-                span.last = index.saturating_sub(1);
-                standing -= 1;
-            }
-            if let Some(risk) = now {
-                *slot = Some(risks.len());
-                risks.push(RiskSpan { risk, first: index, last: index });
-                standing += 1;
-            }
+            standing = replace_span(&mut risks, slot, now, index).apply(standing);
         }
         steps.push(Step { action, wave, title, details, risk_count: standing + grouped });
         if risks.len() > risk_limit {
@@ -235,6 +213,36 @@ pub(super) fn record(cluster: &Cluster, actions: Vec<Action>, work: &Work, risk_
     summary.estimated_minutes = times.wall_clock;
     let at_limit = skew.finish(steps.len());
     Plan { steps, risks, at_limit, summary, windows: Vec::new() }
+}
+
+/// How a step changed one open risk span: whether one stood before it and
+/// whether one stands after it.
+struct Replaced {
+    ended: bool,
+    began: bool,
+}
+
+impl Replaced {
+    /// `standing`, the services at risk, after the change.
+    fn apply(&self, standing: usize) -> usize {
+        (standing + usize::from(self.began)).saturating_sub(usize::from(self.ended))
+    }
+}
+
+/// Ends the span `slot` holds (it stood after the previous step, and no
+/// longer does) and opens one for `now`, if any, from step `index`.
+fn replace_span(risks: &mut Vec<RiskSpan>, slot: &mut Option<usize>, now: Option<Risk>, index: usize) -> Replaced {
+    let mut ended = false;
+    if let Some(span) = slot.take().and_then(|span| risks.get_mut(span)) {
+        span.last = index.saturating_sub(1);
+        ended = true;
+    }
+    let began = now.is_some();
+    if let Some(risk) = now {
+        *slot = Some(risks.len());
+        risks.push(RiskSpan { risk, first: index, last: index });
+    }
+    Replaced { ended, began }
 }
 
 /// What the skew rules are like step by step: which `warn` rule is broken
