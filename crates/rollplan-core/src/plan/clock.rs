@@ -95,12 +95,8 @@ fn prepares_pause(action: &Action, next: Option<&Action>) -> Option<NodeId> {
 /// The node a failback brings services back to: every move of it goes to
 /// its service's own node (`on`), and it is not a node's drain.
 fn returned_to(cluster: &Cluster, action: &Action, next: Option<&Action>) -> Option<NodeId> {
-    let node = match action {
-        Action::Failback { node, .. } | Action::Verify { to: node, .. } | Action::Move { to: node, .. } => *node,
-        _ => return None,
-    };
     let home = action.moves().iter().all(|m| cluster.services().get(m.service).is_some_and(|s| s.on == m.to));
-    (home && prepares_pause(action, next).is_none()).then_some(node)
+    returned_to_any(action, next).filter(|_| home)
 }
 
 /// The times of steps given as (action, minutes, wave), in order; `runs`:
@@ -159,8 +155,9 @@ pub fn times(steps: &[(&Action, Option<u32>, usize)], runs: &[Option<usize>]) ->
     times
 }
 
-/// The node a step of a parallel run returns services to (the run was
-/// found with [`returned_to`], which also checked they go home).
+/// The node a step that is not a node's drain moves services to: for a
+/// step of a parallel run, the node it returns them to (the run was found
+/// with [`returned_to`], which also checked they go home).
 fn returned_to_any(action: &Action, next: Option<&Action>) -> Option<NodeId> {
     match action {
         Action::Failback { node, .. } | Action::Verify { to: node, .. } | Action::Move { to: node, .. }

@@ -77,32 +77,13 @@ fn failback_step(home: NodeId, moves: Vec<Move>, verify: bool) -> Action {
 /// because a service back home early frees room elsewhere (the drain of a
 /// later node may need the node it sat on).
 pub(super) fn home_early<'c>(sim: &Sim<'c>, node: NodeId) -> Option<Sim<'c>> {
-    let policy = sim.cluster.policy().failback;
-    if policy == Failback::None || !sim.is_done(node) || !sim.state.node(node).up {
-        return None;
-    }
-    let room = sim.room(node);
-    let coming: Vec<ServiceId> = sim
-        .cluster
-        .service_ids()
-        .filter(|&service| {
-            sim.cluster.service(service).on == node
-                && sim.state.service(service).online
-                && sim.location(service) != node
-                && sim.not_older(service, node)
-        })
-        .take(room)
-        .collect();
+    let homed = sim.cluster.service_ids().filter(|&service| sim.cluster.service(service).on == node);
+    let coming = coming_home(sim, node, homed);
     if coming.is_empty() {
         return None;
     }
     let mut early = sim.clone();
-    let moves: Vec<Move> =
-        coming.into_iter().map(|service| Move { service, from: early.location(service), to: node }).collect();
-    for &step in &moves {
-        early.shift(step);
-    }
-    early.record(failback_step(node, moves, policy == Failback::Verify));
+    bring_home(&mut early, node, &coming);
     Some(early)
 }
 
@@ -120,30 +101,39 @@ pub(super) fn home_now(
     homed: &[ServiceId],
     leaving: &mut dyn FnMut(&Sim<'_>, &[ServiceId]),
 ) -> Vec<ServiceId> {
-    let policy = sim.cluster.policy().failback;
-    if policy == Failback::None || !sim.is_done(node) || !sim.state.node(node).up {
+    let coming = coming_home(sim, node, homed.iter().copied());
+    if !coming.is_empty() {
+        leaving(sim, &coming);
+        bring_home(sim, node, &coming);
+    }
+    coming
+}
+
+/// Of `homed` (services whose home is `node`), those that may come back to
+/// it now, as many as it has room for: none unless failback is on and
+/// `node` is done and up; each online, away, and not onto an older release.
+fn coming_home(sim: &Sim<'_>, node: NodeId, homed: impl Iterator<Item = ServiceId>) -> Vec<ServiceId> {
+    if sim.cluster.policy().failback == Failback::None || !sim.is_done(node) || !sim.state.node(node).up {
         return Vec::new();
     }
     let room = sim.room(node);
-    let coming: Vec<ServiceId> = homed
-        .iter()
-        .copied()
+    homed
         .filter(|&service| {
             sim.state.service(service).online && sim.location(service) != node && sim.not_older(service, node)
         })
         .take(room)
-        .collect();
-    if coming.is_empty() {
-        return coming;
-    }
-    leaving(sim, &coming);
+        .collect()
+}
+
+/// Moves `coming` home to `node` as one failback step.
+fn bring_home(sim: &mut Sim<'_>, node: NodeId, coming: &[ServiceId]) {
     let moves: Vec<Move> =
         coming.iter().map(|&service| Move { service, from: sim.location(service), to: node }).collect();
     for &step in &moves {
         sim.shift(step);
     }
-    sim.record(failback_step(node, moves, policy == Failback::Verify));
-    coming
+    let verify = sim.cluster.policy().failback == Failback::Verify;
+    sim.record(failback_step(node, moves, verify));
 }
 
 /// The order services go home in: those whose home was upgraded last first, then by declaration.
