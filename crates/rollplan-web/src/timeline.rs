@@ -11,7 +11,7 @@
 use rollplan_core::Cluster;
 use rollplan_core::model::{NodeId, ReplicatedId, ServiceId};
 use rollplan_core::plan::{Action, Plan, Risk, RiskKind, State, Step, risk_kinds};
-use rollplan_core::replicas::{self, Exposure};
+use rollplan_core::replicas;
 use rollplan_core::report::waves_of_several;
 
 /// Above this many cells the timeline is not drawn: it would take longer to
@@ -179,11 +179,8 @@ fn column(
         .map(|id| {
             let exposure = replicas::exposure(cluster, id, |n| state.node(n).up, |n, c| state.node(n).version(c))?;
             step?;
-            Some(match exposure {
-                Exposure::LastCopy(_) => RiskKind::BelowMinimum,
-                Exposure::AtMinimum => RiskKind::AtMinimum,
-                Exposure::MixedReleases(_) => RiskKind::MixedVersionFailover,
-            })
+            // The kind the plan's risk of it has.
+            Some(Risk::of_replicated(id, exposure).kind)
         })
         .collect();
     let cells = state
