@@ -116,7 +116,7 @@ mod tests {
         assert!(download.content.ends_with("}\n"));
         let value: serde_json::Value = serde_json::from_str(&download.content).unwrap();
         assert_eq!(value["outcome"], "ok");
-        assert_eq!(value["fingerprint"], "d71f4a640893e579");
+        assert_eq!(value["fingerprint"], "17ae2b3a8ad881b7");
         assert_eq!(value["steps"][0]["title"], "Pause NODE2");
 
         let invalid = json(&Document::new("format: 1\n"));

@@ -87,6 +87,20 @@ pub(super) fn home_early<'c>(sim: &Sim<'c>, node: NodeId) -> Option<Sim<'c>> {
     Some(early)
 }
 
+/// `sim` with each of a wave's `members` given back the services whose
+/// home it is, as [`home_now`] does in the greedy pass after a wave of
+/// several: `None` when none can come back. The search tries it before
+/// leaving them away.
+pub(super) fn home_after_wave<'c>(sim: &Sim<'c>, members: &[NodeId]) -> Option<Sim<'c>> {
+    let mut homed = sim.clone();
+    let mut any = false;
+    for &node in members {
+        let own: Vec<ServiceId> = sim.cluster.service_ids().filter(|&s| sim.cluster.service(s).on == node).collect();
+        any |= !home_now(&mut homed, node, &own, &mut |_, _| {}).is_empty();
+    }
+    any.then_some(homed)
+}
+
 /// Brings the services whose home is `node` (`homed`, in the description's
 /// order) back to it in one step, as many as it has room for, when `node`
 /// is done and up and failback is on; returns the services moved. The

@@ -36,6 +36,7 @@ mod whatif;
 mod window;
 mod world;
 
+pub use clock::Times;
 pub use maintenance::MaintenanceWindow;
 pub use unlisted::spread_message;
 pub use whatif::{risk_kinds, risk_message, service_names};
@@ -53,7 +54,7 @@ use crate::model::{Cluster, ComponentId, IdVec, NodeId, ReplicatedId, ServiceId}
 pub const MAX_RISK_SPANS: usize = 1_000_000;
 
 /// Bumped whenever the planner may produce a different plan for the same description.
-pub const PLANNER_VERSION: &str = "6";
+pub const PLANNER_VERSION: &str = "7";
 
 /// One service's planned failover, inside a step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -908,6 +909,14 @@ fn finalize_steps(cluster: &Cluster, actions: &[Action]) -> Vec<Action> {
         .filter(|(c, component)| component.finalize.is_some() && upgraded.get(c.index()).copied().unwrap_or(false))
         .map(|(component, _)| Action::Finalize { component })
         .collect()
+}
+
+/// How long the plan made of `actions` takes, counted as the summary's
+/// `wall_clock_minutes` and `work_minutes` are: public so that a search
+/// outside the planner (the exhaustive tests) can weigh its own sequences
+/// by the planner's objective.
+pub fn times_of(cluster: &Cluster, actions: &[Action]) -> Times {
+    clock::of_actions(cluster, actions)
 }
 
 /// Runs the phases: the rolling search, whose every complete candidate goes

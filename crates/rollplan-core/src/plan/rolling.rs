@@ -145,7 +145,12 @@ impl<'c> Search<'c, '_> {
     }
 
     /// [`Search::descend`] with waves: each candidate leads a wave, joined
-    /// by the other nodes whose turn it is, best first.
+    /// by the other nodes whose turn it is. Every choice of the nodes that
+    /// join is tried, the fullest wave first (best first, as the greedy pass
+    /// fills it) and the lead alone last (so that every plan `max_down: 1`
+    /// could make is in reach as well); after a wave of several, the
+    /// members' own services are brought home at once first (as the greedy
+    /// pass does), then left where they are.
     fn descend_in_waves(&mut self, sim: &Sim<'c>, pending: &[NodeId], candidates: Vec<Drain>) -> Result<(), Broken> {
         let mut followers: Vec<NodeId> = Vec::new();
         for drain in &candidates {
@@ -153,27 +158,38 @@ impl<'c> Search<'c, '_> {
                 followers.push(drain.node);
             }
         }
+        let size = wave::largest(sim);
         for drain in candidates {
-            if self.budget == 0 {
-                return Ok(());
-            }
-            // Each node that may join costs a drain.
-            self.budget = self.budget.saturating_sub(followers.len());
-            // The wave as full as it may be, then its lead alone (so that
-            // every plan `max_down: 1` could make is in reach as well).
-            let mut alone = Some(sim.clone());
-            let mut next = sim.clone();
-            if wave::upgrade(&mut next, &drain, &followers, &mut |_, _| {}).len() < 2 {
-                alone = None;
-            }
-            for next in std::iter::once(next).chain(alone.map(|mut alone| {
-                wave::upgrade(&mut alone, &drain, &[], &mut |_, _| {});
-                alone
-            })) {
-                let rest: Vec<NodeId> = pending.iter().copied().filter(|&n| !next.is_done(n)).collect();
-                self.descend(next, rest)?;
+            let others: Vec<NodeId> = followers.iter().copied().filter(|&n| n != drain.node).collect();
+            // The wave's members of each choice tried: choices that come to the same members are tried once.
+            let mut tried: Vec<Vec<NodeId>> = Vec::new();
+            for joining in joining_choices(&others, size) {
                 if self.budget == 0 {
                     return Ok(());
+                }
+                // Each node that may join costs a drain.
+                self.budget = self.budget.saturating_sub(joining.len().max(1));
+                let mut next = sim.clone();
+                let members: Vec<NodeId> =
+                    wave::upgrade(&mut next, &drain, &joining, &mut |_, _| {}).into_iter().map(|(n, _)| n).collect();
+                let mut key = members.clone();
+                key.sort_unstable();
+                if tried.contains(&key) {
+                    continue;
+                }
+                tried.push(key);
+                let early = if members.len() > 1 {
+                    failback::home_after_wave(&next, &members)
+                } else {
+                    failback::home_early(&next, drain.node)
+                };
+                let branches = if members.len() > 1 { [early, Some(next)] } else { [Some(next), early] };
+                for next in branches.into_iter().flatten() {
+                    let rest: Vec<NodeId> = pending.iter().copied().filter(|&n| !next.is_done(n)).collect();
+                    self.descend(next, rest)?;
+                    if self.budget == 0 {
+                        return Ok(());
+                    }
                 }
             }
         }
@@ -292,8 +308,9 @@ impl<'c> Search<'c, '_> {
                 }
             };
             if size > 1 {
-                // A lead whose drain asks residents to move along goes alone:
-                // one that moves only its own services, if there is one, may lead a wave.
+                // A lead whose drain asks residents to move along moves them
+                // before the wave, one step each (an extra step to carry out):
+                // a drain that moves only its own services, if there is one, is taken instead.
                 let chosen = if chosen.moves.iter().any(|m| m.from != chosen.node) {
                     wave::own_drain(&sim, chosen.node).unwrap_or(chosen)
                 } else {
@@ -541,4 +558,25 @@ fn upgrade_node(sim: &mut Sim<'_>, drain: &Drain) {
     for &service in &drain.stranded {
         sim.apply(Action::Online { service, node });
     }
+}
+
+/// The choices of nodes to join a wave of at most `size` nodes, of
+/// `others` (best first): all of them first (the wave fills up best
+/// first, as far as the rules let it), then every subset of fewer than
+/// `size` nodes, the largest first, and none last. Only the search asks,
+/// on a cluster of at most [`SEARCH_ABOVE`] nodes to upgrade, so there are
+/// at most 2^8 of them.
+fn joining_choices(others: &[NodeId], size: usize) -> Vec<Vec<NodeId>> {
+    let mut choices = vec![others.to_vec()];
+    let count = others.len().min(SEARCH_ABOVE);
+    let mut subsets: Vec<u32> = (0..1u32 << count)
+        .filter(|mask| (mask.count_ones() as usize) < size && mask.count_ones() as usize != others.len())
+        .collect();
+    subsets.sort_by_key(|mask| (std::cmp::Reverse(mask.count_ones()), *mask));
+    choices.extend(
+        subsets
+            .into_iter()
+            .map(|mask| (0..count).filter(|i| mask & (1 << i) != 0).filter_map(|i| others.get(i).copied()).collect()),
+    );
+    choices
 }

@@ -15,13 +15,18 @@
 //!   wave down ([`crate::replicas::may_pause`]);
 //! - quorum holds with the whole wave down, and nothing is taken offline
 //!   (a node that strands a service goes alone, as with `max_down: 1`).
+//!
+//! The lead's drain may ask residents of full nodes to move along: those
+//! moves are made first, each a step of its own while every node is still
+//! up (they belong to the wave, as the steps that prepare its pauses), so
+//! that the drains worked on at the same time move only their own services.
 
 use super::drain::{Drain, Mode, Preference, drain_own};
 use super::sim::Sim;
 use super::window::drain_step;
 use std::collections::BTreeMap;
 
-use super::{Action, Hop};
+use super::{Action, Hop, Move};
 use crate::model::{ComponentId, IdVec, NodeId, ServiceId};
 
 /// The most nodes one wave may take down: `policy.max_down`, and no more
@@ -45,9 +50,17 @@ pub(super) fn upgrade(
     leaving: &mut dyn FnMut(&Sim<'_>, &[ServiceId]),
 ) -> Vec<(NodeId, Vec<ServiceId>)> {
     let size = largest(sim);
-    let alone = size < 2 || !lead.stranded.is_empty() || lead.moves.iter().any(|m| m.from != lead.node);
+    let alone = size < 2 || !lead.stranded.is_empty();
+    let moved = |moves: &[Move]| moves.iter().map(|m| m.service).collect::<Vec<_>>();
     // Nodes that took a service in this wave: one that joined would move it again.
     let mut targets: Vec<NodeId> = lead.moves.iter().map(|m| m.to).collect();
+    // Residents the lead's drain asks to move along go first, each a step
+    // of its own while every node is still up, so that the wave's drains,
+    // worked on at the same time, move only their own services.
+    let (residents, own): (Vec<Move>, Vec<Move>) =
+        if alone { (Vec::new(), lead.moves.clone()) } else { lead.moves.iter().partition(|m| m.from != lead.node) };
+    let lead_moved = moved(&lead.moves);
+    let lead = Drain { node: lead.node, mode: lead.mode, moves: own, stranded: lead.stranded.clone() };
     let candidates: Vec<NodeId> =
         if alone { Vec::new() } else { followers.iter().copied().filter(|&n| n != lead.node).collect() };
     // The first that may fill the wave take no service from the drains
@@ -57,10 +70,12 @@ pub(super) fn upgrade(
     }
     let start = sim.release_counts().clone();
     let mut wave_hops: Vec<Hop> = Vec::new();
-    let moved = |d: &Drain| d.moves.iter().map(|m| m.service).collect::<Vec<_>>();
-    leaving(sim, &moved(lead));
-    drain_and_pause(sim, lead);
-    let mut members = vec![(lead.node, moved(lead))];
+    leaving(sim, &lead_moved);
+    for step in residents {
+        sim.apply(Action::Move { service: step.service, from: step.from, to: step.to });
+    }
+    drain_and_pause(sim, &lead);
+    let mut members = vec![(lead.node, lead_moved)];
     // The lead's hops are taken as alone: the nodes that join are held to them.
     take_hops_across(sim, lead.node, &start, &mut wave_hops, Check::Alone);
     for node in candidates {
@@ -86,10 +101,10 @@ pub(super) fn upgrade(
             continue;
         };
         targets.extend(drained.moves.iter().map(|m| m.to));
-        leaving(sim, &moved(&drained));
+        leaving(sim, &moved(&drained.moves));
         drain_and_pause(sim, &drained);
         take_hops_across(sim, node, &start, &mut wave_hops, Check::Across);
-        members.push((node, moved(&drained)));
+        members.push((node, moved(&drained.moves)));
     }
     for &node in followers {
         if sim.state.node(node).up {
