@@ -89,6 +89,9 @@ enum PlanFormat {
     Markdown,
     /// One JSON object with the outcome, fingerprint, steps, risks and summary (docs/plan-format.md).
     Json,
+    /// A script that carries out the plan's commands, for the description's
+    /// `platform` (sh, or PowerShell for wsfc and exchange-2003).
+    Runbook,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -170,6 +173,16 @@ fn plan(file: &str, format: PlanFormat) -> ExitCode {
             (Some(cluster), Some(plan), _, Some(fingerprint)) => {
                 let text = match format {
                     PlanFormat::Markdown => rollplan_core::report::plan_markdown(cluster, plan, fingerprint),
+                    PlanFormat::Runbook => match rollplan_core::runbook::runbook(cluster, plan, fingerprint) {
+                        Some(script) => script,
+                        None => {
+                            eprintln!(
+                                "rollplan: no runbook: {} names no platform (add `platform:`, one of exchange-2003, wsfc, kubernetes, elasticsearch, mongodb)",
+                                input.name
+                            );
+                            return ExitCode::from(2);
+                        }
+                    },
                     _ => rollplan_core::report::plan_text(cluster, plan, fingerprint),
                 };
                 let _ = write!(out, "{text}");

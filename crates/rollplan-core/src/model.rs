@@ -197,6 +197,52 @@ pub struct Cluster {
     /// the list for a node whose role is not in it): worked out, not read.
     #[serde(skip)]
     ranks: IdVec<NodeId, usize>,
+    /// The platform whose commands the plan's steps carry (`generic`: none).
+    /// Last, and left out when generic, so that other clusters serialise as they did.
+    #[serde(skip_serializing_if = "Platform::is_generic")]
+    platform: Platform,
+}
+
+/// The software the cluster runs on, which says what commands carry out
+/// each step ([`crate::platform`] has their tables).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Platform {
+    /// No commands: the steps' words only.
+    #[default]
+    Generic,
+    /// Exchange 2000/2003 on a Windows Server 2003 cluster: `cluster.exe`.
+    #[serde(rename = "exchange-2003")]
+    Exchange2003,
+    /// A Windows Server failover cluster: the `FailoverClusters` PowerShell module.
+    Wsfc,
+    /// A kubeadm cluster: `kubectl` and `kubeadm`.
+    Kubernetes,
+    /// Elasticsearch: its REST API through `curl`, the service through `ssh`.
+    Elasticsearch,
+    /// A `MongoDB` replica set: `mongosh`, the service through `ssh`.
+    Mongodb,
+}
+
+impl Platform {
+    /// Every platform with its name in descriptions, the default first.
+    pub const ALL: [(&'static str, Platform); 6] = [
+        ("generic", Platform::Generic),
+        ("exchange-2003", Platform::Exchange2003),
+        ("wsfc", Platform::Wsfc),
+        ("kubernetes", Platform::Kubernetes),
+        ("elasticsearch", Platform::Elasticsearch),
+        ("mongodb", Platform::Mongodb),
+    ];
+
+    /// The name descriptions give it.
+    pub fn as_str(self) -> &'static str {
+        Platform::ALL.iter().find(|(_, p)| *p == self).map_or("generic", |(name, _)| name)
+    }
+
+    pub fn is_generic(&self) -> bool {
+        *self == Platform::Generic
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -458,6 +504,8 @@ struct ClusterData {
     services: Vec<ServiceData>,
     policy: Policy,
     replicated: Vec<ReplicatedData>,
+    #[serde(default)]
+    platform: Platform,
 }
 
 /// A [`Replicated`] service as it serializes: ids are positions.
@@ -502,7 +550,9 @@ impl TryFrom<ClusterData> for Cluster {
                 uses: uses.into_iter().map(|component| component as usize).collect(),
             })
             .collect();
-        Cluster::new(data.name, data.components, data.nodes, services, data.policy)?.with_replicated(replicated)
+        Ok(Cluster::new(data.name, data.components, data.nodes, services, data.policy)?
+            .with_replicated(replicated)?
+            .with_platform(data.platform))
     }
 }
 
@@ -780,7 +830,19 @@ impl Cluster {
             replicated: IdVec::from_vec(Vec::new()),
             copies_on: IdVec::from_vec(vec![Vec::new(); node_count]),
             ranks: IdVec::from_vec(ranks),
+            platform: Platform::Generic,
         })
+    }
+
+    /// This cluster on `platform` (its steps then carry that platform's commands).
+    #[must_use]
+    pub fn with_platform(mut self, platform: Platform) -> Cluster {
+        self.platform = platform;
+        self
+    }
+
+    pub fn platform(&self) -> Platform {
+        self.platform
     }
 
     /// This cluster with these replicated services (in place of any it had),

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::diagnostic::{Code, Sink, Span, did_you_mean};
-use crate::model::{Failback, Finalize, MixedFailover, Quorum, SkewLevel, SkewScope};
+use crate::model::{Failback, Finalize, MixedFailover, Platform, Quorum, SkewLevel, SkewScope};
 use crate::syntax::{Key, Tree, Value};
 
 /// The format versions this build reads.
@@ -39,6 +39,7 @@ pub struct At<T> {
 #[derive(Debug, Default)]
 pub struct RawDescription<'n> {
     pub cluster: Option<Text>,
+    pub platform: Platform,
     /// Empty when the field is missing (reported already).
     pub components: Vec<RawComponent>,
     pub components_span: Span,
@@ -153,7 +154,7 @@ pub fn read<'n>(root: &'n Tree<'n>, sink: &mut Sink<'_>) -> Option<RawDescriptio
     let fields = reader.mapping(
         root,
         FieldPath::top(""),
-        &["format", "cluster", "components", "nodes", "services", "policy", "skew", "$schema"],
+        &["format", "cluster", "platform", "components", "nodes", "services", "policy", "skew", "$schema"],
     )?;
     let mut description = RawDescription::default();
 
@@ -191,6 +192,10 @@ pub fn read<'n>(root: &'n Tree<'n>, sink: &mut Sink<'_>) -> Option<RawDescriptio
     }
 
     description.cluster = fields.get("cluster").and_then(|(_, node)| reader.text(node, FieldPath::top("cluster")));
+    description.platform = fields
+        .get("platform")
+        .and_then(|(_, node)| reader.choice(node, FieldPath::top("platform"), &Platform::ALL))
+        .unwrap_or_default();
 
     match fields.get("components") {
         None => {

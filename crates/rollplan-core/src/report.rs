@@ -348,6 +348,18 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
     let limits = limits_begun(plan);
     let headings = wave_headings(cluster, plan);
     let windows = window_marks(cluster, plan);
+    let commands = step_commands(cluster, plan);
+    let preflight = crate::platform::preflight(cluster);
+    if !preflight.is_empty() {
+        let _ = writeln!(out, "Before you start:");
+        for check in &preflight {
+            let _ = writeln!(out, "  [ ] {}", check.check);
+            if let Some(command) = &check.command {
+                let _ = writeln!(out, "      run: {command}");
+            }
+        }
+        let _ = writeln!(out);
+    }
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
         if let Some((_, Some(end))) = index.checked_sub(1).and_then(|previous| windows.get(previous)) {
             let _ = writeln!(out, "=== {end} ===\n");
@@ -371,6 +383,14 @@ pub fn plan_text(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> String {
         let _ = writeln!(out, "       after:  {}", step.details.after);
         let _ = writeln!(out, "       interruption: {} ({})", step.details.interruption, minutes(step.details.minutes));
         let _ = writeln!(out, "       rollback: {}", step.details.rollback);
+        if let Some((commands, verify)) = commands.get(index) {
+            for line in commands {
+                let _ = writeln!(out, "       run:   {line}");
+            }
+            for line in verify {
+                let _ = writeln!(out, "       check: {line}");
+            }
+        }
         for line in risk_lines(cluster, risks.begun.iter().copied()) {
             let _ = writeln!(out, "       {}[{}]: {}", risk_marker(line.level), line.kind.as_str(), line.message);
         }
@@ -439,6 +459,41 @@ pub fn limits_begun(plan: &Plan) -> Vec<Vec<&LimitSpan>> {
     out
 }
 
+/// Each step's commands and checks on the cluster's platform (run, verify),
+/// worked out on a replay; empty for `generic`, which has none.
+pub fn step_commands(cluster: &Cluster, plan: &Plan) -> Vec<(Vec<String>, Vec<String>)> {
+    if crate::platform::profile(cluster.platform()).is_none() {
+        return Vec::new();
+    }
+    let mut replay = plan.replay(cluster);
+    let mut commands = Vec::with_capacity(plan.steps.len());
+    for step in &plan.steps {
+        commands.push(crate::platform::step_commands(cluster, replay.state(), &step.action));
+        replay.advance();
+    }
+    commands
+}
+
+/// `lines` as a fenced Markdown code block indented by `indent`, its fence
+/// longer than any run of backticks in them (a name may hold some), and a
+/// blank line after it.
+fn code_block(lines: &[String], language: &str, indent: &str) -> String {
+    let longest = lines.iter().flat_map(|line| line.split(|c| c != '`')).map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    let mut block = format!("{indent}{fence}{language}\n");
+    for line in lines {
+        for part in line.lines() {
+            block.push_str(indent);
+            block.push_str(part);
+            block.push('\n');
+        }
+    }
+    block.push_str(indent);
+    block.push_str(&fence);
+    block.push('\n');
+    block
+}
+
 /// " (irreversible)" after the title of a step that cannot be undone in place.
 fn irreversible_mark(step: &Step) -> &'static str {
     if step.details.reversible { "" } else { " (irreversible)" }
@@ -453,6 +508,22 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
     let limits = limits_begun(plan);
     let headings = wave_headings(cluster, plan);
     let windows = window_marks(cluster, plan);
+    let commands = step_commands(cluster, plan);
+    let language = crate::platform::profile(cluster.platform()).map_or("", |p| match p.shell {
+        crate::platform::Shell::Posix => "sh",
+        crate::platform::Shell::PowerShell => "powershell",
+    });
+    let preflight = crate::platform::preflight(cluster);
+    if !preflight.is_empty() {
+        let _ = writeln!(out, "## Before you start\n");
+        for check in &preflight {
+            let _ = writeln!(out, "- [ ] {}", escape_markdown(&check.check));
+            if let Some(command) = &check.command {
+                let _ = writeln!(out, "\n{}", code_block(std::slice::from_ref(command), language, "  "));
+            }
+        }
+        let _ = writeln!(out, "\n## Steps\n");
+    }
     for ((index, step), risks) in plan.steps.iter().enumerate().zip(step_risks(plan)) {
         if let Some((_, Some(end))) = index.checked_sub(1).and_then(|previous| windows.get(previous)) {
             let _ = writeln!(out, "\n> {}", escape_markdown(end));
@@ -483,6 +554,14 @@ pub fn plan_markdown(cluster: &Cluster, plan: &Plan, fingerprint: &str) -> Strin
             minutes(step.details.minutes)
         );
         let _ = writeln!(out, "  - Rollback: {}", escape_markdown(&step.details.rollback));
+        if let Some((run, verify)) = commands.get(index) {
+            if !run.is_empty() {
+                let _ = writeln!(out, "  - Run:\n\n{}", code_block(run, language, "    "));
+            }
+            if !verify.is_empty() {
+                let _ = writeln!(out, "  - Check:\n\n{}", code_block(verify, language, "    "));
+            }
+        }
         for line in risk_lines(cluster, risks.begun.iter().copied()) {
             let _ = writeln!(
                 out,
@@ -564,6 +643,9 @@ pub struct Document<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<&'a str>,
     pub diagnostics: &'a [Diagnostic],
+    /// What to check before the first step, on a `platform` other than `generic`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub preflight: Vec<crate::platform::Preflight>,
     /// Empty unless the outcome is `ok` (and then empty only when there is nothing to do).
     pub steps: Vec<StepDocument<'a>>,
     /// What would go wrong if a node failed, each risk with the steps after which it stands.
@@ -602,9 +684,22 @@ pub struct StepDocument<'a> {
     /// A drain's or failback's moves, in the order they are carried out.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub moves: Vec<MoveDocument<'a>>,
-    pub details: &'a crate::plan::Details,
+    pub details: DetailsDocument<'a>,
     /// How many risks stand after this step.
     pub risk_count: usize,
+}
+
+/// A step's details, with the commands of the cluster's platform.
+#[derive(Clone, Debug, Serialize)]
+pub struct DetailsDocument<'a> {
+    #[serde(flatten)]
+    pub details: &'a crate::plan::Details,
+    /// The commands that carry the step out (`platform`), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<String>,
+    /// The checks that prove it worked, each failing when it did not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub verify: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -693,6 +788,7 @@ impl<'a> Document<'a> {
                 cluster: Some(cluster.name()),
                 fingerprint,
                 diagnostics,
+                preflight: crate::platform::preflight(cluster),
                 steps: step_documents(cluster, plan),
                 risks: risk_documents(cluster, plan),
                 at_limit: plan
@@ -723,6 +819,7 @@ impl<'a> Document<'a> {
             cluster: cluster.map(|(name, _)| name),
             fingerprint: cluster.and_then(|(_, fingerprint)| fingerprint),
             diagnostics,
+            preflight: Vec::new(),
             steps: Vec::new(),
             risks: Vec::new(),
             at_limit: Vec::new(),
@@ -1038,7 +1135,10 @@ fn step_document<'a>(cluster: &'a Cluster, index: usize, step: &'a Step, before:
         components: Vec::new(),
         component: None,
         moves: Vec::new(),
-        details: &step.details,
+        details: {
+            let (commands, verify) = crate::platform::step_commands(cluster, before, &step.action);
+            DetailsDocument { details: &step.details, commands, verify }
+        },
         risk_count: step.risk_count,
     };
     match &step.action {

@@ -176,6 +176,7 @@ impl Resolver<'_, '_> {
     fn resolve(&mut self, raw: RawDescription<'_>) -> Option<Cluster> {
         let RawDescription {
             cluster,
+            platform,
             components: raw_components,
             nodes: raw_nodes,
             nodes_span,
@@ -489,7 +490,7 @@ impl Resolver<'_, '_> {
         // Every reference was resolved above, so the cluster's own check passes;
         // were it ever to fail, that is said rather than a cluster made.
         match Cluster::new(name, components, nodes, services, policy).and_then(|c| c.with_replicated(replicated)) {
-            Ok(cluster) => Some(cluster),
+            Ok(cluster) => Some(cluster.with_platform(platform)),
             Err(why) => {
                 self.sink.report(
                     Code::InvalidValue,

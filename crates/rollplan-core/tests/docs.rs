@@ -188,7 +188,7 @@ const OBJECTS: &[Object] = &[
         schema: "",
         instance: "",
         path: "",
-        fields: &["format", "cluster", "components", "nodes", "services", "policy", "skew", "$schema"],
+        fields: &["format", "cluster", "platform", "components", "nodes", "services", "policy", "skew", "$schema"],
         required: &["format", "components", "nodes"],
         exclusive: &[],
     },
@@ -266,6 +266,7 @@ fn full_description() -> Json {
         "$schema": "../docs/rollplan.schema.json",
         "format": 1,
         "cluster": "DOCS",
+        "platform": "wsfc",
         "components": {
             "exchange": {
                 "title": "Exchange Server 2003",

@@ -1,0 +1,81 @@
+//! Exchange 2000/2003 on a Windows Server 2003 cluster: `cluster.exe`, as
+//! Cluster Administrator does it, called from PowerShell.
+
+use super::{Check, NOTHING, Profile, Recipe, Shell, Upgrade, here, manual};
+
+pub(super) const PROFILE: Profile = Profile {
+    shell: Shell::PowerShell,
+    preflight: &[
+        Check {
+            text: "A full backup of every storage group is taken (NTBackup or your backup product) and verified",
+            command: None,
+        },
+        Check {
+            text: "Every node is Up",
+            command: Some(here(&["@-not (cluster.exe node | Select-String -SimpleMatch -Quiet 'Paused', 'Down')"])),
+        },
+        Check {
+            text: "Every Exchange Virtual Server's group is Online",
+            command: Some(here(&[
+                "@-not (cluster.exe group | Select-String -SimpleMatch -Quiet 'Offline', 'Failed', 'Partially')",
+            ])),
+        },
+        Check {
+            text: "The service pack or update is copied to every node, and the maintenance window is agreed",
+            command: None,
+        },
+    ],
+    moves: Recipe {
+        run: &[here(&["cluster.exe", "group", "{service}", "/moveto:{to}"])],
+        verify: &[here(&[
+            "cluster.exe",
+            "group",
+            "{service}",
+            "/status",
+            "@| Select-String -SimpleMatch -Quiet",
+            "{to}",
+        ])],
+    },
+    drain: NOTHING,
+    pause: Recipe {
+        run: &[here(&["cluster.exe", "node", "{node}", "/pause"])],
+        verify: &[here(&["cluster.exe", "node", "{node}", "/status", "@| Select-String -SimpleMatch -Quiet 'Paused'"])],
+    },
+    upgrade: &[Upgrade {
+        component: "*",
+        recipe: Recipe { run: &[manual(&["run", "{title}", "{version}", "setup", "on", "{node}"])], verify: &[] },
+        first: None,
+    }],
+    reboot: Recipe {
+        run: &[
+            here(&["shutdown.exe", "/r", "/t", "0", "/m", "\\\\{node}"]),
+            manual(&["wait until", "{node}", "has restarted and its Cluster service runs"]),
+        ],
+        verify: &[here(&["cluster.exe", "node", "{node}", "/status", "@| Select-String -SimpleMatch -Quiet 'Paused'"])],
+    },
+    resume: Recipe {
+        run: &[here(&["cluster.exe", "node", "{node}", "/resume"])],
+        verify: &[here(&["cluster.exe", "node", "{node}", "/status", "@| Select-String -SimpleMatch -Quiet 'Up'"])],
+    },
+    offline: Recipe {
+        run: &[here(&["cluster.exe", "group", "{service}", "/offline"])],
+        verify: &[here(&[
+            "cluster.exe",
+            "group",
+            "{service}",
+            "/status",
+            "@| Select-String -SimpleMatch -Quiet 'Offline'",
+        ])],
+    },
+    online: Recipe {
+        run: &[here(&["cluster.exe", "group", "{service}", "/online"])],
+        verify: &[here(&[
+            "cluster.exe",
+            "group",
+            "{service}",
+            "/status",
+            "@| Select-String -SimpleMatch -Quiet 'Online'",
+        ])],
+    },
+    finalize: Recipe { run: &[manual(&["{title}", "(the point of no return for", "{component}", ")"])], verify: &[] },
+};

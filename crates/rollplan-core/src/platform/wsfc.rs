@@ -1,0 +1,65 @@
+//! Windows Server failover clusters: the `FailoverClusters` PowerShell module
+//! (`Suspend-ClusterNode -Drain`, `Move-ClusterGroup`, `Resume-ClusterNode`,
+//! `Update-ClusterFunctionalLevel`), run where the module is installed.
+
+use super::{Check, NOTHING, Profile, Recipe, Shell, Upgrade, here, manual};
+
+pub(super) const PROFILE: Profile = Profile {
+    shell: Shell::PowerShell,
+    preflight: &[
+        Check {
+            text: "A backup of every clustered role's data, and of the cluster configuration, is taken and restorable",
+            command: None,
+        },
+        Check {
+            text: "The cluster validation report is clean (storage tests may be skipped on a running cluster)",
+            command: Some(here(&["Test-Cluster", "-Ignore", "Storage"])),
+        },
+        Check {
+            text: "Every node is Up",
+            command: Some(here(&["@(Get-ClusterNode | Where-Object State -ne 'Up').Count -eq 0"])),
+        },
+        Check {
+            text: "Every clustered role is Online",
+            command: Some(here(&["@(Get-ClusterGroup | Where-Object State -ne 'Online').Count -eq 0"])),
+        },
+        Check {
+            text: "The update media or packages are on every node, and the maintenance window is agreed",
+            command: None,
+        },
+    ],
+    moves: Recipe {
+        run: &[here(&["Move-ClusterGroup", "-Name", "{service}", "-Node", "{to}"])],
+        verify: &[here(&["@(Get-ClusterGroup -Name", "{service}", "@).OwnerNode.Name -eq", "{to}"])],
+    },
+    drain: NOTHING,
+    pause: Recipe {
+        run: &[here(&["Suspend-ClusterNode", "-Name", "{node}", "-Drain", "-Wait"])],
+        verify: &[here(&["@(Get-ClusterNode -Name", "{node}", "@).State -eq 'Paused'"])],
+    },
+    upgrade: &[Upgrade {
+        component: "*",
+        recipe: Recipe { run: &[manual(&["install", "{title}", "{version}", "on", "{node}"])], verify: &[] },
+        first: None,
+    }],
+    reboot: Recipe {
+        run: &[here(&["Restart-Computer", "-ComputerName", "{node}", "-Wait", "-For", "PowerShell", "-Force"])],
+        verify: &[here(&["@(Get-ClusterNode -Name", "{node}", "@).State -eq 'Paused'"])],
+    },
+    resume: Recipe {
+        run: &[here(&["Resume-ClusterNode", "-Name", "{node}", "-Failback", "NoFailback"])],
+        verify: &[here(&["@(Get-ClusterNode -Name", "{node}", "@).State -eq 'Up'"])],
+    },
+    offline: Recipe {
+        run: &[here(&["Stop-ClusterGroup", "-Name", "{service}"])],
+        verify: &[here(&["@(Get-ClusterGroup -Name", "{service}", "@).State -eq 'Offline'"])],
+    },
+    online: Recipe {
+        run: &[here(&["Start-ClusterGroup", "-Name", "{service}"])],
+        verify: &[here(&["@(Get-ClusterGroup -Name", "{service}", "@).State -eq 'Online'"])],
+    },
+    finalize: Recipe {
+        run: &[here(&["Update-ClusterFunctionalLevel", "-Force"])],
+        verify: &[here(&["@(Get-Cluster).ClusterFunctionalLevel"])],
+    },
+};
