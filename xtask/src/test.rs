@@ -53,7 +53,9 @@ fn steps(root: &Path, browser: &Browser) -> Vec<Step> {
         // The property tests draw the same cases on every run here, so CI is
         // repeatable; `cargo test` by hand draws new ones, to find what these miss.
         Step::new("native tests", "cargo", &["test", "--workspace", "--no-fail-fast"])
-            .env("PROPTEST_RNG_SEED", PROPERTY_SEED),
+            .env("PROPTEST_RNG_SEED", PROPERTY_SEED)
+            // The tools installed shellcheck: the shell runbooks' lint must run, not be skipped.
+            .env("ROLLPLAN_REQUIRE_SHELLCHECK", "1"),
         Step::new("clippy (native)", "cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
         // The browser tests (crates/rollplan-web/tests/browser.rs) are only compiled for wasm32.
         Step::new(

@@ -14,6 +14,8 @@
 //!   the wasm features Rust now emits), into `.tools/` (gitignored), and its
 //!   bin directory goes on the PATH of every child so Trunk finds it offline.
 //! - Chromium and its chromedriver come from Debian, as one matching pair.
+//! - shellcheck (Debian's) lints the shell runbooks `rollplan plan --format
+//!   runbook` writes (crates/rollplan-cli/tests/runbook.rs).
 //! - The end-to-end test drives that Chromium with npm's `playwright-core`
 //!   (which never downloads a browser), pinned in package.json and
 //!   package-lock.json at the root and installed with `npm ci` into
@@ -86,7 +88,19 @@ pub fn ensure_all(env: &Env) -> Result<Browser> {
     ensure_web_build(env)?;
     let browser = ensure_browser(env)?;
     ensure_e2e(env)?;
+    ensure_shellcheck(env)?;
     Ok(browser)
+}
+
+/// shellcheck, which the native tests require for the shell runbooks.
+fn ensure_shellcheck(env: &Env) -> Result<()> {
+    if env.which("shellcheck").is_none() {
+        install_debian_packages(env, "shellcheck (for the shell runbooks' lint)", &["shellcheck"])?;
+    }
+    let version = env.probe("shellcheck", &["--version"]).unwrap_or_default();
+    let version = version.lines().find(|line| line.starts_with("version:")).unwrap_or("version unknown");
+    println!("ok    shellcheck ({version})");
+    env.which("shellcheck").map(|_| ()).ok_or_else(|| "shellcheck is still missing after installing it".to_owned())
 }
 
 fn ensure_wasm_target(env: &Env) -> Result<()> {
