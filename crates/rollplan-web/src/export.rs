@@ -38,6 +38,23 @@ pub fn markdown(document: &Document) -> Option<Download> {
     })
 }
 
+/// The plan as a runbook for its platform's shell (as `rollplan plan
+/// --format runbook`), when the document's text has a plan and names a
+/// platform: `CLUSTER-runbook.sh` or `.ps1`.
+pub fn runbook(document: &Document) -> Option<Download> {
+    let analysis = analysis_of(document);
+    let cluster = analysis.validation.cluster.as_ref()?;
+    let plan = analysis.plan()?;
+    let fingerprint = analysis.fingerprint.as_deref()?;
+    let content = rollplan_core::runbook::runbook(cluster, plan, fingerprint)?;
+    let extension = if content.starts_with("#!/bin/sh") { "sh" } else { "ps1" };
+    Some(Download {
+        name: format!("{}-runbook.{extension}", file_stem(cluster.name())),
+        mime: "text/plain;charset=utf-8",
+        content,
+    })
+}
+
 /// The plan as JSON: also for a blocked or invalid description, which the document describes.
 pub fn json(document: &Document) -> Download {
     let analysis = analysis_of(document);
@@ -137,6 +154,23 @@ mod tests {
             assert_eq!(json(&found), json(&typed), "{text}");
             assert_eq!(markdown(&found), markdown(&typed), "{text}");
         }
+    }
+
+    #[test]
+    fn a_runbook_is_the_clis_and_only_for_a_platform() {
+        assert_eq!(runbook(&Document::new(SEED.text)), None);
+        let text = include_str!("../../../tests/examples/kubernetes-1.28-to-1.30.yaml");
+        let download = runbook(&Document::new(text)).unwrap();
+        assert_eq!(download.name, "prod-k8s-runbook.sh");
+        let analysis = analyze(text, Syntax::Yaml);
+        let cli = rollplan_core::runbook::runbook(
+            analysis.validation.cluster.as_ref().unwrap(),
+            analysis.plan().unwrap(),
+            analysis.fingerprint.as_deref().unwrap(),
+        );
+        assert_eq!(Some(download.content), cli);
+        let wsfc = include_str!("../../../tests/examples/windows-2019-to-2022-cluster.yaml");
+        assert_eq!(runbook(&Document::new(wsfc)).unwrap().name, "HV-CL1-runbook.ps1");
     }
 
     #[test]

@@ -581,6 +581,44 @@ async fn the_kubernetes_example_shows_roles_rules_and_hops() {
     );
 }
 
+/// `platform:` gives every step its commands, each with a copy button, as
+/// text; the plan begins with the platform's pre-flight list; and the
+/// runbook can be downloaded (the button is off without a platform).
+#[wasm_bindgen_test]
+async fn a_platform_gives_each_step_its_commands_as_text_and_a_preflight_list() {
+    forget_everything();
+    let root = mount().await;
+    let runbook = |root: &Element| {
+        find_all(root, ".share-tools button")
+            .into_iter()
+            .find(|b| b.text_content().as_deref() == Some("Runbook"))
+            .expect("a Runbook button")
+    };
+    wait_until("the seed's plan", || !checkboxes(&root).is_empty()).await;
+    assert!(runbook(&root).has_attribute("disabled"), "the seed names no platform");
+    assert!(find_all(&root, ".commands").is_empty());
+    let hostile = "<img src=x onerror=alert(1)>;rm";
+    let text = include_str!("../../../tests/examples/kubernetes-1.28-to-1.30.yaml").replace("w1", hostile);
+    type_text(&root, &text).await;
+    wait_until("the commands of the kubernetes plan", || !find_all(&root, ".step .commands").is_empty()).await;
+    assert!(!runbook(&root).has_attribute("disabled"));
+    let preflight = texts(&root, ".preflight-check label");
+    assert!(preflight.iter().any(|check| check.contains("etcd snapshot")), "{preflight:?}");
+    assert_eq!(find_all(&root, ".preflight-check input[type=checkbox]").len(), preflight.len());
+    let commands = texts(&root, ".step code.command");
+    assert_eq!(
+        commands.first().map(String::as_str),
+        Some("kubectl drain cp1 --ignore-daemonsets --delete-emptydir-data")
+    );
+    // The hostile name is one quoted word of the command, and only ever text.
+    assert!(
+        commands.iter().any(|c| c == &format!("kubectl drain '{hostile}' --ignore-daemonsets --delete-emptydir-data")),
+        "{commands:?}"
+    );
+    assert!(root.query_selector("img").unwrap().is_none());
+    assert_eq!(find_all(&root, ".step .copy-command").len(), commands.len());
+}
+
 #[wasm_bindgen_test]
 async fn a_plan_in_waves_groups_each_waves_steps_and_columns() {
     forget_everything();

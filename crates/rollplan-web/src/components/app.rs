@@ -27,6 +27,7 @@ use crate::components::link_error::LinkError;
 use crate::components::open_file::OpenFile;
 use crate::components::plan_status::{PlanStatus, Standing};
 use crate::components::plan_summary::PlanSummary;
+use crate::components::preflight::Preflight;
 use crate::components::progress_tools::{ProgressTools, ProgressToolsProps};
 use crate::components::share_tools::ShareTools;
 use crate::components::shared_banner::SharedBanner;
@@ -40,6 +41,7 @@ use crate::hooks::style::use_style_property;
 use crate::hooks::use_app_state;
 use crate::state::{Action, State};
 use crate::wording::estimate;
+use rollplan_core::platform::{Preflight as PreflightCheck, preflight};
 
 /// Every callback the app hands to its components, made once.
 #[derive(Debug)]
@@ -208,11 +210,12 @@ pub fn App() -> Html {
                         <ShareTools
                             exports={exports.clone()}
                             has_plan={analysis.plan.as_ref().is_some_and(|plan| !plan.steps.is_empty())}
+                            has_platform={analysis.cluster.as_ref().is_some_and(|cluster| !cluster.platform().is_generic())}
                             share={state.sharing.share.clone()}
                             on_close_link={callbacks.close_link.clone()}
                         />
                     </div>
-                    <div class="plan-body">{ plan_section(&state, &callbacks, &compare_file, progress_tools) }</div>
+                    <div class="plan-body">{ plan_section(&state, &callbacks, &compare_file, progress_tools, &exports.copy_text) }</div>
                 </section>
             </main>
             if drop_zone.active {
@@ -247,6 +250,7 @@ fn plan_section(
     callbacks: &Callbacks,
     compare_file: &Callback<File>,
     tools: ProgressToolsProps,
+    copy: &Callback<String>,
 ) -> Html {
     let analysis = &state.document.analysis;
     let Some(cluster) = &analysis.cluster else {
@@ -293,8 +297,9 @@ fn plan_section(
                 selected={state.document.selected}
                 on_select={callbacks.select.clone()}
             />
+            <Preflight checks={std::rc::Rc::<[PreflightCheck]>::from(preflight(cluster))} on_copy={copy.clone()} />
             <h3 class="checklist-heading">{ "Checklist" }</h3>
-            <Checklist cluster={cluster.clone()} plan={plan.clone()} {done} {current} selected={state.document.selected} on_done={callbacks.set_done.clone()} on_select={callbacks.select.clone()} />
+            <Checklist cluster={cluster.clone()} plan={plan.clone()} {done} {current} selected={state.document.selected} on_done={callbacks.set_done.clone()} on_select={callbacks.select.clone()} on_copy={copy.clone()} />
         </>
     }
 }

@@ -20,7 +20,9 @@ use crate::hooks::style::use_data_sizes;
 use crate::hooks::viewport::{use_printing, use_step_heights, use_viewport};
 use crate::list_window::{self, Piece, Sizes, WINDOW_ABOVE, whole_pixels};
 use rollplan_core::Cluster;
-use rollplan_core::report::{RiskLine, move_lines, risk_lines, wave_headings, waves_of_several, window_marks};
+use rollplan_core::report::{
+    RiskLine, move_lines, risk_lines, step_commands, wave_headings, waves_of_several, window_marks,
+};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ChecklistProps {
@@ -33,6 +35,8 @@ pub struct ChecklistProps {
     /// Called with (step, done) when a step is ticked or unticked.
     pub on_done: Callback<(usize, bool)>,
     pub on_select: Callback<usize>,
+    /// Copies a step's command to the clipboard.
+    pub on_copy: Callback<String>,
 }
 
 /// What is taken to be on screen (px from the list's top) before the first reading.
@@ -73,6 +77,14 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
             .collect();
         (waves_of_several(plan), headings, windows)
     });
+    // Each step's commands on the description's platform (none on `generic`), once per plan.
+    let commands = use_memo(props.plan.clone(), |plan| {
+        step_commands(&props.cluster, plan)
+            .into_iter()
+            .map(|(run, verify)| (Rc::<[String]>::from(run), Rc::<[String]>::from(verify)))
+            .collect::<Vec<_>>()
+    });
+    let no_commands: Rc<[String]> = Rc::from(Vec::new());
     let pieces = if windowed {
         let table = heights.borrow();
         let (top, bottom) = viewport.map_or((0.0, FIRST_SCREEN), |viewport| (viewport.start, viewport.end));
@@ -91,6 +103,9 @@ pub fn Checklist(props: &ChecklistProps) -> Html {
                         moves={Rc::<[String]>::from(props.plan.steps.get(index).map(|step| move_lines(&props.cluster, &step.action)).unwrap_or_default())}
                         risks={Rc::<[RiskLine]>::from(risk_lines(&props.cluster, props.plan.risks_after(index)))}
                         at_limit={props.plan.at_limit_after(index).map(|span| span.message.clone()).collect::<Rc<[String]>>()}
+                        commands={commands.get(index).map_or_else(|| no_commands.clone(), |c| c.0.clone())}
+                        verify={commands.get(index).map_or_else(|| no_commands.clone(), |c| c.1.clone())}
+                        on_copy={props.on_copy.clone()}
                         {index}
                         wave={waves.0.get(index).copied().flatten()}
                         wave_heading={waves.1.get(index).cloned().flatten()}

@@ -1,5 +1,5 @@
 //! The plan's share and export buttons: a plan link, the checklist as
-//! Markdown, the plan as JSON, and printing.
+//! Markdown, the plan as JSON, the runbook of its platform, and printing.
 
 use std::rc::Rc;
 
@@ -14,6 +14,8 @@ pub struct ShareToolsProps {
     pub exports: Rc<Exports>,
     /// Whether the description shown has a plan (else there is no checklist to export or print).
     pub has_plan: bool,
+    /// Whether the description names a platform (else there is no runbook).
+    pub has_platform: bool,
     /// The link "Copy link" made, while it is current.
     pub share: Option<Rc<ShareLink>>,
     pub on_close_link: Callback<()>,
@@ -25,6 +27,7 @@ pub fn ShareTools(props: &ShareToolsProps) -> Html {
     let copy = exports.copy_link.reform(|_: MouseEvent| ());
     let markdown = exports.markdown.reform(|_: MouseEvent| ());
     let json = exports.json.reform(|_: MouseEvent| ());
+    let runbook = exports.runbook.reform(|_: MouseEvent| ());
     let print = exports.print.reform(|_: MouseEvent| ());
     html! {
         <div class="share">
@@ -41,6 +44,14 @@ pub fn ShareTools(props: &ShareToolsProps) -> Html {
                 <button type="button" class="button small" onclick={json}
                     title="The plan as JSON (as rollplan plan --format json)">
                     { "JSON" }
+                </button>
+                <button type="button" class="button small" onclick={runbook} disabled={!props.has_plan || !props.has_platform}
+                    title={if props.has_platform {
+                        "The plan's commands as a script for the platform's shell, a confirmation before each step (as rollplan plan --format runbook)"
+                    } else {
+                        "A runbook needs `platform:` in the description (wsfc, exchange-2003, kubernetes, elasticsearch, mongodb)"
+                    }}>
+                    { "Runbook" }
                 </button>
                 <button type="button" class="button small" onclick={print} disabled={!props.has_plan}
                     title="Print the checklist">

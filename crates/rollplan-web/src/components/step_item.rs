@@ -12,6 +12,7 @@ use rollplan_core::report::RiskLine;
 use web_sys::{HtmlDetailsElement, HtmlElement, HtmlInputElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 use yew::prelude::*;
 
+use crate::components::command_lines::CommandLines;
 use crate::list_window::RISKS_SHOWN;
 
 /// A drain or failback of up to this many services shows its moves unfolded.
@@ -29,6 +30,9 @@ pub struct StepItemProps {
     pub risks: Rc<[RiskLine]>,
     /// The skew rules at their limit after this step, a sentence each.
     pub at_limit: Rc<[String]>,
+    /// The commands that carry the step out on the description's platform, and the checks after them.
+    pub commands: Rc<[String]>,
+    pub verify: Rc<[String]>,
     pub index: usize,
     /// The step's wave when that wave takes several nodes down: its steps may be done in parallel.
     pub wave: Option<usize>,
@@ -46,6 +50,8 @@ pub struct StepItemProps {
     pub printing: bool,
     pub on_done: Callback<(usize, bool)>,
     pub on_select: Callback<usize>,
+    /// Copies a command to the clipboard.
+    pub on_copy: Callback<String>,
 }
 
 /// Equal when this step looks the same: its own step, its risks and its
@@ -62,6 +68,9 @@ impl PartialEq for StepItemProps {
             && self.moves == other.moves
             && self.risks == other.risks
             && self.at_limit == other.at_limit
+            && self.commands == other.commands
+            && self.verify == other.verify
+            && self.on_copy == other.on_copy
             && self.wave == other.wave
             && self.wave_heading == other.wave_heading
             && self.window_heading == other.window_heading
@@ -183,6 +192,8 @@ pub fn StepItem(props: &StepItemProps) -> Html {
                     <dt>{ "Interruption" }</dt><dd>{ &details.interruption }</dd>
                     <dt>{ "Rollback" }</dt><dd class={classes!("rollback", (!details.reversible).then_some("irreversible"))}>{ &details.rollback }</dd>
                 </dl>
+                <CommandLines label="Run" lines={props.commands.clone()} on_copy={props.on_copy.clone()} />
+                <CommandLines label="Check" lines={props.verify.clone()} on_copy={props.on_copy.clone()} />
                 if !props.at_limit.is_empty() {
                     <ul class="at-limit" aria-label="Skew rules at their limit after this step">
                         { for props.at_limit.iter().map(|line| html! {

@@ -26,6 +26,10 @@ pub struct Exports {
     pub markdown: Callback<()>,
     /// Downloads the plan as JSON.
     pub json: Callback<()>,
+    /// Downloads the plan as a runbook for the description's platform.
+    pub runbook: Callback<()>,
+    /// Copies one command of a step to the clipboard.
+    pub copy_text: Callback<String>,
     /// Opens the browser's print dialog (the print stylesheet shows the checklist).
     pub print: Callback<()>,
 }
@@ -59,7 +63,16 @@ pub fn use_exports(state: &UseReducerHandle<State>) -> Rc<Exports> {
                     }
                 })
             },
+            runbook: {
+                let document = document.clone();
+                Callback::from(move |()| {
+                    if let Some(download) = export::runbook(&document()) {
+                        save(&download);
+                    }
+                })
+            },
             json: Callback::from(move |()| save(&export::json(&document()))),
+            copy_text: Callback::from(|text: String| copy_text(&text)),
             print: Callback::from(|()| print()),
         }
     })
@@ -103,6 +116,22 @@ fn copy_link(text: &str, dispatch: Callback<Action>) {
     spawn_local(async move {
         let copied = JsFuture::from(promise).await.is_ok();
         dispatch.emit(Action::LinkMade { link, copied });
+    });
+}
+
+/// Puts `text` on the clipboard where the browser allows it (secure
+/// contexts); elsewhere the command stays on the page to select by hand.
+fn copy_text(text: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let clipboard = window.navigator().clipboard();
+    if !window.is_secure_context() || clipboard.is_undefined() {
+        return;
+    }
+    let promise = clipboard.write_text(text);
+    spawn_local(async move {
+        let _ = JsFuture::from(promise).await;
     });
 }
 
