@@ -198,8 +198,8 @@ pub struct Cluster {
     #[serde(skip)]
     ranks: IdVec<NodeId, usize>,
     /// The platform whose commands the plan's steps carry (`generic`: none).
-    /// Last, and left out when generic, so that other clusters serialise as they did.
-    #[serde(skip_serializing_if = "Platform::is_generic")]
+    /// Always serialised: the page's worker hands clusters over in a format
+    /// without field names, where a field left out would shift the rest.
     platform: Platform,
 }
 
