@@ -109,6 +109,8 @@ fn cluster(input: &Input) -> Option<Cluster> {
         order: if input.ranked { vec!["r1".to_owned(), "r0".to_owned()] } else { Vec::new() },
         skew: Vec::new(),
         window_minutes: input.window_minutes.map(|minutes| 1 + u32::from(minutes % 600)),
+        // Every second cluster with ranks: only the nodes of role r0 vote.
+        quorum_role: (input.ranked && input.allow_outage).then(|| "r0".to_owned()),
     };
     // The invariants validation guarantees, checked by the one constructor.
     let plain = Cluster::new("fuzz".into(), components.clone(), nodes.clone(), services.clone(), policy.clone()).ok()?;

@@ -204,6 +204,10 @@ fn serialise(cluster: &Cluster, planner_version: &str) -> Vec<u8> {
         field("windows+");
         field(&minutes.to_string());
     }
+    if let Some(role) = &policy.quorum_role {
+        field("quorum-role+");
+        field(role);
+    }
     if !cluster.platform().is_generic() {
         field("platform+");
         field(cluster.platform().as_str());

@@ -586,6 +586,9 @@ pub struct Policy {
     /// The longest maintenance window, in minutes: a longer plan is split
     /// into windows at safe points (`None`: one stretch, however long).
     pub window_minutes: Option<u32>,
+    /// The role of the nodes that vote for quorum (Kubernetes' etcd runs
+    /// on the control-plane nodes); `None`: every node votes.
+    pub quorum_role: Option<String>,
 }
 
 /// A version-skew rule: how far apart releases may be at every step
@@ -640,6 +643,7 @@ impl Default for Policy {
             order: Vec::new(),
             skew: Vec::new(),
             window_minutes: None,
+            quorum_role: None,
         }
     }
 }
@@ -980,6 +984,25 @@ impl Cluster {
     /// node of a lower rank is. All nodes rank 0 without an order.
     pub fn rank(&self, id: NodeId) -> usize {
         self.ranks[id]
+    }
+
+    /// Whether node `id` votes for quorum: every node does, unless
+    /// `policy.quorum_role` names the role of those that do.
+    pub fn votes(&self, id: NodeId) -> bool {
+        self.policy.quorum_role.as_ref().is_none_or(|role| self.nodes[id].role.as_ref() == Some(role))
+    }
+
+    /// How many nodes vote for quorum.
+    pub fn voters(&self) -> usize {
+        self.node_ids().filter(|&node| self.votes(node)).count()
+    }
+
+    /// The most voting nodes that may be down at once with every other one
+    /// up (within `policy.max_down`): 0 when losing one loses quorum.
+    pub fn voters_down_at_most(&self) -> usize {
+        let voters = self.voters();
+        let max_down = (self.policy.max_down as usize).min(voters);
+        (0..=max_down).rev().find(|&down| self.policy.quorum.holds(voters, voters - down)).unwrap_or(0)
     }
 
     pub fn service(&self, id: ServiceId) -> &Service {

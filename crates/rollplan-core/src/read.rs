@@ -131,6 +131,7 @@ pub struct RawPolicy {
     pub allow_outage: bool,
     pub order: Vec<Text>,
     pub window_minutes: Option<At<u32>>,
+    pub quorum_role: Option<Text>,
 }
 
 impl Default for RawPolicy {
@@ -142,6 +143,7 @@ impl Default for RawPolicy {
             allow_outage: false,
             order: Vec::new(),
             window_minutes: None,
+            quorum_role: None,
         }
     }
 }
@@ -755,7 +757,7 @@ impl Reader<'_, '_> {
         let Some(fields) = self.mapping(
             node,
             FieldPath::top("policy"),
-            &["max_down", "quorum", "failback", "allow_outage", "order", "window_minutes"],
+            &["max_down", "quorum", "quorum_role", "failback", "allow_outage", "order", "window_minutes"],
         ) else {
             return policy;
         };
@@ -785,6 +787,9 @@ impl Reader<'_, '_> {
             && let Some(value) = self.bool(n, FieldPath::top("policy.allow_outage"))
         {
             policy.allow_outage = value;
+        }
+        if let Some((_, n)) = fields.get("quorum_role") {
+            policy.quorum_role = self.text(n, FieldPath::top("policy.quorum_role"));
         }
         if let Some((_, n)) = fields.get("order") {
             policy.order = self.text_list(n, FieldPath::top("policy.order")).unwrap_or_default();

@@ -472,6 +472,7 @@ impl Resolver<'_, '_> {
         // Every role a node gives, read or not: a node left out for another error still has its role.
         let roles: Vec<&str> = raw_nodes.iter().filter_map(|raw| raw.role.as_ref().map(|r| r.value.as_str())).collect();
         let order = self.order(&raw_policy.order, &roles);
+        let quorum_role = self.quorum_role(raw_policy.quorum_role.as_ref(), &roles);
         let skew = self.resolve_skew(&raw_skew, &component_names, &declared);
         if self.sink.has_errors() {
             return None;
@@ -484,6 +485,7 @@ impl Resolver<'_, '_> {
             order,
             skew,
             window_minutes: raw_policy.window_minutes.map(|at| at.value),
+            quorum_role,
         };
         self.policy_spans = (raw_policy.max_down.span, raw_policy.quorum.span);
         let name = cluster.map_or_else(|| "cluster".to_owned(), |t| t.value);
@@ -995,6 +997,30 @@ impl Resolver<'_, '_> {
     }
 
     /// `policy.order`: every role some node has (`unknown-role` otherwise), each once.
+    /// `policy.quorum_role`, when some node has that role.
+    fn quorum_role(&mut self, role: Option<&Text>, node_roles: &[&str]) -> Option<String> {
+        let role = role?;
+        if node_roles.contains(&role.value.as_str()) {
+            return Some(role.value.clone());
+        }
+        let diagnostic = self.sink.report(
+            Code::UnknownRole,
+            role.span,
+            "policy.quorum_role",
+            format!("no node has the role `{}`, so no node would vote for quorum", role.value),
+        );
+        match did_you_mean(&role.value, node_roles.iter().copied()) {
+            Some(close) => diagnostic.hint(format!("did you mean `{close}`?")),
+            None if node_roles.is_empty() => {
+                diagnostic.hint("give the voting nodes a `role`, or leave `quorum_role` out: every node votes")
+            }
+            None => {
+                diagnostic.hint("name the role of the nodes that vote, or leave `quorum_role` out: every node votes")
+            }
+        };
+        None
+    }
+
     fn order(&mut self, order: &[Text], node_roles: &[&str]) -> Vec<String> {
         let mut roles: Vec<&str> = Vec::new();
         for &role in node_roles {
@@ -1331,7 +1357,11 @@ impl Resolver<'_, '_> {
     }
 
     fn quorum(&mut self, cluster: &Cluster) {
-        let nodes = cluster.nodes().len();
+        // Only the voting nodes count (`policy.quorum_role`), and only if one of them is upgraded.
+        if !cluster.node_ids().any(|n| cluster.votes(n)) {
+            return;
+        }
+        let nodes = cluster.voters();
         let max_down = cluster.policy().max_down as usize;
         let quorum = cluster.policy().quorum;
         let (max_down_span, quorum_span) = self.policy_spans;

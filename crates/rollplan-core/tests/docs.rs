@@ -245,7 +245,7 @@ const OBJECTS: &[Object] = &[
         schema: "/properties/policy",
         instance: "/policy",
         path: "policy",
-        fields: &["max_down", "quorum", "failback", "allow_outage", "order", "window_minutes"],
+        fields: &["max_down", "quorum", "quorum_role", "failback", "allow_outage", "order", "window_minutes"],
         required: &[],
         exclusive: &[],
     },
@@ -288,7 +288,7 @@ fn full_description() -> Json {
             {"name": "NODE2", "versions": {"exchange": "SP1", "windows": "2019"}, "capacity": 2, "role": "mailbox"}
         ],
         "services": [{"name": "EVS1", "on": "NODE1", "owners": ["NODE1", "NODE2"], "uses": ["exchange"]}],
-        "policy": {"max_down": 1, "quorum": "disk", "failback": "verify", "allow_outage": false, "order": ["mailbox"], "window_minutes": 600},
+        "policy": {"max_down": 1, "quorum": "disk", "quorum_role": "mailbox", "failback": "verify", "allow_outage": false, "order": ["mailbox"], "window_minutes": 600},
         "skew": [{"component": "windows", "max_spread": 1, "level": "error"}]
     })
 }

@@ -1,6 +1,7 @@
 //! The planner against an exhaustive search for waves (`policy.max_down`
 //! above 1) and replicated services, on clusters of up to 6 nodes. The
 //! search has its own model of the rules (quorum with the whole wave down,
+//! counting only the nodes of `policy.quorum_role` when it is set,
 //! capacity, owners, a service never failed over from an upgraded node to
 //! one that is not, replica minimums) and of a wave as the JSON contract
 //! states it: the nodes of one wave are all paused before any of them is
@@ -65,70 +66,85 @@ fn small_cluster_in_waves() -> impl Strategy<Value = Cluster> {
         prop::collection::vec((0usize..64, any::<u32>(), 0usize..64, Just(1u32)), 0..=3),
         prop::collection::vec((any::<u8>(), any::<u8>()), 0..=2),
         (1u32..4, prop_oneof![Just(Quorum::Majority), Just(Quorum::Disk), Just(Quorum::Witness), Just(Quorum::None)]),
-        prop_oneof![Just(Failback::None), Just(Failback::Verify)],
+        (prop_oneof![Just(Failback::None), Just(Failback::Verify)], any::<bool>()),
     )
-        .prop_map(|(node_count, node_seeds, service_seeds, replica_seeds, (max_down, quorum), failback)| {
-            let mut component = plain_component("c", "C", &["old", "new"], "new", ReleasePath::Direct);
-            component.minutes = Some(UPGRADE_MINUTES);
-            let nodes: Vec<Node> = node_seeds
-                .iter()
-                .take(node_count)
-                .enumerate()
-                .map(|(i, (upgraded, capacity))| Node {
-                    name: format!("N{i}"),
-                    versions: vec![Some(if *upgraded && i % 3 == 2 { "new".into() } else { "old".into() })],
-                    capacity: *capacity,
-                    role: None,
-                })
-                .collect();
-            let services = services_from(&service_seeds, node_count, 1);
-            let made = Draft {
-                components: vec![component],
-                nodes,
-                services,
-                policy: Policy { max_down, quorum, failback, ..Policy::default() },
-            }
-            .build();
-            let replicated = replica_seeds
-                .iter()
-                .enumerate()
-                .map(|(index, &(bits, min))| {
-                    // Two copies or more, and never a minimum of every copy: that
-                    // blocks any plan, as the property tests show.
-                    let mut replicas: Vec<usize> = (0..node_count).filter(|&n| bits & (1 << n) != 0).collect();
-                    for extra in [usize::from(bits) % node_count, (usize::from(bits) + 1) % node_count] {
-                        if replicas.len() < 2 && !replicas.contains(&extra) {
-                            replicas.push(extra);
+        .prop_map(
+            |(node_count, node_seeds, service_seeds, replica_seeds, (max_down, quorum), (failback, voting_role))| {
+                let mut component = plain_component("c", "C", &["old", "new"], "new", ReleasePath::Direct);
+                component.minutes = Some(UPGRADE_MINUTES);
+                let nodes: Vec<Node> = node_seeds
+                    .iter()
+                    .take(node_count)
+                    .enumerate()
+                    .map(|(i, (upgraded, capacity))| Node {
+                        name: format!("N{i}"),
+                        versions: vec![Some(if *upgraded && i % 3 == 2 { "new".into() } else { "old".into() })],
+                        capacity: *capacity,
+                        // With a voting role, only the even nodes vote for quorum.
+                        role: voting_role.then(|| format!("r{}", i % 2)),
+                    })
+                    .collect();
+                let services = services_from(&service_seeds, node_count, 1);
+                let quorum_role = voting_role.then(|| "r0".to_owned());
+                let made = Draft {
+                    components: vec![component],
+                    nodes,
+                    services,
+                    policy: Policy { max_down, quorum, failback, quorum_role, ..Policy::default() },
+                }
+                .build();
+                let replicated = replica_seeds
+                    .iter()
+                    .enumerate()
+                    .map(|(index, &(bits, min))| {
+                        // Two copies or more, and never a minimum of every copy: that
+                        // blocks any plan, as the property tests show.
+                        let mut replicas: Vec<usize> = (0..node_count).filter(|&n| bits & (1 << n) != 0).collect();
+                        for extra in [usize::from(bits) % node_count, (usize::from(bits) + 1) % node_count] {
+                            if replicas.len() < 2 && !replicas.contains(&extra) {
+                                replicas.push(extra);
+                            }
                         }
-                    }
-                    replicas.sort_unstable();
-                    let most = u32::try_from(replicas.len() - 1).unwrap();
-                    let min_available = 1 + u32::from(min) % most;
-                    ReplicatedParts { name: format!("R{index}"), replicas, min_available, uses: vec![0] }
-                })
-                .collect();
-            made.with_replicated(replicated).unwrap()
-        })
+                        replicas.sort_unstable();
+                        let most = u32::try_from(replicas.len() - 1).unwrap();
+                        let min_available = 1 + u32::from(min) % most;
+                        ReplicatedParts { name: format!("R{index}"), replicas, min_available, uses: vec![0] }
+                    })
+                    .collect();
+                made.with_replicated(replicated).unwrap()
+            },
+        )
 }
 
 /// The search's state: per node whether it runs the target and whether it
 /// is paused, each service's node, and whether a node of the wave under way
-/// has been resumed (no more may join it then).
+/// has been resumed (no more may join it then). Once a wave's first node is
+/// paused, the only moves until its last resume are drains (the contract of
+/// docs/plan-format.md): a node that joins the wave moves its services
+/// right before its pause (one step of the search), onto nodes that may then
+/// not join the wave (`received`).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct State {
     upgraded: Vec<bool>,
     paused: Vec<bool>,
     located: Vec<usize>,
     closing: bool,
+    received: u64,
 }
 
 /// One step of the search, by positions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Step {
     Pause(usize),
+    /// A node joining a wave: its services moved (service, to), then its pause.
+    DrainAndPause(usize, Vec<(usize, usize)>),
     Upgrade(usize),
     Resume(usize),
-    Move { service: usize, from: usize, to: usize },
+    Move {
+        service: usize,
+        from: usize,
+        to: usize,
+    },
 }
 
 /// The best sequence the search found and what it costs.
@@ -152,8 +168,19 @@ impl Optimum {
             [one] => actions.push(Action::Move { service: one.service, from: one.from, to: one.to }),
             [first, ..] => actions.push(Action::Drain { node: first.from, moves: std::mem::take(drain) }),
         };
-        for &step in &self.steps {
-            if let Step::Move { service: s, from, to } = step {
+        for step in &self.steps {
+            if let Step::DrainAndPause(n, moves) = step {
+                flush(&mut drain, &mut actions);
+                drain.clear();
+                let moves: Vec<Move> =
+                    moves.iter().map(|&(s, to)| Move { service: service(s), from: node(*n), to: node(to) }).collect();
+                drain = moves;
+                flush(&mut drain, &mut actions);
+                drain.clear();
+                actions.push(Action::Pause { node: node(*n) });
+                continue;
+            }
+            if let Step::Move { service: s, from, to } = *step {
                 if drain.first().is_some_and(|m| m.from != node(from)) {
                     flush(&mut drain, &mut actions);
                     drain.clear();
@@ -163,14 +190,14 @@ impl Optimum {
             }
             flush(&mut drain, &mut actions);
             drain.clear();
-            actions.push(match step {
+            actions.push(match *step {
                 Step::Pause(n) => Action::Pause { node: node(n) },
                 Step::Resume(n) => Action::Resume { node: node(n) },
                 Step::Upgrade(n) => Action::Upgrade {
                     node: node(n),
                     components: vec![Hop { component, from: "old".to_owned(), to: "new".to_owned() }],
                 },
-                Step::Move { .. } => unreachable!("moves are gathered above"),
+                Step::Move { .. } | Step::DrainAndPause(..) => unreachable!("handled above"),
             });
         }
         flush(&mut drain, &mut actions);
@@ -195,9 +222,15 @@ fn search(cluster: &Cluster) -> Option<Optimum> {
         .iter()
         .map(|r| (r.replicas.iter().map(|n| n.index()).collect(), r.min_available as usize))
         .collect();
+    // Only the voting nodes count: those of `quorum_role`, else every node.
+    let voting: Vec<bool> = nodes
+        .iter()
+        .map(|node| cluster.policy().quorum_role.as_ref().is_none_or(|role| node.role.as_ref() == Some(role)))
+        .collect();
+    let voters = voting.iter().filter(|&&v| v).count();
     let quorum = |up: usize| match cluster.policy().quorum {
-        Quorum::Majority => 2 * up > n,
-        Quorum::Witness => 2 * (up + 1) > n + 1,
+        Quorum::Majority => 2 * up > voters,
+        Quorum::Witness => 2 * (up + 1) > voters + 1,
         Quorum::Disk => up >= 1,
         Quorum::None => true,
     };
@@ -206,6 +239,7 @@ fn search(cluster: &Cluster) -> Option<Optimum> {
         paused: vec![false; n],
         located: homes.clone(),
         closing: false,
+        received: 0,
     };
     let mut best: HashMap<State, (usize, usize)> = HashMap::from([(start.clone(), (0, 0))]);
     let mut came_from: HashMap<State, (State, Step)> = HashMap::new();
@@ -215,12 +249,13 @@ fn search(cluster: &Cluster) -> Option<Optimum> {
             continue;
         }
         let down = state.paused.iter().filter(|&&p| p).count();
+        let voters_down = (0..n).filter(|&i| state.paused[i] && voting[i]).count();
         let home = cluster.policy().failback == Failback::None || state.located == homes;
         if state.upgraded.iter().all(|&u| u) && down == 0 && home {
             let mut steps = Vec::new();
             let mut at = &state;
             while let Some((before, step)) = came_from.get(at) {
-                steps.push(*step);
+                steps.push(step.clone());
                 at = before;
             }
             steps.reverse();
@@ -228,21 +263,33 @@ fn search(cluster: &Cluster) -> Option<Optimum> {
             return Some(Optimum { waves: cost.0.max(1), moves: cost.1, steps });
         }
         let mut next: Vec<(State, (usize, usize), Step)> = Vec::new();
-        for node in 0..n {
+        for (node, &votes) in voting.iter().enumerate() {
             let copies_kept = replicas.iter().all(|(on, min)| {
                 !on.contains(&node) || on.iter().filter(|&&r| !state.paused[r] && r != node).count() >= *min
             });
-            let may_join = down == 0 || !state.closing;
+            let may_join = down == 0 || (!state.closing && state.received & (1 << node) == 0);
             if !state.paused[node]
-                && !state.located.contains(&node)
                 && down < max_down
                 && may_join
-                && quorum(n - down - 1)
+                && (!votes || quorum(voters - voters_down - 1))
                 && copies_kept
             {
-                let mut pause = state.clone();
-                pause.paused[node] = true;
-                next.push((pause, (cost.0 + usize::from(down == 0), cost.1), Step::Pause(node)));
+                // Empty already, or (joining a wave) drained onto nodes outside it, every way there is.
+                let hosted: Vec<usize> = (0..state.located.len()).filter(|&s| state.located[s] == node).collect();
+                let drains = if hosted.is_empty() {
+                    vec![(state.clone(), Vec::new())]
+                } else if down > 0 {
+                    drains_of(&state, node, &hosted, &owners, nodes)
+                } else {
+                    Vec::new()
+                };
+                for (mut pause, moves) in drains {
+                    pause.paused[node] = true;
+                    let step = Step::Pause(node);
+                    let cost = (cost.0 + usize::from(down == 0), cost.1 + moves.len());
+                    // The drain's moves come first in the sequence, each a step of its own.
+                    next.push((pause, cost, if moves.is_empty() { step } else { Step::DrainAndPause(node, moves) }));
+                }
             }
             if state.paused[node] && !state.upgraded[node] {
                 let mut upgrade = state.clone();
@@ -253,6 +300,9 @@ fn search(cluster: &Cluster) -> Option<Optimum> {
                 let mut resume = state.clone();
                 resume.paused[node] = false;
                 resume.closing = down > 1;
+                if down == 1 {
+                    resume.received = 0;
+                }
                 next.push((resume, cost, Step::Resume(node)));
             }
         }
@@ -261,7 +311,9 @@ fn search(cluster: &Cluster) -> Option<Optimum> {
                 let room =
                     nodes[to].capacity.is_none_or(|c| state.located.iter().filter(|&&x| x == to).count() < c as usize);
                 // Never from an upgraded node onto one that is not.
-                if to != from && !state.paused[to] && room && (!state.upgraded[from] || state.upgraded[to]) {
+                let plain = to != from && !state.paused[to] && room && (!state.upgraded[from] || state.upgraded[to]);
+                // Inside a wave services move only in the drains of the nodes that join it (above).
+                if plain && down == 0 {
                     let mut moved = state.clone();
                     moved.located[service] = to;
                     next.push((moved, (cost.0, cost.1 + 1), Step::Move { service, from, to }));
@@ -279,9 +331,40 @@ fn search(cluster: &Cluster) -> Option<Optimum> {
     None
 }
 
+/// Every way to move `hosted` (the services on `node`) onto other nodes
+/// that are up, own the service, have room and are not older, each marked
+/// as having received a service in the wave: the states after the drain,
+/// with its moves.
+fn drains_of(
+    state: &State,
+    node: usize,
+    hosted: &[usize],
+    owners: &[Vec<usize>],
+    nodes: &[Node],
+) -> Vec<(State, Vec<(usize, usize)>)> {
+    let Some((&service, rest)) = hosted.split_first() else {
+        return vec![(state.clone(), Vec::new())];
+    };
+    let mut out = Vec::new();
+    for &to in &owners[service] {
+        let room = nodes[to].capacity.is_none_or(|c| state.located.iter().filter(|&&x| x == to).count() < c as usize);
+        if to != node && !state.paused[to] && room && (!state.upgraded[node] || state.upgraded[to]) {
+            let mut moved = state.clone();
+            moved.located[service] = to;
+            moved.received |= 1 << to;
+            for (after, mut moves) in drains_of(&moved, node, rest, owners, nodes) {
+                moves.insert(0, (service, to));
+                out.push((after, moves));
+            }
+        }
+    }
+    out
+}
+
 /// The comparison above is only as good as the clusters it sees: of 300
 /// generated, enough have replicated services, waves of several nodes, a
-/// replicated service held at its minimum, moves, failback, and no plan.
+/// replicated service held at its minimum, moves, failback, a voting role
+/// (`policy.quorum_role`), and no plan.
 #[test]
 fn the_generator_reaches_waves_replicas_and_every_outcome() {
     use proptest::strategy::ValueTree;
@@ -293,6 +376,7 @@ fn the_generator_reaches_waves_replicas_and_every_outcome() {
         let mut see = |what, when: bool| *seen.entry(what).or_default() += usize::from(when);
         see("replicated services", !cluster.replicated().is_empty());
         see("failback", cluster.policy().failback != Failback::None);
+        see("a voting role", cluster.policy().quorum_role.is_some());
         match plan(&cluster) {
             Outcome::Planned(plan) => {
                 let largest = (1..=plan.summary.waves)
@@ -316,5 +400,5 @@ fn the_generator_reaches_waves_replicas_and_every_outcome() {
     for (what, count) in &seen {
         assert!(*count >= 30, "only {count} of 300 clusters have {what}: {seen:?}");
     }
-    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert_eq!(seen.len(), 7, "{seen:?}");
 }

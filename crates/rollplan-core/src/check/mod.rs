@@ -525,13 +525,17 @@ impl<'c> CheckedCluster<'c> {
     /// `gaps`: each skew rule's widest gaps in the current state ([`CheckedCluster::skew_gaps`]).
     fn invariants(&self, open: [Option<NodeId>; 2], gaps: &[Vec<skew::Gap>]) -> Result<(), Broken> {
         let cluster = self.cluster;
-        let total = self.nodes.len();
         let down = self.nodes.iter().filter(|n| n.paused).count();
         let policy = cluster.policy();
         if down > policy.max_down as usize {
             return Err(("max-down", format!("{down} nodes are paused, more than max_down {}", policy.max_down)));
         }
-        let up = total - down;
+        // Quorum counts the voting nodes only (`policy.quorum_role`): the checker's own count.
+        let voting = |node: &&NodeReplay| {
+            policy.quorum_role.as_ref().is_none_or(|role| node.definition.role.as_ref() == Some(role))
+        };
+        let total = self.nodes.iter().filter(voting).count();
+        let up = total - self.nodes.iter().filter(voting).filter(|n| n.paused).count();
         let quorum = match policy.quorum {
             Quorum::Majority => up * 2 > total,
             Quorum::Witness => (up + 1) * 2 > total + 1,
@@ -539,7 +543,7 @@ impl<'c> CheckedCluster<'c> {
             Quorum::None => true,
         };
         if !quorum {
-            return Err(("quorum", format!("{up} of {total} nodes up loses quorum")));
+            return Err(("quorum", format!("{up} of {total} voting nodes up loses quorum")));
         }
         // Skew rules of level `error` hold in every state (validation refuses a start that breaks one).
         for (index, (rule, gaps)) in cluster.skew_rules().iter().zip(gaps).enumerate() {

@@ -949,8 +949,9 @@ fn search<'c>(
 /// Rules that block any plan, checked before planning so that all of them are reported at once.
 fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
     let mut blocked = Vec::new();
-    let nodes = cluster.nodes().len();
-    let any_upgrade = cluster.node_ids().any(|n| !cluster.node_at_target(n));
+    // Only the voting nodes count (`policy.quorum_role`).
+    let nodes = cluster.voters();
+    let any_upgrade = cluster.node_ids().any(|n| cluster.votes(n) && !cluster.node_at_target(n));
     let quorum = cluster.policy().quorum;
     if any_upgrade && !quorum.holds(nodes, nodes.saturating_sub(1)) {
         blocked.push(Blocked {

@@ -13,7 +13,8 @@
 //!   taken ([`Sim::keeps_skew_across`]);
 //! - every replicated service keeps `min_available` copies up with the whole
 //!   wave down ([`crate::replicas::may_pause`]);
-//! - quorum holds with the whole wave down, and nothing is taken offline
+//! - quorum holds with the whole wave down (counting the voting nodes
+//!   only, with `policy.quorum_role`), and nothing is taken offline
 //!   (a node that strands a service goes alone, as with `max_down: 1`).
 //!
 //! The lead's drain may ask residents of full nodes to move along: those
@@ -29,12 +30,19 @@ use std::collections::BTreeMap;
 use super::{Action, Hop, Move};
 use crate::model::{ComponentId, IdVec, NodeId, ServiceId};
 
-/// The most nodes one wave may take down: `policy.max_down`, and no more
-/// than quorum allows with every other node up.
+/// The most nodes one wave may take down: `policy.max_down`, and, when
+/// every node votes, no more than quorum allows with every other node up.
+/// With `policy.quorum_role` only the voting nodes of a wave count against
+/// quorum ([`upgrade`] holds them to [`Cluster::voters_down_at_most`]).
+///
+/// [`Cluster::voters_down_at_most`]: crate::model::Cluster::voters_down_at_most
 pub(super) fn largest(sim: &Sim<'_>) -> usize {
     let cluster = sim.cluster;
     let nodes = cluster.nodes().len();
     let max_down = cluster.policy().max_down as usize;
+    if cluster.policy().quorum_role.is_some() {
+        return max_down.min(nodes).max(1);
+    }
     (1..=max_down.min(nodes)).rev().find(|&size| cluster.policy().quorum.holds(nodes, nodes - size)).unwrap_or(1)
 }
 
@@ -70,6 +78,8 @@ pub(super) fn upgrade(
     }
     let start = sim.release_counts().clone();
     let mut wave_hops: Vec<Hop> = Vec::new();
+    // Voting nodes the wave may still take down.
+    let mut voters_left = sim.cluster.voters_down_at_most().saturating_sub(usize::from(sim.cluster.votes(lead.node)));
     leaving(sim, &lead_moved);
     for step in residents {
         sim.apply(Action::Move { service: step.service, from: step.from, to: step.to });
@@ -82,7 +92,7 @@ pub(super) fn upgrade(
         if members.len() == size {
             break;
         }
-        if targets.contains(&node) {
+        if targets.contains(&node) || (sim.cluster.votes(node) && voters_left == 0) {
             sim.set_leaving(node, false);
             continue;
         }
@@ -104,6 +114,7 @@ pub(super) fn upgrade(
         leaving(sim, &moved(&drained.moves));
         drain_and_pause(sim, &drained);
         take_hops_across(sim, node, &start, &mut wave_hops, Check::Across);
+        voters_left -= usize::from(sim.cluster.votes(node));
         members.push((node, moved(&drained.moves)));
     }
     for &node in followers {
