@@ -68,6 +68,25 @@ enum Command {
         #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080/")]
         base: String,
     },
+    /// Turn a platform's node inventory into a description, printed as YAML.
+    ///
+    /// Reads `kubectl get nodes -o json` (kubernetes) or Elasticsearch's
+    /// `GET _nodes` / `GET _cat/nodes?format=json&h=name,version,node.role,master`
+    /// (elasticsearch). Comments in the YAML say where each value came from;
+    /// what deserves a look (a node not ready, cordoned) goes to standard error.
+    ///
+    /// Exit status: 0 when imported, 1 when the JSON is not such an inventory, 2 on usage or an unreadable file.
+    Import {
+        /// The platform the inventory is from.
+        #[arg(value_enum)]
+        platform: ImportPlatform,
+        /// The JSON file, or `-` for standard input.
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The release to upgrade to (Kubernetes: a minor like 1.31; Elasticsearch: 8.16.0); default: the next minor.
+        #[arg(long, value_name = "VERSION")]
+        target: Option<String>,
+    },
     /// Compare two plans (files or links): steps added, removed, moved, risks that appeared or went away.
     ///
     /// Exit status: 0 when the plans are the same, 1 when they differ or either has no plan, 2 on usage.
@@ -95,6 +114,14 @@ enum PlanFormat {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ImportPlatform {
+    /// `kubectl get nodes -o json`.
+    Kubernetes,
+    /// `GET _nodes`, or `GET _cat/nodes?format=json&h=name,version,node.role,master`.
+    Elasticsearch,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum DiagnosticFormat {
     /// Human-readable, like rustc: location, source line, caret, hint.
     Text,
@@ -109,6 +136,34 @@ fn main() -> ExitCode {
         Command::Plan { file, format } => plan(&file, format),
         Command::Link { file, base } => link(&file, &base),
         Command::Compare { before, after } => compare(&before, &after),
+        Command::Import { platform, file, target } => import(platform, &file, target.as_deref()),
+    }
+}
+
+fn import(platform: ImportPlatform, file: &str, target: Option<&str>) -> ExitCode {
+    let input = match read_or_report(file) {
+        Ok(input) => input,
+        Err(code) => return code,
+    };
+    let imported = match platform {
+        ImportPlatform::Kubernetes => rollplan_core::import::kubernetes(&input.text, target),
+        ImportPlatform::Elasticsearch => rollplan_core::import::elasticsearch(&input.text, target),
+    };
+    match imported {
+        Ok(imported) => {
+            for warning in &imported.warnings {
+                eprintln!("warning: {warning}");
+            }
+            print!("{}", imported.description);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            match error.line {
+                Some(line) => eprintln!("error: {}:{line}: {}", input.name, error.message),
+                None => eprintln!("error: {}", error.message),
+            }
+            ExitCode::from(1)
+        }
     }
 }
 

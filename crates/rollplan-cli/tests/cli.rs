@@ -180,3 +180,31 @@ fn compare_reports_differences_and_exits_1() {
     assert!(text.contains("+ added as step 5: Drain NODE2: move 2 services to NODE1"), "{text}");
     assert!(text.contains("- removed (was step 8): Move EVS1 back from NODE2 to NODE1 to verify NODE1"), "{text}");
 }
+
+#[test]
+fn import_prints_a_description_that_plans_and_refuses_foreign_json() {
+    let file = repo("tests/import/kubeadm-3-control-plane-3-workers.json");
+    let output = rollplan(&["import", "kubernetes", &file, "--target", "1.31"]);
+    assert_eq!(output.status.code(), Some(0));
+    let yaml = stdout(&output);
+    assert!(yaml.contains("quorum_role: control-plane"), "{yaml}");
+    let warnings = String::from_utf8(output.stderr).unwrap();
+    assert!(warnings.contains("warning: node `worker-3` is not Ready"), "{warnings}");
+    // The description it printed plans, read from standard input.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rollplan"))
+        .args(["plan", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(yaml.as_bytes()).unwrap();
+    let planned = child.wait_with_output().unwrap();
+    assert_eq!(planned.status.code(), Some(0));
+    assert!(stdout(&planned).contains("kubectl drain cp1 --ignore-daemonsets"), "{}", stdout(&planned));
+
+    let foreign = rollplan(&["import", "elasticsearch", &file]);
+    assert_eq!(foreign.status.code(), Some(1));
+    assert!(String::from_utf8(foreign.stderr).unwrap().contains("expected the JSON of Elasticsearch's `GET _nodes`"));
+    assert_eq!(rollplan(&["import", "kubernetes", "no-such-file.json"]).status.code(), Some(2));
+}

@@ -49,6 +49,7 @@ pub mod compare;
 pub mod diagnostic;
 mod diff;
 mod fingerprint;
+pub mod import;
 pub mod json_text;
 pub mod link;
 pub mod model;

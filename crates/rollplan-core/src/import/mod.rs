@@ -1,0 +1,149 @@
+//! Descriptions from live inventory: the JSON a platform prints about its
+//! nodes (`kubectl get nodes -o json`, Elasticsearch's `GET _nodes` or
+//! `_cat/nodes?format=json`) turned into a rollplan description, as YAML
+//! text whose comments say where each value came from. The page and the CLI
+//! call the same functions; what they do with the text is theirs.
+//!
+//! Plain text in, plain text out: the JSON is read with the description's
+//! own parser (`rollplan-syntax`), so an error is located like any other,
+//! and every name from it is written into the YAML as a double-quoted
+//! string, so no name can change the description's shape.
+
+mod elasticsearch;
+mod kubernetes;
+
+pub use elasticsearch::elasticsearch;
+pub use kubernetes::kubernetes;
+
+use crate::syntax::{Syntax, Tree, Value};
+
+/// A description made from inventory, and what was read to make it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    /// The description, YAML with comments.
+    pub description: String,
+    /// One line per node: its name, role and versions as read.
+    pub nodes: Vec<ImportedNode>,
+    /// What deserves a look before planning (a node not ready, cordoned).
+    pub warnings: Vec<String>,
+}
+
+/// One node as the import read it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedNode {
+    pub name: String,
+    pub role: String,
+    /// (component, version as read, the release it counts as).
+    pub versions: Vec<(String, String, String)>,
+}
+
+/// Why a text could not be imported: a sentence, and the line it is about (from 1) when known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    pub message: String,
+    pub line: Option<u32>,
+}
+
+/// Which inventory a text is, when it is one rollplan imports: for the page,
+/// which offers to convert what is pasted or dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inventory {
+    /// `kubectl get nodes -o json`.
+    Kubernetes,
+    /// Elasticsearch's `GET _nodes` or `GET _cat/nodes?format=json`.
+    Elasticsearch,
+}
+
+/// The inventory `text` is, if it is one: a JSON `NodeList`, or a `_nodes`
+/// or `_cat/nodes` answer. Looks only at the start of the document's shape.
+pub fn detect(text: &str) -> Option<Inventory> {
+    let (root, _) = parse(text).ok()?;
+    if kubernetes::is_node_list(&root) {
+        return Some(Inventory::Kubernetes);
+    }
+    elasticsearch::is_nodes(&root).then_some(Inventory::Elasticsearch)
+}
+
+/// `text` as a JSON tree, with its line index for errors.
+fn parse(text: &str) -> Result<(Tree<'_>, crate::LineIndex), ImportError> {
+    let lines = crate::LineIndex::new(text);
+    match rollplan_syntax::parse(text, Syntax::Json, &lines) {
+        Ok(tree) => Ok((tree, lines)),
+        Err(error) => {
+            let (line, _) = lines.line_column(text, error.span.start);
+            Err(ImportError { message: format!("this is not JSON: {}", error.message), line: Some(line) })
+        }
+    }
+}
+
+/// The value at `key` of a mapping.
+fn field<'t, 's>(tree: &'t Tree<'s>, key: &str) -> Option<&'t Tree<'s>> {
+    match &tree.value {
+        Value::Mapping(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(_, value)| value),
+        _ => None,
+    }
+}
+
+/// The value at a path of keys.
+fn at<'t, 's>(tree: &'t Tree<'s>, path: &[&str]) -> Option<&'t Tree<'s>> {
+    path.iter().try_fold(tree, |tree, key| field(tree, key))
+}
+
+/// The text at a path of keys, when it is text.
+fn text_at<'t>(tree: &'t Tree<'_>, path: &[&str]) -> Option<&'t str> {
+    match &at(tree, path)?.value {
+        Value::String(text) => Some(text),
+        _ => None,
+    }
+}
+
+/// `text` as a YAML double-quoted scalar (JSON's string syntax, which YAML reads the same).
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+/// `text` on one line, for a YAML comment.
+fn comment(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// A version's numbers, from text like `v1.29.15-eks-1234`, `1.28.1+k3s1`
+/// or `8.15.0`: the leading `v` and anything after the numbers (a build or a
+/// distribution's suffix) left out. `None` when it does not start with a number.
+fn numbers(version: &str) -> Option<Vec<u64>> {
+    let digits = version.trim().trim_start_matches(['v', 'V']);
+    let end = digits.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(digits.len());
+    let numbers: Option<Vec<u64>> =
+        digits.get(..end)?.trim_end_matches('.').split('.').map(|part| part.parse::<u64>().ok()).collect();
+    numbers.filter(|n| !n.is_empty())
+}
+
+/// `major.minor` of a version's numbers.
+fn minor(numbers: &[u64]) -> Option<(u64, u64)> {
+    Some((*numbers.first()?, *numbers.get(1)?))
+}
+
+/// The line (from 1) of a tree in `text`.
+fn line_of(tree: &Tree<'_>, text: &str, lines: &crate::LineIndex) -> u32 {
+    lines.line_column(text, tree.span.start).0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_read_with_their_suffixes_left_out() {
+        assert_eq!(numbers("v1.29.15"), Some(vec![1, 29, 15]));
+        assert_eq!(numbers("v1.29.15-eks-1234abc"), Some(vec![1, 29, 15]));
+        assert_eq!(numbers("v1.28.1+k3s1"), Some(vec![1, 28, 1]));
+        assert_eq!(numbers("8.15.0"), Some(vec![8, 15, 0]));
+        assert_eq!(numbers("latest"), None);
+        assert_eq!(numbers(""), None);
+    }
+
+    #[test]
+    fn names_are_written_as_quoted_yaml() {
+        assert_eq!(quoted("a\"b\nc: {d}"), "\"a\\\"b\\nc: {d}\"");
+    }
+}
