@@ -619,6 +619,37 @@ async fn a_platform_gives_each_step_its_commands_as_text_and_a_preflight_list() 
     assert_eq!(find_all(&root, ".step .copy-command").len(), commands.len());
 }
 
+/// A pasted `kubectl get nodes -o json` is offered for conversion; the
+/// description it becomes plans, what was read is listed, and the JSON can
+/// be put back.
+#[wasm_bindgen_test]
+async fn pasted_node_inventory_converts_into_a_description_and_back() {
+    forget_everything();
+    let root = mount().await;
+    let nodes = include_str!("../../../tests/import/kubeadm-3-control-plane-3-workers.json");
+    type_text(&root, nodes).await;
+    wait_until("the offer to convert", || root.query_selector(".inventory-offer button").unwrap().is_some()).await;
+    let offer = texts(&root, ".inventory-offer p");
+    assert_eq!(offer, ["This is a Kubernetes node list (kubectl get nodes -o json), not a description."]);
+    find::<HtmlElement>(&root, ".inventory-offer button").click();
+    wait_until("the imported description's plan", || !checkboxes(&root).is_empty()).await;
+    assert!(textarea(&root).value().contains("platform: kubernetes"));
+    assert_eq!(find_all(&root, ".inventory-nodes tbody tr").len(), 6);
+    let warnings = texts(&root, ".inventory-warnings li");
+    assert!(warnings.iter().any(|w| w.starts_with("node `worker-3` is not Ready")), "{warnings:?}");
+    assert!(
+        texts(&root, ".step code.command")
+            .iter()
+            .any(|c| c == "kubectl drain cp1 --ignore-daemonsets --delete-emptydir-data")
+    );
+    let back = find_all(&root, ".inventory-read button")
+        .into_iter()
+        .find(|b| b.text_content().as_deref() == Some("Back to the JSON"))
+        .unwrap();
+    back.dyn_into::<HtmlElement>().unwrap().click();
+    wait_until("the JSON back in the editor", || textarea(&root).value() == nodes).await;
+}
+
 #[wasm_bindgen_test]
 async fn a_plan_in_waves_groups_each_waves_steps_and_columns() {
     forget_everything();

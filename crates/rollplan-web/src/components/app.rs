@@ -23,6 +23,7 @@ use crate::components::compare::ComparePlans;
 use crate::components::diagnostics::DiagnosticList;
 use crate::components::editor::Editor;
 use crate::components::examples::Examples;
+use crate::components::inventory_offer::InventoryOffer;
 use crate::components::link_error::LinkError;
 use crate::components::open_file::OpenFile;
 use crate::components::plan_status::{PlanStatus, Standing};
@@ -65,6 +66,9 @@ struct Callbacks {
     dismiss_storage_notice: Callback<()>,
     dismiss_kept_aside: Callback<()>,
     dismiss_carried_over: Callback<()>,
+    convert_inventory: Callback<()>,
+    revert_inventory: Callback<()>,
+    dismiss_inventory: Callback<()>,
 }
 
 impl Callbacks {
@@ -89,6 +93,9 @@ impl Callbacks {
             dismiss_storage_notice: dispatch.reform(|()| Action::DismissStorageNotice),
             dismiss_carried_over: dispatch.reform(|()| Action::DismissCarriedOver),
             dismiss_kept_aside: dispatch.reform(|()| Action::DismissKeptAside),
+            convert_inventory: dispatch.reform(|()| Action::ConvertInventory),
+            revert_inventory: dispatch.reform(|()| Action::RevertInventory),
+            dismiss_inventory: dispatch.reform(|()| Action::DismissInventory),
         }
     }
 }
@@ -169,6 +176,13 @@ pub fn App() -> Html {
                     if let Some(notice) = &state.document.notice {
                         <p class="notice" role="alert">{ notice.to_string() }</p>
                     }
+                    <InventoryOffer
+                        offered={state.inventory.offered}
+                        converted={state.inventory.converted.clone()}
+                        on_convert={callbacks.convert_inventory.clone()}
+                        on_revert={callbacks.revert_inventory.clone()}
+                        on_dismiss={callbacks.dismiss_inventory.clone()}
+                    />
                     <Editor
                         text={AttrValue::from(state.document.text.clone())}
                         syntax={analysis.syntax.name()}

@@ -13,6 +13,7 @@ pub mod comparison;
 pub mod diagnostics;
 pub mod editor;
 pub mod examples;
+pub mod inventory_offer;
 pub mod line_mark;
 pub mod line_numbers;
 pub mod link_error;

@@ -24,6 +24,7 @@
 
 pub mod document;
 pub mod examples;
+pub mod inventory;
 pub mod notices;
 pub mod review;
 pub mod sharing;
@@ -34,6 +35,7 @@ use std::rc::Rc;
 
 pub use document::{Document, Findings, Reveal};
 pub use examples::{EXAMPLES, Example, SEED};
+pub use inventory::InventoryState;
 use notices::Notices;
 use review::Review;
 use sharing::{ShareLink, Sharing};
@@ -50,6 +52,8 @@ pub struct State {
     /// The comparison of the plan shown with another one, once asked for.
     pub review: Option<Rc<Review>>,
     pub notices: Notices,
+    /// Node inventory in the editor, offered for conversion, or converted.
+    pub inventory: InventoryState,
 }
 
 /// What can happen to the state.
@@ -117,6 +121,12 @@ pub enum Action {
     ImportProgress { name: String, text: String },
     /// A progress file could not be read.
     ImportProgressFailed { name: String, reason: String },
+    /// Convert the node inventory in the editor into a description.
+    ConvertInventory,
+    /// Put back the inventory JSON the last conversion replaced.
+    RevertInventory,
+    /// Hide what the last conversion read.
+    DismissInventory,
     /// Hide the notice about ticks carried over from an earlier plan.
     DismissCarriedOver,
 }
@@ -146,7 +156,10 @@ impl State {
             sharing: Sharing::default(),
             review: None,
             notices: Notices::default(),
+            inventory: InventoryState::default(),
         };
+        let text = state.document.text.clone();
+        state.inventory.look_at(&text);
         state.follow_the_plan();
         state
     }
@@ -154,10 +167,12 @@ impl State {
     /// Applies `action`; returns whether anything changed (so a view can skip re-rendering).
     pub fn apply(&mut self, action: Action) -> bool {
         let revision = self.document.revision;
-        let changed = self.dispatch(action);
+        let mut changed = self.dispatch(action);
         if self.document.revision != revision {
             // A link made before carries the old text.
             self.sharing.share = None;
+            let text = self.document.text.clone();
+            changed |= self.inventory.look_at(&text);
         }
         self.follow_the_plan();
         changed
@@ -233,6 +248,27 @@ impl State {
             Action::ImportProgress { name, text } => self.ticks.import(document, &name, &text),
             Action::ImportProgressFailed { name, reason } => self.ticks.import_failed(&name, &reason),
             Action::DismissCarriedOver => self.ticks.dismiss_carried(),
+            // The shared description is read-only: keep it to convert it.
+            Action::ConvertInventory if self.sharing.shared.is_some() => false,
+            Action::ConvertInventory => match self.inventory.convert(&document.text) {
+                Ok(description) => {
+                    document.file = None;
+                    document.load(&description);
+                    true
+                }
+                Err(message) => {
+                    document.notice = Some(message.into());
+                    true
+                }
+            },
+            Action::RevertInventory => match self.inventory.revert() {
+                Some(original) => {
+                    document.load(&original);
+                    true
+                }
+                None => false,
+            },
+            Action::DismissInventory => self.inventory.dismiss(),
         }
     }
 
