@@ -584,6 +584,70 @@ impl Row {
     }
 }
 
+/// A `kubectl get nodes -o json` of `nodes` nodes, 3 of them control-plane,
+/// each item with the fields a kubeadm cluster prints (metadata with labels
+/// and annotations, spec with taints, status with addresses, capacity,
+/// conditions, images and nodeInfo): what the page's import reads.
+pub fn node_list(nodes: usize) -> String {
+    let mut items = Vec::with_capacity(nodes);
+    for i in 0..nodes {
+        let control_plane = i < 3;
+        let name = if control_plane { format!("cp{}", i + 1) } else { format!("worker-{:04}", i - 2) };
+        let role_label = if control_plane {
+            r#","node-role.kubernetes.io/control-plane":"","node.kubernetes.io/exclude-from-external-load-balancers":"""#
+        } else {
+            ""
+        };
+        let taints = if control_plane {
+            r#","taints":[{"effect":"NoSchedule","key":"node-role.kubernetes.io/control-plane"}]"#
+        } else {
+            ""
+        };
+        let condition = |kind: &str, status: &str, reason: &str| {
+            format!(
+                r#"{{"lastHeartbeatTime":"2026-12-05T08:01:44Z","lastTransitionTime":"2026-12-01T09:14:02Z","message":"kubelet reports {kind}","reason":"{reason}","status":"{status}","type":"{kind}"}}"#
+            )
+        };
+        let conditions = [
+            condition("MemoryPressure", "False", "KubeletHasSufficientMemory"),
+            condition("DiskPressure", "False", "KubeletHasNoDiskPressure"),
+            condition("PIDPressure", "False", "KubeletHasSufficientPID"),
+            condition("Ready", "True", "KubeletReady"),
+        ]
+        .join(",");
+        let resources = r#"{"cpu":"4","ephemeral-storage":"101430960Ki","hugepages-1Gi":"0","hugepages-2Mi":"0","memory":"16370236Ki","pods":"110"}"#;
+        items.push(format!(
+            r#"{{"apiVersion":"v1","kind":"Node","metadata":{{"annotations":{{"kubeadm.alpha.kubernetes.io/cri-socket":"unix:///var/run/containerd/containerd.sock","node.alpha.kubernetes.io/ttl":"0","volumes.kubernetes.io/controller-managed-attach-detach":"true"}},"creationTimestamp":"2025-03-11T10:22:48Z","labels":{{"beta.kubernetes.io/arch":"amd64","beta.kubernetes.io/os":"linux","kubernetes.io/arch":"amd64","kubernetes.io/hostname":"{name}","kubernetes.io/os":"linux"{role_label}}},"name":"{name}","resourceVersion":"{}","uid":"0b6e{i:08x}-1c2d-4e5f-8a9b-{i:012x}"}},"spec":{{"podCIDR":"10.244.{}.0/24","podCIDRs":["10.244.{}.0/24"]{taints}}},"status":{{"addresses":[{{"address":"10.0.{}.{}","type":"InternalIP"}},{{"address":"{name}","type":"Hostname"}}],"allocatable":{resources},"capacity":{resources},"conditions":[{conditions}],"daemonEndpoints":{{"kubeletEndpoint":{{"Port":10250}}}},"images":[{{"names":["registry.k8s.io/kube-proxy@sha256:{i:064x}","registry.k8s.io/kube-proxy:v1.29.15"],"sizeBytes":28327108}},{{"names":["registry.k8s.io/pause:3.9"],"sizeBytes":321520}}],"nodeInfo":{{"architecture":"amd64","bootID":"{i:032x}","containerRuntimeVersion":"containerd://1.7.13","kernelVersion":"5.15.0-105-generic","kubeProxyVersion":"v1.29.15","kubeletVersion":"v1.29.15","machineID":"{i:032x}","operatingSystem":"linux","osImage":"Ubuntu 22.04.4 LTS","systemUUID":"{i:032x}"}}}}}}"#,
+            1_000_000 + i,
+            i % 256,
+            i % 256,
+            i / 256,
+            i % 256,
+        ));
+    }
+    format!(r#"{{"apiVersion":"v1","items":[{}],"kind":"List","metadata":{{"resourceVersion":""}}}}"#, items.join(","))
+}
+
+/// Times the import of [`node_list`]`(nodes)` alone, and the import with the
+/// analysis (validate and plan) of the description it makes: what the page
+/// does when a node list is pasted and converted. `Err` when it is refused or gets no plan.
+pub fn measure_import(nodes: usize, now: impl Fn() -> f64) -> Result<(Timing, Timing), String> {
+    let json = node_list(nodes);
+    let imported = rollplan_core::import::kubernetes(&json, None).map_err(|error| error.message)?;
+    if analyze(&imported.description, Syntax::Yaml).plan().is_none() {
+        return Err("the imported description gets no plan".to_owned());
+    }
+    let import = time(&now, || {
+        black_box(rollplan_core::import::kubernetes(black_box(&json), None).ok());
+    });
+    let whole = time(&now, || {
+        if let Ok(imported) = rollplan_core::import::kubernetes(black_box(&json), None) {
+            black_box(analyze(&imported.description, Syntax::Yaml));
+        }
+    });
+    Ok((import, whole))
+}
+
 /// Measures one case with the clock `now` (ms): validation, then validation
 /// and planning (`analyze`, what the app runs on every change).
 pub fn measure(case: Case, now: impl Fn() -> f64) -> Row {

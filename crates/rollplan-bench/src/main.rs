@@ -19,6 +19,7 @@ const USAGE: &str = "\
 usage: rollplan-bench [CASE...]         time validate and validate+plan of generated clusters
        rollplan-bench --list [CASE...]  print the cases (name, nodes, items), one a line
        rollplan-bench --yaml CASE       print the generated description of CASE
+       rollplan-bench --import NODES    time the import of a kubectl get nodes -o json of NODES nodes
 
 A CASE is SHAPE:NODES (2 services a node) or SHAPE:NODESxK (K services a node),
 e.g. any-owner:64x20; a plain NODES is ring:NODES. Shapes: ring, any-owner,
@@ -39,6 +40,28 @@ fn main() -> ExitCode {
             Err(error) => {
                 eprintln!("rollplan-bench: {error}");
                 usage()
+            }
+        };
+    }
+    if let [flag, nodes] = args.as_slice()
+        && flag == "--import"
+    {
+        let Ok(nodes) = nodes.parse::<usize>() else { return usage() };
+        let started = Instant::now();
+        let now = || started.elapsed().as_secs_f64() * 1000.0;
+        return match rollplan_bench::measure_import(nodes, now) {
+            Ok((import, whole)) => {
+                println!(
+                    "import kubectl get nodes ({nodes} nodes, {} bytes): import {:.3} ms, import+validate+plan {:.3} ms",
+                    rollplan_bench::node_list(nodes).len(),
+                    import.median_ms,
+                    whole.median_ms
+                );
+                ExitCode::SUCCESS
+            }
+            Err(reason) => {
+                eprintln!("rollplan-bench: {reason}");
+                ExitCode::FAILURE
             }
         };
     }

@@ -26,6 +26,26 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// in the background), on a loaded two-core machine too.
 const WARM_UP_MS: f64 = 2000.0;
 
+/// The page's import of a `kubectl get nodes -o json` of 500 nodes, alone and
+/// with the analysis of the description it makes.
+#[wasm_bindgen_test]
+#[cfg_attr(debug_assertions, ignore = "a debug build's times mean nothing: cargo test --release")]
+fn import_and_plan_a_node_list() {
+    let performance = web_sys::window().expect("a browser window").performance().expect("the Performance API");
+    rollplan_bench::warm_up(|| performance.now(), WARM_UP_MS);
+    for nodes in [6, 500] {
+        match rollplan_bench::measure_import(nodes, || performance.now()) {
+            Ok((import, whole)) => console_log!(
+                "import kubectl get nodes ({nodes} nodes, {} bytes): import {:.3} ms, import+validate+plan {:.3} ms",
+                rollplan_bench::node_list(nodes).len(),
+                import.median_ms,
+                whole.median_ms
+            ),
+            Err(reason) => panic!("{nodes} nodes: {reason}"),
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 #[cfg_attr(debug_assertions, ignore = "a debug build's times mean nothing: cargo test --release")]
 async fn validate_and_plan_generated_clusters() {
