@@ -201,7 +201,11 @@ fn import_prints_a_description_that_plans_and_refuses_foreign_json() {
     child.stdin.take().unwrap().write_all(yaml.as_bytes()).unwrap();
     let planned = child.wait_with_output().unwrap();
     assert_eq!(planned.status.code(), Some(0));
-    assert!(stdout(&planned).contains("kubectl drain cp1 --ignore-daemonsets"), "{}", stdout(&planned));
+    assert!(
+        stdout(&planned).contains("kubectl drain --ignore-daemonsets --delete-emptydir-data -- cp1"),
+        "{}",
+        stdout(&planned)
+    );
 
     let foreign = rollplan(&["import", "elasticsearch", &file]);
     assert_eq!(foreign.status.code(), Some(1));

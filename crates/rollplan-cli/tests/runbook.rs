@@ -148,10 +148,12 @@ fn a_runbook_passes_every_hostile_name_as_one_argument_in_the_plans_order() {
             _ => None,
         })
         .collect();
+    // The node is the last argument, after `--` (so that no name is read as an option).
     let seen: Vec<Call> = calls
         .iter()
         .filter(|call| call[0] == "kubectl" && (call[1] == "drain" || call[1] == "uncordon"))
-        .map(|call| call[..3].to_vec())
+        .inspect(|call| assert_eq!(call[call.len() - 2], "--", "{call:?}"))
+        .map(|call| vec![call[0].clone(), call[1].clone(), call[call.len() - 1].clone()])
         .collect();
     assert_eq!(seen, expected);
     assert_eq!(expected.len(), 6, "three nodes, each paused and resumed: {steps:?}");
@@ -205,7 +207,7 @@ fn a_failed_check_stops_the_runbook_at_its_step() {
     // grep fails: the first check that pipes into it is step 1's (the drained node is unschedulable).
     let (code, calls, output) = run_runbook(&dir, &script, &["--yes"], &"y\n".repeat(20), Some("grep"));
     assert_eq!(code, Some(1), "{output}");
-    assert!(output.contains("Step 1 failed: kubectl get node cp1"), "{output}");
+    assert!(output.contains("Step 1 failed: kubectl get node -o 'jsonpath={.spec.unschedulable}' -- cp1"), "{output}");
     assert!(
         !calls.iter().any(|c| c[0] == "kubectl" && c[1] == "uncordon"),
         "went on after the failed check: {calls:?}"

@@ -93,7 +93,7 @@ impl Script {
     fn check_before(&mut self, check: &str, command: &str) {
         let (text, shown) = (self.quote(&format!("Check: {check}")), self.quote(command));
         let _ = match self.shell {
-            Shell::Posix => writeln!(self.text, "say {text}\n{command} || fail 0 {shown}"),
+            Shell::Posix => writeln!(self.text, "say {text}\n{{ {command}; }} || fail 0 {shown}"),
             Shell::PowerShell => writeln!(self.text, "Write-Host {text}\nAssert-Check 0 {{ {command} }}"),
         };
     }
@@ -126,7 +126,7 @@ impl Script {
     fn run(&mut self, number: usize, command: &str) {
         let shown = self.quote(command);
         let _ = match self.shell {
-            Shell::Posix => writeln!(self.text, "{command} || fail {number} {shown}"),
+            Shell::Posix => writeln!(self.text, "{{ {command}; }} || fail {number} {shown}"),
             Shell::PowerShell => writeln!(self.text, "Invoke-Checked {number} {{ {command} }}"),
         };
     }
@@ -134,7 +134,7 @@ impl Script {
     fn verify(&mut self, number: usize, check: &str) {
         let shown = self.quote(check);
         let _ = match self.shell {
-            Shell::Posix => writeln!(self.text, "{check} || fail {number} {shown}"),
+            Shell::Posix => writeln!(self.text, "{{ {check}; }} || fail {number} {shown}"),
             Shell::PowerShell => writeln!(self.text, "Assert-Check {number} {{ {check} }}"),
         };
     }
@@ -234,11 +234,12 @@ function Invoke-Checked([int]$Step, [scriptblock]$Command) {
     if ($LASTEXITCODE) { Stop-Runbook "Step ${Step} failed: $Command (exit code $LASTEXITCODE)" }
 }
 
-# Runs a check: one that throws, exits non-zero or answers False stops the runbook.
+# Runs a check: it passes only when it answers True; one that throws, exits
+# non-zero, answers anything else or nothing at all stops the runbook.
 function Assert-Check([int]$Step, [scriptblock]$Check) {
     $global:LASTEXITCODE = 0
     try { $answer = @(& $Check) } catch { Stop-Runbook "Step ${Step}: check failed: $Check ($_)" }
-    if ($LASTEXITCODE -or ($answer.Count -gt 0 -and $answer[-1] -eq $false)) {
+    if ($LASTEXITCODE -or $answer.Count -eq 0 -or $answer[-1] -isnot [bool] -or -not $answer[-1]) {
         Stop-Runbook "Step ${Step}: check failed: $Check"
     }
 }

@@ -157,4 +157,6 @@ fn elasticsearch_masters_vote_and_go_last() {
         ["master", "master", "master", "data", "data"]
     );
     assert!(cat.description.contains("releases: [\"7.17.21\", \"7.17.22\", \"7.18.0\"]"), "{}", cat.description);
+    let minor = elasticsearch(&common::read("tests/import/elasticsearch-8-nodes.json"), Some("8.16")).unwrap();
+    assert!(minor.description.contains("target: \"8.16.0\""), "{}", minor.description);
 }

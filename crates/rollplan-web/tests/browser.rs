@@ -608,11 +608,13 @@ async fn a_platform_gives_each_step_its_commands_as_text_and_a_preflight_list() 
     let commands = texts(&root, ".step code.command");
     assert_eq!(
         commands.first().map(String::as_str),
-        Some("kubectl drain cp1 --ignore-daemonsets --delete-emptydir-data")
+        Some("kubectl drain --ignore-daemonsets --delete-emptydir-data -- cp1")
     );
     // The hostile name is one quoted word of the command, and only ever text.
     assert!(
-        commands.iter().any(|c| c == &format!("kubectl drain '{hostile}' --ignore-daemonsets --delete-emptydir-data")),
+        commands
+            .iter()
+            .any(|c| c == &format!("kubectl drain --ignore-daemonsets --delete-emptydir-data -- '{hostile}'")),
         "{commands:?}"
     );
     assert!(root.query_selector("img").unwrap().is_none());
@@ -640,7 +642,7 @@ async fn pasted_node_inventory_converts_into_a_description_and_back() {
     assert!(
         texts(&root, ".step code.command")
             .iter()
-            .any(|c| c == "kubectl drain cp1 --ignore-daemonsets --delete-emptydir-data")
+            .any(|c| c == "kubectl drain --ignore-daemonsets --delete-emptydir-data -- cp1")
     );
     let back = find_all(&root, ".inventory-read button")
         .into_iter()

@@ -46,7 +46,11 @@ pub fn elasticsearch(text: &str, target: Option<&str>) -> Result<Imported, Impor
         });
     }
     let mut read: Vec<Read> = Vec::new();
-    let cluster = text_at(&root, &["cluster_name"]).unwrap_or("elasticsearch").to_owned();
+    // A cluster name no description may hold (empty, a control character) is left for the default.
+    let cluster = text_at(&root, &["cluster_name"])
+        .filter(|name| !name.trim().is_empty() && !name.chars().any(char::is_control))
+        .unwrap_or("elasticsearch")
+        .to_owned();
     let mut add = |row: &Tree<'_>, name: Option<&str>, version: Option<&str>, master: bool, roles: String| {
         let line = line_of(row, text, &lines);
         let name = name.ok_or_else(|| ImportError { message: "a node has no `name`".to_owned(), line: Some(line) })?;
@@ -111,10 +115,17 @@ pub fn elasticsearch(text: &str, target: Option<&str>) -> Result<Imported, Impor
     let oldest = read.iter().map(|n| n.numbers.clone()).min().unwrap_or_default();
     let dotted = |n: &[u64]| n.iter().map(u64::to_string).collect::<Vec<_>>().join(".");
     let target_numbers = match target {
-        Some(given) => numbers(given).filter(|n| n.len() >= 2).ok_or_else(|| ImportError {
-            message: format!("the target `{given}` is not a version like 8.16.0"),
-            line: None,
-        })?,
+        // A minor alone (`8.16`) is its first release, `8.16.0`: Elasticsearch's packages are versioned in three parts.
+        Some(given) => numbers(given)
+            .filter(|n| n.len() >= 2)
+            .map(|mut n| {
+                n.resize(n.len().max(3), 0);
+                n
+            })
+            .ok_or_else(|| ImportError {
+                message: format!("the target `{given}` is not a version like 8.16.0"),
+                line: None,
+            })?,
         None => vec![newest.first().copied().unwrap_or(0), newest.get(1).copied().unwrap_or(0) + 1, 0],
     };
     if target_numbers < newest {

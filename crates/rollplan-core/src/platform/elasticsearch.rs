@@ -42,13 +42,17 @@ pub(super) const PROFILE: Profile = Profile {
             here(&["@curl -fsS --netrc-optional -X POST \"$ES/_flush\""]),
             on_node(&["sudo", "systemctl", "stop", "elasticsearch.service"]),
         ],
-        verify: &[here(&["@!", "@curl -fsS --netrc-optional \"$ES/_cat/nodes?h=name\" | grep -Fxq --", "{node}"])],
+        // The node list read first, so that an unreachable cluster fails the check rather than passing it.
+        verify: &[here(&[
+            "@nodes=$(curl -fsS --netrc-optional \"$ES/_cat/nodes?h=name\") && ! printf '%s\\n' \"$nodes\" | grep -Fxq --",
+            "{node}",
+        ])],
     },
     upgrade: &[Upgrade {
         component: "*",
         recipe: Recipe {
-            run: &[on_node(&["sudo", "apt-get", "install", "-y", "elasticsearch={version}"])],
-            verify: &[on_node(&["dpkg-query", "-W", "-f=${Version}", "elasticsearch", "@| grep -Fxq --", "{version}"])],
+            run: &[on_node(&["sudo", "apt-get", "install", "-y", "elasticsearch={apt_version}"])],
+            verify: &[on_node(&["dpkg-query", "-W", "-f=${Version}", "elasticsearch", "@| grep -Fq --", "{version}"])],
         },
         first: None,
     }],

@@ -1,5 +1,7 @@
 //! Exchange 2000/2003 on a Windows Server 2003 cluster: `cluster.exe`, as
-//! Cluster Administrator does it, called from PowerShell.
+//! Cluster Administrator does it, called from PowerShell. Its checks read
+//! the status column of `cluster.exe ... /status` (the last word of the
+//! line, case as printed), each answering True or False.
 
 use super::{Check, NOTHING, Profile, Recipe, Shell, Upgrade, here, manual};
 
@@ -27,19 +29,27 @@ pub(super) const PROFILE: Profile = Profile {
     ],
     moves: Recipe {
         run: &[here(&["cluster.exe", "group", "{service}", "/moveto:{to}"])],
+        // The node in the group's status line, as a whole word.
         verify: &[here(&[
-            "cluster.exe",
+            "@[bool](cluster.exe",
             "group",
             "{service}",
             "/status",
-            "@| Select-String -SimpleMatch -Quiet",
+            "@| Select-String -CaseSensitive -Pattern ('\\s' + [regex]::Escape(",
             "{to}",
+            "@) + '\\s+\\S'))",
         ])],
     },
     drain: NOTHING,
     pause: Recipe {
         run: &[here(&["cluster.exe", "node", "{node}", "/pause"])],
-        verify: &[here(&["cluster.exe", "node", "{node}", "/status", "@| Select-String -SimpleMatch -Quiet 'Paused'"])],
+        verify: &[here(&[
+            "@[bool](cluster.exe",
+            "node",
+            "{node}",
+            "/status",
+            "@| Select-String -CaseSensitive -Pattern '\\sPaused\\s*$')",
+        ])],
     },
     upgrade: &[Upgrade {
         component: "*",
@@ -51,30 +61,42 @@ pub(super) const PROFILE: Profile = Profile {
             here(&["shutdown.exe", "/r", "/t", "0", "/m", "\\\\{node}"]),
             manual(&["wait until", "{node}", "has restarted and its Cluster service runs"]),
         ],
-        verify: &[here(&["cluster.exe", "node", "{node}", "/status", "@| Select-String -SimpleMatch -Quiet 'Paused'"])],
+        verify: &[here(&[
+            "@[bool](cluster.exe",
+            "node",
+            "{node}",
+            "/status",
+            "@| Select-String -CaseSensitive -Pattern '\\sPaused\\s*$')",
+        ])],
     },
     resume: Recipe {
         run: &[here(&["cluster.exe", "node", "{node}", "/resume"])],
-        verify: &[here(&["cluster.exe", "node", "{node}", "/status", "@| Select-String -SimpleMatch -Quiet 'Up'"])],
+        verify: &[here(&[
+            "@[bool](cluster.exe",
+            "node",
+            "{node}",
+            "/status",
+            "@| Select-String -CaseSensitive -Pattern '\\sUp\\s*$')",
+        ])],
     },
     offline: Recipe {
         run: &[here(&["cluster.exe", "group", "{service}", "/offline"])],
         verify: &[here(&[
-            "cluster.exe",
+            "@[bool](cluster.exe",
             "group",
             "{service}",
             "/status",
-            "@| Select-String -SimpleMatch -Quiet 'Offline'",
+            "@| Select-String -CaseSensitive -Pattern '\\sOffline\\s*$')",
         ])],
     },
     online: Recipe {
         run: &[here(&["cluster.exe", "group", "{service}", "/online"])],
         verify: &[here(&[
-            "cluster.exe",
+            "@[bool](cluster.exe",
             "group",
             "{service}",
             "/status",
-            "@| Select-String -SimpleMatch -Quiet 'Online'",
+            "@| Select-String -CaseSensitive -Pattern '(?<!Partially)\\sOnline\\s*$')",
         ])],
     },
     finalize: Recipe { run: &[manual(&["{title}", "(the point of no return for", "{component}", ")"])], verify: &[] },

@@ -321,6 +321,17 @@ impl Values<'_> {
                     format!("stable-{}", self.version)
                 });
             }
+            // An exact package version for apt where packages carry no Debian
+            // revision (Elasticsearch, MongoDB): `8.16.1`, or `8.16.*` for a minor alone.
+            "apt_version" => {
+                return Some(if self.version.split('.').count() >= 3 {
+                    self.version.to_owned()
+                } else {
+                    format!("{}.*", self.version)
+                });
+            }
+            // `major.minor` of the version (MongoDB's featureCompatibilityVersion).
+            "minor_version" => return Some(self.version.split('.').take(2).collect::<Vec<_>>().join(".")),
             // A package version pattern for apt: `1.30.4-*`, or `1.30.*` for a minor alone.
             "package_version" => {
                 return Some(if self.version.split('.').count() >= 3 {
@@ -361,9 +372,10 @@ fn fill(arg: &str, values: &Values<'_>, trusted: bool) -> (String, bool) {
                 filled = true;
             }
             None => {
+                // Not a placeholder: the brace is text, and one may follow inside (`{x: {version:js}}`).
                 out.push('{');
-                out.push_str(name);
-                out.push('}');
+                rest = inner;
+                continue;
             }
         }
         rest = after.get(1..).unwrap_or_default();
@@ -448,7 +460,9 @@ mod tests {
         for (platform, profile) in every_profile() {
             for line in every_line(profile) {
                 for arg in line.args.iter().filter_map(|arg| arg.strip_prefix('@')) {
-                    for name in names.iter().chain(&["kubeadm_version", "package_version"]) {
+                    for name in
+                        names.iter().chain(&["kubeadm_version", "package_version", "apt_version", "minor_version"])
+                    {
                         assert!(
                             !arg.contains(&format!("{{{name}")),
                             "{platform:?}: `{arg}` writes {{{name}}} unquoted"
@@ -495,5 +509,14 @@ mod tests {
             "x(\"7.0\\\"\")"
         );
         assert_eq!(fill("{node}", &values, true), ("{node}".to_owned(), false));
+        // A placeholder inside braces that are text.
+        let nested = fill(
+            "db.adminCommand({setFeatureCompatibilityVersion: {minor_version:js}, confirm: true})",
+            &Values { version: "7.0.14", ..Values::default() },
+            false,
+        );
+        assert_eq!(nested.0, "db.adminCommand({setFeatureCompatibilityVersion: \"7.0\", confirm: true})");
+        assert_eq!(fill("{apt_version}", &Values { version: "8.16", ..Values::default() }, false).0, "8.16.*");
+        assert_eq!(fill("{apt_version}", &Values { version: "8.16.1", ..Values::default() }, false).0, "8.16.1");
     }
 }

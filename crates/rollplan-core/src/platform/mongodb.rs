@@ -27,7 +27,7 @@ pub(super) const PROFILE: Profile = Profile {
         Check { text: "The new packages are in every member's apt repository", command: None },
     ],
     moves: Recipe {
-        run: &[here(&["mongosh", "--host", "{from}", "--quiet", "--eval", "rs.stepDown()"])],
+        run: &[here(&["mongosh", "--host={from}", "--quiet", "--eval", "rs.stepDown()"])],
         verify: &[here(&[
             "mongosh",
             "--host",
@@ -46,7 +46,18 @@ pub(super) const PROFILE: Profile = Profile {
     upgrade: &[Upgrade {
         component: "*",
         recipe: Recipe {
-            run: &[on_node(&["sudo", "apt-get", "install", "-y", "mongodb-org={package_version}"])],
+            // The metapackage's dependencies are unversioned: each package is pinned, as MongoDB's guide does.
+            run: &[on_node(&[
+                "sudo",
+                "apt-get",
+                "install",
+                "-y",
+                "mongodb-org={apt_version}",
+                "mongodb-org-database={apt_version}",
+                "mongodb-org-server={apt_version}",
+                "mongodb-org-mongos={apt_version}",
+                "mongodb-org-tools={apt_version}",
+            ])],
             verify: &[on_node(&["mongod", "--version", "@| grep -Fq --", "db version v{version}"])],
         },
         first: None,
@@ -69,13 +80,13 @@ pub(super) const PROFILE: Profile = Profile {
     finalize: Recipe {
         run: &[here(&[
             "@mongosh \"$MONGODB_URI\" --quiet --eval",
-            "db.adminCommand({setFeatureCompatibilityVersion: {version:js}, confirm: true})",
+            "db.adminCommand({setFeatureCompatibilityVersion: {minor_version:js}, confirm: true})",
         ])],
         verify: &[here(&[
             "@mongosh \"$MONGODB_URI\" --quiet --eval",
             "db.adminCommand({getParameter: 1, featureCompatibilityVersion: 1}).featureCompatibilityVersion.version",
             "@| grep -Fxq --",
-            "{version}",
+            "{minor_version}",
         ])],
     },
 };

@@ -68,9 +68,36 @@ fn powershell(text: &str) -> String {
 
 /// A value from the description: always in quotes, since a bare word is a
 /// string only where a command reads its arguments (`-Node HV1`), and a
-/// command name in an expression (`-eq HV1`).
+/// command name in an expression (`-eq HV1`). Windows PowerShell hands a
+/// native program (`cluster.exe`) its arguments in one command line without
+/// escaping the `"` in them, so a `"` would split the value into several
+/// arguments there: each `"` is written `\"`, and the backslashes before it
+/// or at the end doubled, as Windows programs read their command line. A
+/// cmdlet then sees those escapes in the name, and finds no such object: a
+/// name with `"` fails safely rather than splitting.
 fn powershell_value(text: &str) -> String {
-    single_quoted(text)
+    if !text.contains('"') && !text.ends_with('\\') {
+        return single_quoted(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 4);
+    let mut backslashes = 0usize;
+    for c in text.chars() {
+        match c {
+            '\\' => backslashes += 1,
+            '"' => {
+                escaped.push_str(&"\\".repeat(2 * backslashes + 1));
+                escaped.push('"');
+                backslashes = 0;
+            }
+            other => {
+                escaped.push_str(&"\\".repeat(backslashes));
+                escaped.push(other);
+                backslashes = 0;
+            }
+        }
+    }
+    escaped.push_str(&"\\".repeat(2 * backslashes));
+    single_quoted(&escaped)
 }
 
 #[cfg(test)]
@@ -95,5 +122,8 @@ mod tests {
         assert_eq!(Shell::PowerShell.quote("it's", true), "'it''s'");
         assert_eq!(Shell::PowerShell.quote("it\u{2019}s", true), "'it\u{2019}\u{2019}s'");
         assert_eq!(Shell::PowerShell.quote("$env:PATH", true), "'$env:PATH'");
+        // For a native program's command line: a `"` escaped, backslashes before it and at the end doubled.
+        assert_eq!(Shell::PowerShell.quote("EVS1\" /off \"x", true), "'EVS1\\\" /off \\\"x'");
+        assert_eq!(Shell::PowerShell.quote("a\\", true), "'a\\\\'");
     }
 }

@@ -11,10 +11,8 @@ pub(super) const PROFILE: Profile = Profile {
             text: "A backup of every clustered role's data, and of the cluster configuration, is taken and restorable",
             command: None,
         },
-        Check {
-            text: "The cluster validation report is clean (storage tests may be skipped on a running cluster)",
-            command: Some(here(&["Test-Cluster", "-Ignore", "Storage"])),
-        },
+        // Test-Cluster writes a report and returns it whatever it found: read the report.
+        Check { text: "The cluster validation report (Test-Cluster -Ignore Storage) shows no failure", command: None },
         Check {
             text: "Every node is Up",
             command: Some(here(&["@(Get-ClusterNode | Where-Object State -ne 'Up').Count -eq 0"])),
@@ -35,7 +33,12 @@ pub(super) const PROFILE: Profile = Profile {
     drain: NOTHING,
     pause: Recipe {
         run: &[here(&["Suspend-ClusterNode", "-Name", "{node}", "-Drain", "-Wait"])],
-        verify: &[here(&["@(Get-ClusterNode -Name", "{node}", "@).State -eq 'Paused'"])],
+        // Paused, and every role drained off it (a drain can fail and leave the node paused).
+        verify: &[here(&[
+            "@@(Get-ClusterNode -Name",
+            "{node}",
+            "@| Where-Object { $_.State -eq 'Paused' -and $_.DrainStatus -eq 'Completed' }).Count -eq 1",
+        ])],
     },
     upgrade: &[Upgrade {
         component: "*",
@@ -60,6 +63,7 @@ pub(super) const PROFILE: Profile = Profile {
     },
     finalize: Recipe {
         run: &[here(&["Update-ClusterFunctionalLevel", "-Force"])],
-        verify: &[here(&["@(Get-Cluster).ClusterFunctionalLevel"])],
+        // No check: the level is a number that says nothing without the one expected.
+        verify: &[],
     },
 };
