@@ -997,12 +997,19 @@ impl Cluster {
         self.node_ids().filter(|&node| self.votes(node)).count()
     }
 
+    /// Whether quorum survives `down` voting nodes down with every other one
+    /// up: the one fact the validator's warnings, the planner's
+    /// preconditions and its waves read.
+    pub fn quorum_survives(&self, down: usize) -> bool {
+        let voters = self.voters();
+        self.policy.quorum.holds(voters, voters.saturating_sub(down))
+    }
+
     /// The most voting nodes that may be down at once with every other one
     /// up (within `policy.max_down`): 0 when losing one loses quorum.
     pub fn voters_down_at_most(&self) -> usize {
-        let voters = self.voters();
-        let max_down = (self.policy.max_down as usize).min(voters);
-        (0..=max_down).rev().find(|&down| self.policy.quorum.holds(voters, voters - down)).unwrap_or(0)
+        let max_down = (self.policy.max_down as usize).min(self.voters());
+        (0..=max_down).rev().find(|&down| self.quorum_survives(down)).unwrap_or(0)
     }
 
     pub fn service(&self, id: ServiceId) -> &Service {

@@ -1365,7 +1365,7 @@ impl Resolver<'_, '_> {
         let max_down = cluster.policy().max_down as usize;
         let quorum = cluster.policy().quorum;
         let (max_down_span, quorum_span) = self.policy_spans;
-        if !quorum.holds(nodes, nodes.saturating_sub(1)) {
+        if !cluster.quorum_survives(1) {
             let span = if quorum_span == Span::default() { max_down_span } else { quorum_span };
             let diagnostic = self.sink.report(
                 Code::QuorumAtRisk,
@@ -1379,7 +1379,7 @@ impl Resolver<'_, '_> {
             if quorum == Quorum::Majority {
                 diagnostic.hint("a rolling upgrade needs a node down: add a witness (`quorum: witness`) or a quorum disk (`quorum: disk`) if the cluster has one");
             }
-        } else if !quorum.holds(nodes, nodes.saturating_sub(max_down)) {
+        } else if !cluster.quorum_survives(max_down) {
             let min_up = quorum.min_up(nodes);
             self.sink
                 .report(

@@ -953,7 +953,7 @@ fn preconditions(cluster: &Cluster) -> Vec<Blocked> {
     let nodes = cluster.voters();
     let any_upgrade = cluster.node_ids().any(|n| cluster.votes(n) && !cluster.node_at_target(n));
     let quorum = cluster.policy().quorum;
-    if any_upgrade && !quorum.holds(nodes, nodes.saturating_sub(1)) {
+    if any_upgrade && !cluster.quorum_survives(1) {
         blocked.push(Blocked {
             rule: BlockingRule::Quorum,
             service: None,

@@ -43,7 +43,7 @@ pub(super) fn largest(sim: &Sim<'_>) -> usize {
     if cluster.policy().quorum_role.is_some() {
         return max_down.min(nodes).max(1);
     }
-    (1..=max_down.min(nodes)).rev().find(|&size| cluster.policy().quorum.holds(nodes, nodes - size)).unwrap_or(1)
+    cluster.voters_down_at_most().max(1)
 }
 
 /// Upgrades a wave led by `lead` (its drain chosen by the search), joined
