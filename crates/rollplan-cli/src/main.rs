@@ -145,10 +145,11 @@ fn import(platform: ImportPlatform, file: &str, target: Option<&str>) -> ExitCod
         Ok(input) => input,
         Err(code) => return code,
     };
-    let imported = match platform {
-        ImportPlatform::Kubernetes => rollplan_core::import::kubernetes(&input.text, target),
-        ImportPlatform::Elasticsearch => rollplan_core::import::elasticsearch(&input.text, target),
+    let kind = match platform {
+        ImportPlatform::Kubernetes => rollplan_core::import::Inventory::Kubernetes,
+        ImportPlatform::Elasticsearch => rollplan_core::import::Inventory::Elasticsearch,
     };
+    let imported = rollplan_core::import::import(kind, &input.text, target);
     match imported {
         Ok(imported) => {
             for warning in &imported.warnings {

@@ -36,11 +36,7 @@ fn documents() -> Vec<(PathBuf, Inventory)> {
 }
 
 fn import(text: &str, inventory: Inventory, target: Option<&str>) -> Imported {
-    match inventory {
-        Inventory::Kubernetes => kubernetes(text, target),
-        Inventory::Elasticsearch => elasticsearch(text, target),
-    }
-    .unwrap_or_else(|error| panic!("{error:?}"))
+    rollplan_core::import::import(inventory, text, target).unwrap_or_else(|error| panic!("{error:?}"))
 }
 
 /// The imported description plans, and the checker accepts the plan.

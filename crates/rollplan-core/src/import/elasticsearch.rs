@@ -7,7 +7,9 @@
 
 use std::fmt::Write as _;
 
-use super::{ImportError, Imported, ImportedNode, comment, field, line_of, numbers, parse, quoted, text_at};
+use super::{
+    ImportError, Imported, ImportedNode, comment, field, line_of, numbers, parse, quoted, text_at, usable_name,
+};
 use crate::syntax::{Tree, Value};
 
 /// Whether `root` is a `_nodes` answer or a `_cat/nodes?format=json` list.
@@ -48,21 +50,13 @@ pub fn elasticsearch(text: &str, target: Option<&str>) -> Result<Imported, Impor
     let mut read: Vec<Read> = Vec::new();
     // A cluster name no description may hold (empty, a control character) is left for the default.
     let cluster = text_at(&root, &["cluster_name"])
-        .filter(|name| !name.trim().is_empty() && !name.chars().any(char::is_control))
+        .filter(|name| usable_name(name, 1).is_ok())
         .unwrap_or("elasticsearch")
         .to_owned();
     let mut add = |row: &Tree<'_>, name: Option<&str>, version: Option<&str>, master: bool, roles: String| {
         let line = line_of(row, text, &lines);
         let name = name.ok_or_else(|| ImportError { message: "a node has no `name`".to_owned(), line: Some(line) })?;
-        if name.chars().any(char::is_control) || name.trim().is_empty() {
-            return Err(ImportError {
-                message: format!(
-                    "node name {} is empty or holds a control character, which no description may",
-                    quoted(name)
-                ),
-                line: Some(line),
-            });
-        }
+        usable_name(name, line)?;
         let version = version
             .ok_or_else(|| ImportError { message: format!("node `{name}` has no `version`"), line: Some(line) })?;
         let parsed = numbers(version).filter(|n| n.len() >= 2).ok_or_else(|| ImportError {

@@ -6,7 +6,10 @@
 
 use std::fmt::Write as _;
 
-use super::{ImportError, Imported, ImportedNode, at, comment, field, line_of, minor, numbers, parse, quoted, text_at};
+use super::{
+    ImportError, Imported, ImportedNode, at, comment, field, line_of, minor, numbers, parse, quoted, text_at,
+    usable_name,
+};
 use crate::syntax::{Tree, Value};
 
 /// The labels that make a node part of the control plane.
@@ -59,15 +62,7 @@ pub fn kubernetes(text: &str, target: Option<&str>) -> Result<Imported, ImportEr
         let line = line_of(item, text, &lines);
         let name = text_at(item, &["metadata", "name"])
             .ok_or_else(|| ImportError { message: "a node has no `metadata.name`".to_owned(), line: Some(line) })?;
-        if name.chars().any(char::is_control) || name.trim().is_empty() {
-            return Err(ImportError {
-                message: format!(
-                    "node name {} is empty or holds a control character, which no description may",
-                    quoted(name)
-                ),
-                line: Some(line),
-            });
-        }
+        usable_name(name, line)?;
         let kubelet_text = text_at(item, &["status", "nodeInfo", "kubeletVersion"]).ok_or_else(|| ImportError {
             message: format!("node `{name}` has no `status.nodeInfo.kubeletVersion`"),
             line: Some(line),

@@ -64,6 +64,15 @@ pub fn detect(text: &str) -> Option<Inventory> {
     elasticsearch::is_nodes(&root).then_some(Inventory::Elasticsearch)
 }
 
+/// The description of `text`, an inventory of kind `kind` (the page has it
+/// from [`detect`], the CLI from its argument), upgraded to `target`.
+pub fn import(kind: Inventory, text: &str, target: Option<&str>) -> Result<Imported, ImportError> {
+    match kind {
+        Inventory::Kubernetes => kubernetes(text, target),
+        Inventory::Elasticsearch => elasticsearch(text, target),
+    }
+}
+
 /// `text` as a JSON tree, with its line index for errors.
 fn parse(text: &str) -> Result<(Tree<'_>, crate::LineIndex), ImportError> {
     let lines = crate::LineIndex::new(text);
@@ -100,6 +109,21 @@ fn text_at<'t>(tree: &'t Tree<'_>, path: &[&str]) -> Option<&'t str> {
 /// `text` as a YAML double-quoted scalar (JSON's string syntax, which YAML reads the same).
 fn quoted(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+/// Whether a description may hold `name` (not empty, no control
+/// character); the error for the node on `line` when not.
+fn usable_name(name: &str, line: u32) -> Result<(), ImportError> {
+    if name.chars().any(char::is_control) || name.trim().is_empty() {
+        return Err(ImportError {
+            message: format!(
+                "node name {} is empty or holds a control character, which no description may",
+                quoted(name)
+            ),
+            line: Some(line),
+        });
+    }
+    Ok(())
 }
 
 /// `text` on one line, for a YAML comment.

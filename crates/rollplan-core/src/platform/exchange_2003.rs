@@ -3,7 +3,16 @@
 //! the status column of `cluster.exe ... /status` (the last word of the
 //! line, case as printed), each answering True or False.
 
-use super::{Check, NOTHING, Profile, Recipe, Shell, Upgrade, here, manual};
+use super::{Check, Line, NOTHING, Profile, Recipe, Shell, Upgrade, here, manual};
+
+/// The node's status is Paused (after its pause, and after its restart).
+const PAUSED: &[Line] = &[here(&[
+    "@[bool](cluster.exe",
+    "node",
+    "{node}",
+    "/status",
+    "@| Select-String -CaseSensitive -Pattern '\\sPaused\\s*$')",
+])];
 
 pub(super) const PROFILE: Profile = Profile {
     shell: Shell::PowerShell,
@@ -41,16 +50,7 @@ pub(super) const PROFILE: Profile = Profile {
         ])],
     },
     drain: NOTHING,
-    pause: Recipe {
-        run: &[here(&["cluster.exe", "node", "{node}", "/pause"])],
-        verify: &[here(&[
-            "@[bool](cluster.exe",
-            "node",
-            "{node}",
-            "/status",
-            "@| Select-String -CaseSensitive -Pattern '\\sPaused\\s*$')",
-        ])],
-    },
+    pause: Recipe { run: &[here(&["cluster.exe", "node", "{node}", "/pause"])], verify: PAUSED },
     upgrade: &[Upgrade {
         component: "*",
         recipe: Recipe { run: &[manual(&["run", "{title}", "{version}", "setup", "on", "{node}"])], verify: &[] },
@@ -61,13 +61,7 @@ pub(super) const PROFILE: Profile = Profile {
             here(&["shutdown.exe", "/r", "/t", "0", "/m", "\\\\{node}"]),
             manual(&["wait until", "{node}", "has restarted and its Cluster service runs"]),
         ],
-        verify: &[here(&[
-            "@[bool](cluster.exe",
-            "node",
-            "{node}",
-            "/status",
-            "@| Select-String -CaseSensitive -Pattern '\\sPaused\\s*$')",
-        ])],
+        verify: PAUSED,
     },
     resume: Recipe {
         run: &[here(&["cluster.exe", "node", "{node}", "/resume"])],

@@ -29,6 +29,21 @@ const KUBELET: Recipe = Recipe {
     ])],
 };
 
+/// `kubectl drain` (which cordons the node), and the check that it is cordoned.
+const DRAINED: Recipe = Recipe {
+    run: &[here(&["kubectl", "drain", "--ignore-daemonsets", "--delete-emptydir-data", "--", "{node}"])],
+    verify: &[here(&[
+        "kubectl",
+        "get",
+        "node",
+        "-o",
+        "jsonpath={.spec.unschedulable}",
+        "--",
+        "{node}",
+        "@| grep -qx true",
+    ])],
+};
+
 /// The API server's static pod runs the release.
 const API_SERVER_CHECK: &[super::Line] = &[here(&[
     "kubectl",
@@ -68,32 +83,9 @@ pub(super) const PROFILE: Profile = Profile {
         run: &[note(&["{service}", "moves from", "{from}", "to", "{to}", "as the scheduler places it"])],
         verify: &[],
     },
-    drain: Recipe {
-        run: &[here(&["kubectl", "drain", "--ignore-daemonsets", "--delete-emptydir-data", "--", "{node}"])],
-        verify: &[here(&[
-            "kubectl",
-            "get",
-            "node",
-            "-o",
-            "jsonpath={.spec.unschedulable}",
-            "--",
-            "{node}",
-            "@| grep -qx true",
-        ])],
-    },
-    pause: Recipe {
-        run: &[here(&["kubectl", "drain", "--ignore-daemonsets", "--delete-emptydir-data", "--", "{node}"])],
-        verify: &[here(&[
-            "kubectl",
-            "get",
-            "node",
-            "-o",
-            "jsonpath={.spec.unschedulable}",
-            "--",
-            "{node}",
-            "@| grep -qx true",
-        ])],
-    },
+    drain: DRAINED,
+    // A node drained already is drained again at once: its pause is the same command.
+    pause: DRAINED,
     upgrade: &[
         Upgrade {
             component: "kube-apiserver",

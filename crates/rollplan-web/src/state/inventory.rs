@@ -39,11 +39,7 @@ impl InventoryState {
     /// Converts `text` (the editor's): the description to load, or why not.
     pub fn convert(&mut self, text: &str) -> Result<String, String> {
         let from = self.offered.ok_or("the text is not a node list rollplan can import")?;
-        let imported = match from {
-            Inventory::Kubernetes => import::kubernetes(text, None),
-            Inventory::Elasticsearch => import::elasticsearch(text, None),
-        }
-        .map_err(|error| match error.line {
+        let imported = import::import(from, text, None).map_err(|error| match error.line {
             Some(line) => format!("Could not import line {line}: {}", error.message),
             None => format!("Could not import: {}", error.message),
         })?;
