@@ -36,6 +36,23 @@ pub fn description_fingerprint(cluster: &Cluster) -> String {
     short_hash(&serialise(cluster, ""))
 }
 
+/// The name the page keeps a cluster's pre-flight ticks under: the
+/// description's serialisation, then `rollplan-preflight/1` and each check's
+/// text, as netstrings. Like the description's fingerprint it stays when
+/// only the planner changes; a release that rewords or adds a check names
+/// a new list, so no tick is ever shown beside a check it was not given to.
+/// 16 hex digits, so the page stores, syncs and exports these ticks as a
+/// plan's.
+pub fn preflight_fingerprint(cluster: &Cluster, checks: &[crate::platform::Preflight]) -> String {
+    let mut bytes = serialise(cluster, "");
+    for text in std::iter::once("rollplan-preflight/1").chain(checks.iter().map(|check| check.check.as_str())) {
+        let _ = std::io::Write::write_fmt(&mut bytes, format_args!("{}:", text.len()));
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.push(b',');
+    }
+    short_hash(&bytes)
+}
+
 fn short_hash(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().take(8).fold(String::with_capacity(16), |mut hex, byte| {
@@ -240,6 +257,25 @@ mod tests {
         assert_ne!(description, fingerprint(&cluster));
         let other = crate::validate_as(&SEED.replace("NODE2", "NODE9"), crate::Syntax::Yaml).cluster.unwrap();
         assert_ne!(description_fingerprint(&other), description);
+    }
+
+    /// Pre-flight ticks are named by the description and the checks'
+    /// words: not by the planner, and anew when a check is reworded.
+    #[test]
+    fn the_preflight_fingerprint_follows_the_description_and_the_checks() {
+        let text = include_str!("../../../tests/examples/kubernetes-1.28-to-1.30.yaml");
+        let cluster = crate::validate_as(text, crate::Syntax::Yaml).cluster.unwrap();
+        let checks = crate::platform::preflight(&cluster);
+        assert!(checks.len() > 2);
+        let named = preflight_fingerprint(&cluster, &checks);
+        assert_eq!(named.len(), 16);
+        assert_ne!(named, description_fingerprint(&cluster));
+        assert_ne!(named, fingerprint(&cluster));
+        let mut reworded = checks.clone();
+        reworded[1].check.push('.');
+        assert_ne!(preflight_fingerprint(&cluster, &reworded), named);
+        let other = crate::validate_as(&text.replacen("cp1", "cp9", 1), crate::Syntax::Yaml).cluster.unwrap();
+        assert_ne!(preflight_fingerprint(&other, &checks), named);
     }
 
     #[test]

@@ -65,7 +65,7 @@ mod validate;
 pub mod version;
 
 pub use diagnostic::{Code, Diagnostic, LineIndex, Severity, Span};
-pub use fingerprint::{description_fingerprint, fingerprint};
+pub use fingerprint::{description_fingerprint, fingerprint, preflight_fingerprint};
 pub use model::Cluster;
 pub use read::SUPPORTED_FORMATS;
 pub use report::{Analysis, analyze};

@@ -16,6 +16,7 @@
 //! Diagnostics cross without their byte spans (the core does not serialise
 //! them); the page locates diagnostics by line and column.
 
+use rollplan_core::import::{self, Offer};
 use rollplan_core::plan::{Blocked, Outcome, Plan};
 use rollplan_core::{Cluster, Diagnostic, Syntax};
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,10 @@ pub struct Handover {
     pub plan: Option<Plan>,
     pub blocked: Option<Vec<Blocked>>,
     pub fingerprint: Option<String>,
+    /// When the text is node inventory, what it converts into: read here,
+    /// so that a pasted node list of hundreds of nodes is never parsed on
+    /// the page's thread.
+    pub inventory: Option<Offer>,
 }
 
 impl Handover {
@@ -48,6 +53,7 @@ impl Handover {
             plan,
             blocked,
             fingerprint,
+            inventory: import::offer(text),
         }
     }
 

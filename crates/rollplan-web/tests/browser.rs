@@ -619,6 +619,19 @@ async fn a_platform_gives_each_step_its_commands_as_text_and_a_preflight_list() 
     );
     assert!(root.query_selector("img").unwrap().is_none());
     assert_eq!(find_all(&root, ".step .copy-command").len(), commands.len());
+
+    // A pre-flight tick survives a reload, as a step's does.
+    find::<HtmlElement>(&root, ".preflight-check input[type=checkbox]").click();
+    settle().await;
+    assert_eq!(find_all(&root, ".preflight-check.done").len(), 1);
+    let reloaded = mount().await;
+    wait_until("the reloaded pre-flight list", || !find_all(&reloaded, ".preflight-check").is_empty()).await;
+    let ticked: Vec<bool> = find_all(&reloaded, ".preflight-check input[type=checkbox]")
+        .into_iter()
+        .map(|input| input.dyn_into::<web_sys::HtmlInputElement>().unwrap().checked())
+        .collect();
+    assert_eq!(ticked.iter().filter(|&&on| on).count(), 1, "{ticked:?}");
+    assert!(ticked[0]);
 }
 
 /// A pasted `kubectl get nodes -o json` is offered for conversion; the

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use super::{
     ImportError, Imported, ImportedNode, comment, field, line_of, numbers, parse, quoted, text_at, usable_name,
 };
+use crate::LineIndex;
 use crate::syntax::{Tree, Value};
 
 /// Whether `root` is a `_nodes` answer or a `_cat/nodes?format=json` list.
@@ -41,7 +42,17 @@ struct Read {
 /// next minor, `x.y+1.0`, when `None`).
 pub fn elasticsearch(text: &str, target: Option<&str>) -> Result<Imported, ImportError> {
     let (root, lines) = parse(text)?;
-    if !is_nodes(&root) {
+    from_tree(text, &root, &lines, target)
+}
+
+/// [`elasticsearch`] of `text` read as `root`.
+pub(super) fn from_tree(
+    text: &str,
+    root: &Tree<'_>,
+    lines: &LineIndex,
+    target: Option<&str>,
+) -> Result<Imported, ImportError> {
+    if !is_nodes(root) {
         return Err(ImportError {
             message: "expected the JSON of Elasticsearch's `GET _nodes` (an object with `_nodes` and `nodes`) or of `GET _cat/nodes?format=json&h=name,version,node.role,master` (a list of nodes)".to_owned(),
             line: Some(1),
@@ -49,12 +60,12 @@ pub fn elasticsearch(text: &str, target: Option<&str>) -> Result<Imported, Impor
     }
     let mut read: Vec<Read> = Vec::new();
     // A cluster name no description may hold (empty, a control character) is left for the default.
-    let cluster = text_at(&root, &["cluster_name"])
+    let cluster = text_at(root, &["cluster_name"])
         .filter(|name| usable_name(name, 1).is_ok())
         .unwrap_or("elasticsearch")
         .to_owned();
     let mut add = |row: &Tree<'_>, name: Option<&str>, version: Option<&str>, master: bool, roles: String| {
-        let line = line_of(row, text, &lines);
+        let line = line_of(row, text, lines);
         let name = name.ok_or_else(|| ImportError { message: "a node has no `name`".to_owned(), line: Some(line) })?;
         usable_name(name, line)?;
         let version = version
@@ -68,7 +79,7 @@ pub fn elasticsearch(text: &str, target: Option<&str>) -> Result<Imported, Impor
     };
     match &root.value {
         Value::Mapping(_) => {
-            if let Some(Value::Mapping(nodes)) = field(&root, "nodes").map(|n| &n.value) {
+            if let Some(Value::Mapping(nodes)) = field(root, "nodes").map(|n| &n.value) {
                 for (_, node) in nodes {
                     let roles: Vec<&str> = match field(node, "roles").map(|r| &r.value) {
                         Some(Value::Sequence(roles)) => roles

@@ -10,6 +10,7 @@ use super::{
     ImportError, Imported, ImportedNode, at, comment, field, line_of, minor, numbers, parse, quoted, text_at,
     usable_name,
 };
+use crate::LineIndex;
 use crate::syntax::{Tree, Value};
 
 /// The labels that make a node part of the control plane.
@@ -48,9 +49,19 @@ struct Read {
 /// newest kubelet when `None`).
 pub fn kubernetes(text: &str, target: Option<&str>) -> Result<Imported, ImportError> {
     let (root, lines) = parse(text)?;
-    if !is_node_list(&root) {
+    from_tree(text, &root, &lines, target)
+}
+
+/// [`kubernetes`] of `text` read as `root`.
+pub(super) fn from_tree(
+    text: &str,
+    root: &Tree<'_>,
+    lines: &LineIndex,
+    target: Option<&str>,
+) -> Result<Imported, ImportError> {
+    if !is_node_list(root) {
         let kind =
-            text_at(&root, &["kind"]).map_or_else(|| "a document without `kind`".to_owned(), |k| format!("a `{k}`"));
+            text_at(root, &["kind"]).map_or_else(|| "a document without `kind`".to_owned(), |k| format!("a `{k}`"));
         return Err(ImportError {
             message: format!("expected the JSON of `kubectl get nodes -o json` (a NodeList), but this is {kind}"),
             line: Some(1),
@@ -58,8 +69,8 @@ pub fn kubernetes(text: &str, target: Option<&str>) -> Result<Imported, ImportEr
     }
     let mut warnings = Vec::new();
     let mut read: Vec<Read> = Vec::new();
-    for item in items(&root).unwrap_or_default() {
-        let line = line_of(item, text, &lines);
+    for item in items(root).unwrap_or_default() {
+        let line = line_of(item, text, lines);
         let name = text_at(item, &["metadata", "name"])
             .ok_or_else(|| ImportError { message: "a node has no `metadata.name`".to_owned(), line: Some(line) })?;
         usable_name(name, line)?;

@@ -18,7 +18,7 @@ pub use kubernetes::kubernetes;
 use crate::syntax::{Syntax, Tree, Value};
 
 /// A description made from inventory, and what was read to make it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Imported {
     /// The description, YAML with comments.
     pub description: String,
@@ -29,7 +29,7 @@ pub struct Imported {
 }
 
 /// One node as the import read it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportedNode {
     pub name: String,
     pub role: String,
@@ -38,7 +38,7 @@ pub struct ImportedNode {
 }
 
 /// Why a text could not be imported: a sentence, and the line it is about (from 1) when known.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportError {
     pub message: String,
     pub line: Option<u32>,
@@ -46,7 +46,7 @@ pub struct ImportError {
 
 /// Which inventory a text is, when it is one rollplan imports: for the page,
 /// which offers to convert what is pasted or dropped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Inventory {
     /// `kubectl get nodes -o json`.
     Kubernetes,
@@ -54,14 +54,54 @@ pub enum Inventory {
     Elasticsearch,
 }
 
+/// What the page offers for a text that is inventory: which kind it is,
+/// and its description (or why it cannot be made), worked out at once so
+/// that the page, whose analysis worker calls this, never reads a large
+/// node list on its own thread.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Offer {
+    pub kind: Inventory,
+    /// The description as [`import`] makes it without a target (the next minor).
+    pub imported: Result<Imported, ImportError>,
+}
+
+/// Whether `text` may be inventory: JSON that names a node list. Cheap (no
+/// parsing), so that looking at every description typed costs nothing.
+fn may_be_inventory(text: &str) -> bool {
+    text.trim_start().starts_with(['{', '['])
+        && ["\"NodeList\"", "\"Node\"", "\"_nodes\"", "\"node.role\""].iter().any(|marker| text.contains(marker))
+}
+
 /// The inventory `text` is, if it is one: a JSON `NodeList`, or a `_nodes`
-/// or `_cat/nodes` answer. Looks only at the start of the document's shape.
+/// or `_cat/nodes` answer.
 pub fn detect(text: &str) -> Option<Inventory> {
+    if !may_be_inventory(text) {
+        return None;
+    }
     let (root, _) = parse(text).ok()?;
-    if kubernetes::is_node_list(&root) {
+    kind_of(&root)
+}
+
+fn kind_of(root: &Tree<'_>) -> Option<Inventory> {
+    if kubernetes::is_node_list(root) {
         return Some(Inventory::Kubernetes);
     }
-    elasticsearch::is_nodes(&root).then_some(Inventory::Elasticsearch)
+    elasticsearch::is_nodes(root).then_some(Inventory::Elasticsearch)
+}
+
+/// The offer for `text` when it is inventory: [`detect`] and [`import`]
+/// with the text read once.
+pub fn offer(text: &str) -> Option<Offer> {
+    if !may_be_inventory(text) {
+        return None;
+    }
+    let (root, lines) = parse(text).ok()?;
+    let kind = kind_of(&root)?;
+    let imported = match kind {
+        Inventory::Kubernetes => kubernetes::from_tree(text, &root, &lines, None),
+        Inventory::Elasticsearch => elasticsearch::from_tree(text, &root, &lines, None),
+    };
+    Some(Offer { kind, imported })
 }
 
 /// The description of `text`, an inventory of kind `kind` (the page has it

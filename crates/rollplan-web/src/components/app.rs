@@ -42,7 +42,6 @@ use crate::hooks::style::use_style_property;
 use crate::hooks::use_app_state;
 use crate::state::{Action, State};
 use crate::wording::estimate;
-use rollplan_core::platform::{Preflight as PreflightCheck, preflight};
 
 /// Every callback the app hands to its components, made once.
 #[derive(Debug)]
@@ -51,6 +50,7 @@ struct Callbacks {
     load_example: Callback<String>,
     reveal: Callback<usize>,
     set_done: Callback<(usize, bool)>,
+    set_preflight_done: Callback<(usize, bool)>,
     select: Callback<usize>,
     clear_progress: Callback<()>,
     undo_clear_progress: Callback<()>,
@@ -78,6 +78,7 @@ impl Callbacks {
             load_example: dispatch.reform(Action::LoadExample),
             reveal: dispatch.reform(Action::RevealDiagnostic),
             set_done: dispatch.reform(|(step, done)| Action::SetDone { step, done }),
+            set_preflight_done: dispatch.reform(|(check, done)| Action::SetPreflightDone { check, done }),
             select: dispatch.reform(Action::Select),
             clear_progress: dispatch.reform(|()| Action::ClearProgress),
             undo_clear_progress: dispatch.reform(|()| Action::UndoClearProgress),
@@ -177,7 +178,7 @@ pub fn App() -> Html {
                         <p class="notice" role="alert">{ notice.to_string() }</p>
                     }
                     <InventoryOffer
-                        offered={state.inventory.offered}
+                        offered={crate::state::inventory::offered(&state.document).cloned()}
                         converted={state.inventory.converted.clone()}
                         on_convert={callbacks.convert_inventory.clone()}
                         on_revert={callbacks.revert_inventory.clone()}
@@ -283,11 +284,13 @@ fn plan_section(
         return html! { <p class="no-plan">{ "Nothing to do: every node already runs every target release." }</p> };
     }
     let done = state.done();
+    let preflight_done = state.preflight_done();
     let current = state.current_step();
     html! {
         <>
             <PlanSummary plan={plan.clone()} fingerprint={AttrValue::from(fingerprint.clone())} done={done.clone()}
-                can_undo={state.ticks.unticked.as_ref().is_some_and(|(plan, _)| plan == fingerprint)}
+                preflight_done={preflight_done.len()}
+                can_undo={state.ticks.unticked.as_ref().is_some_and(|unticked| unticked.plan == *fingerprint)}
                 on_clear={callbacks.clear_progress.clone()}
                 on_undo={callbacks.undo_clear_progress.clone()}
             />
@@ -311,7 +314,9 @@ fn plan_section(
                 selected={state.document.selected}
                 on_select={callbacks.select.clone()}
             />
-            <Preflight checks={std::rc::Rc::<[PreflightCheck]>::from(preflight(cluster))} on_copy={copy.clone()} />
+            if let Some(list) = &state.document.analysis.preflight {
+                <Preflight checks={list.checks.clone()} done={preflight_done} on_done={callbacks.set_preflight_done.clone()} on_copy={copy.clone()} />
+            }
             <h3 class="checklist-heading">{ "Checklist" }</h3>
             <Checklist cluster={cluster.clone()} plan={plan.clone()} {done} {current} selected={state.document.selected} on_done={callbacks.set_done.clone()} on_select={callbacks.select.clone()} on_copy={copy.clone()} />
         </>

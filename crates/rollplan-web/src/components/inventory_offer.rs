@@ -1,18 +1,18 @@
 //! Above the editor when it holds node inventory: the offer to convert it
-//! into a description, then what the conversion read (each node's role and
+//! into a description (or why it cannot be), then what the conversion read (each node's role and
 //! versions, and what deserves a look), with the way back to the JSON.
 //! Every name is rendered as text.
 
 use std::rc::Rc;
 
-use rollplan_core::import::Inventory;
+use rollplan_core::import::Offer;
 use yew::prelude::*;
 
-use crate::state::inventory::{Converted, inventory_name};
+use crate::state::inventory::{Converted, import_error, inventory_name};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct InventoryOfferProps {
-    pub offered: Option<Inventory>,
+    pub offered: Option<Rc<Offer>>,
     pub converted: Option<Rc<Converted>>,
     pub on_convert: Callback<()>,
     pub on_revert: Callback<()>,
@@ -26,10 +26,15 @@ pub fn InventoryOffer(props: &InventoryOfferProps) -> Html {
     let dismiss = props.on_dismiss.reform(|_: MouseEvent| ());
     html! {
         <>
-            if let Some(inventory) = props.offered {
+            if let Some(offer) = &props.offered {
                 <div class="inventory-offer notice" role="status">
-                    <p>{ format!("This is a {}, not a description.", inventory_name(inventory)) }</p>
-                    <button type="button" class="button small primary" onclick={convert}>{ "Convert to a description" }</button>
+                    <p>{ format!("This is a {}, not a description.", inventory_name(offer.kind)) }</p>
+                    { match &offer.imported {
+                        Ok(_) => html! {
+                            <button type="button" class="button small primary" onclick={convert}>{ "Convert to a description" }</button>
+                        },
+                        Err(error) => html! { <p class="inventory-error">{ import_error(error) }</p> },
+                    } }
                 </div>
             }
             if let Some(converted) = &props.converted {

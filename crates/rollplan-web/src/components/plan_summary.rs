@@ -14,6 +14,8 @@ pub struct PlanSummaryProps {
     pub plan: Rc<Plan>,
     pub fingerprint: AttrValue,
     pub done: Rc<BTreeSet<usize>>,
+    /// How many of the pre-flight checks ("Before you start") are ticked: "Untick all" unticks them too.
+    pub preflight_done: usize,
     /// Whether "Untick all" was just used (and can be undone).
     pub can_undo: bool,
     /// Unticks every step of this plan.
@@ -87,7 +89,7 @@ pub fn PlanSummary(props: &PlanSummaryProps) -> Html {
                 if props.can_undo {
                     <button type="button" class="button small undo" onclick={on_undo}>{ "Undo untick all" }</button>
                 } else {
-                    <button type="button" class="button small" onclick={on_clear} disabled={done == 0}>{ "Untick all" }</button>
+                    <button type="button" class="button small" onclick={on_clear} disabled={done == 0 && props.preflight_done == 0}>{ "Untick all" }</button>
                 }
             </div>
             if let Some(line) = risks_cut_line(&props.plan) {

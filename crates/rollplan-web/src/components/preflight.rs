@@ -1,6 +1,8 @@
 //! "Before you start": the platform's pre-flight checks above step 1 of the
 //! checklist, each with a tick of its own and, where one shows it, its
 //! command with a copy button. Only on a `platform` other than `generic`.
+//! The ticks are kept as the steps' are (`state/ticks.rs`): a reload at 2 a.m.
+//! keeps them.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -13,28 +15,23 @@ use crate::components::command_lines::CommandLines;
 #[derive(Properties, PartialEq, Debug)]
 pub struct PreflightProps {
     pub checks: Rc<[Check]>,
+    /// The ticked checks (indices into `checks`).
+    pub done: Rc<BTreeSet<usize>>,
+    /// Called with (check, done) when a check is ticked or unticked.
+    pub on_done: Callback<(usize, bool)>,
     /// Copies a command to the clipboard.
     pub on_copy: Callback<String>,
 }
 
 #[component]
 pub fn Preflight(props: &PreflightProps) -> Html {
-    // Ticked here, for this visit: they are about the cluster today, not about the plan.
-    let ticked = use_state(BTreeSet::<usize>::new);
     if props.checks.is_empty() {
         return Html::default();
     }
+    let ticked = &props.done;
     let tick = |index: usize| {
-        let ticked = ticked.clone();
-        Callback::from(move |event: Event| {
-            let on = event.target_dyn_into::<web_sys::HtmlInputElement>().is_some_and(|input| input.checked());
-            let mut next = (*ticked).clone();
-            if on {
-                next.insert(index);
-            } else {
-                next.remove(&index);
-            }
-            ticked.set(next);
+        props.on_done.reform(move |event: Event| {
+            (index, event.target_dyn_into::<web_sys::HtmlInputElement>().is_some_and(|input| input.checked()))
         })
     };
     html! {

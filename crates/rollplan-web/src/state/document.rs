@@ -18,7 +18,9 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use rollplan_core::import::Offer;
 use rollplan_core::plan::{Blocked, Plan};
+use rollplan_core::platform::Preflight;
 use rollplan_core::{Cluster, Diagnostic, Severity, Syntax};
 
 use super::examples::recognise;
@@ -45,6 +47,29 @@ pub struct Findings {
     pub blocked: Option<Rc<[Blocked]>>,
     /// The plan's fingerprint (names its progress), when the cluster is valid.
     pub fingerprint: Option<Rc<str>>,
+    /// When the text is node inventory: what it converts into.
+    pub inventory: Option<Rc<Offer>>,
+    /// The platform's checks before step 1 (none for `generic`), and the
+    /// name their ticks are kept under (the core's `preflight_fingerprint`).
+    pub preflight: Option<Rc<PreflightList>>,
+}
+
+/// "Before you start": the checks, and where their ticks are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreflightList {
+    pub key: Rc<str>,
+    pub checks: Rc<[Preflight]>,
+}
+
+impl PreflightList {
+    /// The pre-flight list of `cluster`'s platform, if it has one.
+    fn of(cluster: &Cluster) -> Option<Self> {
+        let checks = rollplan_core::platform::preflight(cluster);
+        (!checks.is_empty()).then(|| PreflightList {
+            key: rollplan_core::preflight_fingerprint(cluster, &checks).into(),
+            checks: checks.into(),
+        })
+    }
 }
 
 impl Findings {
@@ -63,6 +88,8 @@ impl Findings {
             plan: None,
             blocked: None,
             fingerprint: None,
+            inventory: None,
+            preflight: None,
         }
     }
 
@@ -73,15 +100,17 @@ impl Findings {
 
     /// The findings of revision `revision`, analysed elsewhere (the analysis worker).
     pub fn from_handover(handover: Handover, revision: u64) -> Self {
-        let Handover { syntax, diagnostics, cluster, plan, blocked, fingerprint } = handover;
+        let Handover { syntax, diagnostics, cluster, plan, blocked, fingerprint, inventory } = handover;
         Findings {
             revision,
             syntax,
             diagnostics: diagnostics.into(),
+            preflight: cluster.as_ref().and_then(PreflightList::of).map(Rc::new),
             cluster: cluster.map(Rc::new),
             plan: plan.map(Rc::new),
             blocked: blocked.map(Into::into),
             fingerprint: fingerprint.map(Rc::from),
+            inventory: inventory.map(Rc::new),
         }
     }
 }

@@ -5,13 +5,15 @@
 
 use std::rc::Rc;
 
-use rollplan_core::import::{self, Imported, Inventory};
+use rollplan_core::import::{ImportError, Imported, Inventory, Offer};
 
-/// What the page knows about inventory in the editor.
+use super::document::Document;
+
+/// What the page knows about inventory converted in the editor. (Whether the
+/// editor holds inventory is part of its analysis, `Findings::inventory`,
+/// read by the analysis worker where the page has one.)
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InventoryState {
-    /// The editor holds inventory the page can convert.
-    pub offered: Option<Inventory>,
     /// The last conversion, until dismissed.
     pub converted: Option<Rc<Converted>>,
 }
@@ -24,28 +26,29 @@ pub struct Converted {
     pub original: Rc<str>,
 }
 
-impl InventoryState {
-    /// Looks at a new text: offers a conversion when it is inventory. Only
-    /// JSON that names a node list is parsed, so typing a description costs nothing.
-    pub fn look_at(&mut self, text: &str) -> bool {
-        let candidate = text.trim_start().starts_with(['{', '['])
-            && ["\"NodeList\"", "\"Node\"", "\"_nodes\"", "\"node.role\""].iter().any(|marker| text.contains(marker));
-        let offered = if candidate { import::detect(text) } else { None };
-        let changed = offered != self.offered;
-        self.offered = offered;
-        changed
-    }
+/// The offer to convert the text of `document`: only once its analysis is
+/// of the text shown (an offer for a text typed over since would convert
+/// the wrong one).
+pub fn offered(document: &Document) -> Option<&Rc<Offer>> {
+    document.analysis.inventory.as_ref().filter(|_| !document.is_stale())
+}
 
-    /// Converts `text` (the editor's): the description to load, or why not.
-    pub fn convert(&mut self, text: &str) -> Result<String, String> {
-        let from = self.offered.ok_or("the text is not a node list rollplan can import")?;
-        let imported = import::import(from, text, None).map_err(|error| match error.line {
-            Some(line) => format!("Could not import line {line}: {}", error.message),
-            None => format!("Could not import: {}", error.message),
-        })?;
+/// Why a node list cannot be converted, as a sentence.
+pub fn import_error(error: &ImportError) -> String {
+    match error.line {
+        Some(line) => format!("Could not import line {line}: {}", error.message),
+        None => format!("Could not import: {}", error.message),
+    }
+}
+
+impl InventoryState {
+    /// Converts the text of `document`: the description to load, or why not.
+    pub fn convert(&mut self, document: &Document) -> Result<String, String> {
+        let offer = offered(document).ok_or("the text is not a node list rollplan can import")?;
+        let imported = offer.imported.as_ref().map_err(import_error)?;
         let description = imported.description.clone();
-        self.converted = Some(Rc::new(Converted { from, imported, original: text.into() }));
-        self.offered = None;
+        self.converted =
+            Some(Rc::new(Converted { from: offer.kind, imported: imported.clone(), original: document.text.clone() }));
         Ok(description)
     }
 
@@ -76,11 +79,11 @@ mod tests {
     #[test]
     fn a_node_list_is_offered_converted_and_can_be_put_back() {
         let mut state = InventoryState::default();
-        assert!(!state.look_at("format: 1\n"));
-        assert_eq!(state.offered, None);
-        assert!(state.look_at(NODES));
-        assert_eq!(state.offered, Some(Inventory::Kubernetes));
-        let description = state.convert(NODES).unwrap();
+        let description = Document::analysing_here_up_to("format: 1\n", None);
+        assert_eq!(offered(&description), None);
+        let document = Document::analysing_here_up_to(NODES, None);
+        assert_eq!(offered(&document).map(|offer| offer.kind), Some(Inventory::Kubernetes));
+        let description = state.convert(&document).unwrap();
         assert!(description.contains("platform: kubernetes"));
         let converted = state.converted.clone().unwrap();
         assert_eq!(converted.imported.nodes.len(), 6);
@@ -90,10 +93,28 @@ mod tests {
     }
 
     #[test]
+    fn no_offer_is_converted_while_its_text_waits_for_analysis() {
+        let mut document = Document::analysing_here_up_to(NODES, None);
+        assert!(document.edit(&NODES.replacen("worker-3", "worker-9", 1)));
+        assert!(document.is_stale());
+        assert_eq!(offered(&document), None);
+        assert!(InventoryState::default().convert(&document).is_err());
+    }
+
+    #[test]
     fn json_that_is_no_node_list_is_not_offered() {
-        let mut state = InventoryState::default();
-        state.look_at(r#"{"kind": "Pod", "metadata": {"name": "Node"}}"#);
-        assert_eq!(state.offered, None);
-        assert!(state.convert("{}").is_err());
+        let document = Document::analysing_here_up_to(r#"{"kind": "Pod", "metadata": {"name": "Node"}}"#, None);
+        assert_eq!(offered(&document), None);
+        assert!(InventoryState::default().convert(&document).is_err());
+    }
+
+    #[test]
+    fn a_node_list_that_cannot_be_converted_says_why_before_it_is_tried() {
+        let broken = NODES.replace("\"kubeletVersion\"", "\"kubeletVersionX\"");
+        let document = Document::analysing_here_up_to(&broken, None);
+        let offer = offered(&document).unwrap();
+        let error = offer.imported.as_ref().unwrap_err();
+        assert!(import_error(error).contains("has no `status.nodeInfo.kubeletVersion`"), "{error:?}");
+        assert!(InventoryState::default().convert(&document).unwrap_err().starts_with("Could not import line "));
     }
 }

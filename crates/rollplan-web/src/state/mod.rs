@@ -33,7 +33,7 @@ pub mod ticks;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-pub use document::{Document, Findings, Reveal};
+pub use document::{Document, Findings, PreflightList, Reveal};
 pub use examples::{EXAMPLES, Example, SEED};
 pub use inventory::InventoryState;
 use notices::Notices;
@@ -77,7 +77,9 @@ pub enum Action {
     RevealDiagnostic(usize),
     /// The user ticked or unticked a step of the current plan.
     SetDone { step: usize, done: bool },
-    /// Untick every step of the current plan.
+    /// The user ticked or unticked a pre-flight check of the current plan ("Before you start").
+    SetPreflightDone { check: usize, done: bool },
+    /// Untick every step and pre-flight check of the current plan.
     ClearProgress,
     /// Put back the ticks the last [`Action::ClearProgress`] removed.
     UndoClearProgress,
@@ -158,8 +160,6 @@ impl State {
             notices: Notices::default(),
             inventory: InventoryState::default(),
         };
-        let text = state.document.text.clone();
-        state.inventory.look_at(&text);
         state.follow_the_plan();
         state
     }
@@ -167,12 +167,10 @@ impl State {
     /// Applies `action`; returns whether anything changed (so a view can skip re-rendering).
     pub fn apply(&mut self, action: Action) -> bool {
         let revision = self.document.revision;
-        let mut changed = self.dispatch(action);
+        let changed = self.dispatch(action);
         if self.document.revision != revision {
             // A link made before carries the old text.
             self.sharing.share = None;
-            let text = self.document.text.clone();
-            changed |= self.inventory.look_at(&text);
         }
         self.follow_the_plan();
         changed
@@ -218,6 +216,7 @@ impl State {
                 }
                 true
             }
+            Action::SetPreflightDone { check, done } => self.ticks.set_preflight_done(document, check, done),
             Action::ClearProgress => self.ticks.clear(document),
             Action::UndoClearProgress => self.ticks.undo_clear(),
             Action::Select(step) => document.select(step),
@@ -250,7 +249,7 @@ impl State {
             Action::DismissCarriedOver => self.ticks.dismiss_carried(),
             // The shared description is read-only: keep it to convert it.
             Action::ConvertInventory if self.sharing.shared.is_some() => false,
-            Action::ConvertInventory => match self.inventory.convert(&document.text) {
+            Action::ConvertInventory => match self.inventory.convert(document) {
                 Ok(description) => {
                     document.file = None;
                     document.load(&description);
@@ -289,6 +288,11 @@ impl State {
     /// The done steps of the plan shown (empty when there is none).
     pub fn done(&self) -> Rc<BTreeSet<usize>> {
         self.ticks.done(&self.document)
+    }
+
+    /// The ticked pre-flight checks of the plan shown.
+    pub fn preflight_done(&self) -> Rc<BTreeSet<usize>> {
+        self.ticks.preflight_done(&self.document)
     }
 
     /// The step to do next: the first one not ticked. `None` without a plan or when all are done.
@@ -738,6 +742,33 @@ mod tests {
         state.apply(Action::SetDone { step: 5, done: true });
         assert!(!state.apply(Action::UndoClearProgress));
         assert_eq!(*state.done(), BTreeSet::from([5]));
+    }
+
+    /// "Before you start" keeps its ticks as the steps do, under the list's
+    /// own key (so a new planner keeps them), and "Untick all" takes both.
+    #[test]
+    fn preflight_ticks_are_kept_and_unticked_with_the_steps() {
+        let kubernetes = EXAMPLES.iter().find(|example| example.text.contains("platform: kubernetes")).unwrap();
+        let mut state = State::with_text(kubernetes.text);
+        let list = state.document.analysis.preflight.clone().expect("a kubernetes pre-flight list");
+        assert!(state.apply(Action::SetPreflightDone { check: 1, done: true }));
+        assert!(!state.apply(Action::SetPreflightDone { check: 1, done: true }), "no change");
+        assert!(!state.apply(Action::SetPreflightDone { check: list.checks.len(), done: true }), "no such check");
+        assert_eq!(*state.preflight_done(), BTreeSet::from([1]));
+        assert!(state.done().is_empty(), "the steps are untouched");
+        // Kept as a plan's progress is: a reload restores it.
+        let reloaded = State::restore(Some(kubernetes.text.to_owned()), state.ticks.progress.clone());
+        assert_eq!(*reloaded.preflight_done(), BTreeSet::from([1]));
+        // Untick all, with only pre-flight ticks, takes them; its undo puts them back.
+        assert!(state.apply(Action::ClearProgress));
+        assert!(state.preflight_done().is_empty());
+        assert!(state.apply(Action::UndoClearProgress));
+        assert_eq!(*state.preflight_done(), BTreeSet::from([1]));
+        // A description without a platform has no list to tick.
+        let mut seed = State::seed();
+        assert!(seed.document.analysis.preflight.is_none());
+        assert!(!seed.apply(Action::SetPreflightDone { check: 0, done: true }));
+        assert!(!seed.apply(Action::ClearProgress), "nothing to untick");
     }
 
     #[test]

@@ -16,12 +16,22 @@ pub struct Ticks {
     /// Done steps, per plan fingerprint.
     pub progress: Progress,
     /// The ticks "Untick all" removed, until the next change of progress: for its undo.
-    pub unticked: Option<(Rc<str>, Rc<BTreeSet<usize>>)>,
+    pub unticked: Option<Unticked>,
     /// What the last progress import did, or why it failed.
     pub import_message: Option<Rc<str>>,
     /// Ticks an earlier release of rollplan saved under its plan of this
     /// description, carried over to the plan shown (until dismissed or the plan changes).
     pub carried: Option<Rc<CarriedOver>>,
+}
+
+/// What "Untick all" removed from a plan: its steps' ticks, and those of its pre-flight list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unticked {
+    /// The plan's fingerprint.
+    pub plan: Rc<str>,
+    steps: Rc<BTreeSet<usize>>,
+    /// The pre-flight list's key and its ticks.
+    preflight: Option<(Rc<str>, Rc<BTreeSet<usize>>)>,
 }
 
 impl Ticks {
@@ -49,16 +59,42 @@ impl Ticks {
         true
     }
 
-    /// Unticks every step of the plan shown, keeping them for [`Ticks::undo_clear`].
+    /// The ticked pre-flight checks of the plan shown (kept under the
+    /// list's own key: they belong to the cluster and the checks, not to a
+    /// release's plan, so an update of rollplan keeps them).
+    pub fn preflight_done(&self, document: &Document) -> Rc<BTreeSet<usize>> {
+        self.progress.done(document.analysis.preflight.as_ref().map_or("", |list| &*list.key))
+    }
+
+    /// Ticks or unticks a pre-flight check of the plan shown.
+    pub fn set_preflight_done(&mut self, document: &Document, check: usize, done: bool) -> bool {
+        let Some(list) = &document.analysis.preflight else {
+            return false;
+        };
+        if check >= list.checks.len() || !self.progress.set(&list.key, check, done) {
+            return false;
+        }
+        self.unticked = None;
+        true
+    }
+
+    /// Unticks every step and pre-flight check of the plan shown, keeping them for [`Ticks::undo_clear`].
     pub fn clear(&mut self, document: &Document) -> bool {
         let Some(fingerprint) = document.analysis.fingerprint.clone() else {
             return false;
         };
-        let ticked = self.progress.done(&fingerprint);
-        if !self.progress.clear(&fingerprint) {
+        let steps = self.progress.done(&fingerprint);
+        let preflight = document.analysis.preflight.as_ref().map(|list| list.key.clone());
+        let preflight = preflight.map(|key| {
+            let ticked = self.progress.done(&key);
+            (key, ticked)
+        });
+        let cleared_steps = self.progress.clear(&fingerprint);
+        let cleared_preflight = preflight.as_ref().is_some_and(|(key, _)| self.progress.clear(key));
+        if !cleared_steps && !cleared_preflight {
             return false;
         }
-        self.unticked = Some((fingerprint, ticked));
+        self.unticked = Some(Unticked { plan: fingerprint, steps, preflight });
         // It said the carried steps are ticked here: no longer true.
         self.carried = None;
         true
@@ -67,8 +103,11 @@ impl Ticks {
     /// Puts back the ticks the last [`Ticks::clear`] removed.
     pub fn undo_clear(&mut self) -> bool {
         match self.unticked.take() {
-            Some((fingerprint, ticked)) => {
-                self.progress.put(&fingerprint, ticked);
+            Some(Unticked { plan, steps, preflight }) => {
+                self.progress.put(&plan, steps);
+                if let Some((key, ticked)) = preflight {
+                    self.progress.put(&key, ticked);
+                }
                 true
             }
             None => false,
