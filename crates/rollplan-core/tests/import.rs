@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use rollplan_core::check::check;
-use rollplan_core::import::{Imported, Inventory, detect, elasticsearch, kubernetes};
+use rollplan_core::import::{Imported, Inventory, detect, elasticsearch, kubernetes, offer};
 use rollplan_core::plan::Outcome;
 use rollplan_core::{Severity, Syntax, analyze};
 
@@ -59,6 +59,9 @@ fn every_inventory_becomes_a_description_that_plans() {
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(detect(&text), Some(inventory), "{}", path.display());
         let imported = import(&text, inventory, None);
+        // The page's offer reads the text once and makes the same description.
+        let offer = offer(&text).unwrap_or_else(|| panic!("{}: no offer", path.display()));
+        assert_eq!((offer.kind, offer.imported.as_ref()), (inventory, Ok(&imported)), "{}", path.display());
         let mut snapshot = imported.description.clone();
         for warning in &imported.warnings {
             let _ = writeln!(snapshot, "# warning: {warning}");
@@ -120,6 +123,11 @@ fn foreign_or_broken_json_gets_a_clear_error() {
     );
     assert_eq!(detect(pod), None);
     assert_eq!(detect("format: 1\n"), None);
+    assert_eq!(offer(pod), None);
+    // A node list that cannot be converted is still offered, with the reason.
+    let offered = offer(bad_version).unwrap();
+    assert_eq!(offered.kind, Inventory::Kubernetes);
+    assert_eq!(offered.imported, kubernetes(bad_version, None));
 }
 
 #[test]
