@@ -304,6 +304,7 @@ const POWERSHELL_COMMANDS: &[&str] = &[
     "Suspend-ClusterNode",
     "Resume-ClusterNode",
     "Move-ClusterGroup",
+    "Move-ClusterVirtualMachineRole",
     "Get-ClusterNode",
     "Get-ClusterGroup",
     "Stop-ClusterGroup",

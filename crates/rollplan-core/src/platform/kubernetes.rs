@@ -103,7 +103,10 @@ pub(super) const PROFILE: Profile = Profile {
                     on_node(&["sudo", "apt-mark", "unhold", "kubeadm"]),
                     on_node(&["sudo", "apt-get", "install", "-y", "kubeadm={package_version}"]),
                     on_node(&["sudo", "apt-mark", "hold", "kubeadm"]),
-                    on_node(&["sudo", "kubeadm", "upgrade", "apply", "-y", "{kubeadm_version}"]),
+                    // The version of the kubeadm just installed: a release label
+                    // (`stable-1.30`) would be looked up on dl.k8s.io, which a
+                    // locked-down network cannot reach.
+                    on_node(&["sudo", "kubeadm", "upgrade", "apply", "-y", "@\"$(kubeadm version -o short)\""]),
                 ],
                 verify: API_SERVER_CHECK,
             }),

@@ -313,14 +313,6 @@ impl Values<'_> {
             "title" => self.title,
             "version" => self.version,
             "old_version" => self.old_version,
-            // kubeadm's version: `v1.30.4`, or the label `stable-1.30` for a minor alone.
-            "kubeadm_version" => {
-                return Some(if self.version.split('.').count() >= 3 {
-                    format!("v{}", self.version)
-                } else {
-                    format!("stable-{}", self.version)
-                });
-            }
             // An exact package version for apt where packages carry no Debian
             // revision (Elasticsearch, MongoDB): `8.16.1`, or `8.16.*` for a minor alone.
             "apt_version" => {
@@ -460,9 +452,7 @@ mod tests {
         for (platform, profile) in every_profile() {
             for line in every_line(profile) {
                 for arg in line.args.iter().filter_map(|arg| arg.strip_prefix('@')) {
-                    for name in
-                        names.iter().chain(&["kubeadm_version", "package_version", "apt_version", "minor_version"])
-                    {
+                    for name in names.iter().chain(&["package_version", "apt_version", "minor_version"]) {
                         assert!(
                             !arg.contains(&format!("{{{name}")),
                             "{platform:?}: `{arg}` writes {{{name}}} unquoted"
@@ -502,7 +492,6 @@ mod tests {
             ("jsonpath={.spec.unschedulable}".to_owned(), false)
         );
         assert_eq!(fill("node/{node}", &values, false), ("node/w1".to_owned(), true));
-        assert_eq!(fill("{kubeadm_version}", &values, false).0, "stable-1.30");
         assert_eq!(fill("kubelet={package_version}", &values, false).0, "kubelet=1.30.*");
         assert_eq!(
             fill("x({version:js})", &Values { version: "7.0\"", ..Values::default() }, false).0,

@@ -1,5 +1,6 @@
 //! Windows Server failover clusters: the `FailoverClusters` PowerShell module
-//! (`Suspend-ClusterNode -Drain`, `Move-ClusterGroup`, `Resume-ClusterNode`,
+//! (`Suspend-ClusterNode -Drain`, `Move-ClusterGroup` or, for a virtual
+//! machine, `Move-ClusterVirtualMachineRole` (live), `Resume-ClusterNode`,
 //! `Update-ClusterFunctionalLevel`), run where the module is installed.
 
 use super::{Check, NOTHING, Profile, Recipe, Shell, Upgrade, here, manual};
@@ -26,8 +27,23 @@ pub(super) const PROFILE: Profile = Profile {
             command: None,
         },
     ],
+    // A virtual machine is live-migrated (Move-ClusterGroup would quick-migrate
+    // it: saved, moved, resumed, so it stops for the copy of its memory); any
+    // other role is moved as a group.
     moves: Recipe {
-        run: &[here(&["Move-ClusterGroup", "-Name", "{service}", "-Node", "{to}"])],
+        run: &[here(&[
+            "@if ((Get-ClusterGroup -Name",
+            "{service}",
+            "@).GroupType -eq 'VirtualMachine') { Move-ClusterVirtualMachineRole -Name",
+            "{service}",
+            "-Node",
+            "{to}",
+            "@-MigrationType Live } else { Move-ClusterGroup -Name",
+            "{service}",
+            "-Node",
+            "{to}",
+            "@}",
+        ])],
         verify: &[here(&["@(Get-ClusterGroup -Name", "{service}", "@).OwnerNode.Name -eq", "{to}"])],
     },
     drain: NOTHING,
