@@ -1,6 +1,11 @@
-//! `MongoDB` replica sets: `mongosh` against each member by name and against
-//! the set at `$MONGODB_URI` (credentials in the URI or `~/.mongoshrc`),
+//! `MongoDB` replica sets: `mongosh` against the set at `$MONGODB_URI` (its
+//! credentials with it: a member is never reached by a bare `--host`, which
+//! would leave them out), a member found in `rs.status()` by its host name
+//! (the node's name, or its first label: `mongo1` is `mongo1.example.com:27017`),
 //! `mongod` and its Debian package on each member through `ssh`.
+//!
+//! A check that waits for the set (an election, a member catching up) asks
+//! again every second for up to a minute or two before it fails.
 
 use super::{Check, NOTHING, Profile, Recipe, Shell, Upgrade, here, on_node};
 
@@ -8,7 +13,7 @@ pub(super) const PROFILE: Profile = Profile {
     shell: Shell::Posix,
     preflight: &[
         Check {
-            text: "MONGODB_URI is set to the replica set's connection string (mongodb://m1,m2,m3/?replicaSet=rs0)",
+            text: "MONGODB_URI is set to the replica set's connection string, with its credentials (mongodb://admin:…@m1,m2,m3/?replicaSet=rs0&authSource=admin)",
             command: Some(here(&["@test -n \"$MONGODB_URI\""])),
         },
         Check { text: "A backup (mongodump or a snapshot of every member) is taken and restorable", command: None },
@@ -26,15 +31,18 @@ pub(super) const PROFILE: Profile = Profile {
         },
         Check { text: "The new packages are in every member's apt repository", command: None },
     ],
+    // The set's primary, stepped down only if it is the member the plan
+    // moves it from. `rs.stepDown()` cannot name the next primary: when the
+    // election makes another member primary than the plan's, the check
+    // stops the runbook there, for the operator to step that one down.
     moves: Recipe {
-        run: &[here(&["mongosh", "--host={from}", "--quiet", "--eval", "rs.stepDown()"])],
+        run: &[here(&[
+            "@mongosh \"$MONGODB_URI\" --quiet --eval",
+            "const p = (db.hello().primary || \"\").split(\":\")[0]; if (p !== {from:js} && !p.startsWith({from:js} + \".\")) throw new Error(\"the primary is \" + p + \", not \" + {from:js}); rs.stepDown()",
+        ])],
         verify: &[here(&[
-            "mongosh",
-            "--host",
-            "{to}",
-            "--quiet",
-            "--eval",
-            "db.hello().isWritablePrimary",
+            "@mongosh \"$MONGODB_URI\" --quiet --eval",
+            "const is = (p) => p === {to:js} || p.startsWith({to:js} + \".\"); let p = \"\"; for (let i = 0; i < 60 && !is(p); i++) { if (i) sleep(1000); p = (db.hello().primary || \"\").split(\":\")[0] } is(p)",
             "@| grep -qx true",
         ])],
     },
@@ -65,14 +73,11 @@ pub(super) const PROFILE: Profile = Profile {
     reboot: NOTHING,
     resume: Recipe {
         run: &[on_node(&["sudo", "systemctl", "start", "mongod"])],
+        // Back in the set: PRIMARY or SECONDARY (not RECOVERING, STARTUP2), within two minutes.
         verify: &[here(&[
-            "mongosh",
-            "--host",
-            "{node}",
-            "--quiet",
-            "--eval",
-            "rs.status().myState",
-            "@| grep -Eqx '1|2'",
+            "@mongosh \"$MONGODB_URI\" --quiet --eval",
+            "const is = (m) => m.split(\":\")[0] === {node:js} || m.startsWith({node:js} + \".\"); let s = \"\"; for (let i = 0; i < 120 && s !== \"PRIMARY\" && s !== \"SECONDARY\"; i++) { if (i) sleep(1000); const m = rs.status().members.find((m) => is(m.name)); s = m ? m.stateStr : \"\" } s === \"PRIMARY\" || s === \"SECONDARY\"",
+            "@| grep -qx true",
         ])],
     },
     offline: NOTHING,
