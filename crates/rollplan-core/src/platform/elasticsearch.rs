@@ -61,13 +61,19 @@ pub(super) const PROFILE: Profile = Profile {
         run: &[
             on_node(&["sudo", "systemctl", "start", "elasticsearch.service"]),
             manual(&["wait until", "{node}", "has joined the cluster (_cat/nodes)"]),
+        ],
+        verify: &[here(IN_THE_CLUSTER)],
+    },
+    // Once every node of a wave is back: allocation on, then the cluster's health.
+    all_up: Recipe {
+        run: &[
             here(&[
                 "@curl -fsS --netrc-optional -X PUT \"$ES/_cluster/settings\" -H 'Content-Type: application/json' -d",
                 "{\"persistent\":{\"cluster.routing.allocation.enable\":null}}",
             ]),
             here(&["@curl -fsS --netrc-optional \"$ES/_cluster/health?wait_for_status={health}&timeout=60m\""]),
         ],
-        verify: &[here(IN_THE_CLUSTER)],
+        verify: &[],
     },
     offline: NOTHING,
     online: NOTHING,

@@ -73,6 +73,7 @@ pub(super) const PROFILE: Profile = Profile {
             "@| Select-String -CaseSensitive -Pattern '\\sUp\\s*$')",
         ])],
     },
+    all_up: NOTHING,
     offline: Recipe {
         run: &[here(&["cluster.exe", "group", "{service}", "/offline"])],
         verify: &[here(&[

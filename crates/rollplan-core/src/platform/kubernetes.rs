@@ -3,7 +3,7 @@
 //! and the packages on each node through `ssh`, as the kubeadm upgrade
 //! guide gives them.
 
-use super::{Check, Profile, Recipe, Shell, Upgrade, here, manual, note, on_node};
+use super::{Check, NOTHING, Profile, Recipe, Shell, Upgrade, here, manual, note, on_node};
 
 /// The kubelet's and kubectl's packages, the kubelet restarted.
 const KUBELET: Recipe = Recipe {
@@ -144,6 +144,7 @@ pub(super) const PROFILE: Profile = Profile {
         run: &[here(&["kubectl", "uncordon", "--", "{node}"])],
         verify: &[here(&["kubectl", "wait", "--for=condition=Ready", "node/{node}", "--timeout=10m"])],
     },
+    all_up: NOTHING,
     offline: Recipe { run: &[manual(&["scale", "{service}", "to zero replicas"])], verify: &[] },
     online: Recipe { run: &[manual(&["scale", "{service}", "back to its replicas"])], verify: &[] },
     finalize: Recipe { run: &[manual(&["{title}"])], verify: &[] },

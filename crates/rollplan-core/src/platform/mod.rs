@@ -116,6 +116,11 @@ pub struct Profile {
     /// Once per `upgrade` step whose components include one that reboots.
     pub reboot: Recipe,
     pub resume: Recipe,
+    /// After a resume that leaves no node paused (in a wave, its last
+    /// node's): what waits for the whole cluster, such as Elasticsearch's
+    /// allocation turned back on, which must not copy the shards of a
+    /// wave's other nodes elsewhere while they are still down.
+    pub all_up: Recipe,
     pub offline: Recipe,
     pub online: Recipe,
     /// `{component}`, `{title}`, `{version}` (the target).
@@ -202,6 +207,9 @@ pub fn step_commands(cluster: &Cluster, before: &State, action: &Action) -> (Vec
         Action::Resume { node } => {
             let health = if mixed_releases(cluster, before) { "yellow" } else { "green" };
             out.add(&profile.resume, &Values { health, ..on(*node) });
+            if before.nodes.iter_ids().all(|(other, state)| state.up || other == *node) {
+                out.add(&profile.all_up, &Values { health, ..on(*node) });
+            }
         }
         Action::Upgrade { node, components } => {
             for hop in components {
@@ -431,6 +439,7 @@ mod tests {
             &profile.pause,
             &profile.reboot,
             &profile.resume,
+            &profile.all_up,
             &profile.offline,
             &profile.online,
             &profile.finalize,

@@ -80,6 +80,7 @@ pub(super) const PROFILE: Profile = Profile {
             "@| grep -qx true",
         ])],
     },
+    all_up: NOTHING,
     offline: NOTHING,
     online: NOTHING,
     finalize: Recipe {

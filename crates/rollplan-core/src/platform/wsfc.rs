@@ -69,6 +69,7 @@ pub(super) const PROFILE: Profile = Profile {
         run: &[here(&["Resume-ClusterNode", "-Name", "{node}", "-Failback", "NoFailback"])],
         verify: &[here(&["@(Get-ClusterNode -Name", "{node}", "@).State -eq 'Up'"])],
     },
+    all_up: NOTHING,
     offline: Recipe {
         run: &[here(&["Stop-ClusterGroup", "-Name", "{service}"])],
         verify: &[here(&["@(Get-ClusterGroup -Name", "{service}", "@).State -eq 'Offline'"])],
