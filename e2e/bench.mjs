@@ -29,10 +29,17 @@
 //     each from its `input` event to the start of the next frame (the one
 //     that draws the character), and the longest main-thread task while
 //     typing and analysing.
+// (f) Node inventory: a `kubectl get nodes -o json` of 500 nodes (the kubeadm
+//     fixture's nodes, every field kept, its first worker copied; printed as
+//     kubectl prints it, 4-space indents) pasted as in (e); the longest
+//     main-thread task while pasting, until the offer to convert it shows,
+//     and from the click on "Convert" until the plan of the description it
+//     became is shown.
 //
 // By hand: cargo xtask dist && cargo build --release -p rollplan-bench && node e2e/bench.mjs
 
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 import { launch } from './browser.mjs';
@@ -68,6 +75,7 @@ try {
   await keystrokes(`(c) keystroke to updated plan, ${NODES} nodes`, 'keystroke', generated);
   await ticks();
   for (const [name, key] of PASTES) await paste(name, key);
+  await inventory(500);
 } catch (error) {
   console.log(`bench.mjs: ${error.stack ?? error}`);
   broke = true;
@@ -332,6 +340,52 @@ async function paste(name, key) {
     result(`${key}_echo_median_ms`, median(typing.echoes));
     result(`${key}_echo_max_ms`, max(typing.echoes));
     result(`${key}_typing_longest_task_ms`, typing.longest);
+  } finally {
+    await context.close();
+  }
+}
+
+/** (f): a node list of `nodes` nodes pasted, offered and converted. */
+async function inventory(nodes) {
+  const fixture = new URL('../tests/import/kubeadm-3-control-plane-3-workers.json', import.meta.url);
+  const list = JSON.parse(await readFile(fixture, 'utf8'));
+  const [cp1, cp2, cp3, worker] = list.items;
+  const workers = Array.from({ length: nodes - 3 }, (_, index) =>
+    JSON.parse(JSON.stringify(worker).replaceAll('"worker-1"', JSON.stringify(`worker-${index + 1}`))),
+  );
+  const text = JSON.stringify({ ...list, items: [cp1, cp2, cp3, ...workers] }, null, 4);
+  const { context, page, errors } = await appShowingSeed();
+  try {
+    await page.evaluate(() => {
+      window.rollplanLongTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.rollplanLongTasks.push(entry.duration);
+      }).observe({ type: 'longtask' });
+    });
+    const longest = async () => {
+      await page.waitForTimeout(500);
+      return page.evaluate(() => Math.max(0, ...window.rollplanLongTasks.splice(0)));
+    };
+    await page.evaluate((text) => {
+      const editor = document.querySelector('#description');
+      editor.value = text;
+      editor.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    }, text);
+    const pasted = await longest();
+    await page.locator('.inventory-offer button').waitFor({ timeout: 120_000 });
+    const offered = await longest();
+    await page.locator('.inventory-offer button').click();
+    await page.locator('.plan-summary').waitFor({ timeout: 120_000 });
+    await page.waitForFunction(() => !document.querySelector('.plan.stale'), undefined, { timeout: 120_000 });
+    const converted = await longest();
+    if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
+    console.log(
+      `(f) node inventory, ${nodes} nodes (${text.length} bytes): longest main-thread task pasting ${fixed(pasted)}, ` +
+        `until the offer ${fixed(offered)}, converting until the plan ${fixed(converted)} ms`,
+    );
+    result('inventory_paste_longest_task_ms', pasted);
+    result('inventory_offer_longest_task_ms', offered);
+    result('inventory_convert_longest_task_ms', converted);
   } finally {
     await context.close();
   }
