@@ -134,6 +134,30 @@ export function generated(nodes) {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Pastes `text` into the editor as a paste event carries it (the clipboard's
+ * text in `clipboardData`), for the page to take or leave; returns whether the
+ * page took it (`preventDefault`). An event made by a script inserts nothing
+ * by itself, so this is for pastes the page takes: node lists too long to show.
+ */
+export async function pasteEvent(page, text) {
+  // Handed to the page first, in a task of its own: a text of megabytes takes the page a
+  // moment to receive from the test, which is no work of the page's. Long tasks recorded
+  // in `window.rollplanLongTasks` until then are dropped.
+  await page.evaluate((text) => {
+    window.rollplanPasted = text;
+  }, text);
+  await page.waitForTimeout(300);
+  await page.evaluate(() => window.rollplanLongTasks?.splice(0));
+  return page.locator('#description').evaluate((editor) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', window.rollplanPasted);
+    delete window.rollplanPasted;
+    const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+    return !editor.dispatchEvent(event);
+  });
+}
+
 /** Pastes `text` over the editor's: one `input` event with the whole text, as a browser fires it. */
 export async function paste(page, text) {
   await page.locator('#description').evaluate((editor, text) => {

@@ -628,7 +628,7 @@ async fn a_platform_gives_each_step_its_commands_as_text_and_a_preflight_list() 
     wait_until("the reloaded pre-flight list", || !find_all(&reloaded, ".preflight-check").is_empty()).await;
     let ticked: Vec<bool> = find_all(&reloaded, ".preflight-check input[type=checkbox]")
         .into_iter()
-        .map(|input| input.dyn_into::<web_sys::HtmlInputElement>().unwrap().checked())
+        .map(|input| input.dyn_into::<HtmlInputElement>().unwrap().checked())
         .collect();
     assert_eq!(ticked.iter().filter(|&&on| on).count(), 1, "{ticked:?}");
     assert!(ticked[0]);
@@ -649,7 +649,9 @@ async fn pasted_node_inventory_converts_into_a_description_and_back() {
     find::<HtmlElement>(&root, ".inventory-offer button").click();
     wait_until("the imported description's plan", || !checkboxes(&root).is_empty()).await;
     assert!(textarea(&root).value().contains("platform: kubernetes"));
-    assert_eq!(find_all(&root, ".inventory-nodes tbody tr").len(), 6);
+    assert!(find_all(&root, ".inventory-nodes tbody tr").is_empty(), "made when opened");
+    find::<HtmlElement>(&root, ".inventory-nodes summary").click();
+    wait_until("the table of what was read", || find_all(&root, ".inventory-nodes tbody tr").len() == 6).await;
     let warnings = texts(&root, ".inventory-warnings li");
     assert!(warnings.iter().any(|w| w.starts_with("node `worker-3` is not Ready")), "{warnings:?}");
     assert!(
@@ -663,6 +665,43 @@ async fn pasted_node_inventory_converts_into_a_description_and_back() {
         .unwrap();
     back.dyn_into::<HtmlElement>().unwrap().click();
     wait_until("the JSON back in the editor", || textarea(&root).value() == nodes).await;
+}
+
+/// A node list too long to show, pasted over a description of the user's:
+/// taken from the paste (the textarea never holds it), offered, never saved
+/// as the description, and the description it replaced can be put back.
+#[wasm_bindgen_test]
+async fn a_pasted_node_list_too_long_to_show_is_held_and_not_saved() {
+    forget_everything();
+    let root = mount().await;
+    wait_until("the seed's plan", || !checkboxes(&root).is_empty()).await;
+    let mine = example("exchange-four-node.yaml").text.replace("cluster: ", "cluster: MINE-");
+    type_text(&root, &mine).await;
+    wait_until("the description saved", || saved_text().as_deref() == Some(mine.as_str())).await;
+    let nodes = include_str!("../../../tests/import/kubeadm-3-control-plane-3-workers.json");
+    let long = format!("{nodes}{}", " ".repeat(300 * 1024));
+    let data = web_sys::DataTransfer::new().unwrap();
+    data.set_data("text/plain", &long).unwrap();
+    let init = web_sys::ClipboardEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_clipboard_data(Some(&data));
+    let paste = web_sys::ClipboardEvent::new_with_event_init_dict("paste", &init).unwrap();
+    assert!(!textarea(&root).dispatch_event(&paste).unwrap(), "the page takes the paste");
+    wait_until("the offer to convert", || root.query_selector(".inventory-offer button").unwrap().is_some()).await;
+    assert!(root.query_selector("#description").unwrap().is_none(), "no textarea holds the list");
+    let held = texts(&root, "#description-held p");
+    assert!(held[0].starts_with("The editor holds a node list of 344 KB"), "{held:?}");
+    assert_eq!(saved_text().as_deref(), Some(mine.as_str()), "the list is not saved over the description");
+    let put_back = find_all(&root, ".inventory-offer button")
+        .into_iter()
+        .find(|b| b.text_content().as_deref() == Some("Put back the text it replaced"))
+        .expect("a way back to the description");
+    put_back.dyn_into::<HtmlElement>().unwrap().click();
+    wait_until("the description back", || {
+        root.query_selector("#description").unwrap().is_some() && textarea(&root).value() == mine
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]

@@ -66,10 +66,19 @@ pub struct Offer {
 }
 
 /// Whether `text` may be inventory: JSON that names a node list. Cheap (no
-/// parsing), so that looking at every description typed costs nothing.
-fn may_be_inventory(text: &str) -> bool {
+/// parsing: a scan for a few markers), so that looking at every description
+/// typed costs nothing.
+pub fn may_be_inventory(text: &str) -> bool {
+    // Where the markers are: a node's `"kind": "Node"`, `"_nodes"` and a
+    // `_cat/nodes` row's `"node.role"` near the start, kubectl's `"kind":
+    // "NodeList"` at the end. Looking only there keeps a text of megabytes cheap.
+    const NEAR: usize = 64 * 1024;
+    let start = text.char_indices().nth(NEAR).map_or(text, |(end, _)| &text[..end]);
+    let end = text.char_indices().rev().nth(NEAR).map_or(text, |(at, _)| &text[at..]);
     text.trim_start().starts_with(['{', '['])
-        && ["\"NodeList\"", "\"Node\"", "\"_nodes\"", "\"node.role\""].iter().any(|marker| text.contains(marker))
+        && ["\"Node\"", "\"_nodes\"", "\"node.role\"", "\"NodeList\""]
+            .iter()
+            .any(|marker| start.contains(marker) || end.contains(marker))
 }
 
 /// The inventory `text` is, if it is one: a JSON `NodeList`, or a `_nodes`

@@ -69,6 +69,9 @@ struct Callbacks {
     convert_inventory: Callback<()>,
     revert_inventory: Callback<()>,
     dismiss_inventory: Callback<()>,
+    paste_inventory: Callback<String>,
+    show_inventory: Callback<()>,
+    put_back_replaced: Callback<()>,
 }
 
 impl Callbacks {
@@ -97,6 +100,9 @@ impl Callbacks {
             convert_inventory: dispatch.reform(|()| Action::ConvertInventory),
             revert_inventory: dispatch.reform(|()| Action::RevertInventory),
             dismiss_inventory: dispatch.reform(|()| Action::DismissInventory),
+            paste_inventory: dispatch.reform(Action::PasteInventory),
+            show_inventory: dispatch.reform(|()| Action::ShowInventory),
+            put_back_replaced: dispatch.reform(|()| Action::PutBackReplaced),
         }
     }
 }
@@ -183,6 +189,8 @@ pub fn App() -> Html {
                         on_convert={callbacks.convert_inventory.clone()}
                         on_revert={callbacks.revert_inventory.clone()}
                         on_dismiss={callbacks.dismiss_inventory.clone()}
+                        replaced={state.inventory.replaced.is_some()}
+                        on_put_back={callbacks.put_back_replaced.clone()}
                     />
                     <Editor
                         text={AttrValue::from(state.document.text.clone())}
@@ -192,6 +200,9 @@ pub fn App() -> Html {
                         reveal={state.document.reveal}
                         on_edit={callbacks.edit.clone()}
                         readonly={state.sharing.shared.is_some()}
+                        held={state.inventory.holds(&state.document)}
+                        on_paste_inventory={callbacks.paste_inventory.clone()}
+                        on_show={callbacks.show_inventory.clone()}
                     />
                 </section>
                 <section class={classes!("panel", "check", state.document.is_stale().then_some("stale"))} aria-labelledby="check-heading">

@@ -4,6 +4,13 @@
 //! fast; the gutter beside it is a separate element scrolled along with it.
 //! Lines never wrap (`wrap="off"`), so every gutter line matches a text line.
 //!
+//! Node inventory of megabytes is not put into the textarea, which would
+//! hold the page for hundreds of milliseconds each time it takes or gives
+//! up such a text: a paste of one is taken from the paste event (the
+//! browser never inserts it), and while the text is one the editor says so
+//! in place of the textarea, with a way to show it anyway
+//! (`state/inventory.rs`, `SHOWN_UP_TO`).
+//!
 //! The editor also carries out [`Reveal`] requests: clicking a diagnostic puts
 //! the cursor on (and selects) the offending text. The core locates it by line
 //! and column; the textarea wants UTF-16 offsets ([`utf16_offset`]).
@@ -11,11 +18,13 @@
 use std::rc::Rc;
 
 use rollplan_core::Diagnostic;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::components::line_numbers::LineNumbers;
 use crate::state::Reveal;
+use crate::state::inventory::too_long_to_show;
 use crate::text_position::{line_count, utf16_offset};
 
 #[derive(Properties, PartialEq, Debug)]
@@ -31,6 +40,13 @@ pub struct EditorProps {
     pub reveal: Option<Reveal>,
     /// Called with the whole new text on every edit.
     pub on_edit: Callback<String>,
+    /// The text is node inventory too long to show: say so in place of the textarea.
+    #[prop_or_default]
+    pub held: bool,
+    /// Called with a pasted node list too long to show (the paste is not made).
+    pub on_paste_inventory: Callback<String>,
+    /// Show the held text in the textarea after all.
+    pub on_show: Callback<()>,
     /// Whether the text is a shared plan's, shown read-only.
     #[prop_or_default]
     pub readonly: bool,
@@ -49,6 +65,19 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
     };
+    let onpaste = {
+        let (on_paste_inventory, readonly) = (props.on_paste_inventory.clone(), props.readonly);
+        Callback::from(move |event: Event| {
+            let Some(paste) = event.dyn_ref::<web_sys::ClipboardEvent>() else {
+                return;
+            };
+            let pasted = paste.clipboard_data().and_then(|data| data.get_data("text/plain").ok());
+            if let Some(text) = pasted.filter(|text| !readonly && too_long_to_show(text)) {
+                event.prevent_default();
+                on_paste_inventory.emit(text);
+            }
+        })
+    };
     let onscroll = {
         let (textarea, gutter) = (textarea.clone(), gutter.clone());
         Callback::from(move |_: Event| sync_gutter(&textarea, &gutter))
@@ -63,6 +92,21 @@ pub fn Editor(props: &EditorProps) -> Html {
         });
     }
 
+    if props.held {
+        let show = props.on_show.reform(|_: MouseEvent| ());
+        return html! {
+            <div class="editor">
+                <div class="editor-held" id="description-held" role="status">
+                    <p>{ format!(
+                        "The editor holds a node list of {}: too long to show here without holding up the page. Convert it (above), or show it anyway.",
+                        size(props.text.len())
+                    ) }</p>
+                    <button type="button" class="button small" onclick={show}>{ "Show it in the editor" }</button>
+                </div>
+                <p id="editor-status" class="editor-status muted">{ "Read as " }<strong>{ props.syntax }</strong>{ "; kept in this browser only." }</p>
+            </div>
+        };
+    }
     html! {
         <div class="editor">
             <div class="editor-frame">
@@ -80,6 +124,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     readonly={props.readonly}
                     value={props.text.clone()}
                     {oninput}
+                    {onpaste}
                     {onscroll}
                 />
             </div>
@@ -98,6 +143,13 @@ pub fn Editor(props: &EditorProps) -> Html {
             </p>
         </div>
     }
+}
+
+/// A size in bytes, in words: "3.0 MB", "740 KB". In whole numbers: a
+/// float's formatting would bring its code into the page.
+fn size(bytes: usize) -> String {
+    let tenths = bytes / 100_000;
+    if tenths >= 10 { format!("{}.{} MB", tenths / 10, tenths % 10) } else { format!("{} KB", bytes / 1000) }
 }
 
 /// Keeps the gutter's scroll position equal to the textarea's.

@@ -17,6 +17,9 @@ pub struct InventoryOfferProps {
     pub on_convert: Callback<()>,
     pub on_revert: Callback<()>,
     pub on_dismiss: Callback<()>,
+    /// A pasted node list replaced a text, which can be put back.
+    pub replaced: bool,
+    pub on_put_back: Callback<()>,
 }
 
 #[component]
@@ -24,6 +27,16 @@ pub fn InventoryOffer(props: &InventoryOfferProps) -> Html {
     let convert = props.on_convert.reform(|_: MouseEvent| ());
     let revert = props.on_revert.reform(|_: MouseEvent| ());
     let dismiss = props.on_dismiss.reform(|_: MouseEvent| ());
+    let put_back = props.on_put_back.reform(|_: MouseEvent| ());
+    // The table of what was read is made when it is opened: hundreds of rows
+    // nobody looks at would lengthen the conversion's frame.
+    let open = use_state(|| false);
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |event: Event| {
+            open.set(event.target_dyn_into::<web_sys::HtmlDetailsElement>().is_some_and(|details| details.open()));
+        })
+    };
     html! {
         <>
             if let Some(offer) = &props.offered {
@@ -35,6 +48,9 @@ pub fn InventoryOffer(props: &InventoryOfferProps) -> Html {
                         },
                         Err(error) => html! { <p class="inventory-error">{ import_error(error) }</p> },
                     } }
+                    if props.replaced {
+                        <button type="button" class="button small" onclick={put_back}>{ "Put back the text it replaced" }</button>
+                    }
                 </div>
             }
             if let Some(converted) = &props.converted {
@@ -46,8 +62,9 @@ pub fn InventoryOffer(props: &InventoryOfferProps) -> Html {
                             { for converted.imported.warnings.iter().map(|warning| html! { <li>{ warning }</li> }) }
                         </ul>
                     }
-                    <details class="inventory-nodes">
-                        <summary>{ "What was read" }</summary>
+                    <details class="inventory-nodes" ontoggle={toggle}>
+                        <summary>{ format!("What was read, node by node ({})", converted.imported.nodes.len()) }</summary>
+                        if *open {
                         <table>
                             <thead><tr><th>{ "Node" }</th><th>{ "Role" }</th><th>{ "Versions read" }</th></tr></thead>
                             <tbody>
@@ -60,6 +77,7 @@ pub fn InventoryOffer(props: &InventoryOfferProps) -> Html {
                                 }) }
                             </tbody>
                         </table>
+                        }
                     </details>
                     <button type="button" class="button small" onclick={revert}>{ "Back to the JSON" }</button>
                     <button type="button" class="button small" onclick={dismiss}>{ "Dismiss" }</button>

@@ -262,6 +262,12 @@ fn save_text(synced: &Synced, text: &str, problems: &mut Vec<Action>) {
     if synced.failed.get() || synced.frozen.borrow().contains(STORAGE_KEY) {
         return;
     }
+    // A node list too long to show is not a description, and megabytes of
+    // it could exceed the origin's storage quota and end saving altogether:
+    // the description saved before stays, and its conversion is saved.
+    if crate::state::inventory::too_long_to_show(text) {
+        return;
+    }
     let Some(storage) = storage() else {
         return synced.fail(problems);
     };

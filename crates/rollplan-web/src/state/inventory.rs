@@ -5,17 +5,32 @@
 
 use std::rc::Rc;
 
-use rollplan_core::import::{ImportError, Imported, Inventory, Offer};
+use rollplan_core::import::{self, ImportError, Imported, Inventory, Offer};
 
 use super::document::Document;
 
-/// What the page knows about inventory converted in the editor. (Whether the
-/// editor holds inventory is part of its analysis, `Findings::inventory`,
-/// read by the analysis worker where the page has one.)
+/// Node inventory longer than this is held, not shown in the editor's
+/// textarea: a browser takes hundreds of milliseconds to put megabytes
+/// into one, and again to take them out (a `kubectl get nodes -o json` of
+/// 500 nodes is about 3 MB). Far above any description typed by hand.
+pub const SHOWN_UP_TO: usize = 256 * 1024;
+
+/// Whether `text` is node inventory too long to show in the editor ([`SHOWN_UP_TO`]).
+pub fn too_long_to_show(text: &str) -> bool {
+    text.len() > SHOWN_UP_TO && import::may_be_inventory(text)
+}
+
+/// What the page knows about inventory in the editor, beyond what its
+/// analysis says (whether the editor holds inventory is part of that,
+/// `Findings::inventory`, read by the analysis worker where the page has one).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InventoryState {
     /// The last conversion, until dismissed.
     pub converted: Option<Rc<Converted>>,
+    /// The text a pasted node list replaced, to put back.
+    pub replaced: Option<Rc<str>>,
+    /// The user asked to see inventory too long to show in the editor anyway.
+    pub shown_anyway: bool,
 }
 
 /// A conversion: what was read, and the JSON it came from.
@@ -60,6 +75,29 @@ impl InventoryState {
     pub fn dismiss(&mut self) -> bool {
         self.converted.take().is_some()
     }
+
+    /// A node list too long to show was pasted over `document`'s text: it
+    /// becomes the text, as a paste would make it, and the text it replaced is kept.
+    pub fn paste(&mut self, document: &mut Document, text: &str) -> bool {
+        if *document.text == *text {
+            return false;
+        }
+        if !document.text.trim().is_empty() && !too_long_to_show(&document.text) {
+            self.replaced = Some(document.text.clone());
+        }
+        self.shown_anyway = false;
+        document.edit(text)
+    }
+
+    /// The text the last pasted node list replaced, to put back; forgets it.
+    pub fn put_back(&mut self) -> Option<Rc<str>> {
+        self.replaced.take()
+    }
+
+    /// Whether the editor holds inventory it does not show (the user may ask to see it).
+    pub fn holds(&self, document: &Document) -> bool {
+        !self.shown_anyway && too_long_to_show(&document.text)
+    }
 }
 
 /// What the inventory is, in words.
@@ -99,6 +137,44 @@ mod tests {
         assert!(document.is_stale());
         assert_eq!(offered(&document), None);
         assert!(InventoryState::default().convert(&document).is_err());
+    }
+
+    /// A node list of megabytes pasted over a description: it becomes the
+    /// text (held, not shown), the description it replaced can be put back,
+    /// and the user may ask to see the list after all.
+    #[test]
+    fn a_node_list_too_long_to_show_is_held_and_what_it_replaced_kept() {
+        use crate::state::{Action, State};
+        let long = format!("{NODES}{}", " ".repeat(SHOWN_UP_TO));
+        assert!(too_long_to_show(&long) && !too_long_to_show(NODES));
+        assert!(!too_long_to_show(&"# not JSON\n".repeat(SHOWN_UP_TO / 8)), "a long description is shown");
+        let mut state = State::seed();
+        let seed = state.document.text.clone();
+        assert!(!state.inventory.holds(&state.document));
+        assert!(state.apply(Action::PasteInventory(long.clone())));
+        assert_eq!(&*state.document.text, long.as_str());
+        assert!(state.inventory.holds(&state.document));
+        state.apply(Action::Analyze { revision: state.document.revision });
+        assert_eq!(offered(&state.document).map(|offer| offer.kind), Some(Inventory::Kubernetes));
+        // Shown anyway, on request; held again once another long list is pasted.
+        assert!(state.apply(Action::ShowInventory));
+        assert!(!state.inventory.holds(&state.document));
+        assert!(!state.apply(Action::ShowInventory), "shown already");
+        // The seed it replaced is put back; the list it held is not kept as "replaced".
+        assert!(state.apply(Action::PasteInventory(format!("{long} "))));
+        assert!(state.inventory.holds(&state.document));
+        assert!(state.apply(Action::PutBackReplaced));
+        assert_eq!(state.document.text, seed);
+        assert!(!state.apply(Action::PutBackReplaced), "put back once");
+        // Converting a held list: the description shows in the editor.
+        state.apply(Action::PasteInventory(long.clone()));
+        state.apply(Action::Analyze { revision: state.document.revision });
+        assert!(state.apply(Action::ConvertInventory));
+        assert!(state.document.text.contains("platform: kubernetes"));
+        assert!(!state.inventory.holds(&state.document));
+        // Back to the JSON: held again.
+        assert!(state.apply(Action::RevertInventory));
+        assert!(state.inventory.holds(&state.document));
     }
 
     #[test]

@@ -129,6 +129,12 @@ pub enum Action {
     RevertInventory,
     /// Hide what the last conversion read.
     DismissInventory,
+    /// A node list too long to show in the editor was pasted into it: it replaces the text, which is kept.
+    PasteInventory(String),
+    /// Put back the text the last pasted node list replaced.
+    PutBackReplaced,
+    /// Show the node list the editor holds in it after all.
+    ShowInventory,
     /// Hide the notice about ticks carried over from an earlier plan.
     DismissCarriedOver,
 }
@@ -199,6 +205,8 @@ impl State {
                 let name: Rc<str> = name.into();
                 let new_file = document.file.as_ref() != Some(&name);
                 document.file = Some(name);
+                // A node list opened is held like one pasted, however the last one was shown.
+                self.inventory.shown_anyway = false;
                 document.load(&text) || new_file || left_shared
             }
             Action::OpenFailed { name, reason } => {
@@ -247,8 +255,8 @@ impl State {
             Action::ImportProgress { name, text } => self.ticks.import(document, &name, &text),
             Action::ImportProgressFailed { name, reason } => self.ticks.import_failed(&name, &reason),
             Action::DismissCarriedOver => self.ticks.dismiss_carried(),
-            // The shared description is read-only: keep it to convert it.
-            Action::ConvertInventory if self.sharing.shared.is_some() => false,
+            // The shared description is read-only: keep it to convert it, or to paste over it.
+            Action::ConvertInventory | Action::PasteInventory(_) if self.sharing.shared.is_some() => false,
             Action::ConvertInventory => match self.inventory.convert(document) {
                 Ok(description) => {
                     document.file = None;
@@ -262,12 +270,22 @@ impl State {
             },
             Action::RevertInventory => match self.inventory.revert() {
                 Some(original) => {
+                    self.inventory.shown_anyway = false;
                     document.load(&original);
                     true
                 }
                 None => false,
             },
             Action::DismissInventory => self.inventory.dismiss(),
+            Action::PasteInventory(text) => self.inventory.paste(document, &text),
+            Action::PutBackReplaced => match self.inventory.put_back() {
+                Some(replaced) => {
+                    document.load(&replaced);
+                    true
+                }
+                None => false,
+            },
+            Action::ShowInventory => !std::mem::replace(&mut self.inventory.shown_anyway, true),
         }
     }
 
