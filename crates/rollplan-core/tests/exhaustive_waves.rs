@@ -402,3 +402,40 @@ fn the_generator_reaches_waves_replicas_and_every_outcome() {
     }
     assert_eq!(seen.len(), 7, "{seen:?}");
 }
+
+/// A gap the property test above finds with a seed other than CI's, not
+/// yet closed: the planner's first wave takes N0 and N5 (their drains move
+/// nothing), after which N1 (capacity 1) and N4 each go alone; three waves
+/// exist if N1 goes first beside N0 (its S0 moved to N4 before the wave),
+/// then N3 with N2 (S1 parked on N1), then N5 with N4. Run with
+/// `cargo test -p rollplan-core --test exhaustive_waves -- --ignored`.
+#[test]
+#[ignore = "known planner gap: a first wave chosen for free drains costs a wave later (3 waves exist; 4 planned)"]
+fn known_gap_a_first_wave_of_free_drains_costs_a_wave_later() {
+    let description = "\
+format: 1
+cluster: P
+components:
+  c: {title: C, releases: [old, new], target: new, mixed_failover: warn, reboot: true, minutes: 1000}
+nodes:
+  - {name: N0, versions: {c: old}, capacity: 0}
+  - {name: N1, versions: {c: old}, capacity: 1}
+  - {name: N2, versions: {c: old}}
+  - {name: N3, versions: {c: old}}
+  - {name: N4, versions: {c: old}}
+  - {name: N5, versions: {c: old}}
+services:
+  - {name: S0, on: N1}
+  - {name: S1, on: N3, owners: [N1, N3]}
+  - {name: S2, on: N4, owners: [N1, N4]}
+  - {name: R0, replicas: [N0, N2, N4], min_available: 2}
+policy: {max_down: 2, quorum: majority, failback: verify}
+";
+    let cluster = rollplan_core::validate_as(description, rollplan_core::Syntax::Yaml).cluster.expect("valid");
+    let optimum = search(&cluster).expect("a plan exists");
+    assert_eq!(optimum.waves, 3);
+    match plan(&cluster) {
+        Outcome::Planned(plan) => assert_eq!(plan.summary.waves, optimum.waves),
+        Outcome::Blocked(reasons) => panic!("blocked: {reasons:?}"),
+    }
+}
