@@ -691,7 +691,7 @@ async fn a_pasted_node_list_too_long_to_show_is_held_and_not_saved() {
     wait_until("the offer to convert", || root.query_selector(".inventory-offer button").unwrap().is_some()).await;
     assert!(root.query_selector("#description").unwrap().is_none(), "no textarea holds the list");
     let held = texts(&root, "#description-held p");
-    assert!(held[0].starts_with("The editor holds a node list of 344 KB"), "{held:?}");
+    assert!(held[0].starts_with("The editor holds 344 KB of JSON that looks like a node list"), "{held:?}");
     assert_eq!(saved_text().as_deref(), Some(mine.as_str()), "the list is not saved over the description");
     let put_back = find_all(&root, ".inventory-offer button")
         .into_iter()

@@ -113,8 +113,8 @@ pub fn offer(text: &str) -> Option<Offer> {
     Some(Offer { kind, imported })
 }
 
-/// The description of `text`, an inventory of kind `kind` (the page has it
-/// from [`detect`], the CLI from its argument), upgraded to `target`.
+/// The description of `text`, an inventory of kind `kind` (the CLI has it
+/// from its argument; the page uses [`offer`]), upgraded to `target`.
 pub fn import(kind: Inventory, text: &str, target: Option<&str>) -> Result<Imported, ImportError> {
     match kind {
         Inventory::Kubernetes => kubernetes(text, target),

@@ -64,9 +64,15 @@ pub(super) const PROFILE: Profile = Profile {
         ],
         verify: &[here(IN_THE_CLUSTER)],
     },
-    // Once every node of a wave is back: allocation on, then the cluster's health.
+    // Once every node of a wave is back: allocation on, then the cluster's
+    // health. The plan's last resume of a wave may be carried out before
+    // another node of the wave has joined (its nodes are worked on at once):
+    // the cluster's node count is waited for first.
     all_up: Recipe {
         run: &[
+            here(&[
+                "@curl -fsS --netrc-optional \"$ES/_cluster/health?wait_for_nodes=%3E%3D{cluster_nodes}&timeout=60m\"",
+            ]),
             here(&[
                 "@curl -fsS --netrc-optional -X PUT \"$ES/_cluster/settings\" -H 'Content-Type: application/json' -d",
                 "{\"persistent\":{\"cluster.routing.allocation.enable\":null}}",

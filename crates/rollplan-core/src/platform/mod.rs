@@ -208,7 +208,7 @@ pub fn step_commands(cluster: &Cluster, before: &State, action: &Action) -> (Vec
             let health = if mixed_releases(cluster, before) { "yellow" } else { "green" };
             out.add(&profile.resume, &Values { health, ..on(*node) });
             if before.nodes.iter_ids().all(|(other, state)| state.up || other == *node) {
-                out.add(&profile.all_up, &Values { health, ..on(*node) });
+                out.add(&profile.all_up, &Values { health, nodes: cluster.nodes().len(), ..on(*node) });
             }
         }
         Action::Upgrade { node, components } => {
@@ -303,6 +303,8 @@ struct Values<'a> {
     old_version: &'a str,
     /// `green` or `yellow`: chosen by rollplan, so allowed in the shell's own syntax.
     health: &'static str,
+    /// How many nodes the cluster has: a number, so allowed in the shell's own syntax.
+    nodes: usize,
 }
 
 impl Values<'_> {
@@ -312,6 +314,7 @@ impl Values<'_> {
     fn get(&self, name: &str, trusted: bool) -> Option<String> {
         let value = match name {
             "health" => self.health,
+            "cluster_nodes" => return Some(self.nodes.to_string()),
             _ if trusted => return None,
             "node" => self.node,
             "service" => self.service,

@@ -31,14 +31,16 @@ pub(super) const PROFILE: Profile = Profile {
         },
         Check { text: "The new packages are in every member's apt repository", command: None },
     ],
-    // The set's primary, stepped down only if it is the member the plan
-    // moves it from. `rs.stepDown()` cannot name the next primary: when the
-    // election makes another member primary than the plan's, the check
-    // stops the runbook there, for the operator to step that one down.
+    // The set's primary (`db.hello().primary`), stepped down only if it is
+    // the member the plan moves it from; nothing to do if it is already the
+    // member the plan moves it to (a runbook run again). `rs.stepDown()`
+    // cannot name the next primary: when the election makes another member
+    // primary than the plan's, the check stops the runbook there, for the
+    // operator to step that one down.
     moves: Recipe {
         run: &[here(&[
             "@mongosh \"$MONGODB_URI\" --quiet --eval",
-            "const p = (db.hello().primary || \"\").split(\":\")[0]; if (p !== {from:js} && !p.startsWith({from:js} + \".\")) throw new Error(\"the primary is \" + p + \", not \" + {from:js}); rs.stepDown()",
+            "const p = (db.hello().primary || \"\").split(\":\")[0]; const is = (n) => p === n || p.startsWith(n + \".\"); if (is({to:js})) print(\"already the primary: \" + p); else if (!is({from:js})) throw new Error(\"the primary is \" + p + \", not \" + {from:js}); else rs.stepDown()",
         ])],
         verify: &[here(&[
             "@mongosh \"$MONGODB_URI\" --quiet --eval",

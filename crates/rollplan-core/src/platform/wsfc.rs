@@ -1,7 +1,9 @@
 //! Windows Server failover clusters: the `FailoverClusters` PowerShell module
 //! (`Suspend-ClusterNode -Drain`, `Move-ClusterGroup` or, for a virtual
 //! machine, `Move-ClusterVirtualMachineRole` (live), `Resume-ClusterNode`,
-//! `Update-ClusterFunctionalLevel`), run where the module is installed.
+//! `Update-ClusterFunctionalLevel`), run on a node of the cluster:
+//! `Move-ClusterVirtualMachineRole` cannot be run from another machine
+//! without `CredSSP`.
 
 use super::{Check, NOTHING, Profile, Recipe, Shell, Upgrade, here, manual};
 

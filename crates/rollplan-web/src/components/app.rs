@@ -189,7 +189,7 @@ pub fn App() -> Html {
                         on_convert={callbacks.convert_inventory.clone()}
                         on_revert={callbacks.revert_inventory.clone()}
                         on_dismiss={callbacks.dismiss_inventory.clone()}
-                        replaced={state.inventory.replaced.is_some()}
+                        replaced={state.inventory.can_put_back(&state.document)}
                         on_put_back={callbacks.put_back_replaced.clone()}
                     />
                     <Editor
@@ -201,6 +201,7 @@ pub fn App() -> Html {
                         on_edit={callbacks.edit.clone()}
                         readonly={state.sharing.shared.is_some()}
                         held={state.inventory.holds(&state.document)}
+                        saved={state.text_to_save().is_some()}
                         on_paste_inventory={callbacks.paste_inventory.clone()}
                         on_show={callbacks.show_inventory.clone()}
                     />

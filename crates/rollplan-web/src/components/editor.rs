@@ -43,6 +43,9 @@ pub struct EditorProps {
     /// The text is node inventory too long to show: say so in place of the textarea.
     #[prop_or_default]
     pub held: bool,
+    /// Whether the text is saved in this browser (a node list too long to show is not).
+    #[prop_or(true)]
+    pub saved: bool,
     /// Called with a pasted node list too long to show (the paste is not made).
     pub on_paste_inventory: Callback<String>,
     /// Show the held text in the textarea after all.
@@ -94,16 +97,20 @@ pub fn Editor(props: &EditorProps) -> Html {
 
     if props.held {
         let show = props.on_show.reform(|_: MouseEvent| ());
+        // Focusable, and it takes a paste: another node list replaces this one.
         return html! {
             <div class="editor">
-                <div class="editor-held" id="description-held" role="status">
+                <div class="editor-held" id="description-held" role="status" tabindex="0" onpaste={onpaste}>
                     <p>{ format!(
-                        "The editor holds a node list of {}: too long to show here without holding up the page. Convert it (above), or show it anyway.",
+                        "The editor holds {} of JSON that looks like a node list: too long to show here without holding up the page.",
                         size(props.text.len())
                     ) }</p>
                     <button type="button" class="button small" onclick={show}>{ "Show it in the editor" }</button>
                 </div>
-                <p id="editor-status" class="editor-status muted">{ "Read as " }<strong>{ props.syntax }</strong>{ "; kept in this browser only." }</p>
+                <p id="editor-status" class="editor-status muted">
+                    { "Read as " }<strong>{ props.syntax }</strong>
+                    { ". Not saved in this browser: after a reload the editor shows the last description saved." }
+                </p>
             </div>
         };
     }
@@ -137,6 +144,8 @@ pub fn Editor(props: &EditorProps) -> Html {
                 <strong>{ props.syntax }</strong>
                 if props.readonly {
                     { " (detected from the text). From a plan link: read-only, and not saved unless you keep it." }
+                } else if !props.saved {
+                    { " (detected from the text). A node list this long is not saved in this browser: after a reload the editor shows the last description saved." }
                 } else {
                     { " (detected from the text). Checked as you type; kept in this browser only." }
                 }

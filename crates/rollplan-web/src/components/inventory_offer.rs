@@ -31,6 +31,12 @@ pub fn InventoryOffer(props: &InventoryOfferProps) -> Html {
     // The table of what was read is made when it is opened: hundreds of rows
     // nobody looks at would lengthen the conversion's frame.
     let open = use_state(|| false);
+    {
+        // Closed again for each conversion (its own table, made when opened).
+        let open = open.clone();
+        let conversion = props.converted.as_ref().map(|converted| Rc::as_ptr(converted) as usize);
+        use_effect_with(conversion, move |_| open.set(false));
+    }
     let toggle = {
         let open = open.clone();
         Callback::from(move |event: Event| {
@@ -39,15 +45,19 @@ pub fn InventoryOffer(props: &InventoryOfferProps) -> Html {
     };
     html! {
         <>
-            if let Some(offer) = &props.offered {
+            if props.offered.is_some() || props.replaced {
                 <div class="inventory-offer notice" role="status">
-                    <p>{ format!("This is a {}, not a description.", inventory_name(offer.kind)) }</p>
-                    { match &offer.imported {
-                        Ok(_) => html! {
-                            <button type="button" class="button small primary" onclick={convert}>{ "Convert to a description" }</button>
-                        },
-                        Err(error) => html! { <p class="inventory-error">{ import_error(error) }</p> },
-                    } }
+                    if let Some(offer) = &props.offered {
+                        <p>{ format!("This is a {}, not a description.", inventory_name(offer.kind)) }</p>
+                        { match &offer.imported {
+                            Ok(_) => html! {
+                                <button type="button" class="button small primary" onclick={convert}>{ "Convert to a description" }</button>
+                            },
+                            Err(error) => html! { <p class="inventory-error">{ import_error(error) }</p> },
+                        } }
+                    } else {
+                        <p>{ "The pasted text replaced the description." }</p>
+                    }
                     if props.replaced {
                         <button type="button" class="button small" onclick={put_back}>{ "Put back the text it replaced" }</button>
                     }

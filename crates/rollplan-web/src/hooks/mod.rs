@@ -53,7 +53,7 @@ pub fn use_app_state() -> UseReducerHandle<State> {
     });
     let dispatch: Callback<Action> = state.dispatcher().into();
     // The user's own description: while a shared plan is shown, not the text shown.
-    storage::use_saved_text(synced.clone(), state.own_text(), dispatch.clone());
+    storage::use_saved_text(synced.clone(), state.text_to_save(), dispatch.clone());
     storage::use_saved_progress(synced.clone(), state.ticks.progress.clone(), dispatch.clone());
     storage::use_other_tabs(synced, dispatch);
     analysis::use_debounced_analysis(&state);

@@ -193,10 +193,13 @@ pub fn restore(synced: &Synced) -> Restored {
     restored
 }
 
-/// Saves the description whenever it changes.
+/// Saves the description whenever it changes (`None`: nothing to save, `State::text_to_save`).
 #[hook]
-pub fn use_saved_text(synced: Rc<Synced>, text: Rc<str>, dispatch: Callback<Action>) {
+pub fn use_saved_text(synced: Rc<Synced>, text: Option<Rc<str>>, dispatch: Callback<Action>) {
     use_effect_with(text, move |text| {
+        let Some(text) = text else {
+            return;
+        };
         let mut problems = Vec::new();
         save_text(&synced, text, &mut problems);
         for action in problems {
@@ -260,12 +263,6 @@ pub fn use_other_tabs(synced: Rc<Synced>, dispatch: Callback<Action>) {
 /// edited it sees the current seed after the app is updated.
 fn save_text(synced: &Synced, text: &str, problems: &mut Vec<Action>) {
     if synced.failed.get() || synced.frozen.borrow().contains(STORAGE_KEY) {
-        return;
-    }
-    // A node list too long to show is not a description, and megabytes of
-    // it could exceed the origin's storage quota and end saving altogether:
-    // the description saved before stays, and its conversion is saved.
-    if crate::state::inventory::too_long_to_show(text) {
         return;
     }
     let Some(storage) = storage() else {

@@ -15,9 +15,19 @@ use super::document::Document;
 /// 500 nodes is about 3 MB). Far above any description typed by hand.
 pub const SHOWN_UP_TO: usize = 256 * 1024;
 
-/// Whether `text` is node inventory too long to show in the editor ([`SHOWN_UP_TO`]).
+/// Whether `text` may be node inventory too long to show in the editor
+/// ([`SHOWN_UP_TO`]): JSON that names a node list near its start or end (a
+/// scan, no parse; the analysis then says whether it is one).
 pub fn too_long_to_show(text: &str) -> bool {
     text.len() > SHOWN_UP_TO && import::may_be_inventory(text)
+}
+
+/// Whether the text of `document` is, or until its analysis says
+/// otherwise may be, node inventory too long to show: held out of the
+/// textarea and not saved as the draft. Once the analysis of the text shown
+/// finds no node list in it, it is the user's text like any other.
+pub fn long_inventory(document: &Document) -> bool {
+    too_long_to_show(&document.text) && (document.is_stale() || document.analysis.inventory.is_some())
 }
 
 /// What the page knows about inventory in the editor, beyond what its
@@ -27,9 +37,11 @@ pub fn too_long_to_show(text: &str) -> bool {
 pub struct InventoryState {
     /// The last conversion, until dismissed.
     pub converted: Option<Rc<Converted>>,
-    /// The text a pasted node list replaced, to put back.
-    pub replaced: Option<Rc<str>>,
-    /// The user asked to see inventory too long to show in the editor anyway.
+    /// The text a pasted node list replaced, and the revision the paste
+    /// made: it can be put back only while the editor still holds that paste.
+    replaced: Option<(u64, Rc<str>)>,
+    /// The user asked to see inventory too long to show in the editor anyway
+    /// (until another text is loaded: `State::apply`).
     pub shown_anyway: bool,
 }
 
@@ -76,27 +88,37 @@ impl InventoryState {
         self.converted.take().is_some()
     }
 
-    /// A node list too long to show was pasted over `document`'s text: it
-    /// becomes the text, as a paste would make it, and the text it replaced is kept.
+    /// A node list too long to show was pasted into the editor: it replaces
+    /// the whole text (it is a whole node list, not a part of a description),
+    /// and the text it replaced is kept to put back.
     pub fn paste(&mut self, document: &mut Document, text: &str) -> bool {
         if *document.text == *text {
             return false;
         }
-        if !document.text.trim().is_empty() && !too_long_to_show(&document.text) {
-            self.replaced = Some(document.text.clone());
-        }
-        self.shown_anyway = false;
-        document.edit(text)
+        let previous = document.text.clone();
+        // A new paste: what an earlier conversion read is not about it.
+        self.converted = None;
+        document.edit(text);
+        self.replaced =
+            (!previous.trim().is_empty() && !too_long_to_show(&previous)).then_some((document.revision, previous));
+        true
     }
 
-    /// The text the last pasted node list replaced, to put back; forgets it.
-    pub fn put_back(&mut self) -> Option<Rc<str>> {
-        self.replaced.take()
+    /// Whether the text a pasted node list replaced can be put back: while
+    /// the editor holds that paste, unedited.
+    pub fn can_put_back(&self, document: &Document) -> bool {
+        self.replaced.as_ref().is_some_and(|(revision, _)| *revision == document.revision)
+    }
+
+    /// The text the pasted node list in `document` replaced, to put back; forgets it.
+    pub fn put_back(&mut self, document: &Document) -> Option<Rc<str>> {
+        let replaced = self.replaced.take()?;
+        (replaced.0 == document.revision).then_some(replaced.1)
     }
 
     /// Whether the editor holds inventory it does not show (the user may ask to see it).
     pub fn holds(&self, document: &Document) -> bool {
-        !self.shown_anyway && too_long_to_show(&document.text)
+        !self.shown_anyway && long_inventory(document)
     }
 }
 
@@ -140,8 +162,9 @@ mod tests {
     }
 
     /// A node list of megabytes pasted over a description: it becomes the
-    /// text (held, not shown), the description it replaced can be put back,
-    /// and the user may ask to see the list after all.
+    /// text (held, not shown, not saved), the description it replaced can be
+    /// put back while the paste is unedited, and the user may ask to see the
+    /// list after all.
     #[test]
     fn a_node_list_too_long_to_show_is_held_and_what_it_replaced_kept() {
         use crate::state::{Action, State};
@@ -153,28 +176,65 @@ mod tests {
         assert!(!state.inventory.holds(&state.document));
         assert!(state.apply(Action::PasteInventory(long.clone())));
         assert_eq!(&*state.document.text, long.as_str());
-        assert!(state.inventory.holds(&state.document));
+        assert!(state.inventory.holds(&state.document), "held while its analysis is awaited");
+        assert_eq!(state.text_to_save(), None, "not saved over the description");
+        assert!(state.inventory.can_put_back(&state.document));
         state.apply(Action::Analyze { revision: state.document.revision });
         assert_eq!(offered(&state.document).map(|offer| offer.kind), Some(Inventory::Kubernetes));
-        // Shown anyway, on request; held again once another long list is pasted.
+        assert!(state.inventory.holds(&state.document));
+        // Shown anyway, on request.
         assert!(state.apply(Action::ShowInventory));
         assert!(!state.inventory.holds(&state.document));
         assert!(!state.apply(Action::ShowInventory), "shown already");
-        // The seed it replaced is put back; the list it held is not kept as "replaced".
-        assert!(state.apply(Action::PasteInventory(format!("{long} "))));
-        assert!(state.inventory.holds(&state.document));
+        // The seed it replaced is put back (and saved again); then nothing is left to put back.
         assert!(state.apply(Action::PutBackReplaced));
         assert_eq!(state.document.text, seed);
+        assert!(!state.inventory.can_put_back(&state.document));
         assert!(!state.apply(Action::PutBackReplaced), "put back once");
-        // Converting a held list: the description shows in the editor.
+        assert_eq!(state.text_to_save(), Some(seed.clone()));
+        // Pasted again: held again however the last one was shown.
+        state.apply(Action::PasteInventory(long.clone()));
+        assert!(state.inventory.holds(&state.document));
+        // Edited since the paste: what it replaced is no longer offered (it would undo the edit).
+        state.apply(Action::ShowInventory);
+        state.apply(Action::Edit(format!("{long} ")));
+        assert!(!state.inventory.holds(&state.document), "typing keeps it shown");
+        assert!(!state.inventory.can_put_back(&state.document));
+        assert!(!state.apply(Action::PutBackReplaced));
+        // Converting a held list: the description shows in the editor, and is saved.
         state.apply(Action::PasteInventory(long.clone()));
         state.apply(Action::Analyze { revision: state.document.revision });
         assert!(state.apply(Action::ConvertInventory));
         assert!(state.document.text.contains("platform: kubernetes"));
         assert!(!state.inventory.holds(&state.document));
+        assert!(state.text_to_save().is_some());
         // Back to the JSON: held again.
         assert!(state.apply(Action::RevertInventory));
         assert!(state.inventory.holds(&state.document));
+        // A new paste forgets what an earlier conversion read.
+        state.apply(Action::Analyze { revision: state.document.revision });
+        state.apply(Action::ConvertInventory);
+        assert!(state.inventory.converted.is_some());
+        state.apply(Action::PasteInventory(format!("{long}  ")));
+        assert_eq!(state.inventory.converted, None);
+    }
+
+    /// A long text that only looks like a node list: once its analysis finds
+    /// none, it is the user's text like any other, shown and saved.
+    #[test]
+    fn a_long_text_that_is_no_node_list_after_all_is_shown_and_saved() {
+        use crate::state::{Action, State};
+        let broken = format!("{{\"kind\": \"Node\", {}", " ".repeat(SHOWN_UP_TO));
+        let mut state = State::seed();
+        state.apply(Action::PasteInventory(broken));
+        assert!(state.inventory.holds(&state.document));
+        assert_eq!(state.text_to_save(), None);
+        state.apply(Action::Analyze { revision: state.document.revision });
+        assert_eq!(offered(&state.document), None);
+        assert!(!state.inventory.holds(&state.document));
+        assert!(state.text_to_save().is_some());
+        // What it replaced can still be put back.
+        assert!(state.inventory.can_put_back(&state.document));
     }
 
     #[test]

@@ -173,10 +173,15 @@ impl State {
     /// Applies `action`; returns whether anything changed (so a view can skip re-rendering).
     pub fn apply(&mut self, action: Action) -> bool {
         let revision = self.document.revision;
+        // Typing into a node list shown anyway keeps it shown; any other new text does not.
+        let typed = matches!(action, Action::Edit(_));
         let changed = self.dispatch(action);
         if self.document.revision != revision {
             // A link made before carries the old text.
             self.sharing.share = None;
+            if !typed {
+                self.inventory.shown_anyway = false;
+            }
         }
         self.follow_the_plan();
         changed
@@ -205,8 +210,6 @@ impl State {
                 let name: Rc<str> = name.into();
                 let new_file = document.file.as_ref() != Some(&name);
                 document.file = Some(name);
-                // A node list opened is held like one pasted, however the last one was shown.
-                self.inventory.shown_anyway = false;
                 document.load(&text) || new_file || left_shared
             }
             Action::OpenFailed { name, reason } => {
@@ -270,7 +273,6 @@ impl State {
             },
             Action::RevertInventory => match self.inventory.revert() {
                 Some(original) => {
-                    self.inventory.shown_anyway = false;
                     document.load(&original);
                     true
                 }
@@ -278,7 +280,8 @@ impl State {
             },
             Action::DismissInventory => self.inventory.dismiss(),
             Action::PasteInventory(text) => self.inventory.paste(document, &text),
-            Action::PutBackReplaced => match self.inventory.put_back() {
+            Action::PutBackReplaced if self.sharing.shared.is_some() => false,
+            Action::PutBackReplaced => match self.inventory.put_back(document) {
                 Some(replaced) => {
                     document.load(&replaced);
                     true
@@ -301,6 +304,15 @@ impl State {
     /// plan is shown that is not the text shown, which is the link's.
     pub fn own_text(&self) -> Rc<str> {
         self.sharing.own_text(&self.document)
+    }
+
+    /// The text to save as the user's description: [`State::own_text`], but
+    /// none while the editor holds a node list too long to show (not a
+    /// description; megabytes of it could exceed the browser's storage quota
+    /// and end saving altogether): the description saved before stays.
+    pub fn text_to_save(&self) -> Option<Rc<str>> {
+        let shown_is_own = self.sharing.shared.is_none();
+        (!(shown_is_own && inventory::long_inventory(&self.document))).then(|| self.own_text())
     }
 
     /// The done steps of the plan shown (empty when there is none).
@@ -774,7 +786,7 @@ mod tests {
         assert!(!state.apply(Action::SetPreflightDone { check: list.checks.len(), done: true }), "no such check");
         assert_eq!(*state.preflight_done(), BTreeSet::from([1]));
         assert!(state.done().is_empty(), "the steps are untouched");
-        // Kept as a plan's progress is: a reload restores it.
+        // Named by the description and the checks alone: a state restored from the same progress finds it.
         let reloaded = State::restore(Some(kubernetes.text.to_owned()), state.ticks.progress.clone());
         assert_eq!(*reloaded.preflight_done(), BTreeSet::from([1]));
         // Untick all, with only pre-flight ticks, takes them; its undo puts them back.
