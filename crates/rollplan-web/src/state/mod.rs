@@ -258,8 +258,12 @@ impl State {
             Action::ImportProgress { name, text } => self.ticks.import(document, &name, &text),
             Action::ImportProgressFailed { name, reason } => self.ticks.import_failed(&name, &reason),
             Action::DismissCarriedOver => self.ticks.dismiss_carried(),
-            // The shared description is read-only: keep it to convert it, or to paste over it.
-            Action::ConvertInventory | Action::PasteInventory(_) if self.sharing.shared.is_some() => false,
+            // The shared description is read-only: keep it to convert it, paste over it or put a text back.
+            Action::ConvertInventory | Action::PasteInventory(_) | Action::PutBackReplaced
+                if self.sharing.shared.is_some() =>
+            {
+                false
+            }
             Action::ConvertInventory => match self.inventory.convert(document) {
                 Ok(description) => {
                     document.file = None;
@@ -280,7 +284,6 @@ impl State {
             },
             Action::DismissInventory => self.inventory.dismiss(),
             Action::PasteInventory(text) => self.inventory.paste(document, &text),
-            Action::PutBackReplaced if self.sharing.shared.is_some() => false,
             Action::PutBackReplaced => match self.inventory.put_back(document) {
                 Some(replaced) => {
                     document.load(&replaced);
