@@ -18,7 +18,7 @@ pub(super) const PROFILE: Profile = Profile {
         },
         Check { text: "A backup (mongodump or a snapshot of every member) is taken and restorable", command: None },
         Check {
-            text: "Every member is PRIMARY or SECONDARY and healthy",
+            text: "Every member is PRIMARY or SECONDARY and healthy, and its host is the name of a node of the description (with or without its domain): the steps find members by it",
             command: Some(here(&[
                 "@mongosh \"$MONGODB_URI\" --quiet --eval 'rs.status().members.map(m => m.name + \" \" + m.stateStr + \" \" + m.health).join(\"\\n\")'",
             ])),
