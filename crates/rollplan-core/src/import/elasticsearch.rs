@@ -7,9 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::{
-    ImportError, Imported, ImportedNode, comment, field, line_of, numbers, parse, quoted, text_at, usable_name,
-};
+use super::{ImportError, Imported, ImportedNode, comment, field, line_of, numbers, quoted, text_at, usable_name};
 use crate::LineIndex;
 use crate::syntax::{Tree, Value};
 
@@ -38,14 +36,8 @@ struct Read {
 }
 
 /// The description of the Elasticsearch cluster whose `_nodes` (or
-/// `_cat/nodes?format=json`) answer is `text`, upgraded to `target` (the
-/// next minor, `x.y+1.0`, when `None`).
-pub fn elasticsearch(text: &str, target: Option<&str>) -> Result<Imported, ImportError> {
-    let (root, lines) = parse(text)?;
-    from_tree(text, &root, &lines, target)
-}
-
-/// [`elasticsearch`] of `text` read as `root`.
+/// `_cat/nodes?format=json`) answer is `text`, read as `root`, upgraded to
+/// `target` (the next minor, `x.y+1.0`, when `None`).
 pub(super) fn from_tree(
     text: &str,
     root: &Tree<'_>,

@@ -7,8 +7,7 @@
 use std::fmt::Write as _;
 
 use super::{
-    ImportError, Imported, ImportedNode, at, comment, field, line_of, minor, numbers, parse, quoted, text_at,
-    usable_name,
+    ImportError, Imported, ImportedNode, at, comment, field, line_of, minor, numbers, quoted, text_at, usable_name,
 };
 use crate::LineIndex;
 use crate::syntax::{Tree, Value};
@@ -45,14 +44,8 @@ struct Read {
 }
 
 /// The description of the cluster whose `kubectl get nodes -o json` is
-/// `text`, upgraded to `target` (`1.31` or `v1.31`; the next minor after the
-/// newest kubelet when `None`).
-pub fn kubernetes(text: &str, target: Option<&str>) -> Result<Imported, ImportError> {
-    let (root, lines) = parse(text)?;
-    from_tree(text, &root, &lines, target)
-}
-
-/// [`kubernetes`] of `text` read as `root`.
+/// `text`, read as `root`, upgraded to `target` (`1.31` or `v1.31`; the next
+/// minor after the newest kubelet when `None`).
 pub(super) fn from_tree(
     text: &str,
     root: &Tree<'_>,

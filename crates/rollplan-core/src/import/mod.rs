@@ -12,9 +12,6 @@
 mod elasticsearch;
 mod kubernetes;
 
-pub use elasticsearch::elasticsearch;
-pub use kubernetes::kubernetes;
-
 use crate::syntax::{Syntax, Tree, Value};
 
 /// A description made from inventory, and what was read to make it.
@@ -106,19 +103,42 @@ pub fn offer(text: &str) -> Option<Offer> {
     }
     let (root, lines) = parse(text).ok()?;
     let kind = kind_of(&root)?;
-    let imported = match kind {
-        Inventory::Kubernetes => kubernetes::from_tree(text, &root, &lines, None),
-        Inventory::Elasticsearch => elasticsearch::from_tree(text, &root, &lines, None),
-    };
+    let imported = from_tree(kind, text, &root, &lines, None);
     Some(Offer { kind, imported })
 }
 
 /// The description of `text`, an inventory of kind `kind` (the CLI has it
 /// from its argument; the page uses [`offer`]), upgraded to `target`.
 pub fn import(kind: Inventory, text: &str, target: Option<&str>) -> Result<Imported, ImportError> {
+    let (root, lines) = parse(text)?;
+    from_tree(kind, text, &root, &lines, target)
+}
+
+/// The description of the cluster whose `kubectl get nodes -o json` is
+/// `text`, upgraded to `target` (`1.31` or `v1.31`; the next minor after the
+/// newest kubelet when `None`).
+pub fn kubernetes(text: &str, target: Option<&str>) -> Result<Imported, ImportError> {
+    import(Inventory::Kubernetes, text, target)
+}
+
+/// The description of the Elasticsearch cluster whose `_nodes` (or
+/// `_cat/nodes?format=json`) answer is `text`, upgraded to `target` (the
+/// next minor, `x.y+1.0`, when `None`).
+pub fn elasticsearch(text: &str, target: Option<&str>) -> Result<Imported, ImportError> {
+    import(Inventory::Elasticsearch, text, target)
+}
+
+/// The description of `text`, read as `root`, by the importer of `kind`.
+fn from_tree(
+    kind: Inventory,
+    text: &str,
+    root: &Tree<'_>,
+    lines: &crate::LineIndex,
+    target: Option<&str>,
+) -> Result<Imported, ImportError> {
     match kind {
-        Inventory::Kubernetes => kubernetes(text, target),
-        Inventory::Elasticsearch => elasticsearch(text, target),
+        Inventory::Kubernetes => kubernetes::from_tree(text, root, lines, target),
+        Inventory::Elasticsearch => elasticsearch::from_tree(text, root, lines, target),
     }
 }
 
