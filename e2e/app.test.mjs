@@ -15,7 +15,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { launch } from './browser.mjs';
-import { checkbox, count, eventually, generated, open as openPage, paste, pasteEvent, rollplan, text, tickedSteps } from './helpers.mjs';
+import {
+  checkbox,
+  count,
+  eventually,
+  generated,
+  nodeList,
+  open as openPage,
+  paste,
+  pasteEvent,
+  rollplan,
+  tasksUnder,
+  text,
+  tickedSteps,
+  watchLongTasks,
+} from './helpers.mjs';
 import { BASE_PATH, serveDist } from './serve.mjs';
 
 let server;
@@ -305,18 +319,6 @@ test('a long timeline renders the columns in view; End selects the last step and
   await context.close();
 });
 
-/** A `kubectl get nodes -o json` of 3 control-plane nodes and `workers` workers: the kubeadm fixture's, every field kept, its first worker copied. */
-async function nodeList(workers) {
-  const list = JSON.parse(await readFile(new URL('../tests/import/kubeadm-3-control-plane-3-workers.json', import.meta.url), 'utf8'));
-  const [cp1, cp2, cp3, worker] = list.items;
-  const copies = Array.from({ length: workers }, (_, index) => {
-    const name = `worker-${index + 1}`;
-    const copy = JSON.stringify(worker).replaceAll('"worker-1"', JSON.stringify(name)).replaceAll('worker-1.', `${name}.`);
-    return JSON.parse(copy);
-  });
-  return JSON.stringify({ ...list, items: [cp1, cp2, cp3, ...copies] }, null, 4);
-}
-
 // A node list of 500 nodes, as kubectl prints it (3 MB): taken from the paste, never put into the
 // textarea (which would hold the page for hundreds of milliseconds to take it in and give it up), read
 // in the analysis worker, offered, converted, planned. Held to 200 ms a task: with the list in the
@@ -327,18 +329,8 @@ test('a pasted 500-node kubectl node list is held out of the editor, offered and
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, problems } = await open(context);
   await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 8));
-  await page.evaluate(() => {
-    window.rollplanLongTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.rollplanLongTasks.push(Math.round(entry.duration));
-    }).observe({ type: 'longtask' });
-  });
-  const longTasks = async () => {
-    await page.waitForTimeout(300);
-    return page.evaluate(() => window.rollplanLongTasks.splice(0));
-  };
-  const atMost = (tasks, limit, what) => assert.ok(Math.max(0, ...tasks) < limit, `${what}: main-thread tasks of ${tasks.join(', ')} ms`);
-  const list = await nodeList(497);
+  const longTasks = await watchLongTasks(page);
+  const list = await nodeList(500);
   assert.ok(list.length > 2_000_000, `${list.length} bytes`);
   assert.equal(await pasteEvent(page, list), true, 'the page takes the paste');
   const held = page.locator('#description-held');
@@ -346,7 +338,7 @@ test('a pasted 500-node kubectl node list is held out of the editor, offered and
   const offer = page.locator('.inventory-offer');
   await eventually(text(offer.locator('p').first()), (said) => assert.equal(said, 'This is a Kubernetes node list (kubectl get nodes -o json), not a description.'), { timeout: 60_000 });
   assert.equal(await offer.getByRole('button', { name: 'Put back the text it replaced' }).count(), 1);
-  atMost(await longTasks(), 200, 'pasted and offered');
+  tasksUnder(await longTasks(), 200, 'pasted and offered');
 
   await offer.getByRole('button', { name: 'Convert to a description' }).click();
   await eventually(text(page.locator('.inventory-read p').first()), (said) => assert.match(said, /: 500 nodes\./), { timeout: 60_000 });
@@ -356,7 +348,7 @@ test('a pasted 500-node kubectl node list is held out of the editor, offered and
     (yes) => assert.ok(yes),
     { timeout: 60_000 },
   );
-  atMost(await longTasks(), 200, 'converted and planned');
+  tasksUnder(await longTasks(), 200, 'converted and planned');
   // What was read: every node, the roles as labelled.
   await page.locator('.inventory-nodes summary').click();
   const rows = page.locator('.inventory-nodes tbody tr');
@@ -366,7 +358,7 @@ test('a pasted 500-node kubectl node list is held out of the editor, offered and
   // Back to the JSON: held again, not shown.
   await page.locator('.inventory-read').getByRole('button', { name: 'Back to the JSON' }).click();
   await held.waitFor();
-  atMost(await longTasks(), 200, 'back to the JSON');
+  tasksUnder(await longTasks(), 200, 'back to the JSON');
   assert.deepEqual(await problems(), []);
   await context.close();
 });
@@ -382,12 +374,7 @@ test('a 1,000-node description is analysed in the worker: typing never holds the
   const workers = [];
   page.on('worker', (worker) => workers.push(worker.url()));
   await eventually(count(page.locator('.checklist > li')), (n) => assert.equal(n, 8));
-  await page.evaluate(() => {
-    window.rollplanLongTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.rollplanLongTasks.push(Math.round(entry.duration));
-    }).observe({ type: 'longtask' });
-  });
+  const longTasks = await watchLongTasks(page);
   const shown = async (marker) =>
     eventually(
       () => page.evaluate((marker) => !document.querySelector('.plan.stale') && document.body.textContent.includes(marker), marker),
@@ -395,17 +382,11 @@ test('a 1,000-node description is analysed in the worker: typing never holds the
       { timeout: 60_000 },
     );
 
-  // The long tasks since the last call (reported after they end: give the last one a moment).
-  const longTasks = async () => {
-    await page.waitForTimeout(300);
-    return page.evaluate(() => window.rollplanLongTasks.splice(0));
-  };
-  const atMost = (tasks, limit, what) => assert.ok(Math.max(0, ...tasks) < limit, `${what}: main-thread tasks of ${tasks.join(', ')} ms`);
 
   await paste(page, generated(1000));
   await shown('Upgrade plan for BIG');
   assert.ok(workers.some((url) => /\/analysis-worker-[0-9a-f]{16}\.js$/.test(url)), `workers: ${workers.join()}`);
-  atMost(await longTasks(), 100, 'pasted');
+  tasksUnder(await longTasks(), 100, 'pasted');
 
   // Typing at the end of the text: a comment, one keystroke at a time, each shown in the editor at once.
   const editor = page.locator('#description');
@@ -414,20 +395,20 @@ test('a 1,000-node description is analysed in the worker: typing never holds the
   await page.keyboard.type('# kept', { delay: 30 });
   await eventually(() => editor.inputValue(), (value) => assert.ok(value.endsWith('# kept')));
   await shown('Upgrade plan for BIG');
-  atMost(await longTasks(), 50, 'typed into');
+  tasksUnder(await longTasks(), 50, 'typed into');
   // A change the plan shows: the cluster renamed.
   await editor.evaluate((area) => {
     area.value = area.value.replace('cluster: BIG', 'cluster: HUGE');
     area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
   });
   await shown('Upgrade plan for HUGE');
-  atMost(await longTasks(), 100, 'renamed');
+  tasksUnder(await longTasks(), 100, 'renamed');
 
   // Opening a large file: left to the worker too (the textarea's layout of the new text is most of its frame).
   const file = generated(1000).replace('cluster: BIG', 'cluster: OPENED');
   await page.locator('.describe input[type=file]').setInputFiles({ name: 'big.yaml', mimeType: 'application/yaml', buffer: Buffer.from(file) });
   await shown('Upgrade plan for OPENED');
-  atMost(await longTasks(), 100, 'opened');
+  tasksUnder(await longTasks(), 100, 'opened');
 
   // A reload: the saved large description says it is being checked, then shows its plan.
   await page.addInitScript(() => {

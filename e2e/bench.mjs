@@ -40,10 +40,10 @@
 // By hand: cargo xtask dist && cargo build --release -p rollplan-bench && node e2e/bench.mjs
 
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 import { launch } from './browser.mjs';
+import { nodeList, pasteEvent, watchLongTasks } from './helpers.mjs';
 import { serveDist } from './serve.mjs';
 
 const LOADS = Number(process.env.ROLLPLAN_BENCH_LOADS ?? 10);
@@ -348,37 +348,13 @@ async function paste(name, key) {
 
 /** (f): a node list of `nodes` nodes pasted, offered and converted. */
 async function inventory(nodes) {
-  const fixture = new URL('../tests/import/kubeadm-3-control-plane-3-workers.json', import.meta.url);
-  const list = JSON.parse(await readFile(fixture, 'utf8'));
-  const [cp1, cp2, cp3, worker] = list.items;
-  const workers = Array.from({ length: nodes - 3 }, (_, index) =>
-    JSON.parse(JSON.stringify(worker).replaceAll('"worker-1"', JSON.stringify(`worker-${index + 1}`))),
-  );
-  const text = JSON.stringify({ ...list, items: [cp1, cp2, cp3, ...workers] }, null, 4);
+  const text = await nodeList(nodes);
   const { context, page, errors } = await appShowingSeed();
   try {
-    await page.evaluate(() => {
-      window.rollplanLongTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) window.rollplanLongTasks.push(entry.duration);
-      }).observe({ type: 'longtask' });
-    });
-    const longest = async () => {
-      await page.waitForTimeout(500);
-      return page.evaluate(() => Math.max(0, ...window.rollplanLongTasks.splice(0)));
-    };
+    const longTasks = await watchLongTasks(page, 500);
+    const longest = async () => Math.max(0, ...(await longTasks()));
     // As the clipboard's text in a paste event: the page takes it (the editor never holds it).
-    // The text is handed to the page first: receiving megabytes from here is no work of the page's.
-    await page.evaluate((text) => {
-      window.rollplanPasted = text;
-    }, text);
-    await longest();
-    await page.evaluate(() => {
-      const data = new DataTransfer();
-      data.setData('text/plain', window.rollplanPasted);
-      const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
-      if (document.querySelector('#description').dispatchEvent(event)) throw new Error('the page did not take the paste');
-    });
+    if (!(await pasteEvent(page, text))) throw new Error('the page did not take the paste');
     const pasted = await longest();
     await page.locator('.inventory-offer button.primary').waitFor({ timeout: 120_000 });
     const offered = await longest();

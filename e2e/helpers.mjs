@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /** The workspace root. */
@@ -164,4 +165,42 @@ export async function paste(page, text) {
     editor.value = text;
     editor.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
   }, text);
+}
+
+/**
+ * A `kubectl get nodes -o json` of `nodes` nodes, as kubectl prints it (4-space indents): the kubeadm
+ * fixture's 3 control-plane nodes and its first worker copied under new names, every field kept.
+ */
+export async function nodeList(nodes) {
+  const fixture = new URL('../tests/import/kubeadm-3-control-plane-3-workers.json', import.meta.url);
+  const list = JSON.parse(await readFile(fixture, 'utf8'));
+  const [cp1, cp2, cp3, worker] = list.items;
+  const workers = Array.from({ length: nodes - 3 }, (_, index) =>
+    JSON.parse(JSON.stringify(worker).replaceAll('"worker-1"', JSON.stringify(`worker-${index + 1}`))),
+  );
+  return JSON.stringify({ ...list, items: [cp1, cp2, cp3, ...workers] }, null, 4);
+}
+
+/**
+ * Records the page's main-thread tasks of 50 ms or more (Long Tasks API) in
+ * `window.rollplanLongTasks`, from now on. Returns a function that resolves to
+ * the durations (ms, whole) recorded since its last call, after `settle` ms:
+ * a task is reported once it has ended.
+ */
+export async function watchLongTasks(page, settle = 300) {
+  await page.evaluate(() => {
+    window.rollplanLongTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.rollplanLongTasks.push(Math.round(entry.duration));
+    }).observe({ type: 'longtask' });
+  });
+  return async () => {
+    await page.waitForTimeout(settle);
+    return page.evaluate(() => window.rollplanLongTasks.splice(0));
+  };
+}
+
+/** Asserts that every one of `tasks` (ms) took less than `limit` ms; `what` names the moment. */
+export function tasksUnder(tasks, limit, what) {
+  assert.ok(Math.max(0, ...tasks) < limit, `${what}: main-thread tasks of ${tasks.join(', ')} ms`);
 }
